@@ -1,0 +1,171 @@
+"""`kiosk` command line: run, check-config, screenshots, bench, hash-pin.
+
+Heavy modules (pygame, pydantic) are imported inside the commands that need
+them, so `kiosk --help` and configuration errors answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1080x1920") from None
+    if not (320 <= w <= 7680 and 320 <= h <= 7680):
+        raise argparse.ArgumentTypeError(f"{text!r}: width and height must be between 320 and 7680")
+    return w, h
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kiosk", description="Touch terminal software for French town halls.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="start the kiosk")
+    run.add_argument("--config", metavar="PATH",
+                     help="configuration file (default: $KIOSK_CONFIG, /etc/kiosk/kiosk.toml, the repository's kiosk.toml)")
+    run.add_argument("--demo", action="store_true", help="demo data and simulated devices; runs on any machine")
+    run.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    run.add_argument("--size", type=_size, metavar="WxH", help="panel size in pixels, e.g. 1080x1920")
+    run.add_argument("--rotate", type=int, choices=(0, 90, 180, 270), help="turn the picture clockwise on the panel")
+    run.add_argument("--live-screenshot", metavar="PNG", help="keep a PNG of the screen up to date (headless runs)")
+    run.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
+
+    check = sub.add_parser("check-config", help="validate a configuration file (exit 0, or 2 with the problems)")
+    check.add_argument("path", nargs="?", help="file to check (default: as for run)")
+
+    shots = sub.add_parser("screenshots", help="render every screen and state to PNG files")
+    shots.add_argument("--out", required=True, metavar="DIR")
+    shots.add_argument("--size", type=_size, default=(1080, 1920), metavar="WxH")
+    shots.add_argument("--lang", choices=("fr", "en"), default="fr")
+    shots.add_argument("--large-text", action="store_true")
+    shots.add_argument("--high-contrast", action="store_true")
+
+    bench = sub.add_parser("bench", help="measure start-up, frame times, idle CPU and memory")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--quick", action="store_true", help="fewer rounds (for tests)")
+
+    sub.add_parser("hash-pin", help="read an admin PIN on stdin and print the hash for kiosk.toml [admin] pin_hash")
+    return p
+
+
+def _load(path_arg: str | None, overrides: dict | None = None):
+    """The configuration, or exit 2 with one line per problem (never a traceback)."""
+    from kiosk.config import ConfigError, load_config, resolve_config_path
+
+    path = resolve_config_path(path_arg)
+    try:
+        return load_config(path, overrides or {})
+    except ConfigError as err:
+        print(f"kiosk: invalid configuration {err.path}:", file=sys.stderr)
+        for line in err.problems:
+            print(f"  {line}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def cmd_run(args) -> int:
+    overrides: dict = {}
+    if args.size:
+        overrides["display.size"] = f"{args.size[0]}x{args.size[1]}"
+    if args.rotate is not None:
+        overrides["display.rotation"] = args.rotate
+    if args.windowed:
+        overrides["display.fullscreen"] = False
+    config = _load(args.config, overrides)
+
+    from kiosk import sdnotify
+    from kiosk.logs import setup_logging
+
+    setup_logging()
+    import logging
+
+    log = logging.getLogger("kiosk")
+    from kiosk.app import App
+
+    app = App(config, demo=args.demo, live_screenshot=args.live_screenshot)
+
+    def ready() -> None:
+        log.info("ready in %d ms", _ms_since_process_start())
+        sdnotify.notify("READY=1")
+        if args.exit_after_first_frame:
+            app.quit("exit after first frame (benchmark)")
+
+    app.on_ready = ready
+    log.info("starting: terminal %s, config %s, demo %s", config.terminal.id, config.source, args.demo)
+    if args.live_screenshot:
+        log.info("live screenshot: %s", os.path.abspath(args.live_screenshot))
+    return app.run()
+
+
+def _ms_since_process_start() -> float:
+    """Milliseconds since this process was created (interpreter start-up included)."""
+    try:
+        with open("/proc/self/stat") as f:
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return (uptime - start_ticks / os.sysconf("SC_CLK_TCK")) * 1000
+    except (OSError, ValueError, IndexError):
+        return (time.monotonic() - _T0) * 1000
+
+
+_T0 = time.monotonic()
+
+
+def cmd_check_config(args) -> int:
+    from kiosk.config import config_warnings
+
+    config = _load(args.path)
+    for warning in config_warnings(config):
+        print(f"warning: {warning}")
+    print(f"{config.source}: OK")
+    return 0
+
+
+def cmd_screenshots(args) -> int:
+    from kiosk.screenshots import render_all
+
+    config = _load(None)
+    written = render_all(config, args.out, size=args.size, lang=args.lang, large_text=args.large_text,
+                         high_contrast=args.high_contrast)
+    print(f"{len(written)} screenshots written to {args.out}")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from kiosk.bench import main as bench_main
+
+    return bench_main(as_json=args.json, quick=args.quick)
+
+
+def cmd_hash_pin(args) -> int:
+    from kiosk.admin_auth import hash_pin
+
+    if sys.stdin.isatty():
+        import getpass
+
+        pin = getpass.getpass("New admin PIN (4 to 8 digits): ")
+    else:
+        pin = sys.stdin.readline().strip()
+    try:
+        print(hash_pin(pin))
+    except ValueError as err:
+        print(f"kiosk: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {"run": cmd_run, "check-config": cmd_check_config, "screenshots": cmd_screenshots,
+               "bench": cmd_bench, "hash-pin": cmd_hash_pin}[args.command]
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

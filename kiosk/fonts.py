@@ -1,0 +1,124 @@
+"""Fonts loaded by path, with per-character fallback.
+
+pygame renders a string with one font and shows a box for any character that
+font lacks. Atkinson Hyperlegible (designed for low-vision readers) covers
+French text but not the narrow no-break space, arrows or check marks, so text
+is split into runs and each run is rendered with the first font that has all
+of its characters.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from pathlib import Path
+
+import pygame
+import pygame.freetype
+
+log = logging.getLogger(__name__)
+
+DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def _atkinson_dir() -> Path:
+    import fontpkg_atkinson_hyperlegible as atkinson
+
+    return Path(atkinson.ROOT) / "files"
+
+
+def default_font_paths() -> dict[str, list[Path]]:
+    """Regular and bold faces, primary first then fallbacks."""
+    atk = _atkinson_dir()
+    return {
+        "regular": [atk / "AtkinsonHyperlegible-Regular.ttf", DEJAVU_DIR / "DejaVuSans.ttf"],
+        "bold": [atk / "AtkinsonHyperlegible-Bold.ttf", DEJAVU_DIR / "DejaVuSans-Bold.ttf"],
+    }
+
+
+class _Face:
+    """One font file: coverage test (freetype) and sized renderers (SDL_ttf)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._probe = pygame.freetype.Font(str(path), 16)
+        self._coverage: dict[str, bool] = {}
+        self._sized: dict[int, pygame.font.Font] = {}
+
+    def has(self, ch: str) -> bool:
+        known = self._coverage.get(ch)
+        if known is None:
+            known = self._probe.get_metrics(ch)[0] is not None
+            self._coverage[ch] = known
+        return known
+
+    def sized(self, size: int) -> pygame.font.Font:
+        font = self._sized.get(size)
+        if font is None:
+            font = pygame.font.Font(str(self.path), size)
+            self._sized[size] = font
+        return font
+
+
+class FontBook:
+    """Measures and renders text in a style (size in px, bold or not)."""
+
+    def __init__(self, paths: dict[str, list[Path]] | None = None, cache_size: int = 800) -> None:
+        if not pygame.font.get_init():
+            pygame.font.init()
+        if not pygame.freetype.get_init():
+            pygame.freetype.init()
+        self._faces: dict[str, list[_Face]] = {}
+        for style, files in (paths or default_font_paths()).items():
+            faces = []
+            for p in files:
+                if p.is_file():
+                    faces.append(_Face(p))
+                else:
+                    log.warning("font file missing, characters it covers will show as boxes: %s", p)
+            if not faces:
+                raise FileNotFoundError(f"no usable font for style {style!r}: {files}")
+            self._faces[style] = faces
+        self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        self._cache_size = cache_size
+
+    def _runs(self, text: str, bold: bool) -> list[tuple[_Face, str]]:
+        faces = self._faces["bold" if bold else "regular"]
+        runs: list[tuple[_Face, str]] = []
+        for ch in text:
+            face = next((f for f in faces if f.has(ch)), faces[0])
+            if runs and runs[-1][0] is face:
+                runs[-1] = (face, runs[-1][1] + ch)
+            else:
+                runs.append((face, ch))
+        return runs
+
+    def line_height(self, size: int, bold: bool = False) -> int:
+        return self._faces["bold" if bold else "regular"][0].sized(size).get_linesize()
+
+    def width(self, text: str, size: int, bold: bool = False) -> int:
+        return sum(face.sized(size).size(run)[0] for face, run in self._runs(text, bold))
+
+    def render(self, text: str, size: int, colour, bold: bool = False) -> pygame.Surface:
+        """A transparent surface with ``text`` on one line (cached)."""
+        key = (text, size, tuple(colour), bold)
+        surf = self._cache.get(key)
+        if surf is not None:
+            self._cache.move_to_end(key)
+            return surf
+        runs = self._runs(text, bold)
+        height = self.line_height(size, bold)
+        parts = [face.sized(size).render(run, True, colour) for face, run in runs]
+        width = sum(p.get_width() for p in parts)
+        surf = pygame.Surface((max(1, width), height), pygame.SRCALPHA)
+        base = self._faces["bold" if bold else "regular"][0].sized(size).get_ascent()
+        x = 0
+        for (face, _run), part in zip(runs, parts):
+            # Align the baselines of runs that come from different fonts.
+            y = base - face.sized(size).get_ascent()
+            surf.blit(part, (x, y))
+            x += part.get_width()
+        self._cache[key] = surf
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return surf

@@ -1,0 +1,204 @@
+"""Dates, times, durations and distances as people read them, in French and English.
+
+Rules shared by every function here:
+
+* A number and its unit never break across lines: U+00A0 (no-break space)
+  between them — ``9 h 30``, ``15 min``, ``1,2 km``, and in English ``9:30 am``.
+  Dates keep ordinary spaces so a long date can wrap on a narrow button.
+* ``lang`` is ``"fr"`` or ``"en"`` (``"fr_FR"``/``"en-GB"`` are accepted);
+  ``None`` means the UI's current language (``kiosk.i18n.current_language()``).
+* Times are shown as given: pass local time (``Clock.now()`` already is).
+  Seconds are dropped, not rounded, as on any clock.
+
+Day and month names come from babel's CLDR data (imported on first use, then
+cached): the names and abbreviations (``juil.``, ``déc.``) are maintained
+upstream, need no entry in the translation catalogs (which must stay complete),
+and a new language only needs its word order here. We compose the words
+ourselves rather than use CLDR's "full" pattern, so "1er", the lack of commas and
+the spaces are ours and do not shift with a babel upgrade.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+NBSP = "\u00a0"  # no-break space: before ":", inside « », between a number and its unit
+NNBSP = "\u202f"  # narrow no-break space: before ";", "!", "?"; French thousands separator
+
+# --- French typography --------------------------------------------------------------------
+
+_SPACES = "[ \t\u00a0\u202f\u2009]"  # space, NBSP, NNBSP, thin space — not newlines
+# Spans typography must not touch: URLs, bare www. addresses, e-mail addresses.
+_PROTECTED = re.compile(
+    r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s«»]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+_BEFORE_HIGH_PUNCT = re.compile(rf"(?<=\S){_SPACES}+(?=[;!?])")
+_BEFORE_COLON = re.compile(rf"(?<=\S){_SPACES}+(?=:)")
+_AFTER_OPENING = re.compile(rf"«{_SPACES}*")
+_BEFORE_CLOSING = re.compile(rf"{_SPACES}*»")
+_ELISION = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+
+
+def _typo_plain(text: str) -> str:
+    text = _BEFORE_HIGH_PUNCT.sub(NNBSP, text)
+    text = _BEFORE_COLON.sub(NBSP, text)
+    text = _AFTER_OPENING.sub("«" + NBSP, text)
+    text = _BEFORE_CLOSING.sub(NBSP + "»", text)
+    return _ELISION.sub("\u2019", text)
+
+
+def typo_fr(text: str) -> str:
+    """French typography for a string shown on screen (idempotent).
+
+    Rules (Imprimerie nationale's *Lexique des règles typographiques*, as
+    commonly practised on screen):
+
+    1. ``;`` ``!`` ``?`` — the space before them becomes U+202F (narrow
+       no-break space).
+    2. ``:`` — the space before it becomes U+00A0 (no-break space).
+    3. Rules 1–2 apply only where the text already has a space (or a wrong
+       kind of one) before the sign: ``9:30``, ``https://``, ``?!`` and
+       English-style ``Attention!`` are left alone — we never guess.
+    4. ``«`` and ``»`` always get U+00A0 on their inner side (replacing any
+       space there): ``«\u00a0Accueil\u00a0»``.
+    5. A straight apostrophe between two letters (``l'accueil``,
+       ``aujourd'hui``) becomes the typographic one, U+2019.
+    6. URLs (``scheme://…``, ``www.…``) and e-mail addresses are copied as is;
+       hyphens (``e-mail``) and numbers are never touched.
+    """
+    if not text:
+        return text
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        # A placeholder of non-space, non-letter characters: the rules see
+        # "something" there (so "www.x.fr !" still gets its space) but never edit it.
+        kept.append(match.group())
+        return f"\ue000{len(kept) - 1}\ue001"
+
+    text = _typo_plain(_PROTECTED.sub(keep, text))
+    if kept:
+        text = re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], text)
+    return text
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+_LANGS = ("fr", "en")
+
+
+def _lang(lang: str | None) -> str:
+    if lang is None:
+        from kiosk.i18n import current_language  # late: kiosk.i18n imports this module
+
+        return current_language()
+    base = lang.replace("-", "_").split("_")[0].lower()
+    if base not in _LANGS:
+        raise ValueError(f"unsupported language {lang!r} (expected one of {_LANGS})")
+    return base
+
+
+@lru_cache(maxsize=None)
+def _names(lang: str, kind: str, width: str) -> dict[int, str]:
+    from babel.dates import get_day_names, get_month_names
+
+    get = get_day_names if kind == "day" else get_month_names
+    return dict(get(width, context="format", locale=lang))
+
+
+def _round_half_up(value: float | int | Decimal, places: int = 0) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _group(n: int, lang: str) -> str:
+    """Integer with thousands separators: fr ``12 345`` (U+202F), en ``12,345``."""
+    return f"{n:,}".replace(",", NNBSP if lang == "fr" else ",")
+
+
+# --- dates and times ----------------------------------------------------------------------
+
+
+def _day_number(d: date, lang: str) -> str:
+    return "1er" if lang == "fr" and d.day == 1 else str(d.day)
+
+
+def format_date_long(d: date, lang: str | None = None) -> str:
+    """fr ``mardi 3 décembre 2026``, ``mardi 1er décembre 2026``; en ``Tuesday 3 December 2026``."""
+    lang = _lang(lang)
+    day = _names(lang, "day", "wide")[d.weekday()]
+    month = _names(lang, "month", "wide")[d.month]
+    return f"{day} {_day_number(d, lang)} {month} {d.year}"
+
+
+def format_date_short(d: date, lang: str | None = None) -> str:
+    """For a header, without the year: fr ``mar. 3 déc.``, ``mar. 1er déc.``; en ``Tue 3 Dec``."""
+    lang = _lang(lang)
+    day = _names(lang, "day", "abbreviated")[d.weekday()]
+    month = _names(lang, "month", "abbreviated")[d.month]
+    return f"{day} {_day_number(d, lang)} {month}"
+
+
+def format_time(t: time | datetime, lang: str | None = None) -> str:
+    """fr ``9 h 30``, ``14 h``, ``0 h 05``; en ``9:30 am``, ``2:00 pm``, ``12:00 pm`` (noon), ``12:05 am``.
+
+    The spaces are U+00A0. English uses the 12-hour clock with lower-case
+    am/pm and always shows the minutes, as British public signage does.
+    """
+    lang = _lang(lang)
+    if lang == "fr":
+        return f"{t.hour}{NBSP}h" + (f"{NBSP}{t.minute:02d}" if t.minute else "")
+    hour12 = t.hour % 12 or 12
+    return f"{hour12}:{t.minute:02d}{NBSP}{'am' if t.hour < 12 else 'pm'}"
+
+
+def format_datetime_long(dt: datetime, lang: str | None = None) -> str:
+    """fr ``mardi 3 décembre 2026 à 9 h 30``; en ``Tuesday 3 December 2026 at 9:30 am``."""
+    lang = _lang(lang)
+    joiner = "à" if lang == "fr" else "at"
+    return f"{format_date_long(dt.date(), lang)} {joiner} {format_time(dt, lang)}"
+
+
+# --- quantities ---------------------------------------------------------------------------
+
+
+def format_duration_min(minutes: float, lang: str | None = None) -> str:
+    """fr ``15 min``, ``1 h 30``, ``1 h 05``, ``2 h``; en ``15 min``, ``1 h 30 min``, ``2 h``.
+
+    Rounded to the nearest minute (half up); negative durations raise ValueError.
+    """
+    lang = _lang(lang)
+    if minutes < 0:
+        raise ValueError(f"negative duration: {minutes!r}")
+    total = int(_round_half_up(minutes))
+    hours, mins = divmod(total, 60)
+    if not hours:
+        return f"{mins}{NBSP}min"
+    if not mins:
+        return f"{hours}{NBSP}h"
+    if lang == "fr":
+        return f"{hours}{NBSP}h{NBSP}{mins:02d}"
+    return f"{hours}{NBSP}h {mins}{NBSP}min"
+
+
+def format_distance_m(meters: float, lang: str | None = None) -> str:
+    """fr ``350 m``, ``1,2 km``, ``12 km``; en ``350 m``, ``1.2 km``, ``12 km``.
+
+    Whole metres under 1 km; then kilometres with one decimal under 10 km
+    (``1 km``, not ``1,0 km``) and whole kilometres beyond. Rounded half up.
+    """
+    lang = _lang(lang)
+    if meters < 0:
+        raise ValueError(f"negative distance: {meters!r}")
+    whole_m = _round_half_up(meters)
+    if whole_m < 1000:
+        return f"{whole_m}{NBSP}m"
+    km = _round_half_up(Decimal(str(meters)) / 1000, 1)
+    if km < 10:
+        text = f"{km:f}".removesuffix(".0")
+        if lang == "fr":
+            text = text.replace(".", ",")
+        return f"{text}{NBSP}km"
+    return f"{_group(int(_round_half_up(km)), lang)}{NBSP}km"

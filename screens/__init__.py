@@ -1,0 +1,1 @@
+"""One module per screen, one screen class each; the touch toolkit is in ``screens.widgets``."""

@@ -1,0 +1,65 @@
+"""The technician's screen: what this terminal is, how it is set up, and maintenance actions."""
+
+from __future__ import annotations
+
+import kiosk
+from kiosk import events
+from kiosk.i18n import _
+from kiosk.ui import TEXT_SMALL
+from screens.base import Screen
+from screens.widgets import Button, Column, Dialog, Label, Row
+
+
+class AdminScreen(Screen):
+    name = "admin"
+    is_admin = True
+
+    def title(self) -> str:
+        return _("Maintenance")
+
+    def _facts(self) -> list[tuple[str, str]]:
+        c = self.app.config
+        d = self.app.display
+        return [
+            (_("Version"), kiosk.__version__),
+            (_("Terminal"), f"{c.terminal.id} — {c.terminal.name}"),
+            (_("Profile"), _("street totem") if c.terminal.profile == "street" else _("counter terminal")),
+            (_("Configuration file"), str(c.source)),
+            (_("Screen"), _("{width}×{height}, rotation {angle}°").format(width=d.logical[0], height=d.logical[1], angle=d.rotation)),
+            (_("Languages"), ", ".join(c.languages.offered)),
+            (_("Central API"), str(c.api.base_url)),
+            (_("Printer"), c.printer.type),
+            (_("Scanner"), c.scanner.type),
+            (_("Mode"), _("demonstration") if self.app.demo else _("production")),
+        ]
+
+    def compose(self):
+        facts = [Label(_("{setting}: {state}").format(setting=k, state=v), size=TEXT_SMALL, id=f"fact-{i}")
+                 for i, (k, v) in enumerate(self._facts())]
+        oos = self.app.out_of_service is not None
+        actions = Row([
+            Button(_("Put back in service") if oos else _("Put out of service"), id="toggle-service",
+                   on_tap=self._toggle_service),
+            Button(_("Test the error screen"), id="test-failsafe", on_tap=self._fail_on_purpose),
+        ], gap=20)
+        leave = Row([
+            Button(_("Close"), id="close-admin", on_tap=self.app.go_home),
+            Button(_("Quit to maintenance"), kind="primary", id="quit", on_tap=self._confirm_quit),
+        ], gap=20)
+        return Column([Column(facts, gap=8, id="facts"), actions, leave], gap=32)
+
+    def _toggle_service(self) -> None:
+        in_service = self.app.out_of_service is not None
+        events.post(events.SERVICE_STATE, in_service=in_service, reason="set by a technician")
+
+    def _fail_on_purpose(self) -> None:
+        raise RuntimeError("failure requested from the admin screen (failsafe test)")
+
+    def _confirm_quit(self) -> None:
+        self.open_dialog(Dialog(
+            _("Quit the kiosk?"),
+            _("The terminal stops showing the kiosk until it is restarted."),
+            [Button(_("Cancel"), id="cancel", on_tap=lambda: self.close_overlay("dialog")),
+             Button(_("Quit"), kind="primary", id="confirm-quit",
+                    on_tap=lambda: self.app.quit("quit to maintenance by a technician"))],
+        ))

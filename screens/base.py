@@ -1,0 +1,199 @@
+"""What every screen shares: header, title, scrolling content, footer, overlays.
+
+A screen builds its widgets (``compose``), reacts to their callbacks and to
+app events, and may return a result to whoever opened it (``dismiss``), like
+Textual's screens. It reads data through the app's services and never touches
+hardware, SQLite or the network itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+import pygame
+
+from kiosk.ui import TEXT_TITLE, UiContext
+from screens.widgets.base import Widget
+from screens.widgets.containers import Column, ScrollView
+from screens.widgets.dialog import Dialog
+from screens.widgets.footer import Footer
+from screens.widgets.header import Header
+from screens.widgets.label import Label
+from screens.widgets.toast import Toast
+
+if TYPE_CHECKING:
+    from kiosk.app import App
+
+
+class Screen:
+    name = "screen"            # used in logs and screenshot file names
+    show_footer = True
+    is_home = False
+
+    def __init__(self, app: "App") -> None:
+        self.app = app
+        self.root: Column | None = None
+        self.header: Header | None = None
+        self.content: ScrollView | None = None
+        self.overlays: list[Widget] = []
+        self.on_result: Callable[[Any], None] | None = None
+        self._dirty: set[Widget] = set()
+        self._needs_full = True
+
+    # -- to override ------------------------------------------------------
+    def title(self) -> str:
+        return ""
+
+    def compose(self) -> Widget:
+        """The widgets under the title. Called again after a language or accessibility change."""
+        return Column([])
+
+    def on_show(self) -> None:
+        """The screen became the top of the stack."""
+
+    def on_hide(self) -> None:
+        """Another screen covers this one, or it was closed."""
+
+    def tick(self, now: float) -> None:
+        """Called every loop turn with ``clock.monotonic()``; update timers here."""
+
+    def next_deadline(self) -> float | None:
+        """The next ``clock.monotonic()`` at which ``tick`` has something to do."""
+        return None
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        """An app event (scan, print result, device state…) while this screen is on top."""
+
+    # -- building ---------------------------------------------------------
+    def build(self) -> None:
+        app = self.app
+        self.header = app.make_header()
+        title = self.title()
+        parts: list[Widget] = [self.header]
+        content = self.compose()
+        body = Column(([Label(title, size=TEXT_TITLE, bold=True, id="title")] if title else []) + [content],
+                      gap=28, padding=36)
+        self.content = ScrollView(body, flex=1, id="content")
+        parts.append(self.content)
+        if self.show_footer:
+            parts.append(app.make_footer(self))
+        self.root = Column(parts, gap=0)
+        self.root.backdrop = app.ui.theme.background
+        self._adopt(self.root)
+        self.overlays = [o for o in self.overlays if not getattr(o, "screen_owned", False)]
+        self._needs_full = True
+
+    def _adopt(self, widget: Widget) -> None:
+        for w in widget.walk():
+            w.owner = self
+
+    def layout(self, ui: UiContext, viewport: pygame.Rect) -> None:
+        if self.root is None:
+            self.build()
+        self.root.backdrop = ui.theme.background
+        self.root.place(ui, viewport)
+        for overlay in self.overlays:
+            self._place_overlay(overlay, ui, viewport)
+        self._needs_full = True
+
+    def _place_overlay(self, overlay: Widget, ui: UiContext, viewport: pygame.Rect) -> None:
+        if isinstance(overlay, Toast) and self.content is not None:
+            overlay.place(ui, self.content.rect)
+        else:
+            overlay.place(ui, viewport)
+
+    def rebuild(self) -> None:
+        """Rebuild widgets keeping the screen's own state (language switch, large text…)."""
+        offset = self.content.offset if self.content else 0
+        self.build()
+        self.app.layout_screen(self)
+        if self.content is not None:
+            self.content.scroll_to(offset)
+
+    # -- drawing ----------------------------------------------------------
+    def mark_dirty(self, widget: Widget) -> None:
+        self._dirty.add(widget)
+
+    def invalidate_all(self) -> None:
+        self._needs_full = True
+
+    @property
+    def needs_redraw(self) -> bool:
+        return self._needs_full or bool(self._dirty)
+
+    def render(self, surf: pygame.Surface, ui: UiContext) -> list[pygame.Rect] | None:
+        """Draw what changed. Returns the rectangles to show, or None for the whole screen."""
+        assert self.root is not None
+        if self._needs_full or (self.overlays and self._dirty):
+            self._dirty.clear()
+            self._needs_full = False
+            self.root.draw(surf, ui)
+            for overlay in self.overlays:
+                overlay.draw(surf, ui)
+            return None
+        rects = []
+        for widget in list(self._dirty):
+            if not widget.visible or widget.rect.width <= 0:
+                continue
+            pygame.draw.rect(surf, widget.backdrop, widget.rect)
+            widget.draw(surf, ui)
+            rects.append(widget.rect.copy())
+        self._dirty.clear()
+        return rects
+
+    # -- input ------------------------------------------------------------
+    def hit(self, pos: tuple[int, int]) -> Widget | None:
+        for overlay in reversed(self.overlays):
+            if isinstance(overlay, Toast):
+                continue
+            return overlay.hit(pos)  # modal: nothing behind it answers
+        return self.root.hit(pos) if self.root else None
+
+    def find(self, widget_id: str) -> Widget | None:
+        for overlay in reversed(self.overlays):
+            found = overlay.find(widget_id)
+            if found is not None:
+                return found
+        return self.root.find(widget_id) if self.root else None
+
+    def widgets(self) -> list[Widget]:
+        out = list(self.root.walk()) if self.root else []
+        for overlay in self.overlays:
+            out.extend(overlay.walk())
+        return out
+
+    # -- overlays ---------------------------------------------------------
+    def open_dialog(self, dialog: Dialog, *, screen_owned: bool = True) -> None:
+        dialog.screen_owned = screen_owned  # type: ignore[attr-defined]
+        self.close_overlay(dialog.id)
+        self.overlays.append(dialog)
+        self._adopt(dialog)
+        self.app.layout_screen(self)
+
+    def close_overlay(self, overlay_id: str | None) -> bool:
+        before = len(self.overlays)
+        self.overlays = [o for o in self.overlays if o.id != overlay_id]
+        if len(self.overlays) != before:
+            self._needs_full = True
+            return True
+        return False
+
+    def toast(self, text: str, seconds: float = 4.0, kind: str = "info") -> None:
+        self.close_overlay("toast")
+        toast = Toast(text, until=self.app.clock.monotonic() + seconds, kind=kind)
+        self.overlays.append(toast)
+        self._adopt(toast)
+        self.app.layout_screen(self)
+
+    def expire_overlays(self, now: float) -> None:
+        for overlay in list(self.overlays):
+            if isinstance(overlay, Toast) and now >= overlay.until:
+                self.close_overlay(overlay.id)
+
+    def overlay_deadline(self) -> float | None:
+        return min((o.until for o in self.overlays if isinstance(o, Toast)), default=None)
+
+    # -- navigation -------------------------------------------------------
+    def dismiss(self, result: Any = None) -> None:
+        """Close this screen and hand ``result`` to whoever opened it."""
+        self.app.nav.pop(self, result)

@@ -1,0 +1,20 @@
+"""The touch toolkit: widgets sized for fingers, laid out for any screen size.
+
+Attributes flow down (a screen sets a widget's text and callbacks); messages
+flow up (a widget calls the callback its screen gave it).
+"""
+
+from screens.widgets.base import Widget, TextItem
+from screens.widgets.containers import Column, Row, Grid, Spacer, ScrollView
+from screens.widgets.label import Label
+from screens.widgets.button import Button
+from screens.widgets.text_field import TextField
+from screens.widgets.keypad import NumericKeypad
+from screens.widgets.keyboard import AzertyKeyboard
+from screens.widgets.dialog import Dialog
+from screens.widgets.toast import Toast
+
+__all__ = [
+    "Widget", "TextItem", "Column", "Row", "Grid", "Spacer", "ScrollView", "Label", "Button",
+    "TextField", "NumericKeypad", "AzertyKeyboard", "Dialog", "Toast",
+]

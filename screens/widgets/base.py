@@ -1,0 +1,119 @@
+"""The widget protocol: measure, place, draw, hit-test, and say what text it shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterator, Sequence
+
+import pygame
+
+from kiosk.theme import RGB
+from kiosk.ui import UiContext
+
+
+@dataclass
+class TextItem:
+    """A piece of text a widget shows, for layout and contrast checks in tests."""
+
+    text: str
+    fg: RGB
+    bg: RGB
+    rect: pygame.Rect        # where the text is drawn
+    box: pygame.Rect         # the widget area it must stay inside
+    truncated: bool = False  # an ellipsis or line limit hid part of it
+
+
+class Widget:
+    """Base of every widget. Containers override ``children``, ``place`` and ``measure``."""
+
+    interactive = False   # takes taps
+    clips_children = False
+
+    def __init__(self, *, id: str | None = None, on_tap: Callable[[], None] | None = None,
+                 flex: float = 0) -> None:
+        self.id = id
+        self.on_tap = on_tap
+        self.flex = flex            # share of leftover height in a Column
+        self.rect = pygame.Rect(0, 0, 0, 0)
+        self.enabled = True
+        self.visible = True
+        self.pressed = False
+        self.parent: Widget | None = None
+        self.owner = None           # the screen or overlay that redraws us
+        self.backdrop: RGB = (0, 0, 0)  # colour behind us, set by our parent
+
+    # -- tree -----------------------------------------------------------------
+    def children(self) -> Sequence["Widget"]:
+        return ()
+
+    def walk(self) -> Iterator["Widget"]:
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+    def find(self, widget_id: str) -> "Widget | None":
+        return next((w for w in self.walk() if w.id == widget_id), None)
+
+    # -- layout ---------------------------------------------------------------
+    def measure(self, ui: UiContext, width: int) -> int:
+        """Preferred height at this width."""
+        return 0
+
+    def min_width(self, ui: UiContext) -> int:
+        """Narrowest width at which this widget still shows its content whole."""
+        return 0
+
+    def place(self, ui: UiContext, rect: pygame.Rect) -> None:
+        self.rect = pygame.Rect(rect)
+
+    # -- drawing --------------------------------------------------------------
+    def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
+        pass
+
+    def invalidate(self) -> None:
+        """Ask for this widget to be redrawn on the next frame."""
+        parent = self.parent
+        while parent is not None:
+            if parent.clips_children:
+                parent.invalidate()
+                return
+            parent = parent.parent
+        if self.owner is not None:
+            self.owner.mark_dirty(self)
+
+    # -- input ----------------------------------------------------------------
+    def hit(self, pos: tuple[int, int]) -> "Widget | None":
+        """The deepest visible, interactive widget under ``pos``."""
+        if not self.visible or not self.rect.collidepoint(pos):
+            return None
+        for child in reversed(self.children()):
+            found = child.hit(pos)
+            if found is not None:
+                return found
+        return self if self.interactive else None
+
+    def set_pressed(self, pressed: bool) -> None:
+        if self.pressed != pressed:
+            self.pressed = pressed
+            self.invalidate()
+
+    def tap(self) -> None:
+        if self.enabled and self.on_tap is not None:
+            self.on_tap()
+
+    def set_enabled(self, enabled: bool) -> None:
+        if self.enabled != enabled:
+            self.enabled = enabled
+            self.invalidate()
+
+    # -- introspection for tests ----------------------------------------------
+    def text_items(self, ui: UiContext) -> list[TextItem]:
+        return []
+
+    def visible_text(self) -> str:
+        """All the text this widget and its children show (for tests and the pilot)."""
+        return " ".join(t for t in (c.visible_text() for c in self.children()) if t)
+
+
+def rounded(surf: pygame.Surface, colour, rect: pygame.Rect, radius: int, width: int = 0) -> None:
+    pygame.draw.rect(surf, colour, rect, width=width, border_radius=radius)

@@ -1,0 +1,122 @@
+"""Buttons sized for fingers: primary, secondary, tile and keyboard key.
+
+A button is never smaller than the minimum touch target, grows to fit its
+label (wrapped, never cut), and shows its pressed state as soon as a finger
+lands on it. ``selected`` marks a toggle that is on (shown by colour and by a
+check mark, not by colour alone).
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from kiosk.ui import TEXT_BODY, TEXT_BUTTON, TEXT_SMALL, UiContext
+from screens.widgets.base import TextItem, Widget
+from screens.widgets.text import wrap
+
+CHECK = "✓"
+NBSP = "\u00a0"
+
+_MIN_HEIGHT = {"primary": 112, "secondary": 96, "tile": 200, "key": 96, "link": 80}
+_PAD = {"primary": 28, "secondary": 24, "tile": 24, "key": 6, "link": 12}
+
+
+class Button(Widget):
+    interactive = True
+
+    def __init__(self, label: str, *, kind: str = "secondary", icon: str | None = None,
+                 subtitle: str | None = None, selected: bool = False, size: int | None = None,
+                 min_height: int | None = None, stack_icon: bool = False, **kw) -> None:
+        super().__init__(**kw)
+        self.stack_icon = stack_icon or kind == "tile"   # icon on its own line, above the label
+        self.label = label
+        self.kind = kind
+        self.icon = icon
+        self.subtitle = subtitle
+        self.selected = selected
+        self.size = size or (TEXT_BUTTON if kind != "key" else TEXT_BODY + 4)
+        self._min_height = min_height if min_height is not None else _MIN_HEIGHT[kind]
+
+    # -- content -----------------------------------------------------------
+    def _title(self) -> str:
+        text = self.label
+        if self.selected:
+            text = f"{CHECK}{NBSP}{text}"
+        if self.icon and not self.stack_icon:
+            text = f"{self.icon}{NBSP}{text}"
+        return text
+
+    def _blocks(self, ui: UiContext, width: int) -> list[tuple[list[str], int, bool]]:
+        """(lines, font size, bold) for the icon (tiles), the label and the subtitle."""
+        inner = max(1, width - 2 * ui.px(_PAD[self.kind]))
+        blocks = []
+        if self.icon and self.stack_icon:
+            blocks.append(([self.icon], ui.font_px(64 if self.kind == "tile" else self.size + 6), False))
+        size = ui.font_px(self.size)
+        bold = self.kind != "key"
+        blocks.append((wrap(self._title(), ui.fonts, size, inner, bold), size, bold))
+        if self.subtitle:
+            sub = ui.font_px(TEXT_SMALL)
+            blocks.append((wrap(self.subtitle, ui.fonts, sub, inner), sub, False))
+        return blocks
+
+    def _content_height(self, ui: UiContext, blocks) -> int:
+        gap = ui.px(8)
+        return sum(len(lines) * ui.fonts.line_height(s, b) for lines, s, b in blocks) + gap * (len(blocks) - 1)
+
+    def measure(self, ui: UiContext, width: int) -> int:
+        content = self._content_height(ui, self._blocks(ui, width))
+        return max(ui.px(self._min_height), ui.min_touch, content + 2 * ui.px(_PAD[self.kind] * 0.6))
+
+    def min_width(self, ui: UiContext) -> int:
+        size = ui.font_px(self.size)
+        bold = self.kind != "key"
+        words = self._title().split(" ") + (self.subtitle or "").split(" ") + ([self.icon] if self.stack_icon else [])
+        widest = max(ui.fonts.width(w, size, bold) for w in words if w) if any(words) else 0
+        return max(ui.min_touch, widest + 2 * ui.px(_PAD[self.kind]))
+
+    # -- colours -----------------------------------------------------------
+    def _colours(self, ui: UiContext):
+        t = ui.theme
+        if not self.enabled:
+            return t.disabled_bg, t.on_disabled, None
+        if self.kind == "primary" or self.selected:
+            return (t.pressed_primary if self.pressed else t.primary), t.on_primary, None
+        if self.kind == "link":
+            return (t.pressed if self.pressed else self.backdrop), t.on_secondary, None
+        bg = t.pressed if self.pressed else (t.surface if self.kind in ("tile", "key") else t.secondary_bg)
+        fg = t.text if self.kind in ("tile", "key") else t.on_secondary
+        if self.pressed and t.name == "high_contrast":
+            fg = t.text
+        return bg, fg, t.border
+
+    # -- drawing -----------------------------------------------------------
+    def _layout_lines(self, ui: UiContext) -> list[tuple[str, int, bool, pygame.Rect]]:
+        blocks = self._blocks(ui, self.rect.width)
+        total = self._content_height(ui, blocks)
+        y = self.rect.centery - total // 2
+        out = []
+        for lines, size, bold in blocks:
+            lh = ui.fonts.line_height(size, bold)
+            for line in lines:
+                w = ui.fonts.width(line, size, bold)
+                out.append((line, size, bold, pygame.Rect(self.rect.centerx - w // 2, y, w, lh)))
+                y += lh
+            y += ui.px(8)
+        return out
+
+    def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
+        bg, fg, border = self._colours(ui)
+        radius = ui.px(18 if self.kind != "key" else 10)
+        pygame.draw.rect(surf, bg, self.rect, border_radius=radius)
+        if border is not None:
+            pygame.draw.rect(surf, border, self.rect, width=max(2, ui.px(3)), border_radius=radius)
+        for line, size, bold, r in self._layout_lines(ui):
+            surf.blit(ui.fonts.render(line, size, fg, bold), r.topleft)
+
+    def text_items(self, ui: UiContext) -> list[TextItem]:
+        bg, fg, _ = self._colours(ui)
+        return [TextItem(line, fg, bg, r, self.rect) for line, _s, _b, r in self._layout_lines(ui)]
+
+    def visible_text(self) -> str:
+        return " ".join(t for t in (self.label, self.subtitle) if t)

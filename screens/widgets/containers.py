@@ -1,0 +1,277 @@
+"""Containers that lay children out for any screen size without overlap.
+
+Column stacks children; Row puts them side by side and wraps onto more lines
+when they would not fit (long labels, large text); Grid makes equal tiles;
+ScrollView lets content taller than the screen scroll, so nothing is cut off.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import pygame
+
+from kiosk.ui import UiContext
+from screens.widgets.base import Widget
+
+
+class Container(Widget):
+    def __init__(self, items: Sequence[Widget], *, gap: int = 24, padding: int = 0,
+                 bg: str | None = None, **kw) -> None:
+        super().__init__(**kw)
+        self.items: list[Widget] = list(items)
+        for child in self.items:
+            child.parent = self
+        self.gap = gap
+        self.padding = padding
+        self.bg = bg  # a theme attribute name, e.g. "surface"
+
+    def children(self) -> Sequence[Widget]:
+        return [c for c in self.items if c.visible]
+
+    def _inner(self, ui: UiContext, rect: pygame.Rect) -> pygame.Rect:
+        p = ui.px(self.padding)
+        return rect.inflate(-2 * p, -2 * p)
+
+    def _child_backdrop(self, ui: UiContext):
+        return getattr(ui.theme, self.bg) if self.bg else self.backdrop
+
+    def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
+        if self.bg:
+            pygame.draw.rect(surf, getattr(ui.theme, self.bg), self.rect, border_radius=ui.px(16))
+        for child in self.children():
+            child.backdrop = self._child_backdrop(ui)
+            child.draw(surf, ui)
+
+    def min_width(self, ui: UiContext) -> int:
+        return max((c.min_width(ui) for c in self.children()), default=0) + 2 * ui.px(self.padding)
+
+
+class Column(Container):
+    """Children top to bottom; ``flex`` children share the height left over."""
+
+    def measure(self, ui: UiContext, width: int) -> int:
+        kids = self.children()
+        inner_w = width - 2 * ui.px(self.padding)
+        total = sum(c.measure(ui, inner_w) for c in kids) + ui.px(self.gap) * max(0, len(kids) - 1)
+        return total + 2 * ui.px(self.padding)
+
+    def place(self, ui: UiContext, rect: pygame.Rect) -> None:
+        self.rect = pygame.Rect(rect)
+        inner = self._inner(ui, self.rect)
+        kids = self.children()
+        gap = ui.px(self.gap)
+        # Flexible children (a scrolling content area) take only what the others leave.
+        heights = [0 if c.flex else c.measure(ui, inner.width) for c in kids]
+        spare = inner.height - sum(heights) - gap * max(0, len(kids) - 1)
+        flex_total = sum(c.flex for c in kids)
+        if flex_total:
+            heights = [max(0, int(spare * c.flex / flex_total)) if c.flex else h for c, h in zip(kids, heights)]
+        y = inner.top
+        for child, h in zip(kids, heights):
+            child.backdrop = self._child_backdrop(ui)
+            child.place(ui, pygame.Rect(inner.left, y, inner.width, h))
+            y += h + gap
+
+
+class Row(Container):
+    """Children side by side in equal widths, wrapping onto more lines when too narrow."""
+
+    def __init__(self, items: Sequence[Widget], *, max_per_line: int | None = None, **kw) -> None:
+        super().__init__(items, **kw)
+        self.max_per_line = max_per_line
+
+    def _lines(self, ui: UiContext, width: int) -> list[list[Widget]]:
+        kids = self.children()
+        if not kids:
+            return []
+        gap = ui.px(self.gap)
+        widest = max(c.min_width(ui) for c in kids)
+        per_line = len(kids) if self.max_per_line is None else min(len(kids), self.max_per_line)
+        while per_line > 1 and (width - gap * (per_line - 1)) / per_line < widest:
+            per_line -= 1
+        # Balance the lines: 4 items that need two lines go 2 + 2, not 3 + 1.
+        n_lines = -(-len(kids) // per_line)
+        per_line = -(-len(kids) // n_lines)
+        return [kids[i:i + per_line] for i in range(0, len(kids), per_line)]
+
+    def _cell_width(self, ui: UiContext, width: int, per_line: int) -> int:
+        gap = ui.px(self.gap)
+        return (width - gap * (per_line - 1)) // per_line
+
+    def measure(self, ui: UiContext, width: int) -> int:
+        inner_w = width - 2 * ui.px(self.padding)
+        lines = self._lines(ui, inner_w)
+        if not lines:
+            return 0
+        per_line = len(lines[0])
+        cell = self._cell_width(ui, inner_w, per_line)
+        heights = [max(c.measure(ui, cell) for c in line) for line in lines]
+        return sum(heights) + ui.px(self.gap) * (len(lines) - 1) + 2 * ui.px(self.padding)
+
+    def place(self, ui: UiContext, rect: pygame.Rect) -> None:
+        self.rect = pygame.Rect(rect)
+        inner = self._inner(ui, self.rect)
+        lines = self._lines(ui, inner.width)
+        if not lines:
+            return
+        gap = ui.px(self.gap)
+        per_line = len(lines[0])
+        cell = self._cell_width(ui, inner.width, per_line)
+        heights = [max(c.measure(ui, cell) for c in line) for line in lines]
+        # A single line stretches to the height it is given (e.g. a footer).
+        if len(lines) == 1:
+            heights = [max(heights[0], inner.height)]
+        y = inner.top
+        for line, h in zip(lines, heights):
+            x = inner.left
+            for child in line:
+                child.backdrop = self._child_backdrop(ui)
+                child.place(ui, pygame.Rect(x, y, cell, h))
+                x += cell + gap
+            y += h + gap
+
+
+class Grid(Container):
+    """Equal tiles, ``columns`` per line (fewer when tiles would be too narrow)."""
+
+    def __init__(self, items: Sequence[Widget], *, columns: int = 2, min_tile_height: int = 200, **kw) -> None:
+        super().__init__(items, **kw)
+        self.columns = columns
+        self.min_tile_height = min_tile_height
+
+    def _layout(self, ui: UiContext, width: int) -> tuple[int, int, int]:
+        kids = self.children()
+        gap = ui.px(self.gap)
+        cols = max(1, min(self.columns, len(kids) or 1))
+        widest = max((c.min_width(ui) for c in kids), default=0)
+        while cols > 1 and (width - gap * (cols - 1)) // cols < widest:
+            cols -= 1
+        cell_w = (width - gap * (cols - 1)) // cols
+        cell_h = max([ui.px(self.min_tile_height)] + [c.measure(ui, cell_w) for c in kids])
+        return cols, cell_w, cell_h
+
+    def measure(self, ui: UiContext, width: int) -> int:
+        kids = self.children()
+        if not kids:
+            return 0
+        inner_w = width - 2 * ui.px(self.padding)
+        cols, _, cell_h = self._layout(ui, inner_w)
+        rows = -(-len(kids) // cols)
+        return rows * cell_h + (rows - 1) * ui.px(self.gap) + 2 * ui.px(self.padding)
+
+    def place(self, ui: UiContext, rect: pygame.Rect) -> None:
+        self.rect = pygame.Rect(rect)
+        inner = self._inner(ui, self.rect)
+        cols, cell_w, cell_h = self._layout(ui, inner.width)
+        gap = ui.px(self.gap)
+        for i, child in enumerate(self.children()):
+            r, c = divmod(i, cols)
+            child.backdrop = self._child_backdrop(ui)
+            child.place(ui, pygame.Rect(inner.left + c * (cell_w + gap), inner.top + r * (cell_h + gap),
+                                        cell_w, cell_h))
+
+
+class Spacer(Widget):
+    def __init__(self, height: int = 0, **kw) -> None:
+        super().__init__(**kw)
+        self.height = height
+
+    def measure(self, ui: UiContext, width: int) -> int:
+        return ui.px(self.height)
+
+
+class ScrollView(Widget):
+    """Shows a taller child through a window; dragged with a finger, with inertia.
+
+    The offset is state of the view; the pointer code (kiosk.pointer) calls
+    ``drag_by`` and ``fling``; the app calls ``animate`` while it moves.
+    """
+
+    clips_children = True
+    FRICTION = 3.0  # 1/s: velocity decays as exp(-FRICTION t)
+
+    def __init__(self, child: Widget, **kw) -> None:
+        super().__init__(**kw)
+        self.child = child
+        child.parent = self
+        self.offset = 0
+        self.content_height = 0
+        self.velocity = 0.0  # px/s, positive scrolls content up (offset grows)
+
+    def children(self) -> Sequence[Widget]:
+        return [self.child]
+
+    @property
+    def max_offset(self) -> int:
+        return max(0, self.content_height - self.rect.height)
+
+    @property
+    def scrollable(self) -> bool:
+        return self.max_offset > 0
+
+    def measure(self, ui: UiContext, width: int) -> int:
+        return self.child.measure(ui, width)
+
+    def min_width(self, ui: UiContext) -> int:
+        return self.child.min_width(ui)
+
+    def place(self, ui: UiContext, rect: pygame.Rect) -> None:
+        self.rect = pygame.Rect(rect)
+        self.content_height = max(self.child.measure(ui, rect.width), rect.height)
+        self.offset = min(self.offset, self.max_offset)
+        self._place_child(ui)
+        self._ui = ui
+
+    def _place_child(self, ui: UiContext) -> None:
+        self.child.backdrop = self.backdrop
+        self.child.place(ui, pygame.Rect(self.rect.left, self.rect.top - self.offset,
+                                         self.rect.width, self.content_height))
+
+    def scroll_to(self, offset: float) -> bool:
+        new = int(max(0, min(self.max_offset, offset)))
+        if new == self.offset:
+            return False
+        self.offset = new
+        self._place_child(self._ui)
+        self.invalidate()
+        return True
+
+    def drag_by(self, dy: float) -> None:
+        self.velocity = 0.0
+        self.scroll_to(self.offset - dy)
+
+    def fling(self, velocity_px_s: float) -> None:
+        self.velocity = -velocity_px_s if abs(velocity_px_s) > 200 else 0.0
+
+    def animate(self, dt: float) -> bool:
+        """Advance inertia by ``dt`` seconds; True while still moving."""
+        if not self.velocity:
+            return False
+        moved = self.scroll_to(self.offset + self.velocity * dt)
+        self.velocity *= max(0.0, 1.0 - self.FRICTION * dt)
+        if not moved or abs(self.velocity) < 30:
+            self.velocity = 0.0
+        return bool(self.velocity)
+
+    def hit(self, pos):
+        if not self.visible or not self.rect.collidepoint(pos):
+            return None
+        return self.child.hit(pos)
+
+    def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
+        pygame.draw.rect(surf, self.backdrop, self.rect)
+        previous = surf.get_clip()
+        surf.set_clip(self.rect.clip(previous) if previous else self.rect)
+        self.child.backdrop = self.backdrop
+        self.child.draw(surf, ui)
+        surf.set_clip(previous)
+        if self.scrollable:
+            self._draw_scrollbar(surf, ui)
+
+    def _draw_scrollbar(self, surf: pygame.Surface, ui: UiContext) -> None:
+        track_h = self.rect.height
+        bar_h = max(ui.px(60), track_h * self.rect.height // self.content_height)
+        y = self.rect.top + (track_h - bar_h) * self.offset // max(1, self.max_offset)
+        bar = pygame.Rect(self.rect.right - ui.px(10), y, ui.px(8), bar_h)
+        pygame.draw.rect(surf, ui.theme.border, bar, border_radius=ui.px(4))

@@ -1,0 +1,34 @@
+"""The band at the bottom of every screen: Home, Back, Help, Accessibility."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pygame
+
+from kiosk.i18n import _
+from kiosk.ui import TEXT_SMALL, UiContext
+from screens.widgets.button import Button
+from screens.widgets.containers import Row
+
+
+class Footer(Row):
+    def __init__(self, *, on_home: Callable[[], None], on_back: Callable[[], None],
+                 on_help: Callable[[], None], on_access: Callable[[], None],
+                 at_home: bool, can_go_back: bool) -> None:
+        buttons = [
+            Button(_("Home"), icon="⌂", id="home", on_tap=on_home, size=TEXT_SMALL, stack_icon=True, min_height=110),
+            Button(_("Back"), icon="←", id="back", on_tap=on_back, size=TEXT_SMALL, stack_icon=True, min_height=110),
+            Button(_("Help"), icon="?", id="help", on_tap=on_help, size=TEXT_SMALL, stack_icon=True, min_height=110),
+            Button(_("Accessibility"), icon="♿", id="accessibility", on_tap=on_access, size=TEXT_SMALL, stack_icon=True, min_height=110),
+        ]
+        buttons[0].enabled = not at_home
+        buttons[1].enabled = can_go_back
+        super().__init__(buttons, gap=16, padding=16, bg="surface", id="footer")
+
+    def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
+        pygame.draw.rect(surf, ui.theme.surface, self.rect)
+        pygame.draw.line(surf, ui.theme.border, self.rect.topleft, self.rect.topright, ui.px(2))
+        for child in self.children():
+            child.backdrop = ui.theme.surface
+            child.draw(surf, ui)

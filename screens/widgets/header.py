@@ -1,0 +1,115 @@
+"""The band at the top of every screen: town, time, network state, language switch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pygame
+
+from kiosk.ui import TEXT_SMALL, UiContext
+from screens.widgets.base import Widget
+from screens.widgets.button import Button
+from screens.widgets.label import Label
+
+
+@dataclass
+class HeaderInfo:
+    town: str
+    time_text: str                 # « mardi 1er décembre · 9 h 30 »
+    network: str | None            # "online" | "offline" | None (unknown: no badge)
+    network_text: str
+    demo_text: str | None          # a « Démonstration » badge in demo mode
+    language_label: str | None     # label of the switch, None when one language only
+    logo: pygame.Surface | None = None
+
+
+class Header(Widget):
+    def __init__(self, info: HeaderInfo, on_language: Callable[[], None] | None) -> None:
+        super().__init__(id="header")
+        self.info = info
+        self.town = Label(info.town, size=40, bold=True, colour="on_header", id="header-town")
+        self.clock = Label(info.time_text, size=TEXT_SMALL, colour="on_header", id="header-clock")
+        badges = []
+        if info.network:
+            badges.append(Label(info.network_text, size=TEXT_SMALL - 2, bold=True, padding=8,
+                                colour="on_ok" if info.network == "online" else "on_warn",
+                                bg="ok" if info.network == "online" else "warn", id="header-network"))
+        if info.demo_text:
+            badges.append(Label(info.demo_text, size=TEXT_SMALL - 2, bold=True, padding=8,
+                                colour="on_warn", bg="warn", id="header-demo"))
+        self.badges = badges
+        self.language = (Button(info.language_label, kind="secondary", icon=None, id="language",
+                                on_tap=on_language) if info.language_label else None)
+        for child in self.children():
+            child.parent = self
+
+    def children(self):
+        kids: list[Widget] = [self.town, self.clock, *self.badges]
+        if self.language:
+            kids.append(self.language)
+        return kids
+
+    def _button_width(self, ui: UiContext) -> int:
+        return self.language.min_width(ui) if self.language else 0
+
+    def _logo_width(self, ui: UiContext) -> int:
+        return ui.px(96) + ui.px(20) if self.info.logo is not None else 0
+
+    def _text_width(self, ui: UiContext, width: int) -> int:
+        pad = ui.px(28)
+        bw = self._button_width(ui)
+        return width - 2 * pad - self._logo_width(ui) - (bw + ui.px(24) if bw else 0)
+
+    def _badge_row_height(self, ui: UiContext, width: int) -> int:
+        return max([b.measure(ui, width) for b in self.badges], default=0)
+
+    def measure(self, ui: UiContext, width: int) -> int:
+        tw = self._text_width(ui, width)
+        text_h = (self.town.measure(ui, tw) + self.clock.measure(ui, tw)
+                  + (self._badge_row_height(ui, tw) + ui.px(8) if self.badges else 0))
+        button_h = self.language.measure(ui, self._button_width(ui)) if self.language else 0
+        return max(text_h, button_h, ui.px(96)) + 2 * ui.px(20)
+
+    def place(self, ui: UiContext, rect: pygame.Rect) -> None:
+        self.rect = pygame.Rect(rect)
+        pad, vpad = ui.px(28), ui.px(20)
+        left = rect.left + pad + self._logo_width(ui)
+        tw = self._text_width(ui, rect.width)
+        y = rect.top + vpad
+        for label in (self.town, self.clock):
+            label.backdrop = ui.theme.header_bg
+            h = label.measure(ui, tw)
+            label.place(ui, pygame.Rect(left, y, tw, h))
+            y += h
+        if self.badges:
+            y += ui.px(8)
+            x = left
+            bh = self._badge_row_height(ui, tw)
+            for badge in self.badges:
+                bw = badge.min_width(ui) + ui.px(4)
+                badge.backdrop = ui.theme.header_bg
+                badge.place(ui, pygame.Rect(x, y, bw, bh))
+                x += bw + ui.px(12)
+        if self.language:
+            bw = self._button_width(ui)
+            bh = self.language.measure(ui, bw)
+            self.language.backdrop = ui.theme.header_bg
+            self.language.place(ui, pygame.Rect(rect.right - pad - bw, rect.centery - bh // 2, bw, bh))
+
+    def min_width(self, ui: UiContext) -> int:
+        return 0
+
+    def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
+        pygame.draw.rect(surf, ui.theme.header_bg, self.rect)
+        if ui.theme.name == "high_contrast":
+            pygame.draw.line(surf, ui.theme.border, self.rect.bottomleft, self.rect.bottomright, ui.px(3))
+        if self.info.logo is not None:
+            size = ui.px(96)
+            logo = pygame.transform.smoothscale(self.info.logo, (size, size))
+            surf.blit(logo, (self.rect.left + ui.px(28), self.rect.centery - size // 2))
+        for child in self.children():
+            child.draw(surf, ui)
+
+    def set_time_text(self, text: str) -> None:
+        self.clock.set_text(text)

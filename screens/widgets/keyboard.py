@@ -1,0 +1,78 @@
+"""On-screen AZERTY keyboard with the accents French names need.
+
+Two layers: letters (with a caps toggle and é è ê à ç ù ï ô, apostrophe,
+hyphen) and digits/symbols (for e-mail addresses and numbers). The keyboard
+emits characters; the screen decides which field they go to.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from kiosk.i18n import _
+from screens.widgets.button import Button
+from screens.widgets.containers import Column, Row
+
+BACKSPACE = "\b"
+ENTER = "\n"
+
+LETTER_ROWS = ("azertyuiop", "qsdfghjklm", "wxcvbn'-")
+ACCENT_ROW = "éèêàçùïô"
+SYMBOL_ROWS = ("1234567890", "@._-+'/", )
+
+
+class AzertyKeyboard(Column):
+    def __init__(self, on_key: Callable[[str], None], *, id: str = "keyboard", **kw) -> None:
+        self.on_key = on_key
+        self.upper = False
+        self.symbols = False
+        super().__init__(self._rows(), gap=12, id=id, **kw)
+
+    def _key(self, ch: str) -> Button:
+        label = ch.upper() if self.upper and ch.isalpha() else ch
+        return Button(label, kind="key", id=f"key-{ch}", on_tap=lambda c=label: self.on_key(c))
+
+    def _rows(self) -> list[Row]:
+        rows: list[Row] = []
+        if self.symbols:
+            rows.append(Row([self._key(c) for c in SYMBOL_ROWS[0]], gap=10))
+            rows.append(Row([self._key(c) for c in SYMBOL_ROWS[1]]
+                            + [Button(_("Erase"), kind="key", icon="⌫", id="key-backspace",
+                                      on_tap=lambda: self.on_key(BACKSPACE))], gap=10))
+        else:
+            rows.append(Row([self._key(c) for c in LETTER_ROWS[0]], gap=10))
+            rows.append(Row([self._key(c) for c in LETTER_ROWS[1]], gap=10))
+            shift = Button("⇧", kind="key", id="key-shift", selected=self.upper, on_tap=self._toggle_case)
+            rows.append(Row([shift] + [self._key(c) for c in LETTER_ROWS[2]]
+                            + [Button("⌫", kind="key", id="key-backspace", on_tap=lambda: self.on_key(BACKSPACE))],
+                            gap=10))
+            rows.append(Row([self._key(c) for c in ACCENT_ROW], gap=10))
+        rows.append(Row([
+            Button("ABC" if self.symbols else "123", kind="key", id="key-layer", on_tap=self._toggle_layer),
+            Button(_("Space"), kind="key", id="key-space", on_tap=lambda: self.on_key(" ")),
+            Button(_("Done"), kind="primary", id="key-enter", min_height=96, on_tap=lambda: self.on_key(ENTER)),
+        ], gap=10))
+        for row in rows:
+            row.parent = self
+        return rows
+
+    def _rebuild(self) -> None:
+        self.items = self._rows()
+        for w in self.walk():
+            w.owner = self.owner
+        # Same geometry: re-place in the same rectangle and redraw.
+        if hasattr(self, "_ui"):
+            self.place(self._ui, self.rect)
+        self.invalidate()
+
+    def place(self, ui, rect) -> None:
+        self._ui = ui
+        super().place(ui, rect)
+
+    def _toggle_case(self) -> None:
+        self.upper = not self.upper
+        self._rebuild()
+
+    def _toggle_layer(self) -> None:
+        self.symbols = not self.symbols
+        self._rebuild()

@@ -1,0 +1,101 @@
+"""Text that wraps to its width; an optional line limit ends it with an ellipsis."""
+
+from __future__ import annotations
+
+import pygame
+
+from kiosk.ui import TEXT_BODY, UiContext
+from screens.widgets.base import TextItem, Widget
+from screens.widgets.text import ellipsize, wrap
+
+
+class Label(Widget):
+    def __init__(self, text: str = "", *, size: int = TEXT_BODY, bold: bool = False,
+                 colour: str = "text", align: str = "left", max_lines: int | None = None,
+                 bg: str | None = None, padding: int = 0, **kw) -> None:
+        super().__init__(**kw)
+        self.text = text
+        self.size = size
+        self.bold = bold
+        self.colour = colour      # theme attribute name
+        self.align = align        # left | center | right
+        self.max_lines = max_lines
+        self.bg = bg              # optional theme attribute name of a background panel
+        self.padding = padding
+        self._lines: list[str] = []
+        self._truncated = False
+
+    def set_text(self, text: str) -> None:
+        if text != self.text:
+            self.text = text
+            # Same height is likely (a clock, a countdown); re-wrap in place.
+            if hasattr(self, "_ui"):
+                self._wrap(self._ui, self.rect.width)
+            self.invalidate()
+
+    def _fg(self, ui: UiContext):
+        return getattr(ui.theme, self.colour)
+
+    def _bg(self, ui: UiContext):
+        return getattr(ui.theme, self.bg) if self.bg else self.backdrop
+
+    def _wrap(self, ui: UiContext, width: int) -> tuple[list[str], bool]:
+        size = ui.font_px(self.size)
+        inner = max(1, width - 2 * ui.px(self.padding))
+        lines = wrap(self.text, ui.fonts, size, inner, self.bold) if self.text else []
+        truncated = False
+        if self.max_lines is not None and len(lines) > self.max_lines:
+            lines = lines[: self.max_lines]
+            lines[-1] = ellipsize(lines[-1] + "…", ui.fonts, size, inner, self.bold)
+            truncated = True
+        self._lines, self._truncated = lines, truncated
+        return lines, truncated
+
+    def measure(self, ui: UiContext, width: int) -> int:
+        lines, _ = self._wrap(ui, width)
+        lh = ui.fonts.line_height(ui.font_px(self.size), self.bold)
+        return len(lines) * lh + 2 * ui.px(self.padding)
+
+    def min_width(self, ui: UiContext) -> int:
+        size = ui.font_px(self.size)
+        words = self.text.replace("\n", " ").split(" ")
+        return max((ui.fonts.width(w, size, self.bold) for w in words), default=0) + 2 * ui.px(self.padding)
+
+    def place(self, ui: UiContext, rect: pygame.Rect) -> None:
+        self.rect = pygame.Rect(rect)
+        self._ui = ui
+        self._wrap(ui, rect.width)
+
+    def _line_rects(self, ui: UiContext) -> list[tuple[str, pygame.Rect]]:
+        size = ui.font_px(self.size)
+        lh = ui.fonts.line_height(size, self.bold)
+        pad = ui.px(self.padding)
+        inner = self.rect.inflate(-2 * pad, -2 * pad)
+        y = inner.top
+        out = []
+        for line in self._lines:
+            w = ui.fonts.width(line, size, self.bold)
+            if self.align == "center":
+                x = inner.centerx - w // 2
+            elif self.align == "right":
+                x = inner.right - w
+            else:
+                x = inner.left
+            out.append((line, pygame.Rect(x, y, w, lh)))
+            y += lh
+        return out
+
+    def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
+        if self.bg:
+            pygame.draw.rect(surf, self._bg(ui), self.rect, border_radius=ui.px(12))
+        fg = self._fg(ui)
+        size = ui.font_px(self.size)
+        for line, r in self._line_rects(ui):
+            surf.blit(ui.fonts.render(line, size, fg, self.bold), r.topleft)
+
+    def text_items(self, ui: UiContext) -> list[TextItem]:
+        fg, bg = self._fg(ui), self._bg(ui)
+        return [TextItem(line, fg, bg, r, self.rect, self._truncated) for line, r in self._line_rects(ui)]
+
+    def visible_text(self) -> str:
+        return self.text

@@ -1,0 +1,57 @@
+"""The headless app fixture: the real App, dummy SDL drivers, a manual clock.
+
+Any exception the app's failsafe catches fails the test, unless the test
+takes it with ``pilot.take_errors()``.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+os.environ.pop("NOTIFY_SOCKET", None)
+os.environ.pop("WATCHDOG_USEC", None)
+
+from pathlib import Path
+
+import pygame
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PORTRAIT = (1080, 1920)
+LANDSCAPE = (1920, 1080)
+
+
+@pytest.fixture
+def make_pilot():
+    from kiosk import i18n
+    from kiosk.app import App
+    from kiosk.clock import ManualClock
+    from kiosk.config import load_config
+    from kiosk.pilot import Pilot
+
+    pilots: list[Pilot] = []
+
+    def factory(size=PORTRAIT, *, demo=True, overrides=None, clock=None, rotation=0) -> Pilot:
+        config = load_config(REPO / "kiosk.toml", overrides or {})
+        app = App(config, clock=clock or ManualClock(), demo=demo, size=size, rotation=rotation,
+                  fullscreen=False)
+        app.start()
+        pilot = Pilot(app)
+        pilot.settle()
+        pilots.append(pilot)
+        return pilot
+
+    yield factory
+    for pilot in pilots:
+        unexpected = pilot.app.errors[pilot.errors_seen:]
+        pygame.display.quit()
+        i18n.set_language("fr")
+        assert not unexpected, f"the app raised: {unexpected!r}"
+
+
+@pytest.fixture
+def pilot(make_pilot):
+    return make_pilot()

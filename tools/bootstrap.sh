@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Prepare a machine and the project's .venv for `make run` / `make test`.
+# System packages come from apt when missing (only as root); otherwise we say
+# exactly what to install and stop. Python packages are pinned by constraints.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+missing=()
+
+# Each check: a test that succeeds when the need is met, and the Debian package that meets it.
+"$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+        echo "bootstrap: installing Debian packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        echo "bootstrap: missing Debian packages. Install them, then run make again:" >&2
+        echo "    sudo apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+
+stamp=$VENV/.installed
+if [ ! -x $VENV/bin/python ]; then
+    "$PYTHON" -m venv $VENV
+fi
+# Reinstall only when the dependency files changed since the last install.
+if [ ! -f $stamp ] || [ pyproject.toml -nt $stamp ] || [ constraints.txt -nt $stamp ]; then
+    $VENV/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
+    touch $stamp
+fi
+# Compile the translation catalogs (.po -> .mo) so the app starts without doing it.
+$VENV/bin/python -m kiosk.i18n_compile
