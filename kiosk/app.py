@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 LOW_REACH_TOP = 0.40     # share of a portrait screen kept free of controls in low-reach mode
 FRAME_S = 1 / 60
 LIVE_SCREENSHOT_EVERY_S = 0.5
+RECOVER_AFTER_S = 10.0   # how long the plain apology stays when even the apology screen failed
 
 
 class App:
@@ -74,6 +75,7 @@ class App:
         self._live_pending = False
         self._animating = False
         self._last_anim = 0.0
+        self._recover_at = 0.0
         self._minute_shown: tuple | None = None
         self._watchdog_every = sdnotify.watchdog_interval_s()
         self._next_watchdog = 0.0
@@ -287,9 +289,11 @@ class App:
         try:
             self._apply_settings(rebuild=False)
             self.nav.reset([HomeScreen(self), FailsafeScreen(self)])
-        except Exception:  # noqa: BLE001 - even the apology failed: show a plain one
+        except Exception as inner:  # noqa: BLE001 - even the apology failed: show a plain one
             log.exception("the failsafe screen itself failed")
+            self.errors.append(inner)
             self.nav.stack.clear()
+            self._recover_at = self.clock.monotonic() + RECOVER_AFTER_S
             self._emergency_draw()
 
     def _emergency_draw(self) -> None:
@@ -313,8 +317,8 @@ class App:
             drawn = self._render()
         except Exception as exc:  # noqa: BLE001
             self._failsafe(exc)
-        if not self.nav.stack:  # the emergency screen is up: retry home later
-            self._guard(self._recover)
+        if not self.nav.stack and self.clock.monotonic() >= self._recover_at:
+            self._guard(self._recover)  # the plain apology was up long enough: try home again
         return drawn
 
     def _recover(self) -> None:
@@ -364,6 +368,8 @@ class App:
         now = self.clock.monotonic()
         screen = self.nav.current
         if screen is None:
+            # Not even the apology screen could be shown: stop feeding the watchdog on purpose,
+            # so systemd restarts the app instead of leaving a frozen screen.
             return
         screen.expire_overlays(now)
         screen.tick(now)
@@ -425,6 +431,8 @@ class App:
         screen = self.nav.current
         if screen is None or not screen.needs_redraw:
             return False
+        if screen._needs_layout:
+            self.layout_screen(screen)
         surf = self.display.surface
         full = screen._needs_full or (screen.overlays and screen._dirty)
         if full:
@@ -474,6 +482,8 @@ class App:
         candidates.append(now + 60 - wall.second - wall.microsecond / 1e6 + 0.01)  # header clock
         if self._watchdog_every:
             candidates.append(self._next_watchdog)
+        if not self.nav.stack:
+            candidates.append(self._recover_at)
         return min((c for c in candidates if c is not None), default=None)
 
     def run(self) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 
@@ -84,7 +85,11 @@ def cmd_run(args) -> int:
     setup_logging()
     import logging
 
+    from kiosk.config import config_warnings
+
     log = logging.getLogger("kiosk")
+    for warning in config_warnings(config):
+        log.warning("configuration: %s", warning)
     from kiosk.app import App
 
     app = App(config, demo=args.demo, live_screenshot=args.live_screenshot)
@@ -96,10 +101,19 @@ def cmd_run(args) -> int:
             app.quit("exit after first frame (benchmark)")
 
     app.on_ready = ready
+    # systemd stops a service with SIGTERM: leave the loop and close the display cleanly.
+    signal.signal(signal.SIGTERM, lambda *_: app.quit("SIGTERM (service stop)"))
     log.info("starting: terminal %s, config %s, demo %s", config.terminal.id, config.source, args.demo)
     if args.live_screenshot:
         log.info("live screenshot: %s", os.path.abspath(args.live_screenshot))
-    return app.run()
+    import pygame
+
+    try:
+        return app.run()
+    except pygame.error as err:
+        # No usable display (no KMSDRM device, no X server…): one clear line, exit 1 so systemd retries.
+        log.error("cannot open the display (SDL_VIDEODRIVER=%s): %s", os.environ.get("SDL_VIDEODRIVER", "auto"), err)
+        return 1
 
 
 def _ms_since_process_start() -> float:
@@ -128,13 +142,19 @@ def cmd_check_config(args) -> int:
 
 
 def cmd_screenshots(args) -> int:
+    import logging
+
     from kiosk.screenshots import render_all
 
     config = _load(None)
+    logging.disable(logging.CRITICAL)  # the failsafe state logs a deliberate traceback
+    problems: list[str] = []
     written = render_all(config, args.out, size=args.size, lang=args.lang, large_text=args.large_text,
-                         high_contrast=args.high_contrast)
+                         high_contrast=args.high_contrast, problems=problems)
     print(f"{len(written)} screenshots written to {args.out}")
-    return 0
+    for line in problems:
+        print(f"layout problem: {line}")
+    return 1 if problems else 0
 
 
 def cmd_bench(args) -> int:

@@ -81,12 +81,16 @@ class FontBook:
             self._faces[style] = faces
         self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
         self._cache_size = cache_size
+        self._widths: dict[tuple, int] = {}  # layout measures the same strings again and again
 
     def _runs(self, text: str, bold: bool) -> list[tuple[_Face, str]]:
         faces = self._faces["bold" if bold else "regular"]
         runs: list[tuple[_Face, str]] = []
         for ch in text:
-            face = next((f for f in faces if f.has(ch)), faces[0])
+            if ch == " " and runs and runs[-1][0].has(ch):
+                face = runs[-1][0]  # a space joins the run before it: fewer, longer runs
+            else:
+                face = next((f for f in faces if f.has(ch)), faces[0])
             if runs and runs[-1][0] is face:
                 runs[-1] = (face, runs[-1][1] + ch)
             else:
@@ -97,7 +101,14 @@ class FontBook:
         return self._faces["bold" if bold else "regular"][0].sized(size).get_linesize()
 
     def width(self, text: str, size: int, bold: bool = False) -> int:
-        return sum(face.sized(size).size(run)[0] for face, run in self._runs(text, bold))
+        key = (text, size, bold)
+        w = self._widths.get(key)
+        if w is None:
+            if len(self._widths) > 50_000:
+                self._widths.clear()
+            w = sum(face.sized(size).size(run)[0] for face, run in self._runs(text, bold))
+            self._widths[key] = w
+        return w
 
     def render(self, text: str, size: int, colour, bold: bool = False) -> pygame.Surface:
         """A transparent surface with ``text`` on one line (cached)."""

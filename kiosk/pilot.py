@@ -69,9 +69,11 @@ class Pilot:
         return new
 
     # -- running --------------------------------------------------------------------
-    def settle(self, max_frames: int = 200) -> None:
+    def settle(self, max_frames: int = 1000) -> None:
         """Step the loop until the event queue is empty and nothing is left to draw or animate."""
         for _ in range(max_frames):
+            if self.app._animating:
+                self.clock.advance(1 / 60)  # an animation runs on frame time
             drew = self.app.step()
             if not drew and not pygame.event.peek() and not self.app._animating:
                 return
@@ -139,17 +141,19 @@ class Pilot:
 
     def type(self, text: str) -> None:
         """Type on the on-screen keyboard or keypad, switching case and layer as a person would."""
+        from screens.widgets.keyboard import ACCENT_ROW, LETTER_ROWS
+
+        on_letters = "".join(LETTER_ROWS) + ACCENT_ROW
         for ch in text:
-            kb = self.screen.find("keyboard")
             if ch == " ":
                 self.tap("key-space")
                 continue
+            kb = self.screen.find("keyboard")
             if kb is not None:
-                wants_symbols = not (ch.isalpha() or ch in "'-")
+                wants_symbols = ch.lower() not in on_letters
                 if kb.symbols != wants_symbols:
                     self.tap("key-layer")
-                    kb = self.screen.find("keyboard")
-                if ch.isalpha() and kb.upper != ch.isupper():
+                if ch.isalpha() and not kb.symbols and kb.upper != ch.isupper():
                     self.tap("key-shift")
             self.tap(f"key-{ch.lower()}")
 

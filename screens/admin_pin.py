@@ -77,8 +77,6 @@ class AdminPinScreen(Screen):
             minutes = max(1, math.ceil(remaining / 60))
             self._say(ngettext("Too many attempts. Try again in {n} minute.",
                                "Too many attempts. Try again in {n} minutes.", minutes).format(n=minutes))
-        elif self.app.pin_guard.failures_left() == self.app.pin_guard.max_failures:
-            self.message = ""
 
     def tick(self, now: float) -> None:
         was_locked = not self.keypad.find("key-0").enabled

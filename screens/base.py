@@ -39,6 +39,7 @@ class Screen:
         self.on_result: Callable[[Any], None] | None = None
         self._dirty: set[Widget] = set()
         self._needs_full = True
+        self._needs_layout = False
 
     # -- to override ------------------------------------------------------
     def title(self) -> str:
@@ -95,6 +96,7 @@ class Screen:
         for overlay in self.overlays:
             self._place_overlay(overlay, ui, viewport)
         self._needs_full = True
+        self._needs_layout = False
 
     def _place_overlay(self, overlay: Widget, ui: UiContext, viewport: pygame.Rect) -> None:
         if isinstance(overlay, Toast) and self.content is not None:
@@ -114,12 +116,15 @@ class Screen:
     def mark_dirty(self, widget: Widget) -> None:
         self._dirty.add(widget)
 
+    def request_layout(self) -> None:
+        self._needs_layout = True
+
     def invalidate_all(self) -> None:
         self._needs_full = True
 
     @property
     def needs_redraw(self) -> bool:
-        return self._needs_full or bool(self._dirty)
+        return self._needs_full or self._needs_layout or bool(self._dirty)
 
     def render(self, surf: pygame.Surface, ui: UiContext) -> list[pygame.Rect] | None:
         """Draw what changed. Returns the rectangles to show, or None for the whole screen."""
@@ -133,11 +138,14 @@ class Screen:
             return None
         rects = []
         for widget in list(self._dirty):
-            if not widget.visible or widget.rect.width <= 0:
+            area = widget.visible_area()
+            if not widget.visible or area.width <= 0 or area.height <= 0:
                 continue
+            surf.set_clip(area)
             pygame.draw.rect(surf, widget.backdrop, widget.rect)
             widget.draw(surf, ui)
-            rects.append(widget.rect.copy())
+            surf.set_clip(None)
+            rects.append(area)
         self._dirty.clear()
         return rects
 

@@ -219,3 +219,14 @@ def test_formats_survive_french_typography():
     dt = datetime(2026, 12, 1, 9, 30)
     for text in (format_datetime_long(dt, "fr"), format_distance_m(1200, "fr"), format_duration_min(90, "fr")):
         assert typo_fr(text) == text
+
+
+def test_day_and_month_tables_agree_with_babel_cldr():
+    from babel.dates import get_day_names, get_month_names
+
+    from kiosk.formatting import _names
+
+    for lang in ("fr", "en"):
+        for width in ("wide", "abbreviated"):
+            assert _names(lang, "day", width) == dict(get_day_names(width, context="format", locale=lang))
+            assert _names(lang, "month", width) == dict(get_month_names(width, context="format", locale=lang))

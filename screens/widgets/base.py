@@ -72,16 +72,25 @@ class Widget:
 
     def invalidate(self) -> None:
         """Ask for this widget to be redrawn on the next frame."""
-        parent = self.parent
-        while parent is not None:
-            if parent.clips_children:
-                parent.invalidate()
-                return
-            parent = parent.parent
         if self.owner is not None:
             self.owner.mark_dirty(self)
 
+    def request_layout(self) -> None:
+        """Our size may have changed: lay the screen out again before the next frame."""
+        if self.owner is not None:
+            self.owner.request_layout()
+
     # -- input ----------------------------------------------------------------
+    def visible_area(self) -> pygame.Rect:
+        """The part of our rectangle not hidden by the scrolling views we are in."""
+        area = self.rect
+        parent = self.parent
+        while parent is not None:
+            if parent.clips_children:
+                area = area.clip(parent.rect)
+            parent = parent.parent
+        return area
+
     def hit(self, pos: tuple[int, int]) -> "Widget | None":
         """The deepest visible, interactive widget under ``pos``."""
         if not self.visible or not self.rect.collidepoint(pos):

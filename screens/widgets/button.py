@@ -36,11 +36,12 @@ class Button(Widget):
         self.selected = selected
         self.size = size or (TEXT_BUTTON if kind != "key" else TEXT_BODY + 4)
         self._min_height = min_height if min_height is not None else _MIN_HEIGHT[kind]
+        self._measures: dict[tuple, int] = {}
 
     # -- content -----------------------------------------------------------
     def _title(self) -> str:
         text = self.label
-        if self.selected:
+        if self.selected and self.kind != "key":  # a key shows its state by what it does (upper case)
             text = f"{CHECK}{NBSP}{text}"
         if self.icon and not self.stack_icon:
             text = f"{self.icon}{NBSP}{text}"
@@ -64,11 +65,27 @@ class Button(Widget):
         gap = ui.px(8)
         return sum(len(lines) * ui.fonts.line_height(s, b) for lines, s, b in blocks) + gap * (len(blocks) - 1)
 
+    def _key(self, ui: UiContext, width: int | None) -> tuple:
+        # Layout measures a button several times per frame; its answer only depends on these.
+        return (id(ui), width, self.label, self.subtitle, self.selected, self.icon, self.size)
+
     def measure(self, ui: UiContext, width: int) -> int:
-        content = self._content_height(ui, self._blocks(ui, width))
-        return max(ui.px(self._min_height), ui.min_touch, content + 2 * ui.px(_PAD[self.kind] * 0.6))
+        key = self._key(ui, width)
+        cached = self._measures.get(key)
+        if cached is None:
+            content = self._content_height(ui, self._blocks(ui, width))
+            cached = max(ui.px(self._min_height), ui.min_touch, content + 2 * ui.px(_PAD[self.kind] * 0.6))
+            self._measures[key] = cached
+        return cached
 
     def min_width(self, ui: UiContext) -> int:
+        key = self._key(ui, None)
+        cached = self._measures.get(key)
+        if cached is None:
+            cached = self._measures[key] = self._min_width(ui)
+        return cached
+
+    def _min_width(self, ui: UiContext) -> int:
         size = ui.font_px(self.size)
         bold = self.kind != "key"
         words = self._title().split(" ") + (self.subtitle or "").split(" ") + ([self.icon] if self.stack_icon else [])

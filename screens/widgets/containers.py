@@ -39,9 +39,11 @@ class Container(Widget):
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
         if self.bg:
             pygame.draw.rect(surf, getattr(ui.theme, self.bg), self.rect, border_radius=ui.px(16))
+        clip = surf.get_clip()
         for child in self.children():
             child.backdrop = self._child_backdrop(ui)
-            child.draw(surf, ui)
+            if child.rect.colliderect(clip):  # skip what a scrolled list hides
+                child.draw(surf, ui)
 
     def min_width(self, ui: UiContext) -> int:
         return max((c.min_width(ui) for c in self.children()), default=0) + 2 * ui.px(self.padding)
@@ -77,9 +79,11 @@ class Column(Container):
 class Row(Container):
     """Children side by side in equal widths, wrapping onto more lines when too narrow."""
 
-    def __init__(self, items: Sequence[Widget], *, max_per_line: int | None = None, **kw) -> None:
+    def __init__(self, items: Sequence[Widget], *, max_per_line: int | None = None, wrap: bool = True,
+                 **kw) -> None:
         super().__init__(items, **kw)
         self.max_per_line = max_per_line
+        self.wrap = wrap  # False for keyboard rows: keys keep their order on one line
 
     def _lines(self, ui: UiContext, width: int) -> list[list[Widget]]:
         kids = self.children()
@@ -88,7 +92,7 @@ class Row(Container):
         gap = ui.px(self.gap)
         widest = max(c.min_width(ui) for c in kids)
         per_line = len(kids) if self.max_per_line is None else min(len(kids), self.max_per_line)
-        while per_line > 1 and (width - gap * (per_line - 1)) / per_line < widest:
+        while self.wrap and per_line > 1 and (width - gap * (per_line - 1)) / per_line < widest:
             per_line -= 1
         # Balance the lines: 4 items that need two lines go 2 + 2, not 3 + 1.
         n_lines = -(-len(kids) // per_line)
@@ -143,7 +147,7 @@ class Grid(Container):
     def _layout(self, ui: UiContext, width: int) -> tuple[int, int, int]:
         kids = self.children()
         gap = ui.px(self.gap)
-        cols = max(1, min(self.columns, len(kids) or 1))
+        cols = max(1, self.columns)  # a lone tile keeps its size rather than filling the width
         widest = max((c.min_width(ui) for c in kids), default=0)
         while cols > 1 and (width - gap * (cols - 1)) // cols < widest:
             cols -= 1

@@ -1,7 +1,8 @@
 """On-screen AZERTY keyboard with the accents French names need.
 
-Two layers: letters (with a caps toggle and é è ê à ç ù ï ô, apostrophe,
-hyphen) and digits/symbols (for e-mail addresses and numbers). The keyboard
+Two layers: letters (with a caps toggle, the accents of French names
+é è ê ë à ç ù ü ï ô, apostrophe and hyphen) and digits/symbols (for e-mail
+addresses and numbers, and the rarer â î û ö œ æ ÿ). The keyboard
 emits characters; the screen decides which field they go to.
 """
 
@@ -17,8 +18,8 @@ BACKSPACE = "\b"
 ENTER = "\n"
 
 LETTER_ROWS = ("azertyuiop", "qsdfghjklm", "wxcvbn'-")
-ACCENT_ROW = "éèêàçùïô"
-SYMBOL_ROWS = ("1234567890", "@._-+'/", )
+ACCENT_ROW = "éèêëàçùüïô"
+SYMBOL_ROWS = ("1234567890", "@._-+'/", "âîûöœæÿ")
 
 
 class AzertyKeyboard(Column):
@@ -35,23 +36,24 @@ class AzertyKeyboard(Column):
     def _rows(self) -> list[Row]:
         rows: list[Row] = []
         if self.symbols:
-            rows.append(Row([self._key(c) for c in SYMBOL_ROWS[0]], gap=10))
+            rows.append(Row([self._key(c) for c in SYMBOL_ROWS[0]], gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[1]]
                             + [Button(_("Erase"), kind="key", icon="⌫", id="key-backspace",
-                                      on_tap=lambda: self.on_key(BACKSPACE))], gap=10))
+                                      on_tap=lambda: self.on_key(BACKSPACE))], gap=10, wrap=False))
+            rows.append(Row([self._key(c) for c in SYMBOL_ROWS[2]], gap=10, wrap=False))
         else:
-            rows.append(Row([self._key(c) for c in LETTER_ROWS[0]], gap=10))
-            rows.append(Row([self._key(c) for c in LETTER_ROWS[1]], gap=10))
+            rows.append(Row([self._key(c) for c in LETTER_ROWS[0]], gap=10, wrap=False))
+            rows.append(Row([self._key(c) for c in LETTER_ROWS[1]], gap=10, wrap=False))
             shift = Button("⇧", kind="key", id="key-shift", selected=self.upper, on_tap=self._toggle_case)
             rows.append(Row([shift] + [self._key(c) for c in LETTER_ROWS[2]]
                             + [Button("⌫", kind="key", id="key-backspace", on_tap=lambda: self.on_key(BACKSPACE))],
-                            gap=10))
-            rows.append(Row([self._key(c) for c in ACCENT_ROW], gap=10))
+                            gap=10, wrap=False))
+            rows.append(Row([self._key(c) for c in ACCENT_ROW], gap=10, wrap=False))
         rows.append(Row([
             Button("ABC" if self.symbols else "123", kind="key", id="key-layer", on_tap=self._toggle_layer),
             Button(_("Space"), kind="key", id="key-space", on_tap=lambda: self.on_key(" ")),
             Button(_("Done"), kind="primary", id="key-enter", min_height=96, on_tap=lambda: self.on_key(ENTER)),
-        ], gap=10))
+        ], gap=10, wrap=False))
         for row in rows:
             row.parent = self
         return rows
@@ -60,14 +62,8 @@ class AzertyKeyboard(Column):
         self.items = self._rows()
         for w in self.walk():
             w.owner = self.owner
-        # Same geometry: re-place in the same rectangle and redraw.
-        if hasattr(self, "_ui"):
-            self.place(self._ui, self.rect)
+        self.request_layout()
         self.invalidate()
-
-    def place(self, ui, rect) -> None:
-        self._ui = ui
-        super().place(ui, rect)
 
     def _toggle_case(self) -> None:
         self.upper = not self.upper

@@ -18,12 +18,12 @@ class NumericKeypad(Column):
         self.on_key = on_key
         rows = []
         for digits in ("123", "456", "789"):
-            rows.append(Row([self._key(d, d) for d in digits], gap=16))
+            rows.append(Row([self._key(d, d) for d in digits], gap=16, wrap=False))
         rows.append(Row([
             self._key(BACKSPACE, _("Erase"), icon="⌫", key_id="backspace"),
             self._key("0", "0"),
             self._key(ENTER, enter_label or _("OK"), key_id="enter", kind="primary"),
-        ], gap=16))
+        ], gap=16, wrap=False))
         super().__init__(rows, gap=16, id=id, **kw)
 
     def _key(self, value: str, label: str, *, icon: str | None = None, key_id: str | None = None,

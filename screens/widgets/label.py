@@ -29,8 +29,11 @@ class Label(Widget):
         if text != self.text:
             self.text = text
             # Same height is likely (a clock, a countdown); re-wrap in place.
+            before = len(self._lines)
             if hasattr(self, "_ui"):
                 self._wrap(self._ui, self.rect.width)
+            if len(self._lines) != before:
+                self.request_layout()
             self.invalidate()
 
     def _fg(self, ui: UiContext):
@@ -52,7 +55,10 @@ class Label(Widget):
         return lines, truncated
 
     def measure(self, ui: UiContext, width: int) -> int:
-        lines, _ = self._wrap(ui, width)
+        lines = wrap(self.text, ui.fonts, ui.font_px(self.size), max(1, width - 2 * ui.px(self.padding)),
+                     self.bold) if self.text else []
+        if self.max_lines is not None:
+            lines = lines[: self.max_lines]
         lh = ui.fonts.line_height(ui.font_px(self.size), self.bold)
         return len(lines) * lh + 2 * ui.px(self.padding)
 

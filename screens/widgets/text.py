@@ -7,6 +7,8 @@ by character as a last resort, so nothing ever overflows.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kiosk.fonts import FontBook
 
 ELLIPSIS = "…"
@@ -40,6 +42,12 @@ def _cut_word(word: str, fonts: FontBook, size: int, bold: bool, width: int) -> 
 
 def wrap(text: str, fonts: FontBook, size: int, width: int, bold: bool = False) -> list[str]:
     """Lines of ``text`` no wider than ``width`` pixels ("\\n" forces a break)."""
+    return list(_wrap_cached(text, fonts, size, width, bold))
+
+
+@lru_cache(maxsize=8192)
+def _wrap_cached(text: str, fonts: FontBook, size: int, width: int, bold: bool) -> tuple[str, ...]:
+    # Layout asks for the same text at the same width many times (measure, place, draw).
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
@@ -56,7 +64,7 @@ def wrap(text: str, fonts: FontBook, size: int, width: int, bold: bool = False) 
                 *full, line = _cut_word(token, fonts, size, bold, width)
                 lines.extend(full)
         lines.append(line.rstrip(" "))
-    return lines
+    return tuple(lines)
 
 
 def ellipsize(line: str, fonts: FontBook, size: int, width: int, bold: bool = False) -> str:

@@ -66,7 +66,7 @@ class TextField(Widget):
     def set_error(self, message: str) -> None:
         if message != self.error:
             self.error = message
-            self.invalidate()
+            self.request_layout()  # the message takes room under the field
 
     def set_focused(self, focused: bool) -> None:
         if focused != self.focused:

@@ -1,0 +1,134 @@
+"""`kiosk screenshots`: every screen in each meaningful state, rendered to PNG.
+
+Each state is reached the way a person would reach it (taps, typing, time
+passing), on a fresh app with demo data and a fixed clock, so the gallery is
+reproducible and doubles as a smoke test of every screen.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+from kiosk.clock import PARIS, ManualClock  # noqa: E402
+from kiosk.config import KioskConfig, load_config  # noqa: E402
+
+SHOT_TIME = datetime(2026, 12, 1, 9, 30, tzinfo=PARIS)  # mardi 1er décembre 2026
+
+
+def _to_toolkit(p, tab: str | None = None):
+    p.tap("feature-toolkit")
+    if tab:
+        p.tap(f"tab-{tab}")
+
+
+def _wrong_pin(p):
+    p.app.open_admin()
+    p.settle()
+    p.type("9999")
+    p.tap("key-enter")
+
+
+def _locked(p):
+    p.app.open_admin()
+    p.settle()
+    for _ in range(5):
+        p.type("9999")
+        p.tap("key-enter")
+
+
+def _admin(p):
+    p.app.open_admin()
+    p.settle()
+    p.type("1234")
+    p.tap("key-enter")
+
+
+def _failsafe(p):
+    _admin(p)
+    p.tap("test-failsafe")
+    p.take_errors()
+
+
+def _idle_warning(p):
+    _to_toolkit(p)
+    p.type("Lefèvre")
+    p.advance(p.app.config.idle.warn_after_s + 3)
+
+
+# screen name -> state name -> how to get there from a fresh home screen
+STATES: dict[str, dict[str, Callable]] = {
+    "home": {
+        "default": lambda p: None,
+        "dimmed": lambda p: p.advance(p.app.config.idle.dim_after_s + 1, step=5),
+        "leave-dialog": lambda p: (_to_toolkit(p), p.type("Dupont"), p.tap("home")),
+    },
+    "help": {"default": lambda p: p.tap("help")},
+    "accessibility": {
+        "default": lambda p: p.tap("accessibility"),
+        "large-text-on": lambda p: (p.tap("accessibility"), p.tap("toggle-large_text")),
+        "high-contrast-on": lambda p: (p.tap("accessibility"), p.tap("toggle-high_contrast")),
+        "low-reach-on": lambda p: (p.tap("accessibility"), p.tap("toggle-low_reach")),
+    },
+    "toolkit": {
+        "keyboard": lambda p: (_to_toolkit(p), p.type("Lefèvre-Müller")),
+        "keyboard-upper": lambda p: (_to_toolkit(p), p.type("N'Diaye"), p.tap("key-shift")),
+        "symbols": lambda p: (_to_toolkit(p), p.tap("key-layer")),
+        "keypad": lambda p: (_to_toolkit(p, "keypad"), p.type("0612")),
+        "list": lambda p: _to_toolkit(p, "list"),
+        "list-scrolled": lambda p: (_to_toolkit(p, "list"), p.drag((540, 1500), (540, 700))),
+        "dialog": lambda p: (_to_toolkit(p, "dialog"), p.tap("open-dialog")),
+        "toast": lambda p: (_to_toolkit(p, "list"), p.tap("item-2")),
+        "error": lambda p: (_to_toolkit(p, "keypad"), p.type("123456789012"), p.tap("key-1")),
+    },
+    "idle": {"warning": _idle_warning},
+    "admin_pin": {"empty": lambda p: (p.app.open_admin(), p.settle()), "wrong": _wrong_pin, "locked": _locked},
+    "admin": {"default": _admin},
+    "failsafe": {"default": _failsafe},
+    "out_of_service": {"default": lambda p: (_admin(p), p.tap("toggle-service"))},
+}
+
+
+def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots", *,
+               size: tuple[int, int] = (1080, 1920), lang: str = "fr", large_text: bool = False,
+               high_contrast: bool = False, only: set[str] | None = None,
+               problems: list[str] | None = None) -> list[Path]:
+    """Render every state to ``out/<screen>-<state>.png``; returns the files written.
+
+    Layout problems found on the way (overlap, clipping, small targets, low
+    contrast) are appended to ``problems`` as "file: problem" lines.
+    """
+    from kiosk.app import App
+    from kiosk.layout_check import check_app
+    from kiosk.pilot import Pilot
+
+    config = config or load_config(Path(__file__).resolve().parent.parent / "kiosk.toml")
+    overrides = {"languages.default": lang, "accessibility.large_text": large_text,
+                 "accessibility.high_contrast": high_contrast}
+    config = load_config(config.source, overrides)
+    out = Path(out)
+    written = []
+    for screen, states in STATES.items():
+        if only and screen not in only:
+            continue
+        for state, reach in states.items():
+            app = App(config, clock=ManualClock(SHOT_TIME), demo=True, size=size, fullscreen=False)
+            app.start()
+            pilot = Pilot(app)
+            pilot.settle()
+            reach(pilot)
+            pilot.settle()
+            unexpected = pilot.take_errors()
+            if unexpected and screen != "failsafe":
+                raise RuntimeError(f"{screen}-{state}: the app raised {unexpected!r}")
+            path = pilot.screenshot(out / f"{screen}-{state}.png")
+            written.append(path)
+            if problems is not None:
+                problems.extend(f"{path.name}: {p}" for p in check_app(app))
+            app.display.close()
+    return written
