@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
 from pathlib import Path
 
 import pygame
@@ -23,7 +22,8 @@ from kiosk.display import Display
 from kiosk.fonts import FontBook
 from kiosk.formatting import format_date_short, format_time
 from kiosk.i18n import _
-from kiosk.idle import IdleMonitor, IdleTimings
+from kiosk.failsafe import Failsafe
+from kiosk.idle import IdleController, IdleTimings
 from kiosk.navigation import Navigator
 from kiosk.pointer import PointerTracker
 from kiosk.theme import high_contrast_theme, normal_theme
@@ -35,13 +35,11 @@ from screens.widgets.containers import ScrollView
 from screens.widgets.dialog import Dialog
 from screens.widgets.footer import Footer
 from screens.widgets.header import Header, HeaderInfo
+from screens.widgets.reach_banner import draw_reach_banner
 
 log = logging.getLogger(__name__)
 
 LOW_REACH_TOP = 0.40     # share of a portrait screen kept free of controls in low-reach mode
-FRAME_S = 1 / 60
-LIVE_SCREENSHOT_EVERY_S = 0.5
-RECOVER_AFTER_S = 10.0   # how long the plain apology stays when even the apology screen failed
 
 
 class App:
@@ -60,7 +58,8 @@ class App:
         self.nav = Navigator(self)
         self.pointer = PointerTracker(self)
         i = config.idle
-        self.idle = IdleMonitor(IdleTimings(i.warn_after_s, i.reset_after_s, i.dim_after_s), self.clock.monotonic())
+        self.idle = IdleController(self, IdleTimings(i.warn_after_s, i.reset_after_s, i.dim_after_s))
+        self.failsafe = Failsafe(self)
         self.corner = CornerTaps()
         self.pin_guard = PinGuard(self.clock, config.admin.pin_hash)
         self.network: str | None = None          # "online" / "offline" once the sync worker says
@@ -71,11 +70,8 @@ class App:
         self.exit_code = 0
         self.on_ready = None                     # callback after the first presented frame
         self.live_screenshot = Path(live_screenshot) if live_screenshot else None
-        self._last_live_save = -1e9
-        self._live_pending = False
-        self._animating = False
+        self.animating = False                   # a list is still moving after a fling
         self._last_anim = 0.0
-        self._recover_at = 0.0
         self._minute_shown: tuple | None = None
         self._watchdog_every = sdnotify.watchdog_interval_s()
         self._next_watchdog = 0.0
@@ -91,7 +87,7 @@ class App:
         self.display.open()
         self.fonts = FontBook()
         self.logo = self._load_logo()
-        self._apply_settings(rebuild=False)
+        self.apply_settings(rebuild=False)
         from screens.home import HomeScreen
 
         self.nav.reset([HomeScreen(self)])
@@ -106,7 +102,7 @@ class App:
             log.warning("logo %s could not be loaded (%s); showing the town name only", path, exc)
             return None
 
-    def _apply_settings(self, rebuild: bool = True) -> None:
+    def apply_settings(self, rebuild: bool = True) -> None:
         """Make the visit's language and accessibility settings take effect."""
         s = self.visit.settings
         i18n.set_language(s.language)
@@ -132,14 +128,22 @@ class App:
 
     def update_settings(self, **changes) -> None:
         self.visit.settings = dataclasses.replace(self.visit.settings, **changes)
-        self._apply_settings()
+        self.apply_settings()
 
     # -- screens --------------------------------------------------------------
     def show_screen(self, screen) -> None:
         if screen.root is None:
             screen.build()
-        self.layout_screen(screen)
+        if screen.laid_out_for == self._layout_key():
+            screen.invalidate_all()  # coming back to an unchanged screen: just draw it
+        else:
+            self.layout_screen(screen)
+        if screen.header is not None:
+            screen.header.set_time_text(self._time_text())  # it may have been hidden for minutes
         self.pointer.reset()
+
+    def _layout_key(self) -> tuple:
+        return (id(self.ui), tuple(self.viewport))
 
     def layout_screen(self, screen) -> None:
         if screen is self.nav.current:
@@ -212,7 +216,7 @@ class App:
         self.visit.wipe()
         self.pointer.reset()
         self.idle.continue_visit(self.clock.monotonic())
-        self._apply_settings(rebuild=False)
+        self.apply_settings(rebuild=False)
         from screens.home import HomeScreen
 
         self.nav.reset([HomeScreen(self)])
@@ -243,15 +247,6 @@ class App:
     def note_activity(self) -> None:
         self.idle.activity(self.clock.monotonic())
 
-    def wake_if_dimmed(self) -> bool:
-        if not self.idle.dimmed:
-            return False
-        self.idle.dimmed = False
-        screen = self.nav.current
-        if screen is not None:
-            screen.close_overlay("dim")
-        return True
-
     def corner_tap(self, pos) -> None:
         size = self.ui.px(140)
         if pos[0] < size and pos[1] < size and self.corner.tap(self.clock.monotonic()):
@@ -265,66 +260,22 @@ class App:
             self.nav.push(AdminPinScreen(self))
 
     def start_animation(self) -> None:
-        self._animating = True
+        self.animating = True
         self._last_anim = self.clock.monotonic()
-
-    # -- failsafe -------------------------------------------------------------
-    def _guard(self, fn, *args) -> None:
-        try:
-            fn(*args)
-        except Exception as exc:  # noqa: BLE001 - the failsafe's whole point
-            self._failsafe(exc)
-
-    def _failsafe(self, exc: BaseException) -> None:
-        screen = self.nav.current
-        log.error("screen %s failed; showing the apology screen", getattr(screen, "name", "?"),
-                  exc_info=(type(exc), exc, exc.__traceback__))
-        self.errors.append(exc)
-        from screens.failsafe import FailsafeScreen
-        from screens.home import HomeScreen
-
-        self.pointer.reset()
-        self.visit.fields.clear()
-        self.visit.drafts.clear()
-        try:
-            self._apply_settings(rebuild=False)
-            self.nav.reset([HomeScreen(self), FailsafeScreen(self)])
-        except Exception as inner:  # noqa: BLE001 - even the apology failed: show a plain one
-            log.exception("the failsafe screen itself failed")
-            self.errors.append(inner)
-            self.nav.stack.clear()
-            self._recover_at = self.clock.monotonic() + RECOVER_AFTER_S
-            self._emergency_draw()
-
-    def _emergency_draw(self) -> None:
-        surf = self.display.surface
-        surf.fill((0, 0, 0))
-        font = pygame.font.Font(None, max(24, surf.get_width() // 20))
-        text = font.render("Service momentanement indisponible", True, (255, 255, 255))
-        surf.blit(text, text.get_rect(center=surf.get_rect().center))
-        self.display.present(None)
 
     # -- the loop -------------------------------------------------------------
     def step(self) -> bool:
         """Handle pending events and due timers, draw what changed. True if a frame was shown."""
+        guard = self.failsafe.guard
         for event in pygame.event.get():
-            self._guard(self._dispatch, event)
-        self._guard(self._timers)
-        if self._animating:
-            self._guard(self._animate)
-        drawn = False
-        try:
-            drawn = self._render()
-        except Exception as exc:  # noqa: BLE001
-            self._failsafe(exc)
-        if not self.nav.stack and self.clock.monotonic() >= self._recover_at:
-            self._guard(self._recover)  # the plain apology was up long enough: try home again
-        return drawn
-
-    def _recover(self) -> None:
-        from screens.home import HomeScreen
-
-        self.nav.reset([HomeScreen(self)])
+            guard(self._dispatch, event)
+        guard(self._timers)
+        if self.animating:
+            guard(self._animate)
+        drawn = []
+        guard(lambda: drawn.append(self._render()))
+        self.failsafe.recover_if_due()
+        return bool(drawn and drawn[0])
 
     def _dispatch(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:
@@ -336,6 +287,8 @@ class App:
             state = "online" if event.online else "offline"
             if state != self.network:
                 self.network = state
+                for screen in self.nav.stack[:-1]:
+                    screen.root = None  # their header shows the old state: rebuilt when shown
                 self.nav.current.rebuild()
         elif event.type == events.SERVICE_STATE:
             self._service_state(event.in_service, getattr(event, "reason", ""))
@@ -350,19 +303,12 @@ class App:
             log.warning("out of service: %s", reason)
             self.out_of_service = reason or "unknown"
             self.visit.wipe()
-            self._apply_settings(rebuild=False)
+            self.apply_settings(rebuild=False)
             self.nav.reset([HomeScreen(self), OutOfServiceScreen(self)])
         elif self.out_of_service is not None:
             log.info("back in service")
             self.out_of_service = None
             self.nav.reset([HomeScreen(self)])
-
-    @property
-    def visit_in_progress(self) -> bool:
-        screen = self.nav.current
-        if screen is None or getattr(screen, "ignores_idle", False):
-            return False
-        return not screen.is_home or self.visit.is_active
 
     def _timers(self) -> None:
         now = self.clock.monotonic()
@@ -378,40 +324,10 @@ class App:
             self._minute_shown = minute
             if screen.header is not None:
                 screen.header.set_time_text(self._time_text())
-        self._idle_step(now)
+        self.idle.step(now)
         if self._watchdog_every and now >= self._next_watchdog:
             sdnotify.notify("WATCHDOG=1")
             self._next_watchdog = now + self._watchdog_every
-
-    def _idle_step(self, now: float) -> None:
-        from screens.idle_dialog import IdleDialog, DimOverlay
-
-        screen = self.nav.current
-        action = self.idle.decide(now, self.visit_in_progress)
-        if action == "warn":
-            self.idle.warned_at = now
-            log.info("idle warning shown")
-            screen.open_dialog(IdleDialog(self, self.idle.seconds_left(now)), screen_owned=False)
-        elif action == "tick":
-            dialog = screen.find("idle-dialog")
-            if dialog is None:  # the screen changed under the warning: show it again
-                screen.open_dialog(IdleDialog(self, self.idle.seconds_left(now)), screen_owned=False)
-            else:
-                dialog.set_seconds(self.idle.seconds_left(now))
-        elif action == "reset":
-            self.idle.warned_at = None
-            self.end_visit("idle")
-        elif action == "dim":
-            self.idle.dimmed = True
-            screen.overlays.append(DimOverlay(self))
-            screen._adopt(screen.overlays[-1])
-            self.layout_screen(screen)
-
-    def continue_visit(self) -> None:
-        """« Continuer » in the idle warning."""
-        self.idle.continue_visit(self.clock.monotonic())
-        if self.nav.current is not None:
-            self.nav.current.close_overlay("idle-dialog")
 
     def _animate(self) -> None:
         now = self.clock.monotonic()
@@ -425,7 +341,7 @@ class App:
                     moving = w.animate(dt) or moving
         elif screen is not None:
             moving = any(isinstance(w, ScrollView) and w.velocity for w in screen.widgets())
-        self._animating = moving
+        self.animating = moving
 
     def _render(self) -> bool:
         screen = self.nav.current
@@ -438,89 +354,30 @@ class App:
         if full:
             surf.fill(self.ui.theme.background)
             if self.viewport.top > 0:
-                self._draw_low_reach_banner(surf, screen)
+                banner = pygame.Rect(0, 0, self.viewport.width, self.viewport.top)
+                draw_reach_banner(surf, self.ui, banner, screen.title() or self.config.branding.town_name)
         rects = screen.render(surf, self.ui)
         self.display.present(None if full else rects)
         self.frames += 1
         if self.frames == 1 and self.on_ready is not None:
             self.on_ready()
-        self._live_screenshot()
         return True
-
-    def _draw_low_reach_banner(self, surf: pygame.Surface, screen) -> None:
-        """The top of a portrait screen in low-reach mode: where you are, nothing to touch."""
-        from screens.widgets.label import Label
-
-        area = pygame.Rect(0, 0, self.viewport.width, self.viewport.top)
-        pygame.draw.rect(surf, self.ui.theme.surface, area)
-        title = screen.title() or self.config.branding.town_name
-        label = Label(title, size=64, bold=True, align="center", id="reach-banner")
-        label.backdrop = self.ui.theme.surface
-        h = label.measure(self.ui, area.width - 2 * self.ui.px(48))
-        label.place(self.ui, pygame.Rect(self.ui.px(48), area.centery - h // 2, area.width - 2 * self.ui.px(48), h))
-        label.draw(surf, self.ui)
-
-    def _live_screenshot(self, force: bool = False) -> None:
-        if self.live_screenshot is None:
-            return
-        now = time.monotonic()
-        if force or now - self._last_live_save >= LIVE_SCREENSHOT_EVERY_S:
-            self.display.save(self.live_screenshot)
-            self._last_live_save = now
-            self._live_pending = False
-        else:
-            self._live_pending = True
 
     def next_deadline(self) -> float | None:
         """The next clock.monotonic() at which a timer needs the loop."""
         now = self.clock.monotonic()
         screen = self.nav.current
-        candidates = [self.idle.next_deadline(now, self.visit_in_progress)]
+        candidates = [self.idle.deadline(now), self.failsafe.deadline()]
         if screen is not None:
             candidates += [screen.next_deadline(), screen.overlay_deadline()]
         wall = self.clock.now()
         candidates.append(now + 60 - wall.second - wall.microsecond / 1e6 + 0.01)  # header clock
         if self._watchdog_every:
             candidates.append(self._next_watchdog)
-        if not self.nav.stack:
-            candidates.append(self._recover_at)
         return min((c for c in candidates if c is not None), default=None)
 
     def run(self) -> int:
-        self.start()
-        self.running = True
-        try:
-            while self.running:
-                self.step()
-                self._wait()
-        except KeyboardInterrupt:
-            log.info("interrupted")
-        finally:
-            self.display.close()
-        return self.exit_code
+        """Start and run until quit; the exit status of the process."""
+        from kiosk import main_loop
 
-    def _wait(self) -> None:
-        """Sleep until an event arrives or a timer is due.
-
-        SDL's own wait polls every millisecond on several video drivers; polling
-        ourselves at 10–25 ms keeps an idle screen near 0 % CPU while a touch
-        still shows its pressed state within about a frame.
-        """
-        if self._animating:
-            time.sleep(FRAME_S)
-            return
-        deadline = self.next_deadline()
-        if self._live_pending:
-            self._live_screenshot(force=True)
-        busy_until = self.idle.last_activity + 3.0
-        while self.running:
-            pygame.event.pump()
-            if pygame.event.peek():
-                return
-            now = self.clock.monotonic()
-            if deadline is not None and now >= deadline:
-                return
-            period = 0.010 if now < busy_until else 0.025
-            if deadline is not None:
-                period = min(period, max(0.0, deadline - now))
-            time.sleep(period)
+        return main_loop.run(self, self.live_screenshot)

@@ -7,8 +7,11 @@ countdown the visit ends and everything typed is dropped.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -64,3 +67,59 @@ class IdleMonitor:
         if not self.dimmed:
             return self.last_activity + self.t.dim_after_s
         return None
+
+
+class IdleController(IdleMonitor):
+    """Applies the monitor's decisions to the app: the warning dialog, the reset, dimming."""
+
+    def __init__(self, app, timings: IdleTimings) -> None:
+        super().__init__(timings, app.clock.monotonic())
+        self.app = app
+
+    @property
+    def visit_in_progress(self) -> bool:
+        screen = self.app.nav.current
+        if screen is None or getattr(screen, "ignores_idle", False):
+            return False
+        return not screen.is_home or self.app.visit.is_active
+
+    def step(self, now: float) -> None:
+        from screens.idle_dialog import DimOverlay, IdleDialog
+
+        app = self.app
+        screen = app.nav.current
+        action = self.decide(now, self.visit_in_progress)
+        if action == "warn":
+            self.warned_at = now
+            log.info("idle warning shown")
+            screen.open_dialog(IdleDialog(app, self.seconds_left(now)), screen_owned=False)
+        elif action == "tick":
+            dialog = screen.find("idle-dialog")
+            if dialog is None:  # the screen changed under the warning: show it again
+                screen.open_dialog(IdleDialog(app, self.seconds_left(now)), screen_owned=False)
+            else:
+                dialog.set_seconds(self.seconds_left(now))
+        elif action == "reset":
+            self.warned_at = None
+            app.end_visit("idle")
+        elif action == "dim":
+            self.dimmed = True
+            screen.add_overlay(DimOverlay(app))
+
+    def keep_visit(self) -> None:
+        """« Continuer » in the warning."""
+        self.continue_visit(self.app.clock.monotonic())
+        if self.app.nav.current is not None:
+            self.app.nav.current.close_overlay("idle-dialog")
+
+    def wake_if_dimmed(self) -> bool:
+        """True if this touch only woke the screen."""
+        if not self.dimmed:
+            return False
+        self.dimmed = False
+        if self.app.nav.current is not None:
+            self.app.nav.current.close_overlay("dim")
+        return True
+
+    def deadline(self, now: float) -> float | None:
+        return self.next_deadline(now, self.visit_in_progress)

@@ -72,10 +72,10 @@ class Pilot:
     def settle(self, max_frames: int = 1000) -> None:
         """Step the loop until the event queue is empty and nothing is left to draw or animate."""
         for _ in range(max_frames):
-            if self.app._animating:
+            if self.app.animating:
                 self.clock.advance(1 / 60)  # an animation runs on frame time
             drew = self.app.step()
-            if not drew and not pygame.event.peek() and not self.app._animating:
+            if not drew and not pygame.event.peek() and not self.app.animating:
                 return
         raise RuntimeError("the app did not settle (an animation or event loop never ends)")
 

@@ -81,7 +81,7 @@ class PointerTracker:
         app.note_activity()
         if self.press is not None:
             return  # a second finger: ignored
-        if app.wake_if_dimmed():
+        if app.idle.wake_if_dimmed():
             self.press = _Press(pointer, pos, pos, None, None, swallowed=True)
             return
         app.corner_tap(pos)

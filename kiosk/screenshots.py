@@ -27,6 +27,11 @@ def _to_toolkit(p, tab: str | None = None):
         p.tap(f"tab-{tab}")
 
 
+def _drag_up(p):
+    w, h = p.app.display.logical
+    p.drag((w // 2, h * 3 // 4), (w // 2, h * 3 // 8))
+
+
 def _wrong_pin(p):
     p.app.open_admin()
     p.settle()
@@ -81,7 +86,7 @@ STATES: dict[str, dict[str, Callable]] = {
         "symbols": lambda p: (_to_toolkit(p), p.tap("key-layer")),
         "keypad": lambda p: (_to_toolkit(p, "keypad"), p.type("0612")),
         "list": lambda p: _to_toolkit(p, "list"),
-        "list-scrolled": lambda p: (_to_toolkit(p, "list"), p.drag((540, 1500), (540, 700))),
+        "list-scrolled": lambda p: (_to_toolkit(p, "list"), _drag_up(p)),
         "dialog": lambda p: (_to_toolkit(p, "dialog"), p.tap("open-dialog")),
         "toast": lambda p: (_to_toolkit(p, "list"), p.tap("item-2")),
         "error": lambda p: (_to_toolkit(p, "keypad"), p.type("123456789012"), p.tap("key-1")),

@@ -40,6 +40,7 @@ class Screen:
         self._dirty: set[Widget] = set()
         self._needs_full = True
         self._needs_layout = False
+        self.laid_out_for: tuple | None = None  # (ui, viewport) of the last layout
 
     # -- to override ------------------------------------------------------
     def title(self) -> str:
@@ -81,6 +82,7 @@ class Screen:
         self.root = Column(parts, gap=0)
         self.root.backdrop = app.ui.theme.background
         self._adopt(self.root)
+        self.laid_out_for: tuple | None = None
         self.overlays = [o for o in self.overlays if not getattr(o, "screen_owned", False)]
         self._needs_full = True
 
@@ -97,6 +99,7 @@ class Screen:
             self._place_overlay(overlay, ui, viewport)
         self._needs_full = True
         self._needs_layout = False
+        self.laid_out_for = (id(ui), tuple(viewport))
 
     def _place_overlay(self, overlay: Widget, ui: UiContext, viewport: pygame.Rect) -> None:
         if isinstance(overlay, Toast) and self.content is not None:
@@ -174,8 +177,12 @@ class Screen:
     def open_dialog(self, dialog: Dialog, *, screen_owned: bool = True) -> None:
         dialog.screen_owned = screen_owned  # type: ignore[attr-defined]
         self.close_overlay(dialog.id)
-        self.overlays.append(dialog)
-        self._adopt(dialog)
+        self.add_overlay(dialog)
+
+    def add_overlay(self, overlay: Widget) -> None:
+        """Put a non-modal layer (toast, dimming) over the screen."""
+        self.overlays.append(overlay)
+        self._adopt(overlay)
         self.app.layout_screen(self)
 
     def close_overlay(self, overlay_id: str | None) -> bool:
@@ -188,10 +195,7 @@ class Screen:
 
     def toast(self, text: str, seconds: float = 4.0, kind: str = "info") -> None:
         self.close_overlay("toast")
-        toast = Toast(text, until=self.app.clock.monotonic() + seconds, kind=kind)
-        self.overlays.append(toast)
-        self._adopt(toast)
-        self.app.layout_screen(self)
+        self.add_overlay(Toast(text, until=self.app.clock.monotonic() + seconds, kind=kind))
 
     def expire_overlays(self, now: float) -> None:
         for overlay in list(self.overlays):

@@ -13,7 +13,7 @@ from screens.widgets.base import Widget
 class IdleDialog(Dialog):
     def __init__(self, app, seconds: int) -> None:
         super().__init__(_("Are you still there?"), self._message(seconds),
-                         [Button(_("Continue"), kind="primary", id="continue", on_tap=app.continue_visit)],
+                         [Button(_("Continue"), kind="primary", id="continue", on_tap=app.idle.keep_visit)],
                          id="idle-dialog")
         self.seconds = seconds
 

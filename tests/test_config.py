@@ -591,3 +591,15 @@ def test_resolve_config_path_precedence(tmp_path, monkeypatch):
 def test_repository_config_path_is_the_checkout_kiosk_toml():
     assert config.REPO_CONFIG_PATH == Path(config.__file__).parent.parent / "kiosk.toml"
     assert config.REPO_CONFIG_PATH.is_file()
+
+
+def test_not_utf8_after_a_byte_order_mark_points_at_the_right_byte(tmp_path):
+    text = config.REPO_CONFIG_PATH.read_bytes().replace(b'town_name = "Saint-Cl\xc3\xa9ment', b'town_name = "Saint-Cl\xe9ment', 1)
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + text)
+    with pytest.raises(config.ConfigError) as err:
+        config.load_config(path)
+    [line] = err.value.problems
+    assert "(byte 0xe9)" in line
+    line_no = text[: text.index(b"\xe9ment")].count(b"\n") + 1
+    assert f"line {line_no}, column 22:" in line

@@ -89,3 +89,16 @@ def test_checker_reports_overlap_overflow_small_targets_and_contrast(pilot):
     title.colour = "muted"
     title.backdrop = (120, 120, 120)
     assert any("title: text" in p and "contrast" in p for p in problems(screen, app.ui, app.viewport))
+
+
+@pytest.mark.parametrize("size", [(800, 1280), (1280, 800)], ids=["small-portrait", "small-landscape"])
+def test_layouts_scale_to_smaller_screens(make_pilot, size):
+    from kiosk.clock import ManualClock
+
+    for screen, state in CASES:
+        pilot = make_pilot(size, clock=ManualClock(SHOT_TIME))
+        STATES[screen][state](pilot)
+        pilot.settle()
+        pilot.take_errors()
+        assert pilot.app.ui.min_touch == round(80 * min(size) / 1080)
+        assert check_app(pilot.app) == [], f"{screen}-{state}"

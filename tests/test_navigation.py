@@ -130,3 +130,17 @@ def test_landscape_home_uses_three_columns_of_tiles(make_pilot):
     pilot = make_pilot(LANDSCAPE)
     assert pilot.app.display.logical == (1920, 1080)
     assert pilot.widget("feature-toolkit").rect.width < 1920 / 2
+
+
+def test_a_screen_shown_again_has_the_current_time_and_network_state(pilot):
+    from kiosk import events
+
+    pilot.tap("help")
+    pilot.advance(120)
+    pilot.tap_at((540, 700))                    # keep the visit alive
+    events.post(events.NETWORK_STATUS, online=True)
+    pilot.settle()
+    pilot.tap("back")
+    assert pilot.screen.name == "home"
+    assert pilot.widget("header-clock").text.endswith("9\u00a0h\u00a032")
+    assert pilot.widget("header-network").text == "En ligne"

@@ -49,11 +49,11 @@ def test_dragging_scrolls_the_list_cancels_the_tap_and_flings_with_inertia(pilot
     pilot.drag(start, (start[0], start[1] - 400), steps=8, seconds=0.16)
     assert content.offset >= 390                      # followed the finger
     assert pilot.screen.name == "toolkit" and not pilot.has("toast")  # no tap on the item
-    assert pilot.app._animating and content.velocity > 0
+    assert pilot.app.animating and content.velocity > 0
     after_drag = content.offset
     pilot.settle()                                     # inertia runs on frame time
     assert content.offset > after_drag + 200
-    assert content.velocity == 0 and not pilot.app._animating
+    assert content.velocity == 0 and not pilot.app.animating
 
 
 def test_a_slow_drag_does_not_fling(pilot):

@@ -50,16 +50,32 @@ class Container(Widget):
 
 
 class Column(Container):
-    """Children top to bottom; ``flex`` children share the height left over."""
+    """Children top to bottom; ``flex`` children share the height left over.
+
+    ``max_width`` (at 1080 px scale) keeps a column from stretching across a
+    wide landscape screen: it is centred in the width it is given.
+    """
+
+    def __init__(self, items: Sequence[Widget], *, max_width: int | None = None, **kw) -> None:
+        super().__init__(items, **kw)
+        self.max_width = max_width
+
+    def _narrowed(self, ui: UiContext, rect: pygame.Rect) -> pygame.Rect:
+        if self.max_width is None or rect.width <= ui.px(self.max_width):
+            return pygame.Rect(rect)
+        width = ui.px(self.max_width)
+        return pygame.Rect(rect.centerx - width // 2, rect.top, width, rect.height)
 
     def measure(self, ui: UiContext, width: int) -> int:
         kids = self.children()
+        if self.max_width is not None:
+            width = min(width, ui.px(self.max_width))
         inner_w = width - 2 * ui.px(self.padding)
         total = sum(c.measure(ui, inner_w) for c in kids) + ui.px(self.gap) * max(0, len(kids) - 1)
         return total + 2 * ui.px(self.padding)
 
     def place(self, ui: UiContext, rect: pygame.Rect) -> None:
-        self.rect = pygame.Rect(rect)
+        self.rect = self._narrowed(ui, rect)
         inner = self._inner(ui, self.rect)
         kids = self.children()
         gap = ui.px(self.gap)

@@ -27,7 +27,7 @@ class AzertyKeyboard(Column):
         self.on_key = on_key
         self.upper = False
         self.symbols = False
-        super().__init__(self._rows(), gap=12, id=id, **kw)
+        super().__init__(self._rows(), gap=12, id=id, max_width=1300, **kw)
 
     def _key(self, ch: str) -> Button:
         label = ch.upper() if self.upper and ch.isalpha() else ch

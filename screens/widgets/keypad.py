@@ -24,7 +24,7 @@ class NumericKeypad(Column):
             self._key("0", "0"),
             self._key(ENTER, enter_label or _("OK"), key_id="enter", kind="primary"),
         ], gap=16, wrap=False))
-        super().__init__(rows, gap=16, id=id, **kw)
+        super().__init__(rows, gap=16, id=id, max_width=760, **kw)
 
     def _key(self, value: str, label: str, *, icon: str | None = None, key_id: str | None = None,
              kind: str = "key") -> Button:

@@ -1,0 +1,259 @@
+"""What kiosk.toml may contain: one frozen, strict pydantic model per section.
+
+The models are the single statement of every key, its type, its default and, in each
+field's ``description``, what a technician should write there: the loader's problem lines
+(:mod:`kiosk.config_errors`) quote those descriptions, so they are written as the end of
+"must be ...". Loading, overrides and warnings live in :mod:`kiosk.config`, which
+re-exports everything here; import from there.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal, Optional
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from kiosk import admin_auth
+from kiosk.config_errors import os_error_text
+
+AVAILABLE_LANGUAGES = ("fr", "en")
+
+
+# --- helpers used by the models' validators -------------------------------------------
+
+def _config_path(value: Any, info: ValidationInfo) -> Path:
+    """Turn a TOML path string into an absolute Path relative to the config's folder."""
+    if isinstance(value, Path):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError("must be a file path in quotes")
+    if not value.strip():
+        raise ValueError("must not be empty (leave the key out instead)")
+    base = Path((info.context or {}).get("base_dir") or Path.cwd())
+    return Path(os.path.normpath(base / value))
+
+
+def _read_head(path: Path, size: int) -> bytes:
+    """Open the file for real (os.access lies for root) and return its first bytes."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(size)
+    except OSError as exc:
+        raise ValueError(f"{os_error_text(exc)} ({path})") from None
+
+
+def is_loopback(host: str) -> bool:
+    """True for this machine's own addresses: the only hosts plain http:// may reach."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# --- the models ----------------------------------------------------------------------
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class TerminalConfig(_Section):
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
+        description='an identifier such as "town-hall-01": 1 to 64 lower-case letters, digits '
+        'or "-", not starting with "-"',
+    )
+    name: str = Field(min_length=1, max_length=80, description="a name of 1 to 80 characters")
+    profile: Literal["street", "counter"] = Field(description='"street" or "counter"')
+
+
+class LocationConfig(_Section):
+    address: str = Field(min_length=1, max_length=200, description="a postal address of 1 to 200 characters")
+    latitude: float = Field(ge=-90, le=90, allow_inf_nan=False, description="degrees from -90 to 90")
+    longitude: float = Field(ge=-180, le=180, allow_inf_nan=False, description="degrees from -180 to 180")
+
+
+class BrandingConfig(_Section):
+    town_name: str = Field(min_length=1, max_length=80, description="a name of 1 to 80 characters")
+    logo: Optional[Path] = Field(None, description="the path of a PNG image")
+    primary_colour: str = Field("#1d4e89", description='a colour written "#RRGGBB", e.g. "#1d4e89"')
+
+    @field_validator("logo", mode="before")
+    @classmethod
+    def _logo_png(cls, value: Any, info: ValidationInfo) -> Path | None:
+        if value is None:
+            return None
+        path = _config_path(value, info)
+        if _read_head(path, 8) != b"\x89PNG\r\n\x1a\n":
+            raise ValueError(f"not a PNG image ({path})")
+        return path
+
+    @field_validator("primary_colour")
+    @classmethod
+    def _hex_colour(cls, value: str) -> str:
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+            raise ValueError('must be a colour written "#RRGGBB" in hexadecimal, e.g. "#1d4e89"')
+        return value.lower()
+
+
+class LanguagesConfig(_Section):
+    default: str = Field("fr", description=f"one of {', '.join(AVAILABLE_LANGUAGES)}")
+    offered: tuple[str, ...] = Field(
+        ("fr", "en"), strict=False, description='a list of language codes such as ["fr", "en"]'
+    )
+
+    @field_validator("default")
+    @classmethod
+    def _available(cls, value: str) -> str:
+        if value not in AVAILABLE_LANGUAGES:
+            raise ValueError(f"{value!r} is not available (available: {', '.join(AVAILABLE_LANGUAGES)})")
+        return value
+
+    @field_validator("offered")
+    @classmethod
+    def _offered(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if not value:
+            raise ValueError('must list at least one language, e.g. ["fr"]')
+        unknown = [c for c in value if c not in AVAILABLE_LANGUAGES]
+        if unknown:
+            verb = "is" if len(unknown) == 1 else "are"
+            raise ValueError(
+                f"{', '.join(map(repr, unknown))} {verb} not available (available: {', '.join(AVAILABLE_LANGUAGES)})"
+            )
+        twice = sorted({c for c in value if value.count(c) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(map(repr, twice))} listed more than once")
+        default = info.data.get("default")
+        if default is not None and default not in value:
+            raise ValueError(f"must include the default language {default!r} (languages.default)")
+        return value
+
+
+class DisplayConfig(_Section):
+    size: str = Field("auto", description='"auto" or WIDTHxHEIGHT in pixels, e.g. "1080x1920"')
+    rotation: Literal[0, 90, 180, 270] = Field(0, description="0, 90, 180 or 270")
+    fullscreen: bool = Field(True, description="true or false")
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, value: str) -> str:
+        if value == "auto":
+            return value
+        match = re.fullmatch(r"([0-9]{1,5})[xX]([0-9]{1,5})", value)
+        if not match:
+            raise ValueError('must be "auto" or WIDTHxHEIGHT in pixels, e.g. "1080x1920"')
+        if not all(320 <= int(n) <= 7680 for n in match.groups()):
+            raise ValueError("width and height must each be from 320 to 7680 pixels")
+        return f"{int(match[1])}x{int(match[2])}"
+
+    @property
+    def size_px(self) -> tuple[int, int] | None:
+        """(width, height) in pixels, or None for "auto" (use the screen's own size)."""
+        if self.size == "auto":
+            return None
+        width, height = self.size.split("x")
+        return int(width), int(height)
+
+
+class IdleConfig(_Section):
+    warn_after_s: int = Field(45, ge=10, le=600, description="seconds from 10 to 600")
+    reset_after_s: int = Field(20, ge=5, le=120, description="seconds from 5 to 120")
+    dim_after_s: int = Field(120, ge=30, le=3600, description="seconds from 30 to 3600")
+
+
+class ApiConfig(_Section):
+    base_url: str = Field("http://127.0.0.1:8765/", description='an https:// address, e.g. "https://gru.example.fr/kiosk/"')
+    ca_bundle: Optional[Path] = Field(None, description="the path of a PEM file of CA certificates")
+    credentials_path: Path = Field(Path("/var/lib/kiosk/credentials.json"), description="a file path")
+    connect_timeout_s: float = Field(3.0, ge=0.5, le=30, allow_inf_nan=False, description="seconds from 0.5 to 30")
+    read_timeout_s: float = Field(10.0, ge=1, le=120, allow_inf_nan=False, description="seconds from 1 to 120")
+
+    @field_validator("base_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        example = 'e.g. "https://gru.example.fr/kiosk/"'
+        if any(c.isspace() for c in value):
+            raise ValueError("must not contain spaces")
+        parts = urlsplit(value)
+        try:
+            host, _ = parts.hostname, parts.port
+        except ValueError:
+            raise ValueError(f"has an invalid port number; expected an address {example}") from None
+        if parts.scheme not in ("https", "http") or not host:
+            raise ValueError(f"must be a full https:// address, {example}")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("must not contain a user name or password (the terminal uses its enrolment credentials)")
+        if parts.query or parts.fragment:
+            raise ValueError("must not contain a '?' or '#' part")
+        if parts.scheme == "http" and not is_loopback(host):
+            raise ValueError("must use https:// (plain http:// is only allowed for this machine: 127.0.0.1, ::1 or localhost)")
+        return value if value.endswith("/") else value + "/"  # so relative API paths join under it
+
+    @field_validator("ca_bundle", mode="before")
+    @classmethod
+    def _existing_file(cls, value: Any, info: ValidationInfo) -> Path | None:
+        if value is None:
+            return None
+        path = _config_path(value, info)
+        _read_head(path, 1)
+        return path
+
+    @field_validator("credentials_path", mode="before")
+    @classmethod
+    def _credentials(cls, value: Any, info: ValidationInfo) -> Path:
+        path = _config_path(value, info)  # created at enrolment: need not exist yet
+        if path.is_dir():
+            raise ValueError(f"is a folder; expected a file path ({path})")
+        return path
+
+
+# Each device section is a model with a `type` Literal so that, when real drivers arrive,
+# the three can become discriminated unions (the other keys being the driver's arguments).
+class PrinterConfig(_Section):
+    type: Literal["none", "simulated"] = Field("none", description='"none" or "simulated"')
+
+
+class ScannerConfig(_Section):
+    type: Literal["none", "simulated"] = Field("none", description='"none" or "simulated"')
+
+
+class TouchConfig(_Section):
+    type: Literal["sdl"] = Field("sdl", description='"sdl"')
+
+
+class AccessibilityConfig(_Section):
+    large_text: bool = Field(False, description="true or false")
+    high_contrast: bool = Field(False, description="true or false")
+    low_reach: bool = Field(False, description="true or false")
+
+
+class AdminConfig(_Section):
+    pin_hash: str = Field(description=f"a PIN hash {admin_auth.HASH_FORMAT}")
+
+    @field_validator("pin_hash")
+    @classmethod
+    def _shape(cls, value: str) -> str:
+        admin_auth.parse_pin_hash(value)  # its ValueError text is written for technicians
+        return value
+
+
+class KioskConfig(_Section):
+    terminal: TerminalConfig = Field(description="a [terminal] section with id, name and profile")
+    location: LocationConfig = Field(description="a [location] section with address, latitude and longitude")
+    branding: BrandingConfig = Field(description="a [branding] section with at least town_name")
+    languages: LanguagesConfig = Field(default_factory=LanguagesConfig, description="a [languages] section")
+    display: DisplayConfig = Field(default_factory=DisplayConfig, description="a [display] section")
+    idle: IdleConfig = Field(default_factory=IdleConfig, description="an [idle] section")
+    api: ApiConfig = Field(default_factory=ApiConfig, description="an [api] section")
+    printer: PrinterConfig = Field(default_factory=PrinterConfig, description="a [printer] section")
+    scanner: ScannerConfig = Field(default_factory=ScannerConfig, description="a [scanner] section")
+    touch: TouchConfig = Field(default_factory=TouchConfig, description="a [touch] section")
+    accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig, description="an [accessibility] section")
+    admin: AdminConfig = Field(description="an [admin] section with pin_hash")
+    source: Path = Field(description="the file this configuration came from (set by the loader, not a TOML key)")
