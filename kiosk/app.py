@@ -352,7 +352,8 @@ class App:
         surf = self.display.surface
         full = screen._needs_full or (screen.overlays and screen._dirty)
         if full:
-            surf.fill(self.ui.theme.background)
+            # The screen's header, content and footer cover the viewport; only what is
+            # outside it (the low-reach banner) needs painting here.
             if self.viewport.top > 0:
                 banner = pygame.Rect(0, 0, self.viewport.width, self.viewport.top)
                 draw_reach_banner(surf, self.ui, banner, screen.title() or self.config.branding.town_name)

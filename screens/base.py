@@ -145,7 +145,7 @@ class Screen:
             if not widget.visible or area.width <= 0 or area.height <= 0:
                 continue
             surf.set_clip(area)
-            pygame.draw.rect(surf, widget.backdrop, widget.rect)
+            surf.fill(widget.backdrop, widget.rect)
             widget.draw(surf, ui)
             surf.set_clip(None)
             rects.append(area)

@@ -8,6 +8,8 @@ check mark, not by colour alone).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pygame
 
 from kiosk.ui import TEXT_BODY, TEXT_BUTTON, TEXT_SMALL, UiContext
@@ -19,6 +21,19 @@ NBSP = "\u00a0"
 
 _MIN_HEIGHT = {"primary": 112, "secondary": 96, "tile": 200, "key": 96, "link": 80}
 _PAD = {"primary": 28, "secondary": 24, "tile": 24, "key": 6, "link": 12}
+
+
+@lru_cache(maxsize=160)
+def _background(size: tuple[int, int], bg, border, backdrop, radius: int, border_width: int) -> pygame.Surface:
+    """A button's rounded shape, drawn once per look and size: blitting it is ~10× cheaper
+    than drawing two rounded rectangles, and a keyboard has dozens of identical keys."""
+    shape = pygame.Surface(size)
+    shape.fill(backdrop)
+    rect = shape.get_rect()
+    pygame.draw.rect(shape, bg, rect, border_radius=radius)
+    if border is not None:
+        pygame.draw.rect(shape, border, rect, width=border_width, border_radius=radius)
+    return shape
 
 
 class Button(Widget):
@@ -125,9 +140,8 @@ class Button(Widget):
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
         bg, fg, border = self._colours(ui)
         radius = ui.px(18 if self.kind != "key" else 10)
-        pygame.draw.rect(surf, bg, self.rect, border_radius=radius)
-        if border is not None:
-            pygame.draw.rect(surf, border, self.rect, width=max(2, ui.px(3)), border_radius=radius)
+        surf.blit(_background(self.rect.size, bg, border, tuple(self.backdrop), radius, max(2, ui.px(3))),
+                  self.rect.topleft)
         for line, size, bold, r in self._layout_lines(ui):
             surf.blit(ui.fonts.render(line, size, fg, bold), r.topleft)
 

@@ -280,7 +280,7 @@ class ScrollView(Widget):
         return self.child.hit(pos)
 
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
-        pygame.draw.rect(surf, self.backdrop, self.rect)
+        surf.fill(self.backdrop, self.rect)
         previous = surf.get_clip()
         surf.set_clip(self.rect.clip(previous) if previous else self.rect)
         self.child.backdrop = self.backdrop

@@ -27,7 +27,7 @@ class Footer(Row):
         super().__init__(buttons, gap=16, padding=16, bg="surface", id="footer")
 
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
-        pygame.draw.rect(surf, ui.theme.surface, self.rect)
+        surf.fill(ui.theme.surface, self.rect)
         pygame.draw.line(surf, ui.theme.border, self.rect.topleft, self.rect.topright, ui.px(2))
         for child in self.children():
             child.backdrop = ui.theme.surface

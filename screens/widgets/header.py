@@ -101,7 +101,7 @@ class Header(Widget):
         return 0
 
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
-        pygame.draw.rect(surf, ui.theme.header_bg, self.rect)
+        surf.fill(ui.theme.header_bg, self.rect)
         if ui.theme.name == "high_contrast":
             pygame.draw.line(surf, ui.theme.border, self.rect.bottomleft, self.rect.bottomright, ui.px(3))
         if self.info.logo is not None:

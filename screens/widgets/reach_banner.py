@@ -13,7 +13,7 @@ from screens.widgets.label import Label
 
 
 def draw_reach_banner(surf: pygame.Surface, ui: UiContext, area: pygame.Rect, title: str) -> None:
-    pygame.draw.rect(surf, ui.theme.surface, area)
+    surf.fill(ui.theme.surface, area)
     margin = ui.px(48)
     label = Label(title, size=64, bold=True, align="center", id="reach-banner")
     label.backdrop = ui.theme.surface
