@@ -82,7 +82,7 @@ class Button(Widget):
 
     def _key(self, ui: UiContext, width: int | None) -> tuple:
         # Layout measures a button several times per frame; its answer only depends on these.
-        return (id(ui), width, self.label, self.subtitle, self.selected, self.icon, self.size)
+        return (id(ui), width, self.label, self.subtitle, self.selected, self.icon, self.size, self.stack_icon)
 
     def measure(self, ui: UiContext, width: int) -> int:
         key = self._key(ui, width)
@@ -106,6 +106,11 @@ class Button(Widget):
         words = self._title().split(" ") + (self.subtitle or "").split(" ") + ([self.icon] if self.stack_icon else [])
         widest = max(ui.fonts.width(w, size, bold) for w in words if w) if any(words) else 0
         return max(ui.min_touch, widest + 2 * ui.px(_PAD[self.kind]))
+
+    def fits_inline(self, ui: UiContext, width: int) -> bool:
+        """Would icon and label fit side by side on one line at this width?"""
+        text = f"{self.icon}{NBSP}{self.label}" if self.icon else self.label
+        return ui.fonts.width(text, ui.font_px(self.size), True) + 2 * ui.px(_PAD[self.kind]) <= width
 
     # -- colours -----------------------------------------------------------
     def _colours(self, ui: UiContext):

@@ -17,14 +17,31 @@ class Footer(Row):
                  on_help: Callable[[], None], on_access: Callable[[], None],
                  at_home: bool, can_go_back: bool) -> None:
         buttons = [
-            Button(_("Home"), icon="⌂", id="home", on_tap=on_home, size=TEXT_SMALL, stack_icon=True, min_height=110),
-            Button(_("Back"), icon="←", id="back", on_tap=on_back, size=TEXT_SMALL, stack_icon=True, min_height=110),
-            Button(_("Help"), icon="?", id="help", on_tap=on_help, size=TEXT_SMALL, stack_icon=True, min_height=110),
-            Button(_("Accessibility"), icon="♿", id="accessibility", on_tap=on_access, size=TEXT_SMALL, stack_icon=True, min_height=110),
+            Button(_("Home"), icon="⌂", id="home", on_tap=on_home, size=TEXT_SMALL),
+            Button(_("Back"), icon="←", id="back", on_tap=on_back, size=TEXT_SMALL),
+            Button(_("Help"), icon="?", id="help", on_tap=on_help, size=TEXT_SMALL),
+            Button(_("Accessibility"), icon="♿", id="accessibility", on_tap=on_access, size=TEXT_SMALL),
         ]
         buttons[0].enabled = not at_home
         buttons[1].enabled = can_go_back
         super().__init__(buttons, gap=16, padding=16, bg="surface", id="footer")
+
+    def _arrange(self, ui: UiContext, width: int) -> None:
+        """Icons beside the labels when every button has room (landscape), above them otherwise."""
+        inner = width - 2 * ui.px(self.padding)
+        cell = (inner - ui.px(self.gap) * (len(self.items) - 1)) // len(self.items)
+        stacked = not all(b.fits_inline(ui, cell) for b in self.items)
+        for button in self.items:
+            button.stack_icon = stacked
+            button._min_height = 110 if stacked else 96
+
+    def measure(self, ui: UiContext, width: int) -> int:
+        self._arrange(ui, width)
+        return super().measure(ui, width)
+
+    def place(self, ui: UiContext, rect: pygame.Rect) -> None:
+        self._arrange(ui, rect.width)
+        super().place(ui, rect)
 
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
         surf.fill(ui.theme.surface, self.rect)

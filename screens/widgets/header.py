@@ -61,13 +61,29 @@ class Header(Widget):
         bw = self._button_width(ui)
         return width - 2 * pad - self._logo_width(ui) - (bw + ui.px(24) if bw else 0)
 
-    def _badge_row_height(self, ui: UiContext, width: int) -> int:
-        return max([b.measure(ui, width) for b in self.badges], default=0)
+    def _status_flow(self, ui: UiContext, width: int) -> tuple[list[tuple[Widget, pygame.Rect]], int]:
+        """The clock then the badges on one line, wrapping when too narrow; rects are relative."""
+        gap = ui.px(14)
+        x = y = line_h = 0
+        placed = []
+        for item in [self.clock, *self.badges]:
+            if item is self.clock:
+                # Room for a longer time (10 h 00) without waiting for a relayout.
+                natural = ui.fonts.width(item.text, ui.font_px(item.size)) + ui.px(60)
+            else:
+                natural = item.min_width(ui) + ui.px(4)
+            w = min(width, natural)
+            h = item.measure(ui, w)
+            if x and x + w > width:
+                x, y, line_h = 0, y + line_h + ui.px(6), 0
+            placed.append((item, pygame.Rect(x, y, w, h)))
+            x += w + gap
+            line_h = max(line_h, h)
+        return placed, y + line_h
 
     def measure(self, ui: UiContext, width: int) -> int:
         tw = self._text_width(ui, width)
-        text_h = (self.town.measure(ui, tw) + self.clock.measure(ui, tw)
-                  + (self._badge_row_height(ui, tw) + ui.px(8) if self.badges else 0))
+        text_h = self.town.measure(ui, tw) + ui.px(4) + self._status_flow(ui, tw)[1]
         button_h = self.language.measure(ui, self._button_width(ui)) if self.language else 0
         return max(text_h, button_h, ui.px(96)) + 2 * ui.px(20)
 
@@ -77,20 +93,13 @@ class Header(Widget):
         left = rect.left + pad + self._logo_width(ui)
         tw = self._text_width(ui, rect.width)
         y = rect.top + vpad
-        for label in (self.town, self.clock):
-            label.backdrop = ui.theme.header_bg
-            h = label.measure(ui, tw)
-            label.place(ui, pygame.Rect(left, y, tw, h))
-            y += h
-        if self.badges:
-            y += ui.px(8)
-            x = left
-            bh = self._badge_row_height(ui, tw)
-            for badge in self.badges:
-                bw = badge.min_width(ui) + ui.px(4)
-                badge.backdrop = ui.theme.header_bg
-                badge.place(ui, pygame.Rect(x, y, bw, bh))
-                x += bw + ui.px(12)
+        self.town.backdrop = ui.theme.header_bg
+        h = self.town.measure(ui, tw)
+        self.town.place(ui, pygame.Rect(left, y, tw, h))
+        y += h + ui.px(4)
+        for item, r in self._status_flow(ui, tw)[0]:
+            item.backdrop = ui.theme.header_bg
+            item.place(ui, r.move(left, y))
         if self.language:
             bw = self._button_width(ui)
             bh = self.language.measure(ui, bw)
