@@ -18,6 +18,20 @@ def headless_driver() -> bool:
     return os.environ.get("SDL_VIDEODRIVER") in ("dummy", "offscreen")
 
 
+def fit_on_desktop(size: tuple[int, int], margin: float = 0.9) -> tuple[int, int]:
+    """A development window no larger than the desktop, same shape (1080×1920 on a 1080p monitor).
+
+    Layouts scale with the window, so a smaller window shows the same screens.
+    """
+    try:
+        desk_w, desk_h = pygame.display.get_desktop_sizes()[0]
+    except (pygame.error, IndexError):
+        return size
+    w, h = size
+    factor = min(1.0, margin * desk_w / w, margin * desk_h / h)
+    return (round(w * factor), round(h * factor)) if factor < 1.0 else size
+
+
 class Display:
     def __init__(self, size: tuple[int, int] | None, rotation: int = 0, *,
                  fullscreen: bool = True, title: str = "Kiosk") -> None:
@@ -42,6 +56,8 @@ class Display:
                 flags, size = 0, (1080, 1920) if self.rotation in (0, 180) else (1920, 1080)
         else:
             flags, size = (pygame.FULLSCREEN if self.fullscreen else 0), self.requested
+        if not self.fullscreen and not headless_driver():
+            size = fit_on_desktop(size)
         self.window = pygame.display.set_mode(size, flags)
         if self.fullscreen:
             pygame.mouse.set_visible(False)

@@ -16,7 +16,6 @@ from kiosk.ui import TEXT_TITLE, UiContext
 from screens.widgets.base import Widget
 from screens.widgets.containers import Column, ScrollView
 from screens.widgets.dialog import Dialog
-from screens.widgets.footer import Footer
 from screens.widgets.header import Header
 from screens.widgets.label import Label
 from screens.widgets.toast import Toast

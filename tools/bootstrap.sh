@@ -12,6 +12,7 @@ missing=()
 # Each check: a test that succeeds when the need is met, and the Debian package that meets it.
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v Xvfb >/dev/null || missing+=(xvfb)
 command -v systemd-analyze >/dev/null || missing+=(systemd)
 
 if [ ${#missing[@]} -gt 0 ]; then

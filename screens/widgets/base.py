@@ -123,6 +123,3 @@ class Widget:
         """All the text this widget and its children show (for tests and the pilot)."""
         return " ".join(t for t in (c.visible_text() for c in self.children()) if t)
 
-
-def rounded(surf: pygame.Surface, colour, rect: pygame.Rect, radius: int, width: int = 0) -> None:
-    pygame.draw.rect(surf, colour, rect, width=width, border_radius=radius)

@@ -19,8 +19,8 @@ from screens.widgets.text import wrap
 CHECK = "✓"
 NBSP = "\u00a0"
 
-_MIN_HEIGHT = {"primary": 112, "secondary": 96, "tile": 200, "key": 96, "link": 80}
-_PAD = {"primary": 28, "secondary": 24, "tile": 24, "key": 6, "link": 12}
+_MIN_HEIGHT = {"primary": 112, "secondary": 96, "tile": 200, "key": 96}
+_PAD = {"primary": 28, "secondary": 24, "tile": 24, "key": 6}
 
 
 @lru_cache(maxsize=160)
@@ -119,8 +119,6 @@ class Button(Widget):
             return t.disabled_bg, t.on_disabled, None
         if self.kind == "primary" or self.selected:
             return (t.pressed_primary if self.pressed else t.primary), t.on_primary, None
-        if self.kind == "link":
-            return (t.pressed if self.pressed else self.backdrop), t.on_secondary, None
         bg = t.pressed if self.pressed else (t.surface if self.kind in ("tile", "key") else t.secondary_bg)
         fg = t.text if self.kind in ("tile", "key") else t.on_secondary
         if self.pressed and t.name == "high_contrast":

@@ -135,7 +135,6 @@ class TextField(Widget):
         pygame.draw.rect(surf, border, box, width=ui.px(5 if self.focused else 3), border_radius=ui.px(12))
         value_rect = None
         for text, size, bold, role, r in self._items(ui):
-            bg = t.surface if box.colliderect(r) else self.backdrop
             surf.blit(ui.fonts.render(text, size, getattr(t, role), bold), r.topleft)
             if box.colliderect(r):
                 value_rect = r
