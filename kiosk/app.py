@@ -18,8 +18,9 @@ from kiosk.admin_auth import PinGuard
 from kiosk.clock import Clock
 from kiosk.config import KioskConfig
 from kiosk.corner import CornerTaps
+from kiosk.devices import Devices
 from kiosk.display import Display
-from kiosk.fonts import FontBook
+from kiosk.fonts import FontBook, shared_fontbook
 from kiosk.formatting import format_date_short, format_time
 from kiosk.i18n import _
 from kiosk.failsafe import Failsafe
@@ -62,6 +63,7 @@ class App:
         self.failsafe = Failsafe(self)
         self.corner = CornerTaps()
         self.pin_guard = PinGuard(self.clock, config.admin.pin_hash)
+        self.devices = Devices(config, demo)
         self.network: str | None = None          # "online" / "offline" once the sync worker says
         self.out_of_service: str | None = None   # reason, while the terminal cannot serve
         self.errors: list[BaseException] = []    # exceptions the failsafe caught (tests read them)
@@ -85,8 +87,9 @@ class App:
         pygame.display.init()
         pygame.font.init()
         self.display.open()
-        self.fonts = FontBook()
+        self.fonts = shared_fontbook()
         self.logo = self._load_logo()
+        self.devices.start()
         self.apply_settings(rebuild=False)
         from screens.home import HomeScreen
 
@@ -221,6 +224,11 @@ class App:
 
         self.nav.reset([HomeScreen(self)])
 
+    def stop(self) -> None:
+        """Stop the device threads and close the display (end of the run, or of a test)."""
+        self.devices.stop()
+        self.display.close()
+
     def quit(self, reason: str, code: int = 0) -> None:
         log.info("leaving: %s", reason)
         self.exit_code = code
@@ -290,6 +298,9 @@ class App:
                 for screen in self.nav.stack[:-1]:
                     screen.root = None  # their header shows the old state: rebuilt when shown
                 self.nav.current.rebuild()
+        elif event.type == events.DEVICE_STATE:
+            self.devices.update(event.device, event.state, getattr(event, "detail", ""))
+            self.nav.current.handle_event(event)
         elif event.type == events.SERVICE_STATE:
             self._service_state(event.in_service, getattr(event, "reason", ""))
         elif event.type in events.NAMES and self.nav.current is not None:

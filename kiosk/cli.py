@@ -1,4 +1,4 @@
-"""`kiosk` command line: run, check-config, screenshots, bench, hash-pin.
+"""`kiosk` command line: run, check-config, screenshots, bench, hash-pin, demo-api.
 
 Heavy modules (pygame, pydantic) are imported inside the commands that need
 them, so `kiosk --help` and configuration errors answer at once.
@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--quick", action="store_true", help="fewer rounds (for tests)")
 
     sub.add_parser("hash-pin", help="read an admin PIN on stdin and print the hash for kiosk.toml [admin] pin_hash")
+
+    demo_api = sub.add_parser("demo-api", help="run the Kiosk Sync API v1 reference server (demo town)")
+    demo_api.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    demo_api.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
+    demo_api.add_argument("--db", default="demo-api.sqlite3", metavar="PATH",
+                          help="SQLite file, created and seeded if missing")
     return p
 
 
@@ -180,10 +186,16 @@ def cmd_hash_pin(args) -> int:
     return 0
 
 
+def cmd_demo_api(args) -> int:
+    from kiosk.demo_api.cli import main as demo_api_main  # lazy: keeps cryptography off the kiosk's start path
+
+    return demo_api_main(["--host", args.host, "--port", str(args.port), "--db", args.db])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "check-config": cmd_check_config, "screenshots": cmd_screenshots,
-               "bench": cmd_bench, "hash-pin": cmd_hash_pin}[args.command]
+               "bench": cmd_bench, "hash-pin": cmd_hash_pin, "demo-api": cmd_demo_api}[args.command]
     return handler(args)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from kiosk import admin_auth
 from kiosk.config_errors import os_error_text
@@ -215,8 +215,63 @@ class ApiConfig(_Section):
 
 # Each device section is a model with a `type` Literal so that, when real drivers arrive,
 # the three can become discriminated unions (the other keys being the driver's arguments).
+# Printer ``type`` -> (keys it needs, other keys it accepts); the other keys are the backend's arguments.
+PRINTER_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "none": ((), ()), "simulated": ((), ()),
+    "usb": (("vendor_id", "product_id"), ("in_ep", "out_ep", "timeout_s")),
+    "serial": (("device",), ("baudrate", "flow_control", "timeout_s")),
+    "network": (("host",), ("port", "timeout_s", "connect_timeout_s")),
+    "file": (("device",), ()),
+}
+_PRINTER_COMMON = ("type", "profile", "qr", "poll_interval_s", "status_timeout_s")
+
+
 class PrinterConfig(_Section):
-    type: Literal["none", "simulated"] = Field("none", description='"none" or "simulated"')
+    """The ticket printer; ``type`` picks the backend (drivers.printer.backends), like python-escpos."""
+
+    type: Literal["none", "simulated", "usb", "serial", "network", "file"] = Field(
+        "none", description='"none", "simulated", "usb", "serial", "network" or "file"')
+    profile: Literal["TM-T88V", "TM-T20II"] = Field(
+        "TM-T88V", description='a printer capability profile: "TM-T88V" (80 mm, 42 columns) or '
+        '"TM-T20II" (80 mm, 48 columns)')
+    qr: Literal["auto", "native", "raster"] = Field(
+        "auto", description='"auto" (the printer\'s own QR command when the profile has one), "native" or "raster"')
+    poll_interval_s: float = Field(2.0, ge=0.2, le=60, description="seconds between status checks, 0.2 to 60")
+    status_timeout_s: float = Field(0.5, ge=0.05, le=5, description="seconds to wait for a status answer, 0.05 to 5")
+    vendor_id: Optional[int] = Field(None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x04b8 (Epson)")
+    product_id: Optional[int] = Field(None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0202")
+    in_ep: Optional[int] = Field(None, ge=0x80, le=0x8F, description="the USB IN endpoint, e.g. 0x82")
+    out_ep: Optional[int] = Field(None, ge=0x00, le=0x0F, description="the USB OUT endpoint, e.g. 0x01")
+    device: Optional[str] = Field(None, min_length=1,
+                                  description='a device path such as "/dev/ttyUSB0" or "/dev/usb/lp0"')
+    baudrate: Optional[Literal[9600, 19200, 38400, 57600, 115200]] = Field(
+        None, description="9600, 19200, 38400, 57600 or 115200")
+    flow_control: Optional[Literal["dsrdtr", "xonxoff", "none"]] = Field(
+        None, description='"dsrdtr" (the default), "xonxoff" or "none"')
+    host: Optional[str] = Field(None, min_length=1, description='a host name or IP address such as "192.168.1.50"')
+    port: Optional[int] = Field(None, ge=1, le=65535, description="a TCP port, 1 to 65535 (printers use 9100)")
+    connect_timeout_s: Optional[float] = Field(None, gt=0, le=10, description="seconds, more than 0 and at most 10")
+    timeout_s: Optional[float] = Field(None, gt=0, le=60, description="seconds, more than 0 and at most 60")
+
+    @field_validator("device")
+    @classmethod
+    def _absolute(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not value.startswith("/"):
+            raise ValueError('must be an absolute device path such as "/dev/usb/lp0"')
+        return value
+
+    @model_validator(mode="after")
+    def _keys_for_type(self) -> "PrinterConfig":
+        needed, optional = PRINTER_KEYS[self.type]
+        given = {k for k in type(self).model_fields if k not in _PRINTER_COMMON and getattr(self, k) is not None}
+        missing = [k for k in needed if k not in given]
+        if missing:
+            raise ValueError(f'type = "{self.type}" needs {", ".join(missing)}')
+        extra = sorted(given - set(needed) - set(optional))
+        if extra:
+            raise ValueError(f'{", ".join(extra)} cannot be used with type = "{self.type}" '
+                             f'(allowed for it: {", ".join((*needed, *optional)) or "no other key"})')
+        return self
 
 
 class ScannerConfig(_Section):

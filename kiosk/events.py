@@ -14,7 +14,7 @@ SYNC_STATUS = pygame.event.custom_type()      # last_success: datetime|None, out
 DEVICE_STATE = pygame.event.custom_type()     # device: str, state: str, detail: str
 SCAN_READ = pygame.event.custom_type()        # text: str, source: str
 PRINT_DONE = pygame.event.custom_type()       # job_id: str
-PRINT_FAILED = pygame.event.custom_type()     # job_id: str, reason: str
+PRINT_FAILED = pygame.event.custom_type()     # job_id: str, reason: str (a state or error code), detail: str
 SERVICE_STATE = pygame.event.custom_type()    # in_service: bool, reason: str (out-of-service screen)
 
 NAMES = {

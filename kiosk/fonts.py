@@ -60,6 +60,17 @@ class _Face:
         return font
 
 
+_shared: "FontBook | None" = None
+
+
+def shared_fontbook() -> "FontBook":
+    """The process's FontBook: fonts do not depend on the screen, and each one holds open files."""
+    global _shared
+    if _shared is None:
+        _shared = FontBook()
+    return _shared
+
+
 class FontBook:
     """Measures and renders text in a style (size in px, bold or not)."""
 
@@ -82,6 +93,7 @@ class FontBook:
         self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
         self._cache_size = cache_size
         self._widths: dict[tuple, int] = {}  # layout measures the same strings again and again
+        self.wrap_cache: dict[tuple, tuple[str, ...]] = {}  # screens.widgets.text.wrap
 
     def _runs(self, text: str, bold: bool) -> list[tuple[_Face, str]]:
         faces = self._faces["bold" if bold else "regular"]

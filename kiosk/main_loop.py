@@ -59,7 +59,7 @@ def run(app: "App", live_screenshot: Path | None = None) -> int:
     except KeyboardInterrupt:
         log.info("interrupted")
     finally:
-        app.display.close()
+        app.stop()
     return app.exit_code
 
 

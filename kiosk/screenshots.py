@@ -135,5 +135,5 @@ def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots
             written.append(path)
             if problems is not None:
                 problems.extend(f"{path.name}: {p}" for p in check_app(app))
-            app.display.close()
+            app.stop()
     return written

@@ -37,6 +37,11 @@ class AdminScreen(Screen):
         facts = [Label(_("{setting}: {state}").format(setting=k, state=v), size=TEXT_SMALL, id=f"fact-{i}")
                  for i, (k, v) in enumerate(self._facts())]
         oos = self.app.out_of_service is not None
+        self.printer_state = Label(self._printer_text(), bold=True, id="printer-state")
+        printer = Row([
+            Button(_("Print a test ticket"), id="print-test", on_tap=self._print_test),
+        ], gap=20)
+        printer.items[0].enabled = self.app.devices.printer is not None
         actions = Row([
             Button(_("Put back in service") if oos else _("Put out of service"), id="toggle-service",
                    on_tap=self._toggle_service),
@@ -46,7 +51,32 @@ class AdminScreen(Screen):
             Button(_("Close"), id="close-admin", on_tap=self.app.go_home),
             Button(_("Quit to maintenance"), kind="primary", id="quit", on_tap=self._confirm_quit),
         ], gap=20)
-        return Column([Column(facts, gap=8, id="facts"), actions, leave], gap=32)
+        return Column([Column(facts, gap=8, id="facts"), self.printer_state, printer, actions, leave], gap=32)
+
+    def _printer_text(self) -> str:
+        state = self.app.devices.state("printer")
+        return _("Printer state: {state}").format(state=state.words())
+
+    def _print_test(self) -> None:
+        from drivers.printer.ticket import admin_test_ticket
+        from kiosk.formatting import format_datetime_long
+
+        devices = self.app.devices
+        when = format_datetime_long(self.app.clock.now(), "fr")
+        self.test_job = devices.printer.submit(admin_test_ticket(self.app.config.terminal.id, when,
+                                                                 devices.state("printer").state))
+        self.toast(_("Test ticket sent to the printer."))
+
+    def handle_event(self, event) -> None:
+        if event.type == events.DEVICE_STATE and event.device == "printer":
+            self.printer_state.set_text(self._printer_text())
+        elif event.type == events.PRINT_DONE and event.job_id == getattr(self, "test_job", None):
+            self.toast(_("Test ticket printed."))
+        elif event.type == events.PRINT_FAILED and event.job_id == getattr(self, "test_job", None):
+            from kiosk.devices import DeviceState
+
+            reason = DeviceState(event.reason).words()
+            self.toast(_("The test ticket could not be printed ({reason}).").format(reason=reason), kind="warn")
 
     def _toggle_service(self) -> None:
         in_service = self.app.out_of_service is not None

@@ -47,7 +47,7 @@ def make_pilot():
     yield factory
     for pilot in pilots:
         unexpected = pilot.app.errors[pilot.errors_seen:]
-        pygame.display.quit()
+        pilot.app.stop()
         i18n.set_language("fr")
         assert not unexpected, f"the app raised: {unexpected!r}"
 

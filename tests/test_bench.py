@@ -19,7 +19,8 @@ from kiosk import bench
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN_VAR = "KIOSK_BENCH_TEST_TOKEN"
-BENCHMARKS = ("cold_start", "transition_1080x1920", "transition_1920x1080", "idle_cpu", "rss_after_start")
+BENCHMARKS = ("cold_start", "transition_1080x1920", "transition_1920x1080", "idle_cpu", "rss_after_start",
+              "cache_full_load", "cache_place_search")
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 
 

@@ -216,7 +216,7 @@ def test_every_key_is_documented_in_kiosk_toml():
         (None, "colour", "x", f"colour = 'x': unknown key (allowed here: {SECTIONS})"),
         (None, "source", "/tmp/x", f"source = '/tmp/x': unknown key (allowed here: {SECTIONS})"),
         ("terminal", "colour", "x", "terminal.colour = 'x': unknown key (allowed here: id, name, profile)"),
-        ("printer", "port", "/dev/usb/lp0", "printer.port = '/dev/usb/lp0': unknown key (allowed here: type)"),
+        ("scanner", "port", "/dev/usb/lp0", "scanner.port = '/dev/usb/lp0': unknown key (allowed here: type)"),
         # wrong types
         ("idle", "warn_after_s", "45", "idle.warn_after_s = '45': must be a whole number (write it without quotes)"),
         ("idle", "warn_after_s", 45.5, "idle.warn_after_s = 45.5: must be a whole number"),
@@ -243,7 +243,9 @@ def test_every_key_is_documented_in_kiosk_toml():
         ("display", "rotation", 45, "display.rotation = 45: must be one of 0, 90, 180, 270"),
         ("display", "rotation", "90", "display.rotation = '90': must be one of 0, 90, 180, 270 (write it without quotes)"),
         ("terminal", "profile", "kiosk", 'terminal.profile = \'kiosk\': must be one of "street", "counter"'),
-        ("printer", "type", "escpos", 'printer.type = \'escpos\': must be one of "none", "simulated"'),
+        ("printer", "type", "escpos", 'printer.type = \'escpos\': must be one of "none", "simulated", "usb", '
+                                      '"serial", "network", "file"'),
+        ("scanner", "type", "hid", 'scanner.type = \'hid\': must be one of "none", "simulated"'),
         ("touch", "type", "evdev", 'touch.type = \'evdev\': must be one of "sdl"'),
         # patterns and formats
         ("terminal", "id", "Demo Totem", 'terminal.id = \'Demo Totem\': must be an identifier such as "town-hall-01": '

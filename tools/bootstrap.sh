@@ -14,6 +14,7 @@ missing=()
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 command -v Xvfb >/dev/null || missing+=(xvfb)
 command -v systemd-analyze >/dev/null || missing+=(systemd)
+ls /usr/lib/*/libusb-1.0.so.0 >/dev/null 2>&1 || missing+=(libusb-1.0-0)   # USB printers (pyusb)
 
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

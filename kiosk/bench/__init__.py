@@ -263,3 +263,4 @@ from kiosk.bench.processes import (  # noqa: E402,F401
 # Every benchmark module, in run order: importing one registers its benchmarks. A new module
 # is added to this list; nothing is found by scanning the folder.
 from kiosk.bench import app_benchmarks  # noqa: E402,F401 - cold start, transitions, idle CPU, memory
+from kiosk.bench import cache_benchmarks  # noqa: E402,F401 - offline cache: full load, place search

@@ -129,7 +129,7 @@ def _transitions(session: Session, size: tuple[int, int]) -> dict[str, Any]:
                 (forward if going else back).append(ms)
                 render.append((t2 - t1) / 1e6)
         finally:
-            pygame.display.quit()
+            app.stop()
             i18n.set_language("fr")
     figures = summarize(total, "ms")
     figures["first_forward_ms"] = round(first_ms, 3)

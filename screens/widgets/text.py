@@ -7,8 +7,6 @@ by character as a last resort, so nothing ever overflows.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from kiosk.fonts import FontBook
 
 ELLIPSIS = "…"
@@ -42,12 +40,19 @@ def _cut_word(word: str, fonts: FontBook, size: int, bold: bool, width: int) -> 
 
 def wrap(text: str, fonts: FontBook, size: int, width: int, bold: bool = False) -> list[str]:
     """Lines of ``text`` no wider than ``width`` pixels ("\\n" forces a break)."""
-    return list(_wrap_cached(text, fonts, size, width, bold))
+    # Layout asks for the same text at the same width many times (measure, place, draw);
+    # the cache lives in the FontBook so it goes away with it.
+    cache = fonts.wrap_cache
+    key = (text, size, width, bold)
+    lines = cache.get(key)
+    if lines is None:
+        if len(cache) > 8192:
+            cache.clear()
+        lines = cache[key] = _wrap(text, fonts, size, width, bold)
+    return list(lines)
 
 
-@lru_cache(maxsize=8192)
-def _wrap_cached(text: str, fonts: FontBook, size: int, width: int, bold: bool) -> tuple[str, ...]:
-    # Layout asks for the same text at the same width many times (measure, place, draw).
+def _wrap(text: str, fonts: FontBook, size: int, width: int, bold: bool) -> tuple[str, ...]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""

@@ -1,0 +1,179 @@
+"""The print queue: one thread owns the printer; the UI only submits jobs and reads events.
+
+Why a thread that owns the backend: opening a USB device, a 9 600-baud serial write or a
+network printer that hangs can each take seconds, and the UI must never wait on them
+(DESIGN.md, conventions 2 and 5). The thread is the only code that touches the
+backend, so no locking is needed around it.
+
+Policy, chosen for a citizen standing in front of the totem:
+
+- A job is tried at once and reported once: ``PRINT_DONE`` or ``PRINT_FAILED`` with a
+  ``reason`` code (a status state such as ``paper_out``, or a transport code such as
+  ``disconnected``) and a ``detail`` sentence. A failed job is *not* retried later: a
+  queue ticket printed five minutes after the person left is worse than none; the
+  screen tells them and offers the information on screen instead.
+- The printer is polled (``DLE EOT``) every ``poll_interval`` seconds while idle, and
+  every ``retry_interval`` seconds while it is unreachable, re-opening the transport
+  each time, so printing resumes within ``retry_interval`` (0.5 s) of the printer
+  coming back — unplugged USB, power cycle, network printer rebooting.
+- Every change of state is posted once as ``DEVICE_STATE(device="printer", ...)``.
+- A job whose bytes were written is confirmed by a status query afterwards: a
+  connection that died mid-job, paper that ran out or a cover opened during the job
+  fail the job instead of claiming it printed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Callable, Optional, Union
+
+from drivers.printer import status as st
+from drivers.printer.backends import Backend, BackendError
+from drivers.printer.render import TicketRenderer
+from drivers.printer.ticket import Ticket
+
+log = logging.getLogger(__name__)
+_STOP = object()
+_POLL = object()
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    job_id: str
+    document: Union[Ticket, bytes]
+
+
+def _default_post(event_type_name: str, **attrs) -> bool:
+    from kiosk import events
+    return events.post(getattr(events, event_type_name), **attrs)
+
+
+class PrintWorker:
+    """Owns one backend in a daemon thread. ``post(name, **attrs)`` defaults to ``kiosk.events``."""
+
+    def __init__(self, backend: Backend, renderer: Optional[TicketRenderer] = None, *,
+                 post: Callable[..., bool] = _default_post, poll_interval: float = 2.0,
+                 retry_interval: float = 0.5, status_timeout: float = 0.5) -> None:
+        self.backend = backend
+        self.renderer = renderer or TicketRenderer()
+        self.poll_interval, self.retry_interval = poll_interval, retry_interval
+        self.status_timeout = status_timeout
+        self._post = post
+        self._jobs: "queue.Queue[object]" = queue.Queue()
+        self._thread: Optional[threading.Thread] = None
+        self.status = st.PrinterStatus("unknown", "not polled yet")
+
+    # --- called from the UI thread ---------------------------------------------------
+
+    def start(self) -> "PrintWorker":
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="printer", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 3.0) -> None:
+        if self._thread is not None:
+            self._jobs.put(_STOP)
+            self._thread.join(timeout)
+            self._thread = None
+        self.backend.close()
+
+    def submit(self, document: Union[Ticket, bytes], job_id: Optional[str] = None) -> str:
+        """Queue a ticket (or pre-rendered bytes); the answer comes as PRINT_DONE / PRINT_FAILED."""
+        job = PrintJob(job_id or f"print-{next(_ids)}", document)
+        self._jobs.put(job)
+        return job.job_id
+
+    def poll_now(self) -> None:
+        """Check the printer at once: the hotplug driver calls this when a printer is plugged in,
+        so recovery does not wait for the next retry tick."""
+        self._jobs.put(_POLL)
+
+    @property
+    def can_print(self) -> bool:
+        """What the UI uses to offer a ticket or show the information instead (last known state)."""
+        return self.status.can_print
+
+    # --- the thread ------------------------------------------------------------------
+
+    def _run(self) -> None:
+        self._safe_poll()
+        while True:
+            wait = self.poll_interval if self.status.state not in (st.DISCONNECTED, st.OFFLINE) \
+                else self.retry_interval
+            try:
+                item = self._jobs.get(timeout=wait)
+            except queue.Empty:
+                self._safe_poll()
+                continue
+            if item is _STOP:
+                return
+            if item is _POLL:
+                self._safe_poll()
+                continue
+            try:
+                self._print(item)
+            except Exception as exc:  # a bug must fail the job, never kill the printer thread
+                log.exception("print job %s crashed", item.job_id)
+                self.backend.close()
+                self._failed(item, "error", f"internal error: {type(exc).__name__}")
+
+    def _safe_poll(self) -> None:
+        """A status check that cannot kill the thread: a driver bug counts as a disconnection."""
+        try:
+            self._poll()
+        except Exception as exc:  # noqa: BLE001 - the printer thread must outlive any driver bug
+            log.exception("printer status check crashed")
+            self.backend.close()
+            self._set_status(st.PrinterStatus(st.DISCONNECTED, f"internal error: {type(exc).__name__}"))
+
+    def _poll(self, extra_wait: float = 0.0) -> st.PrinterStatus:
+        status = st.query_status(self.backend, self.status_timeout + extra_wait)
+        if status.state == st.DISCONNECTED:
+            self.backend.close()  # re-open from scratch next time: the device may be a new one
+        self._set_status(status)
+        return status
+
+    def _set_status(self, status: st.PrinterStatus) -> None:
+        if status.state != self.status.state:
+            log.info("printer state %s -> %s %s", self.status.state, status.state, status.detail)
+            self._post("DEVICE_STATE", device="printer", state=status.state, detail=status.detail)
+        self.status = status
+
+    def _print(self, job: PrintJob) -> None:
+        before = self._poll()
+        if not before.can_print:
+            self._failed(job, before.state, before.detail)
+            return
+        data = job.document if isinstance(job.document, bytes) else self.renderer.render(job.document)
+        try:
+            self.backend.write(data)
+        except BackendError as exc:
+            self.backend.close()
+            self._poll()
+            self._failed(job, exc.code, exc.detail)
+            return
+        after = self._poll(extra_wait=self.backend.transfer_seconds(len(data)))
+        if after.state in (st.DISCONNECTED, st.OFFLINE, st.PAPER_OUT, st.COVER_OPEN, st.ERROR):
+            self._failed(job, after.state, after.detail)
+            return
+        self._post("PRINT_DONE", job_id=job.job_id)
+
+    def _failed(self, job: PrintJob, reason: str, detail: str) -> None:
+        log.warning("print job %s failed: %s (%s)", job.job_id, reason, detail)
+        self._post("PRINT_FAILED", job_id=job.job_id, reason=reason, detail=detail)
+
+
+def build_worker(section, post: Callable[..., bool] = _default_post) -> PrintWorker:
+    """The worker a ``[printer]`` section (dict or pydantic model) describes; not started."""
+    from drivers.printer.backends import make_backend
+    values = dict(section.model_dump() if hasattr(section, "model_dump") else section)
+    renderer = TicketRenderer(values.get("profile") or "TM-T88V", values.get("qr") or "auto")
+    return PrintWorker(make_backend(values), renderer, post=post,
+                       poll_interval=float(values.get("poll_interval_s") or 2.0),
+                       status_timeout=float(values.get("status_timeout_s") or 0.5))

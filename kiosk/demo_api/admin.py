@@ -1,0 +1,115 @@
+"""Back-office operations the API does not expose (the GRU's side): issuing enrolment
+codes, revoking a terminal, editing the catalog and agendas. Used by the CLI, by the
+kiosk's demo mode to enrol itself, and by tests to make deltas happen."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from kiosk.api import models
+
+from . import db, devices, signing
+from .httpd import utc_now
+
+CATALOG_MODELS = {"service": models.Service, "place": models.Place, "page": models.Page, "event": models.Event}
+# back-office transitions (FHIR Appointment): the API itself books, cancels and checks in
+BOOKING_TRANSITIONS = {("booked", "noshow"), ("arrived", "fulfilled"), ("arrived", "noshow")}
+
+Clock = Callable[[], datetime]
+
+
+def create_enrolment_code(db_path: str | Path, clock: Clock = utc_now) -> str:
+    conn = db.connect(db_path)
+    try:
+        with db.write(conn):
+            return devices.create_enrolment_code(conn, clock())
+    finally:
+        conn.close()
+
+
+def _write(db_path: str | Path, fn):
+    conn = db.connect(db_path)
+    try:
+        with db.write(conn):
+            return fn(conn)
+    finally:
+        conn.close()
+
+
+def revoke_device(db_path: str | Path, device_id: str, clock: Clock = utc_now) -> bool:
+    return _write(db_path, lambda c: c.execute("UPDATE devices SET revoked_at=? WHERE id=? AND revoked_at IS NULL",
+                                               (clock().isoformat(), device_id)).rowcount == 1)
+
+
+def set_config_overrides(db_path: str | Path, device_id: str, overrides: dict) -> bool:
+    return _write(db_path, lambda c: c.execute("UPDATE devices SET config_overrides=? WHERE id=?",
+                                               (json.dumps(overrides), device_id)).rowcount == 1)
+
+
+def put_catalog_item(db_path: str | Path, kind: str, body: dict) -> int:
+    """Add or replace a service, place, page or event; returns its new version. The body
+    is checked against the contract first: the server must never publish what terminals
+    would reject (unknown fields included)."""
+    if kind not in CATALOG_MODELS:
+        raise ValueError(f"unknown catalog kind {kind!r}")
+    model = CATALOG_MODELS[kind]
+    unknown = set(body) - set(model.model_fields)
+    if unknown:
+        raise ValueError(f"{kind}: unknown fields {sorted(unknown)}")
+    model.model_validate(body)
+    return _write(db_path, lambda c: db.put_catalog(c, kind, body))
+
+
+def delete_catalog_item(db_path: str | Path, kind: str, entity_id: str) -> bool:
+    return _write(db_path, lambda c: db.delete_catalog(c, kind, entity_id))
+
+
+def delete_slot(db_path: str | Path, slot_id: str) -> bool:
+    """Withdraw a slot (agent absent): it is tombstoned so slot deltas report it."""
+    def go(conn):
+        row = conn.execute("SELECT agenda_id FROM slots WHERE id=? AND deleted=0", (slot_id,)).fetchone()
+        if row is None:
+            return False
+        version = db.bump(conn, "slot_version")
+        conn.execute("UPDATE slots SET deleted=1, version=? WHERE id=?", (version, slot_id))
+        conn.execute("UPDATE agendas SET version=? WHERE id=?", (version, row["agenda_id"]))
+        return True
+    return _write(db_path, go)
+
+
+def set_booking_state(db_path: str | Path, booking_id: str, state: str, clock: Clock = utc_now) -> None:
+    """Record what happened at the counter: ``noshow`` or ``fulfilled``."""
+    def go(conn):
+        row = conn.execute("SELECT state FROM bookings WHERE id=?", (booking_id,)).fetchone()
+        if row is None:
+            raise KeyError(booking_id)
+        if (row["state"], state) not in BOOKING_TRANSITIONS:
+            raise ValueError(f"cannot go from {row['state']} to {state}")
+        conn.execute("UPDATE bookings SET state=?, updated_at=? WHERE id=?", (state, clock().isoformat(), booking_id))
+    _write(db_path, go)
+
+
+def resolve_booking_request(db_path: str | Path, request_id: str, state: str) -> None:
+    """The town called the citizen back: ``confirmed``, ``proposed`` (another time) or ``refused``."""
+    if state not in ("confirmed", "proposed", "refused"):
+        raise ValueError(state)
+    def go(conn):
+        if conn.execute("UPDATE booking_requests SET state=? WHERE id=? AND state='pending'",
+                        (state, request_id)).rowcount != 1:
+            raise ValueError(f"{request_id} is not pending")
+    _write(db_path, go)
+
+
+def rotate_signing_key(db_path: str | Path, kid: str, days: int = 365, clock: Clock = utc_now) -> None:
+    """Start signing with a new key. Older keys stay published until they expire, so
+    tokens already printed keep verifying on terminals."""
+    _write(db_path, lambda c: signing.add_key(c, kid, clock(), days))
+
+
+def revoke_signing_key(db_path: str | Path, kid: str, clock: Clock = utc_now) -> bool:
+    """A leaked key: withdrawn from ``keys`` and listed in ``revoked_keys``."""
+    return _write(db_path, lambda c: c.execute("UPDATE signing_keys SET revoked_at=? WHERE kid=? AND revoked_at IS NULL",
+                                               (clock().isoformat(), kid)).rowcount == 1)

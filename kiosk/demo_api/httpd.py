@@ -1,0 +1,140 @@
+"""HTTP plumbing: parse, authenticate, dispatch, render JSON or the error shape.
+
+``ThreadingHTTPServer`` with HTTP/1.1 keep-alive: one thread per connection, which is all
+a town's few dozen terminals need, and it ships with Python so demo mode installs nothing.
+Each request gets its own SQLite connection (see ``db``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
+from urllib.parse import parse_qsl, urlsplit
+
+from . import db, routes
+from .devices import authenticate
+from .errors import ApiError
+from .request import MAX_BODY, Raw, Request
+
+log = logging.getLogger("kiosk.demo_api")
+
+
+class ApiServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, db_path: str, clock: Callable[[], datetime]) -> None:
+        self.db_path, self.clock = db_path, clock
+        super().__init__(address, ApiHandler)
+
+    @property
+    def port(self) -> int:
+        """The bound port (useful after asking for port 0)."""
+        return self.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.server_address[0]}:{self.port}"
+
+
+class ApiHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    # one buffered write per answer (flushed by the base class): headers and body in a
+    # single segment, so keep-alive clients do not wait 40 ms on Nagle + delayed ACK
+    wbufsize = 1 << 16
+    disable_nagle_algorithm = True
+    timeout = 60  # idle keep-alive connections (and stalled clients) release their thread
+    server: ApiServer
+    server_version = "KioskDemoAPI/1"
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header follows the server's clock, so terminals' clock-skew
+        detection can be tested by moving it."""
+        return format_datetime(self.server.clock().astimezone(timezone.utc), usegmt=True)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+        log.debug("%s %s", self.address_string(), format % args)  # paths carry no personal data
+
+    def _read_body(self) -> bytes:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            self.close_connection = True
+            raise ApiError(411, "length_required", "send Content-Length (chunked bodies are not accepted)")
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            raise ApiError(400, "invalid_request", "bad Content-Length") from None
+        if length > MAX_BODY or length < 0:
+            self.close_connection = True
+            raise ApiError(413, "payload_too_large", f"bodies are limited to {MAX_BODY} bytes")
+        return self.rfile.read(length)
+
+    def _handle(self, method: str) -> None:
+        status, body, headers = 500, None, {}
+        conn = None
+        try:
+            raw = self._read_body()
+            url = urlsplit(self.path)
+            found = routes.match(method, url.path)
+            if found == "not_found":
+                raise ApiError(404, "not_found", f"no such resource: {url.path}")
+            if found == "method_not_allowed":
+                raise ApiError(405, "method_not_allowed", f"{method} is not allowed on {url.path}")
+            handler, needs_auth, params = found
+            conn = db.connect(self.server.db_path)
+            query = dict(parse_qsl(url.query, keep_blank_values=True))
+            req = Request(method, url.path, query, self.headers, raw, conn, self.server.clock(), params=params)
+            if needs_auth:
+                req.device = authenticate(conn, self.headers.get("Authorization"))
+            result = handler(req)
+            status, body = result[0], result[1]
+            headers = result[2] if len(result) > 2 else {}
+        except ApiError as exc:
+            status, body, headers = exc.status, exc.body(), exc.headers
+        except Exception:  # the failsafe: a bug answers 500 in the contract's shape
+            log.error("demo-api internal error\n%s", traceback.format_exc())
+            status, body = 500, {"error": "internal_error", "message": "unexpected server error", "details": {}}
+        finally:
+            if conn is not None:
+                conn.close()
+        self._send(status, body, headers)
+
+    def _send(self, status: int, body: dict | Raw | None, headers: dict) -> None:
+        if isinstance(body, Raw):
+            payload, ctype = body.data, body.content_type
+        else:
+            payload = b"" if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+            ctype = "application/json; charset=utf-8"
+        self.send_response(status)
+        self.send_header("Cache-Control", "no-cache" if "ETag" in headers else "no-store")
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if body is not None:
+            self.send_header("Content-Type", ctype)
+        if status != 304:
+            self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if payload:
+            self.wfile.write(payload)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,59 @@
+"""What a handler gets: the parsed HTTP request, its database connection and the time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Mapping, NamedTuple
+
+from .errors import ApiError
+
+MAX_BODY = 64 * 1024
+
+
+class Raw(NamedTuple):
+    """A non-JSON answer body (the OpenAPI document itself)."""
+
+    data: bytes
+    content_type: str
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: Mapping[str, str]
+    body: bytes
+    conn: sqlite3.Connection
+    now: datetime
+    device: sqlite3.Row | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+    def json_object(self) -> dict:
+        """The body as a JSON object, or a 400 saying why not."""
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            raise ApiError(415, "unsupported_media_type", "send the body as application/json")
+        try:
+            value = json.loads(self.body)
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
+        if not isinstance(value, dict):
+            raise ApiError(400, "invalid_json", "the body must be a JSON object")
+        return value
+
+    def check_terminal(self, terminal_id: str) -> None:
+        """``terminal_id`` in a body must be the authenticated device: usage figures and
+        the audit trail must not be attributable to another terminal."""
+        if self.device is None or terminal_id != self.device["id"]:
+            raise ApiError(403, "forbidden", "terminal_id must be this device's id (from enrolment)")
+
+    def body_hash(self) -> str:
+        """Fingerprint of the request for idempotency: path + canonical JSON, so the same
+        data sent with other whitespace or key order counts as the same request."""
+        canonical = json.dumps(self.json_object(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(f"{self.method} {self.path}\n{canonical}".encode()).hexdigest()

@@ -1,0 +1,44 @@
+"""URL table of the API: one line per operation of ``openapi.yaml``."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from . import bookings, checkins, devices, reads
+from .request import Request
+
+Handler = Callable[[Request], tuple]
+SEGMENT = r"(?P<{}>[A-Za-z0-9_.:-]{{1,100}})"
+
+
+def _route(method: str, template: str, handler: Handler, auth: bool = True):
+    pattern = re.sub(r"\{(\w+)\}", lambda m: SEGMENT.format(m.group(1)), template)
+    return method, re.compile(f"^{pattern}$"), handler, auth
+
+
+ROUTES = [
+    _route("POST", "/v1/devices/enroll", devices.enroll, auth=False),
+    _route("POST", "/v1/devices/{device_id}/heartbeat", devices.heartbeat),
+    _route("GET", "/v1/catalog", reads.catalog),
+    _route("GET", "/v1/agendas/{agenda_id}/slots", reads.slots),
+    _route("POST", "/v1/bookings", bookings.create),
+    _route("POST", "/v1/bookings/{booking_id}/cancel", bookings.cancel),
+    _route("POST", "/v1/booking-requests", bookings.create_request),
+    _route("POST", "/v1/checkins", checkins.create),
+    _route("GET", "/v1/requests/{tracking_code}", reads.tracked_request),
+    _route("GET", "/v1/keys", reads.keys),
+    _route("GET", "/v1/openapi.yaml", reads.openapi, auth=False),
+]
+
+
+def match(method: str, path: str) -> tuple[Handler, bool, dict[str, str]] | str:
+    """The handler for a request, or "not_found" / "method_not_allowed"."""
+    allowed = False
+    for route_method, pattern, handler, auth in ROUTES:
+        m = pattern.match(path)
+        if m:
+            if route_method == method:
+                return handler, auth, m.groupdict()
+            allowed = True
+    return "method_not_allowed" if allowed else "not_found"

@@ -1,0 +1,74 @@
+"""The app's hardware: starts the drivers a configuration names and keeps their last state.
+
+Drivers run in their own threads and only post events; this module is where
+the UI thread creates them, remembers what they last said (for the admin
+screen, the screens that offer printing, and later the heartbeat) and stops
+them on exit.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from kiosk.i18n import N_, _
+
+log = logging.getLogger(__name__)
+
+# Printer states (drivers.printer.status) in words for people.
+PRINTER_STATE_WORDS = {
+    "ready": N_("ready"), "paper_low": N_("paper running low"), "paper_out": N_("out of paper"),
+    "cover_open": N_("cover open"), "error": N_("in error"), "offline": N_("offline"),
+    "disconnected": N_("unplugged"), "no_status": N_("state unknown"), "disabled": N_("no printer"),
+    "starting": N_("starting"),
+    # Transport codes a failed job may report (drivers.printer.backends.BackendError).
+    "unavailable": N_("driver unavailable"), "not_found": N_("not found"), "permission": N_("access denied"),
+    "unreachable": N_("unreachable"), "timeout": N_("not answering"), "io_error": N_("transmission error"),
+}
+
+
+@dataclass(frozen=True)
+class DeviceState:
+    state: str
+    detail: str = ""
+
+    def words(self) -> str:
+        return _(PRINTER_STATE_WORDS.get(self.state, self.state))
+
+
+class Devices:
+    def __init__(self, config, demo: bool) -> None:
+        self.config = config
+        self.demo = demo
+        self.printer = None          # drivers.printer.worker.PrintWorker, or None without a printer
+        self.states: dict[str, DeviceState] = {}
+
+    def start(self) -> None:
+        section = self.config.printer
+        if self.demo and section.type != "simulated":
+            # The demo runs on any machine: a real printer section is replaced by its simulated twin.
+            section = {"type": "simulated", "profile": section.profile, "qr": section.qr}
+        if (section["type"] if isinstance(section, dict) else section.type) == "none":
+            self.states["printer"] = DeviceState("disabled")
+            return
+        from drivers.printer.worker import build_worker
+
+        self.printer = build_worker(section)
+        self.states["printer"] = DeviceState("starting")
+        self.printer.start()
+
+    def stop(self) -> None:
+        if self.printer is not None:
+            self.printer.stop()
+            self.printer = None
+
+    def update(self, device: str, state: str, detail: str = "") -> None:
+        self.states[device] = DeviceState(state, detail)
+        log.info("device %s: %s", device, state)
+
+    @property
+    def can_print(self) -> bool:
+        return self.printer is not None and self.printer.can_print
+
+    def state(self, device: str) -> DeviceState:
+        return self.states.get(device, DeviceState("disabled"))

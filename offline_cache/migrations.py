@@ -1,0 +1,199 @@
+"""Versioned schema: ``PRAGMA user_version`` says which steps a file has had.
+
+A terminal updated after months offline may open a cache several versions old, so every
+step is kept forever and applied in order, each in its own transaction: a power cut during
+an upgrade leaves the file at the previous version, and the next start resumes from there.
+A file *newer* than this code (the software was rolled back) is refused rather than
+guessed at: an old kiosk writing into a schema it does not know could lose outbox rows.
+
+Adding a step: append ``(n, statements)`` to :data:`STEPS` — never edit a released step —
+and add rows for version ``n - 1`` to the migration test's seeders.
+
+Each step is a list of single statements (not a script: ``executescript`` would commit
+in the middle of the step's transaction).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from offline_cache.db import CacheError
+
+# v1: everything the kiosk needs offline. Times are ISO 8601 UTC text ("2026-12-01T08:30:00Z")
+# so that they sort as text; JSON columns hold lists or objects from the central API.
+# Services refer to agendas and places without foreign keys: the catalog arrives as a whole
+# and a dangling reference must not block a sync (the UI shows what it finds). Slots belong
+# to their agenda: deleting an agenda deletes its slots.
+V1 = [
+    """CREATE TABLE places (
+        pk INTEGER PRIMARY KEY,                 -- stable rowid for the FTS index (v2)
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        category TEXT NOT NULL DEFAULT '',
+        address TEXT NOT NULL DEFAULT '',
+        lat REAL, lon REAL,
+        phone TEXT,
+        opening_hours TEXT,                     -- OSM opening_hours syntax
+        closures TEXT NOT NULL DEFAULT '[]',    -- JSON: exceptional closures
+        wheelchair TEXT CHECK (wheelchair IN ('yes', 'limited', 'no', 'unknown')),
+        updated TEXT
+    )""",
+    """CREATE TABLE services (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        documents TEXT NOT NULL DEFAULT '[]',   -- JSON: documents to bring
+        duration_minutes INTEGER,
+        agenda_ids TEXT NOT NULL DEFAULT '[]',  -- JSON: several counters, availability is the union
+        place_id TEXT
+    )""",
+    """CREATE TABLE agendas (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',
+        place_id TEXT
+    )""",
+    """CREATE TABLE slots (
+        id TEXT PRIMARY KEY,
+        agenda_id TEXT NOT NULL REFERENCES agendas(id) ON DELETE CASCADE,
+        start TEXT NOT NULL,
+        "end" TEXT NOT NULL,
+        places_left INTEGER NOT NULL CHECK (places_left >= 0)
+    )""",
+    "CREATE INDEX slots_by_agenda_start ON slots(agenda_id, start)",
+    """CREATE TABLE pages (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        format TEXT NOT NULL DEFAULT 'text',    -- markup of body; unknown ones are shown as text
+        body TEXT NOT NULL DEFAULT '',
+        position INTEGER NOT NULL DEFAULT 0,
+        updated TEXT
+    )""",
+    """CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        start TEXT, "end" TEXT,
+        place_id TEXT,
+        category TEXT NOT NULL DEFAULT '',
+        updated TEXT
+    )""",
+    """CREATE TABLE keys (
+        key_id TEXT PRIMARY KEY,
+        public_key BLOB NOT NULL CHECK (length(public_key) = 32),   -- raw Ed25519
+        valid_from TEXT,
+        valid_to TEXT
+    )""",
+    """CREATE TABLE revocations (
+        subject TEXT PRIMARY KEY,               -- a key id or a check-in token id
+        kind TEXT NOT NULL CHECK (kind IN ('key', 'token')),
+        revoked_at TEXT
+    )""",
+    """CREATE TABLE sync_state (
+        resource TEXT PRIMARY KEY,              -- "catalog", "keys", "slots:<agenda id>", ...
+        etag TEXT,
+        cursor TEXT,
+        last_success_at TEXT,
+        last_failure_at TEXT,
+        failure_reason TEXT
+    )""",
+    # The only table with personal data is outbox_personal, erased at acknowledgement.
+    """CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- creation order, never reused
+        uuid TEXT NOT NULL UNIQUE,              -- the Idempotency-Key
+        kind TEXT NOT NULL CHECK (kind IN ('booking', 'booking_request', 'cancellation', 'checkin')),
+        payload TEXT NOT NULL,                  -- JSON without personal data
+        created_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'acknowledged', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        done_at TEXT,
+        server_status INTEGER,
+        server_message TEXT,
+        server_summary TEXT                     -- JSON: what the admin screen shows
+    )""",
+    "CREATE INDEX outbox_due ON outbox(state, next_attempt_at)",
+    """CREATE TABLE outbox_personal (
+        uuid TEXT PRIMARY KEY REFERENCES outbox(uuid) ON DELETE CASCADE,
+        data TEXT NOT NULL                      -- JSON: name, phone, e-mail ...
+    )""",
+]
+
+# v2: search places as you type. An external-content FTS5 index over places (no second copy
+# of the text), accent- and case-insensitive, with prefix indexes so that "medi" finds
+# "Médiathèque" quickly; triggers keep it in step with every write to places, and 'rebuild'
+# indexes the rows a v1 file already has.
+V2 = [
+    """CREATE VIRTUAL TABLE places_fts USING fts5(
+        name, category, address,
+        content='places', content_rowid='pk',
+        tokenize='unicode61 remove_diacritics 2',
+        prefix='1 2 3'
+    )""",
+    """CREATE TRIGGER places_fts_insert AFTER INSERT ON places BEGIN
+        INSERT INTO places_fts(rowid, name, category, address)
+        VALUES (new.pk, new.name, new.category, new.address);
+    END""",
+    """CREATE TRIGGER places_fts_delete AFTER DELETE ON places BEGIN
+        INSERT INTO places_fts(places_fts, rowid, name, category, address)
+        VALUES ('delete', old.pk, old.name, old.category, old.address);
+    END""",
+    """CREATE TRIGGER places_fts_update AFTER UPDATE OF name, category, address ON places
+    WHEN old.name IS NOT new.name OR old.category IS NOT new.category OR old.address IS NOT new.address BEGIN
+        INSERT INTO places_fts(places_fts, rowid, name, category, address)
+        VALUES ('delete', old.pk, old.name, old.category, old.address);
+        INSERT INTO places_fts(rowid, name, category, address)
+        VALUES (new.pk, new.name, new.category, new.address);
+    END""",
+    "INSERT INTO places_fts(places_fts) VALUES ('rebuild')",
+]
+
+STEPS: list[tuple[int, list[str]]] = [(1, V1), (2, V2)]
+CURRENT_VERSION = STEPS[-1][0]
+
+
+class SchemaTooNew(CacheError):
+    """The cache was written by a newer kiosk version than the one running."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, *, target: int = CURRENT_VERSION, path: str | Path = "") -> int:
+    """Bring the file to ``target`` (tests stop earlier to build old files); returns the version.
+
+    The version is read again inside each step's write transaction, so two threads opening the
+    same file at once never apply a step twice.
+    """
+    where = f"The offline cache {path}" if path else "The offline cache"
+    found = schema_version(conn)
+    if found > CURRENT_VERSION:
+        raise SchemaTooNew(
+            f"{where} has schema version {found}, but this kiosk software knows versions up to "
+            f"{CURRENT_VERSION} only: it was written by a newer kiosk release. Install that release "
+            "again (or a later one). If the kiosk must run this release, stop it and move the file "
+            "aside — keep it for support, its outbox may hold unsent citizens' actions — and a new "
+            "cache will be filled at the next synchronisation.")
+    for number, statements in STEPS:
+        if number > target:
+            break
+        if number <= found:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            found = schema_version(conn)
+            if number > found:
+                if found != number - 1:
+                    raise CacheError(f"{where} is at schema version {found}; step {number} needs {number - 1}")
+                for sql in statements:
+                    conn.execute(sql)
+                conn.execute(f"PRAGMA user_version = {number}")
+                found = number
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return found

@@ -1,0 +1,220 @@
+"""The outbox: a citizen's action is on disk before the screen says it is done.
+
+Every call is one transaction, so a process killed at any instant leaves each row either
+wholly written or absent, never half (the kill -9 test checks this). A row's UUID is the
+Idempotency-Key the sync worker sends: resending after a crash cannot book twice.
+
+Personal data (name, phone, e-mail) lives in ``outbox_personal``, apart from the payload,
+so that it can be erased alone: at acknowledgement, and also at a final refusal (it will
+never be sent again, and a lost totem must not carry it). Erasing overwrites the value,
+deletes the row (``secure_delete`` zeroes the freed space) and truncates the WAL, whose old
+page images would otherwise still hold it. Error texts stored for the admin screen are
+scrubbed of the row's personal values, since a server message may quote them.
+
+Life of a row: pending → acknowledged (2xx) or failed (final 4xx); a retry keeps it pending
+with ``attempts + 1`` and a later ``next_attempt_at``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sqlite3
+import uuid as uuidlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from offline_cache.catalog import utc_text
+from offline_cache.db import checkpoint_truncate, write_transaction
+
+KINDS = ("booking", "booking_request", "cancellation", "checkin")
+BACKOFF_BASE_S = 5.0
+BACKOFF_CAP_S = 15 * 60.0          # a terminal offline for a day still retries every quarter hour
+RETRY_AFTER_MAX_S = 6 * 3600.0     # a server's Retry-After is honoured, within reason
+MAX_TEXT = 500
+# What the admin screen shows of an acknowledgement; anything else in the response is dropped.
+SUMMARY_KEYS = ("id", "booking_id", "reference", "state", "queue_number", "counter", "estimated_wait_minutes")
+
+
+class _Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+def backoff_delay(attempts: int, rng: random.Random, *, base_s: float = BACKOFF_BASE_S,
+                  cap_s: float = BACKOFF_CAP_S) -> float:
+    """Seconds to wait after the ``attempts``-th failure: exponential, capped, "equal jitter".
+
+    The ceiling doubles per attempt (base, 2·base, 4·base … cap); the delay is drawn in
+    [ceiling/2, ceiling], so terminals that lost the network together do not all come back
+    in the same second, and none retries sooner than half the ceiling.
+    """
+    if attempts < 1:
+        raise ValueError("attempts counts failures, from 1")
+    ceiling = min(cap_s, base_s * 2 ** min(attempts - 1, 60))
+    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    uuid: str
+    kind: str
+    payload: dict[str, Any]
+    personal: dict[str, Any] | None      # None once erased (or if there never was any)
+    created_at: str
+    state: str
+    attempts: int
+    next_attempt_at: str
+    last_error: str | None
+    server_status: int | None
+    server_message: str | None
+    server_summary: dict[str, Any] | None
+
+
+def _scrub(text: str, personal: dict[str, Any] | None) -> str:
+    """``text`` without any of the row's personal values (case-insensitive), shortened."""
+    for value in _personal_values(personal):
+        text = re.sub(re.escape(value), "[…]", text, flags=re.IGNORECASE)
+    return text[:MAX_TEXT]
+
+
+def _personal_values(personal: Any) -> list[str]:
+    if isinstance(personal, dict):
+        return [v for x in personal.values() for v in _personal_values(x)]
+    if isinstance(personal, (list, tuple)):
+        return [v for x in personal for v in _personal_values(x)]
+    if personal is None or isinstance(personal, bool):
+        return []
+    value = str(personal).strip()
+    return [value] if len(value) >= 2 else []
+
+
+class Outbox:
+    """The outbox on one connection (so: one thread, see :mod:`offline_cache.db`)."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: _Clock | None = None,
+                 rng: random.Random | None = None) -> None:
+        if clock is None:
+            from kiosk.clock import Clock
+
+            clock = Clock()
+        self.conn, self.clock, self.rng = conn, clock, rng or random.Random()
+        self._wal_to_purge = False
+
+    def enqueue(self, kind: str, payload: dict[str, Any], *, personal: dict[str, Any] | None) -> str:
+        """Store an action durably; returns its UUID once committed (synchronous=FULL)."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown outbox kind {kind!r}; one of {', '.join(KINDS)}")
+        key = str(uuidlib.uuid4())
+        now = utc_text(self.clock.now())
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        with write_transaction(self.conn):
+            self.conn.execute("INSERT INTO outbox (uuid, kind, payload, created_at, next_attempt_at) "
+                              "VALUES (?, ?, ?, ?, ?)", (key, kind, body, now, now))
+            if personal:
+                self.conn.execute("INSERT INTO outbox_personal (uuid, data) VALUES (?, ?)",
+                                  (key, json.dumps(personal, ensure_ascii=False, sort_keys=True)))
+        return key
+
+    def due(self, now: datetime, limit: int = 50) -> list[OutboxRow]:
+        """Pending rows whose time has come, oldest first, with their personal data (to send)."""
+        if self._wal_to_purge:
+            self._purge_wal()
+        rows = self.conn.execute(
+            f"{_SELECT} WHERE o.state = 'pending' AND o.next_attempt_at <= ? ORDER BY o.seq LIMIT ?",
+            (utc_text(now), limit))
+        return [_row(r) for r in rows]
+
+    def get(self, key: str) -> OutboxRow | None:
+        row = self.conn.execute(f"{_SELECT} WHERE o.uuid = ?", (key,)).fetchone()
+        return _row(row) if row else None
+
+    def mark_acknowledged(self, key: str, server_response: dict[str, Any] | None = None, *,
+                          status: int | None = None) -> None:
+        """The server accepted the action: keep a summary for the admin screen, erase personal data."""
+        summary = {k: server_response[k] for k in SUMMARY_KEYS if server_response and k in server_response}
+        with write_transaction(self.conn):
+            personal = self._personal(key)
+            summary = {k: (_scrub(v, personal) if isinstance(v, str) else v) for k, v in summary.items()}
+            self._finish(key, "acknowledged", status, None, summary)
+            self._erase(key)
+        self._purge_wal()
+
+    def mark_retry(self, key: str, error: str, retry_after_s: float | None = None) -> datetime:
+        """Sending failed for now (timeout, 5xx, 408, 429): try again later; returns when."""
+        with write_transaction(self.conn):
+            row = self.conn.execute("SELECT attempts, state FROM outbox WHERE uuid = ?", (key,)).fetchone()
+            if row is None or row["state"] != "pending":
+                raise KeyError(f"no pending outbox row {key}")
+            attempts = row["attempts"] + 1
+            if retry_after_s is not None:
+                wait = min(max(retry_after_s, 0.0), RETRY_AFTER_MAX_S)
+            else:
+                wait = backoff_delay(attempts, self.rng)
+            when = self.clock.now() + timedelta(seconds=wait)
+            self.conn.execute("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE uuid = ?",
+                              (attempts, utc_text(when), _scrub(error, self._personal(key)), key))
+        return when
+
+    def mark_failed(self, key: str, status: int, message: str) -> None:
+        """A final refusal (4xx other than 408/429): kept for the admin screen, personal data erased."""
+        with write_transaction(self.conn):
+            personal = self._personal(key)
+            self._finish(key, "failed", status, _scrub(message, personal), None)
+            self._erase(key)
+        self._purge_wal()
+
+    def depth(self) -> int:
+        """Actions not yet acknowledged or refused (the header badge, the heartbeat)."""
+        return self.conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+
+    def failed(self, limit: int = 100) -> list[OutboxRow]:
+        """Refused actions, newest first, without personal data (there is none left)."""
+        rows = self.conn.execute(f"{_SELECT} WHERE o.state = 'failed' ORDER BY o.seq DESC LIMIT ?", (limit,))
+        return [_row(r) for r in rows]
+
+    def prune(self, done_before: datetime) -> int:
+        """Forget acknowledged rows finished before ``done_before`` (failed ones stay for the admin)."""
+        with write_transaction(self.conn):
+            cur = self.conn.execute("DELETE FROM outbox WHERE state = 'acknowledged' AND done_at < ?",
+                                    (utc_text(done_before),))
+        return cur.rowcount
+
+    def _purge_wal(self) -> None:
+        """Truncate the WAL, which still holds erased values; if a reader prevents it, retry at next due()."""
+        self._wal_to_purge = not checkpoint_truncate(self.conn)
+
+    # -- inside a transaction ------------------------------------------------------------
+    def _personal(self, key: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT data FROM outbox_personal WHERE uuid = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def _finish(self, key: str, state: str, status: int | None, message: str | None,
+                summary: dict[str, Any] | None) -> None:
+        cur = self.conn.execute(
+            "UPDATE outbox SET state = ?, done_at = ?, server_status = ?, server_message = ?, server_summary = ? "
+            "WHERE uuid = ? AND state = 'pending'",
+            (state, utc_text(self.clock.now()), status, message,
+             json.dumps(summary, ensure_ascii=False) if summary is not None else None, key))
+        if cur.rowcount != 1:
+            raise KeyError(f"no pending outbox row {key}")
+
+    def _erase(self, key: str) -> None:
+        # Overwrite in place first, then delete: with secure_delete the freed cell is zeroed too.
+        self.conn.execute("UPDATE outbox_personal SET data = zeroblob(length(CAST(data AS BLOB))) WHERE uuid = ?",
+                          (key,))
+        self.conn.execute("DELETE FROM outbox_personal WHERE uuid = ?", (key,))
+
+
+_SELECT = ("SELECT o.*, p.data AS personal FROM outbox o LEFT JOIN outbox_personal p ON p.uuid = o.uuid")
+
+
+def _row(r: sqlite3.Row) -> OutboxRow:
+    return OutboxRow(
+        uuid=r["uuid"], kind=r["kind"], payload=json.loads(r["payload"]),
+        personal=json.loads(r["personal"]) if r["personal"] is not None else None,
+        created_at=r["created_at"], state=r["state"], attempts=r["attempts"],
+        next_attempt_at=r["next_attempt_at"], last_error=r["last_error"], server_status=r["server_status"],
+        server_message=r["server_message"],
+        server_summary=json.loads(r["server_summary"]) if r["server_summary"] is not None else None)

@@ -1,0 +1,123 @@
+"""Place search as a citizen types, and the reads the UI's services make.
+
+What a citizen types is never handed to FTS5 as a query: quotes, ``*``, ``-``, ``OR``,
+``NEAR``, ``:`` or parentheses would be syntax there (an error at best, another query
+at worst). :func:`match_expression` keeps only the words, quotes each one and makes it
+a prefix, so "médi" and "MEDI" both find "Médiathèque" (the index folds case and
+accents: ``unicode61 remove_diacritics 2``), and "rue jean j" finds "12 rue Jean-Jaurès".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+from offline_cache.catalog import utc_text
+
+MAX_WORDS = 8          # beyond this a query is no longer typed by hand
+MAX_WORD_CHARS = 40
+MAX_QUERY_CHARS = 200
+BROAD = 600            # more matches than this are not ranked (see search_places)
+BROAD_SAMPLE = 200
+STOP_WORDS = frozenset("à au aux d de des du en et l la le les sur un une".split())
+_WORD = re.compile(r"[^\W_]+")          # letters and digits, any script; everything else separates
+
+# Name matches count most, then the category ("Piscine"), then the address.
+_RANK = "bm25(places_fts, 10.0, 4.0, 1.0)"
+
+
+def match_expression(query: str) -> str | None:
+    """An FTS5 expression for ``query``: every word as a quoted prefix, all required; None if no word.
+
+    Little French words ("de", "la", "l'") are left out when other words remain: they are in
+    most names and addresses, so they narrow nothing but cost the most ("maison de l").
+    """
+    # NFC first: an accent typed as a separate combining mark would otherwise split the word.
+    words = _WORD.findall(unicodedata.normalize("NFC", query[:MAX_QUERY_CHARS]))[:MAX_WORDS]
+    if not words:
+        return None
+    meaningful = [w for w in words if w.casefold() not in STOP_WORDS]
+    words = meaningful or words
+    return " ".join(f'"{w[:MAX_WORD_CHARS]}"*' for w in words)
+
+
+def search_places(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Places matching every typed word (as prefixes), best first (bm25); ``[]`` for an empty query.
+
+    Ranking costs about a microsecond per matching place, and one or two typed letters (or the
+    postcode every address shares) match nearly all of them: too slow for each keystroke, and
+    no ranking of thousands helps anyway. So a broad query is narrowed to place names, and
+    if the names still match more than :data:`BROAD` places, the first of them are shown
+    alphabetically: the next letter typed makes the query specific.
+    """
+    expression = match_expression(query)
+    if expression is None or limit <= 0:
+        return []
+    if _count(conn, expression) <= BROAD:
+        return _ranked(conn, expression, limit)
+    names_only = f"name : ({expression})"
+    named = _count(conn, names_only)
+    if 0 < named <= BROAD:
+        return _ranked(conn, names_only, limit)
+    rows = conn.execute(
+        "SELECT p.* FROM places p WHERE p.pk IN "
+        "(SELECT rowid FROM places_fts WHERE places_fts MATCH ? LIMIT ?) ORDER BY p.name LIMIT ?",
+        (names_only if named else expression, BROAD_SAMPLE, limit))
+    return [_place(r) for r in rows]
+
+
+def _count(conn: sqlite3.Connection, expression: str) -> int:
+    """Matches, counted up to BROAD + 1 only (cheap: no ranking)."""
+    return conn.execute("SELECT count(*) FROM (SELECT 1 FROM places_fts WHERE places_fts MATCH ? LIMIT ?)",
+                        (expression, BROAD + 1)).fetchone()[0]
+
+
+def _ranked(conn: sqlite3.Connection, expression: str, limit: int) -> list[dict[str, Any]]:
+    # Rank inside the FTS table, join only the rows shown.
+    rows = conn.execute(
+        f"SELECT p.* FROM (SELECT rowid, {_RANK} AS score FROM places_fts WHERE places_fts MATCH ? "
+        "ORDER BY score LIMIT ?) f JOIN places p ON p.pk = f.rowid ORDER BY f.score, p.name",
+        (expression, limit))
+    return [_place(r) for r in rows]
+
+
+def _place(row: sqlite3.Row) -> dict[str, Any]:
+    place = {k: row[k] for k in row.keys() if k not in ("pk", "score")}
+    place["closures"] = json.loads(place["closures"])
+    return place
+
+
+def get_place(conn: sqlite3.Connection, place_id: str) -> dict[str, Any] | None:
+    row = conn.execute("SELECT * FROM places WHERE id = ?", (place_id,)).fetchone()
+    return _place(row) if row else None
+
+
+def services(conn: sqlite3.Connection, domain: str | None = None) -> list[dict[str, Any]]:
+    """Services by name, optionally of one domain, JSON columns decoded."""
+    sql, args = "SELECT * FROM services", ()
+    if domain is not None:
+        sql, args = sql + " WHERE domain = ?", (domain,)
+    out = []
+    for row in conn.execute(sql + " ORDER BY name", args):
+        service = dict(row)
+        service["documents"] = json.loads(service["documents"])
+        service["agenda_ids"] = json.loads(service["agenda_ids"])
+        out.append(service)
+    return out
+
+
+def free_slots(conn: sqlite3.Connection, agenda_ids: list[str], start_from: datetime | str,
+               start_to: datetime | str, limit: int = 500) -> list[dict[str, Any]]:
+    """Slots with places left in any of ``agenda_ids`` (a service's counters), by start time."""
+    if not agenda_ids:
+        return []
+    marks = ", ".join("?" for _ in agenda_ids)
+    rows = conn.execute(
+        f'SELECT id, agenda_id, start, "end", places_left FROM slots WHERE agenda_id IN ({marks}) '
+        "AND start >= ? AND start < ? AND places_left > 0 ORDER BY start, agenda_id LIMIT ?",
+        (*agenda_ids, utc_text(start_from), utc_text(start_to), limit))
+    return [dict(r) for r in rows]

@@ -1,0 +1,129 @@
+"""Schema migrations: every earlier version upgrades with its rows intact; newer files are refused."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from offline_cache.db import open_cache
+from offline_cache.migrations import CURRENT_VERSION, STEPS, SchemaTooNew, migrate, schema_version
+from offline_cache.outbox import Outbox
+from offline_cache.places import search_places
+
+
+def _seed_v0(conn: sqlite3.Connection) -> None:
+    """An empty file (a terminal's first start): nothing to keep."""
+
+
+def _seed_v1(conn: sqlite3.Connection) -> None:
+    """What a v1 terminal holds: catalog, slots, keys, sync state, and an unsent booking."""
+    conn.executescript("""
+        INSERT INTO places (id, name, category, address, lat, lon, closures, wheelchair)
+            VALUES ('pl-1', 'Médiathèque Louise-Michel', 'Bibliothèque', '3 rue Jean-Jaurès, 69100 Villeurbanne',
+                    45.76, 4.88, '[{"date": "2026-12-25"}]', 'yes');
+        INSERT INTO places (id, name, category, address) VALUES ('pl-2', 'Piscine des Tonkin', 'Sport', '');
+        INSERT INTO services (id, name, domain, documents, agenda_ids, place_id)
+            VALUES ('sv-1', 'Carte d''identité', 'État civil', '["Photo"]', '["ag-1"]', 'pl-1');
+        INSERT INTO agendas (id, name) VALUES ('ag-1', 'Guichet 1');
+        INSERT INTO slots VALUES ('sl-1', 'ag-1', '2026-12-01T08:30:00Z', '2026-12-01T08:45:00Z', 2);
+        INSERT INTO keys VALUES ('k1', zeroblob(32), '2026-01-01T00:00:00Z', NULL);
+        INSERT INTO revocations VALUES ('tok-9', 'token', '2026-11-01T00:00:00Z');
+        INSERT INTO sync_state (resource, etag, cursor) VALUES ('catalog', '"abc"', 'c-42');
+        INSERT INTO outbox (uuid, kind, payload, created_at, next_attempt_at, attempts)
+            VALUES ('11111111-1111-4111-8111-111111111111', 'booking', '{"slot": "sl-1"}',
+                    '2026-12-01T08:00:00Z', '2026-12-01T08:00:00Z', 3);
+        INSERT INTO outbox_personal VALUES ('11111111-1111-4111-8111-111111111111', '{"last_name": "Dupont"}');
+    """)
+
+
+SEEDERS = {0: _seed_v0, 1: _seed_v1}
+
+
+def test_every_earlier_version_has_a_seeder():
+    """Adding a migration step means adding representative rows of the version before it."""
+    assert set(SEEDERS) == set(range(CURRENT_VERSION))
+
+
+@pytest.mark.parametrize("version", range(CURRENT_VERSION))
+def test_upgrade_from_every_earlier_version_keeps_rows(tmp_path, version):
+    path = tmp_path / "old.sqlite3"
+    old = open_cache(path, migrate=False)
+    assert migrate(old, target=version) == version
+    SEEDERS[version](old)
+    old.close()
+
+    conn = open_cache(path)
+    try:
+        assert schema_version(conn) == CURRENT_VERSION
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        if version >= 1:
+            assert [p["id"] for p in search_places(conn, "medi")] == ["pl-1"]   # v2 indexed old rows
+            assert search_places(conn, "medi")[0]["closures"] == [{"date": "2026-12-25"}]
+            assert conn.execute("SELECT places_left FROM slots WHERE id = 'sl-1'").fetchone()[0] == 2
+            assert tuple(conn.execute("SELECT etag, cursor FROM sync_state").fetchone()) == ('"abc"', "c-42")
+            assert conn.execute("SELECT count(*) FROM revocations").fetchone()[0] == 1
+            pending = Outbox(conn).get("11111111-1111-4111-8111-111111111111")
+            assert pending.attempts == 3 and pending.personal == {"last_name": "Dupont"}
+        # the upgraded file works like a new one
+        conn.execute("INSERT INTO places (id, name) VALUES ('pl-3', 'Mairie annexe')")
+        assert [p["id"] for p in search_places(conn, "mair")] == ["pl-3"]
+    finally:
+        conn.close()
+
+
+def test_steps_are_numbered_from_one_without_gaps():
+    assert [n for n, _ in STEPS] == list(range(1, CURRENT_VERSION + 1))
+
+
+def test_newer_file_is_refused_with_a_clear_message(tmp_path):
+    path = tmp_path / "future.sqlite3"
+    conn = open_cache(path)
+    conn.execute(f"PRAGMA user_version = {CURRENT_VERSION + 3}")
+    conn.close()
+    with pytest.raises(SchemaTooNew) as err:
+        open_cache(path)
+    message = str(err.value)
+    assert f"version {CURRENT_VERSION + 3}" in message and f"up to {CURRENT_VERSION}" in message
+    assert str(path) in message and "newer kiosk release" in message and "move the file aside" in message
+
+
+def test_failed_step_leaves_the_previous_version(tmp_path, monkeypatch):
+    """A step that breaks half-way (or a power cut) is rolled back whole; the next start retries it."""
+    path = tmp_path / "c.sqlite3"
+    conn = open_cache(path, migrate=False)
+    migrate(conn, target=1)
+    broken = list(STEPS)
+    broken[1] = (2, STEPS[1][1][:2] + ["THIS IS NOT SQL"])
+    monkeypatch.setattr("offline_cache.migrations.STEPS", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(conn)
+    assert schema_version(conn) == 1
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'places_fts%'").fetchone()[0] == 0
+    monkeypatch.undo()
+    assert migrate(conn) == CURRENT_VERSION
+    conn.close()
+
+
+def test_two_threads_opening_a_new_file_at_once(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    errors, barrier = [], threading.Barrier(4)
+
+    def start():
+        barrier.wait()
+        try:
+            open_cache(path).close()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    conn = open_cache(path)
+    assert schema_version(conn) == CURRENT_VERSION
+    conn.close()
