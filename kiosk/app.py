@@ -46,7 +46,8 @@ LOW_REACH_TOP = 0.40     # share of a portrait screen kept free of controls in l
 class App:
     def __init__(self, config: KioskConfig, *, clock: Clock | None = None, demo: bool = False,
                  size: tuple[int, int] | None = None, rotation: int | None = None,
-                 fullscreen: bool | None = None, live_screenshot: str | Path | None = None) -> None:
+                 fullscreen: bool | None = None, live_screenshot: str | Path | None = None,
+                 data=None) -> None:
         self.config = config
         self.clock = clock or Clock()
         self.demo = demo
@@ -64,10 +65,13 @@ class App:
         self.corner = CornerTaps()
         self.pin_guard = PinGuard(self.clock, config.admin.pin_hash)
         self.devices = Devices(config, demo)
+        self.data = data                         # kiosk.data_layer.DataLayer, or None (no central API)
+        self.sync_status: dict = {}              # the sync worker's last SYNC_STATUS
         self.network: str | None = None          # "online" / "offline" once the sync worker says
         self.out_of_service: str | None = None   # reason, while the terminal cannot serve
         self.errors: list[BaseException] = []    # exceptions the failsafe caught (tests read them)
         self.running = False
+        self.quitting = False                    # quit() was called: start nothing more
         self.frames = 0
         self.exit_code = 0
         self.on_ready = None                     # callback after the first presented frame
@@ -89,7 +93,6 @@ class App:
         self.display.open()
         self.fonts = shared_fontbook()
         self.logo = self._load_logo()
-        self.devices.start()
         self.apply_settings(rebuild=False)
         from screens.home import HomeScreen
 
@@ -227,12 +230,15 @@ class App:
     def stop(self) -> None:
         """Stop the device threads and close the display (end of the run, or of a test)."""
         self.devices.stop()
+        if self.data is not None:
+            self.data.stop()
         self.display.close()
 
     def quit(self, reason: str, code: int = 0) -> None:
         log.info("leaving: %s", reason)
         self.exit_code = code
         self.running = False
+        self.quitting = True
 
     # -- input ----------------------------------------------------------------
     def hit(self, pos) -> Widget | None:
@@ -295,11 +301,14 @@ class App:
             state = "online" if event.online else "offline"
             if state != self.network:
                 self.network = state
-                for screen in self.nav.stack[:-1]:
-                    screen.root = None  # their header shows the old state: rebuilt when shown
-                self.nav.current.rebuild()
+                for screen in self.nav.stack:
+                    if screen.header is not None:  # in place: a tap in progress keeps its widget
+                        screen.header.set_network(state, _("Online") if state == "online" else _("Offline"))
         elif event.type == events.DEVICE_STATE:
             self.devices.update(event.device, event.state, getattr(event, "detail", ""))
+            self.nav.current.handle_event(event)
+        elif event.type == events.SYNC_STATUS:
+            self.sync_status = dict(event.dict)
             self.nav.current.handle_event(event)
         elif event.type == events.SERVICE_STATE:
             self._service_state(event.in_service, getattr(event, "reason", ""))
@@ -371,8 +380,16 @@ class App:
         rects = screen.render(surf, self.ui)
         self.display.present(None if full else rects)
         self.frames += 1
-        if self.frames == 1 and self.on_ready is not None:
-            self.on_ready()
+        if self.frames == 1:
+            if self.on_ready is not None:
+                self.on_ready()
+            if not self.quitting:
+                # After the first frame: loading the printer stack (python-escpos, Pillow), seeding
+                # the demo town and the first sync compete for the interpreter, and the person
+                # must see the screen first.
+                self.devices.start()
+                if self.data is not None:
+                    self.data.start()
         return True
 
     def next_deadline(self) -> float | None:

@@ -1,4 +1,4 @@
-"""`kiosk` command line: run, check-config, screenshots, bench, hash-pin, demo-api.
+"""`kiosk` command line: run, check-config, screenshots, bench, hash-pin, demo-api, scan-image.
 
 Heavy modules (pygame, pydantic) are imported inside the commands that need
 them, so `kiosk --help` and configuration errors answer at once.
@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--quick", action="store_true", help="fewer rounds (for tests)")
 
+    scan = sub.add_parser("scan-image", help="decode the QR codes in image files: one line per file, "
+                          "name <tab> text (or -)")
+    scan.add_argument("files", nargs="+", metavar="FILE", help="image files (PNG, JPEG, BMP…)")
+    scan.add_argument("--decoder", choices=("zxing", "zbar"), default="zxing",
+                      help="QR decoder: zxing (default) or zbar")
+
     sub.add_parser("hash-pin", help="read an admin PIN on stdin and print the hash for kiosk.toml [admin] pin_hash")
 
     demo_api = sub.add_parser("demo-api", help="run the Kiosk Sync API v1 reference server (demo town)")
@@ -98,7 +104,12 @@ def cmd_run(args) -> int:
         log.warning("configuration: %s", warning)
     from kiosk.app import App
 
-    app = App(config, demo=args.demo, live_screenshot=args.live_screenshot)
+    data = None
+    if args.demo:
+        from kiosk.data_layer import DataLayer
+
+        data = DataLayer.demo(config)  # the reference server in-process, on a free loopback port
+    app = App(config, demo=args.demo, live_screenshot=args.live_screenshot, data=data)
 
     def ready() -> None:
         log.info("ready in %d ms", _ms_since_process_start())
@@ -186,6 +197,12 @@ def cmd_hash_pin(args) -> int:
     return 0
 
 
+def cmd_scan_image(args) -> int:
+    from drivers.scanner.scan_image import main as scan_image_main  # lazy: zxing-cpp only when used
+
+    return scan_image_main(["--decoder", args.decoder, "--", *args.files])
+
+
 def cmd_demo_api(args) -> int:
     from kiosk.demo_api.cli import main as demo_api_main  # lazy: keeps cryptography off the kiosk's start path
 
@@ -195,7 +212,8 @@ def cmd_demo_api(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "check-config": cmd_check_config, "screenshots": cmd_screenshots,
-               "bench": cmd_bench, "hash-pin": cmd_hash_pin, "demo-api": cmd_demo_api}[args.command]
+               "bench": cmd_bench, "hash-pin": cmd_hash_pin, "demo-api": cmd_demo_api,
+               "scan-image": cmd_scan_image}[args.command]
     return handler(args)
 
 

@@ -274,12 +274,81 @@ class PrinterConfig(_Section):
         return self
 
 
+# Scanner ``type`` -> (keys it needs, other keys it accepts); the other keys are the backend's arguments
+# (drivers.scanner.make_scanner). A hid scanner needs device, or vendor_id and product_id (checked below).
+SCANNER_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "none": ((), ()),
+    "simulated": ((), ("socket", "fifo", "max_length")),
+    "hid": ((), ("device", "vendor_id", "product_id", "layout", "variant", "suffix", "inter_key_timeout_s",
+                 "max_length")),
+    "camera": ((), ("device", "width", "height", "decoder", "max_fps", "repeat_after_s")),
+}
+
+
 class ScannerConfig(_Section):
-    type: Literal["none", "simulated"] = Field("none", description='"none" or "simulated"')
+    """The QR-code scanner; ``type`` picks the backend (drivers.scanner.make_scanner), like the printer."""
+
+    type: Literal["none", "simulated", "hid", "camera"] = Field(
+        "none", description='"none", "simulated", "hid" (a USB scanner that types like a keyboard) or "camera"')
+    device: Optional[str] = Field(None, min_length=1, description='a device path such as '
+                                  '"/dev/input/by-id/usb-…-event-kbd" (hid) or "/dev/video0" (camera)')
+    vendor_id: Optional[int] = Field(None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x0c2e (Honeywell)")
+    product_id: Optional[int] = Field(None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0b61")
+    layout: Optional[str] = Field(None, pattern=r"^[a-z]{2,3}$",
+                                  description='the keyboard layout the scanner is set to, such as "fr" or "us"')
+    variant: Optional[str] = Field(None, pattern=r"^[a-z0-9_]{1,32}$",
+                                   description='a layout variant such as "oss" or "mac" (usually left out)')
+    suffix: Optional[str] = Field(None, min_length=1, max_length=8,
+                                  description='"enter", "tab", "none" or up to 8 characters such as "#"')
+    inter_key_timeout_s: Optional[float] = Field(None, ge=0.02, le=2,
+                                                 description="seconds, 0.02 to 2")
+    max_length: Optional[int] = Field(None, ge=16, le=4096, description="a number of characters, 16 to 4096")
+    width: Optional[int] = Field(None, ge=160, le=3840, description="pixels, 160 to 3840 (e.g. 1280)")
+    height: Optional[int] = Field(None, ge=120, le=2160, description="pixels, 120 to 2160 (e.g. 720)")
+    decoder: Optional[Literal["zxing", "zbar"]] = Field(None, description='"zxing" or "zbar"')
+    max_fps: Optional[float] = Field(None, ge=1, le=30, description="frames decoded per second, 1 to 30")
+    repeat_after_s: Optional[float] = Field(None, ge=0.5, le=60, description="seconds, 0.5 to 60")
+    socket: Optional[str] = Field(None, min_length=1, description='a socket path such as "/run/kiosk/scanner.sock"')
+    fifo: Optional[str] = Field(None, min_length=1, description='a named pipe path such as "/run/kiosk/scanner.fifo"')
+
+    @field_validator("device", "socket", "fifo")
+    @classmethod
+    def _absolute(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not value.startswith("/"):
+            raise ValueError('must be an absolute path such as "/dev/video0"')
+        return value
+
+    @model_validator(mode="after")
+    def _keys_for_type(self) -> "ScannerConfig":
+        needed, optional = SCANNER_KEYS[self.type]
+        given = {k for k in type(self).model_fields if k != "type" and getattr(self, k) is not None}
+        extra = sorted(given - set(needed) - set(optional))
+        if extra:
+            raise ValueError(f'{", ".join(extra)} cannot be used with type = "{self.type}" '
+                             f'(allowed for it: {", ".join((*needed, *optional)) or "no other key"})')
+        if self.type == "hid":
+            by_id = self.vendor_id is not None or self.product_id is not None
+            if self.device is None and (self.vendor_id is None or self.product_id is None):
+                raise ValueError('type = "hid" needs device, or vendor_id and product_id')
+            if self.device is not None and by_id:
+                raise ValueError('type = "hid" takes device, or vendor_id and product_id, not both')
+        return self
 
 
 class TouchConfig(_Section):
     type: Literal["sdl"] = Field("sdl", description='"sdl"')
+
+
+class SyncConfig(_Section):
+    """How the sync worker (kiosk.sync) keeps the cache current and sends the outbox."""
+
+    catalog_interval_s: int = Field(300, ge=30, le=86400, description="seconds from 30 to 86400")
+    slots_interval_s: int = Field(120, ge=30, le=3600, description="seconds from 30 to 3600")
+    keys_interval_s: int = Field(3600, ge=300, le=86400, description="seconds from 300 to 86400")
+    slot_days: int = Field(30, ge=1, le=92, description="days from 1 to 92")
+    offline_backoff_cap_s: int = Field(300, ge=30, le=3600, description="seconds from 30 to 3600")
+    push_parallel: int = Field(4, ge=1, le=16, description="a number from 1 to 16")
+    clock_skew_limit_s: int = Field(60, ge=5, le=3600, description="seconds from 5 to 3600")
 
 
 class AccessibilityConfig(_Section):
@@ -306,6 +375,7 @@ class KioskConfig(_Section):
     display: DisplayConfig = Field(default_factory=DisplayConfig, description="a [display] section")
     idle: IdleConfig = Field(default_factory=IdleConfig, description="an [idle] section")
     api: ApiConfig = Field(default_factory=ApiConfig, description="an [api] section")
+    sync: SyncConfig = Field(default_factory=SyncConfig, description="a [sync] section")
     printer: PrinterConfig = Field(default_factory=PrinterConfig, description="a [printer] section")
     scanner: ScannerConfig = Field(default_factory=ScannerConfig, description="a [scanner] section")
     touch: TouchConfig = Field(default_factory=TouchConfig, description="a [touch] section")

@@ -41,9 +41,27 @@ class Devices:
         self.config = config
         self.demo = demo
         self.printer = None          # drivers.printer.worker.PrintWorker, or None without a printer
+        self.scanner = None          # drivers.scanner.Scanner, or None without a scanner
         self.states: dict[str, DeviceState] = {}
 
     def start(self) -> None:
+        self._start_scanner()
+        self._start_printer()
+
+    def _start_scanner(self) -> None:
+        section = self.config.scanner
+        if self.demo and section.type != "simulated":
+            section = {"type": "simulated"}  # the demo's twin: scans come from the admin screen
+        if (section["type"] if isinstance(section, dict) else section.type) == "none":
+            self.states["scanner"] = DeviceState("disabled")
+            return
+        from drivers.scanner import make_scanner
+
+        self.scanner = make_scanner(section)
+        self.states["scanner"] = DeviceState("starting")
+        self.scanner.start()
+
+    def _start_printer(self) -> None:
         section = self.config.printer
         if self.demo and section.type != "simulated":
             # The demo runs on any machine: a real printer section is replaced by its simulated twin.
@@ -61,6 +79,9 @@ class Devices:
         if self.printer is not None:
             self.printer.stop()
             self.printer = None
+        if self.scanner is not None:
+            self.scanner.stop()
+            self.scanner = None
 
     def update(self, device: str, state: str, detail: str = "") -> None:
         self.states[device] = DeviceState(state, detail)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import kiosk
 from kiosk import events
+from kiosk.clock import PARIS
+from kiosk.formatting import format_time
 from kiosk.i18n import _
 from kiosk.ui import TEXT_SMALL
 from screens.base import Screen
@@ -42,6 +44,9 @@ class AdminScreen(Screen):
             Button(_("Print a test ticket"), id="print-test", on_tap=self._print_test),
         ], gap=20)
         printer.items[0].enabled = self.app.devices.printer is not None
+        self.sync_state = Label(self._sync_text(), bold=True, id="sync-state")
+        sync_now = Button(_("Synchronise now"), id="sync-now", on_tap=self._sync_now)
+        sync_now.enabled = self.app.data is not None
         actions = Row([
             Button(_("Put back in service") if oos else _("Put out of service"), id="toggle-service",
                    on_tap=self._toggle_service),
@@ -51,7 +56,27 @@ class AdminScreen(Screen):
             Button(_("Close"), id="close-admin", on_tap=self.app.go_home),
             Button(_("Quit to maintenance"), kind="primary", id="quit", on_tap=self._confirm_quit),
         ], gap=20)
-        return Column([Column(facts, gap=8, id="facts"), self.printer_state, printer, actions, leave], gap=32)
+        return Column([Column(facts, gap=8, id="facts"), self.printer_state, printer, self.sync_state,
+                       Row([sync_now], gap=20), actions, leave], gap=32)
+
+    def _sync_text(self) -> str:
+        app = self.app
+        if app.data is None:
+            return _("Synchronisation: no central API in this mode")
+        status = app.sync_status
+        if not status:
+            return _("Synchronisation: starting")
+        last = status.get("last_success")
+        when = format_time(last.astimezone(PARIS).time()) if last else _("never")
+        text = _("Synchronisation: last success {when}, {depth} waiting, {failed} refused").format(
+            when=when, depth=status.get("outbox_depth", 0), failed=status.get("failed", 0))
+        if status.get("clock_skew_flagged"):
+            text += " · " + _("clock off by {s} s: check NTP").format(s=round(status.get("clock_skew_s") or 0))
+        return text
+
+    def _sync_now(self) -> None:
+        if self.app.data is not None and self.app.data.sync_now():
+            self.toast(_("Synchronisation started."))
 
     def _printer_text(self) -> str:
         state = self.app.devices.state("printer")
@@ -68,7 +93,9 @@ class AdminScreen(Screen):
         self.toast(_("Test ticket sent to the printer."))
 
     def handle_event(self, event) -> None:
-        if event.type == events.DEVICE_STATE and event.device == "printer":
+        if event.type == events.SYNC_STATUS:
+            self.sync_state.set_text(self._sync_text())
+        elif event.type == events.DEVICE_STATE and event.device == "printer":
             self.printer_state.set_text(self._printer_text())
         elif event.type == events.PRINT_DONE and event.job_id == getattr(self, "test_job", None):
             self.toast(_("Test ticket printed."))

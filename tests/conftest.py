@@ -34,10 +34,10 @@ def make_pilot():
 
     pilots: list[Pilot] = []
 
-    def factory(size=PORTRAIT, *, demo=True, overrides=None, clock=None, rotation=0) -> Pilot:
+    def factory(size=PORTRAIT, *, demo=True, overrides=None, clock=None, rotation=0, data=None) -> Pilot:
         config = load_config(REPO / "kiosk.toml", overrides or {})
         app = App(config, clock=clock or ManualClock(), demo=demo, size=size, rotation=rotation,
-                  fullscreen=False)
+                  fullscreen=False, data=data(config) if data else None)
         app.start()
         pilot = Pilot(app)
         pilot.settle()

@@ -360,3 +360,17 @@ def test_hash_pin_refusal_as_a_process():
     assert "must be 4 to 8 digits" in result.stderr
     assert "12ab" not in result.stderr  # the message never repeats what was typed
     assert "Traceback" not in result.stderr
+
+
+def test_scan_image_prints_one_line_per_file_and_exits_2_on_unreadable_files(tmp_path, capsys):
+    from drivers.scanner.qr_samples import frame, qr_image
+    from kiosk import cli as kiosk_cli
+
+    png = tmp_path / "a.png"
+    frame(qr_image("RDV-1")).save(png)
+    assert kiosk_cli.main(["scan-image", str(png)]) == 0
+    out, _ = capsys.readouterr()
+    assert out == f"{png}\tRDV-1\n"
+    assert kiosk_cli.main(["scan-image", str(png), str(tmp_path / "missing.png")]) == 2
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{png}\tRDV-1\n") and "missing.png" in err and "Traceback" not in err

@@ -25,7 +25,7 @@ from kiosk.config import (
 )
 
 PIN_HASH = hash_pin("97531", salt=b"test-salt-000001", iterations=1_000)
-SECTIONS = ("terminal, location, branding, languages, display, idle, api, printer, scanner, "
+SECTIONS = ("terminal, location, branding, languages, display, idle, api, sync, printer, scanner, "
             "touch, accessibility, admin")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16  # only the signature is checked
 
@@ -216,7 +216,7 @@ def test_every_key_is_documented_in_kiosk_toml():
         (None, "colour", "x", f"colour = 'x': unknown key (allowed here: {SECTIONS})"),
         (None, "source", "/tmp/x", f"source = '/tmp/x': unknown key (allowed here: {SECTIONS})"),
         ("terminal", "colour", "x", "terminal.colour = 'x': unknown key (allowed here: id, name, profile)"),
-        ("scanner", "port", "/dev/usb/lp0", "scanner.port = '/dev/usb/lp0': unknown key (allowed here: type)"),
+        ("touch", "port", "/dev/usb/lp0", "touch.port = '/dev/usb/lp0': unknown key (allowed here: type)"),
         # wrong types
         ("idle", "warn_after_s", "45", "idle.warn_after_s = '45': must be a whole number (write it without quotes)"),
         ("idle", "warn_after_s", 45.5, "idle.warn_after_s = 45.5: must be a whole number"),
@@ -245,7 +245,7 @@ def test_every_key_is_documented_in_kiosk_toml():
         ("terminal", "profile", "kiosk", 'terminal.profile = \'kiosk\': must be one of "street", "counter"'),
         ("printer", "type", "escpos", 'printer.type = \'escpos\': must be one of "none", "simulated", "usb", '
                                       '"serial", "network", "file"'),
-        ("scanner", "type", "hid", 'scanner.type = \'hid\': must be one of "none", "simulated"'),
+        ("scanner", "type", "usb", 'scanner.type = \'usb\': must be one of "none", "simulated", "hid", "camera"'),
         ("touch", "type", "evdev", 'touch.type = \'evdev\': must be one of "sdl"'),
         # patterns and formats
         ("terminal", "id", "Demo Totem", 'terminal.id = \'Demo Totem\': must be an identifier such as "town-hall-01": '

@@ -144,3 +144,12 @@ def test_a_screen_shown_again_has_the_current_time_and_network_state(pilot):
     assert pilot.screen.name == "home"
     assert pilot.widget("header-clock").text.endswith("9\u00a0h\u00a032")
     assert pilot.widget("header-network").text == "En ligne"
+
+
+def test_header_badges_stay_on_one_line(pilot):
+    from kiosk import events
+
+    events.post(events.NETWORK_STATUS, online=True)
+    pilot.settle()
+    badge = pilot.widget("header-network")
+    assert len(badge.text_items(pilot.app.ui)) == 1

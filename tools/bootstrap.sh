@@ -15,6 +15,13 @@ missing=()
 command -v Xvfb >/dev/null || missing+=(xvfb)
 command -v systemd-analyze >/dev/null || missing+=(systemd)
 ls /usr/lib/*/libusb-1.0.so.0 >/dev/null 2>&1 || missing+=(libusb-1.0-0)   # USB printers (pyusb)
+ls /usr/lib/*/libzbar.so.0 >/dev/null 2>&1 || missing+=(libzbar0)            # the zbar QR decoder (pyzbar)
+[ -f /usr/include/xkbcommon/xkbcommon.h ] || missing+=(libxkbcommon-dev)     # HID scanners: pip builds xkbcommon
+[ -d /usr/share/X11/xkb/symbols ] || missing+=(xkb-data)                     # keyboard layouts for xkbcommon
+[ -d /usr/share/X11/locale ] || missing+=(libx11-data)                       # Compose tables (dead keys)
+command -v gcc >/dev/null || missing+=(gcc)                                  # to build xkbcommon's binding
+"$PYTHON" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+    || missing+=(python3-dev)
 
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

@@ -264,3 +264,5 @@ from kiosk.bench.processes import (  # noqa: E402,F401
 # is added to this list; nothing is found by scanning the folder.
 from kiosk.bench import app_benchmarks  # noqa: E402,F401 - cold start, transitions, idle CPU, memory
 from kiosk.bench import cache_benchmarks  # noqa: E402,F401 - offline cache: full load, place search
+from kiosk.bench import sync_benchmarks  # noqa: E402,F401 - sync worker: no-change round, flush 1 000 actions
+from kiosk.bench import scanner_benchmarks  # noqa: E402,F401 - scanners: QR decode per frame, HID decoding, degraded set

@@ -30,11 +30,11 @@ class Header(Widget):
         self.info = info
         self.town = Label(info.town, size=40, bold=True, colour="on_header", id="header-town")
         self.clock = Label(info.time_text, size=TEXT_SMALL, colour="on_header", id="header-clock")
-        badges = []
-        if info.network:
-            badges.append(Label(info.network_text, size=TEXT_SMALL - 2, bold=True, padding=8,
-                                colour="on_ok" if info.network == "online" else "on_warn",
-                                bg="ok" if info.network == "online" else "warn", id="header-network"))
+        # The network badge always exists (hidden while the state is unknown) so that a change
+        # updates it in place instead of rebuilding the screen under a finger.
+        self.network = Label(info.network_text, size=TEXT_SMALL - 2, bold=True, padding=8, id="header-network")
+        self._style_network(info.network)
+        badges = [self.network]
         if info.demo_text:
             badges.append(Label(info.demo_text, size=TEXT_SMALL - 2, bold=True, padding=8,
                                 colour="on_warn", bg="warn", id="header-demo"))
@@ -44,8 +44,18 @@ class Header(Widget):
         for child in self.children():
             child.parent = self
 
+    def _style_network(self, state: str | None) -> None:
+        self.network.visible = state is not None
+        self.network.colour = "on_ok" if state == "online" else "on_warn"
+        self.network.bg = "ok" if state == "online" else "warn"
+
+    def set_network(self, state: str, text: str) -> None:
+        self._style_network(state)
+        self.network.text = text
+        self.request_layout()
+
     def children(self):
-        kids: list[Widget] = [self.town, self.clock, *self.badges]
+        kids: list[Widget] = [self.town, self.clock, *(b for b in self.badges if b.visible)]
         if self.language:
             kids.append(self.language)
         return kids
@@ -66,12 +76,13 @@ class Header(Widget):
         gap = ui.px(14)
         x = y = line_h = 0
         placed = []
-        for item in [self.clock, *self.badges]:
+        for item in [self.clock, *(b for b in self.badges if b.visible)]:
             if item is self.clock:
                 # Room for a longer time (10 h 00) without waiting for a relayout.
                 natural = ui.fonts.width(item.text, ui.font_px(item.size)) + ui.px(60)
-            else:
-                natural = item.min_width(ui) + ui.px(4)
+            else:  # a badge stays on one line: « En ligne », not « En / ligne »
+                natural = (ui.fonts.width(item.text, ui.font_px(item.size), item.bold)
+                           + 2 * ui.px(item.padding) + ui.px(4))
             w = min(width, natural)
             h = item.measure(ui, w)
             if x and x + w > width:

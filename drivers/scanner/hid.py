@@ -1,0 +1,213 @@
+"""The keyboard-wedge scanner reader: one thread owns the evdev device and posts scans.
+
+Why a grabbed evdev device rather than SDL key events: SDL decodes keys with the
+*system* layout and mixes them with any keyboard plugged in for maintenance; an
+exclusive ``grab()`` keeps the scanner's keystrokes out of the UI (and out of the
+on-screen text fields a citizen is filling), and :mod:`drivers.scanner.hid_decode`
+decodes them with the *scanner's* layout.
+
+The device is found by ``device`` (a ``/dev/input/event*`` path or, better, its
+stable ``/dev/input/by-id/…-event-kbd`` link) or by ``vendor_id``/``product_id``
+(looked up in ``/sys/class/input``, no pyudev needed). Cheap scanners get unplugged:
+when reads fail, the thread posts ``DEVICE_STATE(device="scanner", state="disconnected")``
+and tries to reopen every ``retry_interval`` seconds; it posts ``state="ready"`` once the
+device is back and grabbed. Like the printer worker, the thread only posts events.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import select
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+from drivers.scanner.base import Scanner, default_post
+from drivers.scanner.hid_decode import HidDecoder
+from drivers.scanner.keymap import keymap_table
+
+log = logging.getLogger(__name__)
+SYS_INPUT = Path("/sys/class/input")
+KEY_ENTER = 28
+
+
+class DeviceGone(Exception):
+    """The device cannot be used; ``state`` is a DEVICE_STATE state and the message says what to check.
+
+    States, shared with the printer's words in :mod:`kiosk.devices`: "disconnected"
+    (missing, unplugged), "permission" (the kiosk user is not in group input), "error"
+    (anything else, e.g. grabbed by another program).
+    """
+
+    def __init__(self, detail: str, state: str = "disconnected") -> None:
+        super().__init__(detail)
+        self.state = state
+
+
+def _has_key(bitmap_text: str, code: int) -> bool:
+    """Whether a sysfs ``capabilities/key`` bitmap (hex longs, most significant first) has ``code``."""
+    words = bitmap_text.split()
+    value = int("".join(w.zfill(16) for w in words), 16) if words else 0
+    return bool(value >> code & 1)
+
+
+def find_by_usb_id(vendor_id: int, product_id: int, sys_input: Path = SYS_INPUT) -> Optional[str]:
+    """The ``/dev/input/eventN`` of the first matching device that has an Enter key.
+
+    A scanner often shows several input nodes (keyboard, consumer keys, a vendor
+    channel); the keyboard one is the one that can type Enter.
+    """
+    found = []
+    for node in sys_input.glob("event*"):
+        ids = node / "device" / "id"
+        try:
+            vendor = int((ids / "vendor").read_text(), 16)
+            product = int((ids / "product").read_text(), 16)
+            keys = (node / "device" / "capabilities" / "key").read_text()
+        except (OSError, ValueError):
+            continue
+        if (vendor, product) == (vendor_id, product_id) and _has_key(keys, KEY_ENTER):
+            found.append(int(node.name[5:]) if node.name[5:].isdigit() else 1 << 30)
+    return f"/dev/input/event{min(found)}" if found else None
+
+
+class EvdevDevice:
+    """python-evdev's ``InputDevice`` reduced to what the reader needs: grab, timed read, close."""
+
+    def __init__(self, path: str) -> None:
+        import evdev
+        try:
+            self._dev = evdev.InputDevice(path)
+        except OSError as exc:
+            raise DeviceGone(*_os_detail(exc, path)) from None
+        try:
+            self._dev.grab()
+        except OSError as exc:          # EBUSY: another program (a desktop session?) holds it
+            self._dev.close()
+            raise DeviceGone(*_os_detail(exc, path)) from None
+        self.name = self._dev.name
+
+    def read(self, timeout: float) -> list:
+        """Events available within ``timeout`` seconds (``[]`` when none)."""
+        try:
+            ready, _, _ = select.select([self._dev.fd], [], [], timeout)
+            if not ready:
+                return []
+            return list(self._dev.read())
+        except BlockingIOError:
+            return []
+        except OSError as exc:
+            raise DeviceGone(*_os_detail(exc, self._dev.path)) from None
+
+    def close(self) -> None:
+        try:
+            self._dev.ungrab()
+        except OSError:
+            pass
+        try:
+            self._dev.close()
+        except OSError:
+            pass
+
+
+def _os_detail(exc: OSError, path: str) -> tuple[str, str]:
+    """(sentence a technician can act on, DEVICE_STATE state) for an OS error on ``path``."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied on {path} (is the kiosk user in group input?)", "permission"
+    if exc.errno == errno.EBUSY:
+        return f"{path} is grabbed by another program", "error"
+    if exc.errno in (errno.ENOENT, errno.ENODEV, errno.ENXIO):
+        return f"{path} is gone (scanner unplugged?)", "disconnected"
+    return f"{path}: {exc.strerror or exc}", "error"
+
+
+class HidScanner(Scanner):
+    """Reads one keyboard-wedge scanner in a daemon thread; posts SCAN_READ and DEVICE_STATE."""
+
+    type = "hid"
+
+    @staticmethod
+    def is_usable() -> bool:
+        try:
+            import evdev  # noqa: F401
+            import xkbcommon  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def __init__(self, device: Optional[str] = None, vendor_id: Optional[int] = None,
+                 product_id: Optional[int] = None, layout: str = "fr", variant: str = "",
+                 suffix: str = "enter", inter_key_timeout_s: float = 0.1, max_length: int = 512, *,
+                 retry_interval: float = 0.5, post: Callable[..., bool] = default_post,
+                 open_device: Callable[[str], object] = EvdevDevice, sys_input: Path = SYS_INPUT) -> None:
+        super().__init__(post=post)
+        if not device and not (vendor_id is not None and product_id is not None):
+            raise ValueError("a hid scanner needs device, or vendor_id and product_id")
+        self.device, self.vendor_id, self.product_id = device, vendor_id, product_id
+        self.decoder = HidDecoder(keymap_table(layout, variant), suffix=suffix,
+                                  inter_key_timeout_s=inter_key_timeout_s, max_length=max_length)
+        self.retry_interval = retry_interval
+        self._open_device, self._sys_input = open_device, sys_input
+
+    def describe(self) -> str:
+        if self.device:
+            return self.device
+        return f"USB {self.vendor_id:04x}:{self.product_id:04x}"
+
+    def _path(self) -> str:
+        if self.device:
+            return self.device
+        path = find_by_usb_id(self.vendor_id, self.product_id, self._sys_input)
+        if path is None:
+            raise DeviceGone(f"no input device {self.describe()} (scanner unplugged?)")
+        return path
+
+    def _run(self) -> None:
+        dev, last = None, time.monotonic()
+        while not self._stopping.is_set():
+            if dev is None:
+                try:
+                    dev = self._open_device(self._path())
+                except DeviceGone as exc:
+                    self._set_state(exc.state, str(exc))
+                    self._stopping.wait(self.retry_interval)
+                    continue
+                self._set_state("ready", self.describe())
+            try:
+                events = dev.read(self.decoder.timeout)
+            except DeviceGone as exc:
+                self._close(dev)
+                dev = None
+                self.decoder.abandon("device disconnected during the scan")
+                self._set_state(exc.state, str(exc))
+                continue
+            if events:
+                last = time.monotonic()
+                scans = self.decoder.feed_all(events)
+            elif time.monotonic() - last >= self.decoder.timeout:
+                scans = self.decoder.end_of_input()
+            else:
+                continue
+            for text in scans:
+                self._emit(text, "hid")
+        if dev is not None:
+            self._close(dev)
+
+    @staticmethod
+    def _close(dev) -> None:
+        try:
+            dev.close()
+        except Exception:  # a vanished device must never kill the thread
+            log.debug("closing the scanner failed", exc_info=True)
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 2.0) -> bool:
+    """Poll ``predicate`` until true or ``timeout``: a helper for tests and the admin screen."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.005)
+    return predicate()
+

@@ -1,0 +1,364 @@
+"""The terminal's client of Kiosk Sync API v1: one ``requests.Session``, typed errors.
+
+Why each rule:
+
+* **Timeouts on every call** (connect, read): a hung server must turn into
+  :class:`~kiosk.api.errors.Timeout` the sync worker can schedule around, never a thread
+  stuck forever.
+* **Retries only when repeating is harmless**: GETs, and POSTs carrying an
+  ``Idempotency-Key`` (the server replays its first answer). An enrolment or a heartbeat
+  is never repeated here. Backoff is exponential with full jitter so terminals that lost
+  the network together do not come back in step; ``Retry-After`` (seconds or HTTP-date)
+  is honoured, and one longer than ``max_retry_wait_s`` is handed to the caller as
+  :class:`~kiosk.api.errors.RetryLater` rather than blocking the worker.
+* **TLS verification is always on**: ``verify`` is the configured CA bundle or ``True``;
+  nothing in this module can turn it off.
+* **Every answer is validated** with :mod:`kiosk.api.models`. A payload that does not fit
+  is logged (paths and error kinds only: never values, which may be personal) and raises
+  :class:`~kiosk.api.errors.InvalidResponse`; the caller keeps its previous cache.
+* **The server's ``Date``** of the last answer is kept (:attr:`ApiClient.clock_skew_s`),
+  because a terminal whose clock drifts shows wrong slots and rejects valid check-ins.
+
+The credentials file (written at enrolment, ``{"device_id", "token"}``) must be readable
+by the kiosk user only: a token readable by others lets anyone book as this terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import stat
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, Callable, Generic, TypeVar
+from urllib.parse import quote
+
+import requests
+from pydantic import BaseModel, ValidationError
+
+from kiosk.api import models
+from kiosk.api.errors import (ApiError, Conflict, CredentialsError, DeviceRevoked, FinalRefusal, InvalidResponse,
+                              NotFound, RetryLater, ServerError, Timeout, TlsFailure, Unauthorized, Unavailable)
+
+log = logging.getLogger("kiosk.api")
+M = TypeVar("M", bound=BaseModel)
+USER_AGENT = "kiosk-terminal/1 (+Kiosk Sync API v1)"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    device_id: str
+    token: str
+
+
+def read_credentials(path: str | Path) -> Credentials:
+    """The enrolment's credentials; refuses a file group or others may read or write."""
+    path = Path(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise CredentialsError(f"No credentials file at {path}: enrol this terminal first "
+                               "(kiosk-provision enroll).") from None
+    if st.st_mode & 0o077:
+        raise CredentialsError(
+            f"The credentials file {path} is accessible to other users (mode {stat.filemode(st.st_mode)}); "
+            f"its token would let them act as this terminal. Run: chmod 600 {path} (owner: the kiosk user).")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Credentials(device_id=str(data["device_id"]), token=str(data["token"]))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CredentialsError(f"The credentials file {path} cannot be read ({type(exc).__name__}); "
+                               "enrol this terminal again.") from None
+
+
+def write_credentials(path: str | Path, device_id: str, token: str) -> None:
+    """Create the file with mode 0600 from the start (no window where others may read it), atomically."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump({"device_id": device_id, "token": token}, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.chmod(tmp, 0o600)  # O_CREAT's mode does not apply to a leftover tmp file
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class Fetched(Generic[M]):
+    """A conditional GET's outcome: ``data`` is None when the server said 304."""
+
+    data: M | None
+    etag: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.data is None
+
+
+def parse_retry_after(value: str | None, server_date: datetime | None, now: datetime) -> float | None:
+    """``Retry-After`` in seconds (≥ 0), from delta-seconds or an HTTP-date (measured from
+    the server's own ``Date`` when it sent one, so our clock's skew does not matter)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (server_date or now)).total_seconds())
+
+
+class ApiClient:
+    """One terminal's connection to the central API; not thread-safe (one per thread)."""
+
+    def __init__(self, base_url: str, *, credentials_path: str | Path | None = None,
+                 ca_bundle: str | Path | None = None, connect_timeout_s: float = 3.0,
+                 read_timeout_s: float = 10.0, max_attempts: int = 3, backoff_base_s: float = 0.5,
+                 backoff_cap_s: float = 5.0, max_retry_wait_s: float = 30.0,
+                 now: Callable[[], datetime] | None = None, sleep: Callable[[float], None] = time.sleep,
+                 rng: random.Random | None = None) -> None:
+        self._settings = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.credentials_path = Path(credentials_path) if credentials_path else None
+        self.timeout = (connect_timeout_s, read_timeout_s)
+        self.max_attempts, self.backoff_base_s, self.backoff_cap_s = max(1, max_attempts), backoff_base_s, backoff_cap_s
+        self.max_retry_wait_s = max_retry_wait_s
+        self._now = now or (lambda: datetime.now(timezone.utc))
+        self._sleep, self._rng = sleep, rng or random.Random()
+        self._credentials: Credentials | None = None
+        self.session = requests.Session()
+        # never False. Passed again on each request: requests lets REQUESTS_CA_BUNDLE /
+        # CURL_CA_BUNDLE from the environment override a Session's ``verify``, not a request's.
+        self.session.verify = self._verify = str(ca_bundle) if ca_bundle else True
+        self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+        self.last_server_date: datetime | None = None
+        self.clock_skew_s: float | None = None   # server minus terminal, at the last answer
+
+    @classmethod
+    def from_config(cls, api_config: Any, **kwargs: Any) -> ApiClient:
+        """From the ``[api]`` section (:class:`kiosk.config_models.ApiConfig`)."""
+        return cls(api_config.base_url, credentials_path=api_config.credentials_path,
+                   ca_bundle=api_config.ca_bundle, connect_timeout_s=api_config.connect_timeout_s,
+                   read_timeout_s=api_config.read_timeout_s, **kwargs)
+
+    # -- credentials -----------------------------------------------------------------------
+    @property
+    def credentials(self) -> Credentials:
+        if self._credentials is None:
+            if self.credentials_path is None:
+                raise CredentialsError("This client has no credentials file: enrol first.")
+            self._credentials = read_credentials(self.credentials_path)
+        return self._credentials
+
+    def clone(self) -> ApiClient:
+        """Same settings and credentials, its own connection pool: one per sending thread
+        (a client is not thread-safe)."""
+        twin = ApiClient(**self._settings)
+        twin.base_url, twin._credentials = self.base_url, self._credentials
+        return twin
+
+    def forget_credentials(self) -> None:
+        """Read the file again at the next call (after a 401: the terminal may have been re-enrolled)."""
+        if self.credentials_path is not None:
+            self._credentials = None
+
+    @property
+    def device_id(self) -> str:
+        return self.credentials.device_id
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- endpoints -------------------------------------------------------------------------
+    def enroll(self, enrolment_code: str, terminal: dict[str, Any] | models.TerminalFacts) -> models.EnrollResponse:
+        """Spend a one-time code; the token is written to the credentials file (0600).
+        Never retried: a lost answer means asking the technician for a new code."""
+        body = {"enrolment_code": enrolment_code, "terminal": _plain(terminal)}
+        result = self._call("POST", "v1/devices/enroll", models.EnrollResponse, json_body=body, auth=False, retry=False)
+        if self.credentials_path is not None:
+            write_credentials(self.credentials_path, result.device_id, result.token)
+        self._credentials = Credentials(result.device_id, result.token)
+        return result
+
+    def catalog(self, *, etag: str | None = None, since: str | None = None) -> Fetched[models.Catalog]:
+        return self._conditional("v1/catalog", models.Catalog, etag, {"since": since} if since else None)
+
+    def slots(self, agenda_id: str, first_day: date, last_day: date, *, etag: str | None = None,
+              since: str | None = None) -> Fetched[models.SlotList]:
+        params = {"from": first_day.isoformat(), "to": last_day.isoformat()}
+        if since:
+            params["since"] = since
+        return self._conditional(f"v1/agendas/{_seg(agenda_id)}/slots", models.SlotList, etag, params)
+
+    def keys(self) -> models.KeySet:
+        return self._call("GET", "v1/keys", models.KeySet)
+
+    def tracked_request(self, tracking_code: str) -> models.TrackedRequest:
+        return self._call("GET", f"v1/requests/{_seg(tracking_code.strip().upper())}", models.TrackedRequest)
+
+    def create_booking(self, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.Booking:
+        return self._call("POST", "v1/bookings", models.Booking, json_body=_plain(body), key=idempotency_key)
+
+    def cancel_booking(self, booking: str, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.Booking:
+        """``booking``: its id or its reference."""
+        return self._call("POST", f"v1/bookings/{_seg(booking)}/cancel", models.Booking, json_body=_plain(body),
+                          key=idempotency_key)
+
+    def create_booking_request(self, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.BookingRequest:
+        return self._call("POST", "v1/booking-requests", models.BookingRequest, json_body=_plain(body),
+                          key=idempotency_key)
+
+    def checkin(self, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.Checkin:
+        return self._call("POST", "v1/checkins", models.Checkin, json_body=_plain(body), key=idempotency_key)
+
+    def heartbeat(self, body: dict[str, Any] | BaseModel) -> models.HeartbeatAck:
+        """Not retried: the next heartbeat carries fresher figures anyway."""
+        return self._call("POST", f"v1/devices/{_seg(self.device_id)}/heartbeat", models.HeartbeatAck,
+                          json_body=_plain(body), retry=False)
+
+    # -- plumbing --------------------------------------------------------------------------
+    def _conditional(self, path: str, model: type[M], etag: str | None, params: dict | None) -> Fetched[M]:
+        headers = {"If-None-Match": etag} if etag else {}
+        response = self._send("GET", path, params=params, headers=headers)
+        new_etag = response.headers.get("ETag")
+        if response.status_code == 304:
+            return Fetched(None, new_etag or etag)
+        return Fetched(self._parse(response, model, path), new_etag)
+
+    def _call(self, method: str, path: str, model: type[M], *, json_body: dict | None = None,
+              key: str | None = None, auth: bool = True, retry: bool | None = None) -> M:
+        headers = {"Idempotency-Key": key} if key else {}
+        response = self._send(method, path, json_body=json_body, headers=headers, auth=auth,
+                              retry=(method == "GET" or key is not None) if retry is None else retry)
+        return self._parse(response, model, path)
+
+    def _send(self, method: str, path: str, *, params: dict | None = None, json_body: dict | None = None,
+              headers: dict | None = None, auth: bool = True, retry: bool = True) -> requests.Response:
+        """One request, repeated (same headers, same key) on retryable failures when allowed."""
+        sent = dict(headers or {})
+        if auth:
+            sent["Authorization"] = f"Bearer {self.credentials.token}"
+        attempts = self.max_attempts if retry else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._once(method, path, params, json_body, sent)
+            except ApiError as exc:
+                if not exc.retryable or isinstance(exc, (InvalidResponse, TlsFailure)) or attempt == attempts:
+                    raise
+                wait = self._rng.uniform(0, min(self.backoff_cap_s, self.backoff_base_s * 2 ** (attempt - 1)))
+                if exc.retry_after is not None:
+                    if exc.retry_after > self.max_retry_wait_s:
+                        raise   # too long to block on: the caller reschedules
+                    wait = max(wait, exc.retry_after)
+                log.info("%s %s: %s; attempt %d of %d in %.1f s", method, path, type(exc).__name__,
+                         attempt + 1, attempts, wait)
+                self._sleep(wait)
+        raise AssertionError("unreachable")
+
+    def _once(self, method: str, path: str, params: dict | None, json_body: dict | None,
+              headers: dict) -> requests.Response:
+        url = self.base_url + path
+        try:
+            response = self.session.request(method, url, params=params, json=json_body, headers=headers,
+                                            timeout=self.timeout, verify=self._verify, allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise TlsFailure(f"{method} {path}: the server's certificate is not trusted ({_reason(exc)}); "
+                             "check api.ca_bundle and the server's certificate") from None
+        except requests.exceptions.Timeout:
+            raise Timeout(f"{method} {path}: no answer within {self.timeout[0]:g} s / {self.timeout[1]:g} s") from None
+        except requests.exceptions.ChunkedEncodingError:
+            raise InvalidResponse(f"{method} {path}: the answer was cut short") from None
+        except requests.exceptions.ConnectionError as exc:
+            if "IncompleteRead" in str(exc) or "Connection broken" in str(exc):
+                raise InvalidResponse(f"{method} {path}: the answer was cut short") from None
+            raise Unavailable(f"{method} {path}: cannot reach the server ({_reason(exc)})") from None
+        except requests.exceptions.RequestException as exc:
+            raise Unavailable(f"{method} {path}: {type(exc).__name__}") from None
+        self._record_date(response)
+        status = response.status_code
+        if status < 300 or status == 304:
+            return response
+        raise self._error(method, path, response)
+
+    def _record_date(self, response: requests.Response) -> None:
+        try:
+            server = parsedate_to_datetime(response.headers["Date"])
+        except (KeyError, TypeError, ValueError, IndexError):
+            return
+        if server.tzinfo is None:
+            server = server.replace(tzinfo=timezone.utc)
+        self.last_server_date = server
+        self.clock_skew_s = (server - self._now()).total_seconds()
+
+    def _error(self, method: str, path: str, response: requests.Response) -> ApiError:
+        status = response.status_code
+        try:
+            err = models.Error.model_validate_json(response.content)
+            code, message, details = err.error, err.message, err.details
+        except ValidationError:
+            code, message, details = None, f"HTTP {status} (no error body in the contract's shape)", {}
+        text = f"{method} {path}: {status} {code or ''} {message}".replace("  ", " ")
+        kwargs: dict[str, Any] = {"status": status, "code": code, "details": details}
+        if status in (408, 429) or status == 503:
+            kwargs["retry_after"] = parse_retry_after(response.headers.get("Retry-After"), self.last_server_date,
+                                                      self._now())
+            return RetryLater(text, **kwargs)
+        if status >= 500:
+            return ServerError(text, **kwargs)
+        if status == 401:
+            return (DeviceRevoked if code == "device_revoked" else Unauthorized)(text, **kwargs)
+        if status == 404:
+            return NotFound(text, **kwargs)
+        if status == 409:
+            return Conflict(text, **kwargs)
+        if 400 <= status < 500:
+            return FinalRefusal(text, **kwargs)
+        return InvalidResponse(f"{method} {path}: unexpected status {status}", **kwargs)  # 1xx/3xx we did not ask for
+
+    def _parse(self, response: requests.Response, model: type[M], path: str) -> M:
+        ctype = response.headers.get("Content-Type", "")
+        if not ctype.startswith("application/json"):
+            log.warning("%s: answer is %r, not JSON; previous data kept", path, ctype[:60])
+            raise InvalidResponse(f"{path}: the answer is not JSON ({ctype[:60] or 'no Content-Type'})",
+                                  status=response.status_code)
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            problems = [(".".join(str(p) for p in e["loc"]) or "body", e["type"])
+                        for e in exc.errors(include_url=False, include_input=False, include_context=False)]
+            # where and what kind, never the values: they may be a citizen's
+            log.warning("%s: answer does not match %s (%d problems, first: %s); previous data kept",
+                        path, model.__name__, len(problems), problems[:5])
+            kind = "not valid JSON" if problems and problems[0][1] == "json_invalid" else "not the contract's shape"
+            raise InvalidResponse(f"{path}: the answer is {kind} ({model.__name__}: "
+                                  f"{'; '.join(f'{loc} {t}' for loc, t in problems[:3])})",
+                                  status=response.status_code) from None
+
+
+def _plain(body: dict[str, Any] | BaseModel) -> dict[str, Any]:
+    if isinstance(body, BaseModel):
+        return body.model_dump(mode="json", exclude_none=True)
+    return dict(body)
+
+
+def _seg(value: str) -> str:
+    return quote(str(value), safe="")
+
+
+def _reason(exc: Exception) -> str:
+    """A short cause without URLs or headers (which could carry a token in a proxy error)."""
+    text = str(exc.args[0] if exc.args else exc)
+    for marker in ("Caused by ", "] "):
+        if marker in text:
+            text = text.split(marker, 1)[-1]
+    return text.strip(" ()'\"")[:160] or type(exc).__name__

@@ -1,0 +1,100 @@
+"""The app's data side: local cache, central-API client and sync worker, started together.
+
+In demo mode the reference server runs inside the process on a free loopback
+port, and the terminal enrols with a one-time code exactly as a real one
+does. All of it starts in a background thread, so the first frame never
+waits for the network or for seeding the demo town (DESIGN: the UI thread
+does no network or slow disk I/O).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import socket
+import tempfile
+import threading
+from pathlib import Path
+
+import kiosk
+
+log = logging.getLogger(__name__)
+
+
+class DataLayer:
+    def __init__(self, config, run_dir: Path, *, embedded: bool, remove_run_dir: bool = False) -> None:
+        self.config = config
+        self.run_dir = run_dir
+        self.embedded = embedded
+        self.remove_run_dir = remove_run_dir
+        self.api = None        # kiosk.demo_api.server.EmbeddedApi in demo mode
+        self.client = None     # kiosk.api.client.ApiClient
+        self.worker = None     # kiosk.sync.worker.SyncWorker
+        self.error: str | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    @classmethod
+    def demo(cls, config) -> "DataLayer":
+        """A fresh demo town for this run, in a private temporary folder removed at exit."""
+        run_dir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+        return cls(config, run_dir, embedded=True, remove_run_dir=True)
+
+    @property
+    def cache_path(self) -> Path:
+        return self.run_dir / "cache.sqlite3"
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._start, name="data-layer-start", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        try:
+            from kiosk.api.client import ApiClient
+            from kiosk.sync.worker import SyncWorker
+
+            api_cfg = self.config.api
+            if self.embedded:
+                from kiosk.demo_api.server import start_embedded
+
+                self.api = start_embedded(self.run_dir / "demo-api.sqlite3")
+                base_url = self.api.url
+            else:
+                base_url = api_cfg.base_url
+            self.client = ApiClient(base_url, credentials_path=self.run_dir / "credentials.json",
+                                    ca_bundle=api_cfg.ca_bundle, connect_timeout_s=api_cfg.connect_timeout_s,
+                                    read_timeout_s=api_cfg.read_timeout_s)
+            if self.embedded:
+                self.client.enroll(self.api.new_enrolment_code(), {
+                    "hostname": (socket.gethostname() or "kiosk")[:100],
+                    "kind": "totem" if self.config.terminal.profile == "street" else "counter",
+                    "app_version": kiosk.__version__,
+                    "location": self.config.location.address[:200],
+                })
+            if self._stopping.is_set():
+                return
+            self.worker = SyncWorker(self.cache_path, self.client, **self.config.sync.model_dump())
+            self.worker.start()
+            log.info("data layer started (%s)", "embedded demo API" if self.embedded else base_url)
+        except Exception as exc:  # noqa: BLE001 - the kiosk keeps serving from its cache without it
+            self.error = f"{type(exc).__name__}: {exc}"
+            log.exception("the data layer could not start; the terminal works from its cache")
+
+    def sync_now(self) -> bool:
+        if self.worker is None:
+            return False
+        self.worker.sync_now()
+        return True
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=20)
+        if self.worker is not None:
+            self.worker.stop()
+        if self.client is not None:
+            self.client.close()
+        if self.api is not None:
+            self.api.stop()
+        if self.remove_run_dir:
+            shutil.rmtree(self.run_dir, ignore_errors=True)

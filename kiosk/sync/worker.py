@@ -1,0 +1,247 @@
+"""The sync worker: one background thread between the offline cache and the central API.
+
+Each round uploads before it downloads (libpretixsync's rule: the slots we download then
+already count the bookings we just sent), then posts what the header badge and the admin
+screen need. Between rounds it sleeps on an event that :meth:`SyncWorker.notify_new_action`
+and :meth:`SyncWorker.sync_now` set, so a citizen's action leaves at once instead of at
+the next tick.
+
+Offline: a round whose requests cannot get through marks the worker offline; the next
+round waits an exponential, jittered delay (``offline_backoff_base_s`` doubling up to
+``offline_backoff_cap_s``). The first round that gets through again is a *reconnect*: it
+sends every pending row at once, whatever its own backoff said, because the outage that
+delayed them is over. A fresh start counts as a reconnect too (rows left by a power cut
+or a kill -9 leave first).
+
+Its own SQLite connection, opened in its own thread (the UI thread has another, see
+:mod:`offline_cache.db`); call :meth:`run_once` directly only on a worker that was not
+started (tests, benchmarks).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from kiosk import events
+from kiosk.api.client import ApiClient
+from kiosk.api.errors import ApiError, CredentialsError, InvalidResponse, Unauthorized
+from kiosk.clock import Clock
+from kiosk.sync.pull import PullReport, Puller, record_failures, stamp_unchanged
+from kiosk.sync.push import PushReport, Refusal, push_rows
+from offline_cache.db import open_cache
+from offline_cache.outbox import Outbox
+
+log = logging.getLogger("kiosk.sync")
+FAR_FUTURE = datetime(9999, 1, 1, tzinfo=timezone.utc)
+REVOKED_RETRY_S = 300.0      # a revoked terminal checks now and then whether it was re-enrolled
+MAX_IDLE_S = 60.0
+
+
+@dataclass
+class RoundReport:
+    push: PushReport
+    pull: PullReport = field(default_factory=PullReport)
+    online: bool = False
+    error: ApiError | None = None
+
+
+class SyncWorker:
+    def __init__(self, cache_path: str | Path, client: ApiClient, *, clock: Clock | None = None,
+                 post: Callable[..., Any] | None = None, catalog_interval_s: float = 300.0,
+                 slots_interval_s: float = 120.0, keys_interval_s: float = 3600.0, slot_days: int = 30,
+                 offline_backoff_base_s: float = 5.0, offline_backoff_cap_s: float = 300.0,
+                 clock_skew_limit_s: float = 60.0, push_batch: int = 50, push_parallel: int = 4, rng: random.Random | None = None) -> None:
+        self.cache_path, self.client = Path(cache_path), client
+        self.clock = clock or Clock()
+        self.post = post or events.post
+        self.intervals = {"catalog": catalog_interval_s, "slots": slots_interval_s, "keys": keys_interval_s}
+        self.backoff = (offline_backoff_base_s, offline_backoff_cap_s)
+        self.clock_skew_limit_s, self.push_batch = clock_skew_limit_s, push_batch
+        # one client per concurrent POST (a requests.Session is not thread-safe); pulls use ``client``
+        self._push_clients = [client] + [client.clone() for _ in range(max(1, push_parallel) - 1)]
+        self.rng = rng or random.Random()
+        self.puller = Puller(slot_days)
+        self.online: bool | None = None        # None: not known yet (start-up)
+        self.revoked = False
+        self.last_success: datetime | None = None
+        self.clock_skew_s: float | None = None
+        self._refusals: list[Refusal] = []
+        self._next_due = {name: float("-inf") for name in self.intervals}
+        self._offline_rounds = 0
+        self._retry_after: float | None = None
+        self._conn = self._outbox = None
+        self._wake, self._stopping = threading.Event(), threading.Event()
+        self._force = False
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    # -- what the UI thread calls ----------------------------------------------------------
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="sync-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Finish the current request (bounded by the client's timeouts), then stop."""
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def notify_new_action(self) -> None:
+        """An outbox row was just committed: send it now, not at the next tick."""
+        self._wake.set()
+
+    def sync_now(self) -> None:
+        """The admin's "synchroniser maintenant": everything, now, whatever the schedule."""
+        self._force = True
+        self._wake.set()
+
+    def refusals(self) -> list[Refusal]:
+        """Final refusals seen since start, newest last (409 alternatives included)."""
+        with self._lock:
+            return list(self._refusals)
+
+    # -- one round -------------------------------------------------------------------------
+    def run_once(self, force: bool = False) -> RoundReport:
+        conn, outbox = self._open()
+        force, self._force = force or self._force, False
+        reconnect = self.online is not True or force
+        report = RoundReport(self._push(outbox, reconnect))
+        if report.push.stopped_by is None or not report.push.stopped_by.retryable:
+            report.error = report.push.stopped_by
+            if report.error is None:
+                report.error = self._pull(conn, report.pull, force)
+                if report.error is None:
+                    self._merge(report.push, self._push(outbox, False))   # rows queued during the downloads
+        else:
+            report.error = report.push.stopped_by
+        self._after_round(conn, outbox, report)
+        return report
+
+    def _push(self, outbox: Outbox, everything: bool) -> PushReport:
+        rows = outbox.due(FAR_FUTURE if everything else self.clock.now(), limit=self.push_batch)
+        report = PushReport()
+        while rows:
+            part = push_rows(outbox, self._push_clients, rows)
+            self._merge(report, part)
+            # a retried row stays pending: fetching "everything" again would resend it at once
+            if part.stopped_by is not None or part.retried or len(rows) < self.push_batch:
+                break
+            rows = outbox.due(FAR_FUTURE if everything else self.clock.now(), limit=self.push_batch)
+        if report.refused:
+            with self._lock:
+                self._refusals = (self._refusals + report.refused)[-100:]
+        return report
+
+    @staticmethod
+    def _merge(into: PushReport, part: PushReport) -> None:
+        into.acknowledged += part.acknowledged
+        into.refused += part.refused
+        into.retried += part.retried
+        into.stopped_by = into.stopped_by or part.stopped_by
+
+    def _pull(self, conn, report: PullReport, force: bool) -> ApiError | None:
+        """Due resources in order (catalog first: it may add agendas); the first failure that
+        is not about one resource ends the round's downloads and is returned."""
+        now, mono = self.clock.now(), self.clock.monotonic()
+        steps = (("catalog", self.puller.catalog), ("slots", self.puller.slots), ("keys", self.puller.keys))
+        error = None
+        for name, step in steps:
+            if not force and self._next_due[name] > mono:
+                continue
+            try:
+                step(conn, self.client, now, report)
+            except InvalidResponse as exc:   # a bad answer, not a bad network: keep the old data, go on
+                report.failed[name] = exc
+            except ApiError as exc:
+                report.failed[name] = error = exc
+                break
+            self._next_due[name] = mono + self.intervals[name]
+        stamp_unchanged(conn, report.unchanged, now)
+        record_failures(conn, report.failed, now)
+        return error
+
+    def _after_round(self, conn, outbox: Outbox, report: RoundReport) -> None:
+        error = report.error
+        self.revoked = isinstance(error, (Unauthorized, CredentialsError))
+        if self.revoked:
+            for client in self._push_clients:   # re-read the file next time: it may be re-enrolled
+                client.forget_credentials()
+        online = error is None or not error.retryable
+        report.online = online
+        if error is not None:
+            log.warning("sync round stopped: %s", error)
+        self._offline_rounds = 0 if online else self._offline_rounds + 1
+        self._retry_after = getattr(error, "retry_after", None)
+        if error is None and not any(isinstance(e, InvalidResponse) for e in report.pull.failed.values()):
+            self.last_success = self.clock.now()
+        if self.client.clock_skew_s is not None:
+            flagged_before = self.clock_skew_flagged
+            self.clock_skew_s = self.client.clock_skew_s
+            if self.clock_skew_flagged and not flagged_before:
+                log.warning("terminal clock differs from the server's by %.0f s: check NTP", self.clock_skew_s)
+        if online != self.online:
+            self.online = online
+            self.post(events.NETWORK_STATUS, online=online)
+        self.post(events.SYNC_STATUS, **self.status(conn, outbox))
+
+    @property
+    def clock_skew_flagged(self) -> bool:
+        return self.clock_skew_s is not None and abs(self.clock_skew_s) > self.clock_skew_limit_s
+
+    def status(self, conn=None, outbox: Outbox | None = None) -> dict[str, Any]:
+        """What SYNC_STATUS carries (header badge, admin screen, heartbeat)."""
+        conn, outbox = (conn, outbox) if conn is not None else self._open()
+        failed = conn.execute("SELECT count(*) FROM outbox WHERE state = 'failed'").fetchone()[0]
+        return {"last_success": self.last_success, "outbox_depth": outbox.depth(), "failed": failed,
+                "clock_skew_s": self.clock_skew_s, "clock_skew_flagged": self.clock_skew_flagged,
+                "online": bool(self.online), "revoked": self.revoked}
+
+    # -- the thread ------------------------------------------------------------------------
+    def _open(self):
+        if self._conn is None:
+            self._conn = open_cache(self.cache_path)
+            self._outbox = Outbox(self._conn, self.clock)
+            row = self._conn.execute("SELECT max(last_success_at) FROM sync_state").fetchone()
+            if row[0]:
+                self.last_success = datetime.fromisoformat(row[0].replace("Z", "+00:00"))
+        return self._conn, self._outbox
+
+    def next_wait_s(self) -> float:
+        """Seconds until the next round is worth running."""
+        if self.revoked:
+            return REVOKED_RETRY_S
+        if self.online is False:
+            base, cap = self.backoff
+            ceiling = min(cap, base * 2 ** min(self._offline_rounds - 1, 20))
+            return max(ceiling / 2 + self.rng.uniform(0, ceiling / 2), self._retry_after or 0.0)
+        mono = self.clock.monotonic()
+        wait = min([MAX_IDLE_S] + [due - mono for due in self._next_due.values()])
+        conn, _outbox = self._open()
+        row = conn.execute("SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'").fetchone()
+        if row[0]:
+            wait = min(wait, (datetime.fromisoformat(row[0].replace("Z", "+00:00")) - self.clock.now()).total_seconds())
+        return max(0.05, wait)
+
+    def _loop(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                self._wake.clear()   # before the round: a notify during it triggers the next one at once
+                try:
+                    self.run_once()
+                    wait = self.next_wait_s()
+                except Exception:   # never die: a bug in one round must not stop the next
+                    log.exception("sync round failed")
+                    self.online, wait = False, self.backoff[1]
+                self._wake.wait(wait)
+        finally:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+

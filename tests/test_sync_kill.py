@@ -1,0 +1,135 @@
+"""kill -9 while booking and syncing: every action the screen confirmed reaches the server
+exactly once.
+
+A child process plays the kiosk: its sync thread pushes to the real reference server while
+its main thread enqueues bookings, printing each UUID once ``enqueue`` returned (the moment
+the screen would say "c'est enregistré"). The parent kills it with SIGKILL at random
+moments — during start-up, a commit, a POST, an acknowledgement — and starts it again on
+the same cache, ≥ 50 times. Then a last restart drains the outbox and the server's own
+database is asked: each printed UUID is there once, as an Idempotency-Key with a verdict,
+and there are no more bookings than 201 verdicts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import select
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from kiosk.api.client import ApiClient
+from kiosk.demo_api import admin, db
+from kiosk.demo_api.testing import ManualClock, running_server
+from kiosk.sync import SyncWorker
+from offline_cache.db import open_cache
+
+REPO = Path(__file__).resolve().parent.parent
+ROUNDS = 50
+CHILD = r"""
+import json, random, sys, time
+from kiosk.api.client import ApiClient
+from kiosk.sync import SyncWorker
+from offline_cache.db import open_cache
+from offline_cache.outbox import Outbox
+
+base, creds, cache, slots_file, seed = sys.argv[1:6]
+slots = json.load(open(slots_file))
+rng = random.Random(int(seed))
+client = ApiClient(base, credentials_path=creds, max_attempts=1, connect_timeout_s=1, read_timeout_s=5)
+worker = SyncWorker(cache, client, post=lambda *a, **k: None, catalog_interval_s=3600, slots_interval_s=3600,
+                    keys_interval_s=3600)
+worker.start()
+outbox = Outbox(open_cache(cache))
+print("ready", flush=True)
+while True:
+    key = outbox.enqueue("booking", {"slot_id": rng.choice(slots), "service_id": "svc-cni", "channel": "kiosk",
+                                     "created_at": "2026-05-04T07:00:00+02:00"},
+                         personal={"person": {"last_name": "Quastenberg", "first_name": "Zéphyrine",
+                                              "phone": "06 12 34 56 78"}})
+    print(key, flush=True)
+    worker.notify_new_action()
+    time.sleep(rng.uniform(0, 0.03))
+"""
+
+
+def _lines(child: subprocess.Popen, until: float) -> list[str]:
+    """Whatever the child printed before ``until`` (non-blocking reads on its stdout)."""
+    out, buf = [], b""
+    fd = child.stdout.fileno()
+    while time.monotonic() < until:
+        ready, _, _ = select.select([fd], [], [], max(0.0, until - time.monotonic()))
+        if not ready:
+            break
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        buf += chunk
+    return buf.decode().splitlines() + out
+
+
+def test_kill_9_rounds_lose_and_duplicate_nothing(tmp_path):
+    start = datetime.now(timezone.utc).replace(microsecond=0)
+    clock = ManualClock(start)
+    db_path = tmp_path / "api.sqlite3"
+    with running_server(db_path, clock) as base:
+        creds = tmp_path / "credentials.json"
+        client = ApiClient(base, credentials_path=creds)
+        client.enroll(admin.create_enrolment_code(db_path, clock),
+                      {"hostname": "borne-kill", "kind": "totem", "app_version": "1.4.0"})
+        day = start.date()
+        from datetime import timedelta
+        slots = [s.id for agenda in ("ag-etat-civil-1", "ag-etat-civil-2")
+                 for s in client.slots(agenda, day, day + timedelta(days=30)).data.slots if s.places_left]
+        assert len(slots) > 50
+        slots_file = tmp_path / "slots.json"
+        slots_file.write_text(json.dumps(slots))
+        cache = tmp_path / "cache.sqlite3"
+        env = {**os.environ, "PYTHONPATH": str(REPO), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
+               "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
+        rng = random.Random(2026)
+        printed: list[str] = []
+        t0 = time.monotonic()
+        for round_no in range(ROUNDS):
+            child = subprocess.Popen([sys.executable, "-c", CHILD, base, str(creds), str(cache), str(slots_file),
+                                      str(round_no)], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+            # a random moment: often during start-up, mostly while booking and pushing
+            lines = _lines(child, time.monotonic() + rng.uniform(0.05, 0.9))
+            child.send_signal(signal.SIGKILL)
+            rest, err = child.communicate(timeout=10)
+            lines += rest.decode().splitlines()
+            assert child.returncode == -signal.SIGKILL, err.decode()[-2000:]
+            printed += [line for line in lines if line != "ready"]
+        elapsed = time.monotonic() - t0
+
+        # the last restart: a worker on the same cache sends whatever is left
+        worker = SyncWorker(cache, ApiClient(base, credentials_path=creds), post=lambda *a, **k: None)
+        for _ in range(5):
+            worker.run_once()
+            if worker.status()["outbox_depth"] == 0:
+                break
+        assert worker.status()["outbox_depth"] == 0
+
+        conn = db.connect(db_path)
+        verdicts = {r["key"]: (r["status"], json.loads(r["body"])) for r in conn.execute(
+            "SELECT key, status, body FROM idempotency WHERE device_id = ?", (client.device_id,))}
+        bookings = [r[0] for r in conn.execute("SELECT id FROM bookings WHERE device_id = ?", (client.device_id,))]
+        conn.close()
+        cache_conn = open_cache(cache)
+        queued = [r[0] for r in cache_conn.execute("SELECT uuid FROM outbox")]
+        cache_conn.close()
+
+    assert len(printed) >= ROUNDS and len(set(printed)) == len(printed)
+    assert set(printed) <= set(queued), "a confirmed action is missing from the outbox"
+    assert set(queued) == set(verdicts), "every queued action reached the server (keys are unique: once)"
+    assert all(status in (201, 409) for status, _ in verdicts.values())
+    created = [body["id"] for status, body in verdicts.values() if status == 201]
+    assert sorted(created) == sorted(bookings), "one booking per 201 verdict, no duplicate"
+    print(f"{ROUNDS} kill -9 rounds, {len(printed)} confirmed actions, {len(created)} booked, "
+          f"{len(verdicts) - len(created)} refused (slot taken), {elapsed:.1f} s")
