@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_api.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
     demo_api.add_argument("--db", default="demo-api.sqlite3", metavar="PATH",
                           help="SQLite file, created and seeded if missing")
+    demo_api.add_argument("--exit-with-stdin", action="store_true", help=argparse.SUPPRESS)
     return p
 
 
@@ -206,7 +207,8 @@ def cmd_scan_image(args) -> int:
 def cmd_demo_api(args) -> int:
     from kiosk.demo_api.cli import main as demo_api_main  # lazy: keeps cryptography off the kiosk's start path
 
-    return demo_api_main(["--host", args.host, "--port", str(args.port), "--db", args.db])
+    return demo_api_main(["--host", args.host, "--port", str(args.port), "--db", args.db]
+                         + (["--exit-with-stdin"] if args.exit_with_stdin else []))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 """The app's data side: local cache, central-API client and sync worker, started together.
 
-In demo mode the reference server runs inside the process on a free loopback
+In demo mode the reference server runs as a child process on a free loopback
 port, and the terminal enrols with a one-time code exactly as a real one
 does. All of it starts in a background thread, so the first frame never
 waits for the network or for seeding the demo town (DESIGN: the UI thread
@@ -10,8 +10,11 @@ does no network or slow disk I/O).
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -21,13 +24,61 @@ import kiosk
 log = logging.getLogger(__name__)
 
 
+class DemoApiProcess:
+    """The reference server in a child process, as the town's server is another machine: seeding
+    and serving never compete with the UI thread, and its memory is not the terminal's."""
+
+    START_TIMEOUT_S = 60.0
+
+    def __init__(self, db_path: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "demo-api", "--port", "0", "--db", str(db_path), "--exit-with-stdin"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        # If the server hangs before printing its two lines, kill it: readline() then returns "".
+        watchdog = threading.Timer(self.START_TIMEOUT_S, self.proc.kill)
+        watchdog.start()
+        try:
+            first, second = self._line(), self._line()
+            url = re.search(r"on (http://\S+)", first)
+            code = re.search(r"code: (\S+)", second)
+            if not (url and code):
+                raise RuntimeError(f"unexpected output from the demo API: {first!r} {second!r}")
+            self.url, self.enrolment_code = url[1] + "/", code[1]
+        except BaseException:
+            self.stop()
+            raise
+        finally:
+            watchdog.cancel()
+
+    def _line(self) -> str:
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the demo API did not start (exit status {self.proc.poll()})")
+        return line
+
+    def new_enrolment_code(self) -> str:
+        return self.enrolment_code
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                stream.close()
+
+
 class DataLayer:
     def __init__(self, config, run_dir: Path, *, embedded: bool, remove_run_dir: bool = False) -> None:
         self.config = config
         self.run_dir = run_dir
         self.embedded = embedded
         self.remove_run_dir = remove_run_dir
-        self.api = None        # kiosk.demo_api.server.EmbeddedApi in demo mode
+        self.api = None        # DemoApiProcess in demo mode
         self.client = None     # kiosk.api.client.ApiClient
         self.worker = None     # kiosk.sync.worker.SyncWorker
         self.error: str | None = None
@@ -55,9 +106,7 @@ class DataLayer:
 
             api_cfg = self.config.api
             if self.embedded:
-                from kiosk.demo_api.server import start_embedded
-
-                self.api = start_embedded(self.run_dir / "demo-api.sqlite3")
+                self.api = DemoApiProcess(self.run_dir / "demo-api.sqlite3")
                 base_url = self.api.url
             else:
                 base_url = api_cfg.base_url
@@ -75,7 +124,7 @@ class DataLayer:
                 return
             self.worker = SyncWorker(self.cache_path, self.client, **self.config.sync.model_dump())
             self.worker.start()
-            log.info("data layer started (%s)", "embedded demo API" if self.embedded else base_url)
+            log.info("data layer started (%s)", f"demo API process at {base_url}" if self.embedded else base_url)
         except Exception as exc:  # noqa: BLE001 - the kiosk keeps serving from its cache without it
             self.error = f"{type(exc).__name__}: {exc}"
             log.exception("the data layer could not start; the terminal works from its cache")

@@ -190,8 +190,10 @@ def table(report: dict[str, Any], errors: dict[str, str]) -> str:
             starred = starred or bool(star)
             cells = (f"{bench.title} (n={f['samples']})", _fmt("median_ms", f["median_ms"]),
                      _fmt("p99_ms", f["p99_ms"]) + star)
-        else:
+        elif bench.judged_on is not None:
             cells = (bench.title, _fmt(bench.judged_on, f[bench.judged_on]), "—")
+        else:  # for information only: its figures go to the details below
+            cells = (bench.title, "—", "—")
         met = {True: "met", False: "MISSED", None: "—"}[f["met"]]
         rows.append((*cells, bench.target, met))
         shown = {"samples", "p99_is_max", "median_ms", "p99_ms", "target", "met", bench.judged_on}

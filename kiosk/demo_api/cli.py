@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 
 from . import admin
 from .server import serve
@@ -14,6 +15,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
     p.add_argument("--db", default="demo-api.sqlite3", help="SQLite file, created and seeded if missing")
+    p.add_argument("--exit-with-stdin", action="store_true",
+                   help="stop when standard input closes (the kiosk's demo mode: dies with its parent)")
     return p
 
 
@@ -30,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     code = admin.create_enrolment_code(args.db)
     print(f"Kiosk Sync API v1 on http://{args.host}:{server.server_port} (database {args.db})", flush=True)
     print(f"One-time enrolment code: {code}", flush=True)
+    if args.exit_with_stdin:
+        # The parent holds our stdin: when it exits, even by kill -9, the pipe closes and we stop.
+        threading.Thread(target=lambda: (sys.stdin.read(), server.shutdown()), daemon=True).start()
     try:
         thread.join()
     except KeyboardInterrupt:
