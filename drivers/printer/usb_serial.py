@@ -19,6 +19,23 @@ from drivers.printer.backends import Backend, BackendError, _os_error
 log = logging.getLogger(__name__)
 
 
+def _close_escpos(printer, name: str) -> None:
+    """Close a python-escpos printer whose device may have vanished, exactly once.
+
+    Closing an unplugged serial or USB device fails in many ways (termios, OSError, USBError),
+    and python-escpos closes again in ``__del__``, where an error becomes an unraisable
+    exception: close here, log, and leave nothing for ``__del__`` to do.
+    """
+    if printer is None:
+        return
+    try:
+        printer.close()
+    except Exception as exc:  # noqa: BLE001 - see above: the device is gone either way
+        log.debug("closing %s: %s", name, exc)
+    finally:
+        printer._device = None
+
+
 class SerialBackend(Backend):
     """An RS-232 or USB-serial printer, through python-escpos's ``Serial`` (needs pyserial)."""
 
@@ -81,15 +98,7 @@ class SerialBackend(Backend):
 
     def _close(self) -> None:
         printer, self._printer = self._printer, None
-        if printer is None:
-            return
-        try:
-            printer.close()
-        except Exception as exc:  # noqa: BLE001 - closing a vanished port fails in many ways (termios, OSError…)
-            log.debug("closing %s: %s", self.describe(), exc)
-        finally:
-            # python-escpos closes again in __del__; the port is gone either way, so make that a no-op.
-            printer._device = None
+        _close_escpos(printer, self.describe())
 
 
 class UsbBackend(Backend):
@@ -153,11 +162,4 @@ class UsbBackend(Backend):
 
     def _close(self) -> None:
         printer, self._printer = self._printer, None
-        if printer is None:
-            return
-        try:
-            printer.close()
-        except Exception as exc:  # noqa: BLE001 - an unplugged device fails to close in many ways
-            log.debug("closing %s: %s", self.describe(), exc)
-        finally:
-            printer._device = None  # python-escpos closes again in __del__: make that a no-op
+        _close_escpos(printer, self.describe())
