@@ -10,6 +10,7 @@ re-exports everything here; import from there.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 from pathlib import Path
@@ -335,8 +336,69 @@ class ScannerConfig(_Section):
         return self
 
 
+# Touch ``type`` -> the keys it accepts; they are the evdev backend's arguments (drivers.touch.make_touch).
+TOUCH_KEYS: dict[str, tuple[str, ...]] = {
+    "sdl": (),
+    "evdev": ("device", "vendor_id", "product_id", "name", "rotation", "calibration", "swap_xy", "invert_x",
+              "invert_y"),
+}
+
+
 class TouchConfig(_Section):
-    type: Literal["sdl"] = Field("sdl", description='"sdl"')
+    """The touch screen; ``type`` picks the input backend (drivers.touch.make_touch), like the scanner."""
+
+    type: Literal["sdl", "evdev"] = Field(
+        "sdl", description='"sdl" (the system\'s touch events) or "evdev" (the kiosk reads the panel itself)')
+    device: Optional[str] = Field(None, min_length=1, description='a device path such as '
+                                  '"/dev/input/by-id/usb-ILITEK_Multi-Touch-event-if00"')
+    vendor_id: Optional[int] = Field(None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x222a (ILITEK)")
+    product_id: Optional[int] = Field(None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0001")
+    name: Optional[str] = Field(None, min_length=1, max_length=128,
+                                description='the input device name as evtest shows it, e.g. '
+                                '"Goodix Capacitive TouchScreen"')
+    rotation: Optional[Literal[0, 90, 180, 270]] = Field(None, description="0, 90, 180 or 270")
+    calibration: Optional[tuple[float, float, float, float, float, float]] = Field(
+        None, strict=False, description="a list of 6 numbers [a, b, c, d, e, f], e.g. [1, 0, 0, 0, 1, 0]")
+    swap_xy: Optional[bool] = Field(None, description="true or false")
+    invert_x: Optional[bool] = Field(None, description="true or false")
+    invert_y: Optional[bool] = Field(None, description="true or false")
+
+    @field_validator("device")
+    @classmethod
+    def _absolute(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not value.startswith("/"):
+            raise ValueError('must be an absolute device path such as "/dev/input/event3"')
+        return value
+
+    @field_validator("calibration")
+    @classmethod
+    def _matrix(cls, value: Optional[tuple[float, ...]]) -> Optional[tuple[float, ...]]:
+        if value is None:
+            return None
+        if not all(math.isfinite(v) and abs(v) <= 10 for v in value):
+            raise ValueError("must be 6 numbers from -10 to 10")
+        a, b, _, d, e, _ = value
+        if abs(a * e - b * d) < 1e-6:
+            raise ValueError("would put every touch on one line (a·e − b·d is 0); start from [1, 0, 0, 0, 1, 0]")
+        return value
+
+    @model_validator(mode="after")
+    def _keys_for_type(self) -> "TouchConfig":
+        allowed = TOUCH_KEYS[self.type]
+        given = {k for k in type(self).model_fields if k != "type" and getattr(self, k) is not None}
+        extra = sorted(given - set(allowed))
+        if extra:
+            raise ValueError(f'{", ".join(extra)} cannot be used with type = "{self.type}" '
+                             f'(allowed for it: {", ".join(allowed) or "no other key"})')
+        if self.type == "evdev":
+            by_id = self.vendor_id is not None or self.product_id is not None
+            if self.device is None and not by_id and self.name is None:
+                raise ValueError('type = "evdev" needs device, or vendor_id and product_id, or name')
+            if self.device is not None and (by_id or self.name is not None):
+                raise ValueError('type = "evdev" takes device, or vendor_id/product_id/name, not both')
+            if by_id and (self.vendor_id is None or self.product_id is None):
+                raise ValueError('type = "evdev" needs both vendor_id and product_id')
+        return self
 
 
 class SyncConfig(_Section):

@@ -42,11 +42,23 @@ class Devices:
         self.demo = demo
         self.printer = None          # drivers.printer.worker.PrintWorker, or None without a printer
         self.scanner = None          # drivers.scanner.Scanner, or None without a scanner
+        self.touch = None            # drivers.touch.EvdevTouch, or None when SDL delivers touches
         self.states: dict[str, DeviceState] = {}
 
     def start(self) -> None:
+        self._start_touch()      # first: the grab should be in place before the first touch
         self._start_scanner()
         self._start_printer()
+
+    def _start_touch(self) -> None:
+        section = self.config.touch
+        if self.demo or section.type == "sdl":
+            return  # SDL delivers the finger events itself (the demo's twin: the mouse or SDL touch)
+        from drivers.touch import make_touch
+
+        self.touch = make_touch(section)
+        self.states["touch"] = DeviceState("starting")
+        self.touch.start()
 
     def _start_scanner(self) -> None:
         section = self.config.scanner
@@ -82,6 +94,9 @@ class Devices:
         if self.scanner is not None:
             self.scanner.stop()
             self.scanner = None
+        if self.touch is not None:
+            self.touch.stop()
+            self.touch = None
 
     def update(self, device: str, state: str, detail: str = "") -> None:
         self.states[device] = DeviceState(state, detail)

@@ -32,6 +32,7 @@ class AdminScreen(Screen):
             (_("Central API"), str(c.api.base_url)),
             (_("Printer"), c.printer.type),
             (_("Scanner"), c.scanner.type),
+            (_("Touch screen"), c.touch.type),
             (_("Mode"), _("demonstration") if self.app.demo else _("production")),
         ]
 

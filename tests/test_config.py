@@ -216,7 +216,8 @@ def test_every_key_is_documented_in_kiosk_toml():
         (None, "colour", "x", f"colour = 'x': unknown key (allowed here: {SECTIONS})"),
         (None, "source", "/tmp/x", f"source = '/tmp/x': unknown key (allowed here: {SECTIONS})"),
         ("terminal", "colour", "x", "terminal.colour = 'x': unknown key (allowed here: id, name, profile)"),
-        ("touch", "port", "/dev/usb/lp0", "touch.port = '/dev/usb/lp0': unknown key (allowed here: type)"),
+        ("location", "port", "/dev/usb/lp0",
+         "location.port = '/dev/usb/lp0': unknown key (allowed here: address, latitude, longitude)"),
         # wrong types
         ("idle", "warn_after_s", "45", "idle.warn_after_s = '45': must be a whole number (write it without quotes)"),
         ("idle", "warn_after_s", 45.5, "idle.warn_after_s = 45.5: must be a whole number"),
@@ -246,7 +247,7 @@ def test_every_key_is_documented_in_kiosk_toml():
         ("printer", "type", "escpos", 'printer.type = \'escpos\': must be one of "none", "simulated", "usb", '
                                       '"serial", "network", "file"'),
         ("scanner", "type", "usb", 'scanner.type = \'usb\': must be one of "none", "simulated", "hid", "camera"'),
-        ("touch", "type", "evdev", 'touch.type = \'evdev\': must be one of "sdl"'),
+        ("touch", "type", "mouse", 'touch.type = \'mouse\': must be one of "sdl", "evdev"'),
         # patterns and formats
         ("terminal", "id", "Demo Totem", 'terminal.id = \'Demo Totem\': must be an identifier such as "town-hall-01": '
                                          '1 to 64 lower-case letters, digits or "-", not starting with "-"'),

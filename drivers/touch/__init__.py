@@ -1,0 +1,48 @@
+"""The touch screen input: SDL's own events (the default) or the evdev backend.
+
+Like the printer and the scanner, the ``type`` key of the ``[touch]`` section picks the
+backend and the other keys are its arguments (:func:`make_touch`). ``"sdl"`` needs no
+driver at all: SDL already posts the finger events. ``"evdev"``
+(:mod:`drivers.touch.evdev_touch`) reads the panel itself and posts the same events.
+evdev is imported lazily, so ``type = "sdl"`` needs none of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Optional
+
+
+class UnavailableTouch:
+    """Stands in for the evdev backend when evdev is missing: says so once; SDL touch still works."""
+
+    type, device_name = "evdev", "touch"
+
+    def __init__(self, detail: str, post: Optional[Callable[..., bool]] = None) -> None:
+        self.detail, self._post = detail, post
+
+    def start(self) -> "UnavailableTouch":
+        from kiosk import events
+        post = events.post if self._post is None else self._post
+        post(events.DEVICE_STATE, device="touch", state="unavailable", detail=self.detail)
+        return self
+
+    def stop(self, timeout: float = 0.0) -> None:
+        pass
+
+
+def make_touch(section: Mapping[str, Any] | Any, *, post: Optional[Callable[..., bool]] = None):
+    """The driver (not yet started) a ``[touch]`` section asks for, or None for ``type = "sdl"``."""
+    values = dict(section.model_dump() if hasattr(section, "model_dump") else section)
+    kind = values.pop("type", "sdl")
+    if kind == "sdl":
+        return None
+    if kind != "evdev":
+        raise ValueError(f"unknown touch type {kind!r} (known: sdl, evdev)")
+    try:
+        from drivers.touch.evdev_touch import EvdevTouch
+    except ImportError as exc:
+        return UnavailableTouch(f"the evdev touch backend needs the evdev package ({exc})", post)
+    args = {k: v for k, v in values.items() if v is not None}
+    if post is not None:
+        args["post"] = post
+    return EvdevTouch(**args)

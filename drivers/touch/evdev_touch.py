@@ -1,0 +1,164 @@
+"""The evdev touch backend: one thread reads the panel and posts SDL finger events.
+
+Why: SDL's own touch events are the default (``[touch] type = "sdl"``), but some
+panels are misread by SDL — resistive single-touch panels that send no motion
+between down and up, touch overlays mounted rotated or mirrored relative to the LCD,
+edges that need calibrating. This backend reads the device itself
+(:mod:`drivers.touch.decode`), maps it to the panel (:mod:`drivers.touch.transform`)
+and posts ``FINGERDOWN`` / ``FINGERMOTION`` / ``FINGERUP`` with ``x``, ``y`` (0..1 of
+the panel), ``dx``, ``dy``, ``touch_id``, ``finger_id`` and ``pressure`` — exactly the
+events :mod:`kiosk.pointer` already turns into taps and drags, so the UI does not
+know which backend is in use.
+
+Like the scanner's reader, the thread only posts events: ``DEVICE_STATE(device="touch",
+state="ready" | "disconnected" | "permission" | "error" | "unavailable", detail=…)``
+once per change, and it reopens the device every ``retry_interval`` seconds after it
+disappears. A finger down when the device goes away is released, so the app is never
+left waiting for a lift that will not come.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from drivers.touch.decode import Finger, TouchDecoder
+from drivers.touch.device import SYS_INPUT, DeviceGone, EvdevTouchDevice, find_touch
+from drivers.touch.transform import Calibration
+
+log = logging.getLogger(__name__)
+
+# The app's pointer tracker tells pointers apart by (touch_id, finger_id). SDL's own touch
+# ids are small integers on evdev and X11; ours is unlikely to be one of them, so a finger
+# seen by both (should the grab fail) is not mistaken for the same pointer.
+TOUCH_ID = 0x7E0C
+
+
+def default_post(event_type: int, **attrs) -> bool:
+    from kiosk import events
+    return events.post(event_type, **attrs)
+
+
+def _types() -> dict[str, int]:
+    import pygame
+    return {"down": pygame.FINGERDOWN, "move": pygame.FINGERMOTION, "up": pygame.FINGERUP}
+
+
+def _device_state() -> int:
+    from kiosk import events
+    return events.DEVICE_STATE
+
+
+class EvdevTouch:
+    """Reads one touch screen through evdev in a daemon thread; posts finger events and DEVICE_STATE."""
+
+    type = "evdev"
+    device_name = "touch"
+
+    def __init__(self, device: Optional[str] = None, vendor_id: Optional[int] = None,
+                 product_id: Optional[int] = None, name: Optional[str] = None, rotation: int = 0,
+                 calibration: Optional[Sequence[float]] = None, swap_xy: bool = False, invert_x: bool = False,
+                 invert_y: bool = False, *, retry_interval: float = 0.5, read_timeout: float = 0.2,
+                 touch_id: int = TOUCH_ID, post: Callable[..., bool] = default_post,
+                 open_device: Callable[[str], object] = EvdevTouchDevice, sys_input: Path = SYS_INPUT) -> None:
+        if not device and vendor_id is None and product_id is None and not name:
+            raise ValueError("an evdev touch screen needs device, or vendor_id/product_id, or name")
+        self.device, self.vendor_id, self.product_id, self.name = device, vendor_id, product_id, name
+        self.calibration = Calibration.of(rotation, calibration, swap_xy, invert_x, invert_y)
+        self.retry_interval, self.read_timeout, self.touch_id = retry_interval, read_timeout, touch_id
+        self._post, self._open_device, self._sys_input = post, open_device, sys_input
+        self._stopping = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+        self.state, self.detail = "unknown", "not started"
+        self.decoder: Optional[TouchDecoder] = None
+
+    def describe(self) -> str:
+        if self.device:
+            return self.device
+        parts = []
+        if self.vendor_id is not None or self.product_id is not None:
+            parts.append(f"USB {self.vendor_id or 0:04x}:{self.product_id or 0:04x}")
+        if self.name:
+            parts.append(repr(self.name))
+        return " ".join(parts)
+
+    # -- thread ------------------------------------------------------------------------
+    def start(self) -> "EvdevTouch":
+        """Start the reader thread (without evdev installed, ``make_touch`` gives ``UnavailableTouch`` instead)."""
+        if self._thread is None:
+            self._stopping.clear()
+            self._thread = threading.Thread(target=self._guarded_run, name="touch-evdev", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 3.0) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _guarded_run(self) -> None:
+        try:
+            self._run()
+        except Exception as exc:  # the thread must say it died, not vanish
+            log.exception("touch thread failed")
+            self._set_state("error", f"{type(exc).__name__}: {exc}")
+
+    def _path(self) -> str:
+        if self.device:
+            return self.device
+        path = find_touch(self.vendor_id, self.product_id, self.name, self._sys_input)
+        if path is None:
+            raise DeviceGone(f"no touch input device {self.describe()} (unplugged?)")
+        return path
+
+    def _run(self) -> None:
+        dev = None
+        while not self._stopping.is_set():
+            if dev is None:
+                try:
+                    dev = self._open_device(self._path())
+                except DeviceGone as exc:
+                    self._set_state(exc.state, str(exc))
+                    self._stopping.wait(self.retry_interval)
+                    continue
+                self.decoder = TouchDecoder(dev.axes, self.calibration,
+                                            current_slot=getattr(dev, "current_slot", 0))
+                self._set_state("ready", self.describe())
+            try:
+                events = dev.read(self.read_timeout)
+            except DeviceGone as exc:
+                self._close(dev)
+                dev = None
+                self.post_fingers(self.decoder.release_all())
+                self._set_state(exc.state, str(exc))
+                continue
+            if events:
+                self.post_fingers(self.decoder.feed_all(events))
+        if dev is not None:
+            self.post_fingers(self.decoder.release_all())
+            self._close(dev)
+
+    # -- posting -------------------------------------------------------------------------
+    def post_fingers(self, fingers: list[Finger]) -> None:
+        """Post each finger event as the pygame event SDL itself would have posted."""
+        types = _types() if fingers else {}
+        for f in fingers:
+            self._post(types[f.kind], touch_id=self.touch_id, finger_id=f.finger_id, x=f.x, y=f.y,
+                       dx=f.dx, dy=f.dy, pressure=f.pressure)
+
+    def _set_state(self, state: str, detail: str) -> None:
+        """Post DEVICE_STATE once per change (a panel left unplugged does not flood the queue)."""
+        if (state, detail) != (self.state, self.detail):
+            self.state, self.detail = state, detail
+            log.info("touch %s: %s (%s)", self.type, state, detail)
+            self._post(_device_state(), device=self.device_name, state=state, detail=detail)
+
+    @staticmethod
+    def _close(dev) -> None:
+        try:
+            dev.close()
+        except Exception:  # a vanished device must never kill the thread
+            log.debug("closing the touch screen failed", exc_info=True)
