@@ -16,13 +16,12 @@ device is back and grabbed. Like the printer worker, the thread only posts event
 
 from __future__ import annotations
 
-import errno
 import logging
-import select
 import time
 from pathlib import Path
 from typing import Callable, Optional
 
+from drivers.evdev_input import DeviceGone, GrabbedInput, has_bit, os_detail
 from drivers.scanner.base import Scanner, default_post
 from drivers.scanner.hid_decode import HidDecoder
 from drivers.scanner.keymap import keymap_table
@@ -32,24 +31,7 @@ SYS_INPUT = Path("/sys/class/input")
 KEY_ENTER = 28
 
 
-class DeviceGone(Exception):
-    """The device cannot be used; ``state`` is a DEVICE_STATE state and the message says what to check.
-
-    States, shared with the printer's words in :mod:`kiosk.devices`: "disconnected"
-    (missing, unplugged), "permission" (the kiosk user is not in group input), "error"
-    (anything else, e.g. grabbed by another program).
-    """
-
-    def __init__(self, detail: str, state: str = "disconnected") -> None:
-        super().__init__(detail)
-        self.state = state
-
-
-def _has_key(bitmap_text: str, code: int) -> bool:
-    """Whether a sysfs ``capabilities/key`` bitmap (hex longs, most significant first) has ``code``."""
-    words = bitmap_text.split()
-    value = int("".join(w.zfill(16) for w in words), 16) if words else 0
-    return bool(value >> code & 1)
+_has_key = has_bit  # a sysfs ``capabilities/key`` bitmap has the key ``code``
 
 
 def find_by_usb_id(vendor_id: int, product_id: int, sys_input: Path = SYS_INPUT) -> Optional[str]:
@@ -72,54 +54,12 @@ def find_by_usb_id(vendor_id: int, product_id: int, sys_input: Path = SYS_INPUT)
     return f"/dev/input/event{min(found)}" if found else None
 
 
-class EvdevDevice:
-    """python-evdev's ``InputDevice`` reduced to what the reader needs: grab, timed read, close."""
-
-    def __init__(self, path: str) -> None:
-        import evdev
-        try:
-            self._dev = evdev.InputDevice(path)
-        except OSError as exc:
-            raise DeviceGone(*_os_detail(exc, path)) from None
-        try:
-            self._dev.grab()
-        except OSError as exc:          # EBUSY: another program (a desktop session?) holds it
-            self._dev.close()
-            raise DeviceGone(*_os_detail(exc, path)) from None
-        self.name = self._dev.name
-
-    def read(self, timeout: float) -> list:
-        """Events available within ``timeout`` seconds (``[]`` when none)."""
-        try:
-            ready, _, _ = select.select([self._dev.fd], [], [], timeout)
-            if not ready:
-                return []
-            return list(self._dev.read())
-        except BlockingIOError:
-            return []
-        except OSError as exc:
-            raise DeviceGone(*_os_detail(exc, self._dev.path)) from None
-
-    def close(self) -> None:
-        try:
-            self._dev.ungrab()
-        except OSError:
-            pass
-        try:
-            self._dev.close()
-        except OSError:
-            pass
+class EvdevDevice(GrabbedInput):
+    what = "scanner"
 
 
 def _os_detail(exc: OSError, path: str) -> tuple[str, str]:
-    """(sentence a technician can act on, DEVICE_STATE state) for an OS error on ``path``."""
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"permission denied on {path} (is the kiosk user in group input?)", "permission"
-    if exc.errno == errno.EBUSY:
-        return f"{path} is grabbed by another program", "error"
-    if exc.errno in (errno.ENOENT, errno.ENODEV, errno.ENXIO):
-        return f"{path} is gone (scanner unplugged?)", "disconnected"
-    return f"{path}: {exc.strerror or exc}", "error"
+    return os_detail(exc, path, "scanner")
 
 
 class HidScanner(Scanner):
