@@ -8,6 +8,7 @@ and redraws only what changed, so a static screen costs next to no CPU.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from pathlib import Path
 
@@ -85,6 +86,18 @@ class App:
         self.ui: UiContext = None  # type: ignore[assignment]
         self.viewport = pygame.Rect(0, 0, 0, 0)
         self.logo: pygame.Surface | None = None
+
+    @functools.cached_property
+    def tracking(self):
+        """The request-tracking service, made on first use (it loads the API models)."""
+        from kiosk.services.tracking import TrackingService
+
+        data, timeout = self.data, self.config.tracking.lookup_timeout_s
+        return TrackingService(
+            self.config.tracking, self.clock,
+            cache_path=data.cache_path if data is not None else None,
+            secret_path=data.tracking_secret_path if data is not None else None,
+            client_factory=lambda: data.lookup_client(timeout) if data is not None else None)
 
     # -- start-up -------------------------------------------------------------
     def start(self) -> None:

@@ -413,6 +413,20 @@ class SyncConfig(_Section):
     clock_skew_limit_s: int = Field(60, ge=5, le=3600, description="seconds from 5 to 3600")
 
 
+class TrackingConfig(_Section):
+    """« Suivre ma demande »: privacy and anti-guessing rules of the request-tracking screens."""
+
+    wipe_after_s: int = Field(60, ge=20, le=300, description="seconds from 20 to 300")
+    max_unknown: int = Field(10, ge=3, le=100, description="a number from 3 to 100")
+    window_s: int = Field(60, ge=10, le=3600, description="seconds from 10 to 3600")
+    cooldown_s: int = Field(120, ge=10, le=3600, description="seconds from 10 to 3600")
+    lookup_timeout_s: float = Field(4.0, ge=1, le=30, allow_inf_nan=False, description="seconds from 1 to 30")
+    offline_keep_days: int = Field(60, ge=1, le=365, description="days from 1 to 365")
+    portal_url: str = Field("https://demarches.example.fr/suivi/", min_length=8, max_length=200,
+                            pattern=r"^https?://[^\s]+$",
+                            description='an address such as "https://demarches.ville.fr/suivi/"')
+
+
 class AccessibilityConfig(_Section):
     large_text: bool = Field(False, description="true or false")
     high_contrast: bool = Field(False, description="true or false")
@@ -441,6 +455,7 @@ class KioskConfig(_Section):
     printer: PrinterConfig = Field(default_factory=PrinterConfig, description="a [printer] section")
     scanner: ScannerConfig = Field(default_factory=ScannerConfig, description="a [scanner] section")
     touch: TouchConfig = Field(default_factory=TouchConfig, description="a [touch] section")
+    tracking: TrackingConfig = Field(default_factory=TrackingConfig, description="a [tracking] section")
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig, description="an [accessibility] section")
     admin: AdminConfig = Field(description="an [admin] section with pin_hash")
     source: Path = Field(description="the file this configuration came from (set by the loader, not a TOML key)")

@@ -95,6 +95,20 @@ class DataLayer:
     def cache_path(self) -> Path:
         return self.run_dir / "cache.sqlite3"
 
+    @property
+    def tracking_secret_path(self) -> Path:
+        """The HMAC key of the offline request-tracking memory: beside the cache, never in it."""
+        return self.run_dir / "tracking.key"
+
+    def lookup_client(self, timeout_s: float):
+        """A client of its own for a lookup a person waits for: one attempt, short timeouts;
+        None while the data layer has no client (starting, or failed to start)."""
+        client = self.client
+        if client is None:
+            return None
+        return client.clone(connect_timeout_s=min(client.timeout[0], timeout_s), read_timeout_s=timeout_s,
+                            max_attempts=1)
+
     def start(self) -> None:
         self._thread = threading.Thread(target=self._start, name="data-layer-start", daemon=True)
         self._thread.start()

@@ -50,4 +50,5 @@ def _load_builtin() -> None:
     if _loaded:
         return
     _loaded = True
+    import screens.tracking  # noqa: F401  (« Suivre ma demande »)
     import screens.toolkit_demo  # noqa: F401  (demo-only practice screen)

@@ -75,6 +75,18 @@ class IdleController(IdleMonitor):
     def __init__(self, app, timings: IdleTimings) -> None:
         super().__init__(timings, app.clock.monotonic())
         self.app = app
+        self.base = timings
+
+    def _timings_for(self, screen) -> IdleTimings:
+        """A screen showing something sensitive (a request's status) may set ``wipe_after_s``,
+        shorter than the general rule: the warning then comes early enough that the visit still
+        ends ``wipe_after_s`` after the last touch."""
+        limit = getattr(screen, "wipe_after_s", None)
+        base = self.base
+        if not limit or limit >= base.warn_after_s + base.reset_after_s:
+            return base
+        reset = min(base.reset_after_s, limit / 3)
+        return IdleTimings(limit - reset, reset, base.dim_after_s)
 
     @property
     def visit_in_progress(self) -> bool:
@@ -88,6 +100,8 @@ class IdleController(IdleMonitor):
 
         app = self.app
         screen = app.nav.current
+        if self.warned_at is None:   # keep the countdown's length once it is shown
+            self.t = self._timings_for(screen)
         action = self.decide(now, self.visit_in_progress)
         if action == "warn":
             self.warned_at = now
@@ -122,4 +136,6 @@ class IdleController(IdleMonitor):
         return True
 
     def deadline(self, now: float) -> float | None:
+        if self.warned_at is None:
+            self.t = self._timings_for(self.app.nav.current)
         return self.next_deadline(now, self.visit_in_progress)

@@ -18,7 +18,7 @@ Multi-line records (tracebacks, messages with newlines):
   starts in column 0 (``grep '^2026'`` finds records, tracebacks stay readable).
 
 No personal data in logs is the rule; :class:`PrivacyFilter` is the safety net
-for the e-mail address or phone number that slips into a message anyway.
+for the e-mail address, phone number or tracking number that slips into a message anyway.
 """
 
 from __future__ import annotations
@@ -40,16 +40,22 @@ _PHONE_FR = re.compile(
     rf"(?<![\w+])(?:(?:\+|00)33{_SEP}(?:\(0\){_SEP})?|0)[1-9](?:{_SEP}\d\d){{4}}(?!\w)"
 )
 
+# Request tracking numbers (ABCD-1234): the key to a citizen's file. The kiosk never logs one;
+# libraries may (urllib3 logs request URLs at debug level, /v1/requests/ABCD-1234).
+_TRACKING_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{4}-[0-9]{4}(?![A-Za-z0-9])")
+
 
 def redact(text: str) -> str:
-    """``text`` with e-mail addresses and French phone numbers replaced by ``[redacted]``."""
+    """``text`` with e-mail addresses, French phone numbers and request tracking numbers
+    replaced by ``[redacted]``."""
     if "@" in text:
         text = _EMAIL.sub(REDACTED, text)
+    text = _TRACKING_CODE.sub(REDACTED, text)
     return _PHONE_FR.sub(REDACTED, text)
 
 
 class PrivacyFilter(logging.Filter):
-    """Masks e-mail addresses and French phone numbers in a record before it is written.
+    """Masks e-mail addresses, French phone numbers and tracking numbers in a record before it is written.
 
     Looks at the formatted message (so arguments are covered), the traceback
     text and the stack info. A record without personal data is left untouched,

@@ -7,6 +7,7 @@ through the same path as a finger on the panel.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pygame
@@ -148,6 +149,14 @@ class Pilot:
             if ch == " ":
                 self.tap("key-space")
                 continue
+            code_pad = self.screen.find("code-keypad")
+            if code_pad is not None:
+                if ch == "-":
+                    continue   # grouped by the screen as the number is typed
+                if (code_pad.layer == "digits") != ch.isdigit():
+                    self.tap("key-layer")
+                self.tap(f"key-{ch.upper()}")
+                continue
             kb = self.screen.find("keyboard")
             if kb is not None:
                 wants_symbols = ch.lower() not in on_letters
@@ -156,6 +165,17 @@ class Pilot:
                 if ch.isalpha() and not kb.symbols and kb.upper != ch.isupper():
                     self.tap("key-shift")
             self.tap(f"key-{ch.lower()}")
+
+    def wait_until(self, condition, timeout_s: float = 15.0) -> None:
+        """Run the loop until ``condition()`` holds: for answers that come from worker threads
+        (a lookup, a sync) in real time, while the app's own clock stays where the test put it."""
+        deadline = time.monotonic() + timeout_s
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the condition did not come true in time")
+            self.app.step()
+            time.sleep(0.005)
+        self.settle()
 
     def screenshot(self, path: str | Path) -> Path:
         self.settle()

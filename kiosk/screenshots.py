@@ -66,6 +66,45 @@ def _idle_warning(p):
     p.advance(p.app.config.idle.warn_after_s + 3)
 
 
+def _tracking(p, typed: str = "", search: bool = False):
+    p.tap("feature-tracking")
+    if typed:
+        p.type(typed)
+    if search:
+        p.tap("key-enter")
+        p.wait_until(lambda: p.screen.pending is None)
+
+
+def _tracking_cooldown(p):
+    _tracking(p)
+    for _ in range(p.app.config.tracking.max_unknown + 1):
+        p.type("ZZZZ0000")
+        p.tap("key-enter")
+        p.wait_until(lambda: p.screen.pending is None)
+
+
+def _tracking_result(p, status: str, online: bool = True):
+    """A request as the central API describes it (the gallery has no server): the result
+    screen is the same whichever way the answer came."""
+    from kiosk.api.models import TrackedRequest
+    from kiosk.services.tracking import TrackingAnswer
+    from screens.tracking_result import TrackingResultScreen
+
+    labels = ["Dossier déposé", "Dossier complet", "Consultation des services", "Instruction", "Décision"]
+    done = {"waiting_citizen": 2, "in_progress": 3, "completed": 5}[status]
+    request = TrackedRequest.model_validate({
+        "tracking_code": "KXPT-4821", "request_type": "Permis de construire", "status": status,
+        "current_step": labels[done - 1],
+        "steps": [{"label": lab, "date": f"2026-{9 + i // 3:02d}-{1 + (i * 9) % 27:02d}" if i < done else None,
+                   "done": i < done} for i, lab in enumerate(labels)],
+        "message": "Merci de fournir la notice décrivant le terrain et le projet (PC4)."
+        if status == "waiting_citizen" else None,
+        "updated_at": "2026-11-20T15:42:00+01:00"})
+    _tracking(p)
+    answer = TrackingAnswer(1, "found", request, online=online, info_at=request.updated_at)
+    p.app.nav.push(TrackingResultScreen(p.app, answer))
+
+
 # screen name -> state name -> how to get there from a fresh home screen
 STATES: dict[str, dict[str, Callable]] = {
     "home": {
@@ -96,6 +135,18 @@ STATES: dict[str, dict[str, Callable]] = {
     "admin": {"default": _admin},
     "failsafe": {"default": _failsafe},
     "out_of_service": {"default": lambda p: (_admin(p), p.tap("toggle-service"))},
+    "tracking": {
+        "empty": lambda p: _tracking(p),
+        "typed": lambda p: _tracking(p, "KXPT48"),
+        "bad-number": lambda p: _tracking(p, "KXP", search=True),
+        "offline-unknown": lambda p: _tracking(p, "KXPT4821", search=True),
+        "cooldown": _tracking_cooldown,
+    },
+    "tracking_result": {
+        "waiting-for-citizen": lambda p: _tracking_result(p, "waiting_citizen"),
+        "in-progress-offline": lambda p: _tracking_result(p, "in_progress", online=False),
+        "completed": lambda p: _tracking_result(p, "completed"),
+    },
 }
 
 

@@ -150,7 +150,20 @@ V2 = [
     "INSERT INTO places_fts(places_fts) VALUES ('rebuild')",
 ]
 
-STEPS: list[tuple[int, list[str]]] = [(1, V1), (2, V2)]
+# v3: request tracking offline. Only a keyed hash of each number (HMAC-SHA256 with a secret of
+# this terminal, kept outside the cache) and the public status the central API gave for it: the
+# file never holds a list of valid numbers, and a stolen copy cannot be searched without the key.
+V3 = [
+    """CREATE TABLE tracked_requests (
+        code_mac TEXT PRIMARY KEY,              -- hex HMAC-SHA256(terminal secret, "ABCD-1234")
+        status TEXT NOT NULL,                   -- JSON: the public status, without the number
+        info_at TEXT NOT NULL,                  -- when the central API last updated it (UTC)
+        stored_at TEXT NOT NULL                 -- when this terminal stored it (UTC), for expiry
+    )""",
+    "CREATE INDEX tracked_requests_by_age ON tracked_requests(stored_at)",
+]
+
+STEPS: list[tuple[int, list[str]]] = [(1, V1), (2, V2), (3, V3)]
 CURRENT_VERSION = STEPS[-1][0]
 
 

@@ -13,9 +13,14 @@ def test_home_shows_the_features_of_the_profile(make_pilot):
     assert not demo.widget("home").enabled and not demo.widget("back").enabled
 
 
-def test_without_features_home_says_so_plainly(make_pilot):
+def test_production_home_shows_only_real_features(make_pilot):
     prod = make_pilot(demo=False)
-    assert not prod.has("feature-toolkit")
+    assert not prod.has("feature-toolkit") and prod.has("feature-tracking")
+
+
+def test_without_features_home_says_so_plainly(make_pilot, monkeypatch):
+    monkeypatch.setattr("screens.home.features_for", lambda profile, demo: [])   # a terminal with none enabled
+    prod = make_pilot(demo=False)
     assert "Aucun service n’est encore disponible" in prod.text()
     assert "1 place de la Mairie" in prod.text()
 

@@ -160,10 +160,11 @@ class ApiClient:
             self._credentials = read_credentials(self.credentials_path)
         return self._credentials
 
-    def clone(self) -> ApiClient:
+    def clone(self, **overrides: Any) -> ApiClient:
         """Same settings and credentials, its own connection pool: one per sending thread
-        (a client is not thread-safe)."""
-        twin = ApiClient(**self._settings)
+        (a client is not thread-safe). ``overrides`` change settings of the twin only, e.g.
+        shorter timeouts and one attempt where a person is waiting at the screen."""
+        twin = ApiClient(**{**self._settings, **overrides})
         twin.base_url, twin._credentials = self.base_url, self._credentials
         return twin
 

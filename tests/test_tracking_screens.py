@@ -1,0 +1,230 @@
+"""« Suivre ma demande » through the real app, a real data layer and the reference server:
+keypad and QR paths, every bad input, unknown and offline answers, the throttle, the
+60-second wipe, printing the status slip, and no number in the logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from datetime import datetime, timezone
+
+import pytest
+
+from drivers.printer.render import TicketRenderer
+from kiosk import events
+from kiosk.api.client import ApiClient
+from kiosk.clock import ManualClock
+from kiosk.data_layer import DataLayer
+from kiosk.demo_api import admin
+from kiosk.demo_api.testing import ManualClock as ServerClock, running_server
+from kiosk.logs import redact
+from kiosk.tickets import tracking_slip
+
+START = datetime(2026, 5, 4, 8, 0, tzinfo=timezone.utc)
+
+
+class Town:
+    def __init__(self, tmp_path, base: str, db_path) -> None:
+        self.run_dir, self.base, self.db_path = tmp_path / "run", base, db_path
+        self.run_dir.mkdir()
+        ApiClient(base, credentials_path=self.run_dir / "credentials.json").enroll(
+            admin.create_enrolment_code(db_path), {"hostname": "borne", "kind": "totem", "app_version": "1.4.0"})
+
+    def codes(self, status: str) -> list[str]:
+        conn = sqlite3.connect(self.db_path)
+        try:
+            rows = conn.execute("SELECT code, body FROM tracking ORDER BY code").fetchall()
+        finally:
+            conn.close()
+        return [code for code, body in rows if json.loads(body)["status"] == status]
+
+    def pilot(self, make_pilot, size=(1080, 1920), **overrides):
+        pilot = make_pilot(size, clock=ManualClock(START), overrides={"api.base_url": self.base, **overrides},
+                           data=lambda config: DataLayer(config, self.run_dir, embedded=False))
+        pilot.wait_until(lambda: pilot.app.data.client is not None)
+        pilot.tap("feature-tracking")
+        return pilot
+
+
+@pytest.fixture
+def town(tmp_path):
+    db_path = tmp_path / "api.sqlite3"
+    with running_server(db_path, ServerClock(START)) as base:
+        yield Town(tmp_path, base, db_path)
+
+
+def said(pilot) -> str:
+    """The screen's words with French no-break spaces as plain ones."""
+    return pilot.text().replace("\xa0", " ").replace("\u202f", " ")
+
+
+def search(pilot, typed: str) -> None:
+    pilot.type(typed)
+    pilot.tap("key-enter")
+    pilot.wait_until(lambda: getattr(pilot.screen, "pending", None) is None)
+
+
+def test_keypad_path_shows_the_request_and_its_message(town, make_pilot, caplog):
+    caplog.set_level(logging.DEBUG)
+    code = town.codes("waiting_citizen")[0]
+    pilot = town.pilot(make_pilot)
+    pilot.type(code[:4].lower())
+    assert pilot.widget("code-keypad").layer == "digits"       # the keypad follows the format
+    assert pilot.app.visit.fields["tracking_code"] == code[:4]
+    pilot.type(code[5:])
+    assert pilot.app.visit.fields["tracking_code"] == code     # grouped as printed
+    pilot.tap("key-enter")
+    pilot.wait_until(lambda: pilot.screen.name == "tracking_result")
+    text = pilot.text()
+    assert "Message du service" in text and "Merci de" in text
+    assert "Étape actuelle" in text and "Information du" in text
+    assert pilot.widget("step-0").state == "done"
+    # Never logged by the kiosk; what libraries log (urllib3's URLs) is masked by the log filter.
+    ours = [r.getMessage() for r in caplog.records if r.name.split(".")[0] in ("kiosk", "screens", "drivers")
+            and not r.name.startswith("kiosk.demo_api")]   # the reference server stands for another machine
+    assert ours and not any(code in m or code.replace("-", "") in m for m in ours)
+    assert any(code in r.getMessage() for r in caplog.records)          # urllib3 at debug level…
+    assert not any(code in redact(r.getMessage()) for r in caplog.records)   # …masked on the way out
+
+
+def test_scanning_the_receipt_qr_code_with_the_portal_address(town, make_pilot):
+    code = town.codes("completed")[0]
+    pilot = town.pilot(make_pilot)
+    events.post(events.SCAN_READ, text=f"https://demarches.ville.fr/suivi/{code.lower()}", source="hid")
+    pilot.wait_until(lambda: pilot.screen.name == "tracking_result")
+    assert "Demande terminée" in pilot.text()
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("", "Tapez le numéro inscrit"),
+    ("ABC", "trop court"),
+    ("ABCD123", "trop court"),
+])
+def test_bad_typed_numbers_get_a_plain_message(town, make_pilot, typed, words):
+    pilot = town.pilot(make_pilot)
+    if typed:
+        pilot.type(typed)
+    pilot.tap("key-enter")
+    assert pilot.screen.name == "tracking" and words in pilot.widget("code").error
+
+
+def test_a_ninth_character_is_refused_with_a_message(town, make_pilot):
+    pilot = town.pilot(make_pilot)
+    pilot.type("ABCD1234")
+    pilot.tap("key-5")
+    assert pilot.app.visit.fields["tracking_code"] == "ABCD-1234"
+    assert "trop long" in pilot.widget("code").error
+    pilot.tap("key-backspace")
+    assert pilot.app.visit.fields["tracking_code"] == "ABCD-123" and not pilot.widget("code").error
+
+
+@pytest.mark.parametrize("scanned, words", [
+    ("https://www.service-public.fr/particuliers/vosdroits/F1234", "pas celui d’un récépissé"),
+    ("eyJhbGciOiJFZERTQSJ9.eyJiIjoiYmstMSJ9.c2ln", "pas celui d’un récépissé"),
+    ("ABCD-12", "pas celui d’un récépissé"),
+])
+def test_a_qr_code_that_is_not_a_receipt(town, make_pilot, scanned, words):
+    pilot = town.pilot(make_pilot)
+    events.post(events.SCAN_READ, text=scanned, source="camera")
+    pilot.settle()
+    assert pilot.screen.name == "tracking" and words in pilot.widget("code").error
+
+
+def test_unknown_number(town, make_pilot):
+    pilot = town.pilot(make_pilot)
+    search(pilot, "ZZZZ0000")
+    assert "Aucune demande ne porte ce numéro" in pilot.widget("code").error
+
+
+def test_offline_answer_says_its_date_and_offline_unknown(town, make_pilot):
+    code = town.codes("in_progress")[0]
+    pilot = town.pilot(make_pilot)
+    search(pilot, code)
+    pilot.tap("another")
+    assert pilot.screen.name == "tracking" and pilot.app.visit.fields["tracking_code"] == ""
+    pilot.app.data.client.base_url = "http://127.0.0.1:9/"      # the network goes down
+    search(pilot, code)
+    assert pilot.screen.name == "tracking_result"
+    assert "Hors connexion : information du" in said(pilot)
+    pilot.tap("another")
+    search(pilot, town.codes("in_progress")[1])
+    assert "hors connexion" in pilot.widget("code").error
+
+
+def test_too_many_unknown_numbers_pause_the_terminal(town, make_pilot):
+    pilot = town.pilot(make_pilot, **{"tracking.max_unknown": 3, "tracking.cooldown_s": 120,
+                                      "tracking.wipe_after_s": 300})
+    for i in range(3):
+        while pilot.app.visit.fields.get("tracking_code"):
+            pilot.tap("key-backspace")
+        search(pilot, f"ZZZZ000{i}")
+    assert "Aucune demande" in pilot.widget("code").error       # the third unknown is still answered
+    while pilot.app.visit.fields.get("tracking_code"):
+        pilot.tap("key-backspace")
+    search(pilot, town.codes("completed")[0])                    # then even a good number waits
+    assert pilot.has("cooldown") and "2 minutes" in said(pilot)
+    assert not pilot.has("code-keypad")
+    pilot.advance(61, step=5)
+    assert "1 minute." in said(pilot)
+    pilot.tap("continue")                                        # the general idle warning came first
+    pilot.tap("home")                                            # leaving does not lift the pause
+    pilot.tap("feature-tracking")
+    assert pilot.has("cooldown")
+    pilot.advance(60, step=5)
+    assert pilot.has("code-keypad") and not pilot.has("cooldown")
+
+
+def test_the_screens_wipe_themselves_after_60_seconds(town, make_pilot):
+    code = town.codes("in_progress")[0]
+    pilot = town.pilot(make_pilot)
+    search(pilot, code)
+    assert pilot.screen.name == "tracking_result"
+    pilot.advance(45)                                   # warned before the 60-second limit
+    assert pilot.has("idle-dialog")
+    pilot.advance(16)
+    assert pilot.screen.is_home and "tracking_code" not in pilot.app.visit.fields
+
+
+def test_finish_ends_the_visit(town, make_pilot):
+    pilot = town.pilot(make_pilot)
+    search(pilot, town.codes("rejected")[0])
+    assert "Demande refusée" in pilot.text()
+    pilot.tap("finish")
+    assert pilot.screen.is_home and not pilot.app.visit.fields
+
+
+def test_printing_the_status_slip(town, make_pilot):
+    code = town.codes("waiting_citizen")[0]
+    pilot = town.pilot(make_pilot)
+    pilot.wait_until(lambda: pilot.app.devices.can_print)
+    search(pilot, code)
+    pilot.settle()
+    pilot.tap("print")
+    job = pilot.screen.print_job
+    pilot.wait_until(lambda: "imprimée" in pilot.text())
+    assert job is not None
+    receipts = pilot.app.devices.printer.backend.receipts
+    assert receipts, "the simulated printer drew nothing"
+
+
+def test_status_slip_bytes(town, make_pilot):
+    from kiosk.api.models import TrackedRequest
+
+    request = TrackedRequest.model_validate({
+        "tracking_code": "KXPT-4821", "request_type": "Déclaration préalable de travaux", "status": "waiting_citizen",
+        "current_step": "Instruction", "message": "Merci de déposer le plan de masse.",
+        "steps": [{"label": "Dossier déposé", "date": "2026-10-01", "done": True},
+                  {"label": "Instruction", "date": None, "done": False}],
+        "updated_at": "2026-11-20T15:42:00+01:00"})
+    slip = tracking_slip(request, town="Saint-Clément-des-Vignes", portal_url="https://demarches.ville.fr/suivi/",
+                         info_at=request.updated_at, online=False,
+                         printed_at=datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc), language="fr")
+    data = TicketRenderer("TM-T88V", "native").render(slip)
+    assert b"\x1bt\x10" in data                                    # CP1252 selected
+    assert "Numéro".encode("cp1252") in data and b"KXPT-4821" in data
+    assert "Déclaration préalable de travaux".encode("cp1252") in data
+    assert "(hors connexion)".encode("cp1252") in data and "20 novembre 2026".encode("cp1252") in data
+    assert b"https://demarches.ville.fr/suivi/KXPT-4821" in data   # the QR's content (native command)
+    assert b"\x1d(k" in data and len(data) < 1500
+    assert "plan de masse".encode("cp1252") not in data            # a slip, not the whole file
