@@ -18,11 +18,13 @@ SCAN_READ = pygame.event.custom_type()        # text: str, source: str
 PRINT_DONE = pygame.event.custom_type()       # job_id: str
 PRINT_FAILED = pygame.event.custom_type()     # job_id: str, reason: str (a state or error code), detail: str
 SERVICE_STATE = pygame.event.custom_type()    # in_service: bool, reason: str (out-of-service screen)
+ACTION_DONE = pygame.event.custom_type()      # request_id: int, outcome: kiosk.services.Outcome (booking,
+                                              # booking request, cancellation, check-in; see kiosk/services)
 
 NAMES = {
     NETWORK_STATUS: "NETWORK_STATUS", SYNC_STATUS: "SYNC_STATUS", DEVICE_STATE: "DEVICE_STATE",
     SCAN_READ: "SCAN_READ", PRINT_DONE: "PRINT_DONE", PRINT_FAILED: "PRINT_FAILED",
-    SERVICE_STATE: "SERVICE_STATE",
+    SERVICE_STATE: "SERVICE_STATE", ACTION_DONE: "ACTION_DONE",
 }
 
 

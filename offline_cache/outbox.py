@@ -102,16 +102,24 @@ class Outbox:
         self.conn, self.clock, self.rng = conn, clock, rng or random.Random()
         self._wal_to_purge = False
 
-    def enqueue(self, kind: str, payload: dict[str, Any], *, personal: dict[str, Any] | None) -> str:
-        """Store an action durably; returns its UUID once committed (synchronous=FULL)."""
+    def enqueue(self, kind: str, payload: dict[str, Any], *, personal: dict[str, Any] | None,
+                hold_s: float = 0.0) -> str:
+        """Store an action durably; returns its UUID once committed (synchronous=FULL).
+
+        ``hold_s``: the sync worker's ordinary rounds leave the row alone that long, while
+        the service that wrote it tries to send it at once (:mod:`kiosk.services`); the
+        service calls :meth:`release` when it gives up. A worker that sends it anyway (a
+        reconnect sends everything) only costs an idempotent replay.
+        """
         if kind not in KINDS:
             raise ValueError(f"unknown outbox kind {kind!r}; one of {', '.join(KINDS)}")
         key = str(uuidlib.uuid4())
-        now = utc_text(self.clock.now())
+        now = self.clock.now()
         body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         with write_transaction(self.conn):
             self.conn.execute("INSERT INTO outbox (uuid, kind, payload, created_at, next_attempt_at) "
-                              "VALUES (?, ?, ?, ?, ?)", (key, kind, body, now, now))
+                              "VALUES (?, ?, ?, ?, ?)", (key, kind, body, utc_text(now),
+                                                         utc_text(now + timedelta(seconds=max(0.0, hold_s)))))
             if personal:
                 self.conn.execute("INSERT INTO outbox_personal (uuid, data) VALUES (?, ?)",
                                   (key, json.dumps(personal, ensure_ascii=False, sort_keys=True)))
@@ -125,6 +133,12 @@ class Outbox:
             f"{_SELECT} WHERE o.state = 'pending' AND o.next_attempt_at <= ? ORDER BY o.seq LIMIT ?",
             (utc_text(now), limit))
         return [_row(r) for r in rows]
+
+    def release(self, key: str) -> None:
+        """End a :meth:`enqueue` hold: the row is due now (if still pending)."""
+        with write_transaction(self.conn):
+            self.conn.execute("UPDATE outbox SET next_attempt_at = ? WHERE uuid = ? AND state = 'pending'",
+                              (utc_text(self.clock.now()), key))
 
     def get(self, key: str) -> OutboxRow | None:
         row = self.conn.execute(f"{_SELECT} WHERE o.uuid = ?", (key,)).fetchone()

@@ -160,10 +160,10 @@ class ApiClient:
             self._credentials = read_credentials(self.credentials_path)
         return self._credentials
 
-    def clone(self) -> ApiClient:
-        """Same settings and credentials, its own connection pool: one per sending thread
-        (a client is not thread-safe)."""
-        twin = ApiClient(**self._settings)
+    def clone(self, **overrides: Any) -> ApiClient:
+        """Same settings (but ``overrides``) and credentials, its own connection pool: one per
+        sending thread (a client is not thread-safe)."""
+        twin = ApiClient(**{**self._settings, **overrides})
         twin.base_url, twin._credentials = self.base_url, self._credentials
         return twin
 

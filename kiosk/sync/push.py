@@ -90,7 +90,7 @@ def push_rows(outbox: Outbox, clients: list[ApiClient], rows: list[OutboxRow]) -
             if stop is None and i + 1 < len(waves):
                 inflight = _submit(pool, clients, waves[i + 1])
             for row, outcome in zip(wave, outcomes):
-                _record(outbox, report, row, outcome)
+                record_outcome(outbox, report, row, outcome)
             if stop is not None:
                 report.stopped_by = stop
                 break
@@ -117,7 +117,8 @@ def _waves(rows: list[OutboxRow], width: int) -> list[list[OutboxRow]]:
     return waves
 
 
-def _send(client: ApiClient, row: OutboxRow) -> Any:
+def send_row(client: ApiClient, row: OutboxRow) -> Any:
+    """The server's answer (a model) or the :class:`ApiError` it came to; never raises one."""
     send, _status = ROUTES[row.kind]
     try:
         return send(client, request_body(row, client.device_id), row.uuid)
@@ -126,7 +127,7 @@ def _send(client: ApiClient, row: OutboxRow) -> Any:
 
 
 def _submit(pool: ThreadPoolExecutor, clients: list[ApiClient], wave: list[OutboxRow]) -> list[Future]:
-    return [pool.submit(_send, clients[i], row) for i, row in enumerate(wave)]
+    return [pool.submit(send_row, clients[i], row) for i, row in enumerate(wave)]
 
 
 def _stops(outcome: Any) -> bool:
@@ -135,6 +136,16 @@ def _stops(outcome: Any) -> bool:
         return True
     return (isinstance(outcome, ApiError) and outcome.retryable
             and not isinstance(outcome, (ServerError, InvalidResponse)))   # those two are about this row
+
+
+def record_outcome(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: Any) -> None:
+    """Write ``outcome`` back to the row. A row another thread finished meanwhile (the
+    booking service's own immediate attempt with the same key got the same verdict) is
+    left as that thread wrote it."""
+    try:
+        _record(outbox, report, row, outcome)
+    except KeyError:   # no longer pending: the verdict is already there
+        pass
 
 
 def _record(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: Any) -> None:
