@@ -147,13 +147,25 @@ class Outbox:
     def mark_acknowledged(self, key: str, server_response: dict[str, Any] | None = None, *,
                           status: int | None = None) -> None:
         """The server accepted the action: keep a summary for the admin screen, erase personal data."""
-        summary = {k: server_response[k] for k in SUMMARY_KEYS if server_response and k in server_response}
+        if not self.mark_acknowledged_many([(key, server_response, status)]):
+            raise KeyError(f"no pending outbox row {key}")
+
+    def mark_acknowledged_many(self, acks: list[tuple[str, dict[str, Any] | None, int | None]]) -> list[str]:
+        """:meth:`mark_acknowledged` for many rows ``(key, server_response, status)`` in ONE
+        transaction (one fsync, one WAL purge: what bounds flushing a backlog). Rows no longer
+        pending (another thread wrote their verdict) are left alone; returns the keys marked."""
+        done = []
         with write_transaction(self.conn):
-            personal = self._personal(key)
-            summary = {k: (_scrub(v, personal) if isinstance(v, str) else v) for k, v in summary.items()}
-            self._finish(key, "acknowledged", status, None, summary)
-            self._erase(key)
-        self._purge_wal()
+            for key, response, status in acks:
+                personal = self._personal(key)
+                summary = {k: (_scrub(response[k], personal) if isinstance(response[k], str) else response[k])
+                           for k in SUMMARY_KEYS if response and k in response}
+                if self._finish(key, "acknowledged", status, None, summary, strict=False):
+                    self._erase(key)
+                    done.append(key)
+        if done:
+            self._purge_wal()
+        return done
 
     def mark_retry(self, key: str, error: str, retry_after_s: float | None = None) -> datetime:
         """Sending failed for now (timeout, 5xx, 408, 429): try again later; returns when."""
@@ -205,14 +217,15 @@ class Outbox:
         return json.loads(row[0]) if row else None
 
     def _finish(self, key: str, state: str, status: int | None, message: str | None,
-                summary: dict[str, Any] | None) -> None:
+                summary: dict[str, Any] | None, strict: bool = True) -> bool:
         cur = self.conn.execute(
             "UPDATE outbox SET state = ?, done_at = ?, server_status = ?, server_message = ?, server_summary = ? "
             "WHERE uuid = ? AND state = 'pending'",
             (state, utc_text(self.clock.now()), status, message,
              json.dumps(summary, ensure_ascii=False) if summary is not None else None, key))
-        if cur.rowcount != 1:
+        if cur.rowcount != 1 and strict:
             raise KeyError(f"no pending outbox row {key}")
+        return cur.rowcount == 1
 
     def _erase(self, key: str) -> None:
         # Overwrite in place first, then delete: with secure_delete the freed cell is zeroed too.

@@ -82,6 +82,7 @@ def push_rows(outbox: Outbox, clients: list[ApiClient], rows: list[OutboxRow]) -
     waves = _waves(rows, len(clients))
     if not waves:
         return report
+    acks: list[tuple[OutboxRow, Any]] = []
     with ThreadPoolExecutor(max_workers=len(clients), thread_name_prefix="sync-push") as pool:
         inflight = _submit(pool, clients, waves[0])
         for i, wave in enumerate(waves):
@@ -90,11 +91,24 @@ def push_rows(outbox: Outbox, clients: list[ApiClient], rows: list[OutboxRow]) -
             if stop is None and i + 1 < len(waves):
                 inflight = _submit(pool, clients, waves[i + 1])
             for row, outcome in zip(wave, outcomes):
-                record_outcome(outbox, report, row, outcome)
+                if isinstance(outcome, ApiError):
+                    record_outcome(outbox, report, row, outcome)
+                else:
+                    acks.append((row, outcome))
             if stop is not None:
                 report.stopped_by = stop
                 break
+    _acknowledge(outbox, report, acks)
     return report
+
+
+def _acknowledge(outbox: Outbox, report: PushReport, acks: list[tuple[OutboxRow, Any]]) -> None:
+    """All acknowledgements of one call in one transaction (Outbox.mark_acknowledged_many): a
+    commit is an fsync, and one per action is what made a backlog slow to flush. A crash before
+    this commit only means those rows are sent again — and answered by the server's replay."""
+    if acks:
+        report.acknowledged += outbox.mark_acknowledged_many(
+            [(row.uuid, outcome.model_dump(mode="json"), ROUTES[row.kind][1]) for row, outcome in acks])
 
 
 def _contention(row: OutboxRow) -> str:
@@ -164,8 +178,7 @@ def _record(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: Any) ->
         outbox.mark_retry(row.uuid, f"{type(outcome).__name__}: {outcome}", outcome.retry_after)
         report.retried.append(row.uuid)
     else:
-        outbox.mark_acknowledged(row.uuid, outcome.model_dump(mode="json"), status=ROUTES[row.kind][1])
-        report.acknowledged.append(row.uuid)
+        _acknowledge(outbox, report, [(row, outcome)])
 
 
 def _refusal_text(exc: FinalRefusal, alternatives: list[dict[str, Any]]) -> str:
