@@ -12,7 +12,8 @@ import pygame
 NETWORK_STATUS = pygame.event.custom_type()   # online: bool
 SYNC_STATUS = pygame.event.custom_type()      # last_success: datetime|None, outbox_depth: int, failed: int,
                                               # clock_skew_s: float|None, clock_skew_flagged: bool, online: bool,
-                                              # revoked: bool
+                                              # revoked: bool, refusals: list[dict] (newest first: kind,
+                                              # at, status, error, message; no personal data)
 DEVICE_STATE = pygame.event.custom_type()     # device: str, state: str, detail: str
 SCAN_READ = pygame.event.custom_type()        # text: str, source: str
 PRINT_DONE = pygame.event.custom_type()       # job_id: str

@@ -79,6 +79,17 @@ def _scrub(text: str, personal: dict[str, Any] | None) -> str:
     return text[:MAX_TEXT]
 
 
+def _scrub_all(value: Any, personal: dict[str, Any] | None) -> Any:
+    """Every string inside ``value`` (dicts, lists) scrubbed of the row's personal values."""
+    if isinstance(value, str):
+        return _scrub(value, personal)
+    if isinstance(value, dict):
+        return {str(k): _scrub_all(v, personal) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub_all(v, personal) for v in value]
+    return value
+
+
 def _personal_values(personal: Any) -> list[str]:
     if isinstance(personal, dict):
         return [v for x in personal.values() for v in _personal_values(x)]
@@ -183,11 +194,16 @@ class Outbox:
                               (attempts, utc_text(when), _scrub(error, self._personal(key)), key))
         return when
 
-    def mark_failed(self, key: str, status: int, message: str) -> None:
-        """A final refusal (4xx other than 408/429): kept for the admin screen, personal data erased."""
+    def mark_failed(self, key: str, status: int, message: str, details: dict[str, Any] | None = None) -> None:
+        """A final refusal (4xx other than 408/429): kept for the admin screen, personal data erased.
+
+        ``details`` (the server's error code, message, a 409's alternatives...) is kept as
+        ``server_summary``, scrubbed like the message, so the admin screen can show the
+        refusal as data rather than parse the text."""
         with write_transaction(self.conn):
             personal = self._personal(key)
-            self._finish(key, "failed", status, _scrub(message, personal), None)
+            self._finish(key, "failed", status, _scrub(message, personal),
+                         _scrub_all(details, personal) if details is not None else None)
             self._erase(key)
         self._purge_wal()
 

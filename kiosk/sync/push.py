@@ -167,18 +167,28 @@ def _record(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: Any) ->
         return   # the terminal's fault, not the row's: left exactly as it was
     if isinstance(outcome, FinalRefusal):
         alternatives = outcome.alternatives if isinstance(outcome, Conflict) else []
-        outbox.mark_failed(row.uuid, outcome.status or 0, _refusal_text(outcome, alternatives))
+        outbox.mark_failed(row.uuid, outcome.status or 0, _refusal_text(outcome, alternatives),
+                           refusal_details(outcome, alternatives))
         report.refused.append(Refusal(row.uuid, row.kind, outcome.status, outcome.code, outcome.message,
                                       alternatives))
     elif isinstance(outcome, ApiError):
         if not outcome.retryable:   # defensive: a new non-retryable kind is treated as final
-            outbox.mark_failed(row.uuid, outcome.status or 0, str(outcome))
+            outbox.mark_failed(row.uuid, outcome.status or 0, str(outcome), refusal_details(outcome))
             report.refused.append(Refusal(row.uuid, row.kind, outcome.status, outcome.code, str(outcome)))
             return
         outbox.mark_retry(row.uuid, f"{type(outcome).__name__}: {outcome}", outcome.retry_after)
         report.retried.append(row.uuid)
     else:
         _acknowledge(outbox, report, [(row, outcome)])
+
+
+def refusal_details(exc: ApiError, alternatives: list[dict[str, Any]] = ()) -> dict[str, Any]:
+    """What the admin screen shows of a refusal, as data (kept in the row's ``server_summary``)."""
+    details: dict[str, Any] = {"error": exc.code or str(exc.status or ""), "message": exc.message[:300]}
+    if alternatives:
+        details["alternatives"] = [{k: a.get(k) for k in ("id", "agenda_id", "start", "end")}
+                                   for a in alternatives[:8]]
+    return details
 
 
 def _refusal_text(exc: FinalRefusal, alternatives: list[dict[str, Any]]) -> str:

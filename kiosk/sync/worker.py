@@ -43,6 +43,7 @@ log = logging.getLogger("kiosk.sync")
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=timezone.utc)
 REVOKED_RETRY_S = 300.0      # a revoked terminal checks now and then whether it was re-enrolled
 MAX_IDLE_S = 60.0
+RECENT_REFUSALS = 5          # shown on the admin screen (newest first), without personal data
 
 
 @dataclass
@@ -229,7 +230,11 @@ class SyncWorker:
         """What SYNC_STATUS carries (header badge, admin screen, heartbeat)."""
         conn, outbox = (conn, outbox) if conn is not None else self._open()
         failed = conn.execute("SELECT count(*) FROM outbox WHERE state = 'failed'").fetchone()[0]
+        refusals = [{"kind": r.kind, "at": r.created_at, "status": r.server_status,
+                     "error": (r.server_summary or {}).get("error"), "message": (r.server_summary or {}).get("message")}
+                    for r in outbox.failed(limit=RECENT_REFUSALS)]
         return {"last_success": self.last_success, "outbox_depth": outbox.depth(), "failed": failed,
+                "refusals": refusals,
                 "clock_skew_s": self.clock_skew_s, "clock_skew_flagged": self.clock_skew_flagged,
                 "online": bool(self.online), "revoked": self.revoked}
 
