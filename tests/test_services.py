@@ -202,6 +202,7 @@ def test_known_offline_queues_without_touching_the_network(env):
     assert env.worker.run_once().push.acknowledged == [outcome.key]
     requests = env.server("SELECT reference, state FROM booking_requests WHERE device_id = ?", env.client.device_id)
     assert [r["state"] for r in requests] == ["pending"] and requests[0]["reference"].startswith("DEM-")
+    assert env.client.booking_request(requests[0]["reference"]).state == "pending"   # GET /v1/booking-requests/{id}
 
 
 def test_bad_input_is_refused_at_once_and_nothing_is_stored(env):

@@ -218,6 +218,10 @@ class ApiClient:
         return self._call("POST", "v1/booking-requests", models.BookingRequest, json_body=_plain(body),
                           key=idempotency_key)
 
+    def booking_request(self, request_id: str) -> models.BookingRequest:
+        """An offline booking request's state, by its id or its reference."""
+        return self._call("GET", f"v1/booking-requests/{_seg(request_id.strip())}", models.BookingRequest)
+
     def checkin(self, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.Checkin:
         return self._call("POST", "v1/checkins", models.Checkin, json_body=_plain(body), key=idempotency_key)
 

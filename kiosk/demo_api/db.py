@@ -54,6 +54,7 @@ CREATE TABLE booking_requests(id TEXT PRIMARY KEY, reference TEXT NOT NULL UNIQU
 CREATE TABLE idempotency(device_id TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
     status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
     PRIMARY KEY(device_id, key));
+CREATE INDEX idempotency_by_age ON idempotency(created_at);
 CREATE TABLE tracking(code TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE signing_keys(kid TEXT PRIMARY KEY, private_key BLOB NOT NULL, public_key TEXT NOT NULL,
     not_before TEXT NOT NULL, not_after TEXT NOT NULL, revoked_at TEXT);
