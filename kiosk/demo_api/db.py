@@ -7,8 +7,8 @@ Why this shape:
   greater than N", and deletions are never forgotten, so a delta is always complete.
 * Slots carry their own ``version`` (global ``slot_version`` counter) for the same reason,
   and ``agendas.version`` names the latest change of one agenda: it is the ETag.
-* Every request opens its own connection (``check_same_thread`` stays on, threads never
-  share one) in autocommit mode, and writes run inside ``BEGIN IMMEDIATE`` so the write
+* Every HTTP connection (one thread) opens its own SQLite connection (``check_same_thread``
+  stays on, threads never share one) in autocommit mode, and writes run inside ``BEGIN IMMEDIATE`` so the write
   lock is taken *before* reading what the write depends on (places left, idempotency keys).
 """
 
@@ -63,7 +63,7 @@ CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
-    """A connection for one request: autocommit (we issue BEGIN ourselves), WAL so readers
+    """A connection for one HTTP connection's requests: autocommit (we issue BEGIN ourselves), WAL so readers
     never wait for a booking, a generous busy timeout so ten simultaneous bookings queue
     on the write lock instead of failing with "database is locked"."""
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
