@@ -105,11 +105,11 @@ def cmd_run(args) -> int:
         log.warning("configuration: %s", warning)
     from kiosk.app import App
 
-    data = None
-    if args.demo:
-        from kiosk.data_layer import DataLayer
+    from kiosk.data_layer import DataLayer
 
-        data = DataLayer.demo(config)  # the reference server in-process, on a free loopback port
+    # demo: the reference server as a child process on a free loopback port, enrolled at start;
+    # otherwise the configured central API, cache and provisioned credentials
+    data = DataLayer.demo(config) if args.demo else DataLayer.production(config)
     app = App(config, demo=args.demo, live_screenshot=args.live_screenshot, data=data)
 
     def ready() -> None:

@@ -174,6 +174,7 @@ class ApiConfig(_Section):
     credentials_path: Path = Field(Path("/var/lib/kiosk/credentials.json"), description="a file path")
     connect_timeout_s: float = Field(3.0, ge=0.5, le=30, allow_inf_nan=False, description="seconds from 0.5 to 30")
     read_timeout_s: float = Field(10.0, ge=1, le=120, allow_inf_nan=False, description="seconds from 1 to 120")
+    action_timeout_s: float = Field(5.0, ge=1, le=30, allow_inf_nan=False, description="seconds from 1 to 30")
 
     @field_validator("base_url")
     @classmethod
@@ -411,6 +412,16 @@ class SyncConfig(_Section):
     offline_backoff_cap_s: int = Field(300, ge=30, le=3600, description="seconds from 30 to 3600")
     push_parallel: int = Field(4, ge=1, le=16, description="a number from 1 to 16")
     clock_skew_limit_s: int = Field(60, ge=5, le=3600, description="seconds from 5 to 3600")
+    heartbeat_interval_s: int = Field(300, ge=30, le=86400, description="seconds from 30 to 86400")
+    cache_path: Path = Field(Path("/var/lib/kiosk/cache.sqlite3"), description="a file path")
+
+    @field_validator("cache_path", mode="before")
+    @classmethod
+    def _cache_file(cls, value: Any, info: ValidationInfo) -> Path:
+        path = _config_path(value, info)  # created at first start: need not exist yet
+        if path.is_dir():
+            raise ValueError(f"is a folder; expected a file path ({path})")
+        return path
 
 
 class TrackingConfig(_Section):

@@ -1,10 +1,15 @@
-"""The app's data side: local cache, central-API client and sync worker, started together.
+"""The app's data side: local cache, central-API client, sync worker and services, started together.
 
 In demo mode the reference server runs as a child process on a free loopback
 port, and the terminal enrols with a one-time code exactly as a real one
-does. All of it starts in a background thread, so the first frame never
-waits for the network or for seeding the demo town (DESIGN: the UI thread
-does no network or slow disk I/O).
+does. In production (:meth:`DataLayer.production`) the cache and the
+credentials are the configured files (``[sync] cache_path``, ``[api]
+credentials_path``) and nothing is enrolled at run time: credentials come
+from provisioning (``kiosk-provision enroll``). Without them the kiosk still
+serves from its cache, shows « hors ligne », and the sync worker looks for
+the file again every few minutes. All of it starts in a background thread,
+so the first frame never waits for the network or for seeding the demo town
+(DESIGN: the UI thread does no network or slow disk I/O).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Callable
 
 import kiosk
 
@@ -73,11 +79,14 @@ class DemoApiProcess:
 
 
 class DataLayer:
-    def __init__(self, config, run_dir: Path, *, embedded: bool, remove_run_dir: bool = False) -> None:
+    def __init__(self, config, run_dir: Path, *, embedded: bool, remove_run_dir: bool = False,
+                 device_states: Callable[[], dict[str, str]] | None = None) -> None:
         self.config = config
         self.run_dir = run_dir
         self.embedded = embedded
         self.remove_run_dir = remove_run_dir
+        self.device_states = device_states     # for the heartbeat (Devices.heartbeat_states)
+        self.services = None   # kiosk.services.Services, made by make_services() on the UI thread
         self.api = None        # DemoApiProcess in demo mode
         self.client = None     # kiosk.api.client.ApiClient
         self.worker = None     # kiosk.sync.worker.SyncWorker
@@ -91,9 +100,29 @@ class DataLayer:
         run_dir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
         return cls(config, run_dir, embedded=True, remove_run_dir=True)
 
+    @classmethod
+    def production(cls, config) -> "DataLayer":
+        """The configured cache and credentials; the central API at ``[api] base_url``."""
+        return cls(config, Path(config.sync.cache_path).parent, embedded=False)
+
     @property
     def cache_path(self) -> Path:
-        return self.run_dir / "cache.sqlite3"
+        return self.run_dir / "cache.sqlite3" if self.embedded else Path(self.config.sync.cache_path)
+
+    @property
+    def credentials_path(self) -> Path:
+        return self.run_dir / "credentials.json" if self.embedded else Path(self.config.api.credentials_path)
+
+    def make_services(self, clock):
+        """The screens' services (no I/O here: connections open on first use)."""
+        from kiosk.services import Services
+
+        self.services = Services(
+            self.cache_path, client_source=lambda: self.client, clock=clock,
+            wake_sync=lambda: self.worker.notify_new_action() if self.worker is not None else None,
+            known_offline=lambda: self.worker is not None and self.worker.online is False,
+            timeout_s=self.config.api.action_timeout_s)
+        return self.services
 
     @property
     def tracking_secret_path(self) -> Path:
@@ -124,7 +153,7 @@ class DataLayer:
                 base_url = self.api.url
             else:
                 base_url = api_cfg.base_url
-            self.client = ApiClient(base_url, credentials_path=self.run_dir / "credentials.json",
+            self.client = ApiClient(base_url, credentials_path=self.credentials_path,
                                     ca_bundle=api_cfg.ca_bundle, connect_timeout_s=api_cfg.connect_timeout_s,
                                     read_timeout_s=api_cfg.read_timeout_s)
             if self.embedded:
@@ -134,14 +163,40 @@ class DataLayer:
                     "app_version": kiosk.__version__,
                     "location": self.config.location.address[:200],
                 })
+            elif not self._production_files_ok():
+                return
             if self._stopping.is_set():
                 return
-            self.worker = SyncWorker(self.cache_path, self.client, **self.config.sync.model_dump())
+            self.worker = SyncWorker(self.cache_path, self.client, device_states=self.device_states,
+                                     **self.config.sync.model_dump(exclude={"cache_path"}))
             self.worker.start()
             log.info("data layer started (%s)", f"demo API process at {base_url}" if self.embedded else base_url)
         except Exception as exc:  # noqa: BLE001 - the kiosk keeps serving from its cache without it
             self.error = f"{type(exc).__name__}: {exc}"
             log.exception("the data layer could not start; the terminal works from its cache")
+
+    def _production_files_ok(self) -> bool:
+        """One clear line per missing piece. Without the cache folder there is nothing to sync
+        into (False: no worker). Without credentials the worker starts anyway: it looks for the
+        file again every few minutes, and the header says « hors ligne » meanwhile."""
+        from kiosk import events
+        from kiosk.api.client import read_credentials
+        from kiosk.api.errors import CredentialsError
+
+        if not self.cache_path.parent.is_dir():
+            self.error = f"no cache folder {self.cache_path.parent}"
+            log.error("the cache folder %s does not exist: create it, owned by the kiosk user "
+                      "(kiosk-provision install does); the terminal works without its data until then",
+                      self.cache_path.parent)
+            events.post(events.NETWORK_STATUS, online=False)
+            return False
+        try:
+            read_credentials(self.credentials_path)
+        except CredentialsError as exc:
+            self.error = str(exc)
+            log.error("working offline from the cache: %s", exc)
+            events.post(events.NETWORK_STATUS, online=False)
+        return True
 
     def sync_now(self) -> bool:
         if self.worker is None:
@@ -153,6 +208,8 @@ class DataLayer:
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(timeout=20)
+        if self.services is not None:
+            self.services.close()
         if self.worker is not None:
             self.worker.stop()
         if self.client is not None:

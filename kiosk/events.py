@@ -12,18 +12,21 @@ import pygame
 NETWORK_STATUS = pygame.event.custom_type()   # online: bool
 SYNC_STATUS = pygame.event.custom_type()      # last_success: datetime|None, outbox_depth: int, failed: int,
                                               # clock_skew_s: float|None, clock_skew_flagged: bool, online: bool,
-                                              # revoked: bool
+                                              # revoked: bool, refusals: list[dict] (newest first: kind,
+                                              # at, status, error, message; no personal data)
 DEVICE_STATE = pygame.event.custom_type()     # device: str, state: str, detail: str
 SCAN_READ = pygame.event.custom_type()        # text: str, source: str
 PRINT_DONE = pygame.event.custom_type()       # job_id: str
 PRINT_FAILED = pygame.event.custom_type()     # job_id: str, reason: str (a state or error code), detail: str
 SERVICE_STATE = pygame.event.custom_type()    # in_service: bool, reason: str (out-of-service screen)
 TRACKING_RESULT = pygame.event.custom_type()  # answer: kiosk.services.tracking.TrackingAnswer
+ACTION_DONE = pygame.event.custom_type()      # request_id: int, outcome: kiosk.services.Outcome (booking,
+                                              # booking request, cancellation, check-in; see kiosk/services)
 
 NAMES = {
     NETWORK_STATUS: "NETWORK_STATUS", SYNC_STATUS: "SYNC_STATUS", DEVICE_STATE: "DEVICE_STATE",
     SCAN_READ: "SCAN_READ", PRINT_DONE: "PRINT_DONE", PRINT_FAILED: "PRINT_FAILED",
-    SERVICE_STATE: "SERVICE_STATE", TRACKING_RESULT: "TRACKING_RESULT",
+    SERVICE_STATE: "SERVICE_STATE", TRACKING_RESULT: "TRACKING_RESULT", ACTION_DONE: "ACTION_DONE",
 }
 
 

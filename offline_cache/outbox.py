@@ -79,6 +79,17 @@ def _scrub(text: str, personal: dict[str, Any] | None) -> str:
     return text[:MAX_TEXT]
 
 
+def _scrub_all(value: Any, personal: dict[str, Any] | None) -> Any:
+    """Every string inside ``value`` (dicts, lists) scrubbed of the row's personal values."""
+    if isinstance(value, str):
+        return _scrub(value, personal)
+    if isinstance(value, dict):
+        return {str(k): _scrub_all(v, personal) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub_all(v, personal) for v in value]
+    return value
+
+
 def _personal_values(personal: Any) -> list[str]:
     if isinstance(personal, dict):
         return [v for x in personal.values() for v in _personal_values(x)]
@@ -102,16 +113,24 @@ class Outbox:
         self.conn, self.clock, self.rng = conn, clock, rng or random.Random()
         self._wal_to_purge = False
 
-    def enqueue(self, kind: str, payload: dict[str, Any], *, personal: dict[str, Any] | None) -> str:
-        """Store an action durably; returns its UUID once committed (synchronous=FULL)."""
+    def enqueue(self, kind: str, payload: dict[str, Any], *, personal: dict[str, Any] | None,
+                hold_s: float = 0.0) -> str:
+        """Store an action durably; returns its UUID once committed (synchronous=FULL).
+
+        ``hold_s``: the sync worker's ordinary rounds leave the row alone that long, while
+        the service that wrote it tries to send it at once (:mod:`kiosk.services`); the
+        service calls :meth:`release` when it gives up. A worker that sends it anyway (a
+        reconnect sends everything) only costs an idempotent replay.
+        """
         if kind not in KINDS:
             raise ValueError(f"unknown outbox kind {kind!r}; one of {', '.join(KINDS)}")
         key = str(uuidlib.uuid4())
-        now = utc_text(self.clock.now())
+        now = self.clock.now()
         body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         with write_transaction(self.conn):
             self.conn.execute("INSERT INTO outbox (uuid, kind, payload, created_at, next_attempt_at) "
-                              "VALUES (?, ?, ?, ?, ?)", (key, kind, body, now, now))
+                              "VALUES (?, ?, ?, ?, ?)", (key, kind, body, utc_text(now),
+                                                         utc_text(now + timedelta(seconds=max(0.0, hold_s)))))
             if personal:
                 self.conn.execute("INSERT INTO outbox_personal (uuid, data) VALUES (?, ?)",
                                   (key, json.dumps(personal, ensure_ascii=False, sort_keys=True)))
@@ -126,6 +145,12 @@ class Outbox:
             (utc_text(now), limit))
         return [_row(r) for r in rows]
 
+    def release(self, key: str) -> None:
+        """End a :meth:`enqueue` hold: the row is due now (if still pending)."""
+        with write_transaction(self.conn):
+            self.conn.execute("UPDATE outbox SET next_attempt_at = ? WHERE uuid = ? AND state = 'pending'",
+                              (utc_text(self.clock.now()), key))
+
     def get(self, key: str) -> OutboxRow | None:
         row = self.conn.execute(f"{_SELECT} WHERE o.uuid = ?", (key,)).fetchone()
         return _row(row) if row else None
@@ -133,13 +158,25 @@ class Outbox:
     def mark_acknowledged(self, key: str, server_response: dict[str, Any] | None = None, *,
                           status: int | None = None) -> None:
         """The server accepted the action: keep a summary for the admin screen, erase personal data."""
-        summary = {k: server_response[k] for k in SUMMARY_KEYS if server_response and k in server_response}
+        if not self.mark_acknowledged_many([(key, server_response, status)]):
+            raise KeyError(f"no pending outbox row {key}")
+
+    def mark_acknowledged_many(self, acks: list[tuple[str, dict[str, Any] | None, int | None]]) -> list[str]:
+        """:meth:`mark_acknowledged` for many rows ``(key, server_response, status)`` in ONE
+        transaction (one fsync, one WAL purge: what bounds flushing a backlog). Rows no longer
+        pending (another thread wrote their verdict) are left alone; returns the keys marked."""
+        done = []
         with write_transaction(self.conn):
-            personal = self._personal(key)
-            summary = {k: (_scrub(v, personal) if isinstance(v, str) else v) for k, v in summary.items()}
-            self._finish(key, "acknowledged", status, None, summary)
-            self._erase(key)
-        self._purge_wal()
+            for key, response, status in acks:
+                personal = self._personal(key)
+                summary = {k: (_scrub(response[k], personal) if isinstance(response[k], str) else response[k])
+                           for k in SUMMARY_KEYS if response and k in response}
+                if self._finish(key, "acknowledged", status, None, summary, strict=False):
+                    self._erase(key)
+                    done.append(key)
+        if done:
+            self._purge_wal()
+        return done
 
     def mark_retry(self, key: str, error: str, retry_after_s: float | None = None) -> datetime:
         """Sending failed for now (timeout, 5xx, 408, 429): try again later; returns when."""
@@ -157,11 +194,16 @@ class Outbox:
                               (attempts, utc_text(when), _scrub(error, self._personal(key)), key))
         return when
 
-    def mark_failed(self, key: str, status: int, message: str) -> None:
-        """A final refusal (4xx other than 408/429): kept for the admin screen, personal data erased."""
+    def mark_failed(self, key: str, status: int, message: str, details: dict[str, Any] | None = None) -> None:
+        """A final refusal (4xx other than 408/429): kept for the admin screen, personal data erased.
+
+        ``details`` (the server's error code, message, a 409's alternatives...) is kept as
+        ``server_summary``, scrubbed like the message, so the admin screen can show the
+        refusal as data rather than parse the text."""
         with write_transaction(self.conn):
             personal = self._personal(key)
-            self._finish(key, "failed", status, _scrub(message, personal), None)
+            self._finish(key, "failed", status, _scrub(message, personal),
+                         _scrub_all(details, personal) if details is not None else None)
             self._erase(key)
         self._purge_wal()
 
@@ -191,14 +233,15 @@ class Outbox:
         return json.loads(row[0]) if row else None
 
     def _finish(self, key: str, state: str, status: int | None, message: str | None,
-                summary: dict[str, Any] | None) -> None:
+                summary: dict[str, Any] | None, strict: bool = True) -> bool:
         cur = self.conn.execute(
             "UPDATE outbox SET state = ?, done_at = ?, server_status = ?, server_message = ?, server_summary = ? "
             "WHERE uuid = ? AND state = 'pending'",
             (state, utc_text(self.clock.now()), status, message,
              json.dumps(summary, ensure_ascii=False) if summary is not None else None, key))
-        if cur.rowcount != 1:
+        if cur.rowcount != 1 and strict:
             raise KeyError(f"no pending outbox row {key}")
+        return cur.rowcount == 1
 
     def _erase(self, key: str) -> None:
         # Overwrite in place first, then delete: with secure_delete the freed cell is zeroed too.

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import kiosk
 from kiosk import events
 from kiosk.clock import PARIS
 from kiosk.formatting import format_time
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.ui import TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Dialog, Label, Row
+
+
+ACTION_WORDS = {"booking": N_("booking"), "booking_request": N_("booking request"),
+                "cancellation": N_("cancellation"), "checkin": N_("check-in")}
 
 
 class AdminScreen(Screen):
@@ -57,8 +63,29 @@ class AdminScreen(Screen):
             Button(_("Close"), id="close-admin", on_tap=self.app.go_home),
             Button(_("Quit to maintenance"), kind="primary", id="quit", on_tap=self._confirm_quit),
         ], gap=20)
+        self.shown_refusals = self.app.sync_status.get("refusals") or []
+        refusals = [Label(text, size=TEXT_SMALL, id=f"sync-refusal-{i}")
+                    for i, text in enumerate(self._refusal_lines(self.shown_refusals))]
         return Column([Column(facts, gap=8, id="facts"), self.printer_state, printer, self.sync_state,
+                       *([Column(refusals, gap=8, id="sync-refusals")] if refusals else []),
                        Row([sync_now], gap=20), actions, leave], gap=32)
+
+    @staticmethod
+    def _refusal_lines(refusals: list[dict]) -> list[str]:
+        """The last actions the central API refused for good, newest first (no personal data)."""
+        if not refusals:
+            return []
+        lines = [_("Refused by the central API (newest first):")]
+        for r in refusals:
+            try:
+                at = datetime.fromisoformat(str(r.get("at")).replace("Z", "+00:00")).astimezone(PARIS)
+                when = f"{at:%d/%m} {format_time(at.time())}"
+            except ValueError:
+                when = "?"
+            lines.append(_("{when} · {kind} · {status} {error}: {message}").format(
+                when=when, kind=_(ACTION_WORDS.get(r.get("kind"), "?")), status=r.get("status") or "",
+                error=r.get("error") or "", message=(r.get("message") or "")[:120]))
+        return lines
 
     def _sync_text(self) -> str:
         app = self.app
@@ -96,6 +123,8 @@ class AdminScreen(Screen):
     def handle_event(self, event) -> None:
         if event.type == events.SYNC_STATUS:
             self.sync_state.set_text(self._sync_text())
+            if (event.dict.get("refusals") or []) != self.shown_refusals:
+                self.rebuild()
         elif event.type == events.DEVICE_STATE and event.device == "printer":
             self.printer_state.set_text(self._printer_text())
         elif event.type == events.PRINT_DONE and event.job_id == getattr(self, "test_job", None):

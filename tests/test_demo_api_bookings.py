@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from kiosk.demo_api import signing
+from kiosk.demo_api import admin, db, signing
 from kiosk.demo_api.testing import ApiClient, ManualClock, enroll, running_server
 
 START = datetime(2026, 5, 4, 5, 0, tzinfo=timezone.utc)  # Monday 4 May 2026, 07:00 in Paris
@@ -357,3 +357,40 @@ def test_many_terminals_many_slots_never_exceed_capacity(env):
     assert booked == counters
     assert all(n <= 3 for n in booked.values())
     assert sum(r.status_code == 201 for r in results) == sum(booked.values()) == 12
+
+
+def test_booking_request_state_by_id_or_reference(env, api):
+    base, db_path, clock = env
+    body = {"service_id": "svc-passeport", "wanted_start": "2026-05-05T14:00:00+02:00",
+            "person": {"last_name": "Nguyen", "first_name": "Thi Mai", "email": "thimai.nguyen@exemple.fr"},
+            "channel": "kiosk", "terminal_id": api.device_id, "created_at": "2026-05-04T07:05:00+02:00"}
+    made = api.call("POST", "/v1/booking-requests", json=body, headers={"Idempotency-Key": str(uuid.uuid4())}).data
+    by_id = api.call("GET", "/v1/booking-requests/{request_id}", request_id=made["id"])
+    assert by_id.status_code == 200 and by_id.data == made and "Nguyen" not in by_id.text
+    assert admin.set_booking_request_state(db_path, made["reference"], "confirmed")
+    by_ref = api.call("GET", "/v1/booking-requests/{request_id}", request_id=made["reference"].lower())
+    assert by_ref.data["state"] == "confirmed"
+    assert api.call("GET", "/v1/booking-requests/{request_id}", request_id="DEM-NONE-00").status_code == 404
+    anonymous = ApiClient(base)
+    assert anonymous.call("GET", "/v1/booking-requests/{request_id}", request_id=made["id"]).status_code == 401
+    with pytest.raises(ValueError):
+        admin.set_booking_request_state(db_path, made["id"], "maybe")
+
+
+def test_stored_answers_expire_after_72_hours(env, api):
+    base, db_path, clock = env
+    key = str(uuid.uuid4())
+    first = book(api, booking(EMPLOI, "svc-emploi"), key)
+    assert first.status_code == 201, first.text
+    clock.advance(hours=71)
+    replay = book(api, booking(EMPLOI, "svc-emploi"), key)
+    assert replay.headers.get("Idempotent-Replayed") == "true" and replay.data == first.data
+    clock.advance(hours=2)
+    again = book(api, booking(EMPLOI, "svc-emploi"), key)            # forgotten: a new request
+    assert again.status_code == 201 and again.data["id"] != first.data["id"], again.text
+    conn = db.connect(db_path)
+    try:
+        kept = conn.execute("SELECT count(*) FROM idempotency WHERE key = ?", (key,)).fetchone()[0]
+    finally:
+        conn.close()
+    assert kept == 1                                      # the expired answer was deleted, not kept beside

@@ -136,8 +136,25 @@ def test_error_texts_never_keep_personal_data(outbox):
     error = outbox.get(key).last_error
     assert "quastenberg" not in error.lower() and "Zéphyrine" not in error and "06 12" not in error
     assert len(error) <= 500
-    outbox.mark_failed(key, 422, "Mme Quastenberg a déjà un rendez-vous (zephyrine.quastenberg@example.fr)")
-    assert outbox.failed()[0].server_message == "Mme […] a déjà un rendez-vous ([…])"
+    outbox.mark_failed(key, 422, "Mme Quastenberg a déjà un rendez-vous (zephyrine.quastenberg@example.fr)",
+                       {"error": "duplicate", "message": "QUASTENBERG déjà inscrite", "seen": ["06 12 34 56 78", 3]})
+    failed = outbox.failed()[0]
+    assert failed.server_message == "Mme […] a déjà un rendez-vous ([…])"
+    assert failed.server_summary == {"error": "duplicate", "message": "[…] déjà inscrite", "seen": ["[…]", 3]}
+
+
+def test_many_acknowledgements_in_one_transaction(outbox):
+    keys = [outbox.enqueue("booking", BOOKING, personal=PERSON) for _ in range(3)]
+    outbox.mark_failed(keys[1], 409, "gone")                    # finished meanwhile by another sender
+    done = outbox.mark_acknowledged_many([(k, {"id": f"bk-{i}", "state": "booked"}, 201)
+                                          for i, k in enumerate(keys)] + [("no-such-key", {}, 201)])
+    assert done == [keys[0], keys[2]]
+    assert [outbox.get(k).state for k in keys] == ["acknowledged", "failed", "acknowledged"]
+    assert outbox.get(keys[2]).server_summary == {"id": "bk-2", "state": "booked"}
+    assert outbox.conn.execute("SELECT count(*) FROM outbox_personal").fetchone()[0] == 0
+    assert outbox.mark_acknowledged_many([]) == []
+    with pytest.raises(KeyError):
+        outbox.mark_acknowledged(keys[0], {})
 
 
 def test_acknowledged_row_keeps_only_what_the_admin_screen_needs(outbox, clock):

@@ -131,7 +131,7 @@ def test_booking_sent_once_with_its_uuid_even_when_the_first_answer_is_lost(env)
         assert second.push.acknowledged == [key] and second.online
         row = env.outbox.get(key)
         assert row.state == "acknowledged" and row.personal is None and row.server_summary["state"] == "booked"
-        posts = [h for m, _p, h in proxy.seen if m == "POST"]
+        posts = [h for m, p, h in proxy.seen if m == "POST" and p.endswith("/v1/bookings")]
         assert [h["Idempotency-Key"] for h in posts] == [key, key]
         assert env.server_keys() == {key: 201} and env.server_bookings() == 1
     finally:
@@ -196,7 +196,13 @@ def test_409_is_marked_failed_with_the_alternatives_kept(env):
     refusal = env.worker.refusals()[-1]
     assert refusal.uuid == key and refusal.code == "slot_unavailable" and refusal.alternatives
     assert refusal.alternatives[0]["id"] in row.server_message
-    assert env.last(events.SYNC_STATUS)["failed"] == 1
+    assert row.server_summary["error"] == "slot_unavailable" and row.server_summary["message"]
+    assert [a["id"] for a in row.server_summary["alternatives"]] == [a["id"] for a in refusal.alternatives][:8]
+    assert set(row.server_summary["alternatives"][0]) == {"id", "agenda_id", "start", "end"}
+    status = env.last(events.SYNC_STATUS)
+    assert status["failed"] == 1
+    assert status["refusals"] == [{"kind": "booking", "at": row.created_at, "status": 409,
+                                   "error": "slot_unavailable", "message": row.server_summary["message"]}]
 
 
 def test_final_refusal_and_server_error(env):

@@ -40,7 +40,9 @@ class Town:
         return [code for code, body in rows if json.loads(body)["status"] == status]
 
     def pilot(self, make_pilot, size=(1080, 1920), **overrides):
-        pilot = make_pilot(size, clock=ManualClock(START), overrides={"api.base_url": self.base, **overrides},
+        files = {"api.base_url": self.base, "api.credentials_path": str(self.run_dir / "credentials.json"),
+                 "sync.cache_path": str(self.run_dir / "cache.sqlite3")}
+        pilot = make_pilot(size, clock=ManualClock(START), overrides={**files, **overrides},
                            data=lambda config: DataLayer(config, self.run_dir, embedded=False))
         pilot.wait_until(lambda: pilot.app.data.client is not None)
         pilot.tap("feature-tracking")

@@ -161,9 +161,8 @@ class ApiClient:
         return self._credentials
 
     def clone(self, **overrides: Any) -> ApiClient:
-        """Same settings and credentials, its own connection pool: one per sending thread
-        (a client is not thread-safe). ``overrides`` change settings of the twin only, e.g.
-        shorter timeouts and one attempt where a person is waiting at the screen."""
+        """Same settings (but ``overrides``) and credentials, its own connection pool: one per
+        sending thread (a client is not thread-safe)."""
         twin = ApiClient(**{**self._settings, **overrides})
         twin.base_url, twin._credentials = self.base_url, self._credentials
         return twin
@@ -218,6 +217,10 @@ class ApiClient:
     def create_booking_request(self, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.BookingRequest:
         return self._call("POST", "v1/booking-requests", models.BookingRequest, json_body=_plain(body),
                           key=idempotency_key)
+
+    def booking_request(self, request_id: str) -> models.BookingRequest:
+        """An offline booking request's state, by its id or its reference."""
+        return self._call("GET", f"v1/booking-requests/{_seg(request_id.strip())}", models.BookingRequest)
 
     def checkin(self, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.Checkin:
         return self._call("POST", "v1/checkins", models.Checkin, json_body=_plain(body), key=idempotency_key)

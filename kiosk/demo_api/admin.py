@@ -49,6 +49,14 @@ def set_config_overrides(db_path: str | Path, device_id: str, overrides: dict) -
                                                (json.dumps(overrides), device_id)).rowcount == 1)
 
 
+def set_booking_request_state(db_path: str | Path, request_id: str, state: str) -> bool:
+    """The town's back office decided on an offline request (confirmed, proposed, refused)."""
+    if state not in ("pending", "confirmed", "proposed", "refused"):
+        raise ValueError(f"unknown booking request state {state!r}")
+    return _write(db_path, lambda c: c.execute("UPDATE booking_requests SET state=? WHERE id=? OR reference=?",
+                                               (state, request_id, request_id)).rowcount == 1)
+
+
 def put_catalog_item(db_path: str | Path, kind: str, body: dict) -> int:
     """Add or replace a service, place, page or event; returns its new version. The body
     is checked against the contract first: the server must never publish what terminals

@@ -159,3 +159,13 @@ def create_request(req: Request) -> tuple[int, dict, dict]:
                      "wanted_start": body.wanted_start.isoformat()}
 
     return idempotency.run(req, operation)
+
+
+def get_request(req: Request) -> tuple[int, dict]:
+    """A booking request by id or reference: its state, never the person."""
+    key = req.params["request_id"]
+    row = req.conn.execute("SELECT * FROM booking_requests WHERE id=? OR reference=?", (key, key.upper())).fetchone()
+    if row is None:
+        raise ApiError(404, "not_found", "Aucune demande ne correspond à cette référence.")
+    return 200, {"id": row["id"], "reference": row["reference"], "state": row["state"],
+                 "service_id": row["service_id"], "wanted_start": row["wanted_start"]}

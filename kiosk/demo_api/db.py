@@ -7,8 +7,8 @@ Why this shape:
   greater than N", and deletions are never forgotten, so a delta is always complete.
 * Slots carry their own ``version`` (global ``slot_version`` counter) for the same reason,
   and ``agendas.version`` names the latest change of one agenda: it is the ETag.
-* Every request opens its own connection (``check_same_thread`` stays on, threads never
-  share one) in autocommit mode, and writes run inside ``BEGIN IMMEDIATE`` so the write
+* Every HTTP connection (one thread) opens its own SQLite connection (``check_same_thread``
+  stays on, threads never share one) in autocommit mode, and writes run inside ``BEGIN IMMEDIATE`` so the write
   lock is taken *before* reading what the write depends on (places left, idempotency keys).
 """
 
@@ -54,6 +54,7 @@ CREATE TABLE booking_requests(id TEXT PRIMARY KEY, reference TEXT NOT NULL UNIQU
 CREATE TABLE idempotency(device_id TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
     status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
     PRIMARY KEY(device_id, key));
+CREATE INDEX idempotency_by_age ON idempotency(created_at);
 CREATE TABLE tracking(code TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE signing_keys(kid TEXT PRIMARY KEY, private_key BLOB NOT NULL, public_key TEXT NOT NULL,
     not_before TEXT NOT NULL, not_after TEXT NOT NULL, revoked_at TEXT);
@@ -62,7 +63,7 @@ CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
-    """A connection for one request: autocommit (we issue BEGIN ourselves), WAL so readers
+    """A connection for one HTTP connection's requests: autocommit (we issue BEGIN ourselves), WAL so readers
     never wait for a booking, a generous busy timeout so ten simultaneous bookings queue
     on the write lock instead of failing with "database is locked"."""
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)

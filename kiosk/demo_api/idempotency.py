@@ -6,12 +6,20 @@ original) cannot both execute: the second waits for the lock, then finds the ans
 A 4xx decided by the operation (slot gone, unknown booking...) is stored and replayed
 too: the outbox must get the same verdict however many times it asks. Malformed
 requests (400 before the operation), auth failures and 5xx are not stored.
+
+Stored answers are kept :data:`KEY_TTL` (72 h, as documented in ``openapi.yaml``), then
+forgotten: a key seen again after that is a new request. A terminal retries every 15
+minutes at most while online, so 24 h would do for a working network; 72 h also covers a
+terminal whose answer was lost and whose network then stayed down over a long weekend. It
+bounds the table; expired answers are deleted in the same transaction as each new one
+(indexed by age).
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta, timezone
 from typing import Callable
 
 from . import db
@@ -19,6 +27,7 @@ from .errors import ApiError
 from .request import Request
 
 Result = tuple[int, dict]
+KEY_TTL = timedelta(hours=72)
 
 
 def client_key(req: Request) -> str:
@@ -36,7 +45,10 @@ def run(req: Request, operation: Callable[[], Result]) -> tuple[int, dict, dict]
     key = client_key(req)
     fingerprint = req.body_hash()
     device = req.device["id"]
+    now = req.now.astimezone(timezone.utc)
     with db.write(req.conn):
+        # every stored time is UTC isoformat, so text order is time order
+        req.conn.execute("DELETE FROM idempotency WHERE created_at < ?", ((now - KEY_TTL).isoformat(),))
         row = req.conn.execute("SELECT * FROM idempotency WHERE device_id=? AND key=?", (device, key)).fetchone()
         if row is not None:
             if row["request_hash"] != fingerprint:
@@ -54,5 +66,5 @@ def run(req: Request, operation: Callable[[], Result]) -> tuple[int, dict, dict]
         req.conn.execute("RELEASE operation")
         req.conn.execute("INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
                          (device, key, fingerprint, status, json.dumps(body, ensure_ascii=False),
-                          req.now.isoformat()))
+                          now.isoformat()))
     return status, body, {}

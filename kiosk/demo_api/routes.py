@@ -25,6 +25,7 @@ ROUTES = [
     _route("POST", "/v1/bookings", bookings.create),
     _route("POST", "/v1/bookings/{booking_id}/cancel", bookings.cancel),
     _route("POST", "/v1/booking-requests", bookings.create_request),
+    _route("GET", "/v1/booking-requests/{request_id}", bookings.get_request),
     _route("POST", "/v1/checkins", checkins.create),
     _route("GET", "/v1/requests/{tracking_code}", reads.tracked_request),
     _route("GET", "/v1/keys", reads.keys),

@@ -13,26 +13,15 @@ shoulder tells nothing about the citizen.
 
 from __future__ import annotations
 
-import base64
 import json
 import sqlite3
 from datetime import datetime, timedelta
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
-
-class TokenError(ValueError):
-    """The token is malformed, signed by an unknown key, badly signed or expired."""
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def unb64url(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+from kiosk.api.checkin_token import (TokenError, b64url, check_expiry, check_signature,  # noqa: F401 (re-exported)
+                                     decode_unverified, unb64url)
 
 
 def public_key_text(key: Ed25519PublicKey) -> str:
@@ -64,31 +53,15 @@ def sign(kid: str, key: Ed25519PrivateKey, payload: dict) -> str:
     return body + "." + b64url(key.sign(body.encode("ascii")))
 
 
-def decode_unverified(token: str) -> dict:
-    try:
-        body, _sig = token.split(".")
-        payload = json.loads(unb64url(body))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise TokenError("malformed token") from exc
-    if not isinstance(payload, dict) or payload.get("v") != 1:
-        raise TokenError("unknown token version")
-    return payload
-
-
 def verify(token: str, public_keys: dict[str, str], now: datetime) -> dict:
     """Check a token against ``{kid: base64url raw public key}``; return its payload.
-    Terminals do the same offline, adding the revocation lists."""
+    Terminals do the same offline (:mod:`kiosk.services.checkin`), adding the revocation lists."""
     payload = decode_unverified(token)
     raw = public_keys.get(str(payload.get("kid")))
     if raw is None:
         raise TokenError("unknown or revoked signing key")
-    body, sig = token.split(".")
-    try:
-        Ed25519PublicKey.from_public_bytes(unb64url(raw)).verify(unb64url(sig), body.encode("ascii"))
-    except (InvalidSignature, ValueError) as exc:
-        raise TokenError("bad signature") from exc
-    if not isinstance(payload.get("exp"), int) or payload["exp"] < now.timestamp():
-        raise TokenError("expired token")
+    check_signature(token, unb64url(raw))
+    check_expiry(payload, now)
     return payload
 
 

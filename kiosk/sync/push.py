@@ -82,6 +82,7 @@ def push_rows(outbox: Outbox, clients: list[ApiClient], rows: list[OutboxRow]) -
     waves = _waves(rows, len(clients))
     if not waves:
         return report
+    acks: list[tuple[OutboxRow, Any]] = []
     with ThreadPoolExecutor(max_workers=len(clients), thread_name_prefix="sync-push") as pool:
         inflight = _submit(pool, clients, waves[0])
         for i, wave in enumerate(waves):
@@ -90,11 +91,24 @@ def push_rows(outbox: Outbox, clients: list[ApiClient], rows: list[OutboxRow]) -
             if stop is None and i + 1 < len(waves):
                 inflight = _submit(pool, clients, waves[i + 1])
             for row, outcome in zip(wave, outcomes):
-                _record(outbox, report, row, outcome)
+                if isinstance(outcome, ApiError):
+                    record_outcome(outbox, report, row, outcome)
+                else:
+                    acks.append((row, outcome))
             if stop is not None:
                 report.stopped_by = stop
                 break
+    _acknowledge(outbox, report, acks)
     return report
+
+
+def _acknowledge(outbox: Outbox, report: PushReport, acks: list[tuple[OutboxRow, Any]]) -> None:
+    """All acknowledgements of one call in one transaction (Outbox.mark_acknowledged_many): a
+    commit is an fsync, and one per action is what made a backlog slow to flush. A crash before
+    this commit only means those rows are sent again — and answered by the server's replay."""
+    if acks:
+        report.acknowledged += outbox.mark_acknowledged_many(
+            [(row.uuid, outcome.model_dump(mode="json"), ROUTES[row.kind][1]) for row, outcome in acks])
 
 
 def _contention(row: OutboxRow) -> str:
@@ -117,7 +131,8 @@ def _waves(rows: list[OutboxRow], width: int) -> list[list[OutboxRow]]:
     return waves
 
 
-def _send(client: ApiClient, row: OutboxRow) -> Any:
+def send_row(client: ApiClient, row: OutboxRow) -> Any:
+    """The server's answer (a model) or the :class:`ApiError` it came to; never raises one."""
     send, _status = ROUTES[row.kind]
     try:
         return send(client, request_body(row, client.device_id), row.uuid)
@@ -126,7 +141,7 @@ def _send(client: ApiClient, row: OutboxRow) -> Any:
 
 
 def _submit(pool: ThreadPoolExecutor, clients: list[ApiClient], wave: list[OutboxRow]) -> list[Future]:
-    return [pool.submit(_send, clients[i], row) for i, row in enumerate(wave)]
+    return [pool.submit(send_row, clients[i], row) for i, row in enumerate(wave)]
 
 
 def _stops(outcome: Any) -> bool:
@@ -137,24 +152,43 @@ def _stops(outcome: Any) -> bool:
             and not isinstance(outcome, (ServerError, InvalidResponse)))   # those two are about this row
 
 
+def record_outcome(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: Any) -> None:
+    """Write ``outcome`` back to the row. A row another thread finished meanwhile (the
+    booking service's own immediate attempt with the same key got the same verdict) is
+    left as that thread wrote it."""
+    try:
+        _record(outbox, report, row, outcome)
+    except KeyError:   # no longer pending: the verdict is already there
+        pass
+
+
 def _record(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: Any) -> None:
     if isinstance(outcome, (Unauthorized, CredentialsError)):
         return   # the terminal's fault, not the row's: left exactly as it was
     if isinstance(outcome, FinalRefusal):
         alternatives = outcome.alternatives if isinstance(outcome, Conflict) else []
-        outbox.mark_failed(row.uuid, outcome.status or 0, _refusal_text(outcome, alternatives))
+        outbox.mark_failed(row.uuid, outcome.status or 0, _refusal_text(outcome, alternatives),
+                           refusal_details(outcome, alternatives))
         report.refused.append(Refusal(row.uuid, row.kind, outcome.status, outcome.code, outcome.message,
                                       alternatives))
     elif isinstance(outcome, ApiError):
         if not outcome.retryable:   # defensive: a new non-retryable kind is treated as final
-            outbox.mark_failed(row.uuid, outcome.status or 0, str(outcome))
+            outbox.mark_failed(row.uuid, outcome.status or 0, str(outcome), refusal_details(outcome))
             report.refused.append(Refusal(row.uuid, row.kind, outcome.status, outcome.code, str(outcome)))
             return
         outbox.mark_retry(row.uuid, f"{type(outcome).__name__}: {outcome}", outcome.retry_after)
         report.retried.append(row.uuid)
     else:
-        outbox.mark_acknowledged(row.uuid, outcome.model_dump(mode="json"), status=ROUTES[row.kind][1])
-        report.acknowledged.append(row.uuid)
+        _acknowledge(outbox, report, [(row, outcome)])
+
+
+def refusal_details(exc: ApiError, alternatives: list[dict[str, Any]] = ()) -> dict[str, Any]:
+    """What the admin screen shows of a refusal, as data (kept in the row's ``server_summary``)."""
+    details: dict[str, Any] = {"error": exc.code or str(exc.status or ""), "message": exc.message[:300]}
+    if alternatives:
+        details["alternatives"] = [{k: a.get(k) for k in ("id", "agenda_id", "start", "end")}
+                                   for a in alternatives[:8]]
+    return details
 
 
 def _refusal_text(exc: FinalRefusal, alternatives: list[dict[str, Any]]) -> str:

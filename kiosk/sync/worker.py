@@ -32,8 +32,10 @@ from kiosk import events
 from kiosk.api.client import ApiClient
 from kiosk.api.errors import ApiError, CredentialsError, InvalidResponse, Unauthorized
 from kiosk.clock import Clock
+from kiosk.sync.heartbeat import Heartbeat
 from kiosk.sync.pull import PullReport, Puller, record_failures, stamp_unchanged
 from kiosk.sync.push import PushReport, Refusal, push_rows
+from kiosk.usage import UsageCounters
 from offline_cache.db import open_cache
 from offline_cache.outbox import Outbox
 
@@ -41,6 +43,7 @@ log = logging.getLogger("kiosk.sync")
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=timezone.utc)
 REVOKED_RETRY_S = 300.0      # a revoked terminal checks now and then whether it was re-enrolled
 MAX_IDLE_S = 60.0
+RECENT_REFUSALS = 5          # shown on the admin screen (newest first), without personal data
 
 
 @dataclass
@@ -56,7 +59,9 @@ class SyncWorker:
                  post: Callable[..., Any] | None = None, catalog_interval_s: float = 300.0,
                  slots_interval_s: float = 120.0, keys_interval_s: float = 3600.0, slot_days: int = 30,
                  offline_backoff_base_s: float = 5.0, offline_backoff_cap_s: float = 300.0,
-                 clock_skew_limit_s: float = 60.0, push_batch: int = 50, push_parallel: int = 4, rng: random.Random | None = None) -> None:
+                 clock_skew_limit_s: float = 60.0, push_batch: int = 50, push_parallel: int = 4,
+                 heartbeat_interval_s: float = 300.0, device_states: Callable[[], dict[str, str]] | None = None,
+                 usage: UsageCounters | None = None, rng: random.Random | None = None) -> None:
         self.cache_path, self.client = Path(cache_path), client
         self.clock = clock or Clock()
         self.post = post or events.post
@@ -73,6 +78,7 @@ class SyncWorker:
         self.clock_skew_s: float | None = None
         self._refusals: list[Refusal] = []
         self._next_due = {name: float("-inf") for name in self.intervals}
+        self.heartbeat = Heartbeat(heartbeat_interval_s, device_states, usage, self.clock.monotonic())
         self._offline_rounds = 0
         self._retry_after: float | None = None
         self._conn = self._outbox = None
@@ -121,8 +127,32 @@ class SyncWorker:
                     self._merge(report.push, self._push(outbox, False))   # rows queued during the downloads
         else:
             report.error = report.push.stopped_by
+        if report.error is None and self.heartbeat.next_due <= self.clock.monotonic():
+            self._send_heartbeat(outbox)
         self._after_round(conn, outbox, report)
         return report
+
+    def _send_heartbeat(self, outbox: Outbox) -> None:
+        try:
+            self.heartbeat.send(self.client, now=self.clock.now(), mono=self.clock.monotonic(),
+                                outbox_depth=outbox.depth(), last_sync=self.last_success or None,
+                                apply=self.apply_override)
+        except ApiError as exc:   # not retried: the next one, an interval later, is fresher anyway
+            log.warning("heartbeat not sent: %s", exc)
+
+    def apply_override(self, name: str, value: Any) -> None:
+        """A ``[sync]`` setting changed by the central API (see :mod:`kiosk.sync.heartbeat`)."""
+        if name.endswith("_interval_s") and name[:-len("_interval_s")] in self.intervals:
+            resource = name[:-len("_interval_s")]
+            self._next_due[resource] += value - self.intervals[resource]
+            self.intervals[resource] = float(value)
+        elif name == "heartbeat_interval_s":
+            self.heartbeat.next_due += value - self.heartbeat.interval_s
+            self.heartbeat.interval_s = float(value)
+        elif name == "offline_backoff_cap_s":
+            self.backoff = (self.backoff[0], float(value))
+        else:
+            raise ValueError(f"sync.{name} cannot be changed while running")
 
     def _push(self, outbox: Outbox, everything: bool) -> PushReport:
         rows = outbox.due(FAR_FUTURE if everything else self.clock.now(), limit=self.push_batch)
@@ -173,7 +203,8 @@ class SyncWorker:
         if self.revoked:
             for client in self._push_clients:   # re-read the file next time: it may be re-enrolled
                 client.forget_credentials()
-        online = error is None or not error.retryable
+        # a terminal the server does not accept is offline for the person in front of it
+        online = (error is None or not error.retryable) and not self.revoked
         report.online = online
         if error is not None:
             log.warning("sync round stopped: %s", error)
@@ -199,7 +230,11 @@ class SyncWorker:
         """What SYNC_STATUS carries (header badge, admin screen, heartbeat)."""
         conn, outbox = (conn, outbox) if conn is not None else self._open()
         failed = conn.execute("SELECT count(*) FROM outbox WHERE state = 'failed'").fetchone()[0]
+        refusals = [{"kind": r.kind, "at": r.created_at, "status": r.server_status,
+                     "error": (r.server_summary or {}).get("error"), "message": (r.server_summary or {}).get("message")}
+                    for r in outbox.failed(limit=RECENT_REFUSALS)]
         return {"last_success": self.last_success, "outbox_depth": outbox.depth(), "failed": failed,
+                "refusals": refusals,
                 "clock_skew_s": self.clock_skew_s, "clock_skew_flagged": self.clock_skew_flagged,
                 "online": bool(self.online), "revoked": self.revoked}
 
@@ -222,7 +257,7 @@ class SyncWorker:
             ceiling = min(cap, base * 2 ** min(self._offline_rounds - 1, 20))
             return max(ceiling / 2 + self.rng.uniform(0, ceiling / 2), self._retry_after or 0.0)
         mono = self.clock.monotonic()
-        wait = min([MAX_IDLE_S] + [due - mono for due in self._next_due.values()])
+        wait = min([MAX_IDLE_S, self.heartbeat.next_due - mono] + [due - mono for due in self._next_due.values()])
         conn, _outbox = self._open()
         row = conn.execute("SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'").fetchone()
         if row[0]:

@@ -1,0 +1,166 @@
+"""Citizens' actions, online first and offline as a fallback (libpretixsync's providers).
+
+Every action takes the same road, in a worker thread (never the UI thread):
+
+1. **the outbox row is committed** (its UUID is the Idempotency-Key) — from here on the
+   action cannot be lost, whatever happens next;
+2. the **online provider** sends it at once, with that key and a short timeout, on a client
+   of its own that does not retry (the person is waiting);
+3. its verdict is written back to the row exactly as the sync worker would write it
+   (:func:`kiosk.sync.push.record_outcome`): acknowledged (personal data erased), or
+   failed for good (409 with its alternatives, other final 4xx);
+4. if the server could not be reached, did not answer in time, failed (5xx) or does not
+   know this terminal (401), the **offline provider** gives the result instead, with the
+   SAME key: the row is released to the sync worker, which is woken and sends it — if the
+   first attempt did reach the server after all, the server replays its first answer and
+   no second booking is made.
+
+While the row is being tried online it is *held* (``Outbox.enqueue(hold_s=...)``), so the
+sync worker's ordinary rounds do not send it at the same moment; if one does anyway (a
+reconnect round sends everything), both get the same answer and whichever writes second
+finds the row finished and leaves it.
+
+The result reaches the screen as an ``ACTION_DONE`` pygame event (``request_id``,
+``outcome``): the screen shows « un instant… » and carries on drawing meanwhile.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from kiosk import events
+from kiosk.api.client import ApiClient
+from kiosk.api.errors import ApiError, Conflict, CredentialsError, FinalRefusal, Unauthorized
+from kiosk.clock import Clock
+from kiosk.services.outcomes import Outcome
+from kiosk.sync.push import PushReport, record_outcome, send_row
+from offline_cache.db import open_cache
+from offline_cache.outbox import Outbox
+
+log = logging.getLogger("kiosk.services")
+HOLD_MARGIN_S = 2.0
+
+
+@dataclass(frozen=True)
+class Action:
+    """One outbox row to be: ``payload`` without personal data, ``personal`` apart (erasable)."""
+
+    kind: str
+    payload: dict[str, Any]
+    personal: dict[str, Any] | None = None
+    details: dict[str, Any] = field(default_factory=dict)   # shown with a queued outcome
+    # run first, on the thread's cache connection: an Outcome refuses the action before it is
+    # stored; a dict adds to ``details``
+    precheck: Callable[[Any], Outcome | dict[str, Any]] | None = None
+
+
+class ActionRunner:
+    """One worker thread, its own SQLite connection and its own non-retrying API client."""
+
+    def __init__(self, cache_path: str | Path, *, client_source: Callable[[], ApiClient | None],
+                 clock: Clock | None = None, post: Callable[..., Any] | None = None,
+                 wake_sync: Callable[[], None] = lambda: None,
+                 known_offline: Callable[[], bool] = lambda: False, timeout_s: float = 5.0) -> None:
+        self.cache_path = Path(cache_path)
+        self.client_source, self.clock = client_source, clock or Clock()
+        self.post = post or events.post
+        self.wake_sync, self.known_offline = wake_sync, known_offline
+        self.timeout_s = timeout_s
+        self._ids = itertools.count(1)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-actions")
+        self._conn = self._outbox = None
+        self._client: ApiClient | None = None
+        self._source_client: ApiClient | None = None
+        self._owner: int | None = None   # the thread that opened the connection
+
+    def submit(self, action: Action) -> int:
+        """Queue ``action``; returns the ``request_id`` its ACTION_DONE event will carry."""
+        request_id = next(self._ids)
+        self._pool.submit(self._run, request_id, action)
+        return request_id
+
+    def run(self, action: Action) -> Outcome:
+        """The same, synchronously, in the caller's thread (tests, benchmarks, the CLI).
+        Never mix with :meth:`submit` on one runner (one cache connection per thread)."""
+        return self._perform(action)
+
+    def close(self) -> None:
+        """Finish the actions already submitted (each is in the outbox already), then stop."""
+        if self._owner == threading.get_ident():
+            self._close_connection()
+        else:
+            try:
+                self._pool.submit(self._close_connection)
+            except RuntimeError:   # already shut down
+                pass
+        self._pool.shutdown(wait=True)
+
+    def _close_connection(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    # -- in the worker thread --------------------------------------------------------------
+    def _run(self, request_id: int, action: Action) -> None:
+        try:
+            outcome = self._perform(action)
+        except Exception:   # the cache could not be written: nothing is stored, the screen must say so
+            log.exception("%s could not be stored", action.kind)
+            outcome = Outcome(action.kind, "error", code="storage_failed")
+        self.post(events.ACTION_DONE, request_id=request_id, outcome=outcome)
+
+    def _open(self) -> tuple[Any, Outbox]:
+        if self._conn is None:
+            self._conn, self._owner = open_cache(self.cache_path), threading.get_ident()
+            self._outbox = Outbox(self._conn, self.clock)
+        return self._conn, self._outbox
+
+    def _online_client(self) -> ApiClient | None:
+        source = self.client_source()
+        if source is None:
+            return None
+        if source is not self._source_client:   # the data layer started (or restarted) its client
+            connect = min(source.timeout[0], self.timeout_s)
+            self._client = source.clone(max_attempts=1, connect_timeout_s=connect, read_timeout_s=self.timeout_s)
+            self._source_client = source
+        return self._client
+
+    def _perform(self, action: Action) -> Outcome:
+        conn, outbox = self._open()
+        details = dict(action.details)
+        if action.precheck is not None:
+            checked = action.precheck(conn)
+            if isinstance(checked, Outcome):
+                return checked
+            details.update(checked)
+        client = None if self.known_offline() else self._online_client()
+        key = outbox.enqueue(action.kind, action.payload, personal=action.personal,
+                             hold_s=(self.timeout_s * 2 + HOLD_MARGIN_S) if client is not None else 0.0)
+        if client is None:
+            return self._offline(outbox, action.kind, key, details, "offline")
+        row = outbox.get(key)
+        answer = send_row(client, row)
+        if isinstance(answer, (Unauthorized, CredentialsError)) or (isinstance(answer, ApiError)
+                                                                     and answer.retryable):
+            return self._offline(outbox, action.kind, key, details, type(answer).__name__)
+        record_outcome(outbox, PushReport(), row, answer)
+        if isinstance(answer, Conflict):
+            return Outcome(action.kind, "conflict", key, alternatives=answer.alternatives, code=answer.code)
+        if isinstance(answer, FinalRefusal):
+            return Outcome(action.kind, "refused", key, code=answer.code or str(answer.status))
+        if isinstance(answer, ApiError):   # defensive: a new non-retryable kind, recorded as failed
+            return Outcome(action.kind, "refused", key, code=answer.code)
+        return Outcome(action.kind, "done", key, result=answer.model_dump(mode="json"))
+
+    def _offline(self, outbox: Outbox, kind: str, key: str, details: dict[str, Any], why: str) -> Outcome:
+        """The offline provider: the row stays for the sync worker, which is woken now."""
+        outbox.release(key)
+        log.info("%s queued for the sync worker (%s)", kind, why)
+        self.wake_sync()
+        return Outcome(kind, "queued", key, details=details)

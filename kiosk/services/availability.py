@@ -1,0 +1,136 @@
+"""What can be booked, read from the offline cache only (the same online or offline).
+
+These reads are small indexed SQLite queries (well under a millisecond for a month of a
+service's slots), so the UI thread makes them itself, on its own connection: a screen
+opening a day must not wait for a thread hop. Days are Paris days; slot times come back
+as aware Paris datetimes.
+
+A service with several agendas (several counters) is shown as one: its slots are the
+union, and slots of different counters starting at the same time become one
+:class:`DaySlot` (the person does not choose a counter; counters may have slots of
+different lengths, the start is what the person picks); booking takes the counter with
+the most places left, and its slot's end.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from kiosk.clock import PARIS, Clock
+from offline_cache import places as cache_reads
+from offline_cache.db import open_cache
+
+SLOT_RESOURCES = "slots:%"
+FAR_FUTURE = datetime(9999, 1, 1, tzinfo=PARIS)
+
+
+@dataclass(frozen=True)
+class DaySlot:
+    start: datetime
+    end: datetime
+    places_left: int
+    slot_ids: tuple[str, ...]   # best counter first (most places left)
+
+    @property
+    def slot_id(self) -> str:
+        return self.slot_ids[0]
+
+
+def _paris(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(PARIS)
+
+
+def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    return (datetime.combine(first, time.min, PARIS), datetime.combine(last + timedelta(days=1), time.min, PARIS))
+
+
+class Availability:
+    """Reads for the booking screens; one per thread (it owns a cache connection)."""
+
+    def __init__(self, cache_path: str | Path, clock: Clock | None = None) -> None:
+        self.cache_path, self.clock = Path(cache_path), clock or Clock()
+        self._conn = None
+
+    @property
+    def conn(self):
+        if self._conn is None:
+            self._conn = open_cache(self.cache_path)
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    # -- catalog -------------------------------------------------------------------------
+    def domains(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT domain FROM services ORDER BY domain")]
+
+    def services(self, domain: str | None = None) -> list[dict[str, Any]]:
+        """Services by name, each with ``next_free`` (the first free slot's start, or None)."""
+        found = cache_reads.services(self.conn, domain)
+        for service in found:
+            first = self._free_rows(service["agenda_ids"], self.clock.now(), None, limit=1)
+            service["next_free"] = _paris(first[0]["start"]) if first else None
+        return found
+
+    def service(self, service_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM services WHERE id = ?", (service_id,)).fetchone()
+        if row is None:
+            return None
+        service = dict(row)
+        service["documents"] = json.loads(service["documents"])
+        service["agenda_ids"] = json.loads(service["agenda_ids"])
+        return service
+
+    # -- slots ---------------------------------------------------------------------------
+    def free_days(self, service_id: str, first: date, last: date) -> list[date]:
+        """Paris days in [first, last] with at least one free future slot (the month calendar)."""
+        service = self.service(service_id)
+        if service is None:
+            return []
+        start, end = _day_bounds(first, last)
+        rows = self._free_rows(service["agenda_ids"], max(start, self.clock.now()), end, limit=100_000)
+        return sorted({_paris(r["start"]).date() for r in rows})
+
+    def next_free_day(self, service_id: str, after: date) -> date | None:
+        """The first day after ``after`` with a free slot (« jour suivant disponible »)."""
+        service = self.service(service_id)
+        if service is None:
+            return None
+        start = max(_day_bounds(after + timedelta(days=1), after)[0], self.clock.now())
+        rows = self._free_rows(service["agenda_ids"], start, None, limit=1)
+        return _paris(rows[0]["start"]).date() if rows else None
+
+    def day_slots(self, service_id: str, day: date) -> list[DaySlot]:
+        """Free future slots of ``day``, counters merged, by start time."""
+        service = self.service(service_id)
+        if service is None:
+            return []
+        start, end = _day_bounds(day, day)
+        merged: dict[str, list[dict]] = {}
+        for row in self._free_rows(service["agenda_ids"], max(start, self.clock.now()), end, limit=10_000):
+            merged.setdefault(row["start"], []).append(row)
+        out = []
+        for begin, rows in merged.items():
+            rows.sort(key=lambda r: (-r["places_left"], r["agenda_id"]))
+            out.append(DaySlot(_paris(begin), _paris(rows[0]["end"]), sum(r["places_left"] for r in rows),
+                               tuple(r["id"] for r in rows)))
+        return sorted(out, key=lambda s: (s.start, s.end))
+
+    def _free_rows(self, agenda_ids: list[str], start: datetime, end: datetime | None, limit: int) -> list[dict]:
+        return cache_reads.free_slots(self.conn, agenda_ids, start, end or FAR_FUTURE, limit=limit)
+
+    # -- freshness -----------------------------------------------------------------------
+    def cache_age_s(self) -> float | None:
+        """Seconds since availability was last confirmed by the server (the oldest agenda's
+        last success); None when it never was. Screens label offline availability with it."""
+        row = self.conn.execute("SELECT min(last_success_at), count(*) FROM sync_state WHERE resource LIKE ?",
+                                (SLOT_RESOURCES,)).fetchone()
+        if not row[1] or row[0] is None:
+            return None
+        return max(0.0, (self.clock.now() - _paris(row[0])).total_seconds())

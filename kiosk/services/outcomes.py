@@ -1,0 +1,70 @@
+"""What a citizen's action came to, as a screen needs it: one value, four cases.
+
+* ``done`` — the central system accepted it now: ``result`` is its answer (a booking's
+  reference and check-in token, a check-in's queue number...);
+* ``queued`` — it is safe in the outbox and the sync worker will send it with the same
+  Idempotency-Key (offline, or the server did not answer in time). The screen says
+  « demande enregistrée », never promises a time;
+* ``conflict`` — the slot was taken meanwhile: ``alternatives`` are the server's nearest
+  free slots (keep what the person typed and offer them);
+* ``refused`` — the server (or the offline token check) said no for good: ``message`` is a
+  plain sentence in the visit's language, ``code`` the machine reason;
+* ``error`` — the action could not even be stored (the cache disk failed): nothing was
+  done, the screen must say so and not confirm.
+
+No personal data is kept here beyond what the screen already holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.i18n import N_, _
+
+STATUSES = ("done", "queued", "conflict", "refused", "error")
+
+# Plain sentences for the refusal codes of the contract (openapi.yaml) and of the offline checks.
+MESSAGES = {
+    "slot_unavailable": N_("This time is no longer available. Please choose another one."),
+    "not_found": N_("No appointment matches. Check the reference and the last name."),
+    "invalid_state": N_("This appointment can no longer be changed here. Please ask at the reception desk."),
+    "booking_cancelled": N_("This appointment was cancelled. Please ask at the reception desk."),
+    "already_checked_in": N_("Your arrival is already registered. Please take a seat."),
+    "outside_checkin_window": N_("This appointment is not for today. Please ask at the reception desk."),
+    "invalid_token": N_("This code cannot be read as an appointment. Please ask at the reception desk."),
+    "token_revoked": N_("This code is no longer valid. Please ask at the reception desk."),
+    "storage_failed": N_("Your request could not be saved. Nothing was booked. Please ask at the reception desk."),
+}
+GENERIC = N_("Your request was not accepted. Please ask at the reception desk.")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str                                   # booking, booking_request, cancellation, checkin
+    status: str                                 # one of STATUSES
+    key: str | None = None                      # the outbox UUID = Idempotency-Key (None: never stored)
+    result: dict[str, Any] = field(default_factory=dict)          # the server's answer when done
+    alternatives: list[dict[str, Any]] = field(default_factory=list)  # conflict: free slots nearby
+    code: str | None = None                     # refusal reason (server's error code or an offline check's)
+    details: dict[str, Any] = field(default_factory=dict)         # queued check-in: what the token says
+
+    @property
+    def offline(self) -> bool:
+        """True when the action waits in the outbox: confirm the request, not the result."""
+        return self.status == "queued"
+
+    @property
+    def message(self) -> str:
+        """For conflict/refused/error, in the current language (read it on the UI thread)."""
+        if self.status in ("done", "queued"):
+            return ""
+        return _(MESSAGES.get(self.code or "", GENERIC))
+
+    @property
+    def local_reference(self) -> str | None:
+        """A short code for a queued action (printed on the ticket; support finds the row by it)."""
+        if not self.key:
+            return None
+        raw = self.key.replace("-", "").upper()
+        return f"K-{raw[:4]}-{raw[4:8]}"
