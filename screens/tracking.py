@@ -67,7 +67,13 @@ class TrackingScreen(Screen):
         intro = Label(how, size=TEXT_BODY, id="intro")
         privacy = Label(_("Nothing personal is shown, and the screen erases itself when you leave."),
                         size=TEXT_SMALL, colour="muted", id="privacy")
-        side = Column([intro, self.field, privacy], gap=24)
+        side_items = [intro, self.field, privacy]
+        if app.demo:
+            from kiosk.demo_api.seed_data import DEMO_TRACKING_CODES
+
+            side_items.append(Label(_("Demo: try {codes}.").format(codes=", ".join(DEMO_TRACKING_CODES)),
+                                    size=TEXT_SMALL, colour="muted", id="demo-codes"))
+        side = Column(side_items, gap=24)
         width, height = app.display.logical
         landscape = width > height
         # Field and keypad side by side only where half the width still holds 9 keys of full size

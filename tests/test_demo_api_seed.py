@@ -57,6 +57,14 @@ def test_counts(conn):
     assert len(_catalog(conn, "page")) >= 3 and len(_catalog(conn, "event")) >= 3
 
 
+def test_demo_tracking_codes_exist_with_their_status(conn):
+    from kiosk.demo_api.seed_data import DEMO_TRACKING_CODES
+
+    for code, status in DEMO_TRACKING_CODES.items():
+        row = conn.execute("SELECT body FROM tracking WHERE code=?", (code,)).fetchone()
+        assert row is not None and json.loads(row[0])["status"] == status, code
+
+
 def test_every_seeded_entity_matches_the_models(conn):
     for kind, model in (("service", models.Service), ("place", models.Place), ("page", models.Page),
                         ("event", models.Event)):

@@ -153,3 +153,9 @@ GENERATED_KINDS = [  # category, name template, opening-hours choices, weight
     ("Sport", "Terrain multisport — {street}", ["Mo-Su 09:00-21:00"], 6),
     ("Culture", "Boîte à livres — {street}", ["24/7"], 8),
 ]
+
+
+# Numbers the seed always produces (the generator is seeded), shown on the demo's tracking
+# screen so that someone trying the demo has receipts to type; a test keeps them true.
+DEMO_TRACKING_CODES = {"NQJQ-6571": "waiting_citizen", "LUQY-3744": "in_progress", "BJPD-3312": "completed",
+                       "BCRH-3118": "rejected"}

@@ -32,10 +32,11 @@ class CodeKeypad(Column):
         self.enter_label = enter_label
         self.layer = layer
         self.wide = wide   # landscape: longer rows, so the keypad fits beside the field without scrolling
+        self.key_height = 100 if wide else 124   # portrait totems have the height: bigger keys
         super().__init__(self._rows(), gap=12, id=id, max_width=1000, **kw)
 
     def _key(self, ch: str) -> Button:
-        return Button(ch, kind="key", id=f"key-{ch}", min_height=100, on_tap=lambda: self.on_key(ch))
+        return Button(ch, kind="key", id=f"key-{ch}", min_height=self.key_height, on_tap=lambda: self.on_key(ch))
 
     def _rows(self) -> list[Row]:
         if self.layer == "letters":
@@ -44,10 +45,10 @@ class CodeKeypad(Column):
             lines = _chunks(DIGITS, 5 if self.wide else 3)
         rows = [Row([self._key(c) for c in line], gap=12, wrap=False) for line in lines]
         switch = Button(_("Digits 0–9") if self.layer == "letters" else _("Letters A–Z"), kind="key",
-                        id="key-layer", min_height=100, on_tap=self._toggle)
-        erase = Button(_("Erase"), kind="key", icon="⌫", id="key-backspace", min_height=100,
+                        id="key-layer", min_height=self.key_height, on_tap=self._toggle)
+        erase = Button(_("Erase"), kind="key", icon="⌫", id="key-backspace", min_height=self.key_height,
                        on_tap=lambda: self.on_key(BACKSPACE))
-        enter = Button(self.enter_label, kind="primary", id="key-enter", min_height=100,
+        enter = Button(self.enter_label, kind="primary", id="key-enter", min_height=self.key_height,
                        on_tap=lambda: self.on_key(ENTER))
         rows.append(Row([switch, erase, enter], gap=12, wrap=False))
         for row in rows:
