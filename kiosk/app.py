@@ -67,10 +67,9 @@ class App:
         self.pin_guard = PinGuard(self.clock, config.admin.pin_hash)
         self.devices = Devices(config, demo)
         self.data = data                         # kiosk.data_layer.DataLayer, or None (no central API)
-        self.services = None                     # kiosk.services.Services: what screens call for data
+        self._services = None                    # kiosk.services.Services, made on first use (see services)
         if data is not None:
             data.device_states = data.device_states or getattr(self.devices, "heartbeat_states", None)
-            self.services = data.make_services(self.clock)
         self.sync_status: dict = {}              # the sync worker's last SYNC_STATUS
         self.network: str | None = None          # "online" / "offline" once the sync worker says
         self.out_of_service: str | None = None   # reason, while the terminal cannot serve
@@ -90,6 +89,14 @@ class App:
         self.ui: UiContext = None  # type: ignore[assignment]
         self.viewport = pygame.Rect(0, 0, 0, 0)
         self.logo: pygame.Surface | None = None
+
+    @property
+    def services(self):
+        """What screens call for data (kiosk.services.Services), or None without a data layer.
+        Made on first use: it loads requests and the API models, ~0.3 s the first frame must not wait for."""
+        if self._services is None and self.data is not None:
+            self._services = self.data.make_services(self.clock)
+        return self._services
 
     @functools.cached_property
     def tracking(self):
