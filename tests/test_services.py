@@ -133,6 +133,16 @@ def test_online_booking_is_done_at_once_with_a_token_that_verifies_offline(env):
     assert claims["ref"] == outcome.result["reference"]
 
 
+def test_online_booking_without_contact_and_the_queued_outcome_says_so(env):
+    no_contact = {"last_name": "Martin", "first_name": "Léa"}
+    done = env.outcome(env.services.book("svc-cni", env.first_day_slot(), no_contact))
+    assert done.status == "done" and done.details["contact_given"] is False
+    env.offline = True
+    queued = env.outcome(env.services.book("svc-cni", env.first_day_slot(), no_contact))
+    assert queued.status == "queued" and queued.details == {"contact_given": False}
+    assert env.outcome(env.services.book("svc-cni", env.first_day_slot(), PERSON)).details["contact_given"]
+
+
 def test_slot_taken_meanwhile_returns_the_alternatives(env):
     slot = env.first_day_slot()
     env.server("UPDATE slots SET booked = capacity WHERE id = ?", slot.slot_id)   # another channel took it
@@ -207,8 +217,10 @@ def test_known_offline_queues_without_touching_the_network(env):
 
 def test_bad_input_is_refused_at_once_and_nothing_is_stored(env):
     slot = env.first_day_slot()
-    with pytest.raises(ValueError, match="person"):
-        env.services.book("svc-cni", slot, {"last_name": "Martin", "first_name": "Léa"})   # no contact
+    with pytest.raises(ValueError, match="person"):     # an offline request needs a contact
+        env.services.request_booking("svc-cni", slot.start, {"last_name": "Martin", "first_name": "Léa"})
+    with pytest.raises(ValueError, match="person.last_name"):
+        env.services.book("svc-cni", slot, {**PERSON, "last_name": ""})
     with pytest.raises(ValueError, match="person.phone"):
         env.services.book("svc-cni", slot, {**PERSON, "phone": "call me"})
     with pytest.raises(ValueError, match="wanted_start"):

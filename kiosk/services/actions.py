@@ -156,7 +156,7 @@ class ActionRunner:
             return Outcome(action.kind, "refused", key, code=answer.code or str(answer.status))
         if isinstance(answer, ApiError):   # defensive: a new non-retryable kind, recorded as failed
             return Outcome(action.kind, "refused", key, code=answer.code)
-        return Outcome(action.kind, "done", key, result=answer.model_dump(mode="json"))
+        return Outcome(action.kind, "done", key, result=answer.model_dump(mode="json"), details=details)
 
     def _offline(self, outbox: Outbox, kind: str, key: str, details: dict[str, Any], why: str) -> Outcome:
         """The offline provider: the row stays for the sync worker, which is woken now."""

@@ -35,11 +35,14 @@ def _person(person: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def booking(service_id: str, slot_id: str, person: Mapping[str, Any], now: datetime) -> Action:
-    """A booking of one slot (online: a reference and a QR at once; offline: queued)."""
+    """A booking of one slot (online: a reference and a QR at once; offline: queued). A phone or
+    an e-mail is optional here (a reminder); ``details["contact_given"]`` says whether there is one."""
     payload = {"slot_id": slot_id, "service_id": service_id, "channel": "kiosk", "created_at": now.isoformat()}
     personal = {"person": _person(person)}
     _check(models.BookingCreate, {**payload, **personal})
-    return Action("booking", payload, personal)
+    # a queued booking is confirmed later: the screen says how the person will hear of it
+    contact = bool(personal["person"].get("phone") or personal["person"].get("email"))
+    return Action("booking", payload, personal, details={"contact_given": contact})
 
 
 def booking_request(service_id: str, wanted_start: datetime, person: Mapping[str, Any], now: datetime,

@@ -47,7 +47,9 @@ class Outcome:
     result: dict[str, Any] = field(default_factory=dict)          # the server's answer when done
     alternatives: list[dict[str, Any]] = field(default_factory=list)  # conflict: free slots nearby
     code: str | None = None                     # refusal reason (server's error code or an offline check's)
-    details: dict[str, Any] = field(default_factory=dict)         # queued check-in: what the token says
+    # what the action itself says: a booking's contact_given, a check-in token's reference and
+    # whether it was verified on the terminal (queued check-in)
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def offline(self) -> bool:
