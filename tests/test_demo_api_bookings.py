@@ -199,6 +199,25 @@ def test_cancel_by_reference_and_last_name_frees_the_slot_and_revokes_the_token(
     assert made["id"] in [t["jti"] for t in keys["revoked_tokens"]]
 
 
+def test_cancel_with_the_tickets_token(api):
+    made = book(api, booking()).data
+    other = book(api, booking(EMPLOI, "svc-emploi")).data
+
+    def by_token(reference, token):
+        return api.call("POST", "/v1/bookings/{booking_id}/cancel", booking_id=reference,
+                        json={"reference": reference, "token": token, "terminal_id": api.device_id},
+                        headers={"Idempotency-Key": str(uuid.uuid4())})
+
+    assert by_token(made["reference"], other["checkin_token"]).status_code == 404    # another booking's QR
+    assert by_token(made["reference"], made["checkin_token"][:-4] + "AAAA").status_code == 404   # forged
+    both = api.call("POST", "/v1/bookings/{booking_id}/cancel", booking_id=made["reference"],
+                    json={"reference": made["reference"], "token": made["checkin_token"], "last_name": "Lefèvre",
+                          "terminal_id": api.device_id}, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert both.status_code == 400
+    r = by_token(made["reference"], made["checkin_token"])
+    assert r.status_code == 200 and r.data["state"] == "cancelled"
+
+
 def test_booking_request_is_pending(api):
     body = {"service_id": "svc-passeport", "wanted_start": "2026-05-05T14:00:00+02:00", "wanted_slot_id": SLOT,
             "person": {"last_name": "Nguyen", "first_name": "Thi Mai", "email": "thimai.nguyen@exemple.fr"},

@@ -258,6 +258,30 @@ def test_cancel_online_and_a_wrong_name_is_a_clear_refusal(env):
     assert done.status == "done" and done.result["state"] == "cancelled"
 
 
+def test_cancel_with_the_tickets_qr_code(env):
+    booked = env.outcome(env.services.book("svc-cni", env.first_day_slot(), PERSON)).result
+    ticket = env.services.read_ticket(booked["checkin_token"])
+    assert ticket["reference"] == booked["reference"] and ticket["start"] == booked["start"]
+    body, sig = booked["checkin_token"].split(".")
+    forged = body + "." + ("A" if sig[0] != "A" else "B") + sig[1:]
+    with pytest.raises(TokenError):
+        env.services.read_ticket(forged)
+    refused = env.outcome(env.services.cancel_by_token(forged))
+    assert refused.status == "refused" and refused.code == "invalid_token" and refused.key is None
+    assert env.outcome(env.services.cancel_by_token("garbage")).code == "invalid_token"
+    env.offline = True
+    queued = env.outcome(env.services.cancel_by_token(booked["checkin_token"]))
+    assert queued.status == "queued" and queued.details["verified"] and queued.details["reference"] == booked["reference"]
+    assert env.row(queued.key)["personal"] is not None           # the token, until the server has answered
+    assert env.worker.run_once().push.acknowledged == [queued.key]
+    assert env.row(queued.key)["personal"] is None
+    state = env.server("SELECT state FROM bookings WHERE reference = ?", booked["reference"])[0][0]
+    assert state == "cancelled"
+    env.worker.run_once(force=True)                              # the revocation reaches the cache
+    with pytest.raises(TokenError, match="token_revoked"):
+        env.services.read_ticket(booked["checkin_token"])
+
+
 # -- check-in -------------------------------------------------------------------------------
 def booked_today(env) -> dict:
     today = env.services.availability.day_slots("svc-cni", START.astimezone(PARIS).date())

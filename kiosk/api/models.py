@@ -228,9 +228,18 @@ class Booking(Incoming):
 
 
 class BookingCancel(Outgoing):
+    """The reference, proved by the last name (typed) or by the check-in token (the QR code)."""
+
     reference: str = Field(min_length=1, max_length=40)
-    last_name: str = Field(min_length=1, max_length=100)
+    last_name: str | None = Field(default=None, min_length=1, max_length=100)
+    token: str | None = Field(default=None, max_length=2000)
     terminal_id: str = Field(min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _one_proof(self) -> BookingCancel:
+        if bool(self.last_name) == bool(self.token):
+            raise ValueError("give exactly one of last_name or token")
+        return self
 
 
 class BookingRequestCreate(Outgoing):

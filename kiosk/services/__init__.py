@@ -67,7 +67,22 @@ class Services:
                                                             wanted_slot_id))
 
     def cancel(self, reference: str, last_name: str) -> int:
+        """Cancel by the reference and the last name typed by the person."""
         return self.actions.submit(_booking.cancellation(reference, last_name))
+
+    def cancel_by_token(self, token: str) -> int:
+        """Cancel with the ticket's QR code (verified on the terminal first)."""
+        return self.actions.submit(_booking.cancellation_by_token(token, self.clock.now()))
+
+    def read_ticket(self, token: str) -> dict[str, Any]:
+        """What a scanned ticket says (reference, service, start), to show before cancelling or
+        checking in; raises :class:`~kiosk.api.checkin_token.TokenError` (``args[0]`` a refusal
+        code, see :data:`~kiosk.services.outcomes.MESSAGES`) for a forged, expired or cancelled
+        one, ``UnknownKey`` when the cache cannot judge it yet. Synchronous: one SQLite read and
+        one signature check, well under a millisecond."""
+        claims = verify_token(self.availability.conn, token, self.clock.now(), today=False)
+        return {"reference": claims.get("ref"), "service_id": claims.get("svc"), "start": claims.get("start"),
+                "slot_id": claims.get("slot")}
 
     def check_in(self, *, token: str | None = None, reference: str | None = None) -> int:
         """A scanned QR code (``token``) or a typed reference; the token is verified offline first."""
