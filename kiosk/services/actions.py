@@ -113,7 +113,9 @@ class ActionRunner:
         except Exception:   # the cache could not be written: nothing is stored, the screen must say so
             log.exception("%s could not be stored", action.kind)
             outcome = Outcome(action.kind, "error", code="storage_failed")
-        self.post(events.ACTION_DONE, request_id=request_id, outcome=outcome)
+        if self.post(events.ACTION_DONE, request_id=request_id, outcome=outcome) is False:
+            # the screen will not hear of it (queue full, app stopping); the action itself is in the outbox
+            log.warning("%s result %d could not be posted to the screen (%s)", action.kind, request_id, outcome.status)
 
     def _open(self) -> tuple[Any, Outbox]:
         if self._conn is None:
