@@ -1,0 +1,118 @@
+"""kill -9 while the booking service books online and the sync worker runs beside it: every
+action the service reported exists exactly once on the server, and every booking it reported
+as done is the one the server holds.
+
+Like ``test_sync_kill``, with the service layer in the child: each booking is written to the
+outbox, sent at once by the service (same key), and — when the child is killed between the
+two, or the answer is lost — sent again by the sync worker after a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from kiosk.api.client import ApiClient
+from kiosk.demo_api import admin, db
+from kiosk.demo_api.testing import ManualClock, running_server
+from kiosk.sync import SyncWorker
+from offline_cache.db import open_cache
+from test_sync_kill import _lines
+
+REPO = Path(__file__).resolve().parent.parent
+ROUNDS = 30
+CHILD = r"""
+import json, random, sys
+from datetime import datetime, timezone
+from kiosk.api.client import ApiClient
+from kiosk.services import ActionRunner
+from kiosk.services.booking import booking
+from kiosk.sync import SyncWorker
+
+base, creds, cache, slots_file, seed = sys.argv[1:6]
+slots = json.load(open(slots_file))
+rng = random.Random(int(seed))
+client = ApiClient(base, credentials_path=creds, max_attempts=1, connect_timeout_s=1, read_timeout_s=5)
+worker = SyncWorker(cache, client, post=lambda *a, **k: None, catalog_interval_s=3600, slots_interval_s=3600,
+                    keys_interval_s=3600)
+worker.start()
+runner = ActionRunner(cache, client_source=lambda: client, wake_sync=worker.notify_new_action,
+                      known_offline=lambda: worker.online is False, timeout_s=2)
+print("ready", flush=True)
+person = {"last_name": "Quastenberg", "first_name": "Zéphyrine", "phone": "06 12 34 56 78"}
+while True:
+    outcome = runner.run(booking("svc-cni", rng.choice(slots), person, datetime.now(timezone.utc)))
+    print(json.dumps([outcome.key, outcome.status, outcome.result.get("id")]), flush=True)
+"""
+
+
+def test_kill_9_while_the_service_books_online(tmp_path):
+    start = datetime.now(timezone.utc).replace(microsecond=0)
+    clock = ManualClock(start)
+    db_path = tmp_path / "api.sqlite3"
+    with running_server(db_path, clock) as base:
+        creds = tmp_path / "credentials.json"
+        client = ApiClient(base, credentials_path=creds)
+        client.enroll(admin.create_enrolment_code(db_path, clock),
+                      {"hostname": "borne-kill", "kind": "totem", "app_version": "1.4.0"})
+        day = start.date()
+        slots = [s.id for s in client.slots("ag-etat-civil-1", day, day + timedelta(days=30)).data.slots
+                 if s.places_left]
+        assert len(slots) > 50
+        slots_file = tmp_path / "slots.json"
+        slots_file.write_text(json.dumps(slots))
+        cache = tmp_path / "cache.sqlite3"
+        env = {**os.environ, "PYTHONPATH": str(REPO), "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
+        rng = random.Random(2027)
+        reported: list[list] = []
+        for round_no in range(ROUNDS):
+            child = subprocess.Popen([sys.executable, "-c", CHILD, base, str(creds), str(cache), str(slots_file),
+                                      str(round_no)], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+            lines = _lines(child, time.monotonic() + rng.uniform(0.1, 1.0))
+            child.send_signal(signal.SIGKILL)
+            rest, err = child.communicate(timeout=10)
+            lines += rest.decode().splitlines()
+            assert child.returncode == -signal.SIGKILL, err.decode()[-2000:]
+            reported += [json.loads(line) for line in lines if line.startswith("[")]
+
+        worker = SyncWorker(cache, ApiClient(base, credentials_path=creds), post=lambda *a, **k: None)
+        for _ in range(5):
+            worker.run_once()
+            if worker.status()["outbox_depth"] == 0:
+                break
+        assert worker.status()["outbox_depth"] == 0
+
+        conn = db.connect(db_path)
+        verdicts = {r["key"]: (r["status"], json.loads(r["body"])) for r in conn.execute(
+            "SELECT key, status, body FROM idempotency WHERE device_id = ?", (client.device_id,))}
+        bookings = [r[0] for r in conn.execute("SELECT id FROM bookings WHERE device_id = ?", (client.device_id,))]
+        conn.close()
+        cache_conn = open_cache(cache)
+        queued = [r[0] for r in cache_conn.execute("SELECT uuid FROM outbox")]
+        cache_conn.close()
+
+    keys = [key for key, _status, _id in reported]
+    assert len(reported) >= ROUNDS and len(set(keys)) == len(keys)
+    assert set(keys) <= set(queued) and set(queued) == set(verdicts)
+    assert all(status in (201, 409) for status, _ in verdicts.values())
+    created = [body["id"] for status, body in verdicts.values() if status == 201]
+    assert sorted(created) == sorted(bookings), "one booking per 201 verdict, no duplicate"
+    for key, status, booking_id in reported:
+        if status == "done":
+            assert verdicts[key] == (201, verdicts[key][1]) and verdicts[key][1]["id"] == booking_id
+        elif status == "conflict":
+            assert verdicts[key][0] == 409
+        else:
+            assert status == "queued", status     # sent later by the worker, with the same key
+    assert any(s == "done" for _k, s, _i in reported)
+    counts = {s: sum(1 for _k, x, _i in reported if x == s) for s in ("done", "conflict", "queued")}
+    print(f"{ROUNDS} kill -9 rounds, {len(reported)} reported {counts}, {len(queued)} in the outbox, "
+          f"{len(created)} booked")
