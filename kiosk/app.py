@@ -66,10 +66,8 @@ class App:
         self.pin_guard = PinGuard(self.clock, config.admin.pin_hash)
         self.devices = Devices(config, demo)
         self.data = data                         # kiosk.data_layer.DataLayer, or None (no central API)
-        self.services = None                     # kiosk.services.Services: what screens call for data
         if data is not None:
             data.device_states = data.device_states or getattr(self.devices, "heartbeat_states", None)
-            self.services = data.make_services(self.clock)
         self.sync_status: dict = {}              # the sync worker's last SYNC_STATUS
         self.network: str | None = None          # "online" / "offline" once the sync worker says
         self.out_of_service: str | None = None   # reason, while the terminal cannot serve
@@ -129,6 +127,14 @@ class App:
                 screen.root = None  # rebuilt when shown again
             if self.nav.current is not None:
                 self.nav.current.rebuild()
+
+    @property
+    def services(self):
+        """kiosk.services.Services, what screens call for data (None without a data layer); made
+        at first use, so that importing it never delays the first frame."""
+        if self.data is None:
+            return None
+        return self.data.services or self.data.make_services(self.clock)
 
     @property
     def low_reach_available(self) -> bool:

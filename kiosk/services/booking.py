@@ -16,9 +16,8 @@ from pydantic import ValidationError
 
 from kiosk.api import models
 from kiosk.api.checkin_token import TokenError, decode_unverified
-from kiosk.services.actions import Action
 from kiosk.services.checkin import UnknownKey, verify_token
-from kiosk.services.outcomes import Outcome
+from kiosk.services.outcomes import Action, Outcome
 
 PLACEHOLDER_TERMINAL = "this-terminal"   # the sync layer puts the enrolled device id in at send time
 

@@ -15,8 +15,7 @@ from typing import Any
 
 from kiosk.api.checkin_token import TokenError, check_expiry, check_signature, decode_unverified
 from kiosk.clock import PARIS
-from kiosk.services.actions import Action
-from kiosk.services.outcomes import Outcome
+from kiosk.services.outcomes import Action, Outcome
 from offline_cache.catalog import utc_text
 
 

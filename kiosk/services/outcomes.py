@@ -18,7 +18,7 @@ No personal data is kept here beyond what the screen already holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from kiosk.i18n import N_, _
 
@@ -70,3 +70,16 @@ class Outcome:
             return None
         raw = self.key.replace("-", "").upper()
         return f"K-{raw[:4]}-{raw[4:8]}"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One outbox row to be: ``payload`` without personal data, ``personal`` apart (erasable)."""
+
+    kind: str
+    payload: dict[str, Any]
+    personal: dict[str, Any] | None = None
+    details: dict[str, Any] = field(default_factory=dict)   # shown with a queued outcome
+    # run first, on the thread's cache connection: an Outcome refuses the action before it is
+    # stored; a dict adds to ``details``
+    precheck: Callable[[Any], Outcome | dict[str, Any]] | None = None
