@@ -350,3 +350,28 @@ def test_the_result_arrives_as_a_pygame_event(env, tmp_path):
         assert [e.request_id for e in found] == [request_id] and found[0].outcome.status == "done"
     finally:
         pygame.display.quit()
+
+
+class _BrokenClient:
+    """A client with a bug of ours (not an API error): the stored action must not be reported lost."""
+
+    timeout = (1.0, 1.0)
+
+    def clone(self, **_settings):
+        return self
+
+    @property
+    def device_id(self):
+        raise RuntimeError("a bug while building the request")
+
+
+def test_an_unexpected_failure_after_storing_leaves_the_action_to_the_worker(env, caplog):
+    broken = Services(env.cache, client_source=_BrokenClient, clock=env.clock,
+                      post=lambda t, **a: env.results.put((t, a)), wake_sync=env._wake)
+    try:
+        outcome = env.outcome(broken.book("svc-cni", env.first_day_slot(), PERSON))
+    finally:
+        broken.close()
+    assert outcome.status == "queued" and env.woken == 1 and "immediate sending failed" in caplog.text
+    assert env.worker.run_once(force=True).push.acknowledged == [outcome.key]
+    assert env.bookings() == 1
