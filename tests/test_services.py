@@ -116,6 +116,8 @@ def test_availability_reads_the_cache_with_counters_merged(env):
     assert a.cache_age_s() == 0.0
     env.clock.advance(600)
     assert a.cache_age_s() == 600.0
+    a.conn.execute("INSERT INTO sync_state (resource, last_success_at) VALUES ('slots:ag-gone', '2020-01-01T00:00:00Z')")
+    assert a.cache_age_s() == 600.0                               # an agenda no longer in the catalog
     assert a.day_slots("svc-nope", days[0]) == [] and a.free_days("svc-nope", days[0], days[0]) == []
 
 

@@ -15,6 +15,10 @@ Every action takes the same road, in a worker thread (never the UI thread):
    first attempt did reach the server after all, the server replays its first answer and
    no second booking is made.
 
+When the sync worker already knows the network is down, step 2 is skipped: the person gets
+the queued result at once instead of waiting for a timeout, and the worker, woken, tries a
+round straight away (if the network is back, the action leaves within seconds).
+
 While the row is being tried online it is *held* (``Outbox.enqueue(hold_s=...)``), so the
 sync worker's ordinary rounds do not send it at the same moment; if one does anyway (a
 reconnect round sends everything), both get the same answer and whichever writes second

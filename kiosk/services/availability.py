@@ -26,7 +26,6 @@ from offline_cache import places as cache_reads
 from offline_cache.catalog import utc_text
 from offline_cache.db import open_cache
 
-SLOT_RESOURCES = "slots:%"
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=PARIS)
 
 
@@ -158,8 +157,9 @@ class Availability:
     def cache_age_s(self) -> float | None:
         """Seconds since availability was last confirmed by the server (the oldest agenda's
         last success); None when it never was. Screens label offline availability with it."""
-        row = self.conn.execute("SELECT min(last_success_at), count(*) FROM sync_state WHERE resource LIKE ?",
-                                (SLOT_RESOURCES,)).fetchone()
+        # agendas the catalog dropped keep their old sync state: they do not count
+        row = self.conn.execute("SELECT min(last_success_at), count(*) FROM sync_state WHERE resource IN "
+                                "(SELECT 'slots:' || id FROM agendas)").fetchone()
         if not row[1] or row[0] is None:
             return None
         return max(0.0, (self.clock.now() - _paris(row[0])).total_seconds())
