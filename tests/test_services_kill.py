@@ -10,23 +10,14 @@ two, or the answer is lost — sent again by the sync worker after a restart.
 from __future__ import annotations
 
 import json
-import os
 import random
-import signal
-import subprocess
-import sys
-import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from kiosk.api.client import ApiClient
-from kiosk.demo_api import admin, db
+from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock, running_server
-from kiosk.sync import SyncWorker
-from offline_cache.db import open_cache
-from test_sync_kill import _lines
+from test_sync_kill import drain_and_collect, kill_rounds
 
-REPO = Path(__file__).resolve().parent.parent
 ROUNDS = 30
 CHILD = r"""
 import json, random, sys
@@ -69,35 +60,10 @@ def test_kill_9_while_the_service_books_online(tmp_path):
         slots_file = tmp_path / "slots.json"
         slots_file.write_text(json.dumps(slots))
         cache = tmp_path / "cache.sqlite3"
-        env = {**os.environ, "PYTHONPATH": str(REPO), "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
-        rng = random.Random(2027)
-        reported: list[list] = []
-        for round_no in range(ROUNDS):
-            child = subprocess.Popen([sys.executable, "-c", CHILD, base, str(creds), str(cache), str(slots_file),
-                                      str(round_no)], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
-            lines = _lines(child, time.monotonic() + rng.uniform(0.1, 1.0))
-            child.send_signal(signal.SIGKILL)
-            rest, err = child.communicate(timeout=10)
-            lines += rest.decode().splitlines()
-            assert child.returncode == -signal.SIGKILL, err.decode()[-2000:]
-            reported += [json.loads(line) for line in lines if line.startswith("[")]
-
-        worker = SyncWorker(cache, ApiClient(base, credentials_path=creds), post=lambda *a, **k: None)
-        for _ in range(5):
-            worker.run_once()
-            if worker.status()["outbox_depth"] == 0:
-                break
-        assert worker.status()["outbox_depth"] == 0
-
-        conn = db.connect(db_path)
-        verdicts = {r["key"]: (r["status"], json.loads(r["body"])) for r in conn.execute(
-            "SELECT key, status, body FROM idempotency WHERE device_id = ?", (client.device_id,))}
-        bookings = [r[0] for r in conn.execute("SELECT id FROM bookings WHERE device_id = ?", (client.device_id,))]
-        conn.close()
-        cache_conn = open_cache(cache)
-        queued = [r[0] for r in cache_conn.execute("SELECT uuid FROM outbox")]
-        cache_conn.close()
+        lines = kill_rounds(CHILD, [base, str(creds), str(cache), str(slots_file)], ROUNDS, random.Random(2027),
+                            (0.1, 1.0))
+        reported = [json.loads(line) for line in lines if line.startswith("[")]
+        verdicts, bookings, queued = drain_and_collect(base, creds, cache, db_path, client.device_id)
 
     keys = [key for key, _status, _id in reported]
     assert len(reported) >= ROUNDS and len(set(keys)) == len(keys)
