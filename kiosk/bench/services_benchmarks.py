@@ -84,7 +84,7 @@ def services_day_slots(session) -> dict[str, Any]:
     return {**summarize(day_samples, "ms"), **summarize(month_samples, "ms", prefix="month_"), "slots_shown": shown}
 
 
-@benchmark("services_book_online", "—", title="services: booking online, call to outcome (loopback)")
+@benchmark("services_book_online", "for information", title="services: booking online, call to outcome (loopback)")
 def services_book_online(session) -> dict[str, Any]:
     """Median of 30 bookings (10 in quick mode), each of a different free slot."""
     from kiosk.bench.sync_benchmarks import _setup
