@@ -28,3 +28,41 @@ def test_without_a_data_layer_the_admin_says_so(pilot):
     open_admin(pilot)
     assert pilot.widget("sync-state").text == "Synchronisation\u00a0: pas d’API centrale dans ce mode"
     assert not pilot.widget("sync-now").enabled
+
+
+def test_a_screen_books_through_the_services_and_hears_back_by_event(make_pilot):
+    """The shape issue 5's screens use: call a service, keep drawing, get ACTION_DONE."""
+    from datetime import timedelta
+
+    from kiosk import events
+    from screens.base import Screen
+    from screens.widgets import Label
+
+    class Probe(Screen):
+        name = "probe"
+
+        def __init__(self, app):
+            super().__init__(app)
+            self.heard = []
+
+        def compose(self):
+            return Label("probe", id="probe")
+
+        def handle_event(self, event):
+            if event.type == events.ACTION_DONE:
+                self.heard.append((event.request_id, event.outcome))
+
+    pilot = make_pilot(data=DataLayer.demo)
+    wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None)
+    services = pilot.app.services
+    probe = Probe(pilot.app)
+    pilot.app.nav.push(probe)
+    pilot.settle()
+    today = pilot.app.clock.now().date()
+    service = next(s for s in services.availability.services() if s["next_free"] is not None)
+    day = services.availability.free_days(service["id"], today, today + timedelta(days=30))[0]
+    slot = services.availability.day_slots(service["id"], day)[0]
+    request_id = services.book(service["id"], slot, {"last_name": "Martin", "first_name": "Léa"})
+    wait_for(pilot, lambda: probe.heard)
+    [(heard_id, outcome)] = probe.heard
+    assert heard_id == request_id and outcome.status == "done" and outcome.result["reference"].startswith("RDV-")
