@@ -67,7 +67,6 @@ class App:
         self.pin_guard = PinGuard(self.clock, config.admin.pin_hash)
         self.devices = Devices(config, demo)
         self.data = data                         # kiosk.data_layer.DataLayer, or None (no central API)
-        self._services = None                    # kiosk.services.Services, made on first use (see services)
         if data is not None:
             data.device_states = data.device_states or getattr(self.devices, "heartbeat_states", None)
         self.sync_status: dict = {}              # the sync worker's last SYNC_STATUS
@@ -89,14 +88,6 @@ class App:
         self.ui: UiContext = None  # type: ignore[assignment]
         self.viewport = pygame.Rect(0, 0, 0, 0)
         self.logo: pygame.Surface | None = None
-
-    @property
-    def services(self):
-        """What screens call for data (kiosk.services.Services), or None without a data layer.
-        Made on first use: it loads requests and the API models, ~0.3 s the first frame must not wait for."""
-        if self._services is None and self.data is not None:
-            self._services = self.data.make_services(self.clock)
-        return self._services
 
     @functools.cached_property
     def tracking(self):
@@ -149,6 +140,14 @@ class App:
                 screen.root = None  # rebuilt when shown again
             if self.nav.current is not None:
                 self.nav.current.rebuild()
+
+    @property
+    def services(self):
+        """kiosk.services.Services, what screens call for data (None without a data layer); made
+        at first use, so that importing it never delays the first frame."""
+        if self.data is None:
+            return None
+        return self.data.services or self.data.make_services(self.clock)
 
     @property
     def low_reach_available(self) -> bool:

@@ -171,6 +171,9 @@ class DataLayer:
                                      **self.config.sync.model_dump(exclude={"cache_path"}))
             self.worker.start()
             log.info("data layer started (%s)", f"demo API process at {base_url}" if self.embedded else base_url)
+            from kiosk.services import warm_up
+
+            warm_up(tickets=self.config.terminal.profile == "counter")   # not on the UI thread at the first tap
         except Exception as exc:  # noqa: BLE001 - the kiosk keeps serving from its cache without it
             self.error = f"{type(exc).__name__}: {exc}"
             log.exception("the data layer could not start; the terminal works from its cache")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kiosk import events
 from kiosk.layout_check import check_app
+from pilot_helpers import open_admin
 
 REFUSALS = [
     {"kind": "booking", "at": "2026-12-01T08:05:00Z", "status": 409, "error": "slot_unavailable",
@@ -14,16 +15,8 @@ REFUSALS = [
 ]
 
 
-def _open_admin(pilot):
-    pilot.app.open_admin()
-    pilot.settle()
-    pilot.type("1234")
-    pilot.tap("key-enter")
-    assert pilot.screen.name == "admin"
-
-
 def test_refusals_appear_when_the_worker_reports_them(pilot):
-    _open_admin(pilot)
+    open_admin(pilot)
     assert not pilot.has("sync-refusals")
     events.post(events.SYNC_STATUS, last_success=None, outbox_depth=0, failed=2, clock_skew_s=None,
                 clock_skew_flagged=False, online=True, revoked=False, refusals=REFUSALS)
@@ -38,7 +31,7 @@ def test_refusals_appear_when_the_worker_reports_them(pilot):
 
 def test_refusal_lines_in_english_and_large_text(make_pilot):
     pilot = make_pilot(overrides={"languages.default": "en", "accessibility.large_text": True})
-    _open_admin(pilot)
+    open_admin(pilot)
     events.post(events.SYNC_STATUS, last_success=None, outbox_depth=0, failed=2, clock_skew_s=None,
                 clock_skew_flagged=False, online=True, revoked=False, refusals=REFUSALS)
     pilot.settle()

@@ -129,11 +129,15 @@ def test_received_models_ignore_new_fields_and_sent_models_refuse_them():
         models.BookingCancel.model_validate({"reference": "R", "last_name": "N", "terminal_id": "t", "x": 1})
 
 
-def test_person_needs_a_contact():
+def test_an_offline_request_needs_a_contact_a_booking_does_not():
+    no_contact = {"last_name": "Martin", "first_name": "Léa"}
     with pytest.raises(ValueError, match="phone number or an e-mail"):
-        models.Person.model_validate({"last_name": "Martin", "first_name": "Léa"})
-    contract.validator("Person").validate({"last_name": "Martin", "first_name": "Léa", "email": "lea@exemple.fr"})
-    assert list(contract.validator("Person").iter_errors({"last_name": "Martin", "first_name": "Léa"}))
+        models.ContactPerson.model_validate(no_contact)
+    contract.validator("ContactPerson").validate({**no_contact, "email": "lea@exemple.fr"})
+    assert list(contract.validator("ContactPerson").iter_errors(no_contact))
+    assert models.Person.model_validate(no_contact).phone is None
+    contract.validator("Person").validate(no_contact)
+    assert list(contract.validator("Person").iter_errors({**no_contact, "phone": "appelez-moi"}))
 
 
 def test_checkin_needs_exactly_one_of_token_and_reference():

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import time
-
 from kiosk.data_layer import DataLayer
-
-
-def _wait_for(pilot, condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-        pilot.settle()
+from pilot_helpers import open_admin, wait_for
 
 
 def test_demo_data_layer_enrols_syncs_and_reports_to_the_header_and_admin(make_pilot):
     pilot = make_pilot(data=DataLayer.demo)
     data = pilot.app.data
     assert not pilot.has("header-network")          # unknown until the first sync
-    _wait_for(pilot, lambda: pilot.app.network == "online")
+    wait_for(pilot, lambda: pilot.app.network == "online")
     assert pilot.widget("header-network").text == "En ligne"
-    _wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None)
+    wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None)
     assert data.cache_path.exists() and data.client.device_id
-    pilot.app.open_admin()
-    pilot.settle()
-    pilot.type("1234")
-    pilot.tap("key-enter")
+    open_admin(pilot)
     assert "Synchronisation\u00a0: dernière réussite" in pilot.widget("sync-state").text
     assert "0 en attente" in pilot.widget("sync-state").text
     pilot.tap("sync-now")
@@ -37,9 +25,44 @@ def test_demo_data_layer_enrols_syncs_and_reports_to_the_header_and_admin(make_p
 
 
 def test_without_a_data_layer_the_admin_says_so(pilot):
-    pilot.app.open_admin()
-    pilot.settle()
-    pilot.type("1234")
-    pilot.tap("key-enter")
+    open_admin(pilot)
     assert pilot.widget("sync-state").text == "Synchronisation\u00a0: pas d’API centrale dans ce mode"
     assert not pilot.widget("sync-now").enabled
+
+
+def test_a_screen_books_through_the_services_and_hears_back_by_event(make_pilot):
+    """The shape issue 5's screens use: call a service, keep drawing, get ACTION_DONE."""
+    from datetime import timedelta
+
+    from kiosk import events
+    from screens.base import Screen
+    from screens.widgets import Label
+
+    class Probe(Screen):
+        name = "probe"
+
+        def __init__(self, app):
+            super().__init__(app)
+            self.heard = []
+
+        def compose(self):
+            return Label("probe", id="probe")
+
+        def handle_event(self, event):
+            if event.type == events.ACTION_DONE:
+                self.heard.append((event.request_id, event.outcome))
+
+    pilot = make_pilot(data=DataLayer.demo)
+    wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None)
+    services = pilot.app.services
+    probe = Probe(pilot.app)
+    pilot.app.nav.push(probe)
+    pilot.settle()
+    today = pilot.app.clock.now().date()
+    service = next(s for s in services.availability.services() if s["next_free"] is not None)
+    day = services.availability.free_days(service["id"], today, today + timedelta(days=30))[0]
+    slot = services.availability.day_slots(service["id"], day)[0]
+    request_id = services.book(service["id"], slot, {"last_name": "Martin", "first_name": "Léa"})
+    wait_for(pilot, lambda: probe.heard)
+    [(heard_id, outcome)] = probe.heard
+    assert heard_id == request_id and outcome.status == "done" and outcome.result["reference"].startswith("RDV-")

@@ -5,23 +5,15 @@ file appears; one without its cache folder says so in one line and keeps running
 from __future__ import annotations
 
 import logging
-import time
 from datetime import datetime, timezone
 
 from kiosk.api.client import ApiClient
 from kiosk.data_layer import DataLayer
 from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock, running_server
+from pilot_helpers import wait_for
 
 START = datetime(2026, 5, 4, 5, 0, tzinfo=timezone.utc)
-
-
-def _wait_for(pilot, condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-        pilot.settle()
 
 
 def test_unprovisioned_terminal_is_offline_then_comes_online_with_its_credentials(make_pilot, tmp_path, caplog):
@@ -34,7 +26,7 @@ def test_unprovisioned_terminal_is_offline_then_comes_online_with_its_credential
                      "sync.cache_path": str(tmp_path / "lib" / "cache.sqlite3")}
         with caplog.at_level(logging.ERROR, logger="kiosk.data_layer"):
             pilot = make_pilot(demo=False, overrides=overrides, data=DataLayer.production)
-            _wait_for(pilot, lambda: pilot.app.network == "offline")
+            wait_for(pilot, lambda: pilot.app.network == "offline")
         assert pilot.widget("header-network").text == "Hors ligne"
         assert f"working offline from the cache: No credentials file at {creds}" in caplog.text
         data = pilot.app.data
@@ -45,8 +37,8 @@ def test_unprovisioned_terminal_is_offline_then_comes_online_with_its_credential
         ApiClient(base, credentials_path=creds).enroll(admin.create_enrolment_code(db_path, server_clock),
                                                        {"hostname": "borne", "kind": "totem", "app_version": "1"})
         data.sync_now()
-        _wait_for(pilot, lambda: pilot.app.network == "online")
-        _wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None)
+        wait_for(pilot, lambda: pilot.app.network == "online")
+        wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None)
         assert len(pilot.app.services.availability.services()) >= 8
         pilot.app.stop()
         assert data.cache_path.exists()                                  # a real terminal keeps its cache
@@ -56,7 +48,7 @@ def test_missing_cache_folder_is_one_clear_line_and_the_kiosk_keeps_running(make
     missing = tmp_path / "nowhere" / "cache.sqlite3"
     with caplog.at_level(logging.ERROR, logger="kiosk.data_layer"):
         pilot = make_pilot(demo=False, overrides={"sync.cache_path": str(missing)}, data=DataLayer.production)
-        _wait_for(pilot, lambda: pilot.app.network == "offline")
+        wait_for(pilot, lambda: pilot.app.network == "offline")
     assert f"the cache folder {missing.parent} does not exist" in caplog.text
     assert pilot.app.data.worker is None and "Traceback" not in caplog.text
     assert pilot.app.running or pilot.app.frames > 0

@@ -116,6 +116,8 @@ def test_availability_reads_the_cache_with_counters_merged(env):
     assert a.cache_age_s() == 0.0
     env.clock.advance(600)
     assert a.cache_age_s() == 600.0
+    a.conn.execute("INSERT INTO sync_state (resource, last_success_at) VALUES ('slots:ag-gone', '2020-01-01T00:00:00Z')")
+    assert a.cache_age_s() == 600.0                               # an agenda no longer in the catalog
     assert a.day_slots("svc-nope", days[0]) == [] and a.free_days("svc-nope", days[0], days[0]) == []
 
 
@@ -131,6 +133,16 @@ def test_online_booking_is_done_at_once_with_a_token_that_verifies_offline(env):
     claims = verify_token(env.services.availability.conn, outcome.result["checkin_token"],
                           datetime.fromisoformat(outcome.result["start"]))
     assert claims["ref"] == outcome.result["reference"]
+
+
+def test_online_booking_without_contact_and_the_queued_outcome_says_so(env):
+    no_contact = {"last_name": "Martin", "first_name": "Léa"}
+    done = env.outcome(env.services.book("svc-cni", env.first_day_slot(), no_contact))
+    assert done.status == "done" and done.details["contact_given"] is False
+    env.offline = True
+    queued = env.outcome(env.services.book("svc-cni", env.first_day_slot(), no_contact))
+    assert queued.status == "queued" and queued.details == {"contact_given": False}
+    assert env.outcome(env.services.book("svc-cni", env.first_day_slot(), PERSON)).details["contact_given"]
 
 
 def test_slot_taken_meanwhile_returns_the_alternatives(env):
@@ -181,7 +193,6 @@ def test_answer_lost_after_the_server_booked_then_the_same_key_is_replayed(env):
     proxy = FaultProxy(env.client.base_url)
     try:
         env.source = env.client.clone(base_url=proxy.url)
-        env.source.base_url = proxy.url
         proxy.queue(("forward_then_drop",))
         outcome = env.outcome(env.services.book("svc-cni", env.first_day_slot(), PERSON))
         assert outcome.status == "queued" and env.bookings() == 1   # the server did book it
@@ -207,8 +218,10 @@ def test_known_offline_queues_without_touching_the_network(env):
 
 def test_bad_input_is_refused_at_once_and_nothing_is_stored(env):
     slot = env.first_day_slot()
-    with pytest.raises(ValueError, match="person"):
-        env.services.book("svc-cni", slot, {"last_name": "Martin", "first_name": "Léa"})   # no contact
+    with pytest.raises(ValueError, match="person"):     # an offline request needs a contact
+        env.services.request_booking("svc-cni", slot.start, {"last_name": "Martin", "first_name": "Léa"})
+    with pytest.raises(ValueError, match="person.last_name"):
+        env.services.book("svc-cni", slot, {**PERSON, "last_name": ""})
     with pytest.raises(ValueError, match="person.phone"):
         env.services.book("svc-cni", slot, {**PERSON, "phone": "call me"})
     with pytest.raises(ValueError, match="wanted_start"):
@@ -244,6 +257,30 @@ def test_cancel_online_and_a_wrong_name_is_a_clear_refusal(env):
     assert env.row(wrong.key)["state"] == "failed" and env.row(wrong.key)["personal"] is None
     done = env.outcome(env.services.cancel(booked["reference"].lower(), "QUASTENBERG"))
     assert done.status == "done" and done.result["state"] == "cancelled"
+
+
+def test_cancel_with_the_tickets_qr_code(env):
+    booked = env.outcome(env.services.book("svc-cni", env.first_day_slot(), PERSON)).result
+    ticket = env.services.read_ticket(booked["checkin_token"])
+    assert ticket["reference"] == booked["reference"] and ticket["start"] == booked["start"]
+    body, sig = booked["checkin_token"].split(".")
+    forged = body + "." + ("A" if sig[0] != "A" else "B") + sig[1:]
+    with pytest.raises(TokenError):
+        env.services.read_ticket(forged)
+    refused = env.outcome(env.services.cancel_by_token(forged))
+    assert refused.status == "refused" and refused.code == "invalid_token" and refused.key is None
+    assert env.outcome(env.services.cancel_by_token("garbage")).code == "invalid_token"
+    env.offline = True
+    queued = env.outcome(env.services.cancel_by_token(booked["checkin_token"]))
+    assert queued.status == "queued" and queued.details["verified"] and queued.details["reference"] == booked["reference"]
+    assert env.row(queued.key)["personal"] is not None           # the token, until the server has answered
+    assert env.worker.run_once().push.acknowledged == [queued.key]
+    assert env.row(queued.key)["personal"] is None
+    state = env.server("SELECT state FROM bookings WHERE reference = ?", booked["reference"])[0][0]
+    assert state == "cancelled"
+    env.worker.run_once(force=True)                              # the revocation reaches the cache
+    with pytest.raises(TokenError, match="token_revoked"):
+        env.services.read_ticket(booked["checkin_token"])
 
 
 # -- check-in -------------------------------------------------------------------------------
@@ -315,3 +352,28 @@ def test_the_result_arrives_as_a_pygame_event(env, tmp_path):
         assert [e.request_id for e in found] == [request_id] and found[0].outcome.status == "done"
     finally:
         pygame.display.quit()
+
+
+class _BrokenClient:
+    """A client with a bug of ours (not an API error): the stored action must not be reported lost."""
+
+    timeout = (1.0, 1.0)
+
+    def clone(self, **_settings):
+        return self
+
+    @property
+    def device_id(self):
+        raise RuntimeError("a bug while building the request")
+
+
+def test_an_unexpected_failure_after_storing_leaves_the_action_to_the_worker(env, caplog):
+    broken = Services(env.cache, client_source=_BrokenClient, clock=env.clock,
+                      post=lambda t, **a: env.results.put((t, a)), wake_sync=env._wake)
+    try:
+        outcome = env.outcome(broken.book("svc-cni", env.first_day_slot(), PERSON))
+    finally:
+        broken.close()
+    assert outcome.status == "queued" and env.woken == 1 and "immediate sending failed" in caplog.text
+    assert env.worker.run_once(force=True).push.acknowledged == [outcome.key]
+    assert env.bookings() == 1

@@ -73,6 +73,48 @@ def _lines(child: subprocess.Popen, until: float) -> list[str]:
     return buf.decode().splitlines() + out
 
 
+def kill_rounds(script: str, args: list[str], rounds: int, rng: random.Random,
+                window: tuple[float, float]) -> list[str]:
+    """Start ``script`` (args + the round number) on the same cache ``rounds`` times, SIGKILL it
+    after a random moment within ``window`` seconds, and return every line it printed."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
+           "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
+    printed: list[str] = []
+    for round_no in range(rounds):
+        child = subprocess.Popen([sys.executable, "-c", script, *args, str(round_no)], cwd=REPO, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        lines = _lines(child, time.monotonic() + rng.uniform(*window))
+        child.send_signal(signal.SIGKILL)
+        rest, err = child.communicate(timeout=10)
+        assert child.returncode == -signal.SIGKILL, err.decode()[-2000:]
+        printed += lines + rest.decode().splitlines()
+    return printed
+
+
+def drain_and_collect(base: str, creds, cache, db_path, device_id: str):
+    """The last restart (a worker sends whatever is left), then what the server and the outbox hold:
+    ({idempotency key: (status, body)}, [booking ids], [outbox uuids])."""
+    worker = SyncWorker(cache, ApiClient(base, credentials_path=creds), post=lambda *a, **k: None)
+    for _ in range(5):
+        worker.run_once()
+        if worker.status()["outbox_depth"] == 0:
+            break
+    assert worker.status()["outbox_depth"] == 0
+    conn = db.connect(db_path)
+    try:
+        verdicts = {r["key"]: (r["status"], json.loads(r["body"])) for r in conn.execute(
+            "SELECT key, status, body FROM idempotency WHERE device_id = ?", (device_id,))}
+        bookings = [r[0] for r in conn.execute("SELECT id FROM bookings WHERE device_id = ?", (device_id,))]
+    finally:
+        conn.close()
+    cache_conn = open_cache(cache)
+    try:
+        queued = [r[0] for r in cache_conn.execute("SELECT uuid FROM outbox")]
+    finally:
+        cache_conn.close()
+    return verdicts, bookings, queued
+
+
 def test_kill_9_rounds_lose_and_duplicate_nothing(tmp_path):
     start = datetime.now(timezone.utc).replace(microsecond=0)
     clock = ManualClock(start)
@@ -90,40 +132,11 @@ def test_kill_9_rounds_lose_and_duplicate_nothing(tmp_path):
         slots_file = tmp_path / "slots.json"
         slots_file.write_text(json.dumps(slots))
         cache = tmp_path / "cache.sqlite3"
-        env = {**os.environ, "PYTHONPATH": str(REPO), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
-               "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
-        rng = random.Random(2026)
-        printed: list[str] = []
         t0 = time.monotonic()
-        for round_no in range(ROUNDS):
-            child = subprocess.Popen([sys.executable, "-c", CHILD, base, str(creds), str(cache), str(slots_file),
-                                      str(round_no)], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
-            # a random moment: often during start-up, mostly while booking and pushing
-            lines = _lines(child, time.monotonic() + rng.uniform(0.05, 0.9))
-            child.send_signal(signal.SIGKILL)
-            rest, err = child.communicate(timeout=10)
-            lines += rest.decode().splitlines()
-            assert child.returncode == -signal.SIGKILL, err.decode()[-2000:]
-            printed += [line for line in lines if line != "ready"]
+        printed = [line for line in kill_rounds(CHILD, [base, str(creds), str(cache), str(slots_file)], ROUNDS,
+                                                random.Random(2026), (0.05, 0.9)) if line != "ready"]
         elapsed = time.monotonic() - t0
-
-        # the last restart: a worker on the same cache sends whatever is left
-        worker = SyncWorker(cache, ApiClient(base, credentials_path=creds), post=lambda *a, **k: None)
-        for _ in range(5):
-            worker.run_once()
-            if worker.status()["outbox_depth"] == 0:
-                break
-        assert worker.status()["outbox_depth"] == 0
-
-        conn = db.connect(db_path)
-        verdicts = {r["key"]: (r["status"], json.loads(r["body"])) for r in conn.execute(
-            "SELECT key, status, body FROM idempotency WHERE device_id = ?", (client.device_id,))}
-        bookings = [r[0] for r in conn.execute("SELECT id FROM bookings WHERE device_id = ?", (client.device_id,))]
-        conn.close()
-        cache_conn = open_cache(cache)
-        queued = [r[0] for r in cache_conn.execute("SELECT uuid FROM outbox")]
-        cache_conn.close()
+        verdicts, bookings, queued = drain_and_collect(base, creds, cache, db_path, client.device_id)
 
     assert len(printed) >= ROUNDS and len(set(printed)) == len(printed)
     assert set(printed) <= set(queued), "a confirmed action is missing from the outbox"

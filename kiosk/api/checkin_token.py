@@ -12,9 +12,6 @@ import base64
 import json
 from datetime import datetime
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 
 class TokenError(ValueError):
     """The token is malformed, signed by an unknown key, badly signed or expired."""
@@ -42,6 +39,10 @@ def decode_unverified(token: str) -> dict:
 
 def check_signature(token: str, raw_public_key: bytes) -> None:
     """Raises :class:`TokenError` unless ``token`` was signed by this raw 32-byte key."""
+    # imported here: the kiosk loads cryptography only once it verifies a ticket (start-up time)
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         body, sig = token.strip().split(".")
         Ed25519PublicKey.from_public_bytes(raw_public_key).verify(unb64url(sig), body.encode("ascii"))

@@ -164,7 +164,9 @@ class ApiClient:
         """Same settings (but ``overrides``) and credentials, its own connection pool: one per
         sending thread (a client is not thread-safe)."""
         twin = ApiClient(**{**self._settings, **overrides})
-        twin.base_url, twin._credentials = self.base_url, self._credentials
+        twin._credentials = self._credentials
+        if "base_url" not in overrides:
+            twin.base_url = self.base_url
         return twin
 
     def forget_credentials(self) -> None:

@@ -186,15 +186,20 @@ class SlotList(Incoming):
 
 # ---------------------------------------------------------------- bookings
 class Person(Outgoing):
-    """The citizen; a phone or an e-mail is required so the town can reach them."""
+    """The citizen booking a slot; a phone or an e-mail is optional (a reminder): the booking
+    is confirmed on the spot."""
 
     last_name: str = Field(min_length=1, max_length=100)
     first_name: str = Field(min_length=1, max_length=100)
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 .]{8,20}$")
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)
 
+
+class ContactPerson(Person):
+    """The citizen of an offline request: the town confirms later, so it must reach them."""
+
     @model_validator(mode="after")
-    def _contact(self) -> Person:
+    def _contact(self) -> ContactPerson:
         if not self.phone and not self.email:
             raise ValueError("a phone number or an e-mail address is required")
         return self
@@ -223,9 +228,18 @@ class Booking(Incoming):
 
 
 class BookingCancel(Outgoing):
+    """The reference, proved by the last name (typed) or by the check-in token (the QR code)."""
+
     reference: str = Field(min_length=1, max_length=40)
-    last_name: str = Field(min_length=1, max_length=100)
+    last_name: str | None = Field(default=None, min_length=1, max_length=100)
+    token: str | None = Field(default=None, max_length=2000)
     terminal_id: str = Field(min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _one_proof(self) -> BookingCancel:
+        if bool(self.last_name) == bool(self.token):
+            raise ValueError("give exactly one of last_name or token")
+        return self
 
 
 class BookingRequestCreate(Outgoing):
@@ -234,7 +248,7 @@ class BookingRequestCreate(Outgoing):
     service_id: str = Field(min_length=1, max_length=100)
     wanted_start: AwareDatetime
     wanted_slot_id: str | None = Field(default=None, max_length=100)
-    person: Person
+    person: ContactPerson
     channel: Literal["kiosk"]
     terminal_id: str = Field(min_length=1, max_length=100)
     created_at: AwareDatetime

@@ -33,14 +33,36 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from kiosk.clock import Clock
-from kiosk.services import booking as _booking
-from kiosk.services.actions import Action, ActionRunner
 from kiosk.services.availability import Availability, DaySlot
-from kiosk.services.checkin import checkin as _checkin
-from kiosk.services.checkin import verify_token
-from kiosk.services.outcomes import Outcome
+from kiosk.services.outcomes import Action, Outcome
 
 __all__ = ["Services", "Availability", "DaySlot", "Outcome", "Action", "ActionRunner", "verify_token"]
+
+# The app creates Services before its first frame, so this module imports only the light
+# parts (SQLite reads, outcomes). Sending (requests, the API models) and token checks
+# (cryptography) are imported at first use — and warmed up by the data layer's start-up thread
+# after the first frame, so that the first « Confirmer » does not pay for them either.
+_LAZY = {"ActionRunner": "kiosk.services.actions", "verify_token": "kiosk.services.checkin"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'kiosk.services' has no attribute {name!r}")
+
+
+def warm_up(*, tickets: bool) -> None:
+    """Import what actions need (call from a background thread). ``tickets``: also the Ed25519
+    code that checks a scanned ticket (about 7 MiB resident): a counter terminal, where
+    check-ins are the daily work, loads it now; a street totem at its first scanned ticket."""
+    import kiosk.services.actions  # noqa: F401
+    import kiosk.services.booking  # noqa: F401
+    import kiosk.services.checkin  # noqa: F401
+
+    if tickets:
+        import cryptography.hazmat.primitives.asymmetric.ed25519  # noqa: F401
 
 
 class Services:
@@ -51,28 +73,67 @@ class Services:
                  known_offline: Callable[[], bool] = lambda: False, timeout_s: float = 5.0) -> None:
         self.clock = clock or Clock()
         self.availability = Availability(cache_path, self.clock)
-        self.actions = ActionRunner(cache_path, client_source=client_source, clock=self.clock, post=post,
-                                    wake_sync=wake_sync, known_offline=known_offline, timeout_s=timeout_s)
+        self._runner_args = dict(client_source=client_source, clock=self.clock, post=post, wake_sync=wake_sync,
+                                 known_offline=known_offline, timeout_s=timeout_s)
+        self.cache_path = cache_path
+        self._actions = None
+
+    @property
+    def actions(self):
+        """The :class:`~kiosk.services.actions.ActionRunner`, made at the first action."""
+        if self._actions is None:
+            from kiosk.services.actions import ActionRunner
+
+            self._actions = ActionRunner(self.cache_path, **self._runner_args)
+        return self._actions
 
     def book(self, service_id: str, slot: DaySlot | str, person: Mapping[str, Any]) -> int:
         """Book ``slot`` (a :class:`DaySlot`: its best counter) for ``person``
         ({last_name, first_name, phone?, email?})."""
+        from kiosk.services import booking as _booking
+
         slot_id = slot.slot_id if isinstance(slot, DaySlot) else slot
         return self.actions.submit(_booking.booking(service_id, slot_id, person, self.clock.now()))
 
     def request_booking(self, service_id: str, wanted_start: datetime, person: Mapping[str, Any],
                         wanted_slot_id: str | None = None) -> int:
         """The offline way: a request for a time, confirmed later (contact required)."""
+        from kiosk.services import booking as _booking
+
         return self.actions.submit(_booking.booking_request(service_id, wanted_start, person, self.clock.now(),
                                                             wanted_slot_id))
 
     def cancel(self, reference: str, last_name: str) -> int:
+        """Cancel by the reference and the last name typed by the person."""
+        from kiosk.services import booking as _booking
+
         return self.actions.submit(_booking.cancellation(reference, last_name))
+
+    def cancel_by_token(self, token: str) -> int:
+        """Cancel with the ticket's QR code (verified on the terminal first)."""
+        from kiosk.services import booking as _booking
+
+        return self.actions.submit(_booking.cancellation_by_token(token, self.clock.now()))
+
+    def read_ticket(self, token: str) -> dict[str, Any]:
+        """What a scanned ticket says (reference, service, start), to show before cancelling or
+        checking in; raises :class:`~kiosk.api.checkin_token.TokenError` (``args[0]`` a refusal
+        code, see :data:`~kiosk.services.outcomes.MESSAGES`) for a forged, expired or cancelled
+        one, ``UnknownKey`` when the cache cannot judge it yet. Synchronous: one SQLite read and
+        one signature check, well under a millisecond."""
+        from kiosk.services.checkin import verify_token
+
+        claims = verify_token(self.availability.conn, token, self.clock.now(), today=False)
+        return {"reference": claims.get("ref"), "service_id": claims.get("svc"), "start": claims.get("start"),
+                "slot_id": claims.get("slot")}
 
     def check_in(self, *, token: str | None = None, reference: str | None = None) -> int:
         """A scanned QR code (``token``) or a typed reference; the token is verified offline first."""
+        from kiosk.services.checkin import checkin as _checkin
+
         return self.actions.submit(_checkin(self.clock.now(), token=token, reference=reference))
 
     def close(self) -> None:
-        self.actions.close()
+        if self._actions is not None:
+            self._actions.close()
         self.availability.close()

@@ -15,6 +15,10 @@ Every action takes the same road, in a worker thread (never the UI thread):
    first attempt did reach the server after all, the server replays its first answer and
    no second booking is made.
 
+When the sync worker already knows the network is down, step 2 is skipped: the person gets
+the queued result at once instead of waiting for a timeout, and the worker, woken, tries a
+round straight away (if the network is back, the action leaves within seconds).
+
 While the row is being tried online it is *held* (``Outbox.enqueue(hold_s=...)``), so the
 sync worker's ordinary rounds do not send it at the same moment; if one does anyway (a
 reconnect round sends everything), both get the same answer and whichever writes second
@@ -30,7 +34,6 @@ import itertools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -38,26 +41,13 @@ from kiosk import events
 from kiosk.api.client import ApiClient
 from kiosk.api.errors import ApiError, Conflict, CredentialsError, FinalRefusal, Unauthorized
 from kiosk.clock import Clock
-from kiosk.services.outcomes import Outcome
+from kiosk.services.outcomes import Action, Outcome
 from kiosk.sync.push import PushReport, record_outcome, send_row
 from offline_cache.db import open_cache
 from offline_cache.outbox import Outbox
 
 log = logging.getLogger("kiosk.services")
 HOLD_MARGIN_S = 2.0
-
-
-@dataclass(frozen=True)
-class Action:
-    """One outbox row to be: ``payload`` without personal data, ``personal`` apart (erasable)."""
-
-    kind: str
-    payload: dict[str, Any]
-    personal: dict[str, Any] | None = None
-    details: dict[str, Any] = field(default_factory=dict)   # shown with a queued outcome
-    # run first, on the thread's cache connection: an Outcome refuses the action before it is
-    # stored; a dict adds to ``details``
-    precheck: Callable[[Any], Outcome | dict[str, Any]] | None = None
 
 
 class ActionRunner:
@@ -110,10 +100,12 @@ class ActionRunner:
     def _run(self, request_id: int, action: Action) -> None:
         try:
             outcome = self._perform(action)
-        except Exception:   # the cache could not be written: nothing is stored, the screen must say so
+        except Exception:   # before or while storing: nothing is stored, the screen must say so
             log.exception("%s could not be stored", action.kind)
             outcome = Outcome(action.kind, "error", code="storage_failed")
-        self.post(events.ACTION_DONE, request_id=request_id, outcome=outcome)
+        if self.post(events.ACTION_DONE, request_id=request_id, outcome=outcome) is False:
+            # the screen will not hear of it (queue full, app stopping); the action itself is in the outbox
+            log.warning("%s result %d could not be posted to the screen (%s)", action.kind, request_id, outcome.status)
 
     def _open(self) -> tuple[Any, Outbox]:
         if self._conn is None:
@@ -144,19 +136,28 @@ class ActionRunner:
                              hold_s=(self.timeout_s * 2 + HOLD_MARGIN_S) if client is not None else 0.0)
         if client is None:
             return self._offline(outbox, action.kind, key, details, "offline")
+        try:
+            return self._online(outbox, client, action.kind, key, details)
+        except Exception:   # stored, so not lost: the worker sends it (the hold lapses by itself)
+            log.exception("%s stored but its immediate sending failed; left to the sync worker", action.kind)
+            self.wake_sync()
+            return Outcome(action.kind, "queued", key, details=details)
+
+    def _online(self, outbox: Outbox, client: ApiClient, kind: str, key: str, details: dict[str, Any]) -> Outcome:
+        """The online provider: the stored row sent now; its verdict written back as the worker would."""
         row = outbox.get(key)
         answer = send_row(client, row)
         if isinstance(answer, (Unauthorized, CredentialsError)) or (isinstance(answer, ApiError)
                                                                      and answer.retryable):
-            return self._offline(outbox, action.kind, key, details, type(answer).__name__)
+            return self._offline(outbox, kind, key, details, type(answer).__name__)
         record_outcome(outbox, PushReport(), row, answer)
         if isinstance(answer, Conflict):
-            return Outcome(action.kind, "conflict", key, alternatives=answer.alternatives, code=answer.code)
+            return Outcome(kind, "conflict", key, alternatives=answer.alternatives, code=answer.code)
         if isinstance(answer, FinalRefusal):
-            return Outcome(action.kind, "refused", key, code=answer.code or str(answer.status))
+            return Outcome(kind, "refused", key, code=answer.code or str(answer.status))
         if isinstance(answer, ApiError):   # defensive: a new non-retryable kind, recorded as failed
-            return Outcome(action.kind, "refused", key, code=answer.code)
-        return Outcome(action.kind, "done", key, result=answer.model_dump(mode="json"))
+            return Outcome(kind, "refused", key, code=answer.code)
+        return Outcome(kind, "done", key, result=answer.model_dump(mode="json"), details=details)
 
     def _offline(self, outbox: Outbox, kind: str, key: str, details: dict[str, Any], why: str) -> Outcome:
         """The offline provider: the row stays for the sync worker, which is woken now."""

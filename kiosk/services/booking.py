@@ -15,7 +15,9 @@ from typing import Any, Mapping
 from pydantic import ValidationError
 
 from kiosk.api import models
-from kiosk.services.actions import Action
+from kiosk.api.checkin_token import TokenError, decode_unverified
+from kiosk.services.checkin import UnknownKey, verify_token
+from kiosk.services.outcomes import Action, Outcome
 
 PLACEHOLDER_TERMINAL = "this-terminal"   # the sync layer puts the enrolled device id in at send time
 
@@ -35,11 +37,14 @@ def _person(person: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def booking(service_id: str, slot_id: str, person: Mapping[str, Any], now: datetime) -> Action:
-    """A booking of one slot (online: a reference and a QR at once; offline: queued)."""
+    """A booking of one slot (online: a reference and a QR at once; offline: queued). A phone or
+    an e-mail is optional here (a reminder); ``details["contact_given"]`` says whether there is one."""
     payload = {"slot_id": slot_id, "service_id": service_id, "channel": "kiosk", "created_at": now.isoformat()}
     personal = {"person": _person(person)}
     _check(models.BookingCreate, {**payload, **personal})
-    return Action("booking", payload, personal)
+    # a queued booking is confirmed later: the screen says how the person will hear of it
+    contact = bool(personal["person"].get("phone") or personal["person"].get("email"))
+    return Action("booking", payload, personal, details={"contact_given": contact})
 
 
 def booking_request(service_id: str, wanted_start: datetime, person: Mapping[str, Any], now: datetime,
@@ -64,3 +69,30 @@ def cancellation(reference: str, last_name: str) -> Action:
     personal = {"last_name": last_name.strip()}
     _check(models.BookingCancel, {**payload, **personal})
     return Action("cancellation", payload, personal, details={"reference": payload["reference"]})
+
+
+def cancellation_by_token(token: str, now: datetime) -> Action:
+    """Cancel with the ticket's QR code: the token proves the booking (checked on the terminal
+    first, like a check-in but any day). It is kept in the row's personal part, erased once
+    the server has answered: until then it is what lets anyone cancel that appointment."""
+    token = token.strip()
+    try:
+        reference = str(decode_unverified(token).get("ref") or "")
+    except TokenError:
+        reference = ""
+    if not reference:
+        return Action("cancellation", {}, None, precheck=lambda conn: Outcome("cancellation", "refused",
+                                                                               code="invalid_token"))
+    payload, personal = {"reference": reference.upper()}, {"token": token}
+    _check(models.BookingCancel, {**payload, **personal})
+
+    def precheck(conn) -> Outcome | dict[str, Any]:
+        try:
+            claims = verify_token(conn, token, now, today=False)
+        except UnknownKey:
+            return {"verified": False}
+        except TokenError as exc:
+            return Outcome("cancellation", "refused", code=str(exc.args[0]))
+        return {"verified": True, "service_id": claims.get("svc"), "start": claims.get("start")}
+
+    return Action("cancellation", payload, personal, details={"reference": payload["reference"]}, precheck=precheck)

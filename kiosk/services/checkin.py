@@ -15,8 +15,7 @@ from typing import Any
 
 from kiosk.api.checkin_token import TokenError, check_expiry, check_signature, decode_unverified
 from kiosk.clock import PARIS
-from kiosk.services.actions import Action
-from kiosk.services.outcomes import Outcome
+from kiosk.services.outcomes import Action, Outcome
 from offline_cache.catalog import utc_text
 
 
@@ -24,8 +23,8 @@ class UnknownKey(TokenError):
     """Signed by a key id the cache does not hold (yet)."""
 
 
-def verify_token(conn: sqlite3.Connection, token: str, at: datetime) -> dict[str, Any]:
-    """The token's payload if it is genuine, unrevoked, unexpired and for ``at``'s Paris day.
+def verify_token(conn: sqlite3.Connection, token: str, at: datetime, *, today: bool = True) -> dict[str, Any]:
+    """The token's payload if it is genuine, unrevoked, unexpired and (``today``) for ``at``'s Paris day.
 
     Raises :class:`UnknownKey` when its key is not cached, :class:`TokenError` (with
     ``args[0]`` one of the contract's codes: ``invalid_token``, ``token_revoked``,
@@ -55,7 +54,7 @@ def verify_token(conn: sqlite3.Connection, token: str, at: datetime) -> dict[str
         day = datetime.fromisoformat(str(payload.get("start"))).astimezone(PARIS).date()
     except ValueError:
         raise TokenError("invalid_token") from None
-    if day != at.astimezone(PARIS).date():
+    if today and day != at.astimezone(PARIS).date():
         raise TokenError("outside_checkin_window")
     return payload
 

@@ -18,7 +18,7 @@ No personal data is kept here beyond what the screen already holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from kiosk.i18n import N_, _
 
@@ -47,7 +47,9 @@ class Outcome:
     result: dict[str, Any] = field(default_factory=dict)          # the server's answer when done
     alternatives: list[dict[str, Any]] = field(default_factory=list)  # conflict: free slots nearby
     code: str | None = None                     # refusal reason (server's error code or an offline check's)
-    details: dict[str, Any] = field(default_factory=dict)         # queued check-in: what the token says
+    # what the action itself says: a booking's contact_given, a check-in token's reference and
+    # whether it was verified on the terminal (queued check-in)
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def offline(self) -> bool:
@@ -68,3 +70,16 @@ class Outcome:
             return None
         raw = self.key.replace("-", "").upper()
         return f"K-{raw[:4]}-{raw[4:8]}"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One outbox row to be: ``payload`` without personal data, ``personal`` apart (erasable)."""
+
+    kind: str
+    payload: dict[str, Any]
+    personal: dict[str, Any] | None = None
+    details: dict[str, Any] = field(default_factory=dict)   # shown with a queued outcome
+    # run first, on the thread's cache connection: an Outcome refuses the action before it is
+    # stored; a dict adds to ``details``
+    precheck: Callable[[Any], Outcome | dict[str, Any]] | None = None
