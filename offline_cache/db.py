@@ -65,7 +65,12 @@ def open_cache(path: str | Path, *, migrate: bool = True, check: bool = False) -
     try:
         conn.row_factory = sqlite3.Row
         try:
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            # Ask first: switching the mode needs an exclusive lock that SQLite does not wait for
+            # (no busy handler), so a file already in WAL — every start but the first — is not
+            # switched again while another process writes or recovers it after a crash.
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode.lower() != "wal":
+                mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise
