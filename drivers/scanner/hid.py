@@ -106,12 +106,20 @@ class HidScanner(Scanner):
     def _run(self) -> None:
         dev, last = None, time.monotonic()
         while not self._stopping.is_set():
+            if self._take_removal():
+                if dev is not None:
+                    self._close(dev)
+                    dev = None
+                    self.decoder.abandon("device disconnected during the scan")
+                self._set_state("disconnected", f"{self.describe()} unplugged")
+                self._nap(self.retry_interval)
+                continue
             if dev is None:
                 try:
                     dev = self._open_device(self._path())
                 except DeviceGone as exc:
                     self._set_state(exc.state, str(exc))
-                    self._stopping.wait(self.retry_interval)
+                    self._nap(self.retry_interval)
                     continue
                 self._set_state("ready", self.describe())
             try:
