@@ -3,7 +3,8 @@
 Drivers run in their own threads and only post events; this module is where
 the UI thread creates them, remembers what they last said (for the admin
 screen, the screens that offer printing, and later the heartbeat) and stops
-them on exit.
+them on exit. Outside the demo, a udev monitor (drivers.hotplug) tells each
+driver at once when its device is plugged in or unplugged.
 """
 
 from __future__ import annotations
@@ -43,12 +44,36 @@ class Devices:
         self.printer = None          # drivers.printer.worker.PrintWorker, or None without a printer
         self.scanner = None          # drivers.scanner.Scanner, or None without a scanner
         self.touch = None            # drivers.touch.EvdevTouch, or None when SDL delivers touches
+        self.hotplug = None          # drivers.hotplug.HotplugMonitor, or None (demo, nothing udev can see)
         self.states: dict[str, DeviceState] = {}
 
     def start(self) -> None:
         self._start_touch()      # first: the grab should be in place before the first touch
         self._start_scanner()
         self._start_printer()
+        self._start_hotplug()
+
+    def _start_hotplug(self) -> None:
+        """Watch udev for the configured devices; not in the demo, whose twins never come and go."""
+        if self.demo:
+            return
+        from drivers.hotplug import HotplugMonitor, rules_for
+
+        c = self.config
+        rules = rules_for(c.printer, c.scanner, c.touch)
+        if rules:
+            self.hotplug = HotplugMonitor(rules, self._hotplug_event).start()
+
+    def _hotplug_event(self, rule, event) -> None:
+        """In the hotplug thread: tell the driver; it reopens or reports DEVICE_STATE itself."""
+        driver = {"printer": self.printer, "scanner": self.scanner, "camera": self.scanner,
+                  "touch": self.touch}.get(rule.device)
+        if driver is None or not hasattr(driver, "device_added"):
+            return
+        if event.action in ("add", "bind", "change"):
+            driver.device_added()
+        elif event.action == "remove":
+            driver.device_removed()
 
     def _start_touch(self) -> None:
         section = self.config.touch
@@ -88,6 +113,9 @@ class Devices:
         self.printer.start()
 
     def stop(self) -> None:
+        if self.hotplug is not None:
+            self.hotplug.stop()
+            self.hotplug = None
         if self.printer is not None:
             self.printer.stop()
             self.printer = None
