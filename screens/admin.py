@@ -41,6 +41,7 @@ class AdminScreen(Screen):
                  for i, (k, v) in enumerate(self._facts())]
         oos = self.app.out_of_service is not None
         self.printer_state = Label(self._printer_text(), bold=True, id="printer-state")
+        self.inputs_state = Label(self._inputs_text(), bold=True, id="inputs-state")
         printer = Row([
             Button(_("Print a test ticket"), id="print-test", on_tap=self._print_test),
         ], gap=20)
@@ -57,7 +58,8 @@ class AdminScreen(Screen):
             Button(_("Close"), id="close-admin", on_tap=self.app.go_home),
             Button(_("Quit to maintenance"), kind="primary", id="quit", on_tap=self._confirm_quit),
         ], gap=20)
-        return Column([Column(facts, gap=8, id="facts"), self.printer_state, printer, self.sync_state,
+        return Column([Column(facts, gap=8, id="facts"), self.printer_state, printer, self.inputs_state,
+                       self.sync_state,
                        Row([sync_now], gap=20), actions, leave], gap=32)
 
     def _sync_text(self) -> str:
@@ -83,6 +85,12 @@ class AdminScreen(Screen):
         state = self.app.devices.state("printer")
         return _("Printer state: {state}").format(state=state.words())
 
+    def _inputs_text(self) -> str:
+        """The other devices of the shared status model (kiosk.device_status), on one line."""
+        names = {"scanner": _("Scanner"), "camera": _("Camera"), "touch": _("Touch screen")}
+        return " · ".join(_("{setting}: {state}").format(setting=names[name], state=state.words())
+                          for name, state in self.app.devices.summary().items() if name != "printer")
+
     def _print_test(self) -> None:
         from drivers.printer.ticket import admin_test_ticket
         from kiosk.formatting import format_datetime_long
@@ -96,12 +104,13 @@ class AdminScreen(Screen):
     def handle_event(self, event) -> None:
         if event.type == events.SYNC_STATUS:
             self.sync_state.set_text(self._sync_text())
-        elif event.type == events.DEVICE_STATE and event.device == "printer":
+        elif event.type == events.DEVICE_STATE:
             self.printer_state.set_text(self._printer_text())
+            self.inputs_state.set_text(self._inputs_text())
         elif event.type == events.PRINT_DONE and event.job_id == getattr(self, "test_job", None):
             self.toast(_("Test ticket printed."))
         elif event.type == events.PRINT_FAILED and event.job_id == getattr(self, "test_job", None):
-            from kiosk.devices import DeviceState
+            from kiosk.device_status import DeviceState
 
             reason = DeviceState(event.reason).words()
             self.toast(_("The test ticket could not be printed ({reason}).").format(reason=reason), kind="warn")
