@@ -136,6 +136,15 @@ class Devices:
         the levels the API's Heartbeat.device_states accepts; e.g. {"printer": "error", "scanner": "ok"}."""
         return {name: state.health for name, state in self.summary().items()}
 
+    @property
+    def draws_receipts(self) -> bool:
+        """Whether the printer is the simulated twin, whose receipts can be shown on screen."""
+        return hasattr(getattr(self.printer, "backend", None), "receipt_surface")
+
+    def last_receipt(self):
+        """The simulated printer's last receipt as a pygame Surface (None: none yet, or a real printer)."""
+        return self.printer.backend.receipt_surface() if self.draws_receipts else None
+
     def printer_problem(self) -> str:
         """What to tell a citizen instead of offering a ticket ("" when the printer prints)."""
         if self.can_print:

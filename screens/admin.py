@@ -42,10 +42,11 @@ class AdminScreen(Screen):
         oos = self.app.out_of_service is not None
         self.printer_state = Label(self._printer_text(), bold=True, id="printer-state")
         self.inputs_state = Label(self._inputs_text(), bold=True, id="inputs-state")
-        printer = Row([
-            Button(_("Print a test ticket"), id="print-test", on_tap=self._print_test),
-        ], gap=20)
-        printer.items[0].enabled = self.app.devices.printer is not None
+        printer_buttons = [Button(_("Print a test ticket"), id="print-test", on_tap=self._print_test)]
+        printer_buttons[0].enabled = self.app.devices.printer is not None
+        if self.app.devices.draws_receipts:      # the demo's simulated printer
+            printer_buttons.append(Button(_("Last ticket"), id="last-receipt", on_tap=self._show_receipt))
+        printer = Row(printer_buttons, gap=20)
         self.sync_state = Label(self._sync_text(), bold=True, id="sync-state")
         sync_now = Button(_("Synchronise now"), id="sync-now", on_tap=self._sync_now)
         sync_now.enabled = self.app.data is not None
@@ -90,6 +91,11 @@ class AdminScreen(Screen):
         names = {"scanner": _("Scanner"), "camera": _("Camera"), "touch": _("Touch screen")}
         return " · ".join(_("{setting}: {state}").format(setting=names[name], state=state.words())
                           for name, state in self.app.devices.summary().items() if name != "printer")
+
+    def _show_receipt(self) -> None:
+        from screens.receipt import ReceiptScreen
+
+        self.app.nav.push(ReceiptScreen(self.app))
 
     def _print_test(self) -> None:
         from drivers.printer.ticket import admin_test_ticket

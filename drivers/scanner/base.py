@@ -41,6 +41,11 @@ class Scanner(DriverThread):
     def _emit(self, text: str, source: str) -> None:
         self._post("SCAN_READ", text=text, source=source)
 
+    def _reject(self, problem: str, source: str) -> None:
+        """Tell the UI a scan was dropped (the person sees a message); only a reason code, never the text."""
+        reason = "too_long" if problem.startswith("longer than") else "unreadable"
+        self._post("SCAN_REJECTED", reason=reason, source=source)
+
 
 def problem_with(text: str, max_length: int = 512) -> str:
     """Why ``text`` is not a plausible scan ("" when it is): the rules the HID decoder applies."""
