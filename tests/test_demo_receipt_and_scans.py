@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from drivers.scanner.hid import HidScanner, wait_for
 from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
 from kiosk.scan_codes import classify_scan
+from tests.test_admin_printer import _open_admin as open_admin, _wait_for as settle_until
 from tests.test_scanner_hid import Events, FakeDevice
-
-
-def open_admin(pilot):
-    pilot.app.open_admin()
-    pilot.settle()
-    pilot.type("1234")
-    pilot.tap("key-enter")
-    assert pilot.screen.name == "admin"
-
-
-def settle_until(pilot, condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-        pilot.settle()
 
 
 def test_last_ticket_shows_the_simulated_receipt(pilot):

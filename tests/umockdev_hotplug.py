@@ -32,6 +32,7 @@ from kiosk import events
 from kiosk.config import load_config
 from kiosk.devices import Devices
 from tests.conftest import REPO
+from tests.test_printer_worker import Events as Queue   # the pygame events drivers posted
 
 EPSON = """P: /devices/pci0000:00/0000:00:14.0/usb1/1-2
 N: bus/usb/001/005=00
@@ -155,26 +156,6 @@ def sdl_events():
 def queue():
     pygame.event.clear()
     return Queue()
-
-
-class Queue:
-    """The pygame events the drivers posted, as the UI thread would get them."""
-
-    def __init__(self) -> None:
-        self.seen: list[pygame.event.Event] = []
-
-    def wait(self, event_type: int, timeout: float = 3.0, **match) -> pygame.event.Event:
-        deadline = time.monotonic() + timeout
-        while True:
-            self.seen.extend(e for e in pygame.event.get() if e.type in events.NAMES)
-            for event in self.seen:
-                if event.type == event_type and all(getattr(event, k, None) == v for k, v in match.items()):
-                    self.seen.remove(event)
-                    return event
-            if time.monotonic() > deadline:
-                got = [(events.NAMES[e.type], e.dict) for e in self.seen]
-                raise AssertionError(f"no {events.NAMES[event_type]} {match} within {timeout}s; got {got}")
-            time.sleep(0.01)
 
 
 def plug(bed, description: str) -> None:

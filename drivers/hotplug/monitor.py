@@ -11,6 +11,7 @@ only slower, where udev is missing (a container, a build without pyudev).
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from typing import Callable, Optional, Sequence
 
@@ -65,11 +66,7 @@ class HotplugMonitor(DriverThread):
 
     @staticmethod
     def is_usable() -> bool:
-        try:
-            import pyudev  # noqa: F401
-        except ImportError:
-            return False
-        return True
+        return importlib.util.find_spec("pyudev") is not None
 
     def __init__(self, rules: Sequence[DeviceRule], on_event: Callable[[DeviceRule, UdevEvent], None], *,
                  post: Callable[..., bool] = default_post) -> None:
