@@ -133,7 +133,8 @@ class Devices:
 
     def heartbeat_states(self) -> dict[str, str]:
         """For the heartbeat (kiosk/sync): device name -> "ok" | "degraded" | "error" | "absent",
-        the levels the API's Heartbeat.device_states accepts; e.g. {"printer": "error", "scanner": "ok"}."""
+        the levels the API's Heartbeat.device_states accepts; e.g. {"printer": "error", "scanner": "ok"}.
+        Safe to call from the sync thread: it reads the last states without iterating over them."""
         return {name: state.health for name, state in self.summary().items()}
 
     @property
