@@ -139,3 +139,15 @@ def test_a_failing_handler_does_not_stop_the_others():
     HotplugMonitor(rules, handler, post=lambda *a, **k: True).handle(
         UdevEvent("add", "input", node="/dev/input/event1"))
     assert seen == ["printer", "touch"]
+
+
+def test_a_remove_reaches_the_rule_its_add_matched():
+    """A touch screen matched by name: its "remove" event no longer carries the name."""
+    seen = []
+    monitor = HotplugMonitor(rules_for(touch={"type": "evdev", "name": "ILITEK Multi-Touch"}),
+                             lambda rule, event: seen.append((rule.device, event.action)), post=lambda *a, **k: True)
+    path = "/sys/devices/usb1/1-1/input/input3/event3"
+    monitor.handle(UdevEvent("add", "input", node="/dev/input/event3", name="ILITEK Multi-Touch", sys_path=path))
+    monitor.handle(UdevEvent("remove", "input", node="/dev/input/event3", sys_path=path))
+    monitor.handle(UdevEvent("remove", "input", node="/dev/input/event3", sys_path=path))   # told once only
+    assert seen == [("touch", "add"), ("touch", "remove")]

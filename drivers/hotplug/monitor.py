@@ -73,6 +73,7 @@ class HotplugMonitor(DriverThread):
         super().__init__(post=post)
         self.rules = list(rules)
         self._on_event = on_event
+        self._matched: dict[str, list[DeviceRule]] = {}    # sys_path -> rules its last "add" matched
         self.monitor = None
 
     def start(self) -> "HotplugMonitor":
@@ -105,10 +106,16 @@ class HotplugMonitor(DriverThread):
                 self.handle(event_from_device(device))
 
     def handle(self, event: UdevEvent) -> None:
-        for rule in self.rules:
-            if rule.matches(event):
-                log.info("hotplug: %s %s (%s)", rule.device, event.action, event.node or event.sys_path)
-                try:
-                    self._on_event(rule, event)
-                except Exception:  # noqa: BLE001 - one bad handler must not stop the monitor
-                    log.exception("hotplug handler for %s failed", rule.device)
+        """Call the handler for each rule the event matches. A "remove" also reaches the rules its
+        "add" matched: by then the parent device (input name, USB ids) may be gone from sysfs."""
+        matched = [rule for rule in self.rules if rule.matches(event)]
+        if event.action == "remove":
+            matched += [r for r in self._matched.pop(event.sys_path, ()) if r not in matched]
+        elif matched and event.sys_path:
+            self._matched[event.sys_path] = matched
+        for rule in matched:
+            log.info("hotplug: %s %s (%s)", rule.device, event.action, event.node or event.sys_path)
+            try:
+                self._on_event(rule, event)
+            except Exception:  # noqa: BLE001 - one bad handler must not stop the monitor
+                log.exception("hotplug handler for %s failed", rule.device)
