@@ -81,3 +81,17 @@ def test_hid_rejections_are_posted_without_the_text(tmp_path):
     assert posted.of("SCAN_REJECTED") == [{"reason": "too_long", "source": "hid"},
                                           {"reason": "unreadable", "source": "hid"}]
     assert posted.of("SCAN_READ") == []
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
+def test_receipt_screen_passes_the_layout_checks(make_pilot, size):
+    from kiosk.layout_check import check_app
+
+    pilot = make_pilot(size)
+    open_admin(pilot)
+    settle_until(pilot, lambda: pilot.app.devices.state("printer").state == "ready")
+    pilot.tap("print-test")
+    settle_until(pilot, lambda: "Ticket de test imprimé." in pilot.text())
+    pilot.tap("last-receipt")
+    pilot.settle()
+    assert pilot.screen.name == "receipt" and check_app(pilot.app) == []
