@@ -333,6 +333,10 @@ class App:
         elif event.type == events.SYNC_STATUS:
             self.sync_status = dict(event.dict)
             self.nav.current.handle_event(event)
+        elif event.type in (events.SCAN_READ, events.SCAN_REJECTED):
+            from kiosk.scan_codes import deliver_scan
+
+            deliver_scan(self.nav.current, event)
         elif event.type == events.SERVICE_STATE:
             self._service_state(event.in_service, getattr(event, "reason", ""))
         elif event.type in events.NAMES and self.nav.current is not None:

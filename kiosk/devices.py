@@ -3,37 +3,18 @@
 Drivers run in their own threads and only post events; this module is where
 the UI thread creates them, remembers what they last said (for the admin
 screen, the screens that offer printing, and later the heartbeat) and stops
-them on exit.
+them on exit. Outside the demo, a udev monitor (drivers.hotplug) tells each
+driver at once when its device is plugged in or unplugged.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-from kiosk.i18n import N_, _
+from kiosk.device_status import PRINTER_STATE_WORDS, DeviceState
 
 log = logging.getLogger(__name__)
-
-# Printer states (drivers.printer.status) in words for people.
-PRINTER_STATE_WORDS = {
-    "ready": N_("ready"), "paper_low": N_("paper running low"), "paper_out": N_("out of paper"),
-    "cover_open": N_("cover open"), "error": N_("in error"), "offline": N_("offline"),
-    "disconnected": N_("unplugged"), "no_status": N_("state unknown"), "disabled": N_("no printer"),
-    "starting": N_("starting"),
-    # Transport codes a failed job may report (drivers.printer.backends.BackendError).
-    "unavailable": N_("driver unavailable"), "not_found": N_("not found"), "permission": N_("access denied"),
-    "unreachable": N_("unreachable"), "timeout": N_("not answering"), "io_error": N_("transmission error"),
-}
-
-
-@dataclass(frozen=True)
-class DeviceState:
-    state: str
-    detail: str = ""
-
-    def words(self) -> str:
-        return _(PRINTER_STATE_WORDS.get(self.state, self.state))
+__all__ = ["Devices", "DeviceState", "PRINTER_STATE_WORDS"]
 
 
 class Devices:
@@ -43,12 +24,36 @@ class Devices:
         self.printer = None          # drivers.printer.worker.PrintWorker, or None without a printer
         self.scanner = None          # drivers.scanner.Scanner, or None without a scanner
         self.touch = None            # drivers.touch.EvdevTouch, or None when SDL delivers touches
+        self.hotplug = None          # drivers.hotplug.HotplugMonitor, or None (demo, nothing udev can see)
         self.states: dict[str, DeviceState] = {}
 
     def start(self) -> None:
         self._start_touch()      # first: the grab should be in place before the first touch
         self._start_scanner()
         self._start_printer()
+        self._start_hotplug()
+
+    def _start_hotplug(self) -> None:
+        """Watch udev for the configured devices; not in the demo, whose twins never come and go."""
+        if self.demo:
+            return
+        from drivers.hotplug import HotplugMonitor, rules_for
+
+        c = self.config
+        rules = rules_for(c.printer, c.scanner, c.touch)
+        if rules:
+            self.hotplug = HotplugMonitor(rules, self._hotplug_event).start()
+
+    def _hotplug_event(self, rule, event) -> None:
+        """In the hotplug thread: tell the driver; it reopens or reports DEVICE_STATE itself."""
+        driver = {"printer": self.printer, "scanner": self.scanner, "camera": self.scanner,
+                  "touch": self.touch}.get(rule.device)
+        if driver is None or not hasattr(driver, "device_added"):
+            return
+        if event.action in ("add", "bind", "change"):
+            driver.device_added()
+        elif event.action == "remove":
+            driver.device_removed()
 
     def _start_touch(self) -> None:
         section = self.config.touch
@@ -57,7 +62,7 @@ class Devices:
         from drivers.touch import make_touch
 
         self.touch = make_touch(section)
-        self.states["touch"] = DeviceState("starting")
+        self.states["touch"] = DeviceState("starting", device="touch")
         self.touch.start()
 
     def _start_scanner(self) -> None:
@@ -65,12 +70,12 @@ class Devices:
         if self.demo and section.type != "simulated":
             section = {"type": "simulated"}  # the demo's twin: scans come from the admin screen
         if (section["type"] if isinstance(section, dict) else section.type) == "none":
-            self.states["scanner"] = DeviceState("disabled")
+            self.states["scanner"] = DeviceState("disabled", device="scanner")
             return
         from drivers.scanner import make_scanner
 
         self.scanner = make_scanner(section)
-        self.states["scanner"] = DeviceState("starting")
+        self.states[self.scanner.device_name] = DeviceState("starting", device=self.scanner.device_name)
         self.scanner.start()
 
     def _start_printer(self) -> None:
@@ -88,6 +93,9 @@ class Devices:
         self.printer.start()
 
     def stop(self) -> None:
+        if self.hotplug is not None:
+            self.hotplug.stop()
+            self.hotplug = None
         if self.printer is not None:
             self.printer.stop()
             self.printer = None
@@ -99,12 +107,47 @@ class Devices:
             self.touch = None
 
     def update(self, device: str, state: str, detail: str = "") -> None:
-        self.states[device] = DeviceState(state, detail)
-        log.info("device %s: %s", device, state)
+        """A DEVICE_STATE event reached the UI thread: the one place device changes are logged."""
+        new = DeviceState(state, detail, device)
+        old = self.states.get(device)
+        self.states[device] = new
+        if old is None or old.health != new.health:
+            level = logging.WARNING if new.health == "error" else logging.INFO
+            log.log(level, "device %s is %s: %s (%s)", device, new.health, state, detail)
+        else:
+            log.info("device %s: %s (%s)", device, state, detail)
 
     @property
     def can_print(self) -> bool:
         return self.printer is not None and self.printer.can_print
 
     def state(self, device: str) -> DeviceState:
-        return self.states.get(device, DeviceState("disabled"))
+        return self.states.get(device, DeviceState("disabled", device=device))
+
+    def summary(self) -> dict[str, DeviceState]:
+        """The configured devices and their last state: printer, scanner or camera, and touch when
+        the kiosk reads the panel itself (with SDL's own touch there is no driver to ask)."""
+        scanner = "camera" if self.config.scanner.type == "camera" else "scanner"
+        names = ["printer", scanner] + (["touch"] if self.touch is not None else [])
+        return {name: self.state(name) for name in names}
+
+    def heartbeat_states(self) -> dict[str, str]:
+        """For the heartbeat (kiosk/sync): device name -> "ok" | "degraded" | "error" | "absent",
+        the levels the API's Heartbeat.device_states accepts; e.g. {"printer": "error", "scanner": "ok"}.
+        Safe to call from the sync thread: it reads the last states without iterating over them."""
+        return {name: state.health for name, state in self.summary().items()}
+
+    @property
+    def draws_receipts(self) -> bool:
+        """Whether the printer is the simulated twin, whose receipts can be shown on screen."""
+        return hasattr(getattr(self.printer, "backend", None), "receipt_surface")
+
+    def last_receipt(self):
+        """The simulated printer's last receipt as a pygame Surface (None: none yet, or a real printer)."""
+        return self.printer.backend.receipt_surface() if self.draws_receipts else None
+
+    def printer_problem(self) -> str:
+        """What to tell a citizen instead of offering a ticket ("" when the printer prints)."""
+        if self.can_print:
+            return ""
+        return self.state("printer").citizen_message() or DeviceState("error").citizen_message()

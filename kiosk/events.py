@@ -16,6 +16,7 @@ SYNC_STATUS = pygame.event.custom_type()      # last_success: datetime|None, out
                                               # at, status, error, message; no personal data)
 DEVICE_STATE = pygame.event.custom_type()     # device: str, state: str, detail: str
 SCAN_READ = pygame.event.custom_type()        # text: str, source: str
+SCAN_REJECTED = pygame.event.custom_type()    # reason: "unreadable" | "too_long", source: str (never the text)
 PRINT_DONE = pygame.event.custom_type()       # job_id: str
 PRINT_FAILED = pygame.event.custom_type()     # job_id: str, reason: str (a state or error code), detail: str
 SERVICE_STATE = pygame.event.custom_type()    # in_service: bool, reason: str (out-of-service screen)
@@ -25,7 +26,7 @@ ACTION_DONE = pygame.event.custom_type()      # request_id: int, outcome: kiosk.
 
 NAMES = {
     NETWORK_STATUS: "NETWORK_STATUS", SYNC_STATUS: "SYNC_STATUS", DEVICE_STATE: "DEVICE_STATE",
-    SCAN_READ: "SCAN_READ", PRINT_DONE: "PRINT_DONE", PRINT_FAILED: "PRINT_FAILED",
+    SCAN_READ: "SCAN_READ", SCAN_REJECTED: "SCAN_REJECTED", PRINT_DONE: "PRINT_DONE", PRINT_FAILED: "PRINT_FAILED",
     SERVICE_STATE: "SERVICE_STATE", TRACKING_RESULT: "TRACKING_RESULT", ACTION_DONE: "ACTION_DONE",
 }
 

@@ -47,10 +47,12 @@ class AdminScreen(Screen):
                  for i, (k, v) in enumerate(self._facts())]
         oos = self.app.out_of_service is not None
         self.printer_state = Label(self._printer_text(), bold=True, id="printer-state")
-        printer = Row([
-            Button(_("Print a test ticket"), id="print-test", on_tap=self._print_test),
-        ], gap=20)
-        printer.items[0].enabled = self.app.devices.printer is not None
+        self.inputs_state = Label(self._inputs_text(), bold=True, id="inputs-state")
+        printer_buttons = [Button(_("Print a test ticket"), id="print-test", on_tap=self._print_test)]
+        printer_buttons[0].enabled = self.app.devices.printer is not None
+        if self.app.devices.draws_receipts:      # the demo's simulated printer
+            printer_buttons.append(Button(_("Last ticket"), id="last-receipt", on_tap=self._show_receipt))
+        printer = Row(printer_buttons, gap=20)
         self.sync_state = Label(self._sync_text(), bold=True, id="sync-state")
         sync_now = Button(_("Synchronise now"), id="sync-now", on_tap=self._sync_now)
         sync_now.enabled = self.app.data is not None
@@ -66,7 +68,8 @@ class AdminScreen(Screen):
         self.shown_refusals = self.app.sync_status.get("refusals") or []
         refusals = [Label(text, size=TEXT_SMALL, id=f"sync-refusal-{i}")
                     for i, text in enumerate(self._refusal_lines(self.shown_refusals))]
-        return Column([Column(facts, gap=8, id="facts"), self.printer_state, printer, self.sync_state,
+        return Column([Column(facts, gap=8, id="facts"), self.printer_state, printer, self.inputs_state,
+                       self.sync_state,
                        *([Column(refusals, gap=8, id="sync-refusals")] if refusals else []),
                        Row([sync_now], gap=20), actions, leave], gap=32)
 
@@ -110,6 +113,17 @@ class AdminScreen(Screen):
         state = self.app.devices.state("printer")
         return _("Printer state: {state}").format(state=state.words())
 
+    def _inputs_text(self) -> str:
+        """The other devices of the shared status model (kiosk.device_status), on one line."""
+        names = {"scanner": _("Scanner"), "camera": _("Camera"), "touch": _("Touch screen")}
+        return " · ".join(_("{setting}: {state}").format(setting=names[name], state=state.words())
+                          for name, state in self.app.devices.summary().items() if name != "printer")
+
+    def _show_receipt(self) -> None:
+        from screens.receipt import ReceiptScreen
+
+        self.app.nav.push(ReceiptScreen(self.app))
+
     def _print_test(self) -> None:
         from drivers.printer.ticket import admin_test_ticket
         from kiosk.formatting import format_datetime_long
@@ -125,12 +139,13 @@ class AdminScreen(Screen):
             self.sync_state.set_text(self._sync_text())
             if (event.dict.get("refusals") or []) != self.shown_refusals:
                 self.rebuild()
-        elif event.type == events.DEVICE_STATE and event.device == "printer":
+        elif event.type == events.DEVICE_STATE:
             self.printer_state.set_text(self._printer_text())
+            self.inputs_state.set_text(self._inputs_text())
         elif event.type == events.PRINT_DONE and event.job_id == getattr(self, "test_job", None):
             self.toast(_("Test ticket printed."))
         elif event.type == events.PRINT_FAILED and event.job_id == getattr(self, "test_job", None):
-            from kiosk.devices import DeviceState
+            from kiosk.device_status import DeviceState
 
             reason = DeviceState(event.reason).words()
             self.toast(_("The test ticket could not be printed ({reason}).").format(reason=reason), kind="warn")

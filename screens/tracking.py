@@ -39,6 +39,7 @@ OUTCOMES = {
 
 class TrackingScreen(Screen):
     name = "tracking"
+    wants_all_scans = True   # « ce QR code n'est pas celui d'un récépissé » says more than a generic refusal
 
     def __init__(self, app) -> None:
         super().__init__(app)

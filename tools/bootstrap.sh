@@ -20,6 +20,10 @@ ls /usr/lib/*/libzbar.so.0 >/dev/null 2>&1 || missing+=(libzbar0)            # t
 [ -d /usr/share/X11/xkb/symbols ] || missing+=(xkb-data)                     # keyboard layouts for xkbcommon
 [ -d /usr/share/X11/locale ] || missing+=(libx11-data)                       # Compose tables (dead keys)
 command -v gcc >/dev/null || missing+=(gcc)                                  # to build xkbcommon's binding
+ls /usr/lib/*/libudev.so.1 >/dev/null 2>&1 || missing+=(libudev1)           # hotplug (pyudev)
+command -v umockdev-wrapper >/dev/null || missing+=(umockdev)                # hotplug tests: real udev events
+ls /usr/lib/*/girepository-1.0/UMockdev-1.0.typelib >/dev/null 2>&1 || missing+=(gir1.2-umockdev-1.0)
+[ -d /usr/lib/python3/dist-packages/gi ] || missing+=(python3-gi)            # to drive umockdev from Python
 "$PYTHON" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
     || missing+=(python3-dev)
 
@@ -47,6 +51,22 @@ if [ ! -f $stamp ] || [ pyproject.toml -nt $stamp ] || [ constraints.txt -nt $st
     $VENV/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt \
         --config-settings editable_mode=compat -e '.[test]'
     touch $stamp
+fi
+# The hotplug tests drive umockdev through GObject introspection. PyGObject comes from Debian
+# (python3-gi): the PyPI releases that build against Debian 12's GLib need meson, cairo headers
+# and minutes of compiling. Only its `gi` package is put on the venv's path, not the rest of
+# dist-packages, so Debian's copies of other packages never stand in for our pinned ones.
+# Its C extension is built for the system's Python minor version, which the venv must share.
+sysgi=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/system-gi
+if [ ! -e "$sysgi/gi" ]; then
+    mkdir -p "$sysgi"
+    ln -sfn /usr/lib/python3/dist-packages/gi "$sysgi/gi"
+    echo "$sysgi" > "$sysgi.pth"
+fi
+if ! $VENV/bin/python -c 'import gi; gi.require_version("UMockdev", "1.0"); from gi.repository import UMockdev' 2>/dev/null; then
+    echo "bootstrap: Debian's python3-gi does not load in $VENV ($("$VENV/bin/python" -V));" >&2
+    echo "    recreate the venv with Debian's python3 (make clean; PYTHON=/usr/bin/python3 make test)." >&2
+    exit 1
 fi
 # Byte-compile our sources now: a terminal must not compile them at each start
 # (or at all, if PYTHONDONTWRITEBYTECODE is set or the tree is read-only).

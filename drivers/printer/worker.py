@@ -27,18 +27,17 @@ from __future__ import annotations
 import itertools
 import logging
 import queue
-import threading
 from dataclasses import dataclass
 from typing import Callable, Optional, Union
 
+from drivers.driver_thread import DriverThread
 from drivers.printer import status as st
 from drivers.printer.backends import Backend, BackendError
 from drivers.printer.render import TicketRenderer
 from drivers.printer.ticket import Ticket
 
 log = logging.getLogger(__name__)
-_STOP = object()
-_POLL = object()
+_WAKE = object()   # stop(), a hotplug event or poll_now(): see what the thread should do
 _ids = itertools.count(1)
 
 
@@ -53,8 +52,10 @@ def _default_post(event_type_name: str, **attrs) -> bool:
     return events.post(getattr(events, event_type_name), **attrs)
 
 
-class PrintWorker:
+class PrintWorker(DriverThread):
     """Owns one backend in a daemon thread. ``post(name, **attrs)`` defaults to ``kiosk.events``."""
+
+    device_name = "printer"
 
     def __init__(self, backend: Backend, renderer: Optional[TicketRenderer] = None, *,
                  post: Callable[..., bool] = _default_post, poll_interval: float = 2.0,
@@ -63,24 +64,16 @@ class PrintWorker:
         self.renderer = renderer or TicketRenderer()
         self.poll_interval, self.retry_interval = poll_interval, retry_interval
         self.status_timeout = status_timeout
-        self._post = post
+        super().__init__(post=post)
+        self.type = backend.type
         self._jobs: "queue.Queue[object]" = queue.Queue()
-        self._thread: Optional[threading.Thread] = None
         self.status = st.PrinterStatus("unknown", "not polled yet")
 
     # --- called from the UI thread ---------------------------------------------------
 
-    def start(self) -> "PrintWorker":
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="printer", daemon=True)
-            self._thread.start()
-        return self
-
     def stop(self, timeout: float = 3.0) -> None:
-        if self._thread is not None:
-            self._jobs.put(_STOP)
-            self._thread.join(timeout)
-            self._thread = None
+        """Jobs already queued are tried first (FIFO), then the thread ends and the device is closed."""
+        super().stop(timeout)
         self.backend.close()
 
     def submit(self, document: Union[Ticket, bytes], job_id: Optional[str] = None) -> str:
@@ -90,9 +83,8 @@ class PrintWorker:
         return job.job_id
 
     def poll_now(self) -> None:
-        """Check the printer at once: the hotplug driver calls this when a printer is plugged in,
-        so recovery does not wait for the next retry tick."""
-        self._jobs.put(_POLL)
+        """Check the printer at once (what the hotplug monitor's ``device_added`` does)."""
+        self._interrupt()
 
     @property
     def can_print(self) -> bool:
@@ -100,6 +92,12 @@ class PrintWorker:
         return self.status.can_print
 
     # --- the thread ------------------------------------------------------------------
+
+    def _thread_name(self) -> str:
+        return "printer"
+
+    def _interrupt(self) -> None:
+        self._jobs.put(_WAKE)
 
     def _run(self) -> None:
         self._safe_poll()
@@ -111,10 +109,14 @@ class PrintWorker:
             except queue.Empty:
                 self._safe_poll()
                 continue
-            if item is _STOP:
-                return
-            if item is _POLL:
-                self._safe_poll()
+            if item is _WAKE:
+                if self._stopping.is_set():
+                    return
+                if self._take_removal():     # the hotplug monitor saw the printer go
+                    self.backend.close()
+                    self._set_status(st.PrinterStatus(st.DISCONNECTED, f"{self.backend.describe()} unplugged"))
+                else:
+                    self._safe_poll()
                 continue
             try:
                 self._print(item)
@@ -144,6 +146,7 @@ class PrintWorker:
             log.info("printer state %s -> %s %s", self.status.state, status.state, status.detail)
             self._post("DEVICE_STATE", device="printer", state=status.state, detail=status.detail)
         self.status = status
+        self.state, self.detail = status.state, status.detail
 
     def _print(self, job: PrintJob) -> None:
         before = self._poll()

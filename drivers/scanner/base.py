@@ -10,21 +10,17 @@ tests collect events without a pygame queue.
 from __future__ import annotations
 
 import logging
-import threading
-from typing import Callable, ClassVar, Optional
+from typing import ClassVar
+
+from drivers.driver_thread import DriverThread, default_post
 
 log = logging.getLogger(__name__)
+__all__ = ["Scanner", "default_post", "problem_with"]
 
 
-def default_post(event_type_name: str, **attrs) -> bool:
-    from kiosk import events
-    return events.post(getattr(events, event_type_name), **attrs)
-
-
-class Scanner:
+class Scanner(DriverThread):
     """A scanner backend. Subclasses implement ``_run`` (the thread body), checking ``_stopping``."""
 
-    type: ClassVar[str] = ""
     device_name: ClassVar[str] = "scanner"
 
     @staticmethod
@@ -32,51 +28,23 @@ class Scanner:
         """Whether the optional packages this backend needs are installed."""
         return True
 
-    def __init__(self, *, post: Callable[..., bool] = default_post) -> None:
-        self._post = post
-        self._stopping = threading.Event()
-        self._thread: Optional[threading.Thread] = None
-        self.state, self.detail = "unknown", "not started"
-
-    def describe(self) -> str:
-        return self.type
-
     def start(self) -> "Scanner":
         """Start the thread; a backend whose packages are missing only reports "unavailable"."""
         if not self.is_usable():
             self._set_state("unavailable", f"the {self.type} scanner needs packages that are not installed")
             return self
-        if self._thread is None:
-            self._stopping.clear()
-            self._thread = threading.Thread(target=self._guarded_run, name=f"scanner-{self.type}", daemon=True)
-            self._thread.start()
-        return self
+        return super().start()
 
-    def stop(self, timeout: float = 3.0) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _guarded_run(self) -> None:
-        try:
-            self._run()
-        except Exception as exc:  # the thread must say it died, not vanish
-            log.exception("scanner thread failed")
-            self._set_state("error", f"{type(exc).__name__}: {exc}")
-
-    def _run(self) -> None:
-        self._stopping.wait()
-
-    def _set_state(self, state: str, detail: str) -> None:
-        """Post DEVICE_STATE once per change (a scanner left unplugged does not flood the queue)."""
-        if (state, detail) != (self.state, self.detail):
-            self.state, self.detail = state, detail
-            log.info("scanner %s: %s (%s)", self.type, state, detail)
-            self._post("DEVICE_STATE", device=self.device_name, state=state, detail=detail)
+    def _thread_name(self) -> str:
+        return f"scanner-{self.type}"
 
     def _emit(self, text: str, source: str) -> None:
         self._post("SCAN_READ", text=text, source=source)
+
+    def _reject(self, problem: str, source: str) -> None:
+        """Tell the UI a scan was dropped (the person sees a message); only a reason code, never the text."""
+        reason = "too_long" if problem.startswith("longer than") else "unreadable"
+        self._post("SCAN_REJECTED", reason=reason, source=source)
 
 
 def problem_with(text: str, max_length: int = 512) -> str:

@@ -173,12 +173,17 @@ class CameraScanner(Scanner):
             if wait > 0 and self._stopping.wait(wait):
                 break
             next_at = time.monotonic() + self.min_interval
+            if self._take_removal():     # the hotplug monitor saw the camera go
+                self.source.close()
+                self._set_state("disconnected", f"{self.describe()} unplugged")
+                self._nap(self.retry_interval)
+                continue
             try:
                 gray = self.source.read()
             except FrameSourceError as exc:
                 self._set_state("disconnected", str(exc))
                 self.source.close()
-                self._stopping.wait(self.retry_interval)
+                self._nap(self.retry_interval)
                 continue
             if gray is None:
                 if self._on_idle:

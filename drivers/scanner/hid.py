@@ -89,6 +89,7 @@ class HidScanner(Scanner):
                                   inter_key_timeout_s=inter_key_timeout_s, max_length=max_length)
         self.retry_interval = retry_interval
         self._open_device, self._sys_input = open_device, sys_input
+        self._rejections_seen = 0
 
     def describe(self) -> str:
         if self.device:
@@ -106,12 +107,20 @@ class HidScanner(Scanner):
     def _run(self) -> None:
         dev, last = None, time.monotonic()
         while not self._stopping.is_set():
+            if self._take_removal():
+                if dev is not None:
+                    self._close(dev)
+                    dev = None
+                    self.decoder.abandon("device disconnected during the scan")
+                self._set_state("disconnected", f"{self.describe()} unplugged")
+                self._nap(self.retry_interval)
+                continue
             if dev is None:
                 try:
                     dev = self._open_device(self._path())
                 except DeviceGone as exc:
                     self._set_state(exc.state, str(exc))
-                    self._stopping.wait(self.retry_interval)
+                    self._nap(self.retry_interval)
                     continue
                 self._set_state("ready", self.describe())
             try:
@@ -131,8 +140,16 @@ class HidScanner(Scanner):
                 continue
             for text in scans:
                 self._emit(text, "hid")
+            self._report_rejections()
         if dev is not None:
             self._close(dev)
+
+    def _report_rejections(self) -> None:
+        rejections = self.decoder.rejections
+        for rejection in rejections[self._rejections_seen:]:
+            if rejection.reason != "device disconnected during the scan":   # not the person's doing
+                self._reject(rejection.reason, "hid")
+        self._rejections_seen = len(rejections)
 
     @staticmethod
     def _close(dev) -> None:

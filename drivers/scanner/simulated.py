@@ -47,6 +47,7 @@ class SimulatedScanner(Scanner):
         problem = problem_with(text, self.max_length)
         if problem:
             log.warning("simulated scanner: rejected a scan: %s (%d characters)", problem, len(text))
+            self._reject(problem, source)
             return False
         self._emit(text, source)
         return True
@@ -99,11 +100,13 @@ class SimulatedScanner(Scanner):
             buf[:] = rest
             if len(line) > self.max_length * 4:
                 log.warning("simulated scanner: rejected a scan: longer than %d characters", self.max_length)
+                self._reject("longer than the limit", source)
                 continue
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError:
                 log.warning("simulated scanner: rejected a scan: not UTF-8 (%d bytes)", len(line))
+                self._reject("not UTF-8", source)
                 continue
             if text.strip():
                 self.submit(text, "simulated")

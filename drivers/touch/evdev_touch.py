@@ -20,10 +20,10 @@ left waiting for a lift that will not come.
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+from drivers.driver_thread import DriverThread
 from drivers.touch.decode import Finger, TouchDecoder
 from drivers.touch.device import SYS_INPUT, DeviceGone, EvdevTouchDevice, find_touch
 from drivers.touch.transform import Calibration
@@ -51,7 +51,7 @@ def _device_state() -> int:
     return events.DEVICE_STATE
 
 
-class EvdevTouch:
+class EvdevTouch(DriverThread):
     """Reads one touch screen through evdev in a daemon thread; posts finger events and DEVICE_STATE."""
 
     type = "evdev"
@@ -67,11 +67,9 @@ class EvdevTouch:
             raise ValueError("an evdev touch screen needs device, or vendor_id/product_id, or name")
         self.device, self.vendor_id, self.product_id, self.name = device, vendor_id, product_id, name
         self.calibration = Calibration.of(rotation, calibration, swap_xy, invert_x, invert_y)
+        super().__init__(post=post)
         self.retry_interval, self.read_timeout, self.touch_id = retry_interval, read_timeout, touch_id
-        self._post, self._open_device, self._sys_input = post, open_device, sys_input
-        self._stopping = threading.Event()
-        self._thread: Optional[threading.Thread] = None
-        self.state, self.detail = "unknown", "not started"
+        self._open_device, self._sys_input = open_device, sys_input
         self.decoder: Optional[TouchDecoder] = None
 
     def describe(self) -> str:
@@ -84,27 +82,8 @@ class EvdevTouch:
             parts.append(repr(self.name))
         return " ".join(parts)
 
-    # -- thread ------------------------------------------------------------------------
-    def start(self) -> "EvdevTouch":
-        """Start the reader thread (without evdev installed, ``make_touch`` gives ``UnavailableTouch`` instead)."""
-        if self._thread is None:
-            self._stopping.clear()
-            self._thread = threading.Thread(target=self._guarded_run, name="touch-evdev", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 3.0) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _guarded_run(self) -> None:
-        try:
-            self._run()
-        except Exception as exc:  # the thread must say it died, not vanish
-            log.exception("touch thread failed")
-            self._set_state("error", f"{type(exc).__name__}: {exc}")
+    def _thread_name(self) -> str:
+        return "touch-evdev"
 
     def _path(self) -> str:
         if self.device:
@@ -117,12 +96,20 @@ class EvdevTouch:
     def _run(self) -> None:
         dev = None
         while not self._stopping.is_set():
+            if self._take_removal():     # the hotplug monitor saw the panel go
+                if dev is not None:
+                    self._close(dev)
+                    dev = None
+                    self.post_fingers(self.decoder.release_all())
+                self._set_state("disconnected", f"{self.describe()} unplugged")
+                self._nap(self.retry_interval)
+                continue
             if dev is None:
                 try:
                     dev = self._open_device(self._path())
                 except DeviceGone as exc:
                     self._set_state(exc.state, str(exc))
-                    self._stopping.wait(self.retry_interval)
+                    self._nap(self.retry_interval)
                     continue
                 self.decoder = TouchDecoder(dev.axes, self.calibration,
                                             current_slot=getattr(dev, "current_slot", 0))
@@ -149,12 +136,8 @@ class EvdevTouch:
             self._post(types[f.kind], touch_id=self.touch_id, finger_id=f.finger_id, x=f.x, y=f.y,
                        dx=f.dx, dy=f.dy, pressure=f.pressure)
 
-    def _set_state(self, state: str, detail: str) -> None:
-        """Post DEVICE_STATE once per change (a panel left unplugged does not flood the queue)."""
-        if (state, detail) != (self.state, self.detail):
-            self.state, self.detail = state, detail
-            log.info("touch %s: %s (%s)", self.type, state, detail)
-            self._post(_device_state(), device=self.device_name, state=state, detail=detail)
+    def _post_state(self, state: str, detail: str) -> None:
+        self._post(_device_state(), device=self.device_name, state=state, detail=detail)
 
     @staticmethod
     def _close(dev) -> None:

@@ -13,8 +13,9 @@ from screens.widgets.keypad import NumericKeypad
 from screens.widgets.keyboard import AzertyKeyboard
 from screens.widgets.dialog import Dialog
 from screens.widgets.toast import Toast
+from screens.widgets.picture import Picture
 
 __all__ = [
     "Widget", "TextItem", "Column", "Row", "Grid", "Spacer", "ScrollView", "Label", "Button",
-    "TextField", "NumericKeypad", "AzertyKeyboard", "Dialog", "Toast",
+    "TextField", "NumericKeypad", "AzertyKeyboard", "Dialog", "Toast", "Picture",
 ]
