@@ -268,3 +268,4 @@ from kiosk.bench import app_benchmarks  # noqa: E402,F401 - cold start, transiti
 from kiosk.bench import cache_benchmarks  # noqa: E402,F401 - offline cache: full load, place search
 from kiosk.bench import sync_benchmarks  # noqa: E402,F401 - sync worker: no-change round, flush 1 000 actions
 from kiosk.bench import scanner_benchmarks  # noqa: E402,F401 - scanners: QR decode per frame, HID decoding, degraded set
+from kiosk.bench import city_benchmarks  # noqa: E402,F401 - city information: search as you type, a 500-place category
