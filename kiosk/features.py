@@ -50,4 +50,5 @@ def _load_builtin() -> None:
     if _loaded:
         return
     _loaded = True
+    import screens.city_home  # noqa: F401  (city information: places, hours, events, pages)
     import screens.toolkit_demo  # noqa: F401  (demo-only practice screen)

@@ -8,13 +8,15 @@ reproducible and doubles as a smoke test of every screen.
 from __future__ import annotations
 
 import os
-from datetime import datetime
+import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
+from kiosk.city.demo_cache import build_demo_cache  # noqa: E402
 from kiosk.clock import PARIS, ManualClock  # noqa: E402
 from kiosk.config import KioskConfig, load_config  # noqa: E402
 
@@ -66,6 +68,22 @@ def _idle_warning(p):
     p.advance(p.app.config.idle.warn_after_s + 3)
 
 
+def _city(p, *steps: str, at_days: float = 0):
+    """Into « Ma ville » (the demo town's cache), optionally days later, then each step:
+    a widget id to tap, "text:…" to tap what shows that text, or "type:…" to type."""
+    if at_days:
+        p.clock.set_now(SHOT_TIME + timedelta(days=at_days))
+    p.tap("feature-city")
+    for step in steps:
+        kind, _sep, value = step.partition(":")
+        if kind == "text" and value:
+            p.tap(text=value)
+        elif kind == "type" and value:
+            p.type(value)
+        else:
+            p.tap(step)
+
+
 # screen name -> state name -> how to get there from a fresh home screen
 STATES: dict[str, dict[str, Callable]] = {
     "home": {
@@ -96,6 +114,34 @@ STATES: dict[str, dict[str, Callable]] = {
     "admin": {"default": _admin},
     "failsafe": {"default": _failsafe},
     "out_of_service": {"default": lambda p: (_admin(p), p.tap("toggle-service"))},
+    "city": {
+        "default": lambda p: _city(p),
+        "categories": lambda p: (_city(p), _drag_up(p)),
+        "stale": lambda p: _city(p, at_days=3),
+    },
+    "city_list": {
+        "category": lambda p: _city(p, "text:Sport"),
+        "open-now": lambda p: _city(p, "city-open-now"),
+        "near": lambda p: _city(p, "city-near"),
+        "no-coordinates": lambda p: _city(p, "text:Patrimoine"),
+    },
+    "city_place": {
+        "default": lambda p: _city(p, "city-near", "place-0"),
+        "closed-exceptionally": lambda p: _city(p, "city-search", "type:médiathèque", "result-place-0", at_days=3),
+        "hours-unknown": lambda p: _city(p, "city-search", "type:cave coop", "result-place-0"),
+    },
+    "city_search": {
+        "typing": lambda p: _city(p, "city-search", "type:medi"),
+        "typo": lambda p: _city(p, "city-search", "type:pasreport"),
+        "no-result": lambda p: _city(p, "city-search", "type:zyx"),
+    },
+    "city_service": {"default": lambda p: _city(p, "city-search", "type:passeport", "result-service-0")},
+    "city_events": {"default": lambda p: _city(p, "city-events")},
+    "city_pages": {"default": lambda p: _city(p, "city-pages")},
+    "city_page": {
+        "markdown": lambda p: _city(p, "city-pages", "page-0"),
+        "unknown-markup": lambda p: _city(p, "city-pages", "text:Le mot du maire"),
+    },
 }
 
 
@@ -118,11 +164,14 @@ def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots
     config = load_config(config.source, overrides)
     out = Path(out)
     written = []
+    town = tempfile.TemporaryDirectory(prefix="kiosk-shots-town-")
+    city_cache = build_demo_cache(Path(town.name) / "cache.sqlite3", SHOT_TIME)
     for screen, states in STATES.items():
         if only and screen not in only:
             continue
         for state, reach in states.items():
             app = App(config, clock=ManualClock(SHOT_TIME), demo=True, size=size, fullscreen=False)
+            app.city_cache = city_cache
             app.start()
             pilot = Pilot(app)
             pilot.settle()
@@ -136,4 +185,5 @@ def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots
             if problems is not None:
                 problems.extend(f"{path.name}: {p}" for p in check_app(app))
             app.stop()
+    town.cleanup()
     return written

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 from offline_cache.catalog import sync_state, utc_text
 from kiosk.clock import PARIS
-from kiosk.formatting import format_date_long, format_time
+from kiosk.formatting import format_date_long, format_day_month, format_time, format_weekday
 from kiosk.i18n import _
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def upcoming(conn: sqlite3.Connection, now: datetime, *, days: int = 14, limit: 
 
 
 def event_when(event: Event, now: datetime) -> str:
-    """« Aujourd'hui, 10 h 30 – 11 h 30 », « En cours, jusqu'à 19 h 30 », « samedi 12 décembre 2026, 16 h – 20 h »."""
+    """« Aujourd'hui, 10 h 30 – 11 h 30 », « En cours, jusqu'à 19 h 30 », « samedi 12 décembre, 16 h – 20 h »."""
     now = now.astimezone(PARIS)
     hours = f"{format_time(event.start)} – {format_time(event.end)}"
     if event.ongoing(now):
@@ -79,7 +79,8 @@ def event_when(event: Event, now: datetime) -> str:
         return _("Today, {hours}").format(hours=hours)
     if event.start.date() == now.date() + timedelta(days=1):
         return _("Tomorrow, {hours}").format(hours=hours)
-    return f"{format_date_long(event.start.date())}, {hours}"
+    day = event.start.date()
+    return f"{format_weekday(day)} {format_day_month(day)}, {hours}"
 
 
 def freshness_words(conn: sqlite3.Connection, now: datetime, stale_after: timedelta) -> str | None:

@@ -89,6 +89,16 @@ class CityGuide:
         """Search hits (cache rows) as list rows with distance and state, in the hits' order."""
         return listing.rows_from_places(found, self.now(), origin=self.origin, closing_soon=self.closing_soon)
 
+    def service(self, service_id: str) -> dict | None:
+        """A service of the catalog (documents decoded), with the name of its place if known."""
+        from offline_cache.places import services
+
+        found = next((s for s in services(self.conn) if s["id"] == service_id), None)
+        if found is not None and found.get("place_id"):
+            row = self.conn.execute("SELECT name FROM places WHERE id = ?", (found["place_id"],)).fetchone()
+            found["place_name"] = row[0] if row else None
+        return found
+
     # -- search, agenda, pages, freshness ---------------------------------------------------
     def search(self, query: str, limit: int = 20) -> SearchResults:
         return self._search.search(query, limit=limit)
@@ -104,3 +114,29 @@ class CityGuide:
 
     def freshness(self) -> str | None:
         return agenda.freshness_words(self.conn, self.now(), timedelta(hours=self.settings.stale_after_h))
+
+
+def guide_for(app) -> CityGuide | None:
+    """The app's guide, opened on the UI thread at first use; None while there is no cache yet.
+
+    The cache is the data layer's (``app.data.cache_path``), or ``app.city_cache`` when set
+    (screenshots, tests). A cache that cannot be opened is logged and treated as absent: the
+    screens then say the information is not available, and the rest of the kiosk works on.
+    """
+    guide = getattr(app, "city_guide", None)
+    if guide is not None:
+        return guide
+    path = getattr(app, "city_cache", None)
+    if path is None and app.data is not None:
+        path = app.data.cache_path
+    if path is None or not Path(path).exists():
+        return None
+    from offline_cache.db import CacheError
+
+    try:
+        guide = CityGuide.open(path, app.config, app.clock, warm_up=True)
+    except CacheError as exc:
+        log.error("city information unavailable: %s", exc)
+        return None
+    app.city_guide = guide
+    return guide
