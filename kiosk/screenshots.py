@@ -7,7 +7,9 @@ reproducible and doubles as a smoke test of every screen.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -68,9 +70,23 @@ def _idle_warning(p):
     p.advance(p.app.config.idle.warn_after_s + 3)
 
 
+_DEMO_TOWN: list[Path] = []
+
+
+def demo_city_cache() -> Path:
+    """The demo town's cache as synchronised at SHOT_TIME, built once per process (removed at exit)."""
+    if not _DEMO_TOWN:
+        folder = tempfile.mkdtemp(prefix="kiosk-shots-town-")
+        atexit.register(shutil.rmtree, folder, True)
+        _DEMO_TOWN.append(build_demo_cache(Path(folder) / "cache.sqlite3", SHOT_TIME))
+    return _DEMO_TOWN[0]
+
+
 def _city(p, *steps: str, at_days: float = 0):
     """Into « Ma ville » (the demo town's cache), optionally days later, then each step:
     a widget id to tap, "text:…" to tap what shows that text, or "type:…" to type."""
+    if p.app.data is None and p.app.city_cache is None:
+        p.app.city_cache = demo_city_cache()
     if at_days:
         p.clock.set_now(SHOT_TIME + timedelta(days=at_days))
     p.tap("feature-city")
@@ -164,14 +180,11 @@ def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots
     config = load_config(config.source, overrides)
     out = Path(out)
     written = []
-    town = tempfile.TemporaryDirectory(prefix="kiosk-shots-town-")
-    city_cache = build_demo_cache(Path(town.name) / "cache.sqlite3", SHOT_TIME)
     for screen, states in STATES.items():
         if only and screen not in only:
             continue
         for state, reach in states.items():
             app = App(config, clock=ManualClock(SHOT_TIME), demo=True, size=size, fullscreen=False)
-            app.city_cache = city_cache
             app.start()
             pilot = Pilot(app)
             pilot.settle()
@@ -185,5 +198,4 @@ def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots
             if problems is not None:
                 problems.extend(f"{path.name}: {p}" for p in check_app(app))
             app.stop()
-    town.cleanup()
     return written
