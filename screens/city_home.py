@@ -11,8 +11,6 @@ from kiosk.features import Feature, register
 from kiosk.i18n import N_, _
 from kiosk.ui import TEXT_BODY
 from screens.base import Screen
-from screens.city_common import (category_icon, category_title, guide, places_count, unavailable,
-                                 with_freshness)
 from screens.widgets import Button, Column, Grid, Label
 
 
@@ -23,6 +21,11 @@ class CityHomeScreen(Screen):
         return _("My town")
 
     def compose(self):
+        # Imported here, not at the top: this module is imported for the home screen's tile, on
+        # the way to the first frame, and the city code (SQLite, opening-hours) is not needed then.
+        from screens.city_common import (category_icon, category_title, guide, places_count, unavailable,
+                                         with_freshness)
+
         city = guide(self.app)
         if city is None:
             return unavailable()

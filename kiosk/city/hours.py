@@ -230,12 +230,9 @@ class DayHours:
         return self.intervals == ((time(0), None),)
 
 
-_HOLIDAYS = OpeningHours("PH", country=COUNTRY)
-
-
 def is_public_holiday(day: date) -> bool:
     """From the library's own French calendar, so the week view and « PH » always agree."""
-    return _HOLIDAYS.is_open(datetime.combine(day, time(12)))
+    return _parse("PH").is_open(datetime.combine(day, time(12)))
 
 
 def week(hours_text: str | None, closures: Sequence[Closure] | Iterable[Any] | None, today: date, *, days: int = 7,
