@@ -9,13 +9,14 @@ screen, and goes with the screen when the visit ends.
 from __future__ import annotations
 
 from kiosk.i18n import _
-from kiosk.ui import TEXT_BODY, TEXT_SMALL
+from kiosk.ui import MIN_TOUCH, TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.city_common import category_title, guide, place_row, unavailable
 from screens.widgets import AzertyKeyboard, Column, Label, Row, TextField
 from screens.widgets.keyboard import BACKSPACE, ENTER
 from screens.widgets.list_row import ListRow
 
+KEYS_PER_ROW = 10   # the AZERTY keyboard's widest row
 PLACES_SHOWN = 8
 OTHERS_SHOWN = 5
 
@@ -39,10 +40,16 @@ class CitySearchScreen(Screen):
         self.field.focused = True
         self.results = Column(self._result_items(), gap=14, id="results")
         typing = Column([self.field, AzertyKeyboard(self._type)], gap=20)
-        W, H = self.app.display.logical
-        if W > H:
+        if self._side_by_side():
             return Row([typing, self.results], gap=32, wrap=False)
         return Column([typing, self.results], gap=28)
+
+    def _side_by_side(self) -> bool:
+        """Results beside the keyboard on a wide screen, if half of it still gives ten keys of
+        full touch size (1920×1080 does; 1280×800 does not, and stacks them)."""
+        W, H = self.app.display.logical
+        half = W / self.app.ui.scale / 2 - 60            # in 1080-scale pixels, minus margins
+        return W > H and half >= KEYS_PER_ROW * MIN_TOUCH + (KEYS_PER_ROW - 1) * 10
 
     def _type(self, key: str) -> None:
         if key == BACKSPACE:

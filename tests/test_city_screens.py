@@ -4,13 +4,12 @@ with the keyboard, events, pages, printing, language switch, and a terminal with
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from city_support import SEEDED_AT, seeded_cache
 from kiosk.clock import ManualClock
 from kiosk.screenshots import STATES
+from test_admin_printer import _wait_for
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -28,14 +27,6 @@ def city(make_pilot, tmp_path):
         assert pilot.screen.name == "city"
         return pilot
     return start
-
-
-def _wait_for(pilot, condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-        pilot.settle()
 
 
 def test_home_tile_is_on_street_totems_only(make_pilot):
@@ -194,3 +185,47 @@ def test_every_city_state_of_the_gallery_is_reachable(make_pilot):
             pilot = make_pilot(clock=ManualClock(SEEDED_AT))
             reach(pilot)
             assert pilot.screen.name == screen, (screen, name)
+
+
+def test_a_damaged_cache_is_reported_and_the_kiosk_goes_on(make_pilot, tmp_path, caplog):
+    damaged = tmp_path / "cache.sqlite3"
+    damaged.write_bytes(b"this is not a SQLite database" * 100)
+    pilot = make_pilot()
+    pilot.app.city_cache = damaged
+    pilot.tap("feature-city")
+    assert pilot.has("unavailable") and pilot.app.city_guide is None
+    assert any("city information unavailable" in r.getMessage() and "damaged" in r.getMessage()
+               for r in caplog.records)
+    pilot.tap("home")
+    assert pilot.screen.name == "home"
+
+
+def test_place_ticket_in_both_languages(tmp_path):
+    from kiosk import i18n
+    from kiosk.city.guide import CityGuide
+    from kiosk.city.ticket import map_link, place_ticket
+    from kiosk.config import load_config
+    from conftest import REPO
+
+    assert map_link(47.4078, -0.7603) == ("https://www.openstreetmap.org/?mlat=47.407800&mlon=-0.760300"
+                                         "#map=18/47.407800/-0.760300")
+    guide = CityGuide.open(seeded_cache(tmp_path / "cache.sqlite3"), load_config(REPO / "kiosk.toml"),
+                           ManualClock(SEEDED_AT))
+    try:
+        media = guide.place("pl-mediatheque")
+        text = plain(place_ticket(media, SEEDED_AT, "Saint-Clément-des-Vignes").plain_text())
+        assert text.splitlines()[:3] == ["Médiathèque Louise-Bodin",
+                                         "5 place de l'Église, 49170 Saint-Clément-des-Vignes",
+                                         "Téléphone : 02 41 39 52 40"]
+        assert "Aujourd'hui : 15 h – 18 h 30" in text and "ven. 4 déc. : Fermé exceptionnellement (Inventaire annuel)" in text
+        assert map_link(media.latitude, media.longitude) in text
+        assert "Imprimé le mardi 1er décembre 2026 à 9 h 30 — Saint-Clément-des-Vignes" in text
+        i18n.set_language("en")
+        english = plain(place_ticket(media, SEEDED_AT, "Saint-Clément-des-Vignes").plain_text())
+        assert "Today: 3:00 pm – 6:30 pm" in english and "Telephone: 02 41 39 52 40" in english
+        lavoir = plain(place_ticket(guide.place("pl-lavoir"), SEEDED_AT, "X").plain_text())
+        assert "openstreetmap" not in lavoir                                   # no coordinates, no map
+        assert "Opening hours" not in lavoir and "Open all day" in lavoir    # 24/7
+    finally:
+        i18n.set_language("fr")
+        guide.close()

@@ -14,7 +14,7 @@ def test_home_shows_the_features_of_the_profile(make_pilot):
 
 
 def test_without_features_home_says_so_plainly(make_pilot):
-    prod = make_pilot(demo=False)
+    prod = make_pilot(demo=False, overrides={"terminal.profile": "counter"})   # « Ma ville » is for totems
     assert not prod.has("feature-toolkit")
     assert "Aucun service n’est encore disponible" in prod.text()
     assert "1 place de la Mairie" in prod.text()
