@@ -229,3 +229,19 @@ def test_place_ticket_in_both_languages(tmp_path):
     finally:
         i18n.set_language("fr")
         guide.close()
+
+
+def test_kiosk_run_demo_shows_the_town_it_synchronised(make_pilot):
+    """`kiosk run --demo`: the embedded reference server, enrolment, a real sync, then « Ma ville »."""
+    from kiosk.data_layer import DataLayer
+
+    pilot = make_pilot(data=DataLayer.demo)
+    _wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None, timeout=60)
+    pilot.tap("feature-city")
+    assert "Administration 2 lieux" in plain(pilot.text())
+    pilot.tap(text="Administration")
+    pilot.tap("place-0")
+    assert pilot.widget("title").text == "Mairie de Saint-Clément-des-Vignes"
+    run_dir = pilot.app.data.run_dir
+    pilot.app.stop()
+    assert pilot.app.city_guide is None and not run_dir.exists()

@@ -16,11 +16,12 @@ from pathlib import Path
 from kiosk.city import agenda, hours, listing, pages
 from kiosk.city.geo import Origin
 from kiosk.city.search import CitySearch, SearchResults
+from kiosk.clock import PARIS
 
 log = logging.getLogger(__name__)
 
 
-def _warm_up(cache_path: Path) -> None:
+def _warm_up(cache_path: Path, today) -> None:
     from offline_cache.db import open_cache
 
     try:
@@ -29,7 +30,7 @@ def _warm_up(cache_path: Path) -> None:
             texts = [r[0] for r in conn.execute("SELECT DISTINCT opening_hours FROM places")]
         finally:
             conn.close()
-        log.info("opening hours ready: %d distinct strings parsed", hours.warm_up(texts))
+        log.info("opening hours ready: %d distinct strings parsed", hours.warm_up(texts, today))
     except Exception:  # noqa: BLE001 - only an optimisation: the lists parse what they need
         log.exception("could not parse the opening hours ahead of time")
 
@@ -55,7 +56,8 @@ class CityGuide:
         guide = cls(open_cache(cache_path), origin=Origin.from_config(config.location), clock=clock,
                     settings=config.city)
         if warm_up:
-            threading.Thread(target=_warm_up, args=(Path(cache_path),), name="city-hours-warm-up",
+            today = clock.now().astimezone(PARIS).date()
+            threading.Thread(target=_warm_up, args=(Path(cache_path), today), name="city-hours-warm-up",
                              daemon=True).start()
         return guide
 
