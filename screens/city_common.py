@@ -46,7 +46,7 @@ def place_row(row: PlaceRow, now, on_tap: Callable[[], None] | None, *, id: str)
     """« Médiathèque Louise-Bodin / Fermé · ouvre à 15 h / ↙ 1,7 km »."""
     aside: tuple[str, ...] = ()
     if row.where and row.where.distance_m < HERE_M:
-        aside = (_("here"),)
+        aside = ("●", _("here"))
     elif row.where:
         aside = (direction_arrow(row.where.sector), format_distance_m(row.where.distance_m))
     return ListRow(row.name, [state_words(row.state, now)], aside=aside, on_tap=on_tap, id=id)

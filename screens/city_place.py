@@ -10,7 +10,7 @@ from kiosk.i18n import _
 from kiosk.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.city_common import HERE_M, category_title, guide, unavailable, with_freshness
-from screens.widgets import Button, Column, Label
+from screens.widgets import Button, Column, Label, Row
 from screens.widgets.list_row import PairRow
 
 def _wheelchair(value: str) -> str:
@@ -60,13 +60,17 @@ class PlaceScreen(Screen):
         if detail.phone:
             parts.append(Label(_("Telephone: {number}").format(number=detail.phone), id="place-phone"))
         parts.append(Label(f"♿ {_wheelchair(detail.wheelchair)}", id="place-wheelchair"))
-        parts.append(self._week(detail))
+        more = [self._week(detail)]
         if detail.services:
-            parts.append(Label(_("Services here"), bold=True, id="place-services-title"))
-            parts += [Label(f"• {s['name']}", id=f"place-service-{i}") for i, s in enumerate(detail.services)]
+            more.append(Label(_("Services here"), bold=True, id="place-services-title"))
+            more += [Label(f"• {s['name']}", id=f"place-service-{i}") for i, s in enumerate(detail.services)]
         if self.app.devices.can_print:
             parts.append(Button(_("Print"), kind="primary", icon="✉", id="place-print", on_tap=self._print))
-        return Column(with_freshness(city, parts), gap=20)
+        W, H = self.app.display.logical
+        if W > H:        # landscape: where and how on the left, the week on the right
+            return Column(with_freshness(city, [Row([Column(parts, gap=20), Column(more, gap=20)], gap=40,
+                                                    wrap=False)]), gap=20)
+        return Column(with_freshness(city, parts + more), gap=20)
 
     def _week(self, detail):
         title = Label(_("Opening hours this week"), bold=True, id="week-title")

@@ -64,7 +64,7 @@ def test_open_now_and_near_here(city):
     pilot = city()
     pilot.tap("city-open-now")
     assert pilot.widget("place-0").title == "Mairie de Saint-Clément-des-Vignes"
-    assert pilot.widget("place-0").aside == ("ici",)
+    assert pilot.widget("place-0").aside == ("●", "ici")
     pilot.tap("back")
     pilot.tap("city-near")
     assert "800 m" in plain(pilot.widget("list-intro").text)
