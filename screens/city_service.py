@@ -5,9 +5,8 @@ from __future__ import annotations
 from kiosk.i18n import _
 from kiosk.ui import TEXT_SMALL
 from screens.base import Screen
-from screens.city_common import category_title, guide, unavailable
+from screens.city_common import category_title, guide, place_row, unavailable
 from screens.widgets import Column, Label
-from screens.widgets.list_row import ListRow
 
 
 class ServiceScreen(Screen):
@@ -40,10 +39,12 @@ class ServiceScreen(Screen):
         if documents:
             parts.append(Label(_("What to bring"), bold=True, id="service-documents-title"))
             parts += [Label(f"• {d}", id=f"service-document-{i}") for i, d in enumerate(documents)]
-        if s.get("place_name"):
+        city = guide(self.app)
+        place = city.place(s["place_id"]) if s.get("place_id") else None
+        if place is not None:
             from screens.city_place import PlaceScreen
 
             parts.append(Label(_("Where"), bold=True, id="service-where-title"))
-            parts.append(ListRow(s["place_name"], id="service-place",
-                                 on_tap=lambda: self.app.nav.push(PlaceScreen(self.app, s["place_id"]))))
+            parts.append(place_row(place.row, city.now(), id="service-place",
+                                   on_tap=lambda: self.app.nav.push(PlaceScreen(self.app, s["place_id"]))))
         return Column(parts, gap=20)

@@ -92,14 +92,10 @@ class CityGuide:
         return listing.rows_from_places(found, self.now(), origin=self.origin, closing_soon=self.closing_soon)
 
     def service(self, service_id: str) -> dict | None:
-        """A service of the catalog (documents decoded), with the name of its place if known."""
+        """A service of the catalog (documents decoded), or None when it left the catalog."""
         from offline_cache.places import services
 
-        found = next((s for s in services(self.conn) if s["id"] == service_id), None)
-        if found is not None and found.get("place_id"):
-            row = self.conn.execute("SELECT name FROM places WHERE id = ?", (found["place_id"],)).fetchone()
-            found["place_name"] = row[0] if row else None
-        return found
+        return next((s for s in services(self.conn) if s["id"] == service_id), None)
 
     # -- search, agenda, pages, freshness ---------------------------------------------------
     def search(self, query: str, limit: int = 20) -> SearchResults:
