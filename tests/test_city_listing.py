@@ -209,3 +209,12 @@ def test_bad_city_settings_are_explained(key, value, expected):
     with pytest.raises(ConfigError) as err:
         load_config(REPO / "kiosk.toml", {key: value})
     assert expected in str(err.value)
+
+
+def test_flat_earth_locate_agrees_with_haversine_across_a_town():
+    origin = Origin(*MAIRIE)
+    for dlat, dlon in [(0.018, 0.026), (-0.018, -0.026), (0.001, 0), (0, 0.03), (-0.05, 0.07), (0.0001, -0.0001)]:
+        lat, lon = MAIRIE[0] + dlat, MAIRIE[1] + dlon
+        where = locate(origin, lat, lon)
+        assert where.distance_m == pytest.approx(distance_m(*MAIRIE, lat, lon), rel=1e-3)
+        assert where.bearing_deg == pytest.approx(bearing_deg(*MAIRIE, lat, lon), abs=0.1)

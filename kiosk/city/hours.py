@@ -25,7 +25,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from opening_hours import OpeningHours, State
 
@@ -49,8 +49,7 @@ class Status(enum.Enum):
     UNKNOWN = "unknown"             # no hours, hours the library cannot read, or « unknown » in them
 
 
-@dataclass(frozen=True)
-class OpeningState:
+class OpeningState(NamedTuple):      # a tuple: a list makes hundreds of them
     status: Status
     changes_at: datetime | None = None   # open: when it closes; closed: when it next opens (None: not known)
     comment: str = ""                    # the string's own comment, e.g. « sur rendez-vous »

@@ -12,7 +12,7 @@ import logging
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from kiosk.city.geo import Origin, Whereabouts, locate
 from kiosk.city.hours import (DayHours, OpeningState, Status, as_closures, local_wall, parse_closures, report_once,
@@ -31,8 +31,7 @@ class Category:
     count: int
 
 
-@dataclass(frozen=True)
-class PlaceRow:
+class PlaceRow(NamedTuple):          # a tuple: a list makes hundreds of them
     id: str
     name: str
     category: str
