@@ -69,6 +69,8 @@ class App:
         self.data = data                         # kiosk.data_layer.DataLayer, or None (no central API)
         if data is not None:
             data.device_states = data.device_states or getattr(self.devices, "heartbeat_states", None)
+        self.city_cache: Path | None = None      # the cache the city screens read, if not the data layer's
+        self.city_guide = None                   # kiosk.city.guide.CityGuide, opened at first use (guide_for)
         self.sync_status: dict = {}              # the sync worker's last SYNC_STATUS
         self.network: str | None = None          # "online" / "offline" once the sync worker says
         self.out_of_service: str | None = None   # reason, while the terminal cannot serve
@@ -253,6 +255,9 @@ class App:
     def stop(self) -> None:
         """Stop the device threads and close the display (end of the run, or of a test)."""
         self.devices.stop()
+        if self.city_guide is not None:          # before the data layer removes a demo cache
+            self.city_guide.close()
+            self.city_guide = None
         if self.data is not None:
             self.data.stop()
         self.display.close()

@@ -78,6 +78,8 @@ class LocationConfig(_Section):
     address: str = Field(min_length=1, max_length=200, description="a postal address of 1 to 200 characters")
     latitude: float = Field(ge=-90, le=90, allow_inf_nan=False, description="degrees from -90 to 90")
     longitude: float = Field(ge=-180, le=180, allow_inf_nan=False, description="degrees from -180 to 180")
+    facing_deg: float = Field(0.0, ge=0, lt=360, allow_inf_nan=False, strict=False,
+                              description="a compass bearing in degrees, from 0 (north) to less than 360")
 
 
 class BrandingConfig(_Section):
@@ -438,6 +440,15 @@ class TrackingConfig(_Section):
                             description='an address such as "https://demarches.ville.fr/suivi/"')
 
 
+class CityConfig(_Section):
+    """City information (kiosk.city): places, opening hours, events, practical pages."""
+
+    closing_soon_min: int = Field(30, ge=5, le=180, description="minutes from 5 to 180")
+    near_radius_m: int = Field(800, ge=100, le=20000, description="metres from 100 to 20000")
+    events_days: int = Field(14, ge=1, le=92, description="days from 1 to 92")
+    stale_after_h: int = Field(24, ge=1, le=720, description="hours from 1 to 720")
+
+
 class AccessibilityConfig(_Section):
     large_text: bool = Field(False, description="true or false")
     high_contrast: bool = Field(False, description="true or false")
@@ -467,6 +478,7 @@ class KioskConfig(_Section):
     scanner: ScannerConfig = Field(default_factory=ScannerConfig, description="a [scanner] section")
     touch: TouchConfig = Field(default_factory=TouchConfig, description="a [touch] section")
     tracking: TrackingConfig = Field(default_factory=TrackingConfig, description="a [tracking] section")
+    city: CityConfig = Field(default_factory=CityConfig, description="a [city] section")
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig, description="an [accessibility] section")
     admin: AdminConfig = Field(description="an [admin] section with pin_hash")
     source: Path = Field(description="the file this configuration came from (set by the loader, not a TOML key)")

@@ -51,4 +51,5 @@ def _load_builtin() -> None:
         return
     _loaded = True
     import screens.tracking  # noqa: F401  (« Suivre ma demande »)
+    import screens.city_home  # noqa: F401  (city information: places, hours, events, pages)
     import screens.toolkit_demo  # noqa: F401  (demo-only practice screen)

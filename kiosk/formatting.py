@@ -157,6 +157,17 @@ def format_date_short(d: date, lang: str | None = None) -> str:
     return f"{day} {_day_number(d, lang)} {month}"
 
 
+def format_weekday(d: date, lang: str | None = None) -> str:
+    """fr ``lundi``, en ``Monday`` (inside a sentence: « ouvre lundi à 9 h »)."""
+    return _names(_lang(lang), "day", "wide")[d.weekday()]
+
+
+def format_day_month(d: date, lang: str | None = None) -> str:
+    """Without weekday or year: fr ``3 décembre``, ``1er juin``; en ``3 December``."""
+    lang = _lang(lang)
+    return f"{_day_number(d, lang)} {_names(lang, 'month', 'wide')[d.month]}"
+
+
 def format_time(t: time | datetime, lang: str | None = None) -> str:
     """fr ``9 h 30``, ``14 h``, ``0 h 05``; en ``9:30 am``, ``2:00 pm``, ``12:00 pm`` (noon), ``12:05 am``.
 

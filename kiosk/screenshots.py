@@ -7,14 +7,18 @@ reproducible and doubles as a smoke test of every screen.
 
 from __future__ import annotations
 
+import atexit
 import os
-from datetime import datetime
+import shutil
+import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
+from kiosk.city.demo_cache import build_demo_cache  # noqa: E402
 from kiosk.clock import PARIS, ManualClock  # noqa: E402
 from kiosk.config import KioskConfig, load_config  # noqa: E402
 
@@ -103,6 +107,34 @@ def _tracking_result(p, status: str, online: bool = True):
     _tracking(p)
     answer = TrackingAnswer(1, "found", request, online=online, info_at=request.updated_at)
     p.app.nav.push(TrackingResultScreen(p.app, answer))
+_DEMO_TOWN: list[Path] = []
+
+
+def demo_city_cache() -> Path:
+    """The demo town's cache as synchronised at SHOT_TIME, built once per process (removed at exit)."""
+    if not _DEMO_TOWN:
+        folder = tempfile.mkdtemp(prefix="kiosk-shots-town-")
+        atexit.register(shutil.rmtree, folder, True)
+        _DEMO_TOWN.append(build_demo_cache(Path(folder) / "cache.sqlite3", SHOT_TIME))
+    return _DEMO_TOWN[0]
+
+
+def _city(p, *steps: str, at_days: float = 0):
+    """Into « Ma ville » (the demo town's cache), optionally days later, then each step:
+    a widget id to tap, "text:…" to tap what shows that text, or "type:…" to type."""
+    if p.app.data is None and p.app.city_cache is None:
+        p.app.city_cache = demo_city_cache()
+    if at_days:
+        p.clock.set_now(SHOT_TIME + timedelta(days=at_days))
+    p.tap("feature-city")
+    for step in steps:
+        kind, _sep, value = step.partition(":")
+        if kind == "text" and value:
+            p.tap(text=value)
+        elif kind == "type" and value:
+            p.type(value)
+        else:
+            p.tap(step)
 
 
 # screen name -> state name -> how to get there from a fresh home screen
@@ -146,6 +178,34 @@ STATES: dict[str, dict[str, Callable]] = {
         "waiting-for-citizen": lambda p: _tracking_result(p, "waiting_citizen"),
         "in-progress-offline": lambda p: _tracking_result(p, "in_progress", online=False),
         "completed": lambda p: _tracking_result(p, "completed"),
+    },
+    "city": {
+        "default": lambda p: _city(p),
+        "categories": lambda p: (_city(p), _drag_up(p)),
+        "stale": lambda p: _city(p, at_days=3),
+    },
+    "city_list": {
+        "category": lambda p: _city(p, "text:Sport"),
+        "open-now": lambda p: _city(p, "city-open-now"),
+        "near": lambda p: _city(p, "city-near"),
+        "no-coordinates": lambda p: _city(p, "text:Patrimoine"),
+    },
+    "city_place": {
+        "default": lambda p: _city(p, "city-near", "place-0"),
+        "closed-exceptionally": lambda p: _city(p, "city-search", "type:médiathèque", "result-place-0", at_days=3),
+        "hours-unknown": lambda p: _city(p, "city-search", "type:cave coop", "result-place-0"),
+    },
+    "city_search": {
+        "typing": lambda p: _city(p, "city-search", "type:medi"),
+        "typo": lambda p: _city(p, "city-search", "type:pasreport"),
+        "no-result": lambda p: _city(p, "city-search", "type:zyx"),
+    },
+    "city_service": {"default": lambda p: _city(p, "city-search", "type:passeport", "result-service-0")},
+    "city_events": {"default": lambda p: _city(p, "city-events")},
+    "city_pages": {"default": lambda p: _city(p, "city-pages")},
+    "city_page": {
+        "markdown": lambda p: _city(p, "city-pages", "page-0"),
+        "unknown-markup": lambda p: _city(p, "city-pages", "text:Le mot du maire"),
     },
 }
 

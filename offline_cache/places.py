@@ -36,13 +36,18 @@ def match_expression(query: str) -> str | None:
     Little French words ("de", "la", "l'") are left out when other words remain: they are in
     most names and addresses, so they narrow nothing but cost the most ("maison de l").
     """
-    # NFC first: an accent typed as a separate combining mark would otherwise split the word.
-    words = _WORD.findall(unicodedata.normalize("NFC", query[:MAX_QUERY_CHARS]))[:MAX_WORDS]
+    words = query_words(query)
     if not words:
         return None
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def query_words(query: str) -> list[str]:
+    """The words of ``query`` that a search uses (see :func:`match_expression`), as typed."""
+    # NFC first: an accent typed as a separate combining mark would otherwise split the word.
+    words = _WORD.findall(unicodedata.normalize("NFC", query[:MAX_QUERY_CHARS]))[:MAX_WORDS]
     meaningful = [w for w in words if w.casefold() not in STOP_WORDS]
-    words = meaningful or words
-    return " ".join(f'"{w[:MAX_WORD_CHARS]}"*' for w in words)
+    return [w[:MAX_WORD_CHARS] for w in (meaningful or words)]
 
 
 def search_places(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -54,7 +59,12 @@ def search_places(conn: sqlite3.Connection, query: str, limit: int = 20) -> list
     if the names still match more than :data:`BROAD` places, the first of them are shown
     alphabetically: the next letter typed makes the query specific.
     """
-    expression = match_expression(query)
+    return search_matching(conn, match_expression(query), limit)
+
+
+def search_matching(conn: sqlite3.Connection, expression: str | None, limit: int = 20) -> list[dict[str, Any]]:
+    """:func:`search_places` for an FTS5 expression built by the caller from quoted words only
+    (the city search adds spelling alternatives: ``("mediatheque"* OR "mediateque"*)``)."""
     if expression is None or limit <= 0:
         return []
     if _count(conn, expression) <= BROAD:

@@ -26,7 +26,7 @@ from kiosk.config import (
 
 PIN_HASH = hash_pin("97531", salt=b"test-salt-000001", iterations=1_000)
 SECTIONS = ("terminal, location, branding, languages, display, idle, api, sync, printer, scanner, "
-            "touch, tracking, accessibility, admin")
+            "touch, tracking, city, accessibility, admin")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16  # only the signature is checked
 
 MINIMAL = {
@@ -217,7 +217,7 @@ def test_every_key_is_documented_in_kiosk_toml():
         (None, "source", "/tmp/x", f"source = '/tmp/x': unknown key (allowed here: {SECTIONS})"),
         ("terminal", "colour", "x", "terminal.colour = 'x': unknown key (allowed here: id, name, profile)"),
         ("location", "port", "/dev/usb/lp0",
-         "location.port = '/dev/usb/lp0': unknown key (allowed here: address, latitude, longitude)"),
+         "location.port = '/dev/usb/lp0': unknown key (allowed here: address, latitude, longitude, facing_deg)"),
         # wrong types
         ("idle", "warn_after_s", "45", "idle.warn_after_s = '45': must be a whole number (write it without quotes)"),
         ("idle", "warn_after_s", 45.5, "idle.warn_after_s = 45.5: must be a whole number"),

@@ -39,11 +39,16 @@ def _seed_v1(conn: sqlite3.Connection) -> None:
 
 
 def _seed_v2(conn: sqlite3.Connection) -> None:
-    """v2 rows are v1's (the FTS index is derived from them)."""
+    """A v2 terminal holds the same kinds of rows (v2 only added the places' search index)."""
     _seed_v1(conn)
 
 
-SEEDERS = {0: _seed_v0, 1: _seed_v1, 2: _seed_v2}
+def _seed_v3(conn: sqlite3.Connection) -> None:
+    """v3 only added an index on the places' category."""
+    _seed_v1(conn)
+
+
+SEEDERS = {0: _seed_v0, 1: _seed_v1, 2: _seed_v2, 3: _seed_v3}
 
 
 def test_every_earlier_version_has_a_seeder():
@@ -72,6 +77,10 @@ def test_upgrade_from_every_earlier_version_keeps_rows(tmp_path, version):
             assert conn.execute("SELECT count(*) FROM revocations").fetchone()[0] == 1
             pending = Outbox(conn).get("11111111-1111-4111-8111-111111111111")
             assert pending.attempts == 3 and pending.personal == {"last_name": "Dupont"}
+        plan = " ".join(r[3] for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM places WHERE category = 'Sport'"))
+        assert "places_by_category" in plan                                    # v3
+        assert conn.execute("SELECT count(*) FROM tracked_requests").fetchone()[0] == 0   # v4
         # the upgraded file works like a new one
         conn.execute("INSERT INTO places (id, name) VALUES ('pl-3', 'Mairie annexe')")
         assert [p["id"] for p in search_places(conn, "mair")] == ["pl-3"]

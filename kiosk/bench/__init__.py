@@ -269,3 +269,4 @@ from kiosk.bench import cache_benchmarks  # noqa: E402,F401 - offline cache: ful
 from kiosk.bench import sync_benchmarks  # noqa: E402,F401 - sync worker: no-change round, flush 1 000 actions
 from kiosk.bench import scanner_benchmarks  # noqa: E402,F401 - scanners: QR decode per frame, HID decoding, degraded set
 from kiosk.bench import services_benchmarks  # noqa: E402,F401 - services: a day's slots, booking online
+from kiosk.bench import city_benchmarks  # noqa: E402,F401 - city information: search as you type, a 500-place category

@@ -1,0 +1,199 @@
+"""Search as you type across places, services and practical pages, forgiving one typo.
+
+Places go through the cache's FTS5 index (accent- and case-insensitive, every word a
+prefix: « medi » finds « Médiathèque »). What a citizen types never reaches FTS5 as syntax:
+only words are kept and each is quoted (``offline_cache.places.query_words``).
+
+One typo in a word of 5 letters or more is forgiven: when such a word is the start of no
+indexed word, it is replaced by the indexed words that start within one edit of it (a
+letter wrong, missing, extra, or two letters swapped), read from an ``fts5vocab`` view of
+the index. The view is a TEMP table of this connection: the file's schema is unchanged.
+The vocabulary is read again only when the file changed (``PRAGMA data_version``), so a
+keystroke costs a bisection and, for an unknown word, a scan of the words sharing one of
+its first two letters.
+
+Services and pages are few (tens): they are matched in memory with the same rules.
+"""
+
+from __future__ import annotations
+
+import bisect
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from offline_cache.places import query_words, search_matching
+from kiosk.city.text import fold, folded_words, sort_key
+
+TYPO_MIN_LETTERS = 5
+MAX_ALTERNATIVES = 12   # spellings tried for one mistyped word
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Optimal-string-alignment distance ≤ 1: one substitution, insertion, deletion or swap."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i, n = 0, min(la, lb)
+    while i < n and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1:] == b[i + 1:] or (i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i]
+                                          and a[i + 2:] == b[i + 2:])
+    if la > lb:
+        return a[i + 1:] == b[i:]
+    return a[i:] == b[i + 1:]
+
+
+def near_prefix(word: str, term: str) -> bool:
+    """Some start of ``term`` is within one edit of ``word`` (the word may be half typed)."""
+    n = len(word)
+    return any(within_one_edit(word, term[:k]) for k in (n, n - 1, n + 1) if 0 < k <= len(term))
+
+
+class Vocabulary:
+    """The distinct words of the places index, sorted, with buckets by first and second letter."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self.terms = sorted(set(terms))
+        self.by_first: dict[str, list[str]] = defaultdict(list)
+        self.by_second: dict[str, list[str]] = defaultdict(list)
+        for t in self.terms:
+            self.by_first[t[0]].append(t)
+            if len(t) > 1:
+                self.by_second[t[1]].append(t)
+
+    def has_prefix(self, word: str) -> bool:
+        i = bisect.bisect_left(self.terms, word)
+        return i < len(self.terms) and self.terms[i].startswith(word)
+
+    def alternatives(self, word: str) -> list[str]:
+        """Starts of indexed words within one edit of ``word``, at most MAX_ALTERNATIVES."""
+        # A typo leaves the first or the second letter in place, or shifts one onto the other.
+        pools = (self.by_first.get(word[0], ()), self.by_second.get(word[1], ()),
+                 self.by_first.get(word[1], ()), self.by_second.get(word[0], ()))
+        found: list[str] = []
+        seen: set[str] = set()
+        for pool in pools:
+            for term in pool:
+                if term in seen:
+                    continue
+                seen.add(term)
+                for k in (len(word), len(word) - 1, len(word) + 1):
+                    if 0 < k <= len(term) and within_one_edit(word, term[:k]):
+                        stem = term[:k]
+                        if stem not in found:
+                            found.append(stem)
+                        break
+                if len(found) >= MAX_ALTERNATIVES:
+                    return found
+        return found
+
+
+def _change_key(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Changes whenever the file may have changed: another connection's commit (``data_version``,
+    e.g. the sync worker's) or one of this connection's own writes. O(1), checked per keystroke."""
+    return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+
+
+@dataclass
+class Matchable:
+    kind: str                 # "service" or "page"
+    item: dict[str, Any]
+    title_words: list[str]
+    other_words: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResults:
+    query: str
+    places: list[dict[str, Any]] = field(default_factory=list)    # cache rows, best first
+    services: list[dict[str, Any]] = field(default_factory=list)
+    pages: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.places or self.services or self.pages)
+
+
+class CitySearch:
+    """One per connection (the UI thread's); cheap to keep for the life of the app."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._vocab: Vocabulary | None = None
+        self._vocab_key: tuple | None = None
+        self._others: list[Matchable] | None = None
+        self._others_vocab = Vocabulary(())
+        self._others_key: tuple | None = None
+
+    # -- the places index's vocabulary ---------------------------------------------------
+    def vocabulary(self) -> Vocabulary:
+        key = _change_key(self.conn)
+        if self._vocab is None or key != self._vocab_key:
+            self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.places_vocab "
+                              "USING fts5vocab(main, places_fts, row)")
+            self._vocab = Vocabulary(r[0] for r in self.conn.execute("SELECT term FROM temp.places_vocab"))
+            self._vocab_key = key
+        return self._vocab
+
+    def _word_group(self, word: str, vocab: Vocabulary | None) -> list[str]:
+        folded = fold(word)
+        if vocab is None or len(folded) < TYPO_MIN_LETTERS or vocab.has_prefix(folded):
+            return [folded]
+        return vocab.alternatives(folded) or [folded]
+
+    def expression(self, words: list[str]) -> str | None:
+        if not words:
+            return None
+        vocab = self.vocabulary() if any(len(fold(w)) >= TYPO_MIN_LETTERS for w in words) else None
+        parts = []
+        for word in words:
+            group = self._word_group(word, vocab)
+            quoted = [f'"{g}"*' for g in group]
+            parts.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
+        return " ".join(parts)
+
+    # -- services and pages, in memory --------------------------------------------------
+    def _matchables(self) -> tuple[list[Matchable], Vocabulary]:
+        key = _change_key(self.conn)
+        if self._others is None or key != self._others_key:
+            out = [Matchable("service", dict(r), folded_words(r["name"]), folded_words(r["domain"] or ""))
+                   for r in self.conn.execute("SELECT id, name, domain, place_id FROM services")]
+            out += [Matchable("page", dict(r), folded_words(r["title"]), folded_words(r["body"] or ""))
+                    for r in self.conn.execute("SELECT id, title, format, body, position FROM pages")]
+            vocab = Vocabulary(w for m in out for w in m.title_words + m.other_words)
+            self._others, self._others_vocab, self._others_key = out, vocab, key
+        return self._others, self._others_vocab
+
+    @staticmethod
+    def _has(words: list[str], stems: tuple[str, ...]) -> bool:
+        return any(w.startswith(stems) for w in words)
+
+    def _match_others(self, words: list[str]) -> tuple[list[dict], list[dict]]:
+        matchables, vocab = self._matchables()
+        stems = [tuple(self._word_group(w, vocab)) for w in words]
+        scored: dict[str, list[tuple[int, str, dict]]] = {"service": [], "page": []}
+        for m in matchables:
+            if not all(self._has(m.title_words, st) or self._has(m.other_words, st) for st in stems):
+                continue
+            in_title = all(self._has(m.title_words, st) for st in stems)
+            title = m.item.get("name") or m.item.get("title") or ""
+            scored[m.kind].append((0 if in_title else 1, sort_key(title), m.item))
+        return ([i for *_k, i in sorted(scored["service"], key=lambda s: s[:2])],
+                [i for *_k, i in sorted(scored["page"], key=lambda s: s[:2])])
+
+    # -- the search ---------------------------------------------------------------------
+    def search(self, query: str, *, limit: int = 20) -> SearchResults:
+        """Results grouped by kind; every group empty for a query with no word (or no match)."""
+        words = query_words(query)
+        results = SearchResults(query)
+        if not words:
+            return results
+        results.places = search_matching(self.conn, self.expression(words), limit)
+        results.services, results.pages = self._match_others(words)
+        results.services, results.pages = results.services[:limit], results.pages[:limit]
+        return results

@@ -1,0 +1,46 @@
+"""The ticket « Imprimer » gives for a place: where it is, its hours this week, a map link.
+
+A passer-by without a smartphone leaves with the address and the hours on paper; the QR
+code (a map link) is for whoever they hand it to. Words follow the visitor's language.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from drivers.printer.ticket import Ticket, TicketBuilder
+from kiosk.city.geo import has_coordinates
+from kiosk.city.listing import PlaceDetail
+from kiosk.city.wording import day_hours_words, day_label, day_note, state_words
+from kiosk.formatting import format_datetime_long
+from kiosk.i18n import _
+
+
+def map_link(lat: float, lon: float) -> str:
+    """A public map centred on the place (OpenStreetMap), readable by any phone."""
+    return f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=18/{lat:.6f}/{lon:.6f}"
+
+
+def place_ticket(detail: PlaceDetail, now: datetime, town: str) -> Ticket:
+    row = detail.row
+    b = TicketBuilder(row.name)
+    if row.address:
+        b.line(row.address)
+    if detail.phone:
+        b.line(_("Telephone: {number}").format(number=detail.phone))
+    b.rule()
+    b.line(state_words(row.state, now), bold=True)
+    if detail.week is None:
+        b.line(_("Opening hours: please ask"))
+    else:
+        for day in detail.week:
+            note = day_note(day)
+            text = _("{day}: {hours}").format(day=day_label(day), hours=day_hours_words(day))
+            b.line(text + (f" ({note})" if note else ""))
+    if has_coordinates(detail.latitude, detail.longitude):
+        b.rule()
+        b.qr(map_link(detail.latitude, detail.longitude))
+        b.line(_("Scan to see the place on a map."), align="center")
+    b.rule()
+    b.line(_("Printed on {when} — {town}").format(when=format_datetime_long(now), town=town), align="center")
+    return b.build()

@@ -1,0 +1,247 @@
+"""The city screens driven like a passer-by would, on the real app headless, reading a cache
+synchronised from the real reference server: home tile, categories, lists, a place, search
+with the keyboard, events, pages, printing, language switch, and a terminal without data."""
+
+from __future__ import annotations
+
+import pytest
+
+from city_support import SEEDED_AT, seeded_cache
+from kiosk.clock import ManualClock
+from kiosk.screenshots import STATES
+from test_admin_printer import _wait_for
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def plain(text: str) -> str:
+    return text.replace(NBSP, " ").replace(NNBSP, " ").replace("’", "'")
+
+
+@pytest.fixture
+def city(make_pilot, tmp_path):
+    def start(size=(1080, 1920), **kw):
+        pilot = make_pilot(size, clock=ManualClock(SEEDED_AT), **kw)
+        pilot.app.city_cache = seeded_cache(tmp_path / "cache.sqlite3")
+        pilot.tap("feature-city")
+        assert pilot.screen.name == "city"
+        return pilot
+    return start
+
+
+def test_home_tile_is_on_street_totems_only(make_pilot):
+    assert make_pilot().has("feature-city")
+    assert not make_pilot(overrides={"terminal.profile": "counter"}).has("feature-city")
+
+
+def test_without_a_cache_the_screen_says_so(make_pilot):
+    pilot = make_pilot()
+    pilot.tap("feature-city")
+    assert pilot.has("unavailable") and "pas encore disponibles" in pilot.text()
+    assert pilot.app.city_guide is None
+
+
+def test_categories_then_a_list_then_a_place(city):
+    pilot = city()
+    text = plain(pilot.text())
+    assert "Administration 2 lieux" in text and "Autres lieux 1 lieu" in text
+    pilot.tap(text="Sport")
+    assert pilot.screen.name == "city_list" and pilot.widget("title").text == "Sport"
+    rows = [pilot.widget(f"place-{i}") for i in range(8)]
+    assert not pilot.has("place-8")
+    pool = next(r for r in rows if r.title == "Piscine intercommunale Layon-Loire")
+    assert plain(pool.details[0]) == "Fermé · ouvre demain à 14 h" and pool.aside == ("↙", "1,5\u00a0km")
+    pilot.tap(pool.id)
+    assert pilot.screen.name == "city_place" and pilot.widget("title").text == pool.title
+    assert plain(pilot.widget("place-state").text) == "Fermé · ouvre demain à 14 h"
+    assert pilot.widget("day-0").highlight and plain(pilot.widget("day-0").left) == "Aujourd'hui"
+    assert plain(pilot.widget("day-1").right) == "14 h – 18 h"          # Wednesday, winter hours
+    pilot.tap("back")
+    assert pilot.screen.name == "city_list"
+
+
+def test_open_now_and_near_here(city):
+    pilot = city()
+    pilot.tap("city-open-now")
+    assert pilot.widget("place-0").title == "Mairie de Saint-Clément-des-Vignes"
+    assert pilot.widget("place-0").aside == ("●", "ici")
+    pilot.tap("back")
+    pilot.tap("city-near")
+    assert "800 m" in plain(pilot.widget("list-intro").text)
+    pilot.tap("place-0")
+    assert pilot.widget("place-direction").text == "Juste ici, à côté de cette borne"
+    assert {"place-service-0", "place-phone", "place-wheelchair"} <= {w.id for w in pilot.widgets()}
+
+
+def test_place_without_coordinates_or_readable_hours(city):
+    pilot = city()
+    pilot.tap(text="Patrimoine")
+    row = pilot.widget("place-0")
+    assert row.title == "Lavoir des Lavandières" and row.aside == ()
+    pilot.tap("place-0")
+    assert not pilot.has("place-direction")
+    pilot.tap("back")
+    pilot.tap("back")
+    pilot.tap(text="Commerce")
+    cave = next(w for w in pilot.widgets() if getattr(w, "title", "") == "Cave coopérative des Coteaux")
+    assert plain(cave.details[0]) == "Horaires : se renseigner"
+    pilot.tap(cave.id)
+    assert pilot.has("week-unknown") and plain(pilot.widget("place-state").text) == "Horaires : se renseigner"
+
+
+def test_exceptional_closure_on_the_place_screen(city):
+    pilot = city()
+    pilot.clock.set_now(SEEDED_AT.replace(day=4))
+    pilot.tap(text="Culture")
+    pilot.tap(text="Médiathèque Louise-Bodin")
+    assert pilot.widget("place-state").text == "Fermé exceptionnellement"
+    assert plain(pilot.widget("place-reopening").text) == "Inventaire annuel · ouvre le 11 décembre à 15 h"
+    assert pilot.has("day-0-note") and not pilot.has("day-1-note")      # the reason is said once
+    assert "Informations du mardi 1er décembre 2026" in plain(pilot.text())   # 3 days without an update
+
+
+def test_search_as_you_type_with_the_keyboard(city):
+    pilot = city()
+    pilot.tap("city-search")
+    assert pilot.has("results-hint")
+    pilot.type("médiat")
+    assert pilot.widget("result-place-0").title == "Médiathèque Louise-Bodin"
+    for _ in range(6):
+        pilot.tap("key-backspace")
+    pilot.type("pasreport")                                           # one typo
+    assert pilot.widget("result-service-0").title == "Passeport" and not pilot.has("result-place-0")
+    pilot.tap("result-service-0")
+    assert pilot.screen.name == "city_service" and "Photo d'identité de moins de 6 mois" in pilot.text()
+    pilot.tap("service-place")
+    assert pilot.widget("title").text == "Mairie de Saint-Clément-des-Vignes"
+
+
+def test_search_without_result_and_with_fts_syntax(city):
+    pilot = city()
+    pilot.tap("city-search")
+    pilot.type("zyx-'+/")
+    assert pilot.has("results-none") and "zyx" in pilot.widget("results-none").text
+    assert not pilot.app.errors
+
+
+def test_search_text_survives_a_language_switch(city):
+    pilot = city()
+    pilot.tap("city-search")
+    pilot.type("urgence")
+    assert pilot.widget("results-pages").text == "Pages pratiques" or pilot.has("result-page-0")
+    pilot.tap("language")
+    assert pilot.widget("query").value == "urgence" and pilot.widget("results-pages").text == "Practical information"
+    pilot.tap("result-page-0")
+    assert pilot.widget("title").text == "Numéros d'urgence" and "SAMU : 15" in pilot.text()
+
+
+def test_events_and_pages(city):
+    pilot = city()
+    pilot.tap("city-events")
+    titles = [pilot.widget(f"event-{i}").title for i in range(4)]
+    assert titles == ["Conseil municipal", "Heure du conte", "Collecte de sang", "Atelier numérique : démarches en ligne"]
+    assert not pilot.has("event-4")                                    # the past one is hidden, later ones too far
+    pilot.tap("event-1")
+    assert pilot.widget("title").text == "Médiathèque Louise-Bodin"
+    pilot.tap("home")
+    pilot.tap("feature-city")
+    pilot.tap("city-pages")
+    pilot.tap(text="Le mot du maire")                                   # text/x-spip: shown as text
+    assert pilot.widget("block-0").text == "{{Chères Clémentaises, chers Clémentais,}}"
+    pilot.tap("back")
+    pilot.tap(text="Horaires de la mairie")
+    assert plain(pilot.widget("block-0").text) == "Lundi au vendredi : 8 h 30 – 12 h et 13 h 30 – 17 h"
+
+
+def test_print_a_place(city):
+    pilot = city()
+    pilot.tap("city-near")
+    pilot.tap("place-0")
+    printer = pilot.app.devices.printer
+    _wait_for(pilot, lambda: pilot.app.devices.can_print and pilot.has("place-print"))
+    before = len(printer.backend.received)
+    pilot.tap("place-print")
+    _wait_for(pilot, lambda: "Votre ticket est imprimé" in pilot.text())
+    sent = bytes(printer.backend.received[before:])
+    assert b"Mairie de Saint-Cl" in sent and b"1 place de la Mairie" in sent    # the title is printed large
+    assert b"openstreetmap.org/?mlat=47.407800&mlon=-0.760300" in sent
+    assert "Aujourd’hui".encode("cp1252") in sent
+
+
+def test_no_print_button_without_a_printer(make_pilot, tmp_path):
+    pilot = make_pilot(demo=False, overrides={"printer.type": "none"}, clock=ManualClock(SEEDED_AT))
+    pilot.app.city_cache = seeded_cache(tmp_path / "cache.sqlite3")
+    pilot.tap("feature-city")
+    pilot.tap("city-near")
+    pilot.tap("place-0")
+    assert not pilot.has("place-print") and pilot.has("week-title")
+
+
+def test_every_city_state_of_the_gallery_is_reachable(make_pilot):
+    for screen, states in STATES.items():
+        if not screen.startswith("city"):
+            continue
+        for name, reach in states.items():
+            pilot = make_pilot(clock=ManualClock(SEEDED_AT))
+            reach(pilot)
+            assert pilot.screen.name == screen, (screen, name)
+
+
+def test_a_damaged_cache_is_reported_and_the_kiosk_goes_on(make_pilot, tmp_path, caplog):
+    damaged = tmp_path / "cache.sqlite3"
+    damaged.write_bytes(b"this is not a SQLite database" * 100)
+    pilot = make_pilot()
+    pilot.app.city_cache = damaged
+    pilot.tap("feature-city")
+    assert pilot.has("unavailable") and pilot.app.city_guide is None
+    assert any("city information unavailable" in r.getMessage() and "damaged" in r.getMessage()
+               for r in caplog.records)
+    pilot.tap("home")
+    assert pilot.screen.name == "home"
+
+
+def test_place_ticket_in_both_languages(tmp_path):
+    from kiosk import i18n
+    from kiosk.city.guide import CityGuide
+    from kiosk.city.ticket import map_link, place_ticket
+    from kiosk.config import load_config
+    from conftest import REPO
+
+    assert map_link(47.4078, -0.7603) == ("https://www.openstreetmap.org/?mlat=47.407800&mlon=-0.760300"
+                                         "#map=18/47.407800/-0.760300")
+    guide = CityGuide.open(seeded_cache(tmp_path / "cache.sqlite3"), load_config(REPO / "kiosk.toml"),
+                           ManualClock(SEEDED_AT))
+    try:
+        media = guide.place("pl-mediatheque")
+        text = plain(place_ticket(media, SEEDED_AT, "Saint-Clément-des-Vignes").plain_text())
+        assert text.splitlines()[:3] == ["Médiathèque Louise-Bodin",
+                                         "5 place de l'Église, 49170 Saint-Clément-des-Vignes",
+                                         "Téléphone : 02 41 39 52 40"]
+        assert "Aujourd'hui : 15 h – 18 h 30" in text and "ven. 4 déc. : Fermé exceptionnellement (Inventaire annuel)" in text
+        assert map_link(media.latitude, media.longitude) in text
+        assert "Imprimé le mardi 1er décembre 2026 à 9 h 30 — Saint-Clément-des-Vignes" in text
+        i18n.set_language("en")
+        english = plain(place_ticket(media, SEEDED_AT, "Saint-Clément-des-Vignes").plain_text())
+        assert "Today: 3:00 pm – 6:30 pm" in english and "Telephone: 02 41 39 52 40" in english
+        lavoir = plain(place_ticket(guide.place("pl-lavoir"), SEEDED_AT, "X").plain_text())
+        assert "openstreetmap" not in lavoir                                   # no coordinates, no map
+        assert "Opening hours" not in lavoir and "Open all day" in lavoir    # 24/7
+    finally:
+        i18n.set_language("fr")
+        guide.close()
+
+
+def test_kiosk_run_demo_shows_the_town_it_synchronised(make_pilot):
+    """`kiosk run --demo`: the embedded reference server, enrolment, a real sync, then « Ma ville »."""
+    from kiosk.data_layer import DataLayer
+
+    pilot = make_pilot(data=DataLayer.demo)
+    _wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None, timeout=60)
+    pilot.tap("feature-city")
+    assert "Administration 2 lieux" in plain(pilot.text())
+    pilot.tap(text="Administration")
+    pilot.tap("place-0")
+    assert pilot.widget("title").text == "Mairie de Saint-Clément-des-Vignes"
+    run_dir = pilot.app.data.run_dir
+    pilot.app.stop()
+    assert pilot.app.city_guide is None and not run_dir.exists()
