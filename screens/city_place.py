@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from kiosk import events
 from kiosk.city.wording import (day_hours_words, day_label, day_note, direction_arrow, direction_words,
                                 reopening_words, state_words)
 from kiosk.formatting import format_distance_m
 from kiosk.i18n import _
 from kiosk.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
+from screens.ticket_printing import TicketPrinting
 from screens.city_common import HERE_M, category_title, guide, unavailable, with_freshness
 from screens.widgets import Button, Column, Label, Row
 from screens.widgets.list_row import PairRow
@@ -25,7 +25,9 @@ class PlaceScreen(Screen):
         super().__init__(app)
         self.place_id = place_id
         self.detail = None
-        self.print_job: str | None = None
+        self.printing = TicketPrinting(
+            self, done=_("Your ticket is printed. Don't forget to take it."),
+            failed=_("The ticket could not be printed. Please note the information on the screen."))
 
     def title(self) -> str:
         return self.detail.row.name if self.detail else _("Place")
@@ -64,7 +66,7 @@ class PlaceScreen(Screen):
         if detail.services:
             more.append(Label(_("Services here"), bold=True, id="place-services-title"))
             more += [Label(f"• {s['name']}", id=f"place-service-{i}") for i, s in enumerate(detail.services)]
-        if self.app.devices.can_print:
+        if self.printing.available:
             parts.append(Button(_("Print"), kind="primary", icon="✉", id="place-print", on_tap=self._print))
         W, H = self.app.display.logical
         if W > H:        # landscape: where and how on the left, the week on the right
@@ -92,15 +94,7 @@ class PlaceScreen(Screen):
         if printer is None or self.detail is None:
             return
         ticket = place_ticket(self.detail, guide(self.app).now(), self.app.config.branding.town_name)
-        self.print_job = printer.submit(ticket)
-        self.toast(_("Printing…"))
+        self.printing.submit(ticket)
 
     def handle_event(self, event) -> None:
-        if event.type == events.PRINT_DONE and event.job_id == self.print_job:
-            self.toast(_("Your ticket is printed. Don't forget to take it."))
-        elif event.type == events.PRINT_FAILED and event.job_id == self.print_job:
-            self.toast(_("The ticket could not be printed. Please note the information on the screen."), kind="warn")
-        elif event.type == events.DEVICE_STATE and event.device == "printer":
-            shown = self.root is not None and self.root.find("place-print") is not None
-            if shown != self.app.devices.can_print:
-                self.rebuild()
+        self.printing.handle_event(event)

@@ -4,13 +4,13 @@ sends none for this call, and the screen erases itself after a short time withou
 
 from __future__ import annotations
 
-from kiosk import events
 from kiosk.clock import PARIS
 from kiosk.formatting import format_date_long, format_datetime_long
 from kiosk.i18n import _
 from kiosk.tickets import status_words, tracking_slip
 from kiosk.ui import TEXT_BODY, TEXT_SMALL, TEXT_TITLE
 from screens.base import Screen
+from screens.ticket_printing import TicketPrinting
 from screens.widgets import Button, Column, Label, Row
 from screens.widgets.timeline import TimelineStep
 
@@ -23,7 +23,9 @@ class TrackingResultScreen(Screen):
         self.answer = answer
         self.request = answer.request
         self.wipe_after_s = app.config.tracking.wipe_after_s
-        self.print_job: str | None = None
+        self.printing = TicketPrinting(
+            self, done=_("Your slip is printed. Take it below the screen."),
+            failed=_("The slip could not be printed. The information stays on the screen."))
 
     def title(self) -> str:
         return _("Your request")
@@ -96,15 +98,14 @@ class TrackingResultScreen(Screen):
 
     def _actions(self):
         buttons = []
-        if self.app.devices.can_print:
+        if self.printing.available:
             buttons.append(Button(_("Print"), id="print", on_tap=self._print))
         buttons.append(Button(_("Another number"), id="another", on_tap=self.dismiss))
         buttons.append(Button(_("Finish"), kind="primary", id="finish",
                               on_tap=lambda: self.app.end_visit("tracking finished")))
         out = [Row(buttons, gap=20)]
-        if not self.app.devices.can_print and self.app.devices.printer is not None:
-            out.insert(0, Label(_("Printing is not possible on this terminal right now."), size=TEXT_SMALL,
-                                colour="muted", id="no-print"))
+        if self.app.devices.printer is not None and not self.printing.offered:
+            out.insert(0, Label(self.app.devices.printer_problem(), size=TEXT_SMALL, colour="muted", id="no-print"))
         return Column(out, gap=16)
 
     # -- printing ----------------------------------------------------------------------------
@@ -113,13 +114,7 @@ class TrackingResultScreen(Screen):
         slip = tracking_slip(self.request, town=app.config.branding.town_name,
                              portal_url=app.config.tracking.portal_url, info_at=self.answer.info_at,
                              online=self.answer.online, printed_at=app.clock.now(), language=self._lang())
-        self.print_job = app.devices.printer.submit(slip)
-        self.toast(_("Printing…"))
+        self.printing.submit(slip)
 
     def handle_event(self, event) -> None:
-        if event.type == events.PRINT_DONE and event.job_id == self.print_job:
-            self.toast(_("Your slip is printed. Take it below the screen."))
-        elif event.type == events.PRINT_FAILED and event.job_id == self.print_job:
-            self.toast(_("The slip could not be printed. The information stays on the screen."), kind="warn")
-        elif event.type == events.DEVICE_STATE and event.device == "printer":
-            self.rebuild()
+        self.printing.handle_event(event)

@@ -203,7 +203,7 @@ def test_printing_the_status_slip(town, make_pilot):
     search(pilot, code)
     pilot.settle()
     pilot.tap("print")
-    job = pilot.screen.print_job
+    job = pilot.screen.printing.job
     pilot.wait_until(lambda: "imprimée" in pilot.text())
     assert job is not None
     receipts = pilot.app.devices.printer.backend.receipts
@@ -230,3 +230,19 @@ def test_status_slip_bytes(town, make_pilot):
     assert b"https://demarches.ville.fr/suivi/KXPT-4821" in data   # the QR's content (native command)
     assert b"\x1d(k" in data and len(data) < 1500
     assert "plan de masse".encode("cp1252") not in data            # a slip, not the whole file
+
+
+def test_out_of_paper_hides_print_and_says_why_then_offers_it_again(town, make_pilot):
+    pilot = town.pilot(make_pilot)
+    printer = pilot.app.devices.printer
+    pilot.wait_until(lambda: pilot.app.devices.can_print)
+    search(pilot, town.codes("in_progress")[0])
+    assert pilot.has("print") and not pilot.has("no-print")
+    printer.backend.paper = "out"
+    printer.poll_now()
+    pilot.wait_until(lambda: pilot.has("no-print"))
+    assert not pilot.has("print") and "papier" in pilot.widget("no-print").text
+    printer.backend.paper = "ok"
+    printer.poll_now()
+    pilot.wait_until(lambda: pilot.has("print"))
+    assert not pilot.has("no-print")
