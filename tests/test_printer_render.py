@@ -135,3 +135,11 @@ def test_bad_profile_and_options():
     with pytest.raises(ValueError):
         Line("x", size="huge")
     assert booking_ticket().plain_text().startswith("Mairie de Villeneuve\nVotre rendez-vous")
+
+
+def test_a_large_title_breaks_after_a_hyphen_and_codes_stay_whole():
+    from drivers.printer.render import TicketRenderer
+
+    r = TicketRenderer("TM-T88V")
+    assert r.wrap("Saint-Clément-des-Vignes", 2) == ["Saint-Clément-des-", "Vignes"]
+    assert r.wrap("Référence : RDV-7K3P-Q9 à présenter", 1) == ["Référence : RDV-7K3P-Q9 à présenter"]

@@ -166,11 +166,16 @@ class TicketRenderer:
         return printer.output
 
     def wrap(self, text: str, width_factor: int = 1) -> list[str]:
-        """Split a paragraph into rows that fit the paper at this character width."""
+        """Split a paragraph into rows that fit the paper at this character width.
+
+        Double-width rows (a town's name as title: « Saint-Clément-des-Vignes » has 24 characters
+        where 21 fit) may break after a hyphen rather than inside a word; normal rows keep
+        hyphenated codes (« RDV-7K3P-Q9 », addresses) whole when they can."""
         width = max(1, self.columns // width_factor)
         rows: list[str] = []
         for paragraph in text.split("\n"):
-            rows.extend(textwrap.wrap(paragraph, width, break_long_words=True, break_on_hyphens=False) or [""])
+            rows.extend(textwrap.wrap(paragraph, width, break_long_words=True,
+                                      break_on_hyphens=width_factor > 1) or [""])
         return rows
 
     def _qr(self, printer: Dummy, block: QrCode) -> None:
