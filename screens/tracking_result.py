@@ -41,15 +41,16 @@ class TrackingResultScreen(Screen):
         if filed is not None:
             facts += " · " + _("filed on {date}").format(date=format_date_long(filed, lang))
         head.append(Label(facts, size=TEXT_SMALL, colour="muted", id="request-facts"))
-        parts = [Column(head, gap=8), self._status()]
-        if req.message:
-            parts.append(self._message())
+        status = [Column(head, gap=8), self._status()]
+        message = [self._message()] if req.message else []
         steps = Column([Label(_("Steps"), bold=True, id="steps-title"), self._timeline()], gap=16)
         freshness = Label(self._freshness(), size=TEXT_SMALL, colour="muted", id="freshness")
         if self.app.display.logical[0] > self.app.display.logical[1]:
-            # Landscape: the steps beside the status, so that the actions need no scrolling.
-            return Row([Column(parts + [freshness, self._actions()], gap=32), steps], gap=48, wrap=False)
-        return Column(parts + [steps, freshness, self._actions()], gap=32)
+            # Landscape: what the request is and the actions on the left, so that they need no
+            # scrolling; the department's message and the steps on the right.
+            return Row([Column(status + [freshness, self._actions()], gap=32),
+                        Column(message + [steps], gap=32)], gap=48, wrap=False)
+        return Column(status + message + [steps, freshness, self._actions()], gap=32)
 
     def _status(self):
         req = self.request
