@@ -438,6 +438,13 @@ class TrackingConfig(_Section):
                             description='an address such as "https://demarches.ville.fr/suivi/"')
 
 
+class BookingConfig(_Section):
+    """« Prendre rendez-vous »: how long the confirmation stays on screen."""
+
+    done_home_after_s: int = Field(60, ge=15, le=300, description="seconds from 15 to 300")
+    phone: str | None = Field(None, max_length=40, description='a phone number such as "02 41 39 52 10"')
+
+
 class AccessibilityConfig(_Section):
     large_text: bool = Field(False, description="true or false")
     high_contrast: bool = Field(False, description="true or false")
@@ -467,6 +474,7 @@ class KioskConfig(_Section):
     scanner: ScannerConfig = Field(default_factory=ScannerConfig, description="a [scanner] section")
     touch: TouchConfig = Field(default_factory=TouchConfig, description="a [touch] section")
     tracking: TrackingConfig = Field(default_factory=TrackingConfig, description="a [tracking] section")
+    booking: BookingConfig = Field(default_factory=BookingConfig, description="a [booking] section")
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig, description="an [accessibility] section")
     admin: AdminConfig = Field(description="an [admin] section with pin_hash")
     source: Path = Field(description="the file this configuration came from (set by the loader, not a TOML key)")

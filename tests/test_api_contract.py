@@ -129,11 +129,14 @@ def test_received_models_ignore_new_fields_and_sent_models_refuse_them():
         models.BookingCancel.model_validate({"reference": "R", "last_name": "N", "terminal_id": "t", "x": 1})
 
 
-def test_person_needs_a_contact():
+def test_a_request_needs_a_contact_a_booking_does_not():
     with pytest.raises(ValueError, match="phone number or an e-mail"):
-        models.Person.model_validate({"last_name": "Martin", "first_name": "Léa"})
-    contract.validator("Person").validate({"last_name": "Martin", "first_name": "Léa", "email": "lea@exemple.fr"})
-    assert list(contract.validator("Person").iter_errors({"last_name": "Martin", "first_name": "Léa"}))
+        models.ContactPerson.model_validate({"last_name": "Martin", "first_name": "Léa"})
+    lea = {"last_name": "Martin", "first_name": "Léa"}
+    contract.validator("ContactPerson").validate({**lea, "email": "lea@exemple.fr"})
+    assert list(contract.validator("ContactPerson").iter_errors(lea))
+    assert models.Person.model_validate(lea).phone is None      # a booking: the ticket is printed
+    contract.validator("Person").validate(lea)
 
 
 def test_checkin_needs_exactly_one_of_token_and_reference():

@@ -207,8 +207,8 @@ def test_known_offline_queues_without_touching_the_network(env):
 
 def test_bad_input_is_refused_at_once_and_nothing_is_stored(env):
     slot = env.first_day_slot()
-    with pytest.raises(ValueError, match="person"):
-        env.services.book("svc-cni", slot, {"last_name": "Martin", "first_name": "Léa"})   # no contact
+    with pytest.raises(ValueError, match="person"):   # a request is confirmed later: it needs a contact
+        env.services.request_booking("svc-cni", slot.start, {"last_name": "Martin", "first_name": "Léa"})
     with pytest.raises(ValueError, match="person.phone"):
         env.services.book("svc-cni", slot, {**PERSON, "phone": "call me"})
     with pytest.raises(ValueError, match="wanted_start"):

@@ -186,15 +186,21 @@ class SlotList(Incoming):
 
 # ---------------------------------------------------------------- bookings
 class Person(Outgoing):
-    """The citizen; a phone or an e-mail is required so the town can reach them."""
+    """The citizen of a booking; phone and e-mail are optional (a reminder): the person
+    leaves the terminal with a printed ticket."""
 
     last_name: str = Field(min_length=1, max_length=100)
     first_name: str = Field(min_length=1, max_length=100)
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 .]{8,20}$")
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)
 
+
+class ContactPerson(Person):
+    """The citizen of a booking *request*: a phone or an e-mail is required, since the town
+    confirms the request later, by SMS or e-mail."""
+
     @model_validator(mode="after")
-    def _contact(self) -> Person:
+    def _contact(self) -> ContactPerson:
         if not self.phone and not self.email:
             raise ValueError("a phone number or an e-mail address is required")
         return self
@@ -234,7 +240,7 @@ class BookingRequestCreate(Outgoing):
     service_id: str = Field(min_length=1, max_length=100)
     wanted_start: AwareDatetime
     wanted_slot_id: str | None = Field(default=None, max_length=100)
-    person: Person
+    person: ContactPerson
     channel: Literal["kiosk"]
     terminal_id: str = Field(min_length=1, max_length=100)
     created_at: AwareDatetime

@@ -54,6 +54,12 @@ class Services:
         self.actions = ActionRunner(cache_path, client_source=client_source, clock=self.clock, post=post,
                                     wake_sync=wake_sync, known_offline=known_offline, timeout_s=timeout_s)
 
+    @property
+    def is_offline(self) -> bool:
+        """No action would reach the central API now (no client yet, or the sync worker
+        says the network is down): a booking becomes a request, which needs a contact."""
+        return self.actions.known_offline() or self.actions.client_source() is None
+
     def book(self, service_id: str, slot: DaySlot | str, person: Mapping[str, Any]) -> int:
         """Book ``slot`` (a :class:`DaySlot`: its best counter) for ``person``
         ({last_name, first_name, phone?, email?})."""
@@ -72,6 +78,12 @@ class Services:
     def check_in(self, *, token: str | None = None, reference: str | None = None) -> int:
         """A scanned QR code (``token``) or a typed reference; the token is verified offline first."""
         return self.actions.submit(_checkin(self.clock.now(), token=token, reference=reference))
+
+    def read_ticket(self, token: str) -> dict[str, Any]:
+        """A scanned booking QR code checked here, offline (key, signature, revocation, expiry),
+        for any day: what the cancellation screen shows. Raises ``TokenError`` otherwise
+        (``UnknownKey`` when the signing key is not cached yet)."""
+        return verify_token(self.availability.conn, token, self.clock.now(), any_day=True)
 
     def close(self) -> None:
         self.actions.close()

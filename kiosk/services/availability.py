@@ -15,6 +15,8 @@ the most places left, and its slot's end.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -42,6 +44,12 @@ class DaySlot:
 
 def _paris(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(PARIS)
+
+
+def folded_words(text: str) -> list[str]:
+    """Lower-case words without accents: what a search compares."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    return re.findall(r"[0-9a-z]+", plain.replace("œ", "oe").replace("æ", "ae"))
 
 
 def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
@@ -86,6 +94,20 @@ class Availability:
         service["documents"] = json.loads(service["documents"])
         service["agenda_ids"] = json.loads(service["agenda_ids"])
         return service
+
+    def search_services(self, query: str) -> list[dict[str, Any]]:
+        """Services whose name or domain has every typed word as the start of one of its words,
+        ignoring accents and case (« etat civ » finds « État civil »)."""
+        wanted = folded_words(query)
+        found = self.services()
+        if not wanted:
+            return found
+        return [s for s in found
+                if all(any(w.startswith(q) for w in folded_words(f"{s['name']} {s['domain']}")) for q in wanted)]
+
+    def place(self, place_id: str | None) -> dict[str, Any] | None:
+        """Where a service takes place (name, address, opening hours), or None."""
+        return cache_reads.get_place(self.conn, place_id) if place_id else None
 
     # -- slots ---------------------------------------------------------------------------
     def free_days(self, service_id: str, first: date, last: date) -> list[date]:

@@ -23,10 +23,11 @@ SYMBOL_ROWS = ("1234567890", "@._-+'/", "âîûöœæÿ")
 
 
 class AzertyKeyboard(Column):
-    def __init__(self, on_key: Callable[[str], None], *, id: str = "keyboard", **kw) -> None:
+    def __init__(self, on_key: Callable[[str], None], *, id: str = "keyboard", symbols: bool = False,
+                 **kw) -> None:
         self.on_key = on_key
         self.upper = False
-        self.symbols = False
+        self.symbols = symbols    # start on digits and symbols (a phone number, an e-mail address)
         super().__init__(self._rows(), gap=12, id=id, max_width=1300, **kw)
 
     def _key(self, ch: str) -> Button:
