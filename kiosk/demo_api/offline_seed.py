@@ -35,3 +35,44 @@ def fill_cache(cache_path: str | Path, now: datetime) -> Path:
     finally:
         conn.close()
     return Path(cache_path)
+
+
+class SeededData:
+    """A data layer with no central API behind it: the cache filled from the seed, no sync
+    worker, no client — what the screenshot gallery and the benchmarks run on. ``online``
+    says how the screens should judge the network (actions are never sent: with no client,
+    one would wait in the outbox)."""
+
+    def __init__(self, now: datetime, *, online: bool = True) -> None:
+        import tempfile
+
+        self.run_dir = Path(tempfile.mkdtemp(prefix="kiosk-seeded-"))
+        self.cache_path = fill_cache(self.run_dir / "cache.sqlite3", now)
+        self.tracking_secret_path = self.run_dir / "tracking.key"
+        self.online = online
+        self.client = self.worker = self.api = self.error = None
+        self.device_states = None
+        self.services = None
+
+    def make_services(self, clock):
+        from kiosk.services import Services
+
+        self.services = Services(self.cache_path, client_source=lambda: None, clock=clock,
+                                 offline=lambda: not self.online)
+        return self.services
+
+    def lookup_client(self, timeout_s: float):
+        return None
+
+    def start(self) -> None:
+        """Nothing to start: no network."""
+
+    def sync_now(self) -> bool:
+        return False
+
+    def stop(self) -> None:
+        import shutil
+
+        if self.services is not None:
+            self.services.close()
+        shutil.rmtree(self.run_dir, ignore_errors=True)

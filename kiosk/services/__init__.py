@@ -48,8 +48,10 @@ class Services:
 
     def __init__(self, cache_path: str | Path, *, client_source: Callable[[], Any], clock: Clock | None = None,
                  post: Callable[..., Any] | None = None, wake_sync: Callable[[], None] = lambda: None,
-                 known_offline: Callable[[], bool] = lambda: False, timeout_s: float = 5.0) -> None:
+                 known_offline: Callable[[], bool] = lambda: False, timeout_s: float = 5.0,
+                 offline: Callable[[], bool] | None = None) -> None:
         self.clock = clock or Clock()
+        self._offline = offline     # how the owner judges being offline (default: see is_offline)
         self.availability = Availability(cache_path, self.clock)
         self.actions = ActionRunner(cache_path, client_source=client_source, clock=self.clock, post=post,
                                     wake_sync=wake_sync, known_offline=known_offline, timeout_s=timeout_s)
@@ -58,6 +60,8 @@ class Services:
     def is_offline(self) -> bool:
         """No action would reach the central API now (no client yet, or the sync worker
         says the network is down): a booking becomes a request, which needs a contact."""
+        if self._offline is not None:
+            return self._offline()
         return self.actions.known_offline() or self.actions.client_source() is None
 
     def book(self, service_id: str, slot: DaySlot | str, person: Mapping[str, Any]) -> int:
