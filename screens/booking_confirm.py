@@ -61,15 +61,22 @@ class BookingConfirmScreen(Screen):
                             Label(value, bold=True, id=f"summary-{i}")], gap=4)
             line = [texts] + ([Button(_("Change"), id=edit_id, on_tap=edit)] if edit else [])
             parts.append(Row(line, gap=20, padding=20, bg="surface"))
+        actions = []
         if booking_flow.contact_required(app):
-            parts.append(Label(_("The terminal is offline: this sends a request for this time. The town hall "
-                                 "confirms it by SMS or e-mail."), bold=True, id="offline-note"))
+            actions.append(Label(_("The terminal is offline: this sends a request for this time. The town hall "
+                                   "confirms it by SMS or e-mail."), bold=True, id="offline-note"))
         if self.pending is not None:
-            parts.append(Label(_("One moment…"), size=TEXT_BODY, bold=True, align="center", bg="surface",
-                               padding=32, id="waiting"))
+            actions.append(Label(_("One moment…"), size=TEXT_BODY, bold=True, align="center", bg="surface",
+                                 padding=32, id="waiting"))
         elif not self.alternatives:
-            parts.append(Button(_("Confirm"), kind="primary", id="confirm", on_tap=self._confirm))
-        return Column(parts, gap=20)
+            actions.append(Button(_("Confirm"), kind="primary", id="confirm", on_tap=self._confirm))
+        width, height = app.display.logical
+        if width > height:
+            # Landscape: the decision beside the summary, so that « Confirmer » needs no scrolling.
+            trouble = parts[:1] if (self.alternatives or self.problem) else []
+            summary = parts[len(trouble):]
+            return Row([Column(summary, gap=20), Column(trouble + actions, gap=20)], gap=40, wrap=False)
+        return Column(parts + actions, gap=20)
 
     def _trouble(self, lang: str):
         items = [Label(self.problem, bold=True, colour="danger", id="problem")]

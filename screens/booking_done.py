@@ -49,10 +49,11 @@ class BookingDoneScreen(Screen):
         parts.append(Label(_("Reference"), size=TEXT_SMALL, colour="muted", align="center", id="reference-title"))
         parts.append(Label(booking_flow.reference(d), size=TEXT_DISPLAY, bold=True, align="center", id="reference"))
         token = d.outcome.result.get("checkin_token") if confirmed else None
+        code = []
         if token:
-            parts.append(QrCodeView(token, size=560 if self._cannot_print() else 420, id="qr"))
-            parts.append(Label(_("Show this code at the counter when you arrive."), size=TEXT_SMALL,
-                               align="center", id="qr-hint"))
+            code = [QrCodeView(token, size=560 if self._cannot_print() else 420, id="qr"),
+                    Label(_("Show this code at the counter when you arrive."), size=TEXT_SMALL, align="center",
+                          id="qr-hint")]
         parts.append(self._print_status())
         buttons = []
         if self.app.devices.printer is not None and self.print_state not in ("printing", "printed"):
@@ -61,7 +62,11 @@ class BookingDoneScreen(Screen):
         buttons.append(Button(_("Finish"), kind="primary", id="finish",
                               on_tap=lambda: self.app.end_visit("booking finished")))
         parts.append(Row(buttons, gap=20))
-        return Column(parts, gap=20)
+        width, height = self.app.display.logical
+        if code and width > height:
+            # Landscape: the code beside the words, so that nothing needs scrolling.
+            return Row([Column(parts, gap=20), Column(code, gap=12)], gap=48, wrap=False)
+        return Column(parts[:-2] + code + parts[-2:], gap=20)
 
     def _cannot_print(self) -> bool:
         """The job failed, or the printer says it cannot print (no paper, off) before we tried."""
