@@ -121,3 +121,18 @@ def free_slots(conn: sqlite3.Connection, agenda_ids: list[str], start_from: date
         "AND start >= ? AND start < ? AND places_left > 0 ORDER BY start, agenda_id LIMIT ?",
         (*agenda_ids, utc_text(start_from), utc_text(start_to), limit))
     return [dict(r) for r in rows]
+
+
+def free_hours(conn: sqlite3.Connection, agenda_ids: list[str], start_from: datetime | str,
+               start_to: datetime | str) -> list[str]:
+    """The UTC hours (``YYYY-MM-DDTHH``) holding a free slot of ``agenda_ids``: enough to know
+    which local days have one (time zones differ from UTC by whole hours), in far fewer rows
+    than the slots themselves — a month calendar reads this."""
+    if not agenda_ids:
+        return []
+    marks = ", ".join("?" for _ in agenda_ids)
+    rows = conn.execute(
+        f"SELECT DISTINCT substr(start, 1, 13) FROM slots WHERE agenda_id IN ({marks}) "
+        "AND start >= ? AND start < ? AND places_left > 0",
+        (*agenda_ids, utc_text(start_from), utc_text(start_to)))
+    return [r[0] for r in rows]

@@ -33,6 +33,14 @@ def confirm(pilot) -> None:
     pilot.wait_until(lambda: getattr(pilot.screen, "pending", None) is None)
 
 
+def screen_image(pilot):
+    import pygame
+    from PIL import Image
+
+    surface = pilot.app.display.surface
+    return Image.frombytes("RGB", surface.get_size(), pygame.image.tobytes(surface, "RGB")).convert("L")
+
+
 def server_key(town, kid: str) -> bytes:
     key = next(k for k in town.client.keys().keys if k.kid == kid)
     return unb64url(key.public_key)
@@ -54,6 +62,8 @@ def test_happy_path_books_and_prints_a_ticket_whose_qr_verifies(town, make_pilot
     pilot.wait_until(lambda: pilot.screen.name == "booking_done")
     reference = pilot.widget("reference").text
     assert reference.startswith("RDV-") and pilot.has("qr")
+    on_screen = zxingcpp.read_barcodes(screen_image(pilot))      # the code shown reads back too
+    assert [c.text for c in on_screen] == [pilot.screen.draft.outcome.result["checkin_token"]]
     pilot.wait_until(lambda: pilot.screen.print_state == "printed")
     assert "Votre ticket est imprimé" in said(pilot)
     # The bytes the printer got: French date and time in words, reference, documents, how to cancel.

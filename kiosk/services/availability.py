@@ -82,7 +82,7 @@ class Availability:
         """Services by name, each with ``next_free`` (the first free slot's start, or None)."""
         found = cache_reads.services(self.conn, domain)
         for service in found:
-            first = self._free_rows(service["agenda_ids"], self.clock.now(), None, limit=1)
+            first = self._free_rows(service["agenda_ids"], self._bookable_from(), None, limit=1)
             service["next_free"] = _paris(first[0]["start"]) if first else None
         return found
 
@@ -116,15 +116,15 @@ class Availability:
         if service is None:
             return []
         start, end = _day_bounds(first, last)
-        rows = self._free_rows(service["agenda_ids"], max(start, self.clock.now()), end, limit=100_000)
-        return sorted({_paris(r["start"]).date() for r in rows})
+        hours = cache_reads.free_hours(self.conn, service["agenda_ids"], max(start, self._bookable_from()), end)
+        return sorted({_paris(f"{hour}:00:00+00:00").date() for hour in hours})
 
     def next_free_day(self, service_id: str, after: date) -> date | None:
         """The first day after ``after`` with a free slot (« jour suivant disponible »)."""
         service = self.service(service_id)
         if service is None:
             return None
-        start = max(_day_bounds(after + timedelta(days=1), after)[0], self.clock.now())
+        start = max(_day_bounds(after + timedelta(days=1), after)[0], self._bookable_from())
         rows = self._free_rows(service["agenda_ids"], start, None, limit=1)
         return _paris(rows[0]["start"]).date() if rows else None
 
@@ -135,7 +135,7 @@ class Availability:
             return []
         start, end = _day_bounds(day, day)
         merged: dict[str, list[dict]] = {}
-        for row in self._free_rows(service["agenda_ids"], max(start, self.clock.now()), end, limit=10_000):
+        for row in self._free_rows(service["agenda_ids"], max(start, self._bookable_from()), end, limit=10_000):
             merged.setdefault(row["start"], []).append(row)
         out = []
         for begin, rows in merged.items():
@@ -146,6 +146,10 @@ class Availability:
 
     def _free_rows(self, agenda_ids: list[str], start: datetime, end: datetime | None, limit: int) -> list[dict]:
         return cache_reads.free_slots(self.conn, agenda_ids, start, end or FAR_FUTURE, limit=limit)
+
+    def _bookable_from(self) -> datetime:
+        """A slot starting this very second is gone already (a request for it would be refused)."""
+        return self.clock.now() + timedelta(seconds=1)
 
     # -- freshness -----------------------------------------------------------------------
     def cache_age_s(self) -> float | None:
