@@ -45,7 +45,8 @@ class BookingTimeScreen(Screen):
             buttons = [Button(format_time(s.start, lang), kind="key", selected=s.start == chosen,
                               id=f"slot-{s.start:%H%M}", on_tap=lambda s=s: self._choose(s)) for s in group]
             parts.append(Label(title, bold=True, id=f"{part}-title"))
-            parts.append(Grid(buttons, columns=columns, min_tile_height=0, gap=12, id=f"{part}-slots"))
+            parts.append(Grid(buttons, columns=columns, min_tile_height=0, gap=12, uniform=True,
+                              id=f"{part}-slots"))
         return Column(parts, gap=24)
 
     def _choose(self, slot) -> None:

@@ -43,7 +43,7 @@ class DaySlot:
 
 
 def _paris(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(PARIS)
+    return datetime.fromisoformat(text).astimezone(PARIS)   # the cache's UTC text ends in Z (Python ≥ 3.11)
 
 
 def folded_words(text: str) -> list[str]:
@@ -134,15 +134,16 @@ class Availability:
         if service is None:
             return []
         start, end = _day_bounds(day, day)
-        merged: dict[str, list[dict]] = {}
+        merged: dict[str, list[dict]] = {}   # rows come by start time, so the slots do too
         for row in self._free_rows(service["agenda_ids"], max(start, self._bookable_from()), end, limit=10_000):
             merged.setdefault(row["start"], []).append(row)
         out = []
         for begin, rows in merged.items():
-            rows.sort(key=lambda r: (-r["places_left"], r["agenda_id"]))
+            if len(rows) > 1:
+                rows.sort(key=lambda r: (-r["places_left"], r["agenda_id"]))
             out.append(DaySlot(_paris(begin), _paris(rows[0]["end"]), sum(r["places_left"] for r in rows),
                                tuple(r["id"] for r in rows)))
-        return sorted(out, key=lambda s: (s.start, s.end))
+        return out
 
     def _free_rows(self, agenda_ids: list[str], start: datetime, end: datetime | None, limit: int) -> list[dict]:
         return cache_reads.free_slots(self.conn, agenda_ids, start, end or FAR_FUTURE, limit=limit)

@@ -155,12 +155,25 @@ class Row(Container):
 class Grid(Container):
     """Equal tiles, ``columns`` per line (fewer when tiles would be too narrow)."""
 
-    def __init__(self, items: Sequence[Widget], *, columns: int = 2, min_tile_height: int = 200, **kw) -> None:
+    def __init__(self, items: Sequence[Widget], *, columns: int = 2, min_tile_height: int = 200,
+                 uniform: bool = False, **kw) -> None:
         super().__init__(items, **kw)
         self.columns = columns
         self.min_tile_height = min_tile_height
+        # uniform: the children are alike (a day's times): their layout is worked out once per
+        # width, from the widest child, instead of measuring every child at every pass.
+        self.uniform = uniform
+        self._memo: dict[tuple, tuple[int, int, int]] = {}
 
     def _layout(self, ui: UiContext, width: int) -> tuple[int, int, int]:
+        if not self.uniform:
+            return self._work_out(ui, width)
+        key = (id(ui), width)
+        if key not in self._memo:
+            self._memo[key] = self._work_out(ui, width)
+        return self._memo[key]
+
+    def _work_out(self, ui: UiContext, width: int) -> tuple[int, int, int]:
         kids = self.children()
         gap = ui.px(self.gap)
         cols = max(1, self.columns)  # a lone tile keeps its size rather than filling the width
