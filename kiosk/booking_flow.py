@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from kiosk import booking_form
+from kiosk import booking_form, events
 from kiosk.services import DaySlot, Outcome
 from kiosk.tickets import booking_ticket
 
@@ -88,3 +88,10 @@ def ticket(app, d: BookingDraft) -> Any:
         token=d.outcome.result.get("checkin_token") if is_confirmed(d) else None,
         confirmed=is_confirmed(d), printed_at=app.clock.now(), language=app.visit.settings.language,
         town_phone=app.config.booking.phone)
+
+
+def print_outcome(event, job_id: str | None) -> str | None:
+    """« printed » or « failed » when ``event`` is the end of print job ``job_id``, else None."""
+    if job_id is None or getattr(event, "job_id", None) != job_id:
+        return None
+    return {events.PRINT_DONE: "printed", events.PRINT_FAILED: "failed"}.get(event.type)

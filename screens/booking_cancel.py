@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from kiosk import booking_form, events
+from kiosk import booking_flow, booking_form, events
 from kiosk.api.checkin_token import TokenError
 from kiosk.i18n import N_, _
 from kiosk.services.checkin import UnknownKey
@@ -139,11 +139,8 @@ class BookingCancelScreen(Screen):
             self._scanned(event.text)
         elif event.type == events.ACTION_DONE and event.request_id == self.pending:
             self._answer(event.outcome)
-        elif event.type == events.PRINT_DONE and event.job_id == self.print_job:
-            self.print_state = "printed"
-            self.rebuild()
-        elif event.type == events.PRINT_FAILED and event.job_id == self.print_job:
-            self.print_state = "failed"
+        elif booking_flow.print_outcome(event, self.print_job):
+            self.print_state = booking_flow.print_outcome(event, self.print_job)
             self.rebuild()
 
     def _scanned(self, text: str) -> None:

@@ -96,11 +96,9 @@ class BookingDoneScreen(Screen):
         self.rebuild()
 
     def handle_event(self, event) -> None:
-        if event.type == events.PRINT_DONE and event.job_id == self.print_job:
-            self.print_state = "printed"
-            self.rebuild()
-        elif event.type == events.PRINT_FAILED and event.job_id == self.print_job:
-            self.print_state = "failed"
+        finished = booking_flow.print_outcome(event, self.print_job)
+        if finished:
+            self.print_state = finished
             self.rebuild()
         elif event.type == events.DEVICE_STATE and event.device == "printer":
             self.rebuild()

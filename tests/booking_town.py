@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from kiosk.api.client import ApiClient
 from kiosk.clock import ManualClock
 from kiosk.data_layer import DataLayer
 from kiosk.demo_api import admin
+from kiosk.demo_api.testing import ManualClock as ServerClock, running_server
 
 START = datetime(2026, 5, 4, 8, 0, tzinfo=timezone.utc)   # lundi 4 mai 2026, 10 h à Paris
 
@@ -31,6 +34,14 @@ class Town:
         pilot.wait_until(lambda: bool(pilot.app.services.availability.services())
                          and pilot.app.services.availability.next_free_day("svc-cni", START.date()) is not None)
         return pilot
+
+
+@pytest.fixture
+def town(tmp_path):
+    """The reference server on loopback with a fresh demo town, and this terminal enrolled."""
+    db_path = tmp_path / "api.sqlite3"
+    with running_server(db_path, ServerClock(START)) as base:
+        yield Town(tmp_path, base, db_path)
 
 
 def said(pilot) -> str:

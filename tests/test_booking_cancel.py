@@ -7,17 +7,10 @@ import uuid
 
 import pytest
 
-from booking_town import START, Town, said
+from booking_town import START, said, town  # noqa: F401 (town: fixture)
 from kiosk import events
 from kiosk.demo_api import db
-from kiosk.demo_api.testing import ManualClock as ServerClock, running_server
 
-
-@pytest.fixture
-def town(tmp_path):
-    db_path = tmp_path / "api.sqlite3"
-    with running_server(db_path, ServerClock(START)) as base:
-        yield Town(tmp_path, base, db_path)
 
 
 def booked(town, last_name: str = "N'Diaye"):

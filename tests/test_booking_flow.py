@@ -12,19 +12,12 @@ from datetime import date
 import pytest
 import zxingcpp
 
-from booking_town import START, Town, fill_person, said, to_person_step
+from booking_town import START, fill_person, said, to_person_step, town  # noqa: F401 (town: fixture)
 from drivers.printer.render import TicketRenderer
 from kiosk import booking_flow, events
 from kiosk.api.checkin_token import check_signature, decode_unverified, unb64url
 from kiosk.tickets import appointment_words
-from kiosk.demo_api.testing import ManualClock as ServerClock, running_server
 
-
-@pytest.fixture
-def town(tmp_path):
-    db_path = tmp_path / "api.sqlite3"
-    with running_server(db_path, ServerClock(START)) as base:
-        yield Town(tmp_path, base, db_path)
 
 
 def confirm(pilot) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from booking_town import START, Town, said, to_person_step
+from booking_town import said, to_person_step, town  # noqa: F401 (town: fixture)
 from kiosk import booking_form
 from kiosk.booking_form import check, name_problem, normalise_email, normalise_phone
-from kiosk.demo_api.testing import ManualClock as ServerClock, running_server
 
 
 @pytest.mark.parametrize("name", ["N'Diaye", "Lefèvre-Müller", "Ève", "De La Fontaine", "O’Brien", "Çelik",
@@ -74,12 +73,6 @@ def test_every_problem_at_once_with_its_message():
 
 
 # -- on screen, through the real app ------------------------------------------------------------
-@pytest.fixture
-def town(tmp_path):
-    db_path = tmp_path / "api.sqlite3"
-    with running_server(db_path, ServerClock(START)) as base:
-        yield Town(tmp_path, base, db_path)
-
 
 def test_errors_show_under_their_fields_and_nothing_typed_is_lost(town, make_pilot):
     pilot = town.pilot(make_pilot)

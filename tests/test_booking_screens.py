@@ -121,3 +121,26 @@ def test_without_a_data_layer_booking_says_so(make_pilot):
     pilot = make_pilot()
     pilot.tap("feature-booking")
     assert "pas disponible sur cette borne" in said(pilot)
+
+
+def test_the_confirmation_goes_home_by_itself(seeded):
+    from kiosk.screenshots_booking import STATES
+
+    pilot = seeded(overrides={"booking.done_home_after_s": 30})
+    STATES["booking_done"]["printed"](pilot)
+    assert pilot.screen.name == "booking_done" and pilot.has("qr")
+    pilot.advance(20)
+    assert pilot.has("idle-dialog")                    # warned first, as everywhere
+    pilot.advance(11)
+    assert pilot.screen.is_home and not pilot.app.visit.fields and not pilot.app.visit.drafts
+
+
+def test_a_storage_failure_books_nothing_and_says_so(seeded):
+    from kiosk.screenshots_booking import STATES
+    from kiosk.services import Outcome
+
+    pilot = seeded()
+    STATES["booking_confirm"]["default"](pilot)
+    pilot.screen._answer(Outcome("booking", "error", code="storage_failed"))   # as the services post it
+    pilot.settle()
+    assert "n'a pas pu être enregistrée" in said(pilot) and pilot.has("confirm")
