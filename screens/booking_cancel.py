@@ -14,7 +14,7 @@ import re
 from datetime import datetime
 
 from kiosk import booking_flow, booking_form, events
-from kiosk.api.checkin_token import TokenError
+from kiosk.api.checkin_token import TokenError, decode_unverified
 from kiosk.i18n import N_, _
 from kiosk.services.checkin import UnknownKey
 from kiosk.tickets import appointment_words, cancellation_slip
@@ -147,8 +147,12 @@ class BookingCancelScreen(Screen):
         try:
             self.ticket = self.app.services.read_ticket(text.strip())
         except UnknownKey:
-            self.ticket = None      # signed by a key not synced yet: the server will judge the reference
+            # Signed by a key not synced here yet: take its reference as if typed; the central API
+            # judges it with the last name, as for any typed reference.
+            self.ticket = None
+            self.app.visit.fields[REFERENCE] = str(decode_unverified(text.strip()).get("ref", ""))[:40]
             self.errors[REFERENCE] = ""
+            self.focus = NAME
             return self.rebuild()
         except TokenError as exc:
             self.ticket = None

@@ -3,6 +3,7 @@ QR code, by reference and last name, a wrong name, a code that is not a ticket, 
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 
 import pytest
@@ -121,3 +122,19 @@ def test_offline_cancellation_is_recorded_and_sent_later(town, make_pilot):
     cancel_now(pilot)
     assert "Annulation enregistrée" in said(pilot) and "hors ligne" in said(pilot)
     assert state(town, booking.reference) == "booked"       # not sent yet: it waits in the outbox
+
+
+def test_a_ticket_signed_by_a_key_not_synced_yet_still_gives_its_reference(town, make_pilot):
+    booking = booked(town)
+    pilot = town.pilot(make_pilot)
+    conn = sqlite3.connect(pilot.app.data.cache_path)
+    with conn:
+        conn.execute("DELETE FROM keys")               # as before the next keys sync
+    conn.close()
+    open_cancel(pilot)
+    events.post(events.SCAN_READ, text=booking.checkin_token, source="hid")
+    pilot.settle()
+    assert pilot.app.visit.fields["cancel_reference"] == booking.reference and not pilot.has("scanned")
+    pilot.type("N'Diaye")
+    cancel_now(pilot)
+    assert state(town, booking.reference) == "cancelled"
