@@ -134,15 +134,15 @@ class Availability:
         if service is None:
             return []
         start, end = _day_bounds(day, day)
-        merged: dict[str, list[dict]] = {}   # rows come by start time, so the slots do too
-        for row in self._free_rows(service["agenda_ids"], max(start, self._bookable_from()), end, limit=10_000):
-            merged.setdefault(row["start"], []).append(row)
+        merged: dict[str, list[tuple]] = {}   # rows come by start time, so the slots do too
+        for row in cache_reads.free_slot_rows(self.conn, service["agenda_ids"], max(start, self._bookable_from()),
+                                              end):
+            merged.setdefault(row[0], []).append(row)
         out = []
-        for begin, rows in merged.items():
+        for begin, rows in merged.items():   # (start, end, places_left, id, agenda_id)
             if len(rows) > 1:
-                rows.sort(key=lambda r: (-r["places_left"], r["agenda_id"]))
-            out.append(DaySlot(_paris(begin), _paris(rows[0]["end"]), sum(r["places_left"] for r in rows),
-                               tuple(r["id"] for r in rows)))
+                rows.sort(key=lambda r: (-r[2], r[4]))
+            out.append(DaySlot(_paris(begin), _paris(rows[0][1]), sum(r[2] for r in rows), tuple(r[3] for r in rows)))
         return out
 
     def _free_rows(self, agenda_ids: list[str], start: datetime, end: datetime | None, limit: int) -> list[dict]:
