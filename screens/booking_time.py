@@ -37,13 +37,17 @@ class BookingTimeScreen(Screen):
             return Column(parts, gap=24)
         width, height = self.app.display.logical
         columns = 6 if width > height else 4
-        chosen = d.slot.start if d.slot else None
+        chosen = d.slot.slot_id if d.slot else None
+        halves: dict[str, list[Button]] = {"am": [], "pm": []}
+        for s in slots:   # a crowded day has hundreds: one pass, no date formatting beyond the label
+            t = s.start.time()
+            halves["am" if t.hour < NOON else "pm"].append(Button(
+                format_time(t, lang), kind="key", selected=s.slot_id == chosen, id=f"slot-{t.hour:02d}{t.minute:02d}",
+                on_tap=lambda s=s: self._choose(s)))
         for part, title in (("am", _("Morning")), ("pm", _("Afternoon"))):
-            group = [s for s in slots if (s.start.hour < NOON) == (part == "am")]
-            if not group:
+            buttons = halves[part]
+            if not buttons:
                 continue
-            buttons = [Button(format_time(s.start, lang), kind="key", selected=s.start == chosen,
-                              id=f"slot-{s.start:%H%M}", on_tap=lambda s=s: self._choose(s)) for s in group]
             parts.append(Label(title, bold=True, id=f"{part}-title"))
             parts.append(Grid(buttons, columns=columns, min_tile_height=0, gap=12, uniform=True,
                               id=f"{part}-slots"))
