@@ -84,9 +84,8 @@ class BookingDayScreen(Screen):
         if found is None:
             self.toast(_("There is no later day with free times."))
             return
-        self._choose(found)
         self.month = found.replace(day=1)
-        self.rebuild()
+        self._choose(found)
 
     def _times(self) -> None:
         from screens.booking_time import BookingTimeScreen

@@ -131,7 +131,7 @@ def test_cancel_checkin_booking_request_tracking_heartbeat(env):
 def test_bad_request_is_a_final_refusal_with_the_servers_message(env):
     client, _db, _clock = env
     body = booking_body(client, free_slot(client).id)
-    body["person"] = {"last_name": "X", "first_name": "Y"}   # no phone nor e-mail
+    body["person"] = {"last_name": "X", "first_name": "Y", "phone": "appelez-moi"}   # not a phone number
     with pytest.raises(FinalRefusal) as caught:
         client.create_booking(body, str(uuid.uuid4()))
     assert caught.value.status == 400 and caught.value.code == "validation_error" and not caught.value.retryable
