@@ -161,7 +161,7 @@ class Grid(Container):
         self.columns = columns
         self.min_tile_height = min_tile_height
         # uniform: the children are alike (a day's times): their layout is worked out once per
-        # width, from the widest child, instead of measuring every child at every pass.
+        # width, from the children with the longest labels, instead of measuring every child.
         self.uniform = uniform
         self._memo: dict[tuple, tuple[int, int, int]] = {}
 
@@ -175,6 +175,10 @@ class Grid(Container):
 
     def _work_out(self, ui: UiContext, width: int) -> tuple[int, int, int]:
         kids = self.children()
+        if self.uniform and kids:
+            # Alike children differ by their text only: the longest texts decide width and height.
+            longest = max(len(getattr(c, "label", "")) for c in kids)
+            kids = [c for c in kids if len(getattr(c, "label", "")) == longest]
         gap = ui.px(self.gap)
         cols = max(1, self.columns)  # a lone tile keeps its size rather than filling the width
         widest = max((c.min_width(ui) for c in kids), default=0)
