@@ -118,7 +118,11 @@ class BookingConfirmScreen(Screen):
     # -- confirming ---------------------------------------------------------------------------
     def _confirm(self) -> None:
         self.problem = ""
-        self.pending = booking_flow.submit(self.app, self.person)
+        if booking_flow.contact_required(self.app) and not (self.person.get("phone") or self.person.get("email")):
+            # The network went down since « Qui vient ? »: a request needs a way to confirm it.
+            self.problem = booking_form.problem_text("contact_needed")
+        else:
+            self.pending = booking_flow.submit(self.app, self.person)
         self.rebuild()
 
     def handle_event(self, event) -> None:

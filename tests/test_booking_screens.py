@@ -144,3 +144,22 @@ def test_a_storage_failure_books_nothing_and_says_so(seeded):
     pilot.screen._answer(Outcome("booking", "error", code="storage_failed"))   # as the services post it
     pilot.settle()
     assert "n'a pas pu être enregistrée" in said(pilot) and pilot.has("confirm")
+
+
+def test_going_offline_after_who_is_coming_asks_for_a_contact_before_sending(seeded):
+    from kiosk.screenshots_booking import _person
+
+    pilot = seeded()
+    _person(pilot)
+    pilot.type("Lefèvre")
+    pilot.tap("key-enter")
+    pilot.type("Ève")
+    pilot.tap("continue")                               # online: no contact needed
+    assert pilot.screen.name == "booking_confirm"
+    pilot.app.data.online = False                       # the network goes down meanwhile
+    events.post(events.NETWORK_STATUS, online=False)
+    pilot.settle()
+    pilot.tap("confirm")
+    assert pilot.screen.pending is None and "hors ligne" in pilot.widget("problem").text
+    pilot.tap("edit-person")
+    assert pilot.screen.name == "booking_person" and "obligatoire" in said(pilot)
