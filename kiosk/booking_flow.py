@@ -95,3 +95,13 @@ def print_outcome(event, job_id: str | None) -> str | None:
     if job_id is None or getattr(event, "job_id", None) != job_id:
         return None
     return {events.PRINT_DONE: "printed", events.PRINT_FAILED: "failed"}.get(event.type)
+
+
+def forget(app) -> None:
+    """Drop this booking and what was typed for it (the booking itself is made: it is in the
+    outbox or at the town hall), keeping the visit's language and accessibility choices."""
+    app.visit.drafts.pop(DRAFT, None)
+    for key in booking_form.KEYS.values():
+        if key in app.visit.fields:
+            app.visit.fields[key] = ""
+            del app.visit.fields[key]

@@ -84,6 +84,11 @@ class BookingDoneScreen(Screen):
         bold = self._cannot_print()
         return Label(text, size=TEXT_BODY if bold else TEXT_SMALL, bold=bold, align="center", id="print-status")
 
+    def on_hide(self) -> None:
+        """Left by « Retour » (not covered by Help): the booking is made, nothing typed stays."""
+        if self not in self.app.nav.stack:
+            booking_flow.forget(self.app)
+
     # -- printing ------------------------------------------------------------------------------
     def on_show(self) -> None:
         if not self._auto_printed and self.app.devices.can_print:

@@ -163,3 +163,18 @@ def test_going_offline_after_who_is_coming_asks_for_a_contact_before_sending(see
     assert pilot.screen.pending is None and "hors ligne" in pilot.widget("problem").text
     pilot.tap("edit-person")
     assert pilot.screen.name == "booking_person" and "obligatoire" in said(pilot)
+
+
+def test_back_from_the_confirmation_forgets_the_booking_but_not_the_language(seeded):
+    from kiosk.screenshots_booking import STATES
+
+    pilot = seeded()
+    STATES["booking_done"]["printed"](pilot)
+    pilot.tap("language")
+    pilot.tap("help")                                   # covered, not left: everything stays
+    pilot.tap("back")
+    assert pilot.app.visit.fields.get("booking_last_name") == "Lefèvre-Müller"
+    pilot.tap("back")
+    assert pilot.screen.is_home and not pilot.app.visit.drafts
+    assert not any(k.startswith("booking_") for k in pilot.app.visit.fields)
+    assert pilot.app.visit.settings.language == "en"
