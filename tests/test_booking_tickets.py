@@ -14,7 +14,8 @@ from kiosk.demo_api import seed_data
 from kiosk.tickets import booking_ticket, cancellation_slip
 
 SERVICE = next(s for s in seed_data.SERVICES if s["id"] == "svc-passeport")
-PLACE = {"name": "Mairie de Saint-Clément-des-Vignes", "address": "1 place de la Mairie, 49170 Saint-Clément-des-Vignes"}
+PLACE = {"name": "Mairie de Saint-Clément-des-Vignes",
+         "address": "1 place de la Mairie, 49170 Saint-Clément-des-Vignes"}
 START = datetime(2026, 12, 3, 9, 30, tzinfo=PARIS)
 PRINTED = datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)
 
@@ -48,8 +49,8 @@ def test_confirmed_ticket_in_french():
 
 def test_confirmed_ticket_in_english():
     data = bytes_of(ticket("en"))
-    for words in ("Your appointment", "Thursday 3 December 2026 at 9:30 am", "Bring with you:", "Reference: RDV-K7QM-4P",
-                  "To cancel"):
+    for words in ("Your appointment", "Thursday 3 December 2026 at 9:30 am", "Bring with you:",
+                  "Reference: RDV-K7QM-4P", "To cancel"):
         assert words.encode("cp1252") in data, words
 
 

@@ -39,8 +39,9 @@ class AzertyKeyboard(Column):
         if self.symbols:
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[0]], gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[1]]
-                            + [Button(_("Erase"), kind="key", icon="⌫", id="key-backspace",
-                                      on_tap=lambda: self.on_key(BACKSPACE))], gap=10, wrap=False))
+                            + [Button("⌫", kind="key", id="key-backspace",   # as on the letters layer:
+                                      on_tap=lambda: self.on_key(BACKSPACE))],   # a word would not fit
+                            gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[2]], gap=10, wrap=False))
         else:
             rows.append(Row([self._key(c) for c in LETTER_ROWS[0]], gap=10, wrap=False))
