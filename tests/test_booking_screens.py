@@ -178,3 +178,15 @@ def test_back_from_the_confirmation_forgets_the_booking_but_not_the_language(see
     assert pilot.screen.is_home and not pilot.app.visit.drafts
     assert not any(k.startswith("booking_") for k in pilot.app.visit.fields)
     assert pilot.app.visit.settings.language == "en"
+
+
+def test_the_flow_in_english(seeded):
+    from kiosk.screenshots_booking import STATES
+
+    pilot = seeded(overrides={"languages.default": "en"})
+    STATES["booking_confirm"]["default"](pilot)
+    words = said(pilot)
+    assert "Check and confirm" in words and "Tuesday 1 December 2026 at 9:50 am" in words
+    assert "Ève Lefèvre-Müller" in words and "Change" in words
+    pilot.tap("edit-time")
+    assert pilot.screen.name == "booking_day" and "December 2026" in said(pilot)
