@@ -161,7 +161,7 @@ class Grid(Container):
         self.columns = columns
         self.min_tile_height = min_tile_height
         # uniform: the children are alike (a day's times): their layout is worked out once per
-        # width, from the children with the longest labels, instead of measuring every child.
+        # width, from a few of the children with the longest labels, instead of measuring every child.
         self.uniform = uniform
         self._memo: dict[tuple, tuple[int, int, int]] = {}
 
@@ -177,8 +177,7 @@ class Grid(Container):
         kids = self.children()
         if self.uniform and kids:
             # Alike children differ by their text only: the longest texts decide width and height.
-            longest = max(len(getattr(c, "label", "")) for c in kids)
-            kids = [c for c in kids if len(getattr(c, "label", "")) == longest]
+            kids = sorted(kids, key=lambda c: -len(getattr(c, "label", "")))[:4]
         gap = ui.px(self.gap)
         cols = max(1, self.columns)  # a lone tile keeps its size rather than filling the width
         widest = max((c.min_width(ui) for c in kids), default=0)
