@@ -69,6 +69,7 @@ class App:
         self.data = data                         # kiosk.data_layer.DataLayer, or None (no central API)
         if data is not None:
             data.device_states = data.device_states or getattr(self.devices, "heartbeat_states", None)
+            data.clock = self.clock            # the sync worker reads the app's (injected) clock too
         self.city_cache: Path | None = None      # the cache the city screens read, if not the data layer's
         self.city_guide = None                   # kiosk.city.guide.CityGuide, opened at first use (guide_for)
         self.sync_status: dict = {}              # the sync worker's last SYNC_STATUS

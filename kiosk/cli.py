@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure start-up, frame times, idle CPU and memory")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--quick", action="store_true", help="fewer rounds (for tests)")
+    bench.add_argument("--only", action="append", metavar="NAME",
+                       help="run only the benchmarks whose name starts with NAME (repeatable)")
 
     scan = sub.add_parser("scan-image", help="decode the QR codes in image files: one line per file, "
                           "name <tab> text (or -)")
@@ -178,7 +180,7 @@ def cmd_screenshots(args) -> int:
 def cmd_bench(args) -> int:
     from kiosk.bench import main as bench_main
 
-    return bench_main(as_json=args.json, quick=args.quick)
+    return bench_main(as_json=args.json, quick=args.quick, only=args.only)
 
 
 def cmd_hash_pin(args) -> int:

@@ -447,6 +447,11 @@ class CityConfig(_Section):
     near_radius_m: int = Field(800, ge=100, le=20000, description="metres from 100 to 20000")
     events_days: int = Field(14, ge=1, le=92, description="days from 1 to 92")
     stale_after_h: int = Field(24, ge=1, le=720, description="hours from 1 to 720")
+class BookingConfig(_Section):
+    """« Prendre rendez-vous »: how long the confirmation stays on screen."""
+
+    done_home_after_s: int = Field(60, ge=15, le=300, description="seconds from 15 to 300")
+    phone: str | None = Field(None, max_length=40, description='a phone number such as "02 41 39 52 10"')
 
 
 class AccessibilityConfig(_Section):
@@ -479,6 +484,7 @@ class KioskConfig(_Section):
     touch: TouchConfig = Field(default_factory=TouchConfig, description="a [touch] section")
     tracking: TrackingConfig = Field(default_factory=TrackingConfig, description="a [tracking] section")
     city: CityConfig = Field(default_factory=CityConfig, description="a [city] section")
+    booking: BookingConfig = Field(default_factory=BookingConfig, description="a [booking] section")
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig, description="an [accessibility] section")
     admin: AdminConfig = Field(description="an [admin] section with pin_hash")
     source: Path = Field(description="the file this configuration came from (set by the loader, not a TOML key)")

@@ -87,6 +87,7 @@ class DataLayer:
         self.remove_run_dir = remove_run_dir
         self.device_states = device_states     # for the heartbeat (Devices.heartbeat_states)
         self.services = None   # kiosk.services.Services, made by make_services() on the UI thread
+        self.clock = None      # the app's clock, given to make_services(); the sync worker reads it too
         self.api = None        # DemoApiProcess in demo mode
         self.client = None     # kiosk.api.client.ApiClient
         self.worker = None     # kiosk.sync.worker.SyncWorker
@@ -117,6 +118,7 @@ class DataLayer:
         """The screens' services (no I/O here: connections open on first use)."""
         from kiosk.services import Services
 
+        self.clock = clock
         self.services = Services(
             self.cache_path, client_source=lambda: self.client, clock=clock,
             wake_sync=lambda: self.worker.notify_new_action() if self.worker is not None else None,
@@ -167,7 +169,7 @@ class DataLayer:
                 return
             if self._stopping.is_set():
                 return
-            self.worker = SyncWorker(self.cache_path, self.client, device_states=self.device_states,
+            self.worker = SyncWorker(self.cache_path, self.client, clock=self.clock, device_states=self.device_states,
                                      **self.config.sync.model_dump(exclude={"cache_path"}))
             self.worker.start()
             log.info("data layer started (%s)", f"demo API process at {base_url}" if self.embedded else base_url)

@@ -50,6 +50,7 @@ def _load_builtin() -> None:
     if _loaded:
         return
     _loaded = True
+    import screens.booking  # noqa: F401  (« Prendre rendez-vous »)
     import screens.tracking  # noqa: F401  (« Suivre ma demande »)
     import screens.city_home  # noqa: F401  (city information: places, hours, events, pages)
     import screens.toolkit_demo  # noqa: F401  (demo-only practice screen)

@@ -229,3 +229,15 @@ def format_distance_m(meters: float, lang: str | None = None) -> str:
             text = text.replace(".", ",")
         return f"{text}{NBSP}km"
     return f"{_group(int(_round_half_up(km)), lang)}{NBSP}km"
+
+
+def format_month_year(d: date, lang: str | None = None) -> str:
+    """A calendar's title: fr ``décembre 2026``, en ``December 2026``."""
+    lang = _lang(lang)
+    return f"{_names(lang, 'month', 'wide')[d.month]} {d.year}"
+
+
+def weekday_names(lang: str | None = None) -> list[str]:
+    """Abbreviated day names, Monday first (a French calendar's week)."""
+    names = _names(_lang(lang), "day", "abbreviated")
+    return [names[i] for i in range(7)]

@@ -210,6 +210,20 @@ STATES: dict[str, dict[str, Callable]] = {
 }
 
 
+from kiosk.screenshots_booking import STATES as _BOOKING_STATES  # noqa: E402
+
+STATES.update(_BOOKING_STATES)
+
+
+def data_for(screen: str):
+    """The booking screens read a cache: the reference seed's, filled without a server."""
+    if not screen.startswith("booking"):
+        return None
+    from kiosk.demo_api.offline_seed import SeededData
+
+    return SeededData(SHOT_TIME)
+
+
 def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots", *,
                size: tuple[int, int] = (1080, 1920), lang: str = "fr", large_text: bool = False,
                high_contrast: bool = False, only: set[str] | None = None,
@@ -233,7 +247,8 @@ def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots
         if only and screen not in only:
             continue
         for state, reach in states.items():
-            app = App(config, clock=ManualClock(SHOT_TIME), demo=True, size=size, fullscreen=False)
+            app = App(config, clock=ManualClock(SHOT_TIME), demo=True, size=size, fullscreen=False,
+                      data=data_for(screen))
             app.start()
             pilot = Pilot(app)
             pilot.settle()

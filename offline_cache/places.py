@@ -120,14 +120,38 @@ def services(conn: sqlite3.Connection, domain: str | None = None) -> list[dict[s
     return out
 
 
+SLOT_COLUMNS = ("start", "end", "places_left", "id", "agenda_id")
+
+
 def free_slots(conn: sqlite3.Connection, agenda_ids: list[str], start_from: datetime | str,
                start_to: datetime | str, limit: int = 500) -> list[dict[str, Any]]:
     """Slots with places left in any of ``agenda_ids`` (a service's counters), by start time."""
+    return [dict(zip(SLOT_COLUMNS, r)) for r in free_slot_rows(conn, agenda_ids, start_from, start_to, limit)]
+
+
+def free_slot_rows(conn: sqlite3.Connection, agenda_ids: list[str], start_from: datetime | str,
+                   start_to: datetime | str, limit: int = -1) -> list[tuple]:
+    """The same as plain rows ``(start, end, places_left, id, agenda_id)`` (``SLOT_COLUMNS``):
+    a crowded day's time step builds hundreds of them while a person waits."""
+    if not agenda_ids:
+        return []
+    marks = ", ".join("?" for _ in agenda_ids)
+    return conn.execute(
+        f'SELECT start, "end", places_left, id, agenda_id FROM slots WHERE agenda_id IN ({marks}) '
+        "AND start >= ? AND start < ? AND places_left > 0 ORDER BY start, agenda_id LIMIT ?",
+        (*agenda_ids, utc_text(start_from), utc_text(start_to), limit)).fetchall()
+
+
+def free_hours(conn: sqlite3.Connection, agenda_ids: list[str], start_from: datetime | str,
+               start_to: datetime | str) -> list[str]:
+    """The UTC hours (``YYYY-MM-DDTHH``) holding a free slot of ``agenda_ids``: enough to know
+    which local days have one (time zones differ from UTC by whole hours), in far fewer rows
+    than the slots themselves — a month calendar reads this."""
     if not agenda_ids:
         return []
     marks = ", ".join("?" for _ in agenda_ids)
     rows = conn.execute(
-        f'SELECT id, agenda_id, start, "end", places_left FROM slots WHERE agenda_id IN ({marks}) '
-        "AND start >= ? AND start < ? AND places_left > 0 ORDER BY start, agenda_id LIMIT ?",
-        (*agenda_ids, utc_text(start_from), utc_text(start_to), limit))
-    return [dict(r) for r in rows]
+        f"SELECT DISTINCT substr(start, 1, 13) FROM slots WHERE agenda_id IN ({marks}) "
+        "AND start >= ? AND start < ? AND places_left > 0",
+        (*agenda_ids, utc_text(start_from), utc_text(start_to)))
+    return [r[0] for r in rows]

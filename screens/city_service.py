@@ -6,7 +6,7 @@ from kiosk.i18n import _
 from kiosk.ui import TEXT_SMALL
 from screens.base import Screen
 from screens.city_common import category_title, guide, place_row, unavailable
-from screens.widgets import Column, Label
+from screens.widgets import Button, Column, Label
 
 
 class ServiceScreen(Screen):
@@ -34,6 +34,8 @@ class ServiceScreen(Screen):
         parts = [Label(category_title(s.get("domain") or ""), size=TEXT_SMALL, colour="muted", id="service-domain")]
         if s.get("description"):
             parts.append(Label(s["description"], id="service-description"))
+        if s.get("agenda_ids") and self.app.services is not None:
+            parts.append(Button(_("Book an appointment"), kind="primary", id="service-book", on_tap=self._book))
         documents = [d.get("label") if isinstance(d, dict) else str(d) for d in s.get("documents") or []]
         documents = [d for d in documents if d]
         if documents:
@@ -48,3 +50,8 @@ class ServiceScreen(Screen):
             parts.append(place_row(place.row, city.now(), id="service-place",
                                    on_tap=lambda: self.app.nav.push(PlaceScreen(self.app, s["place_id"]))))
         return Column(parts, gap=20)
+
+    def _book(self) -> None:
+        from screens.booking import open_booking
+
+        open_booking(self.app, self.service_id)

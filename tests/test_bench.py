@@ -20,7 +20,8 @@ from kiosk import bench
 REPO = Path(__file__).resolve().parent.parent
 TOKEN_VAR = "KIOSK_BENCH_TEST_TOKEN"
 BENCHMARKS = ("cold_start", "transition_1080x1920", "transition_1920x1080", "idle_cpu", "rss_after_start",
-              "cache_full_load", "cache_place_search")
+              "cache_full_load", "cache_place_search", "booking_steps_1080x1920", "booking_time_200_slots",
+              "booking_flow_scripted")
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 
 
@@ -172,3 +173,31 @@ def test_missed_target_exits_0_and_failure_exits_1(monkeypatch, capsys):
     captured = capsys.readouterr()
     assert "could not run" in captured.out and "MISSED" in captured.out
     assert "kiosk bench: broken could not run: the app exited with code 2" in captured.err
+
+
+def test_only_runs_the_benchmarks_named(monkeypatch, capsys):
+    ran = []
+
+    def make(name):
+        def run(session):
+            ran.append(name)
+            return {"samples": 1, "p99_is_max": True, "median_ms": 1.0, "p99_ms": 1.0}
+        return run
+
+    monkeypatch.setattr(bench, "REGISTRY", {})
+    for name in ("booking_steps", "booking_time", "cold_start"):
+        bench.benchmark(name, "p99 ≤ 8 ms", title=name, judged_on="p99_ms", limit=8)(make(name))
+    assert bench.main(as_json=False, quick=True, only=["booking"]) == 0
+    assert ran == ["booking_steps", "booking_time"]
+    assert "cold_start" not in capsys.readouterr().out
+
+
+def test_booking_figures(bench_run):
+    report = json.loads(bench_run[0].stdout)
+    steps = report["booking_steps_1080x1920"]
+    assert steps["samples"] == 5 * 8 and steps["worst_step"] in ("services", "before_you_book", "day", "time",
+                                                                   "who", "confirm", "done", "cancel")
+    assert steps["min_ms"] <= steps["done_median_ms"] <= steps["max_ms"]
+    assert report["booking_time_200_slots"]["samples"] == 10
+    flow = report["booking_flow_scripted"]
+    assert flow["samples"] == 1 and 500 < flow["ticket_bytes"] < 1500

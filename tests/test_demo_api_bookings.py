@@ -417,3 +417,10 @@ def test_stored_answers_expire_after_72_hours(env, api):
     finally:
         conn.close()
     assert kept == 1                                      # the expired answer was deleted, not kept beside
+
+
+def test_a_booking_needs_no_contact(api):
+    """The person leaves the terminal with a printed ticket: phone and e-mail are only a reminder."""
+    body = booking()
+    body["person"] = {"last_name": "Martin", "first_name": "Léa"}
+    assert book(api, body).status_code == 201

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.layout_check import check_app, problems
-from kiosk.screenshots import SHOT_TIME, STATES
+from kiosk.screenshots import SHOT_TIME, STATES, data_for
 from tests.conftest import LANDSCAPE, PORTRAIT
 
 CASES = [(screen, state) for screen, states in STATES.items() for state in states]
@@ -20,7 +20,7 @@ CASES = [(screen, state) for screen, states in STATES.items() for state in state
 def test_layout_is_usable(make_pilot, size, lang, large_text, screen, state):
     from kiosk.clock import ManualClock
 
-    pilot = make_pilot(size, clock=ManualClock(SHOT_TIME),
+    pilot = make_pilot(size, clock=ManualClock(SHOT_TIME), data=lambda config: data_for(screen),
                        overrides={"languages.default": lang, "accessibility.large_text": large_text})
     STATES[screen][state](pilot)
     pilot.settle()
@@ -35,7 +35,8 @@ def test_layout_is_usable(make_pilot, size, lang, large_text, screen, state):
 def test_high_contrast_reaches_7_to_1(make_pilot, size, screen, state):
     from kiosk.clock import ManualClock
 
-    pilot = make_pilot(size, clock=ManualClock(SHOT_TIME), overrides={"accessibility.high_contrast": True})
+    pilot = make_pilot(size, clock=ManualClock(SHOT_TIME), data=lambda config: data_for(screen),
+                       overrides={"accessibility.high_contrast": True})
     STATES[screen][state](pilot)
     pilot.settle()
     pilot.take_errors()
@@ -96,7 +97,7 @@ def test_layouts_scale_to_smaller_screens(make_pilot, size):
     from kiosk.clock import ManualClock
 
     for screen, state in CASES:
-        pilot = make_pilot(size, clock=ManualClock(SHOT_TIME))
+        pilot = make_pilot(size, clock=ManualClock(SHOT_TIME), data=lambda config: data_for(screen))
         STATES[screen][state](pilot)
         pilot.settle()
         pilot.take_errors()

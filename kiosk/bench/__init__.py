@@ -181,6 +181,8 @@ def table(report: dict[str, Any], errors: dict[str, str]) -> str:
     rows = [("benchmark", "median", "p99", "target", "result")]
     details, starred = [], False
     for bench in REGISTRY.values():
+        if bench.name not in report:     # not asked for (--only)
+            continue
         if bench.name in errors:
             rows.append((bench.title, "—", "—", bench.target, "could not run"))
             continue
@@ -213,13 +215,16 @@ def _progress(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
-def main(as_json: bool = False, quick: bool = False) -> int:
-    """Run every registered benchmark; 0 even if a target is missed, 1 if one could not run."""
+def main(as_json: bool = False, quick: bool = False, only: list[str] | None = None) -> int:
+    """Run every registered benchmark (or those whose name starts with one of ``only``);
+    0 even if a target is missed, 1 if one could not run."""
     session = Session(quick=quick)
     report: dict[str, Any] = {}
     errors: dict[str, str] = {}
     with _signals_unwind():
         for bench in REGISTRY.values():
+            if only and not any(bench.name.startswith(prefix) for prefix in only):
+                continue
             _progress(f"kiosk bench: {bench.title}…")
             try:
                 figures = bench.run(session)
@@ -231,7 +236,7 @@ def main(as_json: bool = False, quick: bool = False) -> int:
                 report[bench.name] = {**figures, "target": bench.target, "met": bench.met(figures)}
     for name, message in errors.items():
         report[name] = {"error": message.splitlines()[0], "target": REGISTRY[name].target, "met": None}
-    report = {name: report[name] for name in REGISTRY}  # registry order, failed ones included
+    report = {name: report[name] for name in REGISTRY if name in report}  # registry order, failed ones included
     report["machine"] = machine()
     report["quick"] = quick
     report["statistics"] = P99_METHOD
@@ -270,3 +275,4 @@ from kiosk.bench import sync_benchmarks  # noqa: E402,F401 - sync worker: no-cha
 from kiosk.bench import scanner_benchmarks  # noqa: E402,F401 - scanners: QR decode per frame, HID decoding, degraded set
 from kiosk.bench import services_benchmarks  # noqa: E402,F401 - services: a day's slots, booking online
 from kiosk.bench import city_benchmarks  # noqa: E402,F401 - city information: search as you type, a 500-place category
+from kiosk.bench import booking_benchmarks  # noqa: E402,F401 - booking: each step, a 200-slot day, the whole flow

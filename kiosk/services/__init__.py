@@ -70,8 +70,10 @@ class Services:
 
     def __init__(self, cache_path: str | Path, *, client_source: Callable[[], Any], clock: Clock | None = None,
                  post: Callable[..., Any] | None = None, wake_sync: Callable[[], None] = lambda: None,
-                 known_offline: Callable[[], bool] = lambda: False, timeout_s: float = 5.0) -> None:
+                 known_offline: Callable[[], bool] = lambda: False, timeout_s: float = 5.0,
+                 offline: Callable[[], bool] | None = None) -> None:
         self.clock = clock or Clock()
+        self._offline = offline     # how the owner judges being offline (default: see is_offline)
         self.availability = Availability(cache_path, self.clock)
         self._runner_args = dict(client_source=client_source, clock=self.clock, post=post, wake_sync=wake_sync,
                                  known_offline=known_offline, timeout_s=timeout_s)
@@ -86,6 +88,14 @@ class Services:
 
             self._actions = ActionRunner(self.cache_path, **self._runner_args)
         return self._actions
+
+    @property
+    def is_offline(self) -> bool:
+        """No action would reach the central API now (no client yet, or the sync worker
+        says the network is down): a booking becomes a request, which needs a contact."""
+        if self._offline is not None:
+            return self._offline()
+        return self.actions.known_offline() or self.actions.client_source() is None
 
     def book(self, service_id: str, slot: DaySlot | str, person: Mapping[str, Any]) -> int:
         """Book ``slot`` (a :class:`DaySlot`: its best counter) for ``person``
@@ -123,15 +133,16 @@ class Services:
         one signature check, well under a millisecond."""
         from kiosk.services.checkin import verify_token
 
-        claims = verify_token(self.availability.conn, token, self.clock.now(), today=False)
-        return {"reference": claims.get("ref"), "service_id": claims.get("svc"), "start": claims.get("start"),
-                "slot_id": claims.get("slot")}
+        claims = verify_token(self.availability.conn, token, self.clock.now(), any_day=True)
+        return {**claims, "reference": claims.get("ref"), "service_id": claims.get("svc"),
+                "start": claims.get("start"), "slot_id": claims.get("slot")}   # the token's claims too
 
     def check_in(self, *, token: str | None = None, reference: str | None = None) -> int:
         """A scanned QR code (``token``) or a typed reference; the token is verified offline first."""
         from kiosk.services.checkin import checkin as _checkin
 
         return self.actions.submit(_checkin(self.clock.now(), token=token, reference=reference))
+
 
     def close(self) -> None:
         if self._actions is not None:

@@ -15,6 +15,8 @@ the most places left, and its slot's end.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, datetime, time, timedelta
@@ -43,9 +45,13 @@ class DaySlot:
 
 @lru_cache(maxsize=8192)
 def _paris(text: str) -> datetime:
-    """A cached UTC text as Paris time: a screen going back and forth between days reads the
-    same few hundred slot times again (datetimes are immutable, sharing them is safe)."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(PARIS)
+    return datetime.fromisoformat(text).astimezone(PARIS)   # the cache's UTC text ends in Z (Python ≥ 3.11)
+
+
+def folded_words(text: str) -> list[str]:
+    """Lower-case words without accents: what a search compares."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    return re.findall(r"[0-9a-z]+", plain.replace("œ", "oe").replace("æ", "ae"))
 
 
 def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
@@ -78,7 +84,7 @@ class Availability:
         """Services by name, each with ``next_free`` (the first free slot's start, or None)."""
         found = cache_reads.services(self.conn, domain)
         for service in found:
-            first = self._free_rows(service["agenda_ids"], self.clock.now(), None, limit=1)
+            first = self._free_rows(service["agenda_ids"], self._bookable_from(), None, limit=1)
             service["next_free"] = _paris(first[0]["start"]) if first else None
         return found
 
@@ -91,6 +97,20 @@ class Availability:
         service["agenda_ids"] = json.loads(service["agenda_ids"])
         return service
 
+    def search_services(self, query: str) -> list[dict[str, Any]]:
+        """Services whose name or domain has every typed word as the start of one of its words,
+        ignoring accents and case (« etat civ » finds « État civil »)."""
+        wanted = folded_words(query)
+        found = self.services()
+        if not wanted:
+            return found
+        return [s for s in found
+                if all(any(w.startswith(q) for w in folded_words(f"{s['name']} {s['domain']}")) for q in wanted)]
+
+    def place(self, place_id: str | None) -> dict[str, Any] | None:
+        """Where a service takes place (name, address, opening hours), or None."""
+        return cache_reads.get_place(self.conn, place_id) if place_id else None
+
     # -- slots ---------------------------------------------------------------------------
     def free_days(self, service_id: str, first: date, last: date) -> list[date]:
         """Paris days in [first, last] with at least one free future slot (the month calendar).
@@ -101,24 +121,16 @@ class Availability:
         service = self.service(service_id)
         if service is None or not service["agenda_ids"]:
             return []
-        marks = ", ".join("?" for _ in service["agenda_ids"])
-        probe = (f"SELECT 1 FROM slots WHERE agenda_id IN ({marks}) AND start >= ? AND start < ? "
-                 "AND places_left > 0 LIMIT 1")
-        now, days, day = self.clock.now(), [], first
-        while day <= last:
-            start, end = _day_bounds(day, day)
-            if end > now and self.conn.execute(probe, (*service["agenda_ids"], utc_text(max(start, now)),
-                                                       utc_text(end))).fetchone():
-                days.append(day)
-            day += timedelta(days=1)
-        return days
+        start, end = _day_bounds(first, last)
+        hours = cache_reads.free_hours(self.conn, service["agenda_ids"], max(start, self._bookable_from()), end)
+        return sorted({_paris(f"{hour}:00:00+00:00").date() for hour in hours})
 
     def next_free_day(self, service_id: str, after: date) -> date | None:
         """The first day after ``after`` with a free slot (« jour suivant disponible »)."""
         service = self.service(service_id)
         if service is None:
             return None
-        start = max(_day_bounds(after + timedelta(days=1), after)[0], self.clock.now())
+        start = max(_day_bounds(after + timedelta(days=1), after)[0], self._bookable_from())
         rows = self._free_rows(service["agenda_ids"], start, None, limit=1)
         return _paris(rows[0]["start"]).date() if rows else None
 
@@ -128,30 +140,23 @@ class Availability:
         if service is None:
             return []
         start, end = _day_bounds(day, day)
-        marks = ", ".join("?" for _ in service["agenda_ids"])
-        cursor = self.conn.cursor()
-        cursor.row_factory = None   # plain tuples: a Row or a dict per slot costs more than the query
-        rows = cursor.execute(
-            f'SELECT start, places_left, agenda_id, id, "end" FROM slots WHERE agenda_id IN ({marks}) '
-            "AND start >= ? AND start < ? AND places_left > 0 ORDER BY start",
-            (*service["agenda_ids"], utc_text(max(start, self.clock.now())), utc_text(end)))
-        merged: dict[str, list[tuple]] = {}
-        for row in rows:
-            found = merged.get(row[0])
-            if found is None:
-                merged[row[0]] = [row]
-            else:
-                found.append(row)
+        merged: dict[str, list[tuple]] = {}   # rows come by start time, so the slots do too
+        for row in cache_reads.free_slot_rows(self.conn, service["agenda_ids"], max(start, self._bookable_from()),
+                                              end):
+            merged.setdefault(row[0], []).append(row)
         out = []
-        for begin, group in merged.items():   # in start order (the query's ORDER BY)
-            if len(group) > 1:
-                group.sort(key=lambda r: (-r[1], r[2]))
-            out.append(DaySlot(_paris(begin), _paris(group[0][4]), sum(r[1] for r in group),
-                               tuple(r[3] for r in group)))
+        for begin, rows in merged.items():   # (start, end, places_left, id, agenda_id)
+            if len(rows) > 1:
+                rows.sort(key=lambda r: (-r[2], r[4]))
+            out.append(DaySlot(_paris(begin), _paris(rows[0][1]), sum(r[2] for r in rows), tuple(r[3] for r in rows)))
         return out
 
     def _free_rows(self, agenda_ids: list[str], start: datetime, end: datetime | None, limit: int) -> list[dict]:
         return cache_reads.free_slots(self.conn, agenda_ids, start, end or FAR_FUTURE, limit=limit)
+
+    def _bookable_from(self) -> datetime:
+        """A slot starting this very second is gone already (a request for it would be refused)."""
+        return self.clock.now() + timedelta(seconds=1)
 
     # -- freshness -----------------------------------------------------------------------
     def cache_age_s(self) -> float | None:

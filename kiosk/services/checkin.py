@@ -23,8 +23,9 @@ class UnknownKey(TokenError):
     """Signed by a key id the cache does not hold (yet)."""
 
 
-def verify_token(conn: sqlite3.Connection, token: str, at: datetime, *, today: bool = True) -> dict[str, Any]:
-    """The token's payload if it is genuine, unrevoked, unexpired and (``today``) for ``at``'s Paris day.
+def verify_token(conn: sqlite3.Connection, token: str, at: datetime, *, any_day: bool = False) -> dict[str, Any]:
+    """The token's payload if it is genuine, unrevoked, unexpired and for ``at``'s Paris day
+    (``any_day``: for any day — a ticket read to cancel its appointment).
 
     Raises :class:`UnknownKey` when its key is not cached, :class:`TokenError` (with
     ``args[0]`` one of the contract's codes: ``invalid_token``, ``token_revoked``,
@@ -54,7 +55,7 @@ def verify_token(conn: sqlite3.Connection, token: str, at: datetime, *, today: b
         day = datetime.fromisoformat(str(payload.get("start"))).astimezone(PARIS).date()
     except ValueError:
         raise TokenError("invalid_token") from None
-    if today and day != at.astimezone(PARIS).date():
+    if day != at.astimezone(PARIS).date() and not any_day:
         raise TokenError("outside_checkin_window")
     return payload
 

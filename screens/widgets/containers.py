@@ -155,13 +155,29 @@ class Row(Container):
 class Grid(Container):
     """Equal tiles, ``columns`` per line (fewer when tiles would be too narrow)."""
 
-    def __init__(self, items: Sequence[Widget], *, columns: int = 2, min_tile_height: int = 200, **kw) -> None:
+    def __init__(self, items: Sequence[Widget], *, columns: int = 2, min_tile_height: int = 200,
+                 uniform: bool = False, **kw) -> None:
         super().__init__(items, **kw)
         self.columns = columns
         self.min_tile_height = min_tile_height
+        # uniform: the children are alike (a day's times): their layout is worked out once per
+        # width, from a few of the children with the longest labels, instead of measuring every child.
+        self.uniform = uniform
+        self._memo: dict[tuple, tuple[int, int, int]] = {}
 
     def _layout(self, ui: UiContext, width: int) -> tuple[int, int, int]:
+        if not self.uniform:
+            return self._work_out(ui, width)
+        key = (id(ui), width)
+        if key not in self._memo:
+            self._memo[key] = self._work_out(ui, width)
+        return self._memo[key]
+
+    def _work_out(self, ui: UiContext, width: int) -> tuple[int, int, int]:
         kids = self.children()
+        if self.uniform and kids:
+            # Alike children differ by their text only: the longest texts decide width and height.
+            kids = sorted(kids, key=lambda c: -len(getattr(c, "label", "")))[:4]
         gap = ui.px(self.gap)
         cols = max(1, self.columns)  # a lone tile keeps its size rather than filling the width
         widest = max((c.min_width(ui) for c in kids), default=0)

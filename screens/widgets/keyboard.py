@@ -23,10 +23,11 @@ SYMBOL_ROWS = ("1234567890", "@._-+'/", "âîûöœæÿ")
 
 
 class AzertyKeyboard(Column):
-    def __init__(self, on_key: Callable[[str], None], *, id: str = "keyboard", **kw) -> None:
+    def __init__(self, on_key: Callable[[str], None], *, id: str = "keyboard", symbols: bool = False,
+                 **kw) -> None:
         self.on_key = on_key
         self.upper = False
-        self.symbols = False
+        self.symbols = symbols    # start on digits and symbols (a phone number, an e-mail address)
         super().__init__(self._rows(), gap=12, id=id, max_width=1300, **kw)
 
     def _key(self, ch: str) -> Button:
@@ -38,8 +39,9 @@ class AzertyKeyboard(Column):
         if self.symbols:
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[0]], gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[1]]
-                            + [Button(_("Erase"), kind="key", icon="⌫", id="key-backspace",
-                                      on_tap=lambda: self.on_key(BACKSPACE))], gap=10, wrap=False))
+                            + [Button("⌫", kind="key", id="key-backspace",   # as on the letters layer:
+                                      on_tap=lambda: self.on_key(BACKSPACE))],   # a word would not fit
+                            gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[2]], gap=10, wrap=False))
         else:
             rows.append(Row([self._key(c) for c in LETTER_ROWS[0]], gap=10, wrap=False))

@@ -1,0 +1,141 @@
+"""« Qui vient ? »: the rules for what a person types to book, as plain functions.
+
+Kept apart from the screen so each rule is tested with good and bad values, and so the
+message a person reads is chosen here, in plain words, by the field it belongs to.
+Values are checked and normalised, never logged.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from kiosk.i18n import N_, _
+
+NAME_MAX = 50
+EMAIL_MAX = 200
+APOSTROPHES = "'’"
+FIELDS = ("last_name", "first_name", "phone", "email")
+KEYS = {name: f"booking_{name}" for name in FIELDS}   # where each value lives in visit.fields
+
+PROBLEMS = {
+    "last_name_empty": N_("Type your last name."),
+    "first_name_empty": N_("Type your first name."),
+    "name_too_long": N_("A name has at most 50 characters here."),
+    "name_characters": N_("A name has only letters, spaces, hyphens and apostrophes."),
+    "phone_shape": N_("This is not a French phone number. Type it like 06 12 34 56 78 or +33 6 12 34 56 78."),
+    "email_shape": N_("This e-mail address is not complete. Type it like marie.dupont@exemple.fr."),
+    "contact_needed": N_("The terminal is offline: give a phone number or an e-mail address so that we can "
+                         "confirm your appointment."),
+}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The person as the booking sends it, or the problem of each field (a PROBLEMS key)."""
+
+    person: dict[str, str]
+    problems: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def message(self, field: str) -> str:
+        code = self.problems.get(field)
+        return problem_text(code) if code else ""
+
+
+def problem_text(code: str) -> str:
+    """The plain sentence of a problem code, in the visit's language."""
+    return _(PROBLEMS[code])
+
+
+def _is_name_char(ch: str) -> bool:
+    if ch in " -" or ch in APOSTROPHES:
+        return True
+    return unicodedata.category(ch) in ("Lu", "Ll", "Lt") and unicodedata.name(ch, "").startswith("LATIN")
+
+
+def clean_name(text: str) -> str:
+    """Spaces squeezed, the typographic apostrophe kept as typed."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def name_problem(text: str, field: str) -> str | None:
+    name = clean_name(text)
+    if not name:
+        return f"{field}_empty"
+    if len(name) > NAME_MAX:
+        return "name_too_long"
+    if not all(_is_name_char(ch) for ch in name) or not any(ch.isalpha() for ch in name):
+        return "name_characters"
+    return None
+
+
+def normalise_phone(text: str) -> str | None:
+    """A French number as +33XXXXXXXXX (06…, +33 6…, 0033…, spaces, dots, hyphens), or None."""
+    compact = re.sub(r"[\s.\-]", "", text)
+    if compact.startswith("+33"):
+        rest = compact[3:]
+    elif compact.startswith("0033"):
+        rest = compact[4:]
+    elif compact.startswith("0"):
+        rest = compact[1:]
+    else:
+        return None
+    if rest.startswith("0"):       # +33 0 6…: the trunk zero typed as well
+        rest = rest[1:]
+    if not re.fullmatch(r"[1-9][0-9]{8}", rest):
+        return None
+    return "+33" + rest
+
+
+def display_phone(normalised: str) -> str:
+    """« 06 12 34 56 78 » for a +33 number."""
+    national = "0" + normalised[3:]
+    return " ".join(national[i:i + 2] for i in range(0, 10, 2))
+
+
+def normalise_email(text: str) -> str | None:
+    email = text.strip()
+    if len(email) > EMAIL_MAX or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}", email):
+        return None
+    local, domain = email.rsplit("@", 1)
+    if domain.startswith(".") or ".." in domain:
+        return None
+    return f"{local}@{domain.lower()}"
+
+
+def check(values: dict[str, str], *, contact_required: bool) -> Checked:
+    """All four fields at once; ``contact_required`` while offline (a request is confirmed later)."""
+    person: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for field in ("last_name", "first_name"):
+        problem = name_problem(values.get(field, ""), field)
+        if problem:
+            problems[field] = problem
+        else:
+            person[field] = clean_name(values[field])
+    phone_text, email_text = values.get("phone", "").strip(), values.get("email", "").strip()
+    if phone_text:
+        phone = normalise_phone(phone_text)
+        if phone is None:
+            problems["phone"] = "phone_shape"
+        else:
+            person["phone"] = phone
+    if email_text:
+        email = normalise_email(email_text)
+        if email is None:
+            problems["email"] = "email_shape"
+        else:
+            person["email"] = email
+    if contact_required and not phone_text and not email_text:
+        problems["phone"] = "contact_needed"
+    return Checked(person, problems)
+
+
+def typed(fields: dict[str, str]) -> dict[str, str]:
+    """The four values as typed, from the visit's fields."""
+    return {name: fields.get(KEYS[name], "") for name in FIELDS}

@@ -1,0 +1,82 @@
+"""A month calendar for choosing a day: seven columns, Monday first, always.
+
+A day with free times is a button with a dot under its number; a day without is greyed
+out *and* has no dot and cannot be pressed, so the difference does not rely on colour;
+the chosen day carries a check mark. A ``Grid`` would drop columns on a narrow screen;
+a calendar must keep its week lines, so this one sizes its cells itself.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from typing import Callable, Iterable, Sequence
+
+import pygame
+
+from kiosk.ui import TEXT_SMALL, UiContext
+from screens.widgets.base import Widget
+from screens.widgets.button import Button
+from screens.widgets.label import Label
+
+FREE_MARK = "●"
+
+
+class MonthCalendar(Widget):
+    def __init__(self, month: date, free: Iterable[date], chosen: date | None, day_names: Sequence[str],
+                 on_choose: Callable[[date], None], **kw) -> None:
+        super().__init__(**kw)
+        free = set(free)
+        self.heads = [Label(name, size=TEXT_SMALL, bold=True, align="center", colour="muted") for name in day_names]
+        self.cells: list[Widget | None] = []
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
+            for day in week:
+                if day.month != month.month:
+                    self.cells.append(None)
+                    continue
+                is_free = day in free
+                button = Button(str(day.day), kind="key", subtitle=FREE_MARK if is_free else None,
+                                selected=day == chosen, id=f"day-{day.isoformat()}",
+                                on_tap=(lambda d=day: on_choose(d)) if is_free else None)
+                button.enabled = is_free
+                self.cells.append(button)
+        for child in self.children():
+            child.parent = self
+
+    def children(self) -> Sequence[Widget]:
+        return self.heads + [c for c in self.cells if c is not None]
+
+    def _cell(self, ui: UiContext, width: int) -> tuple[int, int, int]:
+        gap = ui.px(8)
+        cell_w = (width - 6 * gap) // 7
+        buttons = [c for c in self.cells if c is not None]
+        cell_h = max([ui.min_touch] + [b.measure(ui, cell_w) for b in buttons[:1]])
+        return gap, cell_w, cell_h
+
+    def measure(self, ui: UiContext, width: int) -> int:
+        gap, cell_w, cell_h = self._cell(ui, width)
+        head = max(h.measure(ui, cell_w) for h in self.heads)
+        weeks = len(self.cells) // 7
+        return head + gap + weeks * cell_h + (weeks - 1) * gap
+
+    def min_width(self, ui: UiContext) -> int:
+        return 7 * ui.min_touch + 6 * ui.px(8)
+
+    def place(self, ui: UiContext, rect: pygame.Rect) -> None:
+        self.rect = pygame.Rect(rect)
+        gap, cell_w, cell_h = self._cell(ui, rect.width)
+        head = max(h.measure(ui, cell_w) for h in self.heads)
+        for i, label in enumerate(self.heads):
+            label.backdrop = self.backdrop
+            label.place(ui, pygame.Rect(rect.left + i * (cell_w + gap), rect.top, cell_w, head))
+        top = rect.top + head + gap
+        for i, cell in enumerate(self.cells):
+            if cell is None:
+                continue
+            row, col = divmod(i, 7)
+            cell.backdrop = self.backdrop
+            cell.place(ui, pygame.Rect(rect.left + col * (cell_w + gap), top + row * (cell_h + gap), cell_w, cell_h))
+
+    def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
+        for child in self.children():
+            child.draw(surf, ui)

@@ -1,0 +1,73 @@
+"""The demo town for booking tests: the reference server on loopback, an enrolled terminal,
+and the real app with a real data layer pointed at them (helpers shared by the booking tests)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from kiosk.api.client import ApiClient
+from kiosk.clock import ManualClock
+from kiosk.data_layer import DataLayer
+from kiosk.demo_api import admin
+from kiosk.demo_api.testing import ManualClock as ServerClock, running_server
+
+START = datetime(2026, 5, 4, 8, 0, tzinfo=timezone.utc)   # lundi 4 mai 2026, 10 h à Paris
+
+
+class Town:
+    def __init__(self, tmp_path, base: str, db_path) -> None:
+        self.run_dir, self.base, self.db_path = tmp_path / "run", base, db_path
+        self.run_dir.mkdir()
+        self.client = ApiClient(base, credentials_path=self.run_dir / "credentials.json")
+        self.client.enroll(admin.create_enrolment_code(db_path),
+                           {"hostname": "borne", "kind": "totem", "app_version": "1.4.0"})
+
+    def pilot(self, make_pilot, size=(1080, 1920), **overrides):
+        """The app, once its first sync has filled the cache (services, slots and keys)."""
+        files = {"api.base_url": self.base, "api.credentials_path": str(self.run_dir / "credentials.json"),
+                 "sync.cache_path": str(self.run_dir / "cache.sqlite3")}
+        pilot = make_pilot(size, clock=ManualClock(START), overrides={**files, **overrides},
+                           data=lambda config: DataLayer(config, self.run_dir, embedded=False))
+        pilot.wait_until(lambda: pilot.app.data.worker is not None and pilot.app.sync_status.get("last_success"))
+        pilot.wait_until(lambda: bool(pilot.app.services.availability.services())
+                         and pilot.app.services.availability.next_free_day("svc-cni", START.date()) is not None)
+        return pilot
+
+
+@pytest.fixture
+def town(tmp_path):
+    """The reference server on loopback with a fresh demo town, and this terminal enrolled."""
+    db_path = tmp_path / "api.sqlite3"
+    with running_server(db_path, ServerClock(START)) as base:
+        yield Town(tmp_path, base, db_path)
+
+
+def said(pilot) -> str:
+    """The screen's words with French no-break spaces as plain ones."""
+    return pilot.text().replace("\xa0", " ").replace("\u202f", " ").replace("’", "'")
+
+
+def to_person_step(pilot, service_id: str = "svc-cni") -> None:
+    """Home → service → « Avant de réserver » → first free day → its first time."""
+    pilot.tap("feature-booking")
+    pilot.tap(f"domain-{domain_index(pilot, service_id)}")
+    pilot.tap(f"service-{service_id}")
+    pilot.tap("choose-day")
+    pilot.tap("see-times")
+    first = pilot.app.services.availability.day_slots(service_id, pilot.screen.draft.day)[0]
+    pilot.tap(f"slot-{first.start:%H%M}")
+
+
+def domain_index(pilot, service_id: str) -> int:
+    grid = pilot.widget("domains")
+    domain = pilot.app.services.availability.service(service_id)["domain"]
+    return next(i for i, tile in enumerate(grid.items) if tile.label == domain)
+
+
+def fill_person(pilot, last: str = "Lefèvre-Müller", first: str = "Ève", phone: str = "", email: str = "") -> None:
+    for field, value in (("last_name", last), ("first_name", first), ("phone", phone), ("email", email)):
+        if value:
+            pilot.tap(f"field-{field}")
+            pilot.type(value)

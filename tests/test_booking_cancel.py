@@ -1,0 +1,140 @@
+"""« Annuler un rendez-vous » through the real app and the reference server: by the ticket's
+QR code, by reference and last name, a wrong name, a code that is not a ticket, offline."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+
+import pytest
+
+from booking_town import START, said, town  # noqa: F401 (town: fixture)
+from kiosk import events
+from kiosk.demo_api import db
+
+
+
+def booked(town, last_name: str = "N'Diaye"):
+    """A booking made elsewhere (the web portal, another terminal): reference and token."""
+    day_slot = "ag-etat-civil-1-202605061030"
+    return town.client.create_booking({"slot_id": day_slot, "service_id": "svc-cni", "channel": "kiosk",
+                                       "terminal_id": town.client.device_id, "created_at": START.isoformat(),
+                                       "person": {"last_name": last_name, "first_name": "Awa"}}, str(uuid.uuid4()))
+
+
+def state(town, reference: str) -> str:
+    conn = db.connect(town.db_path)
+    try:
+        return conn.execute("SELECT state FROM bookings WHERE reference = ?", (reference,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def open_cancel(pilot) -> None:
+    pilot.tap("feature-booking")
+    pilot.tap("cancel-booking")
+    assert pilot.screen.name == "booking_cancel"
+
+
+def cancel_now(pilot) -> None:
+    pilot.tap("continue")
+    assert pilot.has("confirm-cancel"), said(pilot)
+    pilot.tap("confirm-cancel")
+    pilot.wait_until(lambda: pilot.screen.pending is None)
+
+
+def test_cancel_by_scanning_the_ticket(town, make_pilot):
+    booking = booked(town)
+    pilot = town.pilot(make_pilot)
+    pilot.wait_until(lambda: pilot.app.devices.can_print)
+    open_cancel(pilot)
+    events.post(events.SCAN_READ, text=booking.checkin_token, source="hid")
+    pilot.settle()
+    assert "Carte nationale d'identité — mercredi 6 mai 2026 à 10 h 30" in said(pilot)
+    assert pilot.app.visit.fields["cancel_reference"] == booking.reference
+    pilot.type("N'Diaye")
+    cancel_now(pilot)
+    assert "Votre rendez-vous est annulé." in said(pilot)
+    assert state(town, booking.reference) == "cancelled"
+    pilot.wait_until(lambda: pilot.screen.print_state == "printed")
+    pilot.tap("finish")
+    assert pilot.screen.is_home and not pilot.app.visit.fields
+
+
+def test_cancel_by_reference_and_last_name(town, make_pilot):
+    booking = booked(town, "Lefèvre-Müller")
+    pilot = town.pilot(make_pilot)
+    open_cancel(pilot)
+    pilot.type(booking.reference.lower())
+    assert pilot.app.visit.fields["cancel_reference"] == booking.reference
+    pilot.tap("field-last-name")
+    pilot.type("Lefèvre-Müller")
+    cancel_now(pilot)
+    assert "Votre rendez-vous est annulé." in said(pilot)
+    assert state(town, booking.reference) == "cancelled"
+
+
+def test_a_wrong_name_is_refused_in_plain_words_and_nothing_is_cancelled(town, make_pilot):
+    booking = booked(town)
+    pilot = town.pilot(make_pilot)
+    open_cancel(pilot)
+    pilot.type(booking.reference.lower())
+    pilot.tap("field-last-name")
+    pilot.type("Martin")
+    cancel_now(pilot)
+    assert pilot.has("field-reference") and "Aucun rendez-vous ne correspond" in pilot.widget("field-reference").error
+    assert "404" not in said(pilot) and state(town, booking.reference) == "booked"
+
+
+@pytest.mark.parametrize("reference, name, field, words", [
+    ("", "Martin", "field-reference", "Tapez la référence"),
+    ("rdv_12", "Martin", "field-reference", "lettres, des chiffres et des traits d'union"),
+    ("RDV-AB3K-7Q", "", "field-last-name", "Tapez votre nom"),
+    ("RDV-AB3K-7Q", "M4rtin", "field-last-name", "que des lettres"),
+])
+def test_bad_input_is_said_under_its_field(town, make_pilot, reference, name, field, words):
+    pilot = town.pilot(make_pilot)
+    open_cancel(pilot)
+    pilot.app.visit.fields.update(cancel_reference=reference, cancel_last_name=name)
+    pilot.tap("continue")
+    assert words in pilot.widget(field).error.replace("’", "'")
+    assert not pilot.has("confirm-cancel")
+
+
+def test_a_qr_code_that_is_not_a_ticket(town, make_pilot):
+    pilot = town.pilot(make_pilot)
+    open_cancel(pilot)
+    events.post(events.SCAN_READ, text="https://www.service-public.fr/", source="camera")
+    pilot.settle()
+    assert "n'est pas celui d'un ticket" in pilot.widget("field-reference").error.replace("’", "'")
+
+
+def test_offline_cancellation_is_recorded_and_sent_later(town, make_pilot):
+    booking = booked(town)
+    pilot = town.pilot(make_pilot)
+    pilot.app.data.client.base_url = "http://127.0.0.1:9/"
+    events.post(events.NETWORK_STATUS, online=False)
+    open_cancel(pilot)
+    events.post(events.SCAN_READ, text=booking.checkin_token, source="hid")   # checked offline, with cached keys
+    pilot.settle()
+    assert "mercredi 6 mai 2026" in said(pilot)
+    pilot.type("N'Diaye")
+    cancel_now(pilot)
+    assert "Annulation enregistrée" in said(pilot) and "hors ligne" in said(pilot)
+    assert state(town, booking.reference) == "booked"       # not sent yet: it waits in the outbox
+
+
+def test_a_ticket_signed_by_a_key_not_synced_yet_still_gives_its_reference(town, make_pilot):
+    booking = booked(town)
+    pilot = town.pilot(make_pilot)
+    conn = sqlite3.connect(pilot.app.data.cache_path)
+    with conn:
+        conn.execute("DELETE FROM keys")               # as before the next keys sync
+    conn.close()
+    open_cancel(pilot)
+    events.post(events.SCAN_READ, text=booking.checkin_token, source="hid")
+    pilot.settle()
+    assert pilot.app.visit.fields["cancel_reference"] == booking.reference and not pilot.has("scanned")
+    pilot.type("N'Diaye")
+    cancel_now(pilot)
+    assert state(town, booking.reference) == "cancelled"
