@@ -157,7 +157,8 @@ class DataLayer:
                 base_url = api_cfg.base_url
             self.client = ApiClient(base_url, credentials_path=self.credentials_path,
                                     ca_bundle=api_cfg.ca_bundle, connect_timeout_s=api_cfg.connect_timeout_s,
-                                    read_timeout_s=api_cfg.read_timeout_s)
+                                    read_timeout_s=api_cfg.read_timeout_s,
+                                    now=self.clock.now if self.clock is not None else None)
             if self.embedded:
                 self.client.enroll(self.api.new_enrolment_code(), {
                     "hostname": (socket.gethostname() or "kiosk")[:100],

@@ -38,6 +38,7 @@ def _problem(code: str) -> str:
 
 class BookingCancelScreen(Screen):
     name = "booking_cancel"
+    wants_all_scans = True   # « ce QR code n'est pas celui d'un ticket » says more than a generic refusal
 
     def __init__(self, app) -> None:
         super().__init__(app)
