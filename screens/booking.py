@@ -8,7 +8,6 @@ call (the city-information pages offer « Prendre rendez-vous » on a service).
 
 from __future__ import annotations
 
-from kiosk import booking_flow
 from kiosk.features import Feature, register
 from kiosk.formatting import format_date_long
 from kiosk.i18n import N_, _, ngettext
@@ -18,6 +17,14 @@ from screens.widgets import AzertyKeyboard, Button, Column, Grid, Label, Row, Te
 from screens.widgets.keyboard import BACKSPACE, ENTER
 
 SEARCH_FIELD = "booking_search"
+
+
+def _flow():
+    """kiosk.booking_flow, imported when the flow opens: it brings the services and the ticket
+    code (~50 ms), and this module is imported to register the home tile before the first frame."""
+    from kiosk import booking_flow
+
+    return booking_flow
 
 
 def open_booking(app, service_id: str | None = None) -> None:
@@ -31,7 +38,7 @@ def open_booking(app, service_id: str | None = None) -> None:
 
 def availability_age(app) -> str:
     """« Horaires d'il y a 2 heures » while offline: the person knows they may have changed."""
-    if app.services is None or not booking_flow.contact_required(app):
+    if app.services is None or not _flow().contact_required(app):
         return ""
     age = app.services.availability.cache_age_s()
     if age is None:
@@ -116,7 +123,7 @@ class BookingServicesScreen(Screen):
     def open_service(self, service_id: str) -> None:
         from screens.booking_service import BookingServiceScreen
 
-        booking_flow.choose_service(self.app, service_id)
+        _flow().choose_service(self.app, service_id)
         self.app.nav.push(BookingServiceScreen(self.app, service_id))
 
     # -- search -----------------------------------------------------------------------------
