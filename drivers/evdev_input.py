@@ -9,7 +9,11 @@ and the DEVICE_STATE state to report.
 from __future__ import annotations
 
 import errno
+import logging
 import select
+from typing import Callable
+
+log = logging.getLogger(__name__)
 
 
 class DeviceGone(Exception):
@@ -87,3 +91,60 @@ class GrabbedInput:
                 action()
             except OSError:
                 pass
+
+
+class GrabbedReaderLoop:
+    """The thread body of a :class:`~drivers.driver_thread.DriverThread` that owns one grabbed
+    input device (the HID scanner, the evdev touch screen): open it when it is there, read it
+    with a timeout, drop it when it goes (or the hotplug monitor says so) and reopen it every
+    ``retry_interval`` seconds, posting the state once per change.
+
+    Subclasses give ``_path()``, ``_read_timeout()``, ``_received(events)`` (called after each
+    read, ``[]`` when the timeout passed) and may react in ``_opened(dev)`` and
+    ``_lost(stopping)`` (a scan half-typed, fingers still down).
+    """
+
+    retry_interval: float
+    _open_device: Callable[[str], GrabbedInput]
+
+    def _run(self) -> None:
+        dev = None
+        while not self._stopping.is_set():
+            if self._take_removal():
+                if dev is not None:
+                    dev = self._drop(dev)
+                self._set_state("disconnected", f"{self.describe()} unplugged")
+                self._nap(self.retry_interval)
+                continue
+            if dev is None:
+                try:
+                    dev = self._open_device(self._path())
+                except DeviceGone as exc:
+                    self._set_state(exc.state, str(exc))
+                    self._nap(self.retry_interval)
+                    continue
+                self._opened(dev)
+                self._set_state("ready", self.describe())
+            try:
+                events = dev.read(self._read_timeout())
+            except DeviceGone as exc:
+                dev = self._drop(dev)
+                self._set_state(exc.state, str(exc))
+                continue
+            self._received(events)
+        if dev is not None:
+            self._drop(dev, stopping=True)
+
+    def _drop(self, dev, stopping: bool = False) -> None:
+        self._lost(stopping)
+        try:
+            dev.close()
+        except Exception:  # a vanished device must never kill the thread
+            log.debug("closing the %s failed", self.device_name, exc_info=True)
+        return None
+
+    def _opened(self, dev) -> None:
+        """The device is open and grabbed."""
+
+    def _lost(self, stopping: bool) -> None:
+        """The device is going away (or the thread stops)."""

@@ -16,17 +16,15 @@ device is back and grabbed. Like the printer worker, the thread only posts event
 
 from __future__ import annotations
 
-import logging
 import time
 from pathlib import Path
 from typing import Callable, Optional
 
-from drivers.evdev_input import DeviceGone, GrabbedInput, has_bit, os_detail
+from drivers.evdev_input import DeviceGone, GrabbedInput, GrabbedReaderLoop, has_bit, os_detail
 from drivers.scanner.base import Scanner, default_post
 from drivers.scanner.hid_decode import HidDecoder
 from drivers.scanner.keymap import keymap_table
 
-log = logging.getLogger(__name__)
 SYS_INPUT = Path("/sys/class/input")
 KEY_ENTER = 28
 
@@ -62,7 +60,7 @@ def _os_detail(exc: OSError, path: str) -> tuple[str, str]:
     return os_detail(exc, path, "scanner")
 
 
-class HidScanner(Scanner):
+class HidScanner(GrabbedReaderLoop, Scanner):
     """Reads one keyboard-wedge scanner in a daemon thread; posts SCAN_READ and DEVICE_STATE."""
 
     type = "hid"
@@ -90,6 +88,7 @@ class HidScanner(Scanner):
         self.retry_interval = retry_interval
         self._open_device, self._sys_input = open_device, sys_input
         self._rejections_seen = 0
+        self._last_key_at = time.monotonic()
 
     def describe(self) -> str:
         if self.device:
@@ -104,45 +103,24 @@ class HidScanner(Scanner):
             raise DeviceGone(f"no input device {self.describe()} (scanner unplugged?)")
         return path
 
-    def _run(self) -> None:
-        dev, last = None, time.monotonic()
-        while not self._stopping.is_set():
-            if self._take_removal():
-                if dev is not None:
-                    self._close(dev)
-                    dev = None
-                    self.decoder.abandon("device disconnected during the scan")
-                self._set_state("disconnected", f"{self.describe()} unplugged")
-                self._nap(self.retry_interval)
-                continue
-            if dev is None:
-                try:
-                    dev = self._open_device(self._path())
-                except DeviceGone as exc:
-                    self._set_state(exc.state, str(exc))
-                    self._nap(self.retry_interval)
-                    continue
-                self._set_state("ready", self.describe())
-            try:
-                events = dev.read(self.decoder.timeout)
-            except DeviceGone as exc:
-                self._close(dev)
-                dev = None
-                self.decoder.abandon("device disconnected during the scan")
-                self._set_state(exc.state, str(exc))
-                continue
-            if events:
-                last = time.monotonic()
-                scans = self.decoder.feed_all(events)
-            elif time.monotonic() - last >= self.decoder.timeout:
-                scans = self.decoder.end_of_input()
-            else:
-                continue
-            for text in scans:
-                self._emit(text, "hid")
-            self._report_rejections()
-        if dev is not None:
-            self._close(dev)
+    def _read_timeout(self) -> float:
+        return self.decoder.timeout
+
+    def _received(self, events: list) -> None:
+        if events:
+            self._last_key_at = time.monotonic()
+            scans = self.decoder.feed_all(events)
+        elif time.monotonic() - self._last_key_at >= self.decoder.timeout:
+            scans = self.decoder.end_of_input()
+        else:
+            return
+        for text in scans:
+            self._emit(text, "hid")
+        self._report_rejections()
+
+    def _lost(self, stopping: bool) -> None:
+        if not stopping:
+            self.decoder.abandon("device disconnected during the scan")
 
     def _report_rejections(self) -> None:
         rejections = self.decoder.rejections
@@ -151,12 +129,6 @@ class HidScanner(Scanner):
                 self._reject(rejection.reason, "hid")
         self._rejections_seen = len(rejections)
 
-    @staticmethod
-    def _close(dev) -> None:
-        try:
-            dev.close()
-        except Exception:  # a vanished device must never kill the thread
-            log.debug("closing the scanner failed", exc_info=True)
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float = 2.0) -> bool:

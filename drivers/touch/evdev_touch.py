@@ -19,16 +19,15 @@ left waiting for a lift that will not come.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from drivers.driver_thread import DriverThread
+from drivers.evdev_input import GrabbedReaderLoop
 from drivers.touch.decode import Finger, TouchDecoder
 from drivers.touch.device import SYS_INPUT, DeviceGone, EvdevTouchDevice, find_touch
 from drivers.touch.transform import Calibration
 
-log = logging.getLogger(__name__)
 
 # The app's pointer tracker tells pointers apart by (touch_id, finger_id). SDL's own touch
 # ids are small integers on evdev and X11; ours is unlikely to be one of them, so a finger
@@ -51,7 +50,7 @@ def _device_state() -> int:
     return events.DEVICE_STATE
 
 
-class EvdevTouch(DriverThread):
+class EvdevTouch(GrabbedReaderLoop, DriverThread):
     """Reads one touch screen through evdev in a daemon thread; posts finger events and DEVICE_STATE."""
 
     type = "evdev"
@@ -93,40 +92,18 @@ class EvdevTouch(DriverThread):
             raise DeviceGone(f"no touch input device {self.describe()} (unplugged?)")
         return path
 
-    def _run(self) -> None:
-        dev = None
-        while not self._stopping.is_set():
-            if self._take_removal():     # the hotplug monitor saw the panel go
-                if dev is not None:
-                    self._close(dev)
-                    dev = None
-                    self.post_fingers(self.decoder.release_all())
-                self._set_state("disconnected", f"{self.describe()} unplugged")
-                self._nap(self.retry_interval)
-                continue
-            if dev is None:
-                try:
-                    dev = self._open_device(self._path())
-                except DeviceGone as exc:
-                    self._set_state(exc.state, str(exc))
-                    self._nap(self.retry_interval)
-                    continue
-                self.decoder = TouchDecoder(dev.axes, self.calibration,
-                                            current_slot=getattr(dev, "current_slot", 0))
-                self._set_state("ready", self.describe())
-            try:
-                events = dev.read(self.read_timeout)
-            except DeviceGone as exc:
-                self._close(dev)
-                dev = None
-                self.post_fingers(self.decoder.release_all())
-                self._set_state(exc.state, str(exc))
-                continue
-            if events:
-                self.post_fingers(self.decoder.feed_all(events))
-        if dev is not None:
-            self.post_fingers(self.decoder.release_all())
-            self._close(dev)
+    def _read_timeout(self) -> float:
+        return self.read_timeout
+
+    def _opened(self, dev) -> None:
+        self.decoder = TouchDecoder(dev.axes, self.calibration, current_slot=getattr(dev, "current_slot", 0))
+
+    def _received(self, events: list) -> None:
+        if events:
+            self.post_fingers(self.decoder.feed_all(events))
+
+    def _lost(self, stopping: bool) -> None:
+        self.post_fingers(self.decoder.release_all())   # never leave a finger down
 
     # -- posting -------------------------------------------------------------------------
     def post_fingers(self, fingers: list[Finger]) -> None:
@@ -138,10 +115,3 @@ class EvdevTouch(DriverThread):
 
     def _post_state(self, state: str, detail: str) -> None:
         self._post(_device_state(), device=self.device_name, state=state, detail=detail)
-
-    @staticmethod
-    def _close(dev) -> None:
-        try:
-            dev.close()
-        except Exception:  # a vanished device must never kill the thread
-            log.debug("closing the touch screen failed", exc_info=True)
