@@ -150,7 +150,7 @@ class App:
         at first use, so that importing it never delays the first frame."""
         if self.data is None:
             return None
-        return self.data.services or self.data.make_services(self.clock)
+        return self.data.services or self.data.make_services()
 
     @property
     def low_reach_available(self) -> bool:

@@ -87,7 +87,7 @@ class DataLayer:
         self.remove_run_dir = remove_run_dir
         self.device_states = device_states     # for the heartbeat (Devices.heartbeat_states)
         self.services = None   # kiosk.services.Services, made by make_services() on the UI thread
-        self.clock = None      # the app's clock, given to make_services(); the sync worker reads it too
+        self.clock = None      # the app's clock (set by the app): the services, the worker and the client read it
         self.api = None        # DemoApiProcess in demo mode
         self.client = None     # kiosk.api.client.ApiClient
         self.worker = None     # kiosk.sync.worker.SyncWorker
@@ -114,13 +114,12 @@ class DataLayer:
     def credentials_path(self) -> Path:
         return self.run_dir / "credentials.json" if self.embedded else Path(self.config.api.credentials_path)
 
-    def make_services(self, clock):
+    def make_services(self):
         """The screens' services (no I/O here: connections open on first use)."""
         from kiosk.services import Services
 
-        self.clock = clock
         self.services = Services(
-            self.cache_path, client_source=lambda: self.client, clock=clock,
+            self.cache_path, client_source=lambda: self.client, clock=self.clock,
             wake_sync=lambda: self.worker.notify_new_action() if self.worker is not None else None,
             known_offline=lambda: self.worker is not None and self.worker.online is False,
             timeout_s=self.config.api.action_timeout_s)

@@ -1,4 +1,4 @@
-"""The demo town for booking tests: the reference server on loopback, an enrolled terminal,
+"""The demo town for feature tests (booking, tracking): the reference server on loopback, an enrolled terminal,
 and the real app with a real data layer pointed at them (helpers shared by the booking tests)."""
 
 from __future__ import annotations
@@ -24,12 +24,16 @@ class Town:
         self.client.enroll(admin.create_enrolment_code(db_path),
                            {"hostname": "borne", "kind": "totem", "app_version": "1.4.0"})
 
-    def pilot(self, make_pilot, size=(1080, 1920), **overrides):
-        """The app, once its first sync has filled the cache (services, slots and keys)."""
+    def start(self, make_pilot, size=(1080, 1920), **overrides):
+        """The app with a real data layer pointed at this town, just started."""
         files = {"api.base_url": self.base, "api.credentials_path": str(self.run_dir / "credentials.json"),
                  "sync.cache_path": str(self.run_dir / "cache.sqlite3")}
-        pilot = make_pilot(size, clock=ManualClock(START), overrides={**files, **overrides},
-                           data=lambda config: DataLayer(config, self.run_dir, embedded=False))
+        return make_pilot(size, clock=ManualClock(START), overrides={**files, **overrides},
+                          data=lambda config: DataLayer(config, self.run_dir, embedded=False))
+
+    def pilot(self, make_pilot, size=(1080, 1920), **overrides):
+        """The app, once its first sync has filled the cache (services, slots and keys)."""
+        pilot = self.start(make_pilot, size, **overrides)
         pilot.wait_until(lambda: pilot.app.data.worker is not None and pilot.app.sync_status.get("last_success"))
         pilot.wait_until(lambda: bool(pilot.app.services.availability.services())
                          and pilot.app.services.availability.next_free_day("svc-cni", START.date()) is not None)

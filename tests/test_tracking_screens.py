@@ -13,24 +13,15 @@ import pytest
 
 from drivers.printer.render import TicketRenderer
 from kiosk import events
-from kiosk.api.client import ApiClient
-from kiosk.clock import ManualClock
-from kiosk.data_layer import DataLayer
-from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock as ServerClock, running_server
 from kiosk.logs import redact
 from kiosk.tickets import tracking_slip
 
-START = datetime(2026, 5, 4, 8, 0, tzinfo=timezone.utc)
+import booking_town
+from booking_town import said
 
 
-class Town:
-    def __init__(self, tmp_path, base: str, db_path) -> None:
-        self.run_dir, self.base, self.db_path = tmp_path / "run", base, db_path
-        self.run_dir.mkdir()
-        ApiClient(base, credentials_path=self.run_dir / "credentials.json").enroll(
-            admin.create_enrolment_code(db_path), {"hostname": "borne", "kind": "totem", "app_version": "1.4.0"})
-
+class Town(booking_town.Town):
     def codes(self, status: str) -> list[str]:
         conn = sqlite3.connect(self.db_path)
         try:
@@ -40,10 +31,8 @@ class Town:
         return [code for code, body in rows if json.loads(body)["status"] == status]
 
     def pilot(self, make_pilot, size=(1080, 1920), **overrides):
-        files = {"api.base_url": self.base, "api.credentials_path": str(self.run_dir / "credentials.json"),
-                 "sync.cache_path": str(self.run_dir / "cache.sqlite3")}
-        pilot = make_pilot(size, clock=ManualClock(START), overrides={**files, **overrides},
-                           data=lambda config: DataLayer(config, self.run_dir, embedded=False))
+        """The app on « Suivre ma demande », as soon as it has a client (no need to wait for a sync)."""
+        pilot = self.start(make_pilot, size, **overrides)
         pilot.wait_until(lambda: pilot.app.data.client is not None)
         pilot.tap("feature-tracking")
         return pilot
@@ -52,13 +41,8 @@ class Town:
 @pytest.fixture
 def town(tmp_path):
     db_path = tmp_path / "api.sqlite3"
-    with running_server(db_path, ServerClock(START)) as base:
+    with running_server(db_path, ServerClock(booking_town.START)) as base:
         yield Town(tmp_path, base, db_path)
-
-
-def said(pilot) -> str:
-    """The screen's words with French no-break spaces as plain ones."""
-    return pilot.text().replace("\xa0", " ").replace("\u202f", " ")
 
 
 def search(pilot, typed: str) -> None:
