@@ -89,7 +89,8 @@ class TrackingScreen(Screen):
                                    bg="surface", padding=32)], gap=24)
         else:
             layer = "letters" if len(tracking_code.compact(value)) < tracking_code.LETTERS else "digits"
-            self.keypad = CodeKeypad(self._key, enter_label=_("Search"), layer=layer, wide=landscape)
+            self.keypad = CodeKeypad(self._key, enter_label=_("Search"), layer=layer, wide=landscape,
+                                     compact=app.visit.settings.large_text)
             action = self.keypad
         if side_by_side:
             return Row([side, action], gap=48, wrap=False)

@@ -27,12 +27,14 @@ def _chunks(keys: str, per_row: int) -> list[str]:
 
 class CodeKeypad(Column):
     def __init__(self, on_key: Callable[[str], None], *, enter_label: str, layer: str = "letters",
-                 wide: bool = False, id: str = "code-keypad", **kw) -> None:
+                 wide: bool = False, compact: bool = False, id: str = "code-keypad", **kw) -> None:
         self.on_key = on_key
         self.enter_label = enter_label
         self.layer = layer
         self.wide = wide   # landscape: longer rows, so the keypad fits beside the field without scrolling
-        self.key_height = 100 if wide else 124   # portrait totems have the height: bigger keys
+        # Portrait totems have the height for bigger keys, unless large text already takes it
+        # (« Rechercher » must stay on screen without scrolling).
+        self.key_height = 100 if wide or compact else 124
         super().__init__(self._rows(), gap=12, id=id, max_width=1000, **kw)
 
     def _key(self, ch: str) -> Button:
