@@ -53,11 +53,12 @@ class SeededData:
         self.client = self.worker = self.api = self.error = None
         self.device_states = None
         self.services = None
+        self.clock = None      # the app's clock, set by the app as on a real data layer
 
-    def make_services(self, clock):
+    def make_services(self):
         from kiosk.services import Services
 
-        self.services = Services(self.cache_path, client_source=lambda: None, clock=clock,
+        self.services = Services(self.cache_path, client_source=lambda: None, clock=self.clock,
                                  offline=lambda: not self.online)
         return self.services
 
