@@ -28,7 +28,7 @@ bench: setup
 
 # Re-extract translatable strings and merge them into the catalogs.
 po: setup
-	$(VENV)/bin/python -m kiosk.i18n_compile --extract
+	$(VENV)/bin/python -m kiosk.devtools.i18n_compile --extract
 
 clean:
 	rm -rf $(VENV) .run .pytest_cache

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 class DeviceGone(Exception):
     """The device cannot be used; ``state`` is a DEVICE_STATE state and the message says what to check.
 
-    States, shared with the printer's words in :mod:`kiosk.devices`: "disconnected"
+    States, shared with the printer's words in :mod:`kiosk.devices.hardware`: "disconnected"
     (missing, unplugged), "permission" (the kiosk user is not in group input), "error"
     (anything else, e.g. grabbed by another program).
     """

@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _load(path_arg: str | None, overrides: dict | None = None):
     """The configuration, or exit 2 with one line per problem (never a traceback)."""
-    from kiosk.config import ConfigError, load_config, resolve_config_path
+    from kiosk.config.loading import ConfigError, load_config, resolve_config_path
 
     path = resolve_config_path(path_arg)
     try:
@@ -100,12 +100,12 @@ def cmd_run(args) -> int:
     setup_logging()
     import logging
 
-    from kiosk.config import config_warnings
+    from kiosk.config.loading import config_warnings
 
     log = logging.getLogger("kiosk")
     for warning in config_warnings(config):
         log.warning("configuration: %s", warning)
-    from kiosk.app import App
+    from kiosk.shell.app import App
 
     from kiosk.data_layer import DataLayer
 
@@ -152,7 +152,7 @@ _T0 = time.monotonic()
 
 
 def cmd_check_config(args) -> int:
-    from kiosk.config import config_warnings
+    from kiosk.config.loading import config_warnings
 
     config = _load(args.path)
     for warning in config_warnings(config):
@@ -164,7 +164,7 @@ def cmd_check_config(args) -> int:
 def cmd_screenshots(args) -> int:
     import logging
 
-    from kiosk.screenshots import render_all
+    from kiosk.devtools.screenshots import render_all
 
     config = _load(None)
     logging.disable(logging.CRITICAL)  # the failsafe state logs a deliberate traceback
@@ -178,13 +178,13 @@ def cmd_screenshots(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from kiosk.bench import main as bench_main
+    from kiosk.devtools.bench import main as bench_main
 
     return bench_main(as_json=args.json, quick=args.quick, only=args.only)
 
 
 def cmd_hash_pin(args) -> int:
-    from kiosk.admin_auth import hash_pin
+    from kiosk.admin.pin import hash_pin
 
     if sys.stdin.isatty():
         import getpass

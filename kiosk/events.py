@@ -20,7 +20,7 @@ SCAN_REJECTED = pygame.event.custom_type()    # reason: "unreadable" | "too_long
 PRINT_DONE = pygame.event.custom_type()       # job_id: str
 PRINT_FAILED = pygame.event.custom_type()     # job_id: str, reason: str (a state or error code), detail: str
 SERVICE_STATE = pygame.event.custom_type()    # in_service: bool, reason: str (out-of-service screen)
-TRACKING_RESULT = pygame.event.custom_type()  # answer: kiosk.services.tracking.TrackingAnswer
+TRACKING_RESULT = pygame.event.custom_type()  # answer: kiosk.tracking.service.TrackingAnswer
 ACTION_DONE = pygame.event.custom_type()      # request_id: int, outcome: kiosk.services.Outcome (booking,
                                               # booking request, cancellation, check-in; see kiosk/services)
 

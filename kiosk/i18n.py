@@ -2,7 +2,7 @@
 
 msgids are the English source strings. Catalogs live in
 ``kiosk/locale/<lang>/LC_MESSAGES/kiosk.po`` and are compiled to ``.mo`` by
-``python -m kiosk.i18n_compile`` (``make setup``). A language's catalog is read
+``python -m kiosk.devtools.i18n_compile`` (``make setup``). A language's catalog is read
 on its first use: from the ``.mo`` when it is at least as new as the ``.po``,
 otherwise (a fresh ``pip install``, a ``.po`` just edited) compiled in memory
 with babel — nothing is written into the package at run time.
@@ -82,7 +82,7 @@ def _load(lang: str) -> gettext.NullTranslations:
             with open(mo, "rb") as f:
                 translations = gettext.GNUTranslations(f)
         elif po.exists():
-            from kiosk.i18n_compile import compile_catalog  # imports babel
+            from kiosk.devtools.i18n_compile import compile_catalog  # imports babel
 
             log.info("%s is missing or older than %s: compiling it in memory", mo.name, po)
             translations = gettext.GNUTranslations(io.BytesIO(compile_catalog(po)))

@@ -5,7 +5,7 @@ priority, ``<3>`` error … ``<7>`` debug (``<2>`` critical), and has no
 timestamp: journald adds its own and uses the prefix as the entry's priority,
 so ``journalctl -p warning`` works. Elsewhere (a technician's terminal, tests)::
 
-    2026-11-22 16:00:00,123 INFO kiosk.app: message
+    2026-11-22 16:00:00,123 INFO kiosk.shell.app: message
 
 Multi-line records (tracebacks, messages with newlines):
 

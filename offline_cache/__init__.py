@@ -11,7 +11,7 @@ catalog and drains the outbox. Modules:
 * :mod:`offline_cache.from_api` — Sync API v1 answers (catalog, slots, keys) applied atomically;
 * :mod:`offline_cache.places` — place search as you type, and the UI's reads;
 * :mod:`offline_cache.outbox` — durable citizen actions, retries, erasure of personal data;
-* :mod:`offline_cache.sample_data` — a generated town for benchmarks and tests.
+* :mod:`kiosk.devtools.sample_town` — a generated town for benchmarks and tests.
 
 Only ``outbox_personal`` ever holds personal data, and only until the server answered.
 """

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import pygame
 
-from kiosk.ui import TEXT_TITLE, UiContext
+from kiosk.shell.ui import TEXT_TITLE, UiContext
 from screens.widgets.base import Widget
 from screens.widgets.containers import Column, ScrollView
 from screens.widgets.dialog import Dialog
@@ -21,7 +21,7 @@ from screens.widgets.label import Label
 from screens.widgets.toast import Toast
 
 if TYPE_CHECKING:
-    from kiosk.app import App
+    from kiosk.shell.app import App
 
 
 class Screen:

@@ -27,10 +27,10 @@ LANDSCAPE = (1920, 1080)
 @pytest.fixture
 def make_pilot():
     from kiosk import i18n
-    from kiosk.app import App
+    from kiosk.shell.app import App
     from kiosk.clock import ManualClock
-    from kiosk.config import load_config
-    from kiosk.pilot import Pilot
+    from kiosk.config.loading import load_config
+    from kiosk.devtools.pilot import Pilot
 
     pilots: list[Pilot] = []
 

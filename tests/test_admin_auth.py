@@ -7,13 +7,7 @@ import logging
 
 import pytest
 
-from kiosk.admin_auth import (
-    DEFAULT_ITERATIONS,
-    PinGuard,
-    hash_pin,
-    parse_pin_hash,
-    verify_pin,
-)
+from kiosk.admin.pin import DEFAULT_ITERATIONS, PinGuard, hash_pin, parse_pin_hash, verify_pin
 from kiosk.clock import ManualClock
 
 FAST = 1_000  # lowest accepted iteration count: keeps the tests quick

@@ -4,7 +4,7 @@ sync worker reports them (structured, without personal data), and lays them out 
 from __future__ import annotations
 
 from kiosk import events
-from kiosk.layout_check import check_app
+from kiosk.devtools.layout_check import check_app
 from pilot_helpers import open_admin
 
 REFUSALS = [

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import bench
+from kiosk.devtools import bench
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN_VAR = "KIOSK_BENCH_TEST_TOKEN"

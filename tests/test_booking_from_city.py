@@ -20,7 +20,7 @@ def test_service_page_opens_the_booking_flow_on_that_service(town, make_pilot): 
 
 
 def test_no_booking_button_without_a_data_layer(make_pilot):
-    from kiosk.screenshots import demo_city_cache
+    from kiosk.devtools.screenshots import demo_city_cache
 
     pilot = make_pilot()
     pilot.app.city_cache = demo_city_cache()

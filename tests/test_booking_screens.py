@@ -11,7 +11,7 @@ import pytest
 from booking_town import said
 from kiosk import events
 from kiosk.clock import PARIS, ManualClock
-from kiosk.demo_api.offline_seed import SeededData
+from kiosk.devtools.offline_seed import SeededData
 
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=PARIS)      # mardi 1er décembre 2026
 
@@ -67,7 +67,7 @@ def test_before_you_book_shows_everything_before_asking_anything(seeded):
 
 def test_calendar_preselects_the_first_free_day_and_jumps_ahead(seeded):
     pilot = seeded()
-    from screens.booking import open_booking
+    from screens.booking.choose_service import open_booking
 
     open_booking(pilot.app, "svc-urbanisme")            # as the city pages will do
     pilot.settle()
@@ -88,7 +88,7 @@ def test_calendar_preselects_the_first_free_day_and_jumps_ahead(seeded):
 
 def test_time_step_groups_morning_and_afternoon(seeded):
     pilot = seeded()
-    from screens.booking import open_booking
+    from screens.booking.choose_service import open_booking
 
     open_booking(pilot.app, "svc-cni")
     pilot.settle()
@@ -100,7 +100,7 @@ def test_time_step_groups_morning_and_afternoon(seeded):
 
 def test_open_booking_on_an_unknown_service_opens_the_list(seeded):
     pilot = seeded()
-    from screens.booking import open_booking
+    from screens.booking.choose_service import open_booking
 
     open_booking(pilot.app, "svc-nope")
     pilot.settle()
@@ -124,7 +124,7 @@ def test_without_a_data_layer_booking_says_so(make_pilot):
 
 
 def test_the_confirmation_goes_home_by_itself(seeded):
-    from kiosk.screenshots_booking import STATES
+    from kiosk.devtools.screenshots.booking import STATES
 
     pilot = seeded(overrides={"booking.done_home_after_s": 30})
     STATES["booking_done"]["printed"](pilot)
@@ -136,7 +136,7 @@ def test_the_confirmation_goes_home_by_itself(seeded):
 
 
 def test_a_storage_failure_books_nothing_and_says_so(seeded):
-    from kiosk.screenshots_booking import STATES
+    from kiosk.devtools.screenshots.booking import STATES
     from kiosk.services import Outcome
 
     pilot = seeded()
@@ -147,7 +147,7 @@ def test_a_storage_failure_books_nothing_and_says_so(seeded):
 
 
 def test_going_offline_after_who_is_coming_asks_for_a_contact_before_sending(seeded):
-    from kiosk.screenshots_booking import _person
+    from kiosk.devtools.screenshots.booking import _person
 
     pilot = seeded()
     _person(pilot)
@@ -166,7 +166,7 @@ def test_going_offline_after_who_is_coming_asks_for_a_contact_before_sending(see
 
 
 def test_back_from_the_confirmation_forgets_the_booking_but_not_the_language(seeded):
-    from kiosk.screenshots_booking import STATES
+    from kiosk.devtools.screenshots.booking import STATES
 
     pilot = seeded()
     STATES["booking_done"]["printed"](pilot)
@@ -181,7 +181,7 @@ def test_back_from_the_confirmation_forgets_the_booking_but_not_the_language(see
 
 
 def test_the_flow_in_english(seeded):
-    from kiosk.screenshots_booking import STATES
+    from kiosk.devtools.screenshots.booking import STATES
 
     pilot = seeded(overrides={"languages.default": "en"})
     STATES["booking_confirm"]["default"](pilot)

@@ -11,7 +11,7 @@ from drivers.printer.render import TicketRenderer
 from kiosk import i18n
 from kiosk.clock import PARIS
 from kiosk.demo_api import seed_data
-from kiosk.tickets import booking_ticket, cancellation_slip
+from kiosk.booking.tickets import booking_ticket, cancellation_slip
 
 SERVICE = next(s for s in seed_data.SERVICES if s["id"] == "svc-passeport")
 PLACE = {"name": "Mairie de Saint-Clément-des-Vignes",

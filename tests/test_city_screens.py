@@ -8,7 +8,7 @@ import pytest
 
 from city_support import SEEDED_AT, seeded_cache
 from kiosk.clock import ManualClock
-from kiosk.screenshots import STATES
+from kiosk.devtools.screenshots import STATES
 from test_admin_printer import _wait_for
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -204,7 +204,7 @@ def test_place_ticket_in_both_languages(tmp_path):
     from kiosk import i18n
     from kiosk.city.guide import CityGuide
     from kiosk.city.ticket import map_link, place_ticket
-    from kiosk.config import load_config
+    from kiosk.config.loading import load_config
     from conftest import REPO
 
     assert map_link(47.4078, -0.7603) == ("https://www.openstreetmap.org/?mlat=47.407800&mlon=-0.760300"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.admin_auth import verify_pin
+from kiosk.admin.pin import verify_pin
 from kiosk.cli import main
 
 REPO = Path(__file__).resolve().parent.parent

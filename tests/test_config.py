@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from kiosk import config
-from kiosk.admin_auth import hash_pin, verify_pin
-from kiosk.config import (
+from kiosk.config import loading as config
+from kiosk.admin.pin import hash_pin, verify_pin
+from kiosk.config.loading import (
     AVAILABLE_LANGUAGES,
     ConfigError,
     KioskConfig,
@@ -592,7 +592,7 @@ def test_resolve_config_path_precedence(tmp_path, monkeypatch):
 
 
 def test_repository_config_path_is_the_checkout_kiosk_toml():
-    assert config.REPO_CONFIG_PATH == Path(config.__file__).parent.parent / "kiosk.toml"
+    assert config.REPO_CONFIG_PATH == Path(config.__file__).parents[2] / "kiosk.toml"
     assert config.REPO_CONFIG_PATH.is_file()
 
 

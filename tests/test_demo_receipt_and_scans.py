@@ -7,7 +7,7 @@ import pytest
 from drivers.scanner.hid import HidScanner, wait_for
 from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
-from kiosk.scan_codes import classify_scan
+from kiosk.devices.scan_codes import classify_scan
 from tests.test_admin_printer import _open_admin as open_admin, _wait_for as settle_until
 from tests.test_scanner_hid import Events, FakeDevice
 
@@ -86,7 +86,7 @@ def test_hid_rejections_are_posted_without_the_text(tmp_path):
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
 def test_receipt_screen_passes_the_layout_checks(make_pilot, size):
-    from kiosk.layout_check import check_app
+    from kiosk.devtools.layout_check import check_app
 
     pilot = make_pilot(size)
     open_admin(pilot)

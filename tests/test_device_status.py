@@ -8,9 +8,9 @@ import pytest
 
 from kiosk import events, i18n
 from kiosk.api.models import Heartbeat
-from kiosk.config import load_config
-from kiosk.device_status import DeviceState
-from kiosk.devices import Devices
+from kiosk.config.loading import load_config
+from kiosk.devices.status import DeviceState
+from kiosk.devices.hardware import Devices
 from tests.conftest import REPO
 from tests.test_admin_printer import _open_admin
 
@@ -71,7 +71,7 @@ def test_citizens_are_told_why_there_is_no_ticket():
 
 def test_a_change_of_level_is_logged_once_as_a_warning(caplog):
     d = devices()
-    with caplog.at_level(logging.INFO, logger="kiosk.devices"):
+    with caplog.at_level(logging.INFO, logger="kiosk.devices.hardware"):
         d.update("printer", "ready")
         d.update("printer", "disconnected", "/dev/usb/lp0 unplugged")
         d.update("printer", "disconnected", "no such file")

@@ -75,12 +75,12 @@ def test_failsafe_from_the_admin_screen_button(pilot):
 
 
 def test_when_the_apology_itself_fails_a_plain_message_shows_then_home(pilot, monkeypatch):
-    import screens.failsafe
+    import screens.shell.failsafe
 
     def broken(self):
         raise RuntimeError("apology is broken")
 
-    monkeypatch.setattr(screens.failsafe.FailsafeScreen, "compose", broken)
+    monkeypatch.setattr(screens.shell.failsafe.FailsafeScreen, "compose", broken)
     _open(pilot, "tap")
     pilot.press(pilot.widget("boom").rect.center)
     pilot._finger(__import__("pygame").FINGERUP, pilot.widget("boom").rect.center)
@@ -96,10 +96,10 @@ def test_when_the_apology_itself_fails_a_plain_message_shows_then_home(pilot, mo
 
 
 def test_a_broken_home_screen_keeps_the_apology_up_instead_of_dying(pilot, monkeypatch):
-    import screens.home
+    import screens.shell.home
 
     _open(pilot, "tap")
-    monkeypatch.setattr(screens.home.HomeScreen, "compose", lambda self: 1 / 0)
+    monkeypatch.setattr(screens.shell.home.HomeScreen, "compose", lambda self: 1 / 0)
     pilot.tap("boom")
     pilot.advance(10)
     errors = pilot.take_errors()

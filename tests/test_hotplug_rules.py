@@ -1,4 +1,4 @@
-"""Which udev events concern which configured device, and what kiosk.devices does with them.
+"""Which udev events concern which configured device, and what kiosk.devices.hardware does with them.
 
 The real udev path (pyudev's monitor receiving events) is in test_hotplug_umockdev.py.
 """
@@ -9,8 +9,8 @@ import pytest
 
 from drivers.hotplug import HotplugMonitor, UdevEvent, rules_for
 from drivers.hotplug.rules import DeviceRule, ids_from_properties, subsystems_of
-from kiosk.config import load_config
-from kiosk.devices import Devices
+from kiosk.config.loading import load_config
+from kiosk.devices.hardware import Devices
 from tests.conftest import REPO
 
 EPSON = dict(vendor_id=0x04B8, product_id=0x0202)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import i18n
-from kiosk import i18n_compile as ic
+from kiosk.devtools import i18n_compile as ic
 from kiosk.i18n import N_, _, ngettext
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -232,7 +232,7 @@ def test_fresh_mo_path_does_not_import_babel(locale):
 
 def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.i18n_compile", *args], cwd=cwd, capture_output=True, text=True
+        [sys.executable, "-m", "kiosk.devtools.i18n_compile", *args], cwd=cwd, capture_output=True, text=True
     )
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.layout_check import check_app, problems
-from kiosk.screenshots import SHOT_TIME, STATES, data_for
+from kiosk.devtools.layout_check import check_app, problems
+from kiosk.devtools.screenshots import SHOT_TIME, STATES, data_for
 from tests.conftest import LANDSCAPE, PORTRAIT
 
 CASES = [(screen, state) for screen, states in STATES.items() for state in states]

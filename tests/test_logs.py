@@ -35,10 +35,10 @@ def lines(stream: io.StringIO) -> list[str]:
 def test_plain_format_has_timestamp_level_and_logger():
     out = io.StringIO()
     setup_logging("INFO", out, env={})
-    logging.getLogger("kiosk.app").info("started %s", "ok")
-    logging.getLogger("kiosk.app").debug("hidden")
+    logging.getLogger("kiosk.shell.app").info("started %s", "ok")
+    logging.getLogger("kiosk.shell.app").debug("hidden")
     [line] = lines(out)
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO kiosk\.app: started ok", line), line
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO kiosk\.shell\.app: started ok", line), line
 
 
 def test_journald_format_has_priority_and_no_timestamp():
@@ -72,9 +72,9 @@ def test_plain_indents_continuation_lines():
     try:
         raise ValueError("bad")
     except ValueError:
-        logging.getLogger("kiosk.app").exception("crash")
+        logging.getLogger("kiosk.shell.app").exception("crash")
     first, *rest = lines(out)
-    assert first.endswith("ERROR kiosk.app: crash")
+    assert first.endswith("ERROR kiosk.shell.app: crash")
     assert rest[0] == "    Traceback (most recent call last):"
     assert rest[-1] == "    ValueError: bad"
     assert all(line.startswith("    ") for line in rest)
@@ -104,10 +104,10 @@ def test_under_systemd_for_real():
         "os.environ['JOURNAL_STREAM'] = f'{st.st_dev}:{st.st_ino}'\n"
         "from kiosk.logs import setup_logging\n"
         "setup_logging()\n"
-        "logging.getLogger('kiosk.app').warning('disk almost full')\n"
+        "logging.getLogger('kiosk.shell.app').warning('disk almost full')\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    assert out.stdout == "<4>kiosk.app: disk almost full\n"
+    assert out.stdout == "<4>kiosk.shell.app: disk almost full\n"
 
 
 def test_setup_twice_does_not_duplicate_and_switches_stream():
@@ -116,10 +116,10 @@ def test_setup_twice_does_not_duplicate_and_switches_stream():
     setup_logging("WARNING", second, env={})
     ours = [h for h in logging.getLogger().handlers if getattr(h, "_kiosk", False)]
     assert len(ours) == 1
-    logging.getLogger("kiosk.app").warning("once")
-    logging.getLogger("kiosk.app").info("filtered by the new level")
+    logging.getLogger("kiosk.shell.app").warning("once")
+    logging.getLogger("kiosk.shell.app").info("filtered by the new level")
     assert first.getvalue() == ""
-    assert len(lines(second)) == 1 and lines(second)[0].endswith("WARNING kiosk.app: once")
+    assert len(lines(second)) == 1 and lines(second)[0].endswith("WARNING kiosk.shell.app: once")
 
 
 def test_level_names_and_numbers():
@@ -182,7 +182,7 @@ def test_privacy_filter_masks_tracebacks_and_keeps_clean_records_intact():
     try:
         raise ValueError("no account for marie@example.org")
     except ValueError:
-        logging.getLogger("kiosk.app").exception("lookup failed")
+        logging.getLogger("kiosk.shell.app").exception("lookup failed")
     assert "marie@example.org" not in out.getvalue()
     assert "ValueError: no account for [redacted]" in out.getvalue()
 

@@ -19,7 +19,7 @@ def test_production_home_shows_only_real_features(make_pilot):
 
 
 def test_without_features_home_says_so_plainly(make_pilot, monkeypatch):
-    monkeypatch.setattr("screens.home.features_for", lambda profile, demo: [])   # a terminal with none enabled
+    monkeypatch.setattr("screens.shell.home.features_for", lambda profile, demo: [])   # a terminal with none enabled
     prod = make_pilot(demo=False)
     assert "Aucun service n’est encore disponible" in prod.text()
     assert "1 place de la Mairie" in prod.text()
@@ -121,7 +121,7 @@ def test_out_of_service_event_blocks_and_back_in_service_returns_home(pilot):
 
 
 def test_screens_return_results_to_who_opened_them(pilot):
-    from screens.help import HelpScreen
+    from screens.shell.help import HelpScreen
 
     results = []
     pilot.app.nav.push(HelpScreen(pilot.app), on_result=results.append)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.bench import REGISTRY, Session
-from kiosk.bench import cache_benchmarks
+from kiosk.devtools.bench import REGISTRY, Session
+from kiosk.devtools.bench import cache_benchmarks
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from offline_cache import sample_data
+from kiosk.devtools import sample_town as sample_data
 from offline_cache.catalog import (apply_changes, delete_slots, record_failure, record_success, replace_catalog,
                                    replace_slots, sync_state, upsert_slots, utc_text)
 from offline_cache.db import open_cache, write_transaction

@@ -8,7 +8,7 @@ import sys
 
 import pygame
 
-from kiosk.screenshots import STATES
+from kiosk.devtools.screenshots import STATES
 from tests.conftest import REPO
 
 

@@ -18,7 +18,7 @@ from kiosk.demo_api import admin, db
 from kiosk.demo_api.server import serve
 from kiosk.demo_api.testing import ManualClock, running_server
 from kiosk.services import DaySlot, Services, verify_token
-from kiosk.services.checkin import TokenError
+from kiosk.checkin.service import TokenError
 from kiosk.sync import SyncWorker
 from offline_cache.db import open_cache
 from test_api_client_support import FaultProxy

@@ -24,7 +24,7 @@ import json, random, sys
 from datetime import datetime, timezone
 from kiosk.api.client import ApiClient
 from kiosk.services import ActionRunner
-from kiosk.services.booking import booking
+from kiosk.booking.service import booking
 from kiosk.sync import SyncWorker
 
 base, creds, cache, slots_file, seed = sys.argv[1:6]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from kiosk.fonts import DEJAVU_DIR, FontBook, default_font_paths
+from kiosk.shell.fonts import DEJAVU_DIR, FontBook, default_font_paths
 from screens.widgets.text import ellipsize, wrap
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from kiosk.display import Display
+from kiosk.shell.display import Display
 
 
 def _finger(pilot, kind, pos, finger_id=0):

@@ -12,7 +12,7 @@ from evdev import ecodes as e
 
 from drivers.touch.decode import Finger, TouchDecoder
 from drivers.touch.transform import Axes, Calibration
-from kiosk.display import Display
+from kiosk.shell.display import Display
 
 MT = Axes((0, 1000), (0, 2000), (0, 200), multitouch=True)
 ST = Axes((0, 1000), (0, 2000))

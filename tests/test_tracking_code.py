@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.tracking_code import CodeProblem, grouped, kind_at, parse_scanned, parse_typed, tracking_address
+from kiosk.tracking.code import CodeProblem, grouped, kind_at, parse_scanned, parse_typed, tracking_address
 
 
 @pytest.mark.parametrize("typed", ["ABCD-1234", "abcd-1234", "ABCD1234", " ab cd 12 34 ", "abcd–1234", "ABCD_1234",

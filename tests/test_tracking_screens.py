@@ -15,7 +15,7 @@ from drivers.printer.render import TicketRenderer
 from kiosk import events
 from kiosk.demo_api.testing import ManualClock as ServerClock, running_server
 from kiosk.logs import redact
-from kiosk.tickets import tracking_slip
+from kiosk.booking.tickets import tracking_slip
 
 import booking_town
 from booking_town import said

@@ -16,10 +16,10 @@ import pytest
 from kiosk import events
 from kiosk.api.client import ApiClient
 from kiosk.clock import ManualClock as KioskClock
-from kiosk.config_models import TrackingConfig
+from kiosk.config.models import TrackingConfig
 from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock, running_server
-from kiosk.services.tracking import TrackingService, load_or_create_secret
+from kiosk.tracking.service import TrackingService, load_or_create_secret
 from offline_cache.db import open_cache
 from test_api_client_support import FaultProxy
 

@@ -29,8 +29,8 @@ from drivers.scanner.hid import HidScanner, wait_for
 from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
 from kiosk import events
-from kiosk.config import load_config
-from kiosk.devices import Devices
+from kiosk.config.loading import load_config
+from kiosk.devices.hardware import Devices
 from tests.conftest import REPO
 from tests.test_printer_worker import Events as Queue   # the pygame events drivers posted
 

@@ -7,7 +7,7 @@ edges that need calibrating. This backend reads the device itself
 (:mod:`drivers.touch.decode`), maps it to the panel (:mod:`drivers.touch.transform`)
 and posts ``FINGERDOWN`` / ``FINGERMOTION`` / ``FINGERUP`` with ``x``, ``y`` (0..1 of
 the panel), ``dx``, ``dy``, ``touch_id``, ``finger_id`` and ``pressure`` — exactly the
-events :mod:`kiosk.pointer` already turns into taps and drags, so the UI does not
+events :mod:`kiosk.shell.pointer` already turns into taps and drags, so the UI does not
 know which backend is in use.
 
 Like the scanner's reader, the thread only posts events: ``DEVICE_STATE(device="touch",

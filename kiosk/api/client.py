@@ -146,7 +146,7 @@ class ApiClient:
 
     @classmethod
     def from_config(cls, api_config: Any, **kwargs: Any) -> ApiClient:
-        """From the ``[api]`` section (:class:`kiosk.config_models.ApiConfig`)."""
+        """From the ``[api]`` section (:class:`kiosk.config.models.ApiConfig`)."""
         return cls(api_config.base_url, credentials_path=api_config.credentials_path,
                    ca_bundle=api_config.ca_bundle, connect_timeout_s=api_config.connect_timeout_s,
                    read_timeout_s=api_config.read_timeout_s, **kwargs)

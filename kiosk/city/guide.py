@@ -40,7 +40,7 @@ class CityGuide:
         self.conn = conn
         self.origin = origin
         self.clock = clock
-        self.settings = settings            # kiosk.config.CityConfig
+        self.settings = settings            # kiosk.config.loading.CityConfig
         self.closing_soon = timedelta(minutes=settings.closing_soon_min)
         self._search = CitySearch(conn)
 

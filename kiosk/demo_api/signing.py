@@ -55,7 +55,7 @@ def sign(kid: str, key: Ed25519PrivateKey, payload: dict) -> str:
 
 def verify(token: str, public_keys: dict[str, str], now: datetime) -> dict:
     """Check a token against ``{kid: base64url raw public key}``; return its payload.
-    Terminals do the same offline (:mod:`kiosk.services.checkin`), adding the revocation lists."""
+    Terminals do the same offline (:mod:`kiosk.checkin.service`), adding the revocation lists."""
     payload = decode_unverified(token)
     raw = public_keys.get(str(payload.get("kid")))
     if raw is None:

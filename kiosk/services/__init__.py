@@ -2,7 +2,7 @@
 
 Screens never touch SQLite or HTTP (DESIGN, convention 1); they call one of these.
 
-**Reads** (:class:`~kiosk.services.availability.Availability`) come from the offline cache
+**Reads** (:class:`~kiosk.booking.availability.Availability`) come from the offline cache
 only, synchronously, on the UI thread's own connection: they are sub-millisecond, and the
 same whether the terminal is online or not.
 
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from kiosk.clock import Clock
-from kiosk.services.availability import Availability, DaySlot
+from kiosk.booking.availability import Availability, DaySlot
 from kiosk.services.outcomes import Action, Outcome
 
 __all__ = ["Services", "Availability", "DaySlot", "Outcome", "Action", "ActionRunner", "verify_token"]
@@ -42,7 +42,7 @@ __all__ = ["Services", "Availability", "DaySlot", "Outcome", "Action", "ActionRu
 # parts (SQLite reads, outcomes). Sending (requests, the API models) and token checks
 # (cryptography) are imported at first use — and warmed up by the data layer's start-up thread
 # after the first frame, so that the first « Confirmer » does not pay for them either.
-_LAZY = {"ActionRunner": "kiosk.services.actions", "verify_token": "kiosk.services.checkin"}
+_LAZY = {"ActionRunner": "kiosk.services.actions", "verify_token": "kiosk.checkin.service"}
 
 
 def __getattr__(name: str) -> Any:
@@ -58,8 +58,8 @@ def warm_up(*, tickets: bool) -> None:
     code that checks a scanned ticket (about 7 MiB resident): a counter terminal, where
     check-ins are the daily work, loads it now; a street totem at its first scanned ticket."""
     import kiosk.services.actions  # noqa: F401
-    import kiosk.services.booking  # noqa: F401
-    import kiosk.services.checkin  # noqa: F401
+    import kiosk.booking.service  # noqa: F401
+    import kiosk.checkin.service  # noqa: F401
 
     if tickets:
         import cryptography.hazmat.primitives.asymmetric.ed25519  # noqa: F401
@@ -100,7 +100,7 @@ class Services:
     def book(self, service_id: str, slot: DaySlot | str, person: Mapping[str, Any]) -> int:
         """Book ``slot`` (a :class:`DaySlot`: its best counter) for ``person``
         ({last_name, first_name, phone?, email?})."""
-        from kiosk.services import booking as _booking
+        from kiosk.booking import service as _booking
 
         slot_id = slot.slot_id if isinstance(slot, DaySlot) else slot
         return self.actions.submit(_booking.booking(service_id, slot_id, person, self.clock.now()))
@@ -108,20 +108,20 @@ class Services:
     def request_booking(self, service_id: str, wanted_start: datetime, person: Mapping[str, Any],
                         wanted_slot_id: str | None = None) -> int:
         """The offline way: a request for a time, confirmed later (contact required)."""
-        from kiosk.services import booking as _booking
+        from kiosk.booking import service as _booking
 
         return self.actions.submit(_booking.booking_request(service_id, wanted_start, person, self.clock.now(),
                                                             wanted_slot_id))
 
     def cancel(self, reference: str, last_name: str) -> int:
         """Cancel by the reference and the last name typed by the person."""
-        from kiosk.services import booking as _booking
+        from kiosk.booking import service as _booking
 
         return self.actions.submit(_booking.cancellation(reference, last_name))
 
     def cancel_by_token(self, token: str) -> int:
         """Cancel with the ticket's QR code (verified on the terminal first)."""
-        from kiosk.services import booking as _booking
+        from kiosk.booking import service as _booking
 
         return self.actions.submit(_booking.cancellation_by_token(token, self.clock.now()))
 
@@ -131,7 +131,7 @@ class Services:
         code, see :data:`~kiosk.services.outcomes.MESSAGES`) for a forged, expired or cancelled
         one, ``UnknownKey`` when the cache cannot judge it yet. Synchronous: one SQLite read and
         one signature check, well under a millisecond."""
-        from kiosk.services.checkin import verify_token
+        from kiosk.checkin.service import verify_token
 
         claims = verify_token(self.availability.conn, token, self.clock.now(), any_day=True)
         return {**claims, "reference": claims.get("ref"), "service_id": claims.get("svc"),
@@ -139,7 +139,7 @@ class Services:
 
     def check_in(self, *, token: str | None = None, reference: str | None = None) -> int:
         """A scanned QR code (``token``) or a typed reference; the token is verified offline first."""
-        from kiosk.services.checkin import checkin as _checkin
+        from kiosk.checkin.service import checkin as _checkin
 
         return self.actions.submit(_checkin(self.clock.now(), token=token, reference=reference))
 

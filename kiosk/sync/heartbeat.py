@@ -77,7 +77,7 @@ class Heartbeat:
 
     def take_overrides(self, overrides: dict[str, Any], apply: Callable[[str, Any], None]) -> None:
         """Apply the allowed keys (validated), log the others once per new value."""
-        from kiosk.config_models import SyncConfig
+        from kiosk.config.models import SyncConfig
 
         for key, value in sorted((overrides or {}).items()):
             if self.applied.get(key, object()) == value or self.ignored.get(key, object()) == value:

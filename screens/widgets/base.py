@@ -7,8 +7,8 @@ from typing import Callable, Iterator, Sequence
 
 import pygame
 
-from kiosk.theme import RGB
-from kiosk.ui import UiContext
+from kiosk.shell.theme import RGB
+from kiosk.shell.ui import UiContext
 
 
 @dataclass

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pygame
 
-from kiosk.ui import TEXT_BODY, TEXT_BUTTON, TEXT_SMALL, UiContext
+from kiosk.shell.ui import TEXT_BODY, TEXT_BUTTON, TEXT_SMALL, UiContext
 from screens.widgets.base import TextItem, Widget
 from screens.widgets.text import wrap
 

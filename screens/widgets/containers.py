@@ -11,7 +11,7 @@ from typing import Sequence
 
 import pygame
 
-from kiosk.ui import UiContext
+from kiosk.shell.ui import UiContext
 from screens.widgets.base import Widget
 
 
@@ -220,7 +220,7 @@ class Spacer(Widget):
 class ScrollView(Widget):
     """Shows a taller child through a window; dragged with a finger, with inertia.
 
-    The offset is state of the view; the pointer code (kiosk.pointer) calls
+    The offset is state of the view; the pointer code (kiosk.shell.pointer) calls
     ``drag_by`` and ``fling``; the app calls ``animate`` while it moves.
     """
 

@@ -9,7 +9,7 @@ from typing import Sequence
 
 import pygame
 
-from kiosk.ui import TEXT_BODY, TEXT_TITLE, UiContext
+from kiosk.shell.ui import TEXT_BODY, TEXT_TITLE, UiContext
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
 from screens.widgets.containers import Column, Row

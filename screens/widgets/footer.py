@@ -7,7 +7,7 @@ from typing import Callable
 import pygame
 
 from kiosk.i18n import _
-from kiosk.ui import TEXT_SMALL, UiContext
+from kiosk.shell.ui import TEXT_SMALL, UiContext
 from screens.widgets.button import Button
 from screens.widgets.containers import Row
 

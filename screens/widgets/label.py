@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.ui import TEXT_BODY, UiContext
+from kiosk.shell.ui import TEXT_BODY, UiContext
 from screens.widgets.base import TextItem, Widget
 from screens.widgets.text import ellipsize, wrap
 

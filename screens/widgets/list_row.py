@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.ui import TEXT_BODY, TEXT_SMALL, UiContext
+from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, UiContext
 from screens.widgets.base import TextItem, Widget
 from screens.widgets.button import _background
 from screens.widgets.text import wrap

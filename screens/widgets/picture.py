@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.ui import UiContext
+from kiosk.shell.ui import UiContext
 from screens.widgets.base import Widget
 
 

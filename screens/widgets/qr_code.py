@@ -14,7 +14,7 @@ import numpy as np
 import pygame
 import zxingcpp
 
-from kiosk.ui import UiContext
+from kiosk.shell.ui import UiContext
 from screens.widgets.base import Widget
 
 QUIET = 4   # modules of white around the code (the QR standard's quiet zone)

@@ -7,7 +7,7 @@ by character as a last resort, so nothing ever overflows.
 
 from __future__ import annotations
 
-from kiosk.fonts import FontBook
+from kiosk.shell.fonts import FontBook
 
 ELLIPSIS = "…"
 

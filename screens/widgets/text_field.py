@@ -1,7 +1,7 @@
 """A one-line text field typed on the on-screen keyboard or keypad.
 
 Its value is not kept in the widget but in a store owned by the visit (see
-``kiosk.visit``), so rebuilding the screen (language switch, large text) keeps
+``kiosk.shell.visit``), so rebuilding the screen (language switch, large text) keeps
 what was typed and ending the visit wipes it in one place.
 """
 
@@ -11,7 +11,7 @@ from typing import Callable, MutableMapping
 
 import pygame
 
-from kiosk.ui import TEXT_BODY, TEXT_SMALL, UiContext
+from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, UiContext
 from screens.widgets.base import TextItem, Widget
 from screens.widgets.text import wrap
 

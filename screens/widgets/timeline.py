@@ -11,7 +11,7 @@ from typing import Sequence
 
 import pygame
 
-from kiosk.ui import TEXT_BODY, TEXT_SMALL, UiContext
+from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, UiContext
 from screens.widgets.base import Widget
 from screens.widgets.label import Label
 

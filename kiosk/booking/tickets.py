@@ -1,0 +1,107 @@
+"""The tickets the application prints, as documents (see drivers.printer.ticket).
+
+Built in the language the person chose, from data already on screen; a ticket never
+carries more personal data than the screen showed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from drivers.printer.ticket import Ticket, TicketBuilder
+from kiosk.clock import PARIS
+from kiosk.formatting import format_date_long, format_datetime_long, format_time
+from kiosk.i18n import _
+from kiosk.tracking.code import tracking_address
+
+
+def tracking_slip(request, *, town: str, portal_url: str, info_at: datetime | None, online: bool,
+                  printed_at: datetime, language: str) -> Ticket:
+    """A short status slip: number, type, current step, date of the information, where to follow it."""
+    b = TicketBuilder(town)
+    b.line(_("Follow-up of your request"), bold=True, align="center").rule()
+    b.line(_("Number: {code}").format(code=request.tracking_code), bold=True, size="tall")
+    b.line(request.request_type)
+    b.line(_("Current step: {step}").format(step=request.current_step), bold=True)
+    b.line(status_words(request.status))
+    if info_at is not None:
+        when = format_datetime_long(info_at.astimezone(PARIS), language)
+        b.line((_("Information as of {when}") if online else _("Information as of {when} (offline)")).format(when=when))
+    b.rule()
+    address = tracking_address(portal_url, request.tracking_code)
+    b.line(_("Follow your request online:"), align="center")
+    b.line(address, align="center")
+    b.qr(address, module=5)
+    b.line(_("Printed on {date}").format(date=format_date_long(printed_at.astimezone(PARIS).date(), language)),
+           align="center")
+    return b.build()
+
+
+def status_words(status: str) -> str:
+    return {
+        "in_progress": _("Being processed"),
+        "waiting_citizen": _("The department is waiting for something from you"),
+        "completed": _("Request completed"),
+        "rejected": _("Request refused"),
+    }.get(status, status)
+
+
+def appointment_words(start: datetime, language: str) -> str:
+    """« mardi 3 décembre 2026 à 9 h 30 »."""
+    local = start.astimezone(PARIS)
+    return _("{date} at {time}").format(date=format_date_long(local.date(), language),
+                                        time=format_time(local.time(), language))
+
+
+def booking_ticket(*, town: str, service: dict, place: dict | None, start: datetime, reference: str,
+                   token: str | None, confirmed: bool, printed_at: datetime, language: str,
+                   town_phone: str | None = None) -> Ticket:
+    """The ticket a person leaves with: what, when (in words), where, what to bring, the
+    reference and the check-in QR code, and how to cancel. ``confirmed`` is False for a
+    request made offline: it promises nothing and says how the confirmation comes."""
+    b = TicketBuilder(town)
+    if confirmed:
+        b.line(_("Your appointment"), bold=True, align="center").rule()
+    else:
+        b.line(_("Appointment request recorded"), bold=True, align="center")
+        b.line(_("Not confirmed yet: you will receive the confirmation by SMS or e-mail."), align="center").rule()
+    b.line(service["name"], bold=True)
+    when = appointment_words(start, language)
+    b.line(when if confirmed else _("Time asked for: {when}").format(when=when), bold=confirmed, size="tall")
+    if place:
+        b.line(place["name"])
+        b.line(place["address"])
+    if service.get("documents"):
+        b.rule().line(_("Bring with you:"), bold=True)
+        for doc in service["documents"]:
+            b.line("- " + doc["label"])
+    b.rule()
+    b.line(_("Reference: {reference}").format(reference=reference), bold=True, size="tall", align="center")
+    if token:
+        b.qr(token, module=4)
+        b.line(_("Show this code at the counter when you arrive."), align="center")
+    b.rule()
+    how = _("To cancel: on a terminal, « Book an appointment » then « Cancel an appointment », with this ticket.")
+    b.line(how)
+    if town_phone:
+        b.line(_("Or call the town hall: {phone}").format(phone=town_phone))
+    b.line(_("Printed on {date}").format(date=format_date_long(printed_at.astimezone(PARIS).date(), language)),
+           align="center")
+    return b.build()
+
+
+def cancellation_slip(*, town: str, reference: str, service_name: str | None, start: datetime | None,
+                      queued: bool, printed_at: datetime, language: str) -> Ticket:
+    """Proof of a cancellation (or of a cancellation request waiting to be sent)."""
+    b = TicketBuilder(town)
+    b.line(_("Cancellation recorded") if queued else _("Appointment cancelled"), bold=True, align="center").rule()
+    b.line(_("Reference: {reference}").format(reference=reference), bold=True)
+    if service_name:
+        b.line(service_name)
+    if start is not None:
+        b.line(appointment_words(start, language))
+    if queued:
+        b.line(_("The terminal is offline: the cancellation will be sent as soon as it is back online."))
+    b.line(_("Printed on {date}").format(date=format_date_long(printed_at.astimezone(PARIS).date(), language)),
+           align="center")
+    return b.build()

@@ -1,0 +1,153 @@
+"""The app's hardware: starts the drivers a configuration names and keeps their last state.
+
+Drivers run in their own threads and only post events; this module is where
+the UI thread creates them, remembers what they last said (for the admin
+screen, the screens that offer printing, and later the heartbeat) and stops
+them on exit. Outside the demo, a udev monitor (drivers.hotplug) tells each
+driver at once when its device is plugged in or unplugged.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kiosk.devices.status import PRINTER_STATE_WORDS, DeviceState
+
+log = logging.getLogger(__name__)
+__all__ = ["Devices", "DeviceState", "PRINTER_STATE_WORDS"]
+
+
+class Devices:
+    def __init__(self, config, demo: bool) -> None:
+        self.config = config
+        self.demo = demo
+        self.printer = None          # drivers.printer.worker.PrintWorker, or None without a printer
+        self.scanner = None          # drivers.scanner.Scanner, or None without a scanner
+        self.touch = None            # drivers.touch.EvdevTouch, or None when SDL delivers touches
+        self.hotplug = None          # drivers.hotplug.HotplugMonitor, or None (demo, nothing udev can see)
+        self.states: dict[str, DeviceState] = {}
+
+    def start(self) -> None:
+        self._start_touch()      # first: the grab should be in place before the first touch
+        self._start_scanner()
+        self._start_printer()
+        self._start_hotplug()
+
+    def _start_hotplug(self) -> None:
+        """Watch udev for the configured devices; not in the demo, whose twins never come and go."""
+        if self.demo:
+            return
+        from drivers.hotplug import HotplugMonitor, rules_for
+
+        c = self.config
+        rules = rules_for(c.printer, c.scanner, c.touch)
+        if rules:
+            self.hotplug = HotplugMonitor(rules, self._hotplug_event).start()
+
+    def _hotplug_event(self, rule, event) -> None:
+        """In the hotplug thread: tell the driver; it reopens or reports DEVICE_STATE itself."""
+        driver = {"printer": self.printer, "scanner": self.scanner, "camera": self.scanner,
+                  "touch": self.touch}.get(rule.device)
+        if driver is None or not hasattr(driver, "device_added"):
+            return
+        if event.action in ("add", "bind", "change"):
+            driver.device_added()
+        elif event.action == "remove":
+            driver.device_removed()
+
+    def _start_touch(self) -> None:
+        section = self.config.touch
+        if self.demo or section.type == "sdl":
+            return  # SDL delivers the finger events itself (the demo's twin: the mouse or SDL touch)
+        from drivers.touch import make_touch
+
+        self.touch = make_touch(section)
+        self.states["touch"] = DeviceState("starting", device="touch")
+        self.touch.start()
+
+    def _start_scanner(self) -> None:
+        section = self.config.scanner
+        if self.demo and section.type != "simulated":
+            section = {"type": "simulated"}  # the demo's twin: scans come from the admin screen
+        if (section["type"] if isinstance(section, dict) else section.type) == "none":
+            self.states["scanner"] = DeviceState("disabled", device="scanner")
+            return
+        from drivers.scanner import make_scanner
+
+        self.scanner = make_scanner(section)
+        self.states[self.scanner.device_name] = DeviceState("starting", device=self.scanner.device_name)
+        self.scanner.start()
+
+    def _start_printer(self) -> None:
+        section = self.config.printer
+        if self.demo and section.type != "simulated":
+            # The demo runs on any machine: a real printer section is replaced by its simulated twin.
+            section = {"type": "simulated", "profile": section.profile, "qr": section.qr}
+        if (section["type"] if isinstance(section, dict) else section.type) == "none":
+            self.states["printer"] = DeviceState("disabled")
+            return
+        from drivers.printer.worker import build_worker
+
+        self.printer = build_worker(section)
+        self.states["printer"] = DeviceState("starting")
+        self.printer.start()
+
+    def stop(self) -> None:
+        if self.hotplug is not None:
+            self.hotplug.stop()
+            self.hotplug = None
+        if self.printer is not None:
+            self.printer.stop()
+            self.printer = None
+        if self.scanner is not None:
+            self.scanner.stop()
+            self.scanner = None
+        if self.touch is not None:
+            self.touch.stop()
+            self.touch = None
+
+    def update(self, device: str, state: str, detail: str = "") -> None:
+        """A DEVICE_STATE event reached the UI thread: the one place device changes are logged."""
+        new = DeviceState(state, detail, device)
+        old = self.states.get(device)
+        self.states[device] = new
+        if old is None or old.health != new.health:
+            level = logging.WARNING if new.health == "error" else logging.INFO
+            log.log(level, "device %s is %s: %s (%s)", device, new.health, state, detail)
+        else:
+            log.info("device %s: %s (%s)", device, state, detail)
+
+    @property
+    def can_print(self) -> bool:
+        return self.printer is not None and self.printer.can_print
+
+    def state(self, device: str) -> DeviceState:
+        return self.states.get(device, DeviceState("disabled", device=device))
+
+    def summary(self) -> dict[str, DeviceState]:
+        """The configured devices and their last state: printer, scanner or camera, and touch when
+        the kiosk reads the panel itself (with SDL's own touch there is no driver to ask)."""
+        scanner = "camera" if self.config.scanner.type == "camera" else "scanner"
+        names = ["printer", scanner] + (["touch"] if self.touch is not None else [])
+        return {name: self.state(name) for name in names}
+
+    def heartbeat_states(self) -> dict[str, str]:
+        """For the heartbeat (kiosk/sync): device name -> "ok" | "degraded" | "error" | "absent",
+        the levels the API's Heartbeat.device_states accepts; e.g. {"printer": "error", "scanner": "ok"}.
+        Safe to call from the sync thread: it reads the last states without iterating over them."""
+        return {name: state.health for name, state in self.summary().items()}
+
+    @property
+    def draws_receipts(self) -> bool:
+        """Whether the printer is the simulated twin, whose receipts can be shown on screen."""
+        return hasattr(getattr(self.printer, "backend", None), "receipt_surface")
+
+    def last_receipt(self):
+        """The simulated printer's last receipt as a pygame Surface (None: none yet, or a real printer)."""
+        return self.printer.backend.receipt_surface() if self.draws_receipts else None
+
+    def printer_problem(self) -> str:
+        """What to tell a citizen instead of offering a ticket ("" when the printer prints)."""
+        if self.can_print:
+            return ""
+        return self.state("printer").citizen_message() or DeviceState("error").citizen_message()

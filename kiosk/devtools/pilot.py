@@ -1,0 +1,183 @@
+"""Drive the real app headless: tap widgets, type, move time, read the screen.
+
+Used by the tests, ``kiosk screenshots`` and ``kiosk bench``, like Textual's
+Pilot. Taps are real SDL finger events posted into the queue, so they go
+through the same path as a finger on the panel.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pygame
+
+from kiosk.shell.app import App
+from kiosk.clock import ManualClock
+from screens.widgets.base import Widget
+from screens.widgets.containers import ScrollView
+
+_TOUCH_ID = 1
+
+
+class Pilot:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.errors_seen = 0
+
+    # -- state ------------------------------------------------------------------
+    @property
+    def clock(self) -> ManualClock:
+        return self.app.clock  # type: ignore[return-value]
+
+    @property
+    def screen(self):
+        return self.app.nav.current
+
+    def widgets(self) -> list[Widget]:
+        return self.screen.widgets() if self.screen else []
+
+    def widget(self, widget_id: str) -> Widget:
+        found = self.screen.find(widget_id) if self.screen else None
+        if found is None:
+            ids = sorted({w.id for w in self.widgets() if w.id})
+            raise LookupError(f"no widget {widget_id!r} on screen {self.screen.name!r}; ids: {ids}")
+        return found
+
+    def has(self, widget_id: str) -> bool:
+        return self.screen is not None and self.screen.find(widget_id) is not None
+
+    def find_text(self, text: str) -> Widget:
+        """The interactive widget (else the smallest one) whose text contains ``text``."""
+        matches = [w for w in self.widgets() if text in w.visible_text() and w.visible]
+        if not matches:
+            raise LookupError(f"no widget shows {text!r} on screen {self.screen.name!r}")
+        interactive = [w for w in matches if w.interactive]
+        pool = interactive or matches
+        return min(pool, key=lambda w: len(w.visible_text()))
+
+    def text(self) -> str:
+        """Everything the current screen shows, overlays included."""
+        return " ".join(t for t in (w.visible_text() for w in self._leaves()) if t)
+
+    def _leaves(self) -> list[Widget]:
+        return [w for w in self.widgets() if not w.children()]
+
+    def take_errors(self) -> list[BaseException]:
+        """Exceptions the failsafe caught since the last call (a test that expects one takes it)."""
+        new = self.app.errors[self.errors_seen:]
+        self.errors_seen = len(self.app.errors)
+        return new
+
+    # -- running --------------------------------------------------------------------
+    def settle(self, max_frames: int = 1000) -> None:
+        """Step the loop until the event queue is empty and nothing is left to draw or animate."""
+        for _ in range(max_frames):
+            if self.app.animating:
+                self.clock.advance(1 / 60)  # an animation runs on frame time
+            drew = self.app.step()
+            if not drew and not pygame.event.peek() and not self.app.animating:
+                return
+        raise RuntimeError("the app did not settle (an animation or event loop never ends)")
+
+    def advance(self, seconds: float, step: float = 0.25) -> None:
+        """Move the clock forward, running the loop as time passes."""
+        remaining = seconds
+        while remaining > 1e-9:
+            dt = min(step, remaining)
+            self.clock.advance(dt)
+            remaining -= dt
+            self.app.step()
+        self.settle()
+
+    # -- fingers -------------------------------------------------------------------
+    def _finger(self, kind: int, pos: tuple[int, int]) -> None:
+        d = self.app.display
+        px, py = d.to_physical(*pos)
+        w, h = d.physical
+        pygame.event.post(pygame.event.Event(kind, touch_id=_TOUCH_ID, finger_id=0, x=(px + 0.5) / w,
+                                             y=(py + 0.5) / h, dx=0.0, dy=0.0, pressure=1.0))
+
+    def press(self, pos: tuple[int, int]) -> None:
+        self._finger(pygame.FINGERDOWN, pos)
+        self.app.step()
+
+    def release(self, pos: tuple[int, int]) -> None:
+        self._finger(pygame.FINGERUP, pos)
+        self.settle()
+
+    def tap_at(self, pos: tuple[int, int]) -> None:
+        self.press(pos)
+        self.release(pos)
+
+    def drag(self, start: tuple[int, int], end: tuple[int, int], *, steps: int = 8, seconds: float = 0.2) -> None:
+        self.press(start)
+        for i in range(1, steps + 1):
+            self.clock.advance(seconds / steps)
+            x = start[0] + (end[0] - start[0]) * i // steps
+            y = start[1] + (end[1] - start[1]) * i // steps
+            self._finger(pygame.FINGERMOTION, (x, y))
+            self.app.step()
+        self._finger(pygame.FINGERUP, end)
+        self.app.step()
+
+    def _reveal(self, widget: Widget) -> pygame.Rect:
+        """Scroll the lists holding ``widget`` so it is on screen, as a person would."""
+        parent = widget.parent
+        while parent is not None:
+            if isinstance(parent, ScrollView):
+                view = parent.rect
+                r = widget.rect
+                if r.top < view.top or r.bottom > view.bottom:
+                    parent.scroll_to(parent.offset + r.top - view.top - max(0, (view.height - r.height) // 2))
+                    self.settle()
+            parent = parent.parent
+        return widget.rect
+
+    def tap(self, widget_id: str | None = None, *, text: str | None = None) -> Widget:
+        widget = self.widget(widget_id) if widget_id else self.find_text(text or "")
+        rect = self._reveal(widget)
+        self.tap_at(rect.center)
+        return widget
+
+    def type(self, text: str) -> None:
+        """Type on the on-screen keyboard or keypad, switching case and layer as a person would."""
+        from screens.widgets.keyboard import ACCENT_ROW, LETTER_ROWS
+
+        on_letters = "".join(LETTER_ROWS) + ACCENT_ROW
+        for ch in text:
+            if ch == " ":
+                self.tap("key-space")
+                continue
+            code_pad = self.screen.find("code-keypad")
+            if code_pad is not None:
+                if ch == "-":
+                    continue   # grouped by the screen as the number is typed
+                if (code_pad.layer == "digits") != ch.isdigit():
+                    self.tap("key-layer")
+                self.tap(f"key-{ch.upper()}")
+                continue
+            kb = self.screen.find("keyboard")
+            if kb is not None:
+                wants_symbols = ch.lower() not in on_letters
+                if kb.symbols != wants_symbols:
+                    self.tap("key-layer")
+                if ch.isalpha() and not kb.symbols and kb.upper != ch.isupper():
+                    self.tap("key-shift")
+            self.tap(f"key-{ch.lower()}")
+
+    def wait_until(self, condition, timeout_s: float = 15.0) -> None:
+        """Run the loop until ``condition()`` holds: for answers that come from worker threads
+        (a lookup, a sync) in real time, while the app's own clock stays where the test put it."""
+        deadline = time.monotonic() + timeout_s
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the condition did not come true in time")
+            self.app.step()
+            time.sleep(0.005)
+        self.settle()
+
+    def screenshot(self, path: str | Path) -> Path:
+        self.settle()
+        self.app.display.save(path)
+        return Path(path)

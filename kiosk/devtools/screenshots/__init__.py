@@ -1,0 +1,265 @@
+"""`kiosk screenshots`: every screen in each meaningful state, rendered to PNG.
+
+Each state is reached the way a person would reach it (taps, typing, time
+passing), on a fresh app with demo data and a fixed clock, so the gallery is
+reproducible and doubles as a smoke test of every screen.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+from kiosk.devtools.city_demo_cache import build_demo_cache  # noqa: E402
+from kiosk.clock import PARIS, ManualClock  # noqa: E402
+from kiosk.config.loading import KioskConfig, load_config  # noqa: E402
+
+SHOT_TIME = datetime(2026, 12, 1, 9, 30, tzinfo=PARIS)  # mardi 1er décembre 2026
+
+
+def _to_toolkit(p, tab: str | None = None):
+    p.tap("feature-toolkit")
+    if tab:
+        p.tap(f"tab-{tab}")
+
+
+def _drag_up(p):
+    w, h = p.app.display.logical
+    p.drag((w // 2, h * 3 // 4), (w // 2, h * 3 // 8))
+
+
+def _wrong_pin(p):
+    p.app.open_admin()
+    p.settle()
+    p.type("9999")
+    p.tap("key-enter")
+
+
+def _locked(p):
+    p.app.open_admin()
+    p.settle()
+    for _ in range(5):
+        p.type("9999")
+        p.tap("key-enter")
+
+
+def _admin(p):
+    p.app.open_admin()
+    p.settle()
+    p.type("1234")
+    p.tap("key-enter")
+
+
+def _failsafe(p):
+    _admin(p)
+    p.tap("test-failsafe")
+    p.take_errors()
+
+
+def _idle_warning(p):
+    _to_toolkit(p)
+    p.type("Lefèvre")
+    p.advance(p.app.config.idle.warn_after_s + 3)
+
+
+def _tracking(p, typed: str = "", search: bool = False):
+    p.tap("feature-tracking")
+    if typed:
+        p.type(typed)
+    if search:
+        p.tap("key-enter")
+        p.wait_until(lambda: p.screen.pending is None)
+
+
+def _tracking_cooldown(p):
+    _tracking(p)
+    for _ in range(p.app.config.tracking.max_unknown + 1):
+        p.type("ZZZZ0000")
+        p.tap("key-enter")
+        p.wait_until(lambda: p.screen.pending is None)
+
+
+def _tracking_result(p, status: str, online: bool = True):
+    """A request as the central API describes it (the gallery has no server): the result
+    screen is the same whichever way the answer came."""
+    from kiosk.api.models import TrackedRequest
+    from kiosk.tracking.service import TrackingAnswer
+    from screens.tracking.result import TrackingResultScreen
+
+    labels = ["Dossier déposé", "Dossier complet", "Consultation des services", "Instruction", "Décision"]
+    done = {"waiting_citizen": 2, "in_progress": 3, "completed": 5}[status]
+    request = TrackedRequest.model_validate({
+        "tracking_code": "KXPT-4821", "request_type": "Permis de construire", "status": status,
+        "current_step": labels[done - 1],
+        "steps": [{"label": lab, "date": f"2026-{9 + i // 3:02d}-{1 + (i * 9) % 27:02d}" if i < done else None,
+                   "done": i < done} for i, lab in enumerate(labels)],
+        "message": "Merci de fournir la notice décrivant le terrain et le projet (PC4)."
+        if status == "waiting_citizen" else None,
+        "updated_at": "2026-11-20T15:42:00+01:00"})
+    _tracking(p)
+    answer = TrackingAnswer(1, "found", request, online=online, info_at=request.updated_at)
+    p.app.nav.push(TrackingResultScreen(p.app, answer))
+_DEMO_TOWN: list[Path] = []
+
+
+def demo_city_cache() -> Path:
+    """The demo town's cache as synchronised at SHOT_TIME, built once per process (removed at exit)."""
+    if not _DEMO_TOWN:
+        folder = tempfile.mkdtemp(prefix="kiosk-shots-town-")
+        atexit.register(shutil.rmtree, folder, True)
+        _DEMO_TOWN.append(build_demo_cache(Path(folder) / "cache.sqlite3", SHOT_TIME))
+    return _DEMO_TOWN[0]
+
+
+def _city(p, *steps: str, at_days: float = 0):
+    """Into « Ma ville » (the demo town's cache), optionally days later, then each step:
+    a widget id to tap, "text:…" to tap what shows that text, or "type:…" to type."""
+    if p.app.data is None and p.app.city_cache is None:
+        p.app.city_cache = demo_city_cache()
+    if at_days:
+        p.clock.set_now(SHOT_TIME + timedelta(days=at_days))
+    p.tap("feature-city")
+    for step in steps:
+        kind, _sep, value = step.partition(":")
+        if kind == "text" and value:
+            p.tap(text=value)
+        elif kind == "type" and value:
+            p.type(value)
+        else:
+            p.tap(step)
+
+
+# screen name -> state name -> how to get there from a fresh home screen
+STATES: dict[str, dict[str, Callable]] = {
+    "home": {
+        "default": lambda p: None,
+        "dimmed": lambda p: p.advance(p.app.config.idle.dim_after_s + 1, step=5),
+        "leave-dialog": lambda p: (_to_toolkit(p), p.type("Dupont"), p.tap("home")),
+    },
+    "help": {"default": lambda p: p.tap("help")},
+    "accessibility": {
+        "default": lambda p: p.tap("accessibility"),
+        "large-text-on": lambda p: (p.tap("accessibility"), p.tap("toggle-large_text")),
+        "high-contrast-on": lambda p: (p.tap("accessibility"), p.tap("toggle-high_contrast")),
+        "low-reach-on": lambda p: (p.tap("accessibility"), p.tap("toggle-low_reach")),
+    },
+    "toolkit": {
+        "keyboard": lambda p: (_to_toolkit(p), p.type("Lefèvre-Müller")),
+        "keyboard-upper": lambda p: (_to_toolkit(p), p.type("N'Diaye"), p.tap("key-shift")),
+        "symbols": lambda p: (_to_toolkit(p), p.tap("key-layer")),
+        "keypad": lambda p: (_to_toolkit(p, "keypad"), p.type("0612")),
+        "list": lambda p: _to_toolkit(p, "list"),
+        "list-scrolled": lambda p: (_to_toolkit(p, "list"), _drag_up(p)),
+        "dialog": lambda p: (_to_toolkit(p, "dialog"), p.tap("open-dialog")),
+        "toast": lambda p: (_to_toolkit(p, "list"), p.tap("item-2")),
+        "error": lambda p: (_to_toolkit(p, "keypad"), p.type("123456789012"), p.tap("key-1")),
+    },
+    "idle": {"warning": _idle_warning},
+    "admin_pin": {"empty": lambda p: (p.app.open_admin(), p.settle()), "wrong": _wrong_pin, "locked": _locked},
+    "admin": {"default": _admin},
+    "failsafe": {"default": _failsafe},
+    "out_of_service": {"default": lambda p: (_admin(p), p.tap("toggle-service"))},
+    "tracking": {
+        "empty": lambda p: _tracking(p),
+        "typed": lambda p: _tracking(p, "KXPT48"),
+        "bad-number": lambda p: _tracking(p, "KXP", search=True),
+        "offline-unknown": lambda p: _tracking(p, "KXPT4821", search=True),
+        "cooldown": _tracking_cooldown,
+    },
+    "tracking_result": {
+        "waiting-for-citizen": lambda p: _tracking_result(p, "waiting_citizen"),
+        "in-progress-offline": lambda p: _tracking_result(p, "in_progress", online=False),
+        "completed": lambda p: _tracking_result(p, "completed"),
+    },
+    "city": {
+        "default": lambda p: _city(p),
+        "categories": lambda p: (_city(p), _drag_up(p)),
+        "stale": lambda p: _city(p, at_days=3),
+    },
+    "city_list": {
+        "category": lambda p: _city(p, "text:Sport"),
+        "open-now": lambda p: _city(p, "city-open-now"),
+        "near": lambda p: _city(p, "city-near"),
+        "no-coordinates": lambda p: _city(p, "text:Patrimoine"),
+    },
+    "city_place": {
+        "default": lambda p: _city(p, "city-near", "place-0"),
+        "closed-exceptionally": lambda p: _city(p, "city-search", "type:médiathèque", "result-place-0", at_days=3),
+        "hours-unknown": lambda p: _city(p, "city-search", "type:cave coop", "result-place-0"),
+    },
+    "city_search": {
+        "typing": lambda p: _city(p, "city-search", "type:medi"),
+        "typo": lambda p: _city(p, "city-search", "type:pasreport"),
+        "no-result": lambda p: _city(p, "city-search", "type:zyx"),
+    },
+    "city_service": {"default": lambda p: _city(p, "city-search", "type:passeport", "result-service-0")},
+    "city_events": {"default": lambda p: _city(p, "city-events")},
+    "city_pages": {"default": lambda p: _city(p, "city-pages")},
+    "city_page": {
+        "markdown": lambda p: _city(p, "city-pages", "page-0"),
+        "unknown-markup": lambda p: _city(p, "city-pages", "text:Le mot du maire"),
+    },
+}
+
+
+from kiosk.devtools.screenshots.booking import STATES as _BOOKING_STATES  # noqa: E402
+
+STATES.update(_BOOKING_STATES)
+
+
+def data_for(screen: str):
+    """The booking screens read a cache: the reference seed's, filled without a server."""
+    if not screen.startswith("booking"):
+        return None
+    from kiosk.devtools.offline_seed import SeededData
+
+    return SeededData(SHOT_TIME)
+
+
+def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots", *,
+               size: tuple[int, int] = (1080, 1920), lang: str = "fr", large_text: bool = False,
+               high_contrast: bool = False, only: set[str] | None = None,
+               problems: list[str] | None = None) -> list[Path]:
+    """Render every state to ``out/<screen>-<state>.png``; returns the files written.
+
+    Layout problems found on the way (overlap, clipping, small targets, low
+    contrast) are appended to ``problems`` as "file: problem" lines.
+    """
+    from kiosk.shell.app import App
+    from kiosk.devtools.layout_check import check_app
+    from kiosk.devtools.pilot import Pilot
+
+    config = config or load_config(Path(__file__).resolve().parents[3] / "kiosk.toml")
+    overrides = {"languages.default": lang, "accessibility.large_text": large_text,
+                 "accessibility.high_contrast": high_contrast}
+    config = load_config(config.source, overrides)
+    out = Path(out)
+    written = []
+    for screen, states in STATES.items():
+        if only and screen not in only:
+            continue
+        for state, reach in states.items():
+            app = App(config, clock=ManualClock(SHOT_TIME), demo=True, size=size, fullscreen=False,
+                      data=data_for(screen))
+            app.start()
+            pilot = Pilot(app)
+            pilot.settle()
+            reach(pilot)
+            pilot.settle()
+            unexpected = pilot.take_errors()
+            if unexpected and screen != "failsafe":
+                raise RuntimeError(f"{screen}-{state}: the app raised {unexpected!r}")
+            path = pilot.screenshot(out / f"{screen}-{state}.png")
+            written.append(path)
+            if problems is not None:
+                problems.extend(f"{path.name}: {p}" for p in check_app(app))
+            app.stop()
+    return written

@@ -1,0 +1,204 @@
+"""The booking screens' states for ``kiosk screenshots``.
+
+The gallery runs without a server: the app gets a :class:`SeededData` (the reference seed's
+catalog and slots in a real cache), and steps are reached by taps and typing as a person
+would. What only a server can answer — a booking's reference and signed token, a 409 with
+alternatives, a cancellation — is given to the screen as the ``Outcome`` the services would
+post, with sample values (like the tracking result states).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timedelta
+from typing import Callable
+
+from kiosk.clock import PARIS
+
+SERVICE = "svc-cni"
+
+
+def sample_token(reference: str, start: datetime) -> str:
+    """A token in the contract's format, signed by a throwaway key (the gallery has no server)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kiosk.api.checkin_token import b64url
+
+    payload = {"v": 1, "kid": "scv-2026-01", "jti": "bk-0001", "ref": reference, "svc": SERVICE,
+               "slot": "ag-etat-civil-1-sample", "start": start.isoformat(),
+               "exp": int((start + timedelta(days=1)).timestamp())}
+    body = b64url(json.dumps(payload, separators=(",", ":")).encode())
+    return f"{body}.{b64url(Ed25519PrivateKey.generate().sign(body.encode('ascii')))}"
+
+
+def _offline(p) -> None:
+    from kiosk import events
+
+    p.app.data.online = False
+    events.post(events.NETWORK_STATUS, online=False)
+    p.settle()
+
+
+def _domain(p, name: str = "État civil") -> None:
+    p.tap("feature-booking")
+    p.tap(text=name)
+
+
+def _service(p) -> None:
+    from screens.booking.choose_service import open_booking
+
+    open_booking(p.app, SERVICE)
+    p.settle()
+
+
+def _day(p) -> None:
+    _service(p)
+    p.tap("choose-day")
+
+
+def _time(p) -> None:
+    _day(p)
+    p.tap("see-times")
+
+
+def _person(p, offline: bool = False) -> None:
+    if offline:
+        _offline(p)
+    _time(p)
+    first = p.app.services.availability.day_slots(SERVICE, p.screen.draft.day)[0]
+    p.tap(f"slot-{first.start:%H%M}")
+
+
+def _person_errors(p) -> None:
+    _person(p)
+    p.type("Dupont2")
+    p.tap("field-phone")
+    p.type("0612")
+    p.tap("continue")
+
+
+def _typed(p, offline: bool = False) -> None:
+    _person(p, offline)
+    p.type("Lefèvre-Müller")
+    p.tap("key-enter")
+    p.type("Ève")
+    p.tap("key-enter")
+    p.type("06 12 34 56 78")
+
+
+def _confirm(p, offline: bool = False) -> None:
+    _typed(p, offline)
+    p.tap("continue")
+
+
+def _outcome(p, status: str, **kw):
+    from kiosk.services import Outcome
+
+    kind = "booking_request" if status == "queued" and p.app.services.is_offline else "booking"
+    return Outcome(kind, status, str(uuid.uuid5(uuid.NAMESPACE_URL, "kiosk-gallery")), **kw)
+
+
+def _conflict(p) -> None:
+    _confirm(p)
+    slot = p.screen.draft.slot
+    alternatives = [{"id": f"alt-{i}", "agenda_id": "ag-etat-civil-1", "places_left": 1,
+                     "start": (slot.start + timedelta(minutes=20 * i)).isoformat(),
+                     "end": (slot.start + timedelta(minutes=20 * i + 20)).isoformat()} for i in (1, 2, 3)]
+    p.screen._answer(_outcome(p, "conflict", alternatives=alternatives, code="slot_unavailable"))
+
+
+def _refused(p) -> None:
+    _confirm(p)
+    p.screen._answer(_outcome(p, "refused", code="invalid_state"))
+
+
+def _done(p, print_state: str | None = None, offline: bool = False) -> None:
+    _confirm(p, offline)
+    slot = p.screen.draft.slot
+    if offline:
+        outcome = _outcome(p, "queued")
+    else:
+        reference = "RDV-K7QM-4P"
+        outcome = _outcome(p, "done", result={"reference": reference, "start": slot.start.isoformat(),
+                                              "checkin_token": sample_token(reference, slot.start)})
+    p.screen._answer(outcome)
+    p.settle()
+    if print_state is not None:
+        p.screen.print_state = print_state
+        p.screen.rebuild()
+
+
+def _cancel(p, reference: str = "", name: str = "") -> None:
+    p.tap("feature-booking")
+    p.tap("cancel-booking")
+    if reference:
+        p.type(reference.lower())
+    if name:
+        p.tap("field-last-name")
+        p.type(name)
+
+
+def _cancel_scanned(p) -> None:
+    _cancel(p)
+    start = datetime(2026, 12, 3, 10, 30, tzinfo=PARIS)
+    p.screen.ticket = {"ref": "RDV-K7QM-4P", "svc": SERVICE, "start": start.isoformat()}
+    p.app.visit.fields["cancel_reference"] = "RDV-K7QM-4P"
+    p.screen.focus = "cancel_last_name"
+    p.screen.rebuild()
+    p.type("N'Diaye")
+
+
+def _cancel_review(p) -> None:
+    _cancel_scanned(p)
+    p.tap("continue")
+
+
+def _cancel_answer(p, status: str) -> None:
+    from kiosk.services import Outcome
+
+    _cancel_review(p)
+    if status == "refused":
+        p.screen._answer(Outcome("cancellation", "refused", code="not_found"))
+    else:
+        p.screen._answer(Outcome("cancellation", status, "k", result={"service_id": SERVICE}))
+
+
+STATES: dict[str, dict[str, Callable]] = {
+    "booking": {
+        "domains": lambda p: p.tap("feature-booking"),
+        "services": _domain,
+        "search": lambda p: (p.tap("feature-booking"), p.tap("search"), p.type("etat civ")),
+        "offline": lambda p: (_offline(p), _domain(p)),
+    },
+    "booking_service": {"default": _service},
+    "booking_day": {"default": _day, "next-month": lambda p: (_day(p), p.tap("month-next"))},
+    "booking_time": {"default": _time},
+    "booking_person": {
+        "empty": _person,
+        "typed": _typed,
+        "errors": _person_errors,
+        "offline-contact-required": lambda p: (_person(p, offline=True), p.type("Lefèvre"), p.tap("continue")),
+    },
+    "booking_confirm": {
+        "default": _confirm,
+        "offline-request": lambda p: _confirm(p, offline=True),
+        "slot-taken": _conflict,
+        "refused": _refused,
+    },
+    "booking_done": {
+        "printing": lambda p: _done(p, "printing"),
+        "printed": lambda p: _done(p, "printed"),
+        "printer-failed": lambda p: _done(p, "failed"),
+        "offline-request": lambda p: _done(p, offline=True),
+    },
+    "booking_cancel": {
+        "empty": _cancel,
+        "typed": lambda p: _cancel(p, "RDV-K7QM-4P", "Lefèvre"),
+        "scanned": _cancel_scanned,
+        "review": _cancel_review,
+        "wrong-name": lambda p: _cancel_answer(p, "refused"),
+        "cancelled": lambda p: _cancel_answer(p, "done"),
+        "offline-recorded": lambda p: _cancel_answer(p, "queued"),
+    },
+}

@@ -1,0 +1,141 @@
+"""When nobody touches the screen: warn, then end the visit; dim an idle home.
+
+Self-service terminal guidance requires a warning with a way to continue
+before a timeout throws away what someone was doing; after the warning's
+countdown the visit ends and everything typed is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IdleTimings:
+    warn_after_s: float = 45
+    reset_after_s: float = 20
+    dim_after_s: float = 120
+
+
+class IdleMonitor:
+    def __init__(self, timings: IdleTimings, now: float) -> None:
+        self.t = timings
+        self.last_activity = now
+        self.warned_at: float | None = None
+        self.dimmed = False
+
+    def activity(self, now: float) -> None:
+        self.last_activity = now
+
+    def continue_visit(self, now: float) -> None:
+        self.warned_at = None
+        self.last_activity = now
+
+    def seconds_left(self, now: float) -> int:
+        """Whole seconds of the countdown still to go (shown in the dialog)."""
+        if self.warned_at is None:
+            return int(self.t.reset_after_s)
+        left = self.t.reset_after_s - (now - self.warned_at)
+        return max(0, int(left + 0.999))
+
+    def decide(self, now: float, visit_in_progress: bool) -> str | None:
+        """What to do now: "warn", "reset", "dim", "tick" (update countdown) or None."""
+        idle = now - self.last_activity
+        if self.warned_at is not None:
+            if now - self.warned_at >= self.t.reset_after_s:
+                return "reset"
+            return "tick"
+        if visit_in_progress:
+            if idle >= self.t.warn_after_s:
+                return "warn"
+            return None
+        if not self.dimmed and idle >= self.t.dim_after_s:
+            return "dim"
+        return None
+
+    def next_deadline(self, now: float, visit_in_progress: bool) -> float | None:
+        if self.warned_at is not None:
+            # Wake on each whole second of the countdown to update it.
+            elapsed = now - self.warned_at
+            return self.warned_at + min(self.t.reset_after_s, math.floor(elapsed) + 1)
+        if visit_in_progress:
+            return self.last_activity + self.t.warn_after_s
+        if not self.dimmed:
+            return self.last_activity + self.t.dim_after_s
+        return None
+
+
+class IdleController(IdleMonitor):
+    """Applies the monitor's decisions to the app: the warning dialog, the reset, dimming."""
+
+    def __init__(self, app, timings: IdleTimings) -> None:
+        super().__init__(timings, app.clock.monotonic())
+        self.app = app
+        self.base = timings
+
+    def _timings_for(self, screen) -> IdleTimings:
+        """A screen showing something sensitive (a request's status) may set ``wipe_after_s``,
+        shorter than the general rule: the warning then comes early enough that the visit still
+        ends ``wipe_after_s`` after the last touch."""
+        limit = getattr(screen, "wipe_after_s", None)
+        base = self.base
+        if not limit or limit >= base.warn_after_s + base.reset_after_s:
+            return base
+        reset = min(base.reset_after_s, limit / 3)
+        return IdleTimings(limit - reset, reset, base.dim_after_s)
+
+    @property
+    def visit_in_progress(self) -> bool:
+        screen = self.app.nav.current
+        if screen is None or getattr(screen, "ignores_idle", False):
+            return False
+        return not screen.is_home or self.app.visit.is_active
+
+    def step(self, now: float) -> None:
+        from screens.shell.idle_dialog import DimOverlay, IdleDialog
+
+        app = self.app
+        screen = app.nav.current
+        if self.warned_at is None:   # keep the countdown's length once it is shown
+            self.t = self._timings_for(screen)
+        action = self.decide(now, self.visit_in_progress)
+        if action == "warn":
+            self.warned_at = now
+            log.info("idle warning shown")
+            screen.open_dialog(IdleDialog(app, self.seconds_left(now)), screen_owned=False)
+        elif action == "tick":
+            dialog = screen.find("idle-dialog")
+            if dialog is None:  # the screen changed under the warning: show it again
+                screen.open_dialog(IdleDialog(app, self.seconds_left(now)), screen_owned=False)
+            else:
+                dialog.set_seconds(self.seconds_left(now))
+        elif action == "reset":
+            self.warned_at = None
+            app.end_visit("idle")
+        elif action == "dim":
+            self.dimmed = True
+            screen.add_overlay(DimOverlay(app))
+
+    def keep_visit(self) -> None:
+        """« Continuer » in the warning."""
+        self.continue_visit(self.app.clock.monotonic())
+        if self.app.nav.current is not None:
+            self.app.nav.current.close_overlay("idle-dialog")
+
+    def wake_if_dimmed(self) -> bool:
+        """True if this touch only woke the screen."""
+        if not self.dimmed:
+            return False
+        self.dimmed = False
+        if self.app.nav.current is not None:
+            self.app.nav.current.close_overlay("dim")
+        return True
+
+    def deadline(self, now: float) -> float | None:
+        if self.warned_at is None:
+            self.t = self._timings_for(self.app.nav.current)
+        return self.next_deadline(now, self.visit_in_progress)

@@ -1,0 +1,72 @@
+"""The stack of screens: push, pop with a result, replace, back to home."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from kiosk.shell.app import App
+    from screens.base import Screen
+
+log = logging.getLogger(__name__)
+
+
+class Navigator:
+    def __init__(self, app: "App") -> None:
+        self.app = app
+        self.stack: list["Screen"] = []
+
+    @property
+    def current(self) -> "Screen | None":
+        return self.stack[-1] if self.stack else None
+
+    @property
+    def can_go_back(self) -> bool:
+        return len(self.stack) > 1
+
+    def _shown(self, hidden: "Screen | None") -> None:
+        if hidden is not None:
+            hidden.on_hide()
+        screen = self.current
+        if screen is not None:
+            log.info("screen %s", screen.name)
+            self.app.show_screen(screen)
+            screen.on_show()
+
+    def push(self, screen: "Screen", on_result: Callable[[Any], None] | None = None) -> None:
+        hidden = self.current
+        screen.on_result = on_result
+        self.stack.append(screen)
+        self._shown(hidden)
+
+    def pop(self, screen: "Screen | None" = None, result: Any = None) -> None:
+        """Close ``screen`` (default: the top one); never pops the home screen."""
+        if len(self.stack) <= 1:
+            return
+        target = screen or self.current
+        if target not in self.stack:
+            return
+        while self.stack and self.stack[-1] is not target:
+            self.stack.pop().on_hide()
+        closed = self.stack.pop()
+        callback = closed.on_result
+        self._shown(closed)
+        if callback is not None:
+            callback(result)
+
+    def replace(self, screen: "Screen") -> None:
+        hidden = self.stack.pop() if len(self.stack) > 1 else None
+        if hidden is None and self.stack:
+            # Replacing home: keep home underneath and push instead.
+            self.push(screen)
+            return
+        self.stack.append(screen)
+        self._shown(hidden)
+
+    def reset(self, screens: "list[Screen]") -> None:
+        """Drop every screen and start again from ``screens`` (home first)."""
+        while self.stack:
+            self.stack.pop().on_hide()
+        self.stack.extend(screens)
+        self._shown(None)

@@ -1,0 +1,167 @@
+"""The technician's screen: what this terminal is, how it is set up, and maintenance actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import kiosk
+from kiosk import events
+from kiosk.clock import PARIS
+from kiosk.formatting import format_time
+from kiosk.i18n import N_, _
+from kiosk.shell.ui import TEXT_SMALL
+from screens.base import Screen
+from screens.widgets import Button, Column, Dialog, Label, Row
+
+
+ACTION_WORDS = {"booking": N_("booking"), "booking_request": N_("booking request"),
+                "cancellation": N_("cancellation"), "checkin": N_("check-in")}
+
+
+class AdminScreen(Screen):
+    name = "admin"
+    is_admin = True
+
+    def title(self) -> str:
+        return _("Maintenance")
+
+    def _facts(self) -> list[tuple[str, str]]:
+        c = self.app.config
+        d = self.app.display
+        return [
+            (_("Version"), kiosk.__version__),
+            (_("Terminal"), f"{c.terminal.id} — {c.terminal.name}"),
+            (_("Profile"), _("street totem") if c.terminal.profile == "street" else _("counter terminal")),
+            (_("Configuration file"), str(c.source)),
+            (_("Screen"), _("{width}×{height}, rotation {angle}°").format(width=d.logical[0], height=d.logical[1], angle=d.rotation)),
+            (_("Languages"), ", ".join(c.languages.offered)),
+            (_("Central API"), str(c.api.base_url)),
+            (_("Printer"), c.printer.type),
+            (_("Scanner"), c.scanner.type),
+            (_("Touch screen"), c.touch.type),
+            (_("Mode"), _("demonstration") if self.app.demo else _("production")),
+        ]
+
+    def compose(self):
+        facts = [Label(_("{setting}: {state}").format(setting=k, state=v), size=TEXT_SMALL, id=f"fact-{i}")
+                 for i, (k, v) in enumerate(self._facts())]
+        oos = self.app.out_of_service is not None
+        self.printer_state = Label(self._printer_text(), bold=True, id="printer-state")
+        self.inputs_state = Label(self._inputs_text(), bold=True, id="inputs-state")
+        printer_buttons = [Button(_("Print a test ticket"), id="print-test", on_tap=self._print_test)]
+        printer_buttons[0].enabled = self.app.devices.printer is not None
+        if self.app.devices.draws_receipts:      # the demo's simulated printer
+            printer_buttons.append(Button(_("Last ticket"), id="last-receipt", on_tap=self._show_receipt))
+        printer = Row(printer_buttons, gap=20)
+        self.sync_state = Label(self._sync_text(), bold=True, id="sync-state")
+        sync_now = Button(_("Synchronise now"), id="sync-now", on_tap=self._sync_now)
+        sync_now.enabled = self.app.data is not None
+        actions = Row([
+            Button(_("Put back in service") if oos else _("Put out of service"), id="toggle-service",
+                   on_tap=self._toggle_service),
+            Button(_("Test the error screen"), id="test-failsafe", on_tap=self._fail_on_purpose),
+        ], gap=20)
+        leave = Row([
+            Button(_("Close"), id="close-admin", on_tap=self.app.go_home),
+            Button(_("Quit to maintenance"), kind="primary", id="quit", on_tap=self._confirm_quit),
+        ], gap=20)
+        self.shown_refusals = self.app.sync_status.get("refusals") or []
+        refusals = [Label(text, size=TEXT_SMALL, id=f"sync-refusal-{i}")
+                    for i, text in enumerate(self._refusal_lines(self.shown_refusals))]
+        return Column([Column(facts, gap=8, id="facts"), self.printer_state, printer, self.inputs_state,
+                       self.sync_state,
+                       *([Column(refusals, gap=8, id="sync-refusals")] if refusals else []),
+                       Row([sync_now], gap=20), actions, leave], gap=32)
+
+    @staticmethod
+    def _refusal_lines(refusals: list[dict]) -> list[str]:
+        """The last actions the central API refused for good, newest first (no personal data)."""
+        if not refusals:
+            return []
+        lines = [_("Refused by the central API (newest first):")]
+        for r in refusals:
+            try:
+                at = datetime.fromisoformat(str(r.get("at")).replace("Z", "+00:00")).astimezone(PARIS)
+                when = f"{at:%d/%m} {format_time(at.time())}"
+            except ValueError:
+                when = "?"
+            lines.append(_("{when} · {kind} · {status} {error}: {message}").format(
+                when=when, kind=_(ACTION_WORDS.get(r.get("kind"), "?")), status=r.get("status") or "",
+                error=r.get("error") or "", message=(r.get("message") or "")[:120]))
+        return lines
+
+    def _sync_text(self) -> str:
+        app = self.app
+        if app.data is None:
+            return _("Synchronisation: no central API in this mode")
+        status = app.sync_status
+        if not status:
+            return _("Synchronisation: starting")
+        last = status.get("last_success")
+        when = format_time(last.astimezone(PARIS).time()) if last else _("never")
+        text = _("Synchronisation: last success {when}, {depth} waiting, {failed} refused").format(
+            when=when, depth=status.get("outbox_depth", 0), failed=status.get("failed", 0))
+        if status.get("clock_skew_flagged"):
+            text += " · " + _("clock off by {s} s: check NTP").format(s=round(status.get("clock_skew_s") or 0))
+        return text
+
+    def _sync_now(self) -> None:
+        if self.app.data is not None and self.app.data.sync_now():
+            self.toast(_("Synchronisation started."))
+
+    def _printer_text(self) -> str:
+        state = self.app.devices.state("printer")
+        return _("Printer state: {state}").format(state=state.words())
+
+    def _inputs_text(self) -> str:
+        """The other devices of the shared status model (kiosk.devices.status), on one line."""
+        names = {"scanner": _("Scanner"), "camera": _("Camera"), "touch": _("Touch screen")}
+        return " · ".join(_("{setting}: {state}").format(setting=names[name], state=state.words())
+                          for name, state in self.app.devices.summary().items() if name != "printer")
+
+    def _show_receipt(self) -> None:
+        from screens.printing.receipt import ReceiptScreen
+
+        self.app.nav.push(ReceiptScreen(self.app))
+
+    def _print_test(self) -> None:
+        from drivers.printer.ticket import admin_test_ticket
+        from kiosk.formatting import format_datetime_long
+
+        devices = self.app.devices
+        when = format_datetime_long(self.app.clock.now(), "fr")
+        self.test_job = devices.printer.submit(admin_test_ticket(self.app.config.terminal.id, when,
+                                                                 devices.state("printer").state))
+        self.toast(_("Test ticket sent to the printer."))
+
+    def handle_event(self, event) -> None:
+        if event.type == events.SYNC_STATUS:
+            self.sync_state.set_text(self._sync_text())
+            if (event.dict.get("refusals") or []) != self.shown_refusals:
+                self.rebuild()
+        elif event.type == events.DEVICE_STATE:
+            self.printer_state.set_text(self._printer_text())
+            self.inputs_state.set_text(self._inputs_text())
+        elif event.type == events.PRINT_DONE and event.job_id == getattr(self, "test_job", None):
+            self.toast(_("Test ticket printed."))
+        elif event.type == events.PRINT_FAILED and event.job_id == getattr(self, "test_job", None):
+            from kiosk.devices.status import DeviceState
+
+            reason = DeviceState(event.reason).words()
+            self.toast(_("The test ticket could not be printed ({reason}).").format(reason=reason), kind="warn")
+
+    def _toggle_service(self) -> None:
+        in_service = self.app.out_of_service is not None
+        events.post(events.SERVICE_STATE, in_service=in_service, reason="set by a technician")
+
+    def _fail_on_purpose(self) -> None:
+        raise RuntimeError("failure requested from the admin screen (failsafe test)")
+
+    def _confirm_quit(self) -> None:
+        self.open_dialog(Dialog(
+            _("Quit the kiosk?"),
+            _("The terminal stops showing the kiosk until it is restarted."),
+            [Button(_("Cancel"), id="cancel", on_tap=lambda: self.close_overlay("dialog")),
+             Button(_("Quit"), kind="primary", id="confirm-quit",
+                    on_tap=lambda: self.app.quit("quit to maintenance by a technician"))],
+        ))

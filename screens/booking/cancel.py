@@ -1,0 +1,235 @@
+"""« Annuler un rendez-vous »: scan the ticket's QR code or type its reference, give the
+last name, see the appointment, confirm.
+
+The last name is asked in both cases: the central API cancels only for the right
+reference *and* name, so a ticket found on the floor cannot cancel someone's appointment.
+A scanned code is checked here first (signature, revocation, expiry) and shows the
+service and the time before anything is sent. The cancellation goes through the outbox
+like every action: offline, it is recorded and sent later, and the screen says so.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from kiosk.booking import flow as booking_flow, form as booking_form
+from kiosk import events
+from kiosk.api.checkin_token import TokenError, decode_unverified
+from kiosk.i18n import N_, _
+from kiosk.checkin.service import UnknownKey
+from kiosk.booking.tickets import appointment_words, cancellation_slip
+from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
+from screens.base import Screen
+from screens.widgets import AzertyKeyboard, Button, Column, Label, Row, TextField
+from screens.widgets.keyboard import BACKSPACE, ENTER
+
+REFERENCE, NAME = "cancel_reference", "cancel_last_name"
+PROBLEMS = {
+    "reference_empty": N_("Type the reference printed on your ticket, for example RDV-AB3K-7Q."),
+    "reference_shape": N_("A reference has letters, digits and hyphens, for example RDV-AB3K-7Q."),
+    "not_a_ticket": N_("This QR code is not the one of an appointment ticket. Scan the code of your ticket, or "
+                       "type its reference."),
+}
+
+
+def _problem(code: str) -> str:
+    return _(PROBLEMS[code])
+
+
+class BookingCancelScreen(Screen):
+    name = "booking_cancel"
+    wants_all_scans = True   # « ce QR code n'est pas celui d'un ticket » says more than a generic refusal
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.step = "form"           # form → review → (pending) → result
+        self.focus = REFERENCE
+        self.errors: dict[str, str] = {}
+        self.ticket: dict | None = None      # what a scanned code says (service, start)
+        self.pending: int | None = None
+        self.outcome = None
+        self.print_job: str | None = None
+        self.print_state = ""
+
+    def title(self) -> str:
+        return _("Cancel an appointment")
+
+    def compose(self):
+        return getattr(self, f"_{self.step}")()
+
+    # -- the form --------------------------------------------------------------------------------
+    def _form(self):
+        fields = self.app.visit.fields
+        self.fields = {
+            REFERENCE: TextField(fields, REFERENCE, caption=_("Reference of the appointment"),
+                                 placeholder="RDV-AB3K-7Q", max_length=40, id="field-reference",
+                                 on_tap=lambda: self._set_focus(REFERENCE)),
+            NAME: TextField(fields, NAME, caption=_("Last name"), max_length=booking_form.NAME_MAX,
+                            id="field-last-name", on_tap=lambda: self._set_focus(NAME)),
+        }
+        for key, field in self.fields.items():
+            field.focused = key == self.focus
+            field.error = self.errors.get(key, "")
+        parts = [Label(_("Scan the QR code of your ticket, or type its reference. Then type your last name."),
+                       size=TEXT_BODY, id="intro")]
+        if self.ticket:
+            parts.append(Label(self._ticket_words(), bold=True, bg="surface", padding=20, id="scanned"))
+        width, height = self.app.display.logical
+        form = [self.fields[REFERENCE], self.fields[NAME]]
+        parts.append(Row(form, gap=32, wrap=False) if width > height else Column(form, gap=16))
+        parts.append(AzertyKeyboard(self._key, symbols=False))
+        parts.append(Button(_("Continue"), kind="primary", id="continue", on_tap=self._review_or_errors))
+        return Column(parts, gap=24)
+
+    def _ticket_words(self) -> str:
+        lang = self.app.visit.settings.language
+        service = self.app.services.availability.service(str(self.ticket.get("svc"))) or {}
+        when = appointment_words(datetime.fromisoformat(self.ticket["start"]), lang)
+        return " — ".join(x for x in (service.get("name"), when) if x)
+
+    def _set_focus(self, key: str) -> None:
+        if key != self.focus:
+            self.focus = key
+            self.rebuild()
+
+    def _key(self, key: str) -> None:
+        field = self.fields[self.focus]
+        if key == ENTER:
+            if self.focus == REFERENCE:
+                self._set_focus(NAME)
+            else:
+                self._review_or_errors()
+            return
+        if key == BACKSPACE:
+            field.backspace()
+        elif not field.insert(key.upper() if self.focus == REFERENCE else key):
+            return
+        if self.focus == REFERENCE and self.ticket:
+            self.ticket = None      # typed over the scanned reference
+            self.rebuild()
+        self._error(self.focus, "")
+
+    def _error(self, key: str, message: str) -> None:
+        self.errors[key] = message
+        if self.step == "form":
+            self.fields[key].set_error(message)
+
+    def _checked(self) -> tuple[str, str] | None:
+        fields = self.app.visit.fields
+        for key in (REFERENCE, NAME):
+            self._error(key, "")
+        reference = fields.get(REFERENCE, "").strip().upper()
+        if not reference:
+            self._error(REFERENCE, _problem("reference_empty"))
+        elif not re.fullmatch(r"[A-Z0-9]+(-[A-Z0-9]+)*", reference):
+            self._error(REFERENCE, _problem("reference_shape"))
+        problem = booking_form.name_problem(fields.get(NAME, ""), "last_name")
+        if problem:
+            self._error(NAME, booking_form.problem_text(problem))
+        if any(self.errors.values()):
+            return None
+        return reference, booking_form.clean_name(fields[NAME])
+
+    def _review_or_errors(self) -> None:
+        if self._checked() is not None:
+            self.step = "review"
+        self.rebuild()
+
+    def handle_event(self, event) -> None:
+        if event.type == events.SCAN_READ and self.step == "form":
+            self._scanned(event.text)
+        elif event.type == events.ACTION_DONE and event.request_id == self.pending:
+            self._answer(event.outcome)
+        elif booking_flow.print_outcome(event, self.print_job):
+            self.print_state = booking_flow.print_outcome(event, self.print_job)
+            self.rebuild()
+
+    def _scanned(self, text: str) -> None:
+        try:
+            self.ticket = self.app.services.read_ticket(text.strip())
+        except UnknownKey:
+            # Signed by a key not synced here yet: take its reference as if typed; the central API
+            # judges it with the last name, as for any typed reference.
+            self.ticket = None
+            self.app.visit.fields[REFERENCE] = str(decode_unverified(text.strip()).get("ref", ""))[:40]
+            self.errors[REFERENCE] = ""
+            self.focus = NAME
+            return self.rebuild()
+        except TokenError as exc:
+            self.ticket = None
+            code = exc.args[0] if exc.args else ""
+            self.errors[REFERENCE] = _problem("not_a_ticket") if code == "invalid_token" else \
+                _("This ticket is no longer valid. Type the reference and your last name, or ask at the reception.")
+            return self.rebuild()
+        self.app.visit.fields[REFERENCE] = str(self.ticket.get("ref", ""))
+        self.errors[REFERENCE] = ""
+        self.focus = NAME
+        self.rebuild()
+
+    # -- review, then the answer ---------------------------------------------------------------
+    def _review(self):
+        fields = self.app.visit.fields
+        parts = [Label(_("Do you want to cancel this appointment?"), size=TEXT_BODY + 4, bold=True, id="question")]
+        facts = [Label(_("Reference: {reference}").format(reference=fields.get(REFERENCE, "").upper()), bold=True,
+                       id="review-reference"),
+                 Label(_("Name: {name}").format(name=booking_form.clean_name(fields.get(NAME, ""))), id="review-name")]
+        if self.ticket:
+            facts.insert(0, Label(self._ticket_words(), bold=True, id="review-booking"))
+        parts.append(Column(facts, gap=12, padding=24, bg="surface"))
+        if self.pending is not None:
+            parts.append(Label(_("One moment…"), bold=True, align="center", bg="surface", padding=32, id="waiting"))
+        else:
+            parts.append(Row([Button(_("No, keep it"), id="keep", on_tap=self._back_to_form),
+                              Button(_("Yes, cancel it"), kind="primary", id="confirm-cancel",
+                                     on_tap=self._confirm)], gap=20))
+        return Column(parts, gap=24)
+
+    def _back_to_form(self) -> None:
+        self.step = "form"
+        self.rebuild()
+
+    def _confirm(self) -> None:
+        checked = self._checked()
+        if checked is None:
+            return self._back_to_form()
+        self.pending = self.app.services.cancel(*checked)
+        self.rebuild()
+
+    def _answer(self, outcome) -> None:
+        self.pending = None
+        if outcome.status in ("done", "queued"):
+            self.outcome, self.step = outcome, "result"
+            if self.app.devices.can_print:
+                self._print()
+        else:
+            self.step = "form"
+            self.errors[REFERENCE] = outcome.message
+        self.rebuild()
+
+    def _result(self):
+        queued = self.outcome.status == "queued"
+        text = _("Cancellation recorded. The terminal is offline: it will be sent to the town hall as soon as it "
+                 "is back online.") if queued else _("Your appointment is cancelled.")
+        parts = [Label(text, size=TEXT_BODY + 4, bold=True, bg="surface", padding=24, id="cancelled")]
+        status = {"printing": _("Printing the confirmation…"),
+                  "printed": _("Your confirmation is printed. Take it below the screen."),
+                  "failed": _("The confirmation cannot be printed; the cancellation is recorded all the same.")}
+        if self.print_state:
+            parts.append(Label(status[self.print_state], size=TEXT_SMALL, id="print-status"))
+        parts.append(Button(_("Finish"), kind="primary", id="finish",
+                            on_tap=lambda: self.app.end_visit("cancellation finished")))
+        return Column(parts, gap=24)
+
+    def _print(self) -> None:
+        result = self.outcome.result
+        service = self.app.services.availability.service(result.get("service_id") or str((self.ticket or {}).get(
+            "svc"))) or {}
+        start = result.get("start") or (self.ticket or {}).get("start")
+        slip = cancellation_slip(
+            town=self.app.config.branding.town_name, reference=self.app.visit.fields.get(REFERENCE, "").upper(),
+            service_name=service.get("name"), start=datetime.fromisoformat(start) if start else None,
+            queued=self.outcome.status == "queued", printed_at=self.app.clock.now(),
+            language=self.app.visit.settings.language)
+        self.print_job = self.app.devices.printer.submit(slip)
+        self.print_state = "printing"

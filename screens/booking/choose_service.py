@@ -1,0 +1,166 @@
+"""« Prendre rendez-vous », step 1: choose a domain, then a service — or search for one.
+
+Each service tile shows its next free date, read from the offline cache (the same online
+or offline; offline, the screen says how old that availability is). « Annuler un
+rendez-vous » starts from here too. :func:`open_booking` is the entry other features
+call (the city-information pages offer « Prendre rendez-vous » on a service).
+"""
+
+from __future__ import annotations
+
+from kiosk.shell.features import Feature, register
+from kiosk.formatting import format_date_long
+from kiosk.i18n import N_, _, ngettext
+from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
+from screens.base import Screen
+from screens.widgets import AzertyKeyboard, Button, Column, Grid, Label, Row, TextField
+from screens.widgets.keyboard import BACKSPACE, ENTER
+
+SEARCH_FIELD = "booking_search"
+
+
+def _flow():
+    """kiosk.booking.flow, imported when the flow opens: it brings the services and the ticket
+    code (~50 ms), and this module is imported to register the home tile before the first frame."""
+    from kiosk.booking import flow as booking_flow
+
+    return booking_flow
+
+
+def open_booking(app, service_id: str | None = None) -> None:
+    """Open the booking flow, at the start or — given ``service_id`` — on that service's
+    « Avant de réserver » page (« Retour » then leads to the list of services)."""
+    chooser = BookingServicesScreen(app)
+    app.nav.push(chooser)
+    if service_id is not None and app.services is not None and app.services.availability.service(service_id):
+        chooser.open_service(service_id)
+
+
+def availability_age(app) -> str:
+    """« Horaires d'il y a 2 heures » while offline: the person knows they may have changed."""
+    if app.services is None or not _flow().contact_required(app):
+        return ""
+    age = app.services.availability.cache_age_s()
+    if age is None:
+        return _("Offline: the free times shown may have changed.")
+    minutes = int(age // 60)
+    if minutes < 60:
+        return ngettext("Offline: free times as of {n} minute ago; they may have changed.",
+                        "Offline: free times as of {n} minutes ago; they may have changed.", max(1, minutes)
+                        ).format(n=max(1, minutes))
+    hours = minutes // 60
+    return ngettext("Offline: free times as of {n} hour ago; they may have changed.",
+                    "Offline: free times as of {n} hours ago; they may have changed.", hours).format(n=hours)
+
+
+class BookingServicesScreen(Screen):
+    name = "booking"
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.domain: str | None = None
+        self.searching = False
+
+    def title(self) -> str:
+        return _("Book an appointment")
+
+    def _columns(self) -> int:
+        width, height = self.app.display.logical
+        return 3 if width > height else 2
+
+    def compose(self):
+        app = self.app
+        if app.services is None:
+            return Column([Label(_("Booking is not available on this terminal at the moment. Please ask at "
+                                   "the town hall reception."), id="unavailable")])
+        parts = []
+        age = availability_age(app)
+        if age:
+            parts.append(Label(age, size=TEXT_SMALL, bold=True, bg="surface", padding=16, id="availability-age"))
+        tools = [Button(_("Search"), icon="✎", selected=self.searching, id="search", on_tap=self._toggle_search),
+                 Button(_("Cancel an appointment"), icon="✕", id="cancel-booking", on_tap=self._open_cancel)]
+        parts.append(Row(tools, gap=20))
+        if self.searching:
+            parts.append(self._search())
+        elif self.domain is None:
+            parts.append(Label(_("Which department do you want to see?"), size=TEXT_BODY, id="intro"))
+            parts.append(self._domains())
+        else:
+            parts.append(Row([Button(_("All departments"), icon="←", id="all-domains",
+                                     on_tap=lambda: self._set_domain(None))], gap=20))
+            parts.append(Label(self.domain, bold=True, size=TEXT_BODY + 4, id="domain-title"))
+            parts.append(self._service_tiles(app.services.availability.services(self.domain)))
+        return Column(parts, gap=28)
+
+    # -- domains and services -------------------------------------------------------------
+    def _domains(self):
+        services = self.app.services.availability.services()
+        counts: dict[str, int] = {}
+        for s in services:
+            counts[s["domain"]] = counts.get(s["domain"], 0) + 1
+        tiles = [Button(domain, kind="tile", id=f"domain-{i}",
+                        subtitle=ngettext("{n} service", "{n} services", n).format(n=n),
+                        on_tap=lambda d=domain: self._set_domain(d))
+                 for i, (domain, n) in enumerate(sorted(counts.items(), key=lambda kv: _fold(kv[0])))]
+        return Grid(tiles, columns=self._columns(), min_tile_height=170, id="domains")
+
+    def _set_domain(self, domain: str | None) -> None:
+        self.domain = domain
+        self.rebuild()
+
+    def _service_tiles(self, services):
+        if not services:
+            return Label(_("No service matches. Try another word, or choose a department."), id="no-service")
+        lang = self.app.visit.settings.language
+        tiles = []
+        for s in services:
+            when = _("Next free date: {date}").format(date=format_date_long(s["next_free"].date(), lang)) \
+                if s["next_free"] else _("No free date at the moment")
+            tiles.append(Button(s["name"], kind="tile", subtitle=when, id=f"service-{s['id']}",
+                                on_tap=lambda sid=s["id"]: self.open_service(sid)))
+        return Grid(tiles, columns=self._columns(), min_tile_height=200, id="services")
+
+    def open_service(self, service_id: str) -> None:
+        from screens.booking.service_info import BookingServiceScreen
+
+        _flow().choose_service(self.app, service_id)
+        self.app.nav.push(BookingServiceScreen(self.app, service_id))
+
+    # -- search -----------------------------------------------------------------------------
+    def _toggle_search(self) -> None:
+        self.searching = not self.searching
+        self.rebuild()
+
+    def _search(self):
+        self.field = TextField(self.app.visit.fields, SEARCH_FIELD, caption=_("Search for a service"),
+                               placeholder=_("for example: passport"), max_length=40, id="search-field")
+        self.field.focused = True
+        found = self.app.services.availability.search_services(self.field.value)
+        results = self._service_tiles(found[:6])
+        return Column([self.field, AzertyKeyboard(self._key), Label(_("Services found"), bold=True,
+                                                                     id="results-title"), results], gap=20)
+
+    def _key(self, key: str) -> None:
+        if key == ENTER:
+            self.field.set_focused(False)
+        elif key == BACKSPACE:
+            self.field.backspace()
+        elif not self.field.insert(key):
+            return
+        if key != ENTER:
+            self.rebuild()
+
+    def _open_cancel(self) -> None:
+        from screens.booking.cancel import BookingCancelScreen
+
+        self.app.nav.push(BookingCancelScreen(self.app))
+
+
+def _fold(text: str) -> str:
+    from kiosk.booking.availability import folded_words
+
+    return " ".join(folded_words(text))
+
+
+register(Feature(id="booking", title=N_("Book an appointment"), subtitle=N_("At the town hall, with a printed ticket"),
+                 icon="◷", profiles=frozenset({"street", "counter"}), open=BookingServicesScreen))

@@ -1,0 +1,110 @@
+"""« C'est réservé »: the reference in large characters, the check-in QR code, the ticket.
+
+The ticket prints by itself when a printer is ready; when it cannot (no paper, printer
+off) the booking stands all the same: the screen says so, shows reference and QR code
+larger (to photograph or note down) and offers to try again. A request made offline is
+shown as what it is — « demande enregistrée », confirmed later by SMS or e-mail — with
+the terminal's own reference and no QR code (there is no appointment yet to check in to).
+The screen erases itself after ``[booking] done_home_after_s`` without a touch.
+"""
+
+from __future__ import annotations
+
+from kiosk.booking import flow as booking_flow
+from kiosk import events
+from kiosk.i18n import _
+from kiosk.booking.tickets import appointment_words
+from kiosk.shell.ui import TEXT_BODY, TEXT_DISPLAY, TEXT_SMALL
+from screens.base import Screen
+from screens.widgets import Button, Column, Label, Row
+from screens.widgets.qr_code import QrCodeView
+
+
+class BookingDoneScreen(Screen):
+    name = "booking_done"
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.draft = booking_flow.draft(app)
+        self.wipe_after_s = app.config.booking.done_home_after_s
+        self.print_job: str | None = None
+        self.print_state = ""        # printing / printed / failed
+        self._auto_printed = False
+
+    def title(self) -> str:
+        return _("Your appointment is booked") if booking_flow.is_confirmed(self.draft) \
+            else _("Your request is recorded")
+
+    def compose(self):
+        d, lang = self.draft, self.app.visit.settings.language
+        confirmed = booking_flow.is_confirmed(d)
+        service = self.app.services.availability.service(d.service_id) or {}
+        when = appointment_words(booking_flow.confirmed_start(d), lang)
+        parts = []
+        if not confirmed:
+            parts.append(Label(_("Request recorded — you will receive the confirmation by SMS or e-mail. The time is "
+                                 "not guaranteed until then."), bold=True, bg="surface", padding=24, id="request-note"))
+        parts.append(Label(service.get("name", ""), bold=True, id="service-name"))
+        parts.append(Label(when if confirmed else _("Time asked for: {when}").format(when=when),
+                           size=TEXT_BODY + 4, bold=True, id="when"))
+        parts.append(Label(_("Reference"), size=TEXT_SMALL, colour="muted", align="center", id="reference-title"))
+        parts.append(Label(booking_flow.reference(d), size=TEXT_DISPLAY, bold=True, align="center", id="reference"))
+        token = d.outcome.result.get("checkin_token") if confirmed else None
+        code = []
+        if token:
+            code = [QrCodeView(token, size=560 if self._cannot_print() else 420, id="qr"),
+                    Label(_("Show this code at the counter when you arrive."), size=TEXT_SMALL, align="center",
+                          id="qr-hint")]
+        parts.append(self._print_status())
+        buttons = []
+        if self.app.devices.printer is not None and self.print_state not in ("printing", "printed"):
+            label = _("Try printing again") if self._cannot_print() else _("Print my ticket")
+            buttons.append(Button(label, id="print", on_tap=self._print))
+        buttons.append(Button(_("Finish"), kind="primary", id="finish",
+                              on_tap=lambda: self.app.end_visit("booking finished")))
+        parts.append(Row(buttons, gap=20))
+        width, height = self.app.display.logical
+        if code and width > height:
+            # Landscape: the code beside the words, so that nothing needs scrolling.
+            return Row([Column(parts, gap=20), Column(code, gap=12)], gap=48, wrap=False)
+        return Column(parts[:-2] + code + parts[-2:], gap=20)
+
+    def _cannot_print(self) -> bool:
+        """The job failed, or the printer says it cannot print (no paper, off) before we tried."""
+        return self.print_state == "failed" or (not self.print_state and not self.app.devices.can_print)
+
+    def _print_status(self):
+        if self.app.devices.printer is None:
+            text = _("Printing is not possible on this terminal: note the reference.")
+        elif self._cannot_print():
+            text = _("The ticket cannot be printed. Your appointment is recorded all the same: note the reference "
+                     "or photograph the code.")
+        else:
+            text = {"printing": _("Printing your ticket…"),
+                    "printed": _("Your ticket is printed. Take it below the screen.")}.get(self.print_state, "")
+        bold = self._cannot_print()
+        return Label(text, size=TEXT_BODY if bold else TEXT_SMALL, bold=bold, align="center", id="print-status")
+
+    def on_hide(self) -> None:
+        """Left by « Retour » (not covered by Help): the booking is made, nothing typed stays."""
+        if self not in self.app.nav.stack:
+            booking_flow.forget(self.app)
+
+    # -- printing ------------------------------------------------------------------------------
+    def on_show(self) -> None:
+        if not self._auto_printed and self.app.devices.can_print:
+            self._auto_printed = True
+            self._print()
+
+    def _print(self) -> None:
+        self.print_job = self.app.devices.printer.submit(booking_flow.ticket(self.app, self.draft))
+        self.print_state = "printing"
+        self.rebuild()
+
+    def handle_event(self, event) -> None:
+        finished = booking_flow.print_outcome(event, self.print_job)
+        if finished:
+            self.print_state = finished
+            self.rebuild()
+        elif event.type == events.DEVICE_STATE and event.device == "printer":
+            self.rebuild()

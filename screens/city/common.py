@@ -1,0 +1,71 @@
+"""What the city information screens share: their guide, place rows, the freshness line,
+the « not available yet » message and category names and icons."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from kiosk.city.guide import CityGuide, guide_for
+from kiosk.city.listing import PlaceRow
+from kiosk.city.text import fold
+from kiosk.city.wording import direction_arrow, state_words
+from kiosk.formatting import format_distance_m
+from kiosk.i18n import _, ngettext
+from kiosk.shell.ui import TEXT_SMALL
+from screens.widgets import Column, Label
+from screens.widgets.list_row import ListRow
+
+HERE_M = 25   # closer than this, a place is « here »: no arrow, no « 0 m »
+
+# A few symbols the fonts have (DejaVu Sans), by word found in a category's name.
+_ICONS = (("sant", "✚"), ("sport", "★"), ("cultur", "♫"), ("loisir", "☀"), ("environnement", "♻"),
+          ("dechet", "♻"), ("transport", "✈"), ("administration", "⌂"), ("mairie", "⌂"), ("social", "♥"),
+          ("solidar", "♥"), ("educat", "✎"), ("enfance", "✎"), ("ecole", "✎"), ("commerce", "☕"),
+          ("securit", "⚠"), ("service", "✉"), ("patrimoine", "❖"), ("culte", "✝"))
+
+
+def guide(app) -> CityGuide | None:
+    return guide_for(app)
+
+
+def category_title(name: str) -> str:
+    """The catalog's name (in the town's language); places without one are « other places »."""
+    return name or _("Other places")
+
+
+def category_icon(name: str) -> str:
+    folded = fold(name)
+    return next((icon for word, icon in _ICONS if word in folded), "●")
+
+
+def places_count(n: int) -> str:
+    return ngettext("{n} place", "{n} places", n).format(n=n)
+
+
+def place_row(row: PlaceRow, now, on_tap: Callable[[], None] | None, *, id: str) -> ListRow:
+    """« Médiathèque Louise-Bodin / Fermé · ouvre à 15 h / ↙ 1,7 km »."""
+    aside: tuple[str, ...] = ()
+    if row.where and row.where.distance_m < HERE_M:
+        aside = ("●", _("here"))
+    elif row.where:
+        aside = (direction_arrow(row.where.sector), format_distance_m(row.where.distance_m))
+    return ListRow(row.name, [state_words(row.state, now)], aside=aside, on_tap=on_tap, id=id)
+
+
+def freshness(city: CityGuide) -> Label | None:
+    """« Informations du … » when the cache is old; nothing while it is fresh."""
+    words = city.freshness()
+    return Label(words, size=TEXT_SMALL, colour="muted", id="freshness") if words else None
+
+
+def unavailable() -> Column:
+    return Column([
+        Label(_("The town's information is not available on this terminal yet."), bold=True, id="unavailable"),
+        Label(_("It arrives with the next update from the town hall. Please try again in a few minutes."),
+              colour="muted", id="unavailable-more"),
+    ], gap=20)
+
+
+def with_freshness(city: CityGuide, items: list) -> list:
+    line = freshness(city)
+    return ([line] if line else []) + items

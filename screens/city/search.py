@@ -1,0 +1,102 @@
+"""Search as you type, with the on-screen keyboard: places, services and practical pages.
+
+Results follow every key (the search takes a few milliseconds, see ``kiosk bench``), grouped
+by kind. What is typed stays on this screen only (a search is not personal data to keep,
+and leaving it needs no confirmation); it survives a language switch, which rebuilds the
+screen, and goes with the screen when the visit ends.
+"""
+
+from __future__ import annotations
+
+from kiosk.i18n import _
+from kiosk.shell.ui import MIN_TOUCH, TEXT_BODY, TEXT_SMALL
+from screens.base import Screen
+from screens.city.common import category_title, guide, place_row, unavailable
+from screens.widgets import AzertyKeyboard, Column, Label, Row, TextField
+from screens.widgets.keyboard import BACKSPACE, ENTER
+from screens.widgets.list_row import ListRow
+
+KEYS_PER_ROW = 10   # the AZERTY keyboard's widest row
+PLACES_SHOWN = 8
+OTHERS_SHOWN = 5
+
+
+class CitySearchScreen(Screen):
+    name = "city_search"
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.typed: dict[str, str] = {}
+        self.results: Column | None = None
+
+    def title(self) -> str:
+        return _("Search")
+
+    def compose(self):
+        if guide(self.app) is None:
+            return unavailable()
+        self.field = TextField(self.typed, "query", caption=_("Name of a place, a service or a page"),
+                               placeholder=_("For example: médiathèque, passeport"), max_length=60, id="query")
+        self.field.focused = True
+        self.results = Column(self._result_items(), gap=14, id="results")
+        typing = Column([self.field, AzertyKeyboard(self._type)], gap=20)
+        if self._side_by_side():
+            return Row([typing, self.results], gap=32, wrap=False)
+        return Column([typing, self.results], gap=28)
+
+    def _side_by_side(self) -> bool:
+        """Results beside the keyboard on a wide screen, if half of it still gives ten keys of
+        full touch size (1920×1080 does; 1280×800 does not, and stacks them)."""
+        W, H = self.app.display.logical
+        half = W / self.app.ui.scale / 2 - 60            # in 1080-scale pixels, minus margins
+        return W > H and half >= KEYS_PER_ROW * MIN_TOUCH + (KEYS_PER_ROW - 1) * 10
+
+    def _type(self, key: str) -> None:
+        if key == BACKSPACE:
+            self.field.backspace()
+        elif key == ENTER:
+            return
+        elif not self.field.insert(key):
+            self.field.set_error(_("The search is limited to 60 characters."))
+            return
+        self.field.set_error("")
+        self._refresh()
+
+    def _refresh(self) -> None:
+        assert self.results is not None
+        self.results.items = self._result_items()
+        for child in self.results.items:
+            child.parent = self.results
+        self._adopt(self.results)
+        self.request_layout()
+        self.invalidate_all()
+
+    def _result_items(self) -> list:
+        query = self.typed.get("query", "")
+        if not query.strip():
+            return [Label(_("Results appear as you type."), size=TEXT_SMALL, colour="muted", id="results-hint")]
+        city = guide(self.app)
+        found = city.search(query)
+        if found.empty:
+            return [Label(_("Nothing found for « {query} ». Check the spelling, or try another word.").format(
+                query=query), id="results-none")]
+        from screens.city.pages import PageScreen
+        from screens.city.place import PlaceScreen
+        from screens.city.service import ServiceScreen
+
+        push, app, now = self.app.nav.push, self.app, city.now()
+        items: list = []
+        if found.places:
+            items.append(Label(_("Places"), size=TEXT_BODY, bold=True, id="results-places"))
+            for i, row in enumerate(city.rows_for(found.places[:PLACES_SHOWN])):
+                items.append(place_row(row, now, lambda pid=row.id: push(PlaceScreen(app, pid)), id=f"result-place-{i}"))
+        if found.services:
+            items.append(Label(_("Services"), size=TEXT_BODY, bold=True, id="results-services"))
+            items += [ListRow(s["name"], [category_title(s.get("domain") or "")], id=f"result-service-{i}",
+                              on_tap=lambda sid=s["id"]: push(ServiceScreen(app, sid)))
+                      for i, s in enumerate(found.services[:OTHERS_SHOWN])]
+        if found.pages:
+            items.append(Label(_("Practical information"), size=TEXT_BODY, bold=True, id="results-pages"))
+            items += [ListRow(p["title"], id=f"result-page-{i}", on_tap=lambda pid=p["id"]: push(PageScreen(app, pid)))
+                      for i, p in enumerate(found.pages[:OTHERS_SHOWN])]
+        return items

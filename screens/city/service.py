@@ -1,0 +1,57 @@
+"""A service of the town (a passport, a school registration…): what it is, what to bring, where."""
+
+from __future__ import annotations
+
+from kiosk.i18n import _
+from kiosk.shell.ui import TEXT_SMALL
+from screens.base import Screen
+from screens.city.common import category_title, guide, place_row, unavailable
+from screens.widgets import Button, Column, Label
+
+
+class ServiceScreen(Screen):
+    name = "city_service"
+
+    def __init__(self, app, service_id: str) -> None:
+        super().__init__(app)
+        self.service_id = service_id
+        self.service: dict | None = None
+
+    def build(self) -> None:
+        city = guide(self.app)
+        self.service = city.service(self.service_id) if city else None
+        super().build()
+
+    def title(self) -> str:
+        return self.service["name"] if self.service else _("Service")
+
+    def compose(self):
+        if guide(self.app) is None:
+            return unavailable()
+        s = self.service
+        if s is None:
+            return Label(_("This service is no longer listed."), id="service-gone")
+        parts = [Label(category_title(s.get("domain") or ""), size=TEXT_SMALL, colour="muted", id="service-domain")]
+        if s.get("description"):
+            parts.append(Label(s["description"], id="service-description"))
+        if s.get("agenda_ids") and self.app.services is not None:
+            parts.append(Button(_("Book an appointment"), kind="primary", id="service-book", on_tap=self._book))
+        documents = [d.get("label") if isinstance(d, dict) else str(d) for d in s.get("documents") or []]
+        documents = [d for d in documents if d]
+        if documents:
+            parts.append(Label(_("What to bring"), bold=True, id="service-documents-title"))
+            parts += [Label(f"• {d}", id=f"service-document-{i}") for i, d in enumerate(documents)]
+        city = guide(self.app)
+        place = city.place(s["place_id"]) if s.get("place_id") else None
+        if place is not None:
+            from screens.city.place import PlaceScreen
+
+            parts.append(Label(_("Where"), bold=True, id="service-where-title"))
+            parts.append(place_row(place.row, city.now(), id="service-place",
+                                   on_tap=lambda: self.app.nav.push(PlaceScreen(self.app, s["place_id"]))))
+        return Column(parts, gap=20)
+
+    def _book(self) -> None:
+        from screens.booking.choose_service import open_booking
+
+        open_booking(self.app, self.service_id)

@@ -1,0 +1,38 @@
+"""Accessibility: large text, high contrast, low reach — for this visit only."""
+
+from __future__ import annotations
+
+from kiosk.i18n import _
+from kiosk.shell.ui import TEXT_SMALL
+from screens.base import Screen
+from screens.widgets import Button, Column, Label
+
+
+class AccessibilityScreen(Screen):
+    name = "accessibility"
+
+    def title(self) -> str:
+        return _("Accessibility")
+
+    def _toggle(self, key: str, label: str, description: str, *, enabled: bool = True) -> Button:
+        on = getattr(self.app.visit.settings, key)
+        state = _("On") if on else _("Off")
+        button = Button(_("{setting}: {state}").format(setting=label, state=state), subtitle=description,
+                        selected=on, id=f"toggle-{key}",
+                        on_tap=lambda: self.app.update_settings(**{key: not on}))
+        button.enabled = enabled
+        return button
+
+    def compose(self):
+        app = self.app
+        low_reach_ok = app.low_reach_available
+        items = [
+            Label(_("These settings last until the end of your visit."), size=TEXT_SMALL, colour="muted", id="note"),
+            self._toggle("large_text", _("Large text"), _("Bigger letters on every screen.")),
+            self._toggle("high_contrast", _("High contrast"), _("Light text on a black background.")),
+            self._toggle("low_reach", _("Buttons within reach"),
+                         _("All buttons in the lower part of the screen, for a seated person.")
+                         if low_reach_ok else _("Not needed on this screen: all buttons are already within reach."),
+                         enabled=low_reach_ok),
+        ]
+        return Column(items, gap=24)

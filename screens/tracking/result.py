@@ -1,0 +1,121 @@
+"""Where a request stands: its type, the current step in words, the department's message,
+the timeline of steps, and how fresh the information is. Nothing personal: the central API
+sends none for this call, and the screen erases itself after a short time without a touch."""
+
+from __future__ import annotations
+
+from kiosk.clock import PARIS
+from kiosk.formatting import format_date_long, format_datetime_long
+from kiosk.i18n import _
+from kiosk.booking.tickets import status_words, tracking_slip
+from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, TEXT_TITLE
+from screens.base import Screen
+from screens.printing.ticket_printing import TicketPrinting
+from screens.widgets import Button, Column, Label, Row
+from screens.widgets.timeline import TimelineStep
+
+
+class TrackingResultScreen(Screen):
+    name = "tracking_result"
+
+    def __init__(self, app, answer) -> None:
+        super().__init__(app)
+        self.answer = answer
+        self.request = answer.request
+        self.wipe_after_s = app.config.tracking.wipe_after_s
+        self.printing = TicketPrinting(
+            self, done=_("Your slip is printed. Take it below the screen."),
+            failed=_("The slip could not be printed. The information stays on the screen."))
+
+    def title(self) -> str:
+        return _("Your request")
+
+    def _lang(self) -> str:
+        return self.app.visit.settings.language
+
+    def compose(self):
+        req, lang = self.request, self._lang()
+        head = [Label(req.request_type, size=TEXT_TITLE - 4, bold=True, id="request-type")]
+        filed = next((s.date for s in req.steps if s.date is not None), None)
+        facts = _("Number {code}").format(code=req.tracking_code)
+        if filed is not None:
+            facts += " · " + _("filed on {date}").format(date=format_date_long(filed, lang))
+        head.append(Label(facts, size=TEXT_SMALL, colour="muted", id="request-facts"))
+        status = [Column(head, gap=8), self._status()]
+        message = [self._message()] if req.message else []
+        steps = Column([Label(_("Steps"), bold=True, id="steps-title"), self._timeline()], gap=16)
+        freshness = Label(self._freshness(), size=TEXT_SMALL, colour="muted", id="freshness")
+        if self.app.display.logical[0] > self.app.display.logical[1]:
+            # Landscape: what the request is and the actions on the left, so that they need no
+            # scrolling; the department's message and the steps on the right.
+            return Row([Column(status + [freshness, self._actions()], gap=32),
+                        Column(message + [steps], gap=32)], gap=48, wrap=False)
+        return Column(status + message + [steps, freshness, self._actions()], gap=32)
+
+    def _status(self):
+        req = self.request
+        if req.status in ("completed", "rejected"):
+            text = status_words(req.status)
+            if req.status == "rejected" or req.current_step != text:
+                text += " — " + _("last step: {step}").format(step=req.current_step)
+        else:
+            text = _("Current step: {step}").format(step=req.current_step)
+        return Label(text, size=TEXT_BODY, bold=True, bg="surface", padding=24, id="current-step")
+
+    def _message(self):
+        portal = self.app.config.tracking.portal_url.split("://", 1)[-1].rstrip("/")
+        return Column([
+            Label(_("Message from the department"), bold=True, id="message-title"),
+            Label(self.request.message or "", id="message"),
+            Label(_("You can answer on {portal} or bring it to the town hall reception.").format(portal=portal),
+                  size=TEXT_SMALL, id="message-where"),
+        ], gap=12, padding=24, bg="surface", id="message-box")
+
+    def _timeline(self):
+        steps, lang = self.request.steps, self._lang()
+        current = next((i for i, s in enumerate(steps) if not s.done), None)
+        rows = []
+        for i, step in enumerate(steps):
+            if step.done:
+                state = "done"
+                detail = _("Done on {date}").format(date=format_date_long(step.date, lang)) if step.date \
+                    else _("Done")
+            elif i == current and self.request.status not in ("completed", "rejected"):
+                state, detail = "current", _("In progress")
+            else:
+                state, detail = "todo", _("To come")
+            rows.append(TimelineStep(step.label, detail, state, first=i == 0, last=i == len(steps) - 1,
+                                     id=f"step-{i}"))
+        return Column(rows, gap=0, id="timeline")
+
+    def _freshness(self) -> str:
+        info_at = self.answer.info_at
+        if info_at is None:
+            return ""
+        when = format_datetime_long(info_at.astimezone(PARIS), self._lang())
+        if self.answer.online:
+            return _("Information as of {when}.").format(when=when)
+        return _("Offline: information as of {when}. It may have changed since.").format(when=when)
+
+    def _actions(self):
+        buttons = []
+        if self.printing.available:
+            buttons.append(Button(_("Print"), id="print", on_tap=self._print))
+        buttons.append(Button(_("Another number"), id="another", on_tap=self.dismiss))
+        buttons.append(Button(_("Finish"), kind="primary", id="finish",
+                              on_tap=lambda: self.app.end_visit("tracking finished")))
+        out = [Row(buttons, gap=20)]
+        if self.app.devices.printer is not None and not self.printing.offered:
+            out.insert(0, Label(self.app.devices.printer_problem(), size=TEXT_SMALL, colour="muted", id="no-print"))
+        return Column(out, gap=16)
+
+    # -- printing ----------------------------------------------------------------------------
+    def _print(self) -> None:
+        app = self.app
+        slip = tracking_slip(self.request, town=app.config.branding.town_name,
+                             portal_url=app.config.tracking.portal_url, info_at=self.answer.info_at,
+                             online=self.answer.online, printed_at=app.clock.now(), language=self._lang())
+        self.printing.submit(slip)
+
+    def handle_event(self, event) -> None:
+        self.printing.handle_event(event)
