@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 HEADLESS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),,1)
 
-.PHONY: setup run test screenshots bench po clean
+.PHONY: setup run lint test test-instants screenshots bench po clean
 
 setup:
 	@tools/bootstrap.sh
@@ -17,8 +17,22 @@ else
 	$(VENV)/bin/kiosk run --demo --windowed
 endif
 
-test: setup
-	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(VENV)/bin/python -m pytest -q
+# ruff (style, imports, likely bugs) and mypy strict on the shipped packages.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+# Lint, then the whole suite on two workers, then the tests that start the reference server again
+# at two instants that break date code: the night Paris changes clocks, and New Year's Eve.
+test: lint
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(VENV)/bin/python -m pytest -q -n 2
+	$(MAKE) --no-print-directory test-instants
+
+test-instants: setup
+	KIOSK_TEST_NOW=2027-03-28T01:30:00Z SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy \
+		$(VENV)/bin/python -m pytest -q -n 2 -m reference_server
+	KIOSK_TEST_NOW=2026-12-31T23:50:00+01:00 SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy \
+		$(VENV)/bin/python -m pytest -q -n 2 -m reference_server
 
 screenshots: setup
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(VENV)/bin/kiosk screenshots --out docs/screenshots

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable, ClassVar, Optional
+from collections.abc import Callable
+from typing import ClassVar
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +35,14 @@ class DriverThread:
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._removed = threading.Event()
-        self._thread: Optional[threading.Thread] = None
+        self._thread: threading.Thread | None = None
         self.state, self.detail = "unknown", "not started"
 
     def describe(self) -> str:
         return self.type
 
     # --- called from the UI thread (and the hotplug thread) ----------------------------
-    def start(self) -> "DriverThread":
+    def start(self) -> DriverThread:
         if self._thread is None:
             self._stopping.clear()
             self._thread = threading.Thread(target=self._guarded_run, name=self._thread_name(), daemon=True)

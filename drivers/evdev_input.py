@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import logging
 import select
-from typing import Callable
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 

@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _load(path_arg: str | None, overrides: dict | None = None):
     """The configuration, or exit 2 with one line per problem (never a traceback)."""
-    from kiosk.config.loading import ConfigError, load_config, resolve_config_path
+    from kiosk.config import ConfigError, load_config, resolve_config_path
 
     path = resolve_config_path(path_arg)
     try:
@@ -100,14 +100,13 @@ def cmd_run(args) -> int:
     setup_logging()
     import logging
 
-    from kiosk.config.loading import config_warnings
+    from kiosk.config import config_warnings
 
     log = logging.getLogger("kiosk")
     for warning in config_warnings(config):
         log.warning("configuration: %s", warning)
-    from kiosk.shell.app import App
-
     from kiosk.data_layer import DataLayer
+    from kiosk.shell.app import App
 
     # demo: the reference server as a child process on a free loopback port, enrolled at start;
     # otherwise the configured central API, cache and provisioned credentials
@@ -152,7 +151,7 @@ _T0 = time.monotonic()
 
 
 def cmd_check_config(args) -> int:
-    from kiosk.config.loading import config_warnings
+    from kiosk.config import config_warnings
 
     config = _load(args.path)
     for warning in config_warnings(config):

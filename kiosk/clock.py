@@ -7,7 +7,7 @@ Timers (idle warning, admin lockout, toasts, inertia, header clock) read
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -51,4 +51,4 @@ class ManualClock(Clock):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

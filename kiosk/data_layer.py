@@ -22,8 +22,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import kiosk
 
@@ -96,13 +96,13 @@ class DataLayer:
         self._stopping = threading.Event()
 
     @classmethod
-    def demo(cls, config) -> "DataLayer":
+    def demo(cls, config) -> DataLayer:
         """A fresh demo town for this run, in a private temporary folder removed at exit."""
         run_dir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
         return cls(config, run_dir, embedded=True, remove_run_dir=True)
 
     @classmethod
-    def production(cls, config) -> "DataLayer":
+    def production(cls, config) -> DataLayer:
         """The configured cache and credentials; the central API at ``[api] base_url``."""
         return cls(config, Path(config.sync.cache_path).parent, embedded=False)
 

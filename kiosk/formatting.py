@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache
 
 NBSP = "\u00a0"  # no-break space: before ":", inside « », between a number and its unit
 NNBSP = "\u202f"  # narrow no-break space: before ";", "!", "?"; French thousands separator
@@ -117,7 +117,7 @@ _MONTHS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _names(lang: str, kind: str, width: str) -> dict[int, str]:
     """Day names by weekday (0 = Monday) or month names by month number (1 = January)."""
     if kind == "day":

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from offline_cache.db import write_transaction
 
@@ -59,7 +60,7 @@ def utc_text(value: datetime | str | None) -> str | None:
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         raise ValueError(f"time without a time zone: {value.isoformat()} (the cache stores UTC)")
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _json_default(value: Any) -> Any:

@@ -15,12 +15,20 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
-from offline_cache.catalog import (apply_changes, delete_slots, record_success, replace_catalog, replace_slots,
-                                   upsert_slots)
+from offline_cache.catalog import (
+    apply_changes,
+    delete_slots,
+    record_success,
+    replace_catalog,
+    replace_slots,
+    upsert_slots,
+)
 from offline_cache.db import write_transaction
+
 
 def address_line(address: Mapping[str, Any] | str | None) -> str:
     """``{street, postcode, city}`` as "3 rue Jean-Jaurès, 69100 Villeurbanne"."""

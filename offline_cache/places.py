@@ -23,7 +23,7 @@ MAX_WORD_CHARS = 40
 MAX_QUERY_CHARS = 200
 BROAD = 600            # more matches than this are not ranked (see search_places)
 BROAD_SAMPLE = 200
-STOP_WORDS = frozenset("à au aux d de des du en et l la le les sur un une".split())
+STOP_WORDS = frozenset(["à", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "sur", "un", "une"])
 _WORD = re.compile(r"[^\W_]+")          # letters and digits, any script; everything else separates
 
 # Name matches count most, then the category ("Piscine"), then the address.

@@ -8,7 +8,8 @@ hardware, SQLite or the network itself.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
@@ -29,7 +30,7 @@ class Screen:
     show_footer = True
     is_home = False
 
-    def __init__(self, app: "App") -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
         self.root: Column | None = None
         self.header: Header | None = None

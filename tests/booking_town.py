@@ -3,7 +3,7 @@ and the real app with a real data layer pointed at them (helpers shared by the b
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -11,9 +11,10 @@ from kiosk.api.client import ApiClient
 from kiosk.clock import ManualClock
 from kiosk.data_layer import DataLayer
 from kiosk.demo_api import admin
-from kiosk.demo_api.testing import ManualClock as ServerClock, running_server
+from kiosk.demo_api.testing import ManualClock as ServerClock
+from kiosk.demo_api.testing import running_server
 
-START = datetime(2026, 5, 4, 8, 0, tzinfo=timezone.utc)   # lundi 4 mai 2026, 10 h à Paris
+START = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)   # lundi 4 mai 2026, 10 h à Paris
 
 
 class Town:

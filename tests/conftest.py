@@ -16,7 +16,6 @@ os.environ.pop("WATCHDOG_USEC", None)
 
 from pathlib import Path
 
-import pygame
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,10 +26,10 @@ LANDSCAPE = (1920, 1080)
 @pytest.fixture
 def make_pilot():
     from kiosk import i18n
-    from kiosk.shell.app import App
     from kiosk.clock import ManualClock
-    from kiosk.config.loading import load_config
+    from kiosk.config import load_config
     from kiosk.devtools.pilot import Pilot
+    from kiosk.shell.app import App
 
     pilots: list[Pilot] = []
 

@@ -3,9 +3,10 @@ sync worker reports them (structured, without personal data), and lays them out 
 
 from __future__ import annotations
 
+from pilot_helpers import open_admin
+
 from kiosk import events
 from kiosk.devtools.layout_check import check_app
-from pilot_helpers import open_admin
 
 REFUSALS = [
     {"kind": "booking", "at": "2026-12-01T08:05:00Z", "status": 409, "error": "slot_unavailable",

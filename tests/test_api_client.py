@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from kiosk.api import models
 from kiosk.api.client import ApiClient, read_credentials, write_credentials
-from kiosk.api.errors import (Conflict, CredentialsError, DeviceRevoked, FinalRefusal, NotFound, Unauthorized)
+from kiosk.api.errors import Conflict, CredentialsError, DeviceRevoked, FinalRefusal, NotFound, Unauthorized
 from kiosk.demo_api import admin, db
 from kiosk.demo_api.testing import ManualClock, running_server
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=timezone.utc)  # Monday 4 May 2026, 07:00 in Paris
+START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)  # Monday 4 May 2026, 07:00 in Paris
 PERSON = {"last_name": "Quastenberg", "first_name": "Zéphyrine", "phone": "06 12 34 56 78"}
 TERMINAL = {"hostname": "borne-hall", "kind": "totem", "app_version": "1.4.0"}
 

@@ -8,18 +8,18 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+from test_api_client_support import FaultProxy, SilentServer, closed_port_url, self_signed, tls_context
 
 from kiosk.api.client import ApiClient, parse_retry_after
 from kiosk.api.errors import InvalidResponse, RetryLater, ServerError, Timeout, TlsFailure, Unavailable
 from kiosk.demo_api import admin, db
 from kiosk.demo_api.testing import ManualClock, running_server
-from test_api_client_support import FaultProxy, SilentServer, closed_port_url, self_signed, tls_context
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=timezone.utc)
+START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)
 PERSON = {"last_name": "Quastenberg", "first_name": "Zéphyrine", "phone": "06 12 34 56 78"}
 TERMINAL = {"hostname": "borne-hall", "kind": "totem", "app_version": "1.4.0"}
 
@@ -104,7 +104,7 @@ def test_503_retry_after_seconds_and_http_date_are_honoured(proxied):
     proxy.queue(("status", 503, {"Retry-After": "2"}, {"error": "unavailable", "message": "maintenance", "details": {}}))
     assert client.keys().keys
     assert waits and waits[0] >= 2
-    when = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=7), usegmt=True)
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=7), usegmt=True)
     proxy.queue(("status", 503, {"Retry-After": when}, {"error": "unavailable", "message": "maintenance", "details": {}}))
     assert client.keys().keys
     assert 5 <= waits[1] <= 8
@@ -119,7 +119,7 @@ def test_a_long_retry_after_is_handed_to_the_caller(proxied):
 
 
 def test_parse_retry_after():
-    now = datetime(2026, 5, 4, 5, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)
     assert parse_retry_after("120", None, now) == 120
     assert parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True), None, now) == 30
     assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), None, now) == 0

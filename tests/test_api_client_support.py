@@ -16,11 +16,11 @@ import socket
 import ssl
 import threading
 from collections import deque
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from ipaddress import IPv4Address
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 
@@ -171,7 +171,7 @@ def self_signed(directory: Path, name: str) -> tuple[Path, Path, Path]:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     def build(subject, issuer, public_key, signing_key, ca: bool, issuer_key=None):
         b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public_key)

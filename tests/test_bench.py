@@ -138,10 +138,9 @@ def test_summarize_names_units_and_flags_small_samples():
 def test_child_is_stopped_when_the_block_fails(monkeypatch):
     token = uuid.uuid4().hex
     monkeypatch.setenv(TOKEN_VAR, token)
-    with pytest.raises(RuntimeError):
-        with bench.child(SLEEPER) as (proc, _, _):
-            assert processes_with(token) == [proc.pid]  # the scan sees a live child
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), bench.child(SLEEPER) as (proc, _, _):
+        assert processes_with(token) == [proc.pid]  # the scan sees a live child
+        raise RuntimeError("boom")
     assert proc.returncode is not None
     assert processes_with(token) == []
 

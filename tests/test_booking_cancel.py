@@ -7,11 +7,10 @@ import sqlite3
 import uuid
 
 import pytest
-
 from booking_town import START, said, town  # noqa: F401 (town: fixture)
+
 from kiosk import events
 from kiosk.demo_api import db
-
 
 
 def booked(town, last_name: str = "N'Diaye"):

@@ -9,16 +9,14 @@ import logging
 import uuid
 from datetime import date
 
-import pytest
 import zxingcpp
-
 from booking_town import START, fill_person, said, to_person_step, town  # noqa: F401 (town: fixture)
+
 from drivers.printer.render import TicketRenderer
-from kiosk.booking import flow as booking_flow
 from kiosk import events
 from kiosk.api.checkin_token import check_signature, decode_unverified, unb64url
+from kiosk.booking import flow as booking_flow
 from kiosk.booking.tickets import appointment_words
-
 
 
 def confirm(pilot) -> None:

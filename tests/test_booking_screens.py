@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-
 from booking_town import said
+
 from kiosk import events
 from kiosk.clock import PARIS, ManualClock
 from kiosk.devtools.offline_seed import SeededData

@@ -9,9 +9,9 @@ import pytest
 
 from drivers.printer.render import TicketRenderer
 from kiosk import i18n
+from kiosk.booking.tickets import booking_ticket, cancellation_slip
 from kiosk.clock import PARIS
 from kiosk.demo_api import seed_data
-from kiosk.booking.tickets import booking_ticket, cancellation_slip
 
 SERVICE = next(s for s in seed_data.SERVICES if s["id"] == "svc-passeport")
 PLACE = {"name": "Mairie de Saint-Clément-des-Vignes",

@@ -5,7 +5,7 @@ the week view; and the words a passer-by reads, in French and English."""
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -192,7 +192,7 @@ def test_aware_time_required():
 
 
 def test_utc_time_is_read_as_paris_time():
-    utc = datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc)          # 8 h in Paris
+    utc = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)          # 8 h in Paris
     assert opening_state(MAIRIE, [], utc).changes_at == at(2026, 12, 1, 8, 30)
 
 

@@ -8,16 +8,16 @@ import logging
 from datetime import timedelta
 
 import pytest
-
 from city_support import SEEDED_AT, seeded_cache
+from conftest import REPO
+
 from kiosk.city.geo import Origin, bearing_deg, distance_m, has_coordinates, locate, sector
 from kiosk.city.guide import CityGuide
 from kiosk.city.hours import Status
 from kiosk.city.text import sort_key
 from kiosk.city.wording import direction_arrow, direction_words, state_words
 from kiosk.clock import ManualClock
-from kiosk.config.loading import load_config
-from conftest import REPO
+from kiosk.config import load_config
 from offline_cache.from_api import apply_catalog
 
 MAIRIE = (47.4078, -0.7603)   # the demo terminal stands in front of the town hall
@@ -204,7 +204,7 @@ def test_warm_up_parses_every_distinct_string_in_the_background(tmp_path):
     ("location.facing_deg", 360, "location.facing_deg = 360: must be less than 360"),
 ])
 def test_bad_city_settings_are_explained(key, value, expected):
-    from kiosk.config.loading import ConfigError
+    from kiosk.config import ConfigError
 
     with pytest.raises(ConfigError) as err:
         load_config(REPO / "kiosk.toml", {key: value})

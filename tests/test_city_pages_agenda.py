@@ -7,8 +7,8 @@ import logging
 from datetime import timedelta
 
 import pytest
-
 from city_support import SEEDED_AT, seeded_cache
+
 from kiosk import i18n
 from kiosk.city import agenda
 from kiosk.city.pages import Block, get_page, inline, list_pages, page_blocks

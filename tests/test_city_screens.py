@@ -5,11 +5,11 @@ with the keyboard, events, pages, printing, language switch, and a terminal with
 from __future__ import annotations
 
 import pytest
-
 from city_support import SEEDED_AT, seeded_cache
+from test_admin_printer import _wait_for
+
 from kiosk.clock import ManualClock
 from kiosk.devtools.screenshots import STATES
-from test_admin_printer import _wait_for
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -201,11 +201,12 @@ def test_a_damaged_cache_is_reported_and_the_kiosk_goes_on(make_pilot, tmp_path,
 
 
 def test_place_ticket_in_both_languages(tmp_path):
+    from conftest import REPO
+
     from kiosk import i18n
     from kiosk.city.guide import CityGuide
     from kiosk.city.ticket import map_link, place_ticket
-    from kiosk.config.loading import load_config
-    from conftest import REPO
+    from kiosk.config import load_config
 
     assert map_link(47.4078, -0.7603) == ("https://www.openstreetmap.org/?mlat=47.407800&mlon=-0.760300"
                                          "#map=18/47.407800/-0.760300")

@@ -5,8 +5,8 @@ keyboard, services and pages in their own groups, and a catalog that changes und
 from __future__ import annotations
 
 import pytest
-
 from city_support import SEEDED_AT, seeded_cache
+
 from kiosk.city.search import CitySearch, Vocabulary, near_prefix, within_one_edit
 from offline_cache.db import open_cache
 from offline_cache.from_api import apply_catalog

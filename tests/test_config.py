@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from kiosk.config import loading as config
 from kiosk.admin.pin import hash_pin, verify_pin
-from kiosk.config.loading import (
+from kiosk.config import (
     AVAILABLE_LANGUAGES,
     ConfigError,
     KioskConfig,
@@ -23,6 +22,7 @@ from kiosk.config.loading import (
     load_config,
     resolve_config_path,
 )
+from kiosk.config import loading as config
 
 PIN_HASH = hash_pin("97531", salt=b"test-salt-000001", iterations=1_000)
 SECTIONS = ("terminal, location, branding, languages, display, idle, api, sync, printer, scanner, "
@@ -592,7 +592,7 @@ def test_resolve_config_path_precedence(tmp_path, monkeypatch):
 
 
 def test_repository_config_path_is_the_checkout_kiosk_toml():
-    assert config.REPO_CONFIG_PATH == Path(config.__file__).parents[2] / "kiosk.toml"
+    assert Path(config.__file__).parents[2] / "kiosk.toml" == config.REPO_CONFIG_PATH
     assert config.REPO_CONFIG_PATH.is_file()
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kiosk.data_layer import DataLayer
 from pilot_helpers import open_admin, wait_for
+
+from kiosk.data_layer import DataLayer
 
 
 def test_demo_data_layer_enrols_syncs_and_reports_to_the_header_and_admin(make_pilot):

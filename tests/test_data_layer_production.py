@@ -5,15 +5,16 @@ file appears; one without its cache folder says so in one line and keeps running
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+
+from pilot_helpers import wait_for
 
 from kiosk.api.client import ApiClient
 from kiosk.data_layer import DataLayer
 from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock, running_server
-from pilot_helpers import wait_for
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=timezone.utc)
+START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)
 
 
 def test_unprovisioned_terminal_is_offline_then_comes_online_with_its_credentials(make_pilot, tmp_path, caplog):

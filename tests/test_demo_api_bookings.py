@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from kiosk.demo_api import admin, db, signing
 from kiosk.demo_api.testing import ApiClient, ManualClock, enroll, running_server
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=timezone.utc)  # Monday 4 May 2026, 07:00 in Paris
+START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)  # Monday 4 May 2026, 07:00 in Paris
 SLOT = "ag-etat-civil-2-202605051400"  # Tuesday 5 May, 14:00, one place
 EMPLOI = "ag-emploi-202605070900"  # Thursday 7 May, three places
 
@@ -256,7 +256,7 @@ def test_checkin_token_verifies_offline_with_the_published_key(api):
 
 def test_checkin_with_token_gives_a_queue_number_once(api, env):
     _base, _db, clock = env
-    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=timezone.utc)  # 13:50 in Paris
+    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=UTC)  # 13:50 in Paris
     made = book(api, booking()).data
     r = checkin(api, token=made["checkin_token"])
     assert r.status_code == 200 and r.data["queue_number"] == "B001"
@@ -266,7 +266,7 @@ def test_checkin_with_token_gives_a_queue_number_once(api, env):
 
 def test_checkin_refusals(api, env):
     _base, _db, clock = env
-    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=timezone.utc)
+    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=UTC)
     made = book(api, booking()).data
     body, sig = made["checkin_token"].split(".")
     assert checkin(api, token=body + "." + sig[:-4] + "AAAA").data["error"] == "invalid_token"
@@ -283,7 +283,7 @@ def test_checkin_refusals(api, env):
 def test_back_office_states_noshow_and_fulfilled(api, env):
     from kiosk.demo_api import admin
     _base, db_path, clock = env
-    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=timezone.utc)
+    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=UTC)
     first = book(api, booking()).data
     second = book(api, booking(slot="ag-etat-civil-2-202605051430", last_name="Ménard", first_name="Zoé",
                                email="zoe@exemple.fr")).data
@@ -311,7 +311,7 @@ def test_key_rotation_keeps_old_tokens_valid_until_the_old_key_is_revoked(api, e
     keys = api.call("GET", "/v1/keys").data
     assert {k["kid"] for k in keys["keys"]} == {"scv-2026-01", "scv-2026-02"}
 
-    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=timezone.utc)
+    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=UTC)
     assert checkin(api, token=new["checkin_token"]).status_code == 200
     assert admin.revoke_signing_key(db_path, "scv-2026-01", clock=clock)
     r = checkin(api, token=old["checkin_token"])
@@ -326,7 +326,7 @@ def test_outbox_retries_of_cancel_and_checkin_get_the_first_answer(api, env):
     """A terminal that lost the answer resends with the same key: it must not be told
     "already cancelled" or "already checked in" for its own action."""
     _base, _db, clock = env
-    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=timezone.utc)
+    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=UTC)
     first, second = book(api, booking()).data, book(api, booking(slot="ag-etat-civil-2-202605051430")).data
     key = str(uuid.uuid4())
     cancel_body = {"reference": first["reference"], "last_name": "Lefèvre", "terminal_id": api.device_id}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +15,7 @@ from kiosk.demo_api import db, seed, seed_data
 from kiosk.demo_api.holidays import easter_sunday, french_holidays, is_holiday
 
 PARIS = ZoneInfo("Europe/Paris")
-START = datetime(2026, 5, 4, 5, 0, tzinfo=timezone.utc)  # Monday 4 May 2026, 07:00 in Paris
+START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)  # Monday 4 May 2026, 07:00 in Paris
 
 
 @pytest.mark.parametrize("year,easter", [(2024, date(2024, 3, 31)), (2025, date(2025, 4, 20)),

@@ -4,7 +4,7 @@ request tracking, keys, and the error shape for bad input."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -13,7 +13,7 @@ from kiosk.api import contract
 from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ApiClient, ManualClock, enroll, running_server
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=timezone.utc)
+START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from kiosk.demo_api import admin
 from kiosk.demo_api.holidays import is_holiday
 from kiosk.demo_api.testing import ManualClock, enroll, running_server
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=timezone.utc)  # Monday 4 May 2026
+START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)  # Monday 4 May 2026
 
 
 @pytest.fixture
@@ -94,8 +94,8 @@ def test_cursor_from_another_database_or_the_future_gets_a_full_answer(env):
 
 
 def test_a_reseeded_database_is_another_instance(tmp_path):
-    from kiosk.demo_api.server import open_database
     from kiosk.demo_api import db
+    from kiosk.demo_api.server import open_database
     cursors = []
     for name in ("a.sqlite3", "b.sqlite3"):
         open_database(tmp_path / name, lambda: START)

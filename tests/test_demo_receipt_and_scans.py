@@ -8,7 +8,8 @@ from drivers.scanner.hid import HidScanner, wait_for
 from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
 from kiosk.devices.scan_codes import classify_scan
-from tests.test_admin_printer import _open_admin as open_admin, _wait_for as settle_until
+from tests.test_admin_printer import _open_admin as open_admin
+from tests.test_admin_printer import _wait_for as settle_until
 from tests.test_scanner_hid import Events, FakeDevice
 
 
@@ -25,7 +26,7 @@ def test_last_ticket_shows_the_simulated_receipt(pilot):
     picture = pilot.widget("receipt")
     receipt = pilot.app.devices.printer.backend.receipts[-1]
     assert picture.image.get_size() == receipt.size
-    assert picture.rect.width > 0 and 0 < picture.rect.height
+    assert picture.rect.width > 0 and picture.rect.height > 0
     assert pilot.screen.title() == "Dernier ticket"
 
 

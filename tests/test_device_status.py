@@ -8,9 +8,9 @@ import pytest
 
 from kiosk import events, i18n
 from kiosk.api.models import Heartbeat
-from kiosk.config.loading import load_config
-from kiosk.devices.status import DeviceState
+from kiosk.config import load_config
 from kiosk.devices.hardware import Devices
+from kiosk.devices.status import DeviceState
 from tests.conftest import REPO
 from tests.test_admin_printer import _open_admin
 

@@ -9,8 +9,8 @@ from drivers.printer import status as st
 from drivers.printer.backends import FileBackend
 from drivers.printer.worker import PrintWorker
 from drivers.scanner.hid import HidScanner, wait_for
-from drivers.scanner.recording import key_events
 from drivers.scanner.keymap import keymap_table
+from drivers.scanner.recording import key_events
 from drivers.touch.evdev_touch import EvdevTouch
 from tests.test_scanner_hid import Events, FakeDevice
 from tests.test_touch_evdev_reader import FakeDevice as FakeTouchDevice

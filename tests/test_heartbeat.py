@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -21,7 +21,7 @@ from kiosk.usage import MAX_FEATURES, UsageCounters
 from offline_cache.db import open_cache
 from offline_cache.outbox import Outbox
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=timezone.utc)
+START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)
 TERMINAL = {"hostname": "borne-hall", "kind": "totem", "app_version": "1.4.0"}
 
 

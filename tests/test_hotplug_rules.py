@@ -9,7 +9,7 @@ import pytest
 
 from drivers.hotplug import HotplugMonitor, UdevEvent, rules_for
 from drivers.hotplug.rules import DeviceRule, ids_from_properties, subsystems_of
-from kiosk.config.loading import load_config
+from kiosk.config import load_config
 from kiosk.devices.hardware import Devices
 from tests.conftest import REPO
 

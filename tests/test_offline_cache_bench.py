@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.devtools.bench import REGISTRY, Session
-from kiosk.devtools.bench import cache_benchmarks
+from kiosk.devtools.bench import REGISTRY, Session, cache_benchmarks
 
 
 @pytest.fixture

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from kiosk.devtools import sample_town as sample_data
-from offline_cache.catalog import (apply_changes, delete_slots, record_failure, record_success, replace_catalog,
-                                   replace_slots, sync_state, upsert_slots, utc_text)
+from offline_cache.catalog import (
+    apply_changes,
+    delete_slots,
+    record_failure,
+    record_success,
+    replace_catalog,
+    replace_slots,
+    sync_state,
+    upsert_slots,
+    utc_text,
+)
 from offline_cache.db import open_cache, write_transaction
 from offline_cache.places import free_slots, get_place, match_expression, search_places, services
 
@@ -92,7 +101,7 @@ def test_slots_upsert_delete_and_union_of_agendas(town):
     upsert_slots(town, [
         {"id": "s1", "agenda_id": "ag-1", "start": "2026-12-01T09:30:00+01:00", "end": "2026-12-01T09:45:00+01:00",
          "places_left": 1},
-        {"id": "s2", "agenda_id": "ag-2", "start": datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc),
+        {"id": "s2", "agenda_id": "ag-2", "start": datetime(2026, 12, 1, 8, 0, tzinfo=UTC),
          "end": "2026-12-01T08:15:00Z", "places_left": 2},
         {"id": "s3", "agenda_id": "ag-2", "start": "2026-12-01T10:00:00Z", "end": "2026-12-01T10:15:00Z",
          "places_left": 0}])
@@ -138,7 +147,7 @@ def test_naive_times_are_refused():
 
 
 def test_sync_state_records_success_and_failure(conn):
-    at = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
     record_success(conn, "catalog", at, etag='"v1"', cursor="c1")
     record_failure(conn, "catalog", at.replace(hour=9), "HTTP 503 Service Unavailable")
     record_success(conn, "catalog", at.replace(hour=10))  # a 304: ETag and cursor unchanged
@@ -149,12 +158,11 @@ def test_sync_state_records_success_and_failure(conn):
 
 
 def test_several_writes_in_one_transaction_are_atomic(town):
-    with pytest.raises(sqlite3.IntegrityError):
-        with write_transaction(town):
-            replace_catalog(town, "places", [])
-            record_success(town, "catalog", datetime.now(timezone.utc), etag='"v2"')
-            upsert_slots(town, [{"id": "x", "agenda_id": "ag-404", "start": "2026-12-01T08:00:00Z",
-                                 "end": "2026-12-01T08:15:00Z", "places_left": 1}])
+    with pytest.raises(sqlite3.IntegrityError), write_transaction(town):
+        replace_catalog(town, "places", [])
+        record_success(town, "catalog", datetime.now(UTC), etag='"v2"')
+        upsert_slots(town, [{"id": "x", "agenda_id": "ag-404", "start": "2026-12-01T08:00:00Z",
+                             "end": "2026-12-01T08:15:00Z", "places_left": 1}])
     assert town.execute("SELECT count(*) FROM places").fetchone()[0] == len(PLACES)
     assert sync_state(town, "catalog") is None
 

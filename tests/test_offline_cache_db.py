@@ -112,10 +112,9 @@ def test_reader_is_not_blocked_by_a_writer_mid_transaction(db_path):
 def test_write_transaction_is_all_or_nothing_and_nests(db_path):
     conn = open_cache(db_path)
     try:
-        with pytest.raises(RuntimeError):
-            with write_transaction(conn):
-                conn.execute("INSERT INTO agendas (id) VALUES ('a')")
-                raise RuntimeError("network lost mid-sync")
+        with pytest.raises(RuntimeError), write_transaction(conn):
+            conn.execute("INSERT INTO agendas (id) VALUES ('a')")
+            raise RuntimeError("network lost mid-sync")
         assert conn.execute("SELECT count(*) FROM agendas").fetchone()[0] == 0
         with write_transaction(conn):
             conn.execute("INSERT INTO agendas (id) VALUES ('b')")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from offline_cache.db import open_cache
 from offline_cache.from_api import address_line, apply_catalog, apply_key_set, apply_slot_list
 from offline_cache.places import free_slots, get_place, search_places, services
 
-AT = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 SERVICE = {"id": "sv-cni", "name": "Carte nationale d'identité", "domain": "État civil",
            "description": "Demande ou renouvellement.", "documents": [{"label": "Photo d'identité", "note": None}],
            "duration_minutes": 20, "agenda_ids": ["ag-1", "ag-2"], "place_id": "pl-1"}

@@ -6,6 +6,8 @@ import pygame
 import pytest
 import zxingcpp
 from PIL import Image, ImageOps
+from test_printer_render import BOOKING_QR, booking_ticket
+from test_printer_worker import Events
 
 from drivers.printer import status as st
 from drivers.printer.backends import BackendError, make_backend
@@ -15,8 +17,6 @@ from drivers.printer.simulated import SimulatedPrinter
 from drivers.printer.ticket import Line, QrCode, Ticket
 from drivers.printer.worker import PrintWorker
 from kiosk import events
-from test_printer_render import BOOKING_QR, booking_ticket
-from test_printer_worker import Events
 
 REFERENCE = Ticket("Mairie", (Line("Été à l’accueil", bold=True, underline=True),
                               Line("5 € → guichet", align="right", size="wide"), QrCode("ABC", module=4)),

@@ -58,7 +58,7 @@ def receive(sock: socket.socket, timeout: float) -> list[bytes]:
         sock.settimeout(left)
         try:
             got.append(sock.recv(4096))
-        except socket.timeout:
+        except TimeoutError:
             break
     return got
 
@@ -72,7 +72,7 @@ def receive_until(sock: socket.socket, wanted: bytes, timeout: float) -> list[by
         sock.settimeout(left)
         try:
             got.append(sock.recv(4096))
-        except socket.timeout:
+        except TimeoutError:
             continue
     return got
 

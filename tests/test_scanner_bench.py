@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.devtools.bench import REGISTRY, Session
 import kiosk.devtools.bench.scanner_benchmarks  # noqa: F401 - registers them even before bench/__init__ lists it
+from kiosk.devtools.bench import REGISTRY, Session
 
 NAMES = ("scanner_qr_frame", "scanner_qr_empty", "scanner_hid_decode", "scanner_qr_degraded")
 

@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from drivers.scanner.camera import (CameraScanner, Deduplicator, FileFrameSource, FrameSourceError,
-                                    PygameCameraSource)
+from drivers.scanner.camera import CameraScanner, Deduplicator, FileFrameSource, FrameSourceError, PygameCameraSource
 from drivers.scanner.hid import wait_for
 from drivers.scanner.qr_samples import PAYLOADS, frame, qr_image
 

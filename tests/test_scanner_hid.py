@@ -28,7 +28,7 @@ class Events(list):
 class FakeDevice:
     """Stands for a grabbed evdev device at ``path``: yields queued events; gone when the path is."""
 
-    opened: list["FakeDevice"] = []
+    opened: list[FakeDevice] = []
 
     def __init__(self, path: str) -> None:
         if not os.path.exists(path):

@@ -6,24 +6,24 @@ booking requests, cancellations, check-ins with offline token verification."""
 from __future__ import annotations
 
 import queue
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from test_api_client_support import FaultProxy
 
 from kiosk import events, i18n
 from kiosk.api.client import ApiClient
+from kiosk.checkin.service import TokenError
 from kiosk.clock import PARIS
 from kiosk.clock import ManualClock as KioskClock
 from kiosk.demo_api import admin, db
 from kiosk.demo_api.server import serve
 from kiosk.demo_api.testing import ManualClock, running_server
 from kiosk.services import DaySlot, Services, verify_token
-from kiosk.checkin.service import TokenError
 from kiosk.sync import SyncWorker
 from offline_cache.db import open_cache
-from test_api_client_support import FaultProxy
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=timezone.utc)   # Monday 4 May 2026, 07:00 in Paris
+START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)   # Monday 4 May 2026, 07:00 in Paris
 PERSON = {"last_name": "Quastenberg", "first_name": "Zéphyrine", "phone": "06 12 34 56 78"}
 TERMINAL = {"hostname": "borne-hall", "kind": "totem", "app_version": "1.4.0"}
 

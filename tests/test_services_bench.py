@@ -3,8 +3,7 @@ machine running the tests may be busy)."""
 
 from __future__ import annotations
 
-from kiosk.devtools.bench import REGISTRY, Session
-from kiosk.devtools.bench import services_benchmarks
+from kiosk.devtools.bench import REGISTRY, Session, services_benchmarks
 
 
 def test_benchmarks_are_registered():

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+
+from test_sync_kill import drain_and_collect, kill_rounds
 
 from kiosk.api.client import ApiClient
 from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock, running_server
-from test_sync_kill import drain_and_collect, kill_rounds
 
 ROUNDS = 30
 CHILD = r"""
@@ -45,7 +46,7 @@ while True:
 
 
 def test_kill_9_while_the_service_books_online(tmp_path):
-    start = datetime.now(timezone.utc).replace(microsecond=0)
+    start = datetime.now(UTC).replace(microsecond=0)
     clock = ManualClock(start)
     db_path = tmp_path / "api.sqlite3"
     with running_server(db_path, clock) as base:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from test_api_client_support import FaultProxy
 
 from kiosk import events
 from kiosk.api.client import ApiClient
@@ -19,9 +20,8 @@ from kiosk.demo_api.testing import ManualClock, running_server
 from kiosk.sync import SyncWorker
 from offline_cache.db import open_cache
 from offline_cache.outbox import Outbox
-from test_api_client_support import FaultProxy
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=timezone.utc)   # Monday 4 May 2026, 07:00 in Paris
+START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)   # Monday 4 May 2026, 07:00 in Paris
 PERSON = {"person": {"last_name": "Quastenberg", "first_name": "Zéphyrine", "phone": "06 12 34 56 78"}}
 TERMINAL = {"hostname": "borne-hall", "kind": "totem", "app_version": "1.4.0"}
 

@@ -3,8 +3,7 @@ machine running the tests may be busy)."""
 
 from __future__ import annotations
 
-from kiosk.devtools.bench import REGISTRY, Session
-from kiosk.devtools.bench import sync_benchmarks
+from kiosk.devtools.bench import REGISTRY, Session, sync_benchmarks
 
 
 def test_benchmarks_are_registered():

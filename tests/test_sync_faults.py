@@ -8,12 +8,12 @@ import random
 from datetime import datetime
 
 import pytest
+from test_api_client_support import FaultProxy, closed_port_url
+from test_sync import START, env  # noqa: F401 - the fixture
 
 from kiosk.api.client import ApiClient
 from kiosk.sync import SyncWorker
 from offline_cache.catalog import sync_state
-from test_api_client_support import FaultProxy, closed_port_url
-from test_sync import START, env  # noqa: F401 - the fixture
 
 ERROR_500 = ("status", 500, {}, {"error": "internal_error", "message": "boom", "details": {}})
 

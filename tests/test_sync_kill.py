@@ -20,7 +20,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.api.client import ApiClient
@@ -116,7 +116,7 @@ def drain_and_collect(base: str, creds, cache, db_path, device_id: str):
 
 
 def test_kill_9_rounds_lose_and_duplicate_nothing(tmp_path):
-    start = datetime.now(timezone.utc).replace(microsecond=0)
+    start = datetime.now(UTC).replace(microsecond=0)
     clock = ManualClock(start)
     db_path = tmp_path / "api.sqlite3"
     with running_server(db_path, clock) as base:

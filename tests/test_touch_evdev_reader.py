@@ -45,7 +45,7 @@ class Posted(list):
 class FakeDevice:
     """Stands for a grabbed touch device at ``path``: yields queued event batches; gone when the path is."""
 
-    opened: list["FakeDevice"] = []
+    opened: list[FakeDevice] = []
     axes = AXES
     current_slot = 0
 

@@ -7,18 +7,18 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+import booking_town
 import pytest
+from booking_town import said
 
 from drivers.printer.render import TicketRenderer
 from kiosk import events
-from kiosk.demo_api.testing import ManualClock as ServerClock, running_server
-from kiosk.logs import redact
 from kiosk.booking.tickets import tracking_slip
-
-import booking_town
-from booking_town import said
+from kiosk.demo_api.testing import ManualClock as ServerClock
+from kiosk.demo_api.testing import running_server
+from kiosk.logs import redact
 
 
 class Town(booking_town.Town):
@@ -205,7 +205,7 @@ def test_status_slip_bytes(town, make_pilot):
         "updated_at": "2026-11-20T15:42:00+01:00"})
     slip = tracking_slip(request, town="Saint-Clément-des-Vignes", portal_url="https://demarches.ville.fr/suivi/",
                          info_at=request.updated_at, online=False,
-                         printed_at=datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc), language="fr")
+                         printed_at=datetime(2026, 12, 1, 9, 30, tzinfo=UTC), language="fr")
     data = TicketRenderer("TM-T88V", "native").render(slip)
     assert b"\x1bt\x10" in data                                    # CP1252 selected
     assert "Numéro".encode("cp1252") in data and b"KXPT-4821" in data

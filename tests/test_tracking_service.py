@@ -8,10 +8,11 @@ import json
 import os
 import sqlite3
 import stat
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pygame
 import pytest
+from test_api_client_support import FaultProxy
 
 from kiosk import events
 from kiosk.api.client import ApiClient
@@ -21,9 +22,8 @@ from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock, running_server
 from kiosk.tracking.service import TrackingService, load_or_create_secret
 from offline_cache.db import open_cache
-from test_api_client_support import FaultProxy
 
-START = datetime(2026, 5, 4, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)

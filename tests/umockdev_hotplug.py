@@ -29,10 +29,10 @@ from drivers.scanner.hid import HidScanner, wait_for
 from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
 from kiosk import events
-from kiosk.config.loading import load_config
+from kiosk.config import load_config
 from kiosk.devices.hardware import Devices
 from tests.conftest import REPO
-from tests.test_printer_worker import Events as Queue   # the pygame events drivers posted
+from tests.test_printer_worker import Events as Queue  # the pygame events drivers posted
 
 EPSON = """P: /devices/pci0000:00/0000:00:14.0/usb1/1-2
 N: bus/usb/001/005=00

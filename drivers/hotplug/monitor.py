@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 from drivers.driver_thread import DriverThread, default_post
 from drivers.hotplug.rules import DeviceRule, UdevEvent, ids_from_properties, subsystems_of
@@ -44,14 +44,14 @@ def event_from_device(device) -> UdevEvent:
                      name=name.strip('"'), sys_path=device.sys_path)
 
 
-def _safe_parent(device, subsystem: Optional[str] = None, devtype: Optional[str] = None):
+def _safe_parent(device, subsystem: str | None = None, devtype: str | None = None):
     try:
         return device.find_parent(subsystem, devtype) if subsystem else device.parent
     except Exception:  # noqa: BLE001 - a device half gone from sysfs has no readable parent
         return None
 
 
-def _attr_hex(attrs, key: str) -> Optional[int]:
+def _attr_hex(attrs, key: str) -> int | None:
     try:
         return int(attrs.asstring(key), 16)
     except (KeyError, ValueError, UnicodeDecodeError):
@@ -76,7 +76,7 @@ class HotplugMonitor(DriverThread):
         self._matched: dict[str, list[DeviceRule]] = {}    # sys_path -> rules its last "add" matched
         self.monitor = None
 
-    def start(self) -> "HotplugMonitor":
+    def start(self) -> HotplugMonitor:
         if not self.rules:
             return self             # nothing udev can tell us about (network printer, simulated devices)
         if not self.is_usable():

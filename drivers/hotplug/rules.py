@@ -11,8 +11,9 @@ describe what to watch, so nothing new is configured.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any
 
 # Subsystems a device node of each printer kind shows up in: usblp's /dev/usb/lp0 is "usbmisc",
 # parallel /dev/lp0 "printer", serial adapters "tty".
@@ -28,8 +29,8 @@ class UdevEvent:
     devtype: str = ""
     node: str = ""                 # DEVNAME, e.g. /dev/input/event5
     links: tuple[str, ...] = ()    # DEVLINKS, e.g. /dev/input/by-id/usb-…-event-kbd
-    vendor_id: Optional[int] = None
-    product_id: Optional[int] = None
+    vendor_id: int | None = None
+    product_id: int | None = None
     name: str = ""                 # an input device's name, as evtest shows it
     sys_path: str = ""
 
@@ -40,10 +41,10 @@ class DeviceRule:
 
     device: str
     subsystems: tuple[str, ...]
-    node: Optional[str] = None
-    vendor_id: Optional[int] = None
-    product_id: Optional[int] = None
-    name: Optional[str] = None
+    node: str | None = None
+    vendor_id: int | None = None
+    product_id: int | None = None
+    name: str | None = None
 
     def matches(self, event: UdevEvent) -> bool:
         if event.subsystem not in self.subsystems:
@@ -98,14 +99,14 @@ def subsystems_of(rules: Iterable[DeviceRule]) -> list[str]:
     return sorted({s for rule in rules for s in rule.subsystems})
 
 
-def _hex(value: Optional[str]) -> Optional[int]:
+def _hex(value: str | None) -> int | None:
     try:
         return int(value, 16) if value else None
     except ValueError:
         return None
 
 
-def ids_from_properties(props: Mapping[str, str]) -> tuple[Optional[int], Optional[int]]:
+def ids_from_properties(props: Mapping[str, str]) -> tuple[int | None, int | None]:
     """(vendor, product) from udev's ``ID_VENDOR_ID``/``ID_MODEL_ID`` or the kernel's ``PRODUCT=4b8/202/100``."""
     vendor, product = _hex(props.get("ID_VENDOR_ID")), _hex(props.get("ID_MODEL_ID"))
     if vendor is None and props.get("PRODUCT"):

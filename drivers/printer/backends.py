@@ -20,7 +20,8 @@ import errno
 import os
 import select
 import socket
-from typing import Any, Callable, ClassVar, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from escpos.exceptions import DeviceNotFoundError
 
@@ -169,7 +170,7 @@ class NetworkBackend(Backend):
         try:
             sock.settimeout(timeout)
             data = sock.recv(size)
-        except (socket.timeout, BlockingIOError):  # timeout 0 makes the socket non-blocking
+        except (TimeoutError, BlockingIOError):  # timeout 0 makes the socket non-blocking
             return b""
         except OSError as exc:
             raise _os_error(exc, self.describe()) from None

@@ -16,7 +16,7 @@ Operations are tuples ``(name, value)``:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from PIL import Image
 

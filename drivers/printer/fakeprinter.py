@@ -33,7 +33,7 @@ class FakeNetworkPrinter:
 
     # --- life cycle ------------------------------------------------------------------
 
-    def start(self) -> "FakeNetworkPrinter":
+    def start(self) -> FakeNetworkPrinter:
         server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         server.bind((self.host, self.port))
@@ -57,7 +57,7 @@ class FakeNetworkPrinter:
             thread.join(timeout=2)
         self._threads = []
 
-    def __enter__(self) -> "FakeNetworkPrinter":
+    def __enter__(self) -> FakeNetworkPrinter:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -88,7 +88,7 @@ class FakeNetworkPrinter:
         while self._server is server:
             try:
                 client, _ = server.accept()
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -103,7 +103,7 @@ class FakeNetworkPrinter:
         while True:
             try:
                 chunk = client.recv(65536)
-            except socket.timeout:
+            except TimeoutError:
                 if self._server is None:
                     break
                 continue

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Optional
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
@@ -141,7 +140,7 @@ class SimulatedPrinter(Backend):
     type = "simulated"
 
     def __init__(self, profile: str = "TM-T88V", paper: str = "ok", online: bool = True,
-                 cover_open: bool = False, connected: bool = True, output_dir: Optional[str] = None) -> None:
+                 cover_open: bool = False, connected: bool = True, output_dir: str | None = None) -> None:
         super().__init__()
         renderer = TicketRenderer(profile)
         self.drawer = ReceiptDrawer(renderer.width_px, renderer.columns)
@@ -168,7 +167,7 @@ class SimulatedPrinter(Backend):
         image = self.receipts[index].convert("RGB")
         return pygame.image.frombytes(image.tobytes(), image.size, "RGB")
 
-    def status_byte(self, n: int) -> Optional[int]:
+    def status_byte(self, n: int) -> int | None:
         paper_out = self.paper == "out"
         return {
             1: 0x12 | (0x08 if (not self.online or paper_out or self.cover_open) else 0),

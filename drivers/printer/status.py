@@ -18,7 +18,6 @@ Bits used (Epson TM series, shared by most ESC/POS clones):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 from drivers.printer.backends import Backend, BackendError
 
@@ -57,7 +56,7 @@ class PrinterStatus:
                 "raw": {str(n): f"0x{b:02x}" for n, b in self.raw.items()}}
 
 
-def parse(raw: dict[int, Optional[int]]) -> PrinterStatus:
+def parse(raw: dict[int, int | None]) -> PrinterStatus:
     """State from the answers to ``DLE EOT 1, 2, 4`` (``None`` = no answer)."""
     answered = {n: b for n, b in raw.items() if b is not None}
     if not answered:
@@ -102,7 +101,7 @@ def query_status(backend: Backend, timeout: float = 0.5, queries: tuple[int, ...
         return PrinterStatus(DISCONNECTED, exc.detail)
     if not getattr(backend, "status_readable", True):
         return PrinterStatus(NO_STATUS, f"{backend.describe()} cannot report its status")
-    raw: dict[int, Optional[int]] = {}
+    raw: dict[int, int | None] = {}
     try:
         drain(backend)
         for n in queries:

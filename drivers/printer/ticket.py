@@ -107,19 +107,19 @@ class TicketBuilder:
         self._cut: Cut = cut
         self._blocks: list[Block] = []
 
-    def line(self, text: str = "", **style) -> "TicketBuilder":
+    def line(self, text: str = "", **style) -> TicketBuilder:
         self._blocks.append(Line(text, **style))
         return self
 
-    def qr(self, data: str, module: int = 6, align: Align = "center") -> "TicketBuilder":
+    def qr(self, data: str, module: int = 6, align: Align = "center") -> TicketBuilder:
         self._blocks.append(QrCode(data, module, align))
         return self
 
-    def rule(self, char: str = "-") -> "TicketBuilder":
+    def rule(self, char: str = "-") -> TicketBuilder:
         self._blocks.append(Rule(char))
         return self
 
-    def feed(self, lines: int = 1) -> "TicketBuilder":
+    def feed(self, lines: int = 1) -> TicketBuilder:
         self._blocks.append(Feed(lines))
         return self
 

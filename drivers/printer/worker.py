@@ -27,8 +27,8 @@ from __future__ import annotations
 import itertools
 import logging
 import queue
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional, Union
 
 from drivers.driver_thread import DriverThread
 from drivers.printer import status as st
@@ -44,7 +44,7 @@ _ids = itertools.count(1)
 @dataclass(frozen=True)
 class PrintJob:
     job_id: str
-    document: Union[Ticket, bytes]
+    document: Ticket | bytes
 
 
 def _default_post(event_type_name: str, **attrs) -> bool:
@@ -57,7 +57,7 @@ class PrintWorker(DriverThread):
 
     device_name = "printer"
 
-    def __init__(self, backend: Backend, renderer: Optional[TicketRenderer] = None, *,
+    def __init__(self, backend: Backend, renderer: TicketRenderer | None = None, *,
                  post: Callable[..., bool] = _default_post, poll_interval: float = 2.0,
                  retry_interval: float = 0.5, status_timeout: float = 0.5) -> None:
         self.backend = backend
@@ -66,7 +66,7 @@ class PrintWorker(DriverThread):
         self.status_timeout = status_timeout
         super().__init__(post=post)
         self.type = backend.type
-        self._jobs: "queue.Queue[object]" = queue.Queue()
+        self._jobs: queue.Queue[object] = queue.Queue()
         self.status = st.PrinterStatus("unknown", "not polled yet")
 
     # --- called from the UI thread ---------------------------------------------------
@@ -76,7 +76,7 @@ class PrintWorker(DriverThread):
         super().stop(timeout)
         self.backend.close()
 
-    def submit(self, document: Union[Ticket, bytes], job_id: Optional[str] = None) -> str:
+    def submit(self, document: Ticket | bytes, job_id: str | None = None) -> str:
         """Queue a ticket (or pre-rendered bytes); the answer comes as PRINT_DONE / PRINT_FAILED."""
         job = PrintJob(job_id or f"print-{next(_ids)}", document)
         self._jobs.put(job)

@@ -9,7 +9,8 @@ thread once started and only posts ``kiosk.events``: ``SCAN_READ(text, source)``
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from drivers.scanner.base import Scanner, default_post
 
@@ -19,7 +20,7 @@ class NoScanner(Scanner):
 
     type = "none"
 
-    def start(self) -> "NoScanner":
+    def start(self) -> NoScanner:
         return self
 
 
@@ -35,7 +36,7 @@ class UnavailableScanner(Scanner):
         self.type, self._detail = kind, detail
         self.device_name = "camera" if kind == "camera" else "scanner"
 
-    def start(self) -> "UnavailableScanner":
+    def start(self) -> UnavailableScanner:
         self._set_state("unavailable", self._detail)
         return self
 

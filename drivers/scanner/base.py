@@ -28,7 +28,7 @@ class Scanner(DriverThread):
         """Whether the optional packages this backend needs are installed."""
         return True
 
-    def start(self) -> "Scanner":
+    def start(self) -> Scanner:
         """Start the thread; a backend whose packages are missing only reports "unavailable"."""
         if not self.is_usable():
             self._set_state("unavailable", f"the {self.type} scanner needs packages that are not installed")

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable, Optional
 
 import numpy as np
 
@@ -39,7 +39,7 @@ class FrameSourceError(Exception):
 class FrameSource:
     """Lazy-opened source of grayscale frames."""
 
-    def read(self) -> Optional[np.ndarray]:
+    def read(self) -> np.ndarray | None:
         """The next frame, or None when none is ready yet. Raises FrameSourceError when broken."""
         raise NotImplementedError
 
@@ -54,7 +54,7 @@ class FileFrameSource(FrameSource):
         self.loop = loop
         self._next = 0
 
-    def read(self) -> Optional[np.ndarray]:
+    def read(self) -> np.ndarray | None:
         if self._next >= len(self.paths):
             if not self.loop or not self.paths:
                 return None
@@ -86,7 +86,7 @@ class PygameCameraSource(FrameSource):
             raise FrameSourceError(f"cannot open camera {self.device}: {exc}") from None
         return cam
 
-    def read(self) -> Optional[np.ndarray]:
+    def read(self) -> np.ndarray | None:
         if self._cam is None:
             self._cam = self._open()
         try:
@@ -150,7 +150,7 @@ class CameraScanner(Scanner):
         self.min_interval = 1.0 / max_fps
         self.dedup = Deduplicator(repeat_after_s, clock)
         self.retry_interval = retry_interval
-        self.latest_frame: Optional[np.ndarray] = None
+        self.latest_frame: np.ndarray | None = None
         self.frames_decoded = 0
         self._on_idle = on_idle
 

@@ -15,7 +15,8 @@ UTF-8, then Latin-1 (what QR byte mode means by default).
 
 from __future__ import annotations
 
-from typing import Callable, ClassVar
+from collections.abc import Callable
+from typing import ClassVar
 
 import numpy as np
 

@@ -17,8 +17,8 @@ device is back and grabbed. Like the printer worker, the thread only posts event
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from drivers.evdev_input import DeviceGone, GrabbedInput, GrabbedReaderLoop, has_bit, os_detail
 from drivers.scanner.base import Scanner, default_post
@@ -32,7 +32,7 @@ KEY_ENTER = 28
 _has_key = has_bit  # a sysfs ``capabilities/key`` bitmap has the key ``code``
 
 
-def find_by_usb_id(vendor_id: int, product_id: int, sys_input: Path = SYS_INPUT) -> Optional[str]:
+def find_by_usb_id(vendor_id: int, product_id: int, sys_input: Path = SYS_INPUT) -> str | None:
     """The ``/dev/input/eventN`` of the first matching device that has an Enter key.
 
     A scanner often shows several input nodes (keyboard, consumer keys, a vendor
@@ -74,8 +74,8 @@ class HidScanner(GrabbedReaderLoop, Scanner):
             return False
         return True
 
-    def __init__(self, device: Optional[str] = None, vendor_id: Optional[int] = None,
-                 product_id: Optional[int] = None, layout: str = "fr", variant: str = "",
+    def __init__(self, device: str | None = None, vendor_id: int | None = None,
+                 product_id: int | None = None, layout: str = "fr", variant: str = "",
                  suffix: str = "enter", inter_key_timeout_s: float = 0.1, max_length: int = 512, *,
                  retry_interval: float = 0.5, post: Callable[..., bool] = default_post,
                  open_device: Callable[[str], object] = EvdevDevice, sys_input: Path = SYS_INPUT) -> None:

@@ -27,8 +27,8 @@ presses each key once, and a repeat means a stuck key, not more characters.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from drivers.scanner.keymap import ALTGR, CAPS, CTRL, NUM, SHIFT, KeymapTable
 

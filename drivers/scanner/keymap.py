@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from typing import Optional
 
 from xkbcommon import xkb
 
@@ -93,7 +92,7 @@ class KeymapTable:
         return "xkbcommon" if table else "unicode"
 
     @staticmethod
-    def _compose_xkb(table, dead: int, sym: int) -> Optional[str]:
+    def _compose_xkb(table, dead: int, sym: int) -> str | None:
         state = table.compose_state_new()
         state.feed(dead)
         state.feed(sym)
@@ -102,7 +101,7 @@ class KeymapTable:
         return None
 
     @staticmethod
-    def _compose_unicode(dead: int, sym: int) -> Optional[str]:
+    def _compose_unicode(dead: int, sym: int) -> str | None:
         mark = _COMBINING.get(xkb.keysym_get_name(dead))
         base = xkb.keysym_to_string(sym)
         if not mark or not base:

@@ -9,7 +9,7 @@ decent webcam gives to what a dirty lens at arm's length gives.
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import qrcode

@@ -10,7 +10,7 @@ around the keys that need them, key-up events, and optionally auto-repeat events
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from evdev import InputEvent, ecodes
 

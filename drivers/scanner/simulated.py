@@ -20,8 +20,8 @@ import os
 import select
 import socket
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from drivers.scanner.base import Scanner, default_post, problem_with
 
@@ -34,7 +34,7 @@ class SimulatedScanner(Scanner):
 
     type = "simulated"
 
-    def __init__(self, socket: Optional[str] = None, fifo: Optional[str] = None, max_length: int = 512, *,
+    def __init__(self, socket: str | None = None, fifo: str | None = None, max_length: int = 512, *,
                  post: Callable[..., bool] = default_post) -> None:
         super().__init__(post=post)
         self.socket_path = Path(socket) if socket else None

@@ -9,7 +9,8 @@ evdev is imported lazily, so ``type = "sdl"`` needs none of it.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional
+from collections.abc import Callable, Mapping
+from typing import Any, Optional
 
 
 class UnavailableTouch:
@@ -17,10 +18,10 @@ class UnavailableTouch:
 
     type, device_name = "evdev", "touch"
 
-    def __init__(self, detail: str, post: Optional[Callable[..., bool]] = None) -> None:
+    def __init__(self, detail: str, post: Callable[..., bool] | None = None) -> None:
         self.detail, self._post = detail, post
 
-    def start(self) -> "UnavailableTouch":
+    def start(self) -> UnavailableTouch:
         from kiosk import events
         post = events.post if self._post is None else self._post
         post(events.DEVICE_STATE, device="touch", state="unavailable", detail=self.detail)
@@ -30,7 +31,7 @@ class UnavailableTouch:
         pass
 
 
-def make_touch(section: Mapping[str, Any] | Any, *, post: Optional[Callable[..., bool]] = None):
+def make_touch(section: Mapping[str, Any] | Any, *, post: Callable[..., bool] | None = None):
     """The driver (not yet started) a ``[touch]`` section asks for, or None for ``type = "sdl"``."""
     values = dict(section.model_dump() if hasattr(section, "model_dump") else section)
     kind = values.pop("type", "sdl")

@@ -23,8 +23,9 @@ lost on ``SYN_DROPPED``), and tests must be able to feed recorded or synthetic
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Literal, Optional
+from typing import Literal
 
 from evdev import ecodes as e
 
@@ -50,8 +51,8 @@ class Finger:
 class _Slot:
     raw_x: int = 0
     raw_y: int = 0
-    raw_p: Optional[int] = None
-    active: Optional[int] = None                 # finger id of the contact we reported down
+    raw_p: int | None = None
+    active: int | None = None                 # finger id of the contact we reported down
     last: tuple[float, float] = (0.0, 0.0)       # last reported panel position
     ops: list[int] = field(default_factory=list)  # tracking ids seen in the current frame
     moved: bool = False

@@ -13,7 +13,6 @@ no USB ids and no ``/dev/input/by-id`` link.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from drivers.evdev_input import DeviceGone, GrabbedInput, has_bit  # noqa: F401 - DeviceGone: the reader imports it from here
 from drivers.evdev_input import os_detail as _os_detail
@@ -30,8 +29,8 @@ def os_detail(exc: OSError, path: str) -> tuple[str, str]:
 _has_bit = has_bit
 
 
-def find_touch(vendor_id: Optional[int] = None, product_id: Optional[int] = None, name: Optional[str] = None,
-               sys_input: Path = SYS_INPUT) -> Optional[str]:
+def find_touch(vendor_id: int | None = None, product_id: int | None = None, name: str | None = None,
+               sys_input: Path = SYS_INPUT) -> str | None:
     """The ``/dev/input/eventN`` (lowest N) with absolute X/Y matching the ids and/or the exact name."""
     found = []
     for node in sys_input.glob("event*"):

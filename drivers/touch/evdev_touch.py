@@ -19,15 +19,14 @@ left waiting for a lift that will not come.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Optional, Sequence
 
 from drivers.driver_thread import DriverThread
 from drivers.evdev_input import GrabbedReaderLoop
 from drivers.touch.decode import Finger, TouchDecoder
 from drivers.touch.device import SYS_INPUT, DeviceGone, EvdevTouchDevice, find_touch
 from drivers.touch.transform import Calibration
-
 
 # The app's pointer tracker tells pointers apart by (touch_id, finger_id). SDL's own touch
 # ids are small integers on evdev and X11; ours is unlikely to be one of them, so a finger
@@ -56,9 +55,9 @@ class EvdevTouch(GrabbedReaderLoop, DriverThread):
     type = "evdev"
     device_name = "touch"
 
-    def __init__(self, device: Optional[str] = None, vendor_id: Optional[int] = None,
-                 product_id: Optional[int] = None, name: Optional[str] = None, rotation: int = 0,
-                 calibration: Optional[Sequence[float]] = None, swap_xy: bool = False, invert_x: bool = False,
+    def __init__(self, device: str | None = None, vendor_id: int | None = None,
+                 product_id: int | None = None, name: str | None = None, rotation: int = 0,
+                 calibration: Sequence[float] | None = None, swap_xy: bool = False, invert_x: bool = False,
                  invert_y: bool = False, *, retry_interval: float = 0.5, read_timeout: float = 0.2,
                  touch_id: int = TOUCH_ID, post: Callable[..., bool] = default_post,
                  open_device: Callable[[str], object] = EvdevTouchDevice, sys_input: Path = SYS_INPUT) -> None:
@@ -69,7 +68,7 @@ class EvdevTouch(GrabbedReaderLoop, DriverThread):
         super().__init__(post=post)
         self.retry_interval, self.read_timeout, self.touch_id = retry_interval, read_timeout, touch_id
         self._open_device, self._sys_input = open_device, sys_input
-        self.decoder: Optional[TouchDecoder] = None
+        self.decoder: TouchDecoder | None = None
 
     def describe(self) -> str:
         if self.device:

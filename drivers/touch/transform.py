@@ -22,8 +22,8 @@ The order, fixed and documented in ``kiosk.toml``:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
 IDENTITY: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 
@@ -48,18 +48,18 @@ class Axes:
 
     x: tuple[int, int]
     y: tuple[int, int]
-    pressure: Optional[tuple[int, int]] = None
+    pressure: tuple[int, int] | None = None
     multitouch: bool = False
 
     @classmethod
-    def from_absinfo(cls, absinfo: dict[int, object]) -> "Axes":
+    def from_absinfo(cls, absinfo: dict[int, object]) -> Axes:
         """Build from ``{abs code: evdev.AbsInfo}`` (``InputDevice.capabilities(absinfo=True)[EV_ABS]``).
 
         Raises ValueError for a device that has no X/Y axes (not a touch screen).
         """
         from evdev import ecodes as e
 
-        def rng(code: int) -> Optional[tuple[int, int]]:
+        def rng(code: int) -> tuple[int, int] | None:
             info = absinfo.get(code)
             return None if info is None else (info.min, info.max)
 
@@ -69,7 +69,7 @@ class Axes:
             return cls(rng(e.ABS_X), rng(e.ABS_Y), rng(e.ABS_PRESSURE), False)
         raise ValueError("the device has no ABS_X/ABS_Y or ABS_MT_POSITION_X/Y axes (not a touch screen?)")
 
-    def pressure_of(self, raw: Optional[int]) -> float:
+    def pressure_of(self, raw: int | None) -> float:
         """0..1; 1.0 when the device has no pressure axis or has not reported it yet."""
         if raw is None or self.pressure is None:
             return 1.0
@@ -94,8 +94,8 @@ class Calibration:
         object.__setattr__(self, "matrix", tuple(float(m) for m in self.matrix))
 
     @classmethod
-    def of(cls, rotation: int = 0, matrix: Optional[Sequence[float]] = None, swap_xy: bool = False,
-           invert_x: bool = False, invert_y: bool = False) -> "Calibration":
+    def of(cls, rotation: int = 0, matrix: Sequence[float] | None = None, swap_xy: bool = False,
+           invert_x: bool = False, invert_y: bool = False) -> Calibration:
         return cls(rotation, tuple(matrix) if matrix is not None else IDENTITY, swap_xy, invert_x, invert_y)
 
     def apply(self, u: float, v: float) -> tuple[float, float]:

@@ -31,19 +31,33 @@ import os
 import random
 import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import requests
 from pydantic import BaseModel, ValidationError
 
 from kiosk.api import models
-from kiosk.api.errors import (ApiError, Conflict, CredentialsError, DeviceRevoked, FinalRefusal, InvalidResponse,
-                              NotFound, RetryLater, ServerError, Timeout, TlsFailure, Unauthorized, Unavailable)
+from kiosk.api.errors import (
+    ApiError,
+    Conflict,
+    CredentialsError,
+    DeviceRevoked,
+    FinalRefusal,
+    InvalidResponse,
+    NotFound,
+    RetryLater,
+    ServerError,
+    Timeout,
+    TlsFailure,
+    Unauthorized,
+    Unavailable,
+)
 
 log = logging.getLogger("kiosk.api")
 M = TypeVar("M", bound=BaseModel)
@@ -114,7 +128,7 @@ def parse_retry_after(value: str | None, server_date: datetime | None, now: date
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (server_date or now)).total_seconds())
 
 
@@ -133,7 +147,7 @@ class ApiClient:
         self.timeout = (connect_timeout_s, read_timeout_s)
         self.max_attempts, self.backoff_base_s, self.backoff_cap_s = max(1, max_attempts), backoff_base_s, backoff_cap_s
         self.max_retry_wait_s = max_retry_wait_s
-        self._now = now or (lambda: datetime.now(timezone.utc))
+        self._now = now or (lambda: datetime.now(UTC))
         self._sleep, self._rng = sleep, rng or random.Random()
         self._credentials: Credentials | None = None
         self.session = requests.Session()
@@ -302,7 +316,7 @@ class ApiClient:
         except (KeyError, TypeError, ValueError, IndexError):
             return
         if server.tzinfo is None:
-            server = server.replace(tzinfo=timezone.utc)
+            server = server.replace(tzinfo=UTC)
         self.last_server_date = server
         self.clock_skew_s = (server - self._now()).total_seconds()
 

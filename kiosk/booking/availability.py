@@ -18,14 +18,13 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kiosk.clock import PARIS, Clock
 from offline_cache import places as cache_reads
-from offline_cache.catalog import utc_text
 from offline_cache.db import open_cache
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=PARIS)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from kiosk.booking import form as booking_form
 from kiosk import events
-from kiosk.services import DaySlot, Outcome
+from kiosk.booking import form as booking_form
 from kiosk.booking.tickets import booking_ticket
+from kiosk.services import DaySlot, Outcome
 
 DRAFT = "booking"
 

@@ -9,8 +9,9 @@ part, which the outbox erases as soon as the server has answered.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from offline_cache.catalog import sync_state, utc_text
 from kiosk.clock import PARIS
 from kiosk.formatting import format_date_long, format_day_month, format_time, format_weekday
 from kiosk.i18n import _
+from offline_cache.catalog import sync_state, utc_text
 
 log = logging.getLogger(__name__)
 _reported: set[str] = set()
@@ -40,7 +40,7 @@ def _parse(text: str | None) -> datetime | None:
     if not text:
         return None
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(PARIS)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PARIS)
 
 
 def upcoming(conn: sqlite3.Connection, now: datetime, *, days: int = 14, limit: int = 100) -> list[Event]:

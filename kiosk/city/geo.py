@@ -27,7 +27,7 @@ class Origin:
     facing_deg: float = 0.0
 
     @classmethod
-    def from_config(cls, location) -> "Origin":
+    def from_config(cls, location) -> Origin:
         return cls(location.latitude, location.longitude, getattr(location, "facing_deg", 0.0) or 0.0)
 
 

@@ -45,7 +45,7 @@ class CityGuide:
         self._search = CitySearch(conn)
 
     @classmethod
-    def open(cls, cache_path: str | Path, config, clock, *, warm_up: bool = False) -> "CityGuide":
+    def open(cls, cache_path: str | Path, config, clock, *, warm_up: bool = False) -> CityGuide:
         """Open the cache for the calling thread (raises offline_cache CacheError when unusable).
 
         ``warm_up`` parses every distinct opening-hours string in a background thread, with its

@@ -22,10 +22,11 @@ from __future__ import annotations
 import bisect
 import enum
 import logging
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from opening_hours import OpeningHours, State
 

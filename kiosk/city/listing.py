@@ -10,13 +10,23 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from kiosk.city.geo import Origin, Whereabouts, locate
-from kiosk.city.hours import (DayHours, OpeningState, Status, as_closures, local_wall, parse_closures, report_once,
-                              state_at, week)
+from kiosk.city.hours import (
+    DayHours,
+    OpeningState,
+    Status,
+    as_closures,
+    local_wall,
+    parse_closures,
+    report_once,
+    state_at,
+    week,
+)
 from kiosk.city.text import sort_key
 from kiosk.clock import PARIS
 

@@ -20,11 +20,12 @@ from __future__ import annotations
 import bisect
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
-from offline_cache.places import query_words, search_matching
 from kiosk.city.text import fold, folded_words, sort_key
+from offline_cache.places import query_words, search_matching
 
 TYPO_MIN_LETTERS = 5
 MAX_ALTERNATIVES = 12   # spellings tried for one mistyped word

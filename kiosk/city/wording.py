@@ -16,7 +16,6 @@ from kiosk.formatting import format_date_short, format_day_month, format_time, f
 from kiosk.i18n import _
 
 
-
 def _opens(kind: str) -> str:
     return {"today": _("Closed · opens at {time}"), "tomorrow": _("Closed · opens tomorrow at {time}"),
             "weekday": _("Closed · opens {weekday} at {time}"), "date": _("Closed · opens on {date} at {time}")}[kind]

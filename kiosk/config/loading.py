@@ -34,8 +34,9 @@ from __future__ import annotations
 import copy
 import os
 import tomllib
+from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any, Collection, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
@@ -49,24 +50,7 @@ from kiosk.config.errors import (
     utf8_problem,
     validation_lines,
 )
-from kiosk.config.models import is_loopback
-# Re-exported: the rest of the project imports the models from kiosk.config.loading.
-from kiosk.config.models import (
-    AVAILABLE_LANGUAGES,
-    AccessibilityConfig,
-    AdminConfig,
-    ApiConfig,
-    BrandingConfig,
-    DisplayConfig,
-    IdleConfig,
-    KioskConfig,
-    LanguagesConfig,
-    LocationConfig,
-    PrinterConfig,
-    ScannerConfig,
-    TerminalConfig,
-    TouchConfig,
-)
+from kiosk.config.models import KioskConfig, is_loopback
 
 SYSTEM_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 REPO_CONFIG_PATH = Path(__file__).parents[2] / "kiosk.toml"

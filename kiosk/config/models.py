@@ -14,7 +14,7 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -84,7 +84,7 @@ class LocationConfig(_Section):
 
 class BrandingConfig(_Section):
     town_name: str = Field(min_length=1, max_length=80, description="a name of 1 to 80 characters")
-    logo: Optional[Path] = Field(None, description="the path of a PNG image")
+    logo: Path | None = Field(None, description="the path of a PNG image")
     primary_colour: str = Field("#1d4e89", description='a colour written "#RRGGBB", e.g. "#1d4e89"')
 
     @field_validator("logo", mode="before")
@@ -172,7 +172,7 @@ class IdleConfig(_Section):
 
 class ApiConfig(_Section):
     base_url: str = Field("http://127.0.0.1:8765/", description='an https:// address, e.g. "https://gru.example.fr/kiosk/"')
-    ca_bundle: Optional[Path] = Field(None, description="the path of a PEM file of CA certificates")
+    ca_bundle: Path | None = Field(None, description="the path of a PEM file of CA certificates")
     credentials_path: Path = Field(Path("/var/lib/kiosk/credentials.json"), description="a file path")
     connect_timeout_s: float = Field(3.0, ge=0.5, le=30, allow_inf_nan=False, description="seconds from 0.5 to 30")
     read_timeout_s: float = Field(10.0, ge=1, le=120, allow_inf_nan=False, description="seconds from 1 to 120")
@@ -242,30 +242,30 @@ class PrinterConfig(_Section):
         "auto", description='"auto" (the printer\'s own QR command when the profile has one), "native" or "raster"')
     poll_interval_s: float = Field(2.0, ge=0.2, le=60, description="seconds between status checks, 0.2 to 60")
     status_timeout_s: float = Field(0.5, ge=0.05, le=5, description="seconds to wait for a status answer, 0.05 to 5")
-    vendor_id: Optional[int] = Field(None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x04b8 (Epson)")
-    product_id: Optional[int] = Field(None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0202")
-    in_ep: Optional[int] = Field(None, ge=0x80, le=0x8F, description="the USB IN endpoint, e.g. 0x82")
-    out_ep: Optional[int] = Field(None, ge=0x00, le=0x0F, description="the USB OUT endpoint, e.g. 0x01")
-    device: Optional[str] = Field(None, min_length=1,
+    vendor_id: int | None = Field(None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x04b8 (Epson)")
+    product_id: int | None = Field(None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0202")
+    in_ep: int | None = Field(None, ge=0x80, le=0x8F, description="the USB IN endpoint, e.g. 0x82")
+    out_ep: int | None = Field(None, ge=0x00, le=0x0F, description="the USB OUT endpoint, e.g. 0x01")
+    device: str | None = Field(None, min_length=1,
                                   description='a device path such as "/dev/ttyUSB0" or "/dev/usb/lp0"')
-    baudrate: Optional[Literal[9600, 19200, 38400, 57600, 115200]] = Field(
+    baudrate: Literal[9600, 19200, 38400, 57600, 115200] | None = Field(
         None, description="9600, 19200, 38400, 57600 or 115200")
-    flow_control: Optional[Literal["dsrdtr", "xonxoff", "none"]] = Field(
+    flow_control: Literal["dsrdtr", "xonxoff", "none"] | None = Field(
         None, description='"dsrdtr" (the default), "xonxoff" or "none"')
-    host: Optional[str] = Field(None, min_length=1, description='a host name or IP address such as "192.168.1.50"')
-    port: Optional[int] = Field(None, ge=1, le=65535, description="a TCP port, 1 to 65535 (printers use 9100)")
-    connect_timeout_s: Optional[float] = Field(None, gt=0, le=10, description="seconds, more than 0 and at most 10")
-    timeout_s: Optional[float] = Field(None, gt=0, le=60, description="seconds, more than 0 and at most 60")
+    host: str | None = Field(None, min_length=1, description='a host name or IP address such as "192.168.1.50"')
+    port: int | None = Field(None, ge=1, le=65535, description="a TCP port, 1 to 65535 (printers use 9100)")
+    connect_timeout_s: float | None = Field(None, gt=0, le=10, description="seconds, more than 0 and at most 10")
+    timeout_s: float | None = Field(None, gt=0, le=60, description="seconds, more than 0 and at most 60")
 
     @field_validator("device")
     @classmethod
-    def _absolute(cls, value: Optional[str]) -> Optional[str]:
+    def _absolute(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("/"):
             raise ValueError('must be an absolute device path such as "/dev/usb/lp0"')
         return value
 
     @model_validator(mode="after")
-    def _keys_for_type(self) -> "PrinterConfig":
+    def _keys_for_type(self) -> PrinterConfig:
         needed, optional = PRINTER_KEYS[self.type]
         given = {k for k in type(self).model_fields if k not in _PRINTER_COMMON and getattr(self, k) is not None}
         missing = [k for k in needed if k not in given]
@@ -294,36 +294,36 @@ class ScannerConfig(_Section):
 
     type: Literal["none", "simulated", "hid", "camera"] = Field(
         "none", description='"none", "simulated", "hid" (a USB scanner that types like a keyboard) or "camera"')
-    device: Optional[str] = Field(None, min_length=1, description='a device path such as '
+    device: str | None = Field(None, min_length=1, description='a device path such as '
                                   '"/dev/input/by-id/usb-…-event-kbd" (hid) or "/dev/video0" (camera)')
-    vendor_id: Optional[int] = Field(None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x0c2e (Honeywell)")
-    product_id: Optional[int] = Field(None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0b61")
-    layout: Optional[str] = Field(None, pattern=r"^[a-z]{2,3}$",
+    vendor_id: int | None = Field(None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x0c2e (Honeywell)")
+    product_id: int | None = Field(None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0b61")
+    layout: str | None = Field(None, pattern=r"^[a-z]{2,3}$",
                                   description='the keyboard layout the scanner is set to, such as "fr" or "us"')
-    variant: Optional[str] = Field(None, pattern=r"^[a-z0-9_]{1,32}$",
+    variant: str | None = Field(None, pattern=r"^[a-z0-9_]{1,32}$",
                                    description='a layout variant such as "oss" or "mac" (usually left out)')
-    suffix: Optional[str] = Field(None, min_length=1, max_length=8,
+    suffix: str | None = Field(None, min_length=1, max_length=8,
                                   description='"enter", "tab", "none" or up to 8 characters such as "#"')
-    inter_key_timeout_s: Optional[float] = Field(None, ge=0.02, le=2,
+    inter_key_timeout_s: float | None = Field(None, ge=0.02, le=2,
                                                  description="seconds, 0.02 to 2")
-    max_length: Optional[int] = Field(None, ge=16, le=4096, description="a number of characters, 16 to 4096")
-    width: Optional[int] = Field(None, ge=160, le=3840, description="pixels, 160 to 3840 (e.g. 1280)")
-    height: Optional[int] = Field(None, ge=120, le=2160, description="pixels, 120 to 2160 (e.g. 720)")
-    decoder: Optional[Literal["zxing", "zbar"]] = Field(None, description='"zxing" or "zbar"')
-    max_fps: Optional[float] = Field(None, ge=1, le=30, description="frames decoded per second, 1 to 30")
-    repeat_after_s: Optional[float] = Field(None, ge=0.5, le=60, description="seconds, 0.5 to 60")
-    socket: Optional[str] = Field(None, min_length=1, description='a socket path such as "/run/kiosk/scanner.sock"')
-    fifo: Optional[str] = Field(None, min_length=1, description='a named pipe path such as "/run/kiosk/scanner.fifo"')
+    max_length: int | None = Field(None, ge=16, le=4096, description="a number of characters, 16 to 4096")
+    width: int | None = Field(None, ge=160, le=3840, description="pixels, 160 to 3840 (e.g. 1280)")
+    height: int | None = Field(None, ge=120, le=2160, description="pixels, 120 to 2160 (e.g. 720)")
+    decoder: Literal["zxing", "zbar"] | None = Field(None, description='"zxing" or "zbar"')
+    max_fps: float | None = Field(None, ge=1, le=30, description="frames decoded per second, 1 to 30")
+    repeat_after_s: float | None = Field(None, ge=0.5, le=60, description="seconds, 0.5 to 60")
+    socket: str | None = Field(None, min_length=1, description='a socket path such as "/run/kiosk/scanner.sock"')
+    fifo: str | None = Field(None, min_length=1, description='a named pipe path such as "/run/kiosk/scanner.fifo"')
 
     @field_validator("device", "socket", "fifo")
     @classmethod
-    def _absolute(cls, value: Optional[str]) -> Optional[str]:
+    def _absolute(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("/"):
             raise ValueError('must be an absolute path such as "/dev/video0"')
         return value
 
     @model_validator(mode="after")
-    def _keys_for_type(self) -> "ScannerConfig":
+    def _keys_for_type(self) -> ScannerConfig:
         needed, optional = SCANNER_KEYS[self.type]
         given = {k for k in type(self).model_fields if k != "type" and getattr(self, k) is not None}
         extra = sorted(given - set(needed) - set(optional))
@@ -352,30 +352,30 @@ class TouchConfig(_Section):
 
     type: Literal["sdl", "evdev"] = Field(
         "sdl", description='"sdl" (the system\'s touch events) or "evdev" (the kiosk reads the panel itself)')
-    device: Optional[str] = Field(None, min_length=1, description='a device path such as '
+    device: str | None = Field(None, min_length=1, description='a device path such as '
                                   '"/dev/input/by-id/usb-ILITEK_Multi-Touch-event-if00"')
-    vendor_id: Optional[int] = Field(None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x222a (ILITEK)")
-    product_id: Optional[int] = Field(None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0001")
-    name: Optional[str] = Field(None, min_length=1, max_length=128,
+    vendor_id: int | None = Field(None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x222a (ILITEK)")
+    product_id: int | None = Field(None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0001")
+    name: str | None = Field(None, min_length=1, max_length=128,
                                 description='the input device name as evtest shows it, e.g. '
                                 '"Goodix Capacitive TouchScreen"')
-    rotation: Optional[Literal[0, 90, 180, 270]] = Field(None, description="0, 90, 180 or 270")
-    calibration: Optional[tuple[float, float, float, float, float, float]] = Field(
+    rotation: Literal[0, 90, 180, 270] | None = Field(None, description="0, 90, 180 or 270")
+    calibration: tuple[float, float, float, float, float, float] | None = Field(
         None, strict=False, description="a list of 6 numbers [a, b, c, d, e, f], e.g. [1, 0, 0, 0, 1, 0]")
-    swap_xy: Optional[bool] = Field(None, description="true or false")
-    invert_x: Optional[bool] = Field(None, description="true or false")
-    invert_y: Optional[bool] = Field(None, description="true or false")
+    swap_xy: bool | None = Field(None, description="true or false")
+    invert_x: bool | None = Field(None, description="true or false")
+    invert_y: bool | None = Field(None, description="true or false")
 
     @field_validator("device")
     @classmethod
-    def _absolute(cls, value: Optional[str]) -> Optional[str]:
+    def _absolute(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("/"):
             raise ValueError('must be an absolute device path such as "/dev/input/event3"')
         return value
 
     @field_validator("calibration")
     @classmethod
-    def _matrix(cls, value: Optional[tuple[float, ...]]) -> Optional[tuple[float, ...]]:
+    def _matrix(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
         if value is None:
             return None
         if not all(math.isfinite(v) and abs(v) <= 10 for v in value):
@@ -386,7 +386,7 @@ class TouchConfig(_Section):
         return value
 
     @model_validator(mode="after")
-    def _keys_for_type(self) -> "TouchConfig":
+    def _keys_for_type(self) -> TouchConfig:
         allowed = TOUCH_KEYS[self.type]
         given = {k for k in type(self).model_fields if k != "type" and getattr(self, k) is not None}
         extra = sorted(given - set(allowed))

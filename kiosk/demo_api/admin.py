@@ -5,9 +5,9 @@ kiosk's demo mode to enrol itself, and by tests to make deltas happen."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from kiosk.api import models
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import traceback
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 from urllib.parse import parse_qsl, urlsplit
 
 from . import db, routes
@@ -69,7 +69,7 @@ class ApiHandler(BaseHTTPRequestHandler):
     def date_time_string(self, timestamp: float | None = None) -> str:
         """The ``Date`` header follows the server's clock, so terminals' clock-skew
         detection can be tested by moving it."""
-        return format_datetime(self.server.clock().astimezone(timezone.utc), usegmt=True)
+        return format_datetime(self.server.clock().astimezone(UTC), usegmt=True)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
         log.debug("%s %s", self.address_string(), format % args)  # paths carry no personal data
@@ -153,4 +153,4 @@ class ApiHandler(BaseHTTPRequestHandler):
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

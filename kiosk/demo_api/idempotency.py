@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, timedelta
 
 from . import db
 from .errors import ApiError
@@ -45,7 +45,7 @@ def run(req: Request, operation: Callable[[], Result]) -> tuple[int, dict, dict]
     key = client_key(req)
     fingerprint = req.body_hash()
     device = req.device["id"]
-    now = req.now.astimezone(timezone.utc)
+    now = req.now.astimezone(UTC)
     with db.write(req.conn):
         # every stored time is UTC isoformat, so text order is time order
         req.conn.execute("DELETE FROM idempotency WHERE created_at < ?", ((now - KEY_TTL).isoformat(),))

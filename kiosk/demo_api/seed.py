@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from . import db, seed_data as d, signing
+from . import db, signing
+from . import seed_data as d
 from .holidays import is_holiday
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -222,7 +223,7 @@ def seed(conn: sqlite3.Connection, now: datetime) -> None:
                 db.put_catalog(conn, kind, item)
         for item in tracking(rng, now):
             conn.execute("INSERT INTO tracking VALUES (?, ?)", (item["tracking_code"], json.dumps(item)))
-        year = now.astimezone(timezone.utc).year
+        year = now.astimezone(UTC).year
         signing.add_key(conn, f"scv-{year - 1}-01", now - timedelta(days=400), 365,
                         revoked_at=now - timedelta(days=40))
         signing.add_key(conn, f"scv-{year}-01", now - timedelta(days=1), 365)

@@ -20,8 +20,7 @@ from datetime import datetime, timedelta
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
-from kiosk.api.checkin_token import (TokenError, b64url, check_expiry, check_signature,  # noqa: F401 (re-exported)
-                                     decode_unverified, unb64url)
+from kiosk.api.checkin_token import TokenError, b64url, check_expiry, check_signature, decode_unverified, unb64url  # noqa: F401 (re-exported)
 
 
 def public_key_text(key: Ed25519PublicKey) -> str:

@@ -11,7 +11,6 @@ shapes come from the Kiosk Sync API (kiosk/api/openapi.yaml): signed check-in to
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from kiosk import events
 from kiosk.i18n import N_, _
@@ -21,7 +20,7 @@ _TRACKING_CODE = re.compile(r"[A-Z]{4}-[0-9]{4}")
 _REFERENCE = re.compile(r"(?=.*[0-9])(?=.*-)[A-Z0-9-]{5,40}")
 
 
-def classify_scan(text: str) -> Optional[str]:
+def classify_scan(text: str) -> str | None:
     """"checkin_token", "tracking_code", "reference", or None for a code the kiosk cannot use."""
     text = text.strip()
     if _CHECKIN_TOKEN.fullmatch(text):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pygame
 
-from kiosk.shell.app import App
 from kiosk.clock import ManualClock
+from kiosk.shell.app import App
 from screens.widgets.base import Widget
 from screens.widgets.containers import ScrollView
 

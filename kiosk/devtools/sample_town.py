@@ -8,7 +8,7 @@ The same seed always gives the same data, so benchmark figures compare across ru
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 CATEGORIES = {
@@ -83,7 +83,7 @@ def agendas(count: int) -> list[dict[str, Any]]:
 
 def slots(count: int, agenda_count: int = 20, start: datetime | None = None) -> list[dict[str, Any]]:
     """``count`` quarter-hour slots spread over ``agenda_count`` agendas, working hours only."""
-    start = start or datetime(2026, 12, 1, 7, 30, tzinfo=timezone.utc)
+    start = start or datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
     per_agenda = -(-count // agenda_count)
     out = []
     for a in range(agenda_count):

@@ -28,12 +28,13 @@ A screen does::
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from kiosk.clock import Clock
 from kiosk.booking.availability import Availability, DaySlot
+from kiosk.clock import Clock
 from kiosk.services.outcomes import Action, Outcome
 
 __all__ = ["Services", "Availability", "DaySlot", "Outcome", "Action", "ActionRunner", "verify_token"]
@@ -57,9 +58,9 @@ def warm_up(*, tickets: bool) -> None:
     """Import what actions need (call from a background thread). ``tickets``: also the Ed25519
     code that checks a scanned ticket (about 7 MiB resident): a counter terminal, where
     check-ins are the daily work, loads it now; a street totem at its first scanned ticket."""
-    import kiosk.services.actions  # noqa: F401
     import kiosk.booking.service  # noqa: F401
     import kiosk.checkin.service  # noqa: F401
+    import kiosk.services.actions  # noqa: F401
 
     if tickets:
         import cryptography.hazmat.primitives.asymmetric.ed25519  # noqa: F401

@@ -33,9 +33,10 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kiosk import events
 from kiosk.api.client import ApiClient

@@ -17,8 +17,9 @@ No personal data is kept here beyond what the screen already holds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from kiosk.i18n import N_, _
 

@@ -17,14 +17,14 @@ import pygame
 from kiosk import events, i18n, sdnotify
 from kiosk.admin.pin import PinGuard
 from kiosk.clock import Clock
-from kiosk.config.loading import KioskConfig
-from kiosk.shell.corner import CornerTaps
+from kiosk.config import KioskConfig
 from kiosk.devices.hardware import Devices
-from kiosk.shell.display import Display
-from kiosk.shell.fonts import FontBook, shared_fontbook
 from kiosk.formatting import format_date_short, format_time
 from kiosk.i18n import _
+from kiosk.shell.corner import CornerTaps
+from kiosk.shell.display import Display
 from kiosk.shell.failsafe import Failsafe
+from kiosk.shell.fonts import FontBook, shared_fontbook
 from kiosk.shell.idle import IdleController, IdleTimings
 from kiosk.shell.navigation import Navigator
 from kiosk.shell.pointer import PointerTracker

@@ -22,7 +22,7 @@ RECOVER_AFTER_S = 10.0   # how long the plain message stays when even the apolog
 
 
 class Failsafe:
-    def __init__(self, app: "App") -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
         self.recover_at = 0.0
 

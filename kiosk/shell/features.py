@@ -7,8 +7,9 @@ home screen shows exactly the registered ones for this terminal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kiosk.shell.app import App
@@ -22,7 +23,7 @@ class Feature:
     subtitle: str               # msgid
     icon: str
     profiles: frozenset[str]    # "street", "counter"
-    open: Callable[["App"], "Screen"]
+    open: Callable[[App], Screen]
     demo_only: bool = False
 
 
@@ -51,6 +52,6 @@ def _load_builtin() -> None:
         return
     _loaded = True
     import screens.booking.choose_service  # noqa: F401  (« Prendre rendez-vous »)
-    import screens.tracking.number  # noqa: F401  (« Suivre ma demande »)
     import screens.city.home  # noqa: F401  (city information: places, hours, events, pages)
     import screens.shell.toolkit_demo  # noqa: F401  (demo-only practice screen)
+    import screens.tracking.number  # noqa: F401  (« Suivre ma demande »)

@@ -60,10 +60,10 @@ class _Face:
         return font
 
 
-_shared: "FontBook | None" = None
+_shared: FontBook | None = None
 
 
-def shared_fontbook() -> "FontBook":
+def shared_fontbook() -> FontBook:
     """The process's FontBook: fonts do not depend on the screen, and each one holds open files."""
     global _shared
     if _shared is None:

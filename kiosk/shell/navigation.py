@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kiosk.shell.app import App
@@ -13,19 +14,19 @@ log = logging.getLogger(__name__)
 
 
 class Navigator:
-    def __init__(self, app: "App") -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
-        self.stack: list["Screen"] = []
+        self.stack: list[Screen] = []
 
     @property
-    def current(self) -> "Screen | None":
+    def current(self) -> Screen | None:
         return self.stack[-1] if self.stack else None
 
     @property
     def can_go_back(self) -> bool:
         return len(self.stack) > 1
 
-    def _shown(self, hidden: "Screen | None") -> None:
+    def _shown(self, hidden: Screen | None) -> None:
         if hidden is not None:
             hidden.on_hide()
         screen = self.current
@@ -34,13 +35,13 @@ class Navigator:
             self.app.show_screen(screen)
             screen.on_show()
 
-    def push(self, screen: "Screen", on_result: Callable[[Any], None] | None = None) -> None:
+    def push(self, screen: Screen, on_result: Callable[[Any], None] | None = None) -> None:
         hidden = self.current
         screen.on_result = on_result
         self.stack.append(screen)
         self._shown(hidden)
 
-    def pop(self, screen: "Screen | None" = None, result: Any = None) -> None:
+    def pop(self, screen: Screen | None = None, result: Any = None) -> None:
         """Close ``screen`` (default: the top one); never pops the home screen."""
         if len(self.stack) <= 1:
             return
@@ -55,7 +56,7 @@ class Navigator:
         if callback is not None:
             callback(result)
 
-    def replace(self, screen: "Screen") -> None:
+    def replace(self, screen: Screen) -> None:
         hidden = self.stack.pop() if len(self.stack) > 1 else None
         if hidden is None and self.stack:
             # Replacing home: keep home underneath and push instead.
@@ -64,7 +65,7 @@ class Navigator:
         self.stack.append(screen)
         self._shown(hidden)
 
-    def reset(self, screens: "list[Screen]") -> None:
+    def reset(self, screens: list[Screen]) -> None:
         """Drop every screen and start again from ``screens`` (home first)."""
         while self.stack:
             self.stack.pop().on_hide()

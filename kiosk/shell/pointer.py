@@ -28,14 +28,14 @@ class _Press:
     pointer: object
     start: tuple[int, int]
     last: tuple[int, int]
-    target: "Widget | None"
+    target: Widget | None
     scroller: ScrollView | None
     dragging: bool = False
     swallowed: bool = False   # the touch that woke the screen does nothing else
     samples: list[tuple[float, int]] = field(default_factory=list)  # (time, y) for fling velocity
 
 
-def _scroller_of(widget: "Widget | None") -> ScrollView | None:
+def _scroller_of(widget: Widget | None) -> ScrollView | None:
     while widget is not None:
         if isinstance(widget, ScrollView) and widget.scrollable:
             return widget
@@ -44,7 +44,7 @@ def _scroller_of(widget: "Widget | None") -> ScrollView | None:
 
 
 class PointerTracker:
-    def __init__(self, app: "App") -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
         self.press: _Press | None = None
 

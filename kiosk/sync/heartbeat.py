@@ -18,8 +18,9 @@ what a citizen sees or who administers the terminal.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import ValidationError
 

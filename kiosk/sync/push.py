@@ -17,13 +17,22 @@ booking.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from kiosk.api.client import ApiClient
-from kiosk.api.errors import (ApiError, Conflict, CredentialsError, FinalRefusal, InvalidResponse, RetryLater,
-                              ServerError, Unauthorized)
+from kiosk.api.errors import (
+    ApiError,
+    Conflict,
+    CredentialsError,
+    FinalRefusal,
+    InvalidResponse,
+    RetryLater,
+    ServerError,
+    Unauthorized,
+)
 from offline_cache.outbox import Outbox, OutboxRow
 
 # kind -> (client method, HTTP status of success, for the admin screen)

@@ -23,24 +23,25 @@ from __future__ import annotations
 import logging
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kiosk import events
 from kiosk.api.client import ApiClient
 from kiosk.api.errors import ApiError, CredentialsError, InvalidResponse, Unauthorized
 from kiosk.clock import Clock
 from kiosk.sync.heartbeat import Heartbeat
-from kiosk.sync.pull import PullReport, Puller, record_failures, stamp_unchanged
+from kiosk.sync.pull import Puller, PullReport, record_failures, stamp_unchanged
 from kiosk.sync.push import PushReport, Refusal, push_rows
 from kiosk.usage import UsageCounters
 from offline_cache.db import open_cache
 from offline_cache.outbox import Outbox
 
 log = logging.getLogger("kiosk.sync")
-FAR_FUTURE = datetime(9999, 1, 1, tzinfo=timezone.utc)
+FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 REVOKED_RETRY_S = 300.0      # a revoked terminal checks now and then whether it was re-enrolled
 MAX_IDLE_S = 60.0
 RECENT_REFUSALS = 5          # shown on the admin screen (newest first), without personal data

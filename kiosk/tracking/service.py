@@ -15,10 +15,10 @@ import logging
 import os
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from pydantic import ValidationError
 
@@ -158,7 +158,7 @@ class TrackingService:
             log.warning("tracking: offline memory unavailable (%s)", type(exc).__name__)
             return None
         try:
-            now = datetime.now(timezone.utc) if self.clock is None else self.clock.now()
+            now = datetime.now(UTC) if self.clock is None else self.clock.now()
             if action == "remember":
                 tracked.remember(conn, self._secret, code, request.model_dump(mode="json"), request.updated_at, now)
                 tracked.prune(conn, now - timedelta(days=self.config.offline_keep_days))

@@ -13,7 +13,6 @@ from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Dialog, Label, Row
 
-
 ACTION_WORDS = {"booking": N_("booking"), "booking_request": N_("booking request"),
                 "cancellation": N_("cancellation"), "checkin": N_("check-in")}
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from kiosk.booking import flow as booking_flow, form as booking_form
 from kiosk import events
 from kiosk.api.checkin_token import TokenError, decode_unverified
-from kiosk.i18n import N_, _
-from kiosk.checkin.service import UnknownKey
+from kiosk.booking import flow as booking_flow
+from kiosk.booking import form as booking_form
 from kiosk.booking.tickets import appointment_words, cancellation_slip
+from kiosk.checkin.service import UnknownKey
+from kiosk.i18n import N_, _
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import AzertyKeyboard, Button, Column, Label, Row, TextField

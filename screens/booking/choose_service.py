@@ -8,9 +8,9 @@ call (the city-information pages offer « Prendre rendez-vous » on a service).
 
 from __future__ import annotations
 
-from kiosk.shell.features import Feature, register
 from kiosk.formatting import format_date_long
 from kiosk.i18n import N_, _, ngettext
+from kiosk.shell.features import Feature, register
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import AzertyKeyboard, Button, Column, Grid, Label, Row, TextField

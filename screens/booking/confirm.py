@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kiosk.booking import flow as booking_flow, form as booking_form
 from kiosk import events
+from kiosk.booking import flow as booking_flow
+from kiosk.booking import form as booking_form
+from kiosk.booking.tickets import appointment_words
 from kiosk.clock import PARIS
 from kiosk.i18n import _
 from kiosk.services import DaySlot
-from kiosk.booking.tickets import appointment_words
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Grid, Label, Row

@@ -10,10 +10,10 @@ The screen erases itself after ``[booking] done_home_after_s`` without a touch.
 
 from __future__ import annotations
 
-from kiosk.booking import flow as booking_flow
 from kiosk import events
-from kiosk.i18n import _
+from kiosk.booking import flow as booking_flow
 from kiosk.booking.tickets import appointment_words
+from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY, TEXT_DISPLAY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Label, Row

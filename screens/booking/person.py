@@ -7,7 +7,8 @@ field in plain words. What is typed lives in the visit's fields and goes when it
 
 from __future__ import annotations
 
-from kiosk.booking import flow as booking_flow, form as booking_form
+from kiosk.booking import flow as booking_flow
+from kiosk.booking import form as booking_form
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen

@@ -3,7 +3,7 @@ the « not available yet » message and category names and icons."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from kiosk.city.guide import CityGuide, guide_for
 from kiosk.city.listing import PlaceRow

@@ -7,8 +7,8 @@ Two taps from the home screen reach any place: a category (or « Ouvert maintena
 
 from __future__ import annotations
 
-from kiosk.shell.features import Feature, register
 from kiosk.i18n import N_, _
+from kiosk.shell.features import Feature, register
 from kiosk.shell.ui import TEXT_BODY
 from screens.base import Screen
 from screens.widgets import Button, Column, Grid, Label

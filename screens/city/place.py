@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from kiosk.city.wording import (day_hours_words, day_label, day_note, direction_arrow, direction_words,
-                                reopening_words, state_words)
+from kiosk.city.wording import (
+    day_hours_words,
+    day_label,
+    day_note,
+    direction_arrow,
+    direction_words,
+    reopening_words,
+    state_words,
+)
 from kiosk.formatting import format_distance_m
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
-from screens.printing.ticket_printing import TicketPrinting
 from screens.city.common import HERE_M, category_title, guide, unavailable, with_freshness
+from screens.printing.ticket_printing import TicketPrinting
 from screens.widgets import Button, Column, Label, Row
 from screens.widgets.list_row import PairRow
+
 
 def _wheelchair(value: str) -> str:
     return {"yes": _("Wheelchair accessible"), "limited": _("Partly wheelchair accessible"),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.shell.features import features_for
 from kiosk.i18n import _
+from kiosk.shell.features import features_for
 from kiosk.shell.ui import TEXT_BODY
 from screens.base import Screen
 from screens.widgets import Button, Column, Grid, Label

@@ -6,8 +6,8 @@ from, and gives the tests a screen where a person types.
 
 from __future__ import annotations
 
-from kiosk.shell.features import Feature, register
 from kiosk.i18n import N_, _
+from kiosk.shell.features import Feature, register
 from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import AzertyKeyboard, Button, Column, Dialog, Label, NumericKeypad, Row, TextField

@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 
 from kiosk import events
-from kiosk.tracking import code as tracking_code
-from kiosk.shell.features import Feature, register
 from kiosk.i18n import N_, _, ngettext
+from kiosk.shell.features import Feature, register
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
+from kiosk.tracking import code as tracking_code
 from screens.base import Screen
 from screens.widgets import Button, Column, Label, Row, TextField
 from screens.widgets.code_keypad import BACKSPACE, ENTER, CodeKeypad

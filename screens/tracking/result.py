@@ -4,10 +4,10 @@ sends none for this call, and the screen erases itself after a short time withou
 
 from __future__ import annotations
 
+from kiosk.booking.tickets import status_words, tracking_slip
 from kiosk.clock import PARIS
 from kiosk.formatting import format_date_long, format_datetime_long
 from kiosk.i18n import _
-from kiosk.booking.tickets import status_words, tracking_slip
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, TEXT_TITLE
 from screens.base import Screen
 from screens.printing.ticket_printing import TicketPrinting

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
 
 import pygame
 
@@ -43,15 +43,15 @@ class Widget:
         self.backdrop: RGB = (0, 0, 0)  # colour behind us, set by our parent
 
     # -- tree -----------------------------------------------------------------
-    def children(self) -> Sequence["Widget"]:
+    def children(self) -> Sequence[Widget]:
         return ()
 
-    def walk(self) -> Iterator["Widget"]:
+    def walk(self) -> Iterator[Widget]:
         yield self
         for child in self.children():
             yield from child.walk()
 
-    def find(self, widget_id: str) -> "Widget | None":
+    def find(self, widget_id: str) -> Widget | None:
         return next((w for w in self.walk() if w.id == widget_id), None)
 
     # -- layout ---------------------------------------------------------------
@@ -91,7 +91,7 @@ class Widget:
             parent = parent.parent
         return area
 
-    def hit(self, pos: tuple[int, int]) -> "Widget | None":
+    def hit(self, pos: tuple[int, int]) -> Widget | None:
         """The deepest visible, interactive widget under ``pos``."""
         if not self.visible or not self.rect.collidepoint(pos):
             return None

@@ -9,8 +9,8 @@ a calendar must keep its week lines, so this one sizes its cells itself.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Callable, Iterable, Sequence
 
 import pygame
 

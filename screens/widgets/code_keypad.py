@@ -8,7 +8,7 @@ letter) and can be switched by hand.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from kiosk.i18n import _
 from screens.widgets.button import Button

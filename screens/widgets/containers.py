@@ -7,7 +7,7 @@ ScrollView lets content taller than the screen scroll, so nothing is cut off.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import pygame
 

@@ -5,7 +5,7 @@ While a dialog is open only its buttons answer; the screen behind is dimmed.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import pygame
 

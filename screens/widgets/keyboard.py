@@ -8,7 +8,7 @@ emits characters; the screen decides which field they go to.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from kiosk.i18n import _
 from screens.widgets.button import Button

@@ -7,7 +7,7 @@ what was typed and ending the visit wipes it in one place.
 
 from __future__ import annotations
 
-from typing import Callable, MutableMapping
+from collections.abc import Callable, MutableMapping
 
 import pygame
 

@@ -7,7 +7,7 @@ reads without colour.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import pygame
 

@@ -35,11 +35,12 @@ import platform
 import signal
 import sys
 import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.util import cache_from_source
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[3]
 P99_METHOD = ("median: middle value (mean of the two middle ones for an even count); "
@@ -56,7 +57,7 @@ class Benchmark:
     name: str
     target: str                         # as shown, e.g. "p99 ≤ 8 ms"
     title: str
-    run: Callable[["Session"], dict[str, Any]]
+    run: Callable[[Session], dict[str, Any]]
     judged_on: str | None               # figure compared with ``limit``; None: for information only
     limit: float | None
 
@@ -250,6 +251,17 @@ def main(as_json: bool = False, quick: bool = False, only: list[str] | None = No
 # Both are imported last because they use the names above (REPO, BenchmarkError, benchmark, ...).
 
 # The child-process tools, re-exported so that benchmarks and tests find them here.
+# Every benchmark module, in run order: importing one registers its benchmarks. A new module
+# is added to this list; nothing is found by scanning the folder.
+from kiosk.devtools.bench import (
+    app_benchmarks,  # noqa: E402,F401 - cold start, transitions, idle CPU, memory
+    booking_benchmarks,  # noqa: E402,F401 - booking: each step, a 200-slot day, the whole flow
+    cache_benchmarks,  # noqa: E402,F401 - offline cache: full load, place search
+    city_benchmarks,  # noqa: E402,F401 - city information: search as you type, a 500-place category
+    scanner_benchmarks,  # noqa: E402,F401 - scanners: QR decode per frame, HID decoding, degraded set
+    services_benchmarks,  # noqa: E402,F401 - services: a day's slots, booking online
+    sync_benchmarks,  # noqa: E402,F401 - sync worker: no-change round, flush 1 000 actions
+)
 from kiosk.devtools.bench.processes import (
     HEADLESS_ENV,
     READY,
@@ -266,13 +278,3 @@ from kiosk.devtools.bench.processes import (
     stop,
     wait_ready,
 )
-
-# Every benchmark module, in run order: importing one registers its benchmarks. A new module
-# is added to this list; nothing is found by scanning the folder.
-from kiosk.devtools.bench import app_benchmarks  # noqa: E402,F401 - cold start, transitions, idle CPU, memory
-from kiosk.devtools.bench import cache_benchmarks  # noqa: E402,F401 - offline cache: full load, place search
-from kiosk.devtools.bench import sync_benchmarks  # noqa: E402,F401 - sync worker: no-change round, flush 1 000 actions
-from kiosk.devtools.bench import scanner_benchmarks  # noqa: E402,F401 - scanners: QR decode per frame, HID decoding, degraded set
-from kiosk.devtools.bench import services_benchmarks  # noqa: E402,F401 - services: a day's slots, booking online
-from kiosk.devtools.bench import city_benchmarks  # noqa: E402,F401 - city information: search as you type, a 500-place category
-from kiosk.devtools.bench import booking_benchmarks  # noqa: E402,F401 - booking: each step, a 200-slot day, the whole flow

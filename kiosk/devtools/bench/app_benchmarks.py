@@ -12,8 +12,9 @@ import os
 import re
 import subprocess
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from kiosk.devtools.bench import BenchmarkError, Session, benchmark, median, summarize
 from kiosk.devtools.bench.processes import (
@@ -93,13 +94,12 @@ def _transitions(session: Session, size: tuple[int, int]) -> dict[str, Any]:
     """
     count = 30 if session.quick else 300
     with _headless_in_process():
-        import pygame
 
         from kiosk import i18n
-        from kiosk.shell.app import App
         from kiosk.clock import ManualClock
-        from kiosk.config.loading import REPO_CONFIG_PATH, load_config
+        from kiosk.config import REPO_CONFIG_PATH, load_config
         from kiosk.devtools.pilot import Pilot
+        from kiosk.shell.app import App
         from screens.shell.toolkit_demo import ToolkitDemoScreen
 
         app = App(load_config(REPO_CONFIG_PATH, {}), clock=ManualClock(), demo=True, size=size, rotation=0,

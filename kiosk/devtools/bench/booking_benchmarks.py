@@ -9,12 +9,13 @@ whole flow also the outbox write of the booking request and the ticket's ESC/POS
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
+from kiosk.clock import PARIS
 from kiosk.devtools.bench import BenchmarkError, Session, benchmark, median, summarize
 from kiosk.devtools.bench.app_benchmarks import _headless_in_process
-from kiosk.clock import PARIS
 
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=PARIS)   # mardi 1er décembre 2026
 SERVICE = "svc-cni"
@@ -22,11 +23,11 @@ PERSON = {"last_name": "Lefèvre-Müller", "first_name": "Ève", "phone": "+3361
 
 
 def _app(online: bool = True):
-    from kiosk.shell.app import App
     from kiosk.clock import ManualClock
-    from kiosk.config.loading import REPO_CONFIG_PATH, load_config
+    from kiosk.config import REPO_CONFIG_PATH, load_config
     from kiosk.devtools.offline_seed import SeededData
     from kiosk.devtools.pilot import Pilot
+    from kiosk.shell.app import App
 
     config = load_config(REPO_CONFIG_PATH, {"printer.type": "none"})
     app = App(config, clock=ManualClock(NOW), demo=True, size=(1080, 1920), rotation=0, fullscreen=False,
@@ -41,8 +42,8 @@ def _steps(app) -> list[tuple[str, Callable[[], Any]]]:
     """Each step's screen, made as the step before it makes it (its draft already filled)."""
     from kiosk.booking import flow as booking_flow
     from kiosk.services import Outcome
-    from screens.booking.choose_service import BookingServicesScreen
     from screens.booking.cancel import BookingCancelScreen
+    from screens.booking.choose_service import BookingServicesScreen
     from screens.booking.confirm import BookingConfirmScreen
     from screens.booking.day import BookingDayScreen
     from screens.booking.done import BookingDoneScreen

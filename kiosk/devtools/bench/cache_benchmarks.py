@@ -80,9 +80,9 @@ def typed_queries() -> list[str]:
            judged_on="p99_ms", limit=5)
 def cache_place_search(session: Session) -> dict[str, Any]:
     """Every keystroke of :data:`TYPED`, 10 rounds (2 in quick mode) after one warm-up round."""
+    from offline_cache.catalog import replace_catalog
     from offline_cache.db import open_cache
     from offline_cache.places import search_places
-    from offline_cache.catalog import replace_catalog
 
     data = _sample(session)
     queries = typed_queries()

@@ -73,8 +73,8 @@ def _open_guide(path: str, places: list[dict[str, Any]]):
     from kiosk.city.guide import CityGuide
     from kiosk.clock import ManualClock
     from kiosk.config.models import CityConfig
-    from offline_cache.catalog import replace_catalog
     from kiosk.demo_api import seed, seed_data
+    from offline_cache.catalog import replace_catalog
     from offline_cache.db import open_cache, write_transaction
     from offline_cache.from_api import page_row
 

@@ -13,8 +13,8 @@ import subprocess
 import sys
 import time
 from collections import deque
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from kiosk.devtools.bench import REPO, BenchmarkError
 

@@ -96,10 +96,8 @@ def scanner_hid_decode(session: Session) -> dict[str, Any]:
 def scanner_qr_degraded(session: Session) -> dict[str, Any]:
     """Percent decoded per degradation (3 payloads × levels each, 640×480 frames): zxing-cpp in camera
     mode and in thorough mode (image files), and zbar if it is installed."""
-    from drivers.scanner.decode import ZbarDecoder
+    from drivers.scanner.decode import ZbarDecoder, make_decoder
     from drivers.scanner.qr_samples import success_rates
-
-    from drivers.scanner.decode import make_decoder
 
     decoders = {"zxing": _decoder("zxing"), "zxing_thorough": make_decoder("zxing", thorough=True)}
     if ZbarDecoder.is_usable():

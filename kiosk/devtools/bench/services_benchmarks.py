@@ -18,8 +18,8 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from kiosk.devtools.bench import benchmark, summarize
 from kiosk.clock import PARIS
+from kiosk.devtools.bench import benchmark, summarize
 
 DAYS = 30
 PER_DAY = 200            # slots per day over the three counters
@@ -57,9 +57,9 @@ def _fill(path: Path) -> None:
 def services_day_slots(session) -> dict[str, Any]:
     """Each of the 30 days opened for the first time (time cache cleared), 10 rounds (2 in quick
     mode); beside it the month calendar's free days (``month_*``)."""
+    from kiosk.booking.availability import _paris
     from kiosk.clock import ManualClock
     from kiosk.services import Availability
-    from kiosk.booking.availability import _paris
 
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-services-") as tmp:
         path = Path(tmp) / "cache.sqlite3"
@@ -87,10 +87,10 @@ def services_day_slots(session) -> dict[str, Any]:
 @benchmark("services_book_online", "for information", title="services: booking online, call to outcome (loopback)")
 def services_book_online(session) -> dict[str, Any]:
     """Median of 30 bookings (10 in quick mode), each of a different free slot."""
-    from kiosk.devtools.bench.sync_benchmarks import _setup
-    from kiosk.clock import Clock
-    from kiosk.services import ActionRunner
     from kiosk.booking.service import booking
+    from kiosk.clock import Clock
+    from kiosk.devtools.bench.sync_benchmarks import _setup
+    from kiosk.services import ActionRunner
 
     person = {"last_name": "Banc-d'Essai", "first_name": "Camille", "phone": "06 00 00 00 00"}
     count = 10 if session.quick else 30

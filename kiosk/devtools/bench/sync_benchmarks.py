@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,7 @@ def sync_flush_1000(session) -> dict[str, Any]:
         ui = open_cache(Path(tmp) / "cache.sqlite3")
         try:
             outbox = Outbox(ui)
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             wanted = now.replace(year=now.year + 1).isoformat()
             for _ in range(count):
                 outbox.enqueue("booking_request", {"service_id": "svc-cni", "wanted_start": wanted, "channel": "kiosk",

@@ -11,16 +11,16 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-from kiosk.devtools.city_demo_cache import build_demo_cache  # noqa: E402
 from kiosk.clock import PARIS, ManualClock  # noqa: E402
-from kiosk.config.loading import KioskConfig, load_config  # noqa: E402
+from kiosk.config import KioskConfig, load_config  # noqa: E402
+from kiosk.devtools.city_demo_cache import build_demo_cache  # noqa: E402
 
 SHOT_TIME = datetime(2026, 12, 1, 9, 30, tzinfo=PARIS)  # mardi 1er décembre 2026
 
@@ -233,9 +233,9 @@ def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots
     Layout problems found on the way (overlap, clipping, small targets, low
     contrast) are appended to ``problems`` as "file: problem" lines.
     """
-    from kiosk.shell.app import App
     from kiosk.devtools.layout_check import check_app
     from kiosk.devtools.pilot import Pilot
+    from kiosk.shell.app import App
 
     config = config or load_config(Path(__file__).resolve().parents[3] / "kiosk.toml")
     overrides = {"languages.default": lang, "accessibility.large_text": large_text,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from kiosk.clock import PARIS
 
