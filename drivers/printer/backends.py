@@ -16,6 +16,7 @@ Nothing here retries: the worker decides when to try again.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import select
@@ -112,10 +113,8 @@ class Backend:
     def close(self) -> None:
         if self._is_open:
             self._is_open = False
-            try:
+            with contextlib.suppress(Exception):  # closing a vanished device must never raise
                 self._close()
-            except Exception:  # closing a vanished device must never raise
-                pass
 
     def _open(self) -> None: ...
     def _write(self, data: bytes) -> None: ...
@@ -144,7 +143,7 @@ class NetworkBackend(Backend):
         super().__init__()
         self.host, self.port, self.timeout = host, int(port), float(timeout_s)
         self.connect_timeout = float(connect_timeout_s)
-        self._printer = None
+        self._printer: Any = None      # python-escpos's Network while open
 
     def describe(self) -> str:
         return f"network printer {self.host}:{self.port}"
@@ -161,7 +160,8 @@ class NetworkBackend(Backend):
             raise BackendError("unreachable", f"{self.describe()} cannot be reached") from None
 
     def _sock(self) -> socket.socket:
-        return self._printer.device
+        sock: socket.socket = self._printer.device
+        return sock
 
     def _write(self, data: bytes) -> None:
         try:
