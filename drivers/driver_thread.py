@@ -14,23 +14,38 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Protocol, Self, runtime_checkable
 
 log = logging.getLogger(__name__)
 
+#: How a driver thread posts: ``post(event, **attrs) -> bool``, where ``event`` is the name of a
+#: ``kiosk.events`` type (the touch reader, which posts SDL's own finger events, passes their
+#: pygame type). Injectable, so that tests collect events without a pygame queue.
+Post = Callable[..., bool]
 
-def default_post(event_type_name: str, **attrs) -> bool:
+
+def default_post(event_type_name: str, **attrs: object) -> bool:
     from kiosk import events
     return events.post(getattr(events, event_type_name), **attrs)
+
+
+@runtime_checkable
+class HotplugAware(Protocol):
+    """What the hotplug monitor's handler calls on a driver (every :class:`DriverThread` is one)."""
+
+    def device_added(self) -> None: ...
+    def device_removed(self) -> None: ...
 
 
 class DriverThread:
     """Subclasses implement ``_run`` (checking ``_stopping``) and nap with ``_nap``."""
 
-    type: ClassVar[str] = ""
-    device_name: ClassVar[str] = ""
+    #: The backend, e.g. "hid" (set by the class, or by the instance that stands for one).
+    type: str = ""
+    #: The name it posts DEVICE_STATE under: "printer", "scanner", "camera", "touch".
+    device_name: str = ""
 
-    def __init__(self, *, post: Callable[..., bool] = default_post) -> None:
+    def __init__(self, *, post: Post = default_post) -> None:
         self._post = post
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -42,7 +57,7 @@ class DriverThread:
         return self.type
 
     # --- called from the UI thread (and the hotplug thread) ----------------------------
-    def start(self) -> DriverThread:
+    def start(self) -> Self:
         if self._thread is None:
             self._stopping.clear()
             self._thread = threading.Thread(target=self._guarded_run, name=self._thread_name(), daemon=True)

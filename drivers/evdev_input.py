@@ -8,12 +8,31 @@ and the DEVICE_STATE state to report.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import select
 from collections.abc import Callable
+from typing import Any, Generic, Protocol, TypeVar
+
+from drivers.driver_thread import DriverThread
 
 log = logging.getLogger(__name__)
+
+
+class InputEvent(Protocol):
+    """What the decoders read of python-evdev's ``InputEvent`` (which has no type information)."""
+
+    @property
+    def type(self) -> int: ...
+    @property
+    def code(self) -> int: ...
+    @property
+    def value(self) -> int: ...
+    @property
+    def sec(self) -> int: ...
+    @property
+    def usec(self) -> int: ...
 
 
 class DeviceGone(Exception):
@@ -70,10 +89,10 @@ class GrabbedInput:
             raise DeviceGone(*os_detail(exc, path, self.what)) from None
         self.name = self._dev.name
 
-    def _prepare(self, dev) -> None:
-        """Read what the reader needs from the open device (before the grab)."""
+    def _prepare(self, dev: Any) -> None:
+        """Read what the reader needs from the open ``evdev.InputDevice`` (before the grab)."""
 
-    def read(self, timeout: float) -> list:
+    def read(self, timeout: float) -> list[InputEvent]:
         """Events available within ``timeout`` seconds (``[]`` when none)."""
         try:
             ready, _, _ = select.select([self._dev.fd], [], [], timeout)
@@ -83,17 +102,18 @@ class GrabbedInput:
         except BlockingIOError:
             return []
         except OSError as exc:
-            raise DeviceGone(*os_detail(exc, self._dev.path, self.what)) from None
+            raise DeviceGone(*os_detail(exc, str(self._dev.path), self.what)) from None
 
     def close(self) -> None:
         for action in (self._dev.ungrab, self._dev.close):
-            try:
+            with contextlib.suppress(OSError):
                 action()
-            except OSError:
-                pass
 
 
-class GrabbedReaderLoop:
+Device = TypeVar("Device", bound="GrabbedInput")
+
+
+class GrabbedReaderLoop(DriverThread, Generic[Device]):
     """The thread body of a :class:`~drivers.driver_thread.DriverThread` that owns one grabbed
     input device (the HID scanner, the evdev touch screen): open it when it is there, read it
     with a timeout, drop it when it goes (or the hotplug monitor says so) and reopen it every
@@ -105,14 +125,24 @@ class GrabbedReaderLoop:
     """
 
     retry_interval: float
-    _open_device: Callable[[str], GrabbedInput]
+    _open_device: Callable[[str], Device]
+
+    def _path(self) -> str:
+        raise NotImplementedError
+
+    def _read_timeout(self) -> float:
+        raise NotImplementedError
+
+    def _received(self, events: list[InputEvent]) -> None:
+        raise NotImplementedError
 
     def _run(self) -> None:
-        dev = None
+        dev: Device | None = None
         while not self._stopping.is_set():
             if self._take_removal():
                 if dev is not None:
-                    dev = self._drop(dev)
+                    self._drop(dev)
+                    dev = None
                 self._set_state("disconnected", f"{self.describe()} unplugged")
                 self._nap(self.retry_interval)
                 continue
@@ -128,22 +158,22 @@ class GrabbedReaderLoop:
             try:
                 events = dev.read(self._read_timeout())
             except DeviceGone as exc:
-                dev = self._drop(dev)
+                self._drop(dev)
+                dev = None
                 self._set_state(exc.state, str(exc))
                 continue
             self._received(events)
         if dev is not None:
             self._drop(dev, stopping=True)
 
-    def _drop(self, dev, stopping: bool = False) -> None:
+    def _drop(self, dev: Device, stopping: bool = False) -> None:
         self._lost(stopping)
         try:
             dev.close()
         except Exception:  # a vanished device must never kill the thread
             log.debug("closing the %s failed", self.device_name, exc_info=True)
-        return None
 
-    def _opened(self, dev) -> None:
+    def _opened(self, dev: Device) -> None:
         """The device is open and grabbed."""
 
     def _lost(self, stopping: bool) -> None:

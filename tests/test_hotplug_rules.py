@@ -10,6 +10,7 @@ import pytest
 from drivers.hotplug import HotplugMonitor, UdevEvent, rules_for
 from drivers.hotplug.rules import DeviceRule, ids_from_properties, subsystems_of
 from kiosk.config import load_config
+from kiosk.config.models import PrinterConfig, ScannerConfig, TouchConfig
 from kiosk.devices.hardware import Devices
 from tests.conftest import REPO
 
@@ -21,7 +22,7 @@ def usb(action="add", devtype="usb_device", **ids):
 
 
 def test_usb_printer_matches_its_usb_device_only():
-    [rule] = rules_for(printer={"type": "usb", **EPSON})
+    [rule] = rules_for(printer=PrinterConfig(type="usb", **EPSON))
     assert rule == DeviceRule("printer", ("usb",), **EPSON)
     assert rule.matches(usb()) and rule.matches(usb("remove"))
     assert not rule.matches(usb(devtype="usb_interface"))          # one event per plug, not one per interface
@@ -31,10 +32,10 @@ def test_usb_printer_matches_its_usb_device_only():
 
 @pytest.mark.parametrize("kind, device", [("file", "/dev/usb/lp0"), ("serial", "/dev/ttyUSB0")])
 def test_printer_device_files_match_their_node_or_a_link(kind, device):
-    [rule] = rules_for(printer={"type": kind, "device": device})
+    [rule] = rules_for(printer=PrinterConfig(type=kind, device=device))
     assert rule.matches(UdevEvent("remove", "usbmisc" if kind == "file" else "tty", node=device))
     link = "/dev/serial/by-id/usb-Prolific-if00-port0"
-    [by_link] = rules_for(printer={"type": "serial", "device": link})
+    [by_link] = rules_for(printer=PrinterConfig(type="serial", device=link))
     assert by_link.matches(UdevEvent("remove", "tty", node="/dev/ttyUSB1", links=(link,)))
     assert not by_link.matches(UdevEvent("remove", "tty", node="/dev/ttyUSB1"))
 
@@ -44,13 +45,13 @@ def test_a_link_given_in_the_config_is_followed_while_it_exists(tmp_path):
     node.touch()
     link = tmp_path / "usb-Prolific-if00-port0"
     link.symlink_to(node)
-    [rule] = rules_for(printer={"type": "serial", "device": str(link)})
+    [rule] = rules_for(printer=PrinterConfig(type="serial", device=str(link)))
     assert rule.matches(UdevEvent("add", "tty", node=str(node)))      # udev did not list the link
     assert not rule.matches(UdevEvent("add", "tty", node="/dev/ttyUSB3"))
 
 
 def test_hid_scanner_by_usb_id_matches_event_nodes_only():
-    [rule] = rules_for(scanner={"type": "hid", "vendor_id": 0x0C2E, "product_id": 0x0B61})
+    [rule] = rules_for(scanner=ScannerConfig(type="hid", vendor_id=0x0C2E, product_id=0x0B61))
     ids = dict(vendor_id=0x0C2E, product_id=0x0B61)
     assert rule.matches(UdevEvent("add", "input", node="/dev/input/event7", **ids))
     assert not rule.matches(UdevEvent("add", "input", node="", **ids))                  # the inputN parent
@@ -60,8 +61,8 @@ def test_hid_scanner_by_usb_id_matches_event_nodes_only():
 
 
 def test_touch_by_name_and_camera_by_node():
-    touch, camera = rules_for(scanner={"type": "camera"},
-                              touch={"type": "evdev", "name": "ILITEK Multi-Touch"})[::-1]
+    touch, camera = rules_for(scanner=ScannerConfig(type="camera"),
+                              touch=TouchConfig(type="evdev", name="ILITEK Multi-Touch"))[::-1]
     assert touch.matches(UdevEvent("add", "input", node="/dev/input/event3", name="ILITEK Multi-Touch"))
     assert not touch.matches(UdevEvent("add", "input", node="/dev/input/event4", name="Logitech mouse"))
     assert camera == DeviceRule("camera", ("video4linux",), node="/dev/video0")
@@ -69,14 +70,14 @@ def test_touch_by_name_and_camera_by_node():
 
 
 def test_devices_udev_cannot_see_have_no_rule():
-    assert rules_for(printer={"type": "network", "host": "192.0.2.5"}, scanner={"type": "simulated"},
-                     touch={"type": "sdl"}) == []
-    assert rules_for(printer={"type": "none"}, scanner={"type": "none"}) == []
+    assert rules_for(printer=PrinterConfig(type="network", host="192.0.2.5"), scanner=ScannerConfig(type="simulated"),
+                     touch=TouchConfig(type="sdl")) == []
+    assert rules_for(printer=PrinterConfig(type="none"), scanner=ScannerConfig(type="none")) == []
 
 
 def test_subsystems_to_watch():
-    rules = rules_for(printer={"type": "file", "device": "/dev/usb/lp0"},
-                      scanner={"type": "hid", "device": "/dev/input/event7"})
+    rules = rules_for(printer=PrinterConfig(type="file", device="/dev/usb/lp0"),
+                      scanner=ScannerConfig(type="hid", device="/dev/input/event7"))
     assert subsystems_of(rules) == ["input", "printer", "tty", "usbmisc"]
 
 
@@ -144,7 +145,7 @@ def test_a_failing_handler_does_not_stop_the_others():
 def test_a_remove_reaches_the_rule_its_add_matched():
     """A touch screen matched by name: its "remove" event no longer carries the name."""
     seen = []
-    monitor = HotplugMonitor(rules_for(touch={"type": "evdev", "name": "ILITEK Multi-Touch"}),
+    monitor = HotplugMonitor(rules_for(touch=TouchConfig(type="evdev", name="ILITEK Multi-Touch")),
                              lambda rule, event: seen.append((rule.device, event.action)), post=lambda *a, **k: True)
     path = "/sys/devices/usb1/1-1/input/input3/event3"
     monitor.handle(UdevEvent("add", "input", node="/dev/input/event3", name="ILITEK Multi-Touch", sys_path=path))

@@ -11,6 +11,7 @@ import pytest
 from drivers.printer.backends import BackendError, FileBackend, NetworkBackend, NoneBackend, make_backend
 from drivers.printer.fakeprinter import FakeNetworkPrinter
 from drivers.printer.usb_serial import SerialBackend, UsbBackend
+from kiosk.config.models import PrinterConfig
 
 
 @pytest.fixture
@@ -25,26 +26,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class _Section:
-    """Stands for the pydantic PrinterConfig: make_backend takes anything with model_dump()."""
-
-    def __init__(self, **values):
-        self.values = values
-
-    def model_dump(self):
-        return dict(self.values)
-
-
 def test_type_key_picks_the_class_other_keys_are_arguments():
-    backend = make_backend({"type": "network", "host": "127.0.0.1", "port": 9101, "profile": "TM-T88V"})
+    backend = make_backend(PrinterConfig(type="network", host="127.0.0.1", port=9101, profile="TM-T88V"))
     assert isinstance(backend, NetworkBackend) and (backend.host, backend.port) == ("127.0.0.1", 9101)
-    assert isinstance(make_backend(_Section(type="file", device="/dev/usb/lp0", qr="auto", port=None)), FileBackend)
-    assert isinstance(make_backend({"type": "serial", "device": "/dev/ttyS0", "baudrate": 19200}), SerialBackend)
-    usb = make_backend({"type": "usb", "vendor_id": 0x04B8, "product_id": 0x0202})
+    assert isinstance(make_backend(PrinterConfig(type="file", device="/dev/usb/lp0", qr="auto")), FileBackend)
+    assert isinstance(make_backend(PrinterConfig(type="serial", device="/dev/ttyS0", baudrate=19200)), SerialBackend)
+    usb = make_backend(PrinterConfig(type="usb", vendor_id=0x04B8, product_id=0x0202))
     assert isinstance(usb, UsbBackend) and usb.describe() == "USB printer 04b8:0202"
-    assert isinstance(make_backend({}), NoneBackend)
+    assert isinstance(make_backend(PrinterConfig()), NoneBackend)
     with pytest.raises(ValueError, match="unknown printer type"):
-        make_backend({"type": "laser"})
+        make_backend(PrinterConfig.model_construct(type="laser"))    # the model itself refuses it
 
 
 def test_none_backend_refuses_with_a_reason():

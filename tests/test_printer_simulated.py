@@ -17,6 +17,7 @@ from drivers.printer.simulated import SimulatedPrinter
 from drivers.printer.ticket import Line, QrCode, Ticket
 from drivers.printer.worker import PrintWorker
 from kiosk import events
+from kiosk.config.models import PrinterConfig
 
 REFERENCE = Ticket("Mairie", (Line("Été à l’accueil", bold=True, underline=True),
                               Line("5 € → guichet", align="right", size="wide"), QrCode("ABC", module=4)),
@@ -98,7 +99,7 @@ def test_worker_drives_the_simulated_printer():
     pygame.display.init()
     pygame.event.clear()
     posted = Events()
-    printer = make_backend({"type": "simulated", "profile": "TM-T20II", "qr": "auto"})
+    printer = make_backend(PrinterConfig(type="simulated", profile="TM-T20II", qr="auto"))
     worker = PrintWorker(printer, TicketRenderer("TM-T20II"), poll_interval=0.1, retry_interval=0.1).start()
     try:
         posted.wait(events.DEVICE_STATE, state=st.READY)
@@ -133,6 +134,6 @@ def test_admin_test_ticket_prints_everything_we_use():
 
 def test_build_worker_from_a_config_section():
     from drivers.printer.worker import build_worker
-    worker = build_worker({"type": "simulated", "profile": "TM-T20II", "qr": "raster", "poll_interval_s": 5.0})
+    worker = build_worker(PrinterConfig(type="simulated", profile="TM-T20II", qr="raster", poll_interval_s=5.0))
     assert isinstance(worker.backend, SimulatedPrinter) and worker.renderer.width_px == 576
     assert not worker.renderer.native_qr and worker.poll_interval == 5.0

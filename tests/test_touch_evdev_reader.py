@@ -16,6 +16,7 @@ from drivers.touch.device import DeviceGone, EvdevTouchDevice, find_touch
 from drivers.touch.evdev_touch import TOUCH_ID, EvdevTouch
 from drivers.touch.transform import Axes
 from kiosk import events
+from kiosk.config.models import TouchConfig
 
 AXES = Axes((0, 4095), (0, 4095), None, multitouch=True)
 
@@ -161,12 +162,12 @@ def test_find_touch_by_ids_or_name(tmp_path):
 
 
 def test_make_touch_from_a_section():
-    assert make_touch({"type": "sdl"}) is None
-    touch = make_touch({"type": "evdev", "device": "/dev/input/event5", "rotation": 90,
-                        "calibration": [1, 0, 0, 0, 1, 0], "swap_xy": None}, post=Posted())
+    assert make_touch(TouchConfig(type="sdl")) is None
+    touch = make_touch(TouchConfig(type="evdev", device="/dev/input/event5", rotation=90,
+                                   calibration=[1, 0, 0, 0, 1, 0], swap_xy=None), post=Posted())
     assert isinstance(touch, EvdevTouch) and touch.calibration.rotation == 90
     with pytest.raises(ValueError):
-        make_touch({"type": "tslib"})
+        make_touch(TouchConfig.model_construct(type="tslib"))    # the model itself refuses it
     with pytest.raises(ValueError):
         EvdevTouch()
 
@@ -283,6 +284,6 @@ def test_without_evdev_the_backend_reports_unavailable(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "drivers.touch.evdev_touch", None)   # import fails as without evdev
     posted = Posted()
-    make_touch({"type": "evdev", "device": "/dev/input/event3"}, post=posted).start().stop()
+    make_touch(TouchConfig(type="evdev", device="/dev/input/event3"), post=posted).start().stop()
     state, = posted.of(events.DEVICE_STATE)
     assert state["device"] == "touch" and state["state"] == "unavailable" and "evdev" in state["detail"]

@@ -30,6 +30,7 @@ from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
 from kiosk import events
 from kiosk.config import load_config
+from kiosk.config.models import PrinterConfig, ScannerConfig
 from kiosk.devices.hardware import Devices
 from tests.conftest import REPO
 from tests.test_printer_worker import Events as Queue  # the pygame events drivers posted
@@ -177,7 +178,7 @@ def devices_for(overrides: dict) -> Devices:
 
 def test_usb_printer_is_matched_by_vendor_and_product(testbed):
     seen = []
-    monitor = HotplugMonitor(rules_for(printer={"type": "usb", "vendor_id": 0x04B8, "product_id": 0x0202}),
+    monitor = HotplugMonitor(rules_for(printer=PrinterConfig(type="usb", vendor_id=0x04B8, product_id=0x0202)),
                              lambda rule, event: seen.append((rule.device, event.action, event.sys_path)),
                              post=lambda *a, **k: True).start()
     try:
@@ -239,7 +240,7 @@ def test_scanner_by_id_link_is_matched_on_remove_when_the_link_is_gone(testbed):
     """On "remove" the by-id link no longer exists: the rule matches it from the event's DEVLINKS."""
     link = "/dev/input/by-id/usb-Honeywell_Imaging_Mobility_1900-event-kbd"
     seen = []
-    monitor = HotplugMonitor(rules_for(scanner={"type": "hid", "device": link}),
+    monitor = HotplugMonitor(rules_for(scanner=ScannerConfig(type="hid", device=link)),
                              lambda rule, event: seen.append((rule.device, event.action, event.node)),
                              post=lambda *a, **k: True).start()
     try:

@@ -14,16 +14,17 @@ from __future__ import annotations
 import importlib.util
 import logging
 from collections.abc import Callable, Sequence
+from typing import Any, Self
 
-from drivers.driver_thread import DriverThread, default_post
+from drivers.driver_thread import DriverThread, Post, default_post
 from drivers.hotplug.rules import DeviceRule, UdevEvent, ids_from_properties, subsystems_of
 
 log = logging.getLogger(__name__)
 POLL_S = 0.25   # how often the thread checks stop() between udev events
 
 
-def event_from_device(device) -> UdevEvent:
-    """Read a pyudev ``Device`` (with its ``action``) into a :class:`UdevEvent`."""
+def event_from_device(device: Any) -> UdevEvent:
+    """Read a pyudev ``Device`` (with its ``action``) into a :class:`UdevEvent` (pyudev has no type information)."""
     props = dict(device.properties)
     vendor, product = ids_from_properties(props)
     name = props.get("NAME", "")
@@ -44,14 +45,14 @@ def event_from_device(device) -> UdevEvent:
                      name=name.strip('"'), sys_path=device.sys_path)
 
 
-def _safe_parent(device, subsystem: str | None = None, devtype: str | None = None):
+def _safe_parent(device: Any, subsystem: str | None = None, devtype: str | None = None) -> Any:
     try:
         return device.find_parent(subsystem, devtype) if subsystem else device.parent
     except Exception:  # noqa: BLE001 - a device half gone from sysfs has no readable parent
         return None
 
 
-def _attr_hex(attrs, key: str) -> int | None:
+def _attr_hex(attrs: Any, key: str) -> int | None:
     try:
         return int(attrs.asstring(key), 16)
     except (KeyError, ValueError, UnicodeDecodeError):
@@ -69,14 +70,14 @@ class HotplugMonitor(DriverThread):
         return importlib.util.find_spec("pyudev") is not None
 
     def __init__(self, rules: Sequence[DeviceRule], on_event: Callable[[DeviceRule, UdevEvent], None], *,
-                 post: Callable[..., bool] = default_post) -> None:
+                 post: Post = default_post) -> None:
         super().__init__(post=post)
         self.rules = list(rules)
         self._on_event = on_event
         self._matched: dict[str, list[DeviceRule]] = {}    # sys_path -> rules its last "add" matched
-        self.monitor = None
+        self.monitor: Any = None     # a pyudev.Monitor while the thread runs
 
-    def start(self) -> HotplugMonitor:
+    def start(self) -> Self:
         if not self.rules:
             return self             # nothing udev can tell us about (network printer, simulated devices)
         if not self.is_usable():
@@ -84,7 +85,7 @@ class HotplugMonitor(DriverThread):
             return self
         return super().start()
 
-    def _open(self):
+    def _open(self) -> Any:
         import pyudev
 
         monitor = pyudev.Monitor.from_netlink(pyudev.Context())

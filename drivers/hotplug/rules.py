@@ -13,7 +13,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.config.models import PrinterConfig, ScannerConfig, TouchConfig
 
 # Subsystems a device node of each printer kind shows up in: usblp's /dev/usb/lp0 is "usbmisc",
 # parallel /dev/lp0 "printer", serial adapters "tty".
@@ -67,31 +70,25 @@ def _resolves_to(link: str, node: str) -> bool:
     return bool(node) and os.path.realpath(link) == node
 
 
-def _values(section: Any) -> dict[str, Any]:
-    return dict(section.model_dump() if hasattr(section, "model_dump") else section)
-
-
-def rules_for(printer: Any = None, scanner: Any = None, touch: Any = None) -> list[DeviceRule]:
-    """The rules the ``[printer]``, ``[scanner]`` and ``[touch]`` sections (models or dicts) call for.
+def rules_for(printer: PrinterConfig | None = None, scanner: ScannerConfig | None = None,
+              touch: TouchConfig | None = None) -> list[DeviceRule]:
+    """The rules the ``[printer]``, ``[scanner]`` and ``[touch]`` sections call for.
 
     Network, simulated and absent devices have none: udev says nothing about them.
     """
     rules: list[DeviceRule] = []
-    p = _values(printer) if printer is not None else {}
-    if p.get("type") == "usb":
-        rules.append(DeviceRule("printer", ("usb",), vendor_id=p["vendor_id"], product_id=p["product_id"]))
-    elif p.get("type") in ("file", "serial"):
-        rules.append(DeviceRule("printer", PRINTER_NODE_SUBSYSTEMS, node=p["device"]))
-    s = _values(scanner) if scanner is not None else {}
-    if s.get("type") == "hid":
-        rules.append(DeviceRule("scanner", ("input",), node=s.get("device"), vendor_id=s.get("vendor_id"),
-                                product_id=s.get("product_id")))
-    elif s.get("type") == "camera":
-        rules.append(DeviceRule("camera", ("video4linux",), node=s.get("device") or "/dev/video0"))
-    t = _values(touch) if touch is not None else {}
-    if t.get("type") == "evdev":
-        rules.append(DeviceRule("touch", ("input",), node=t.get("device"), vendor_id=t.get("vendor_id"),
-                                product_id=t.get("product_id"), name=t.get("name")))
+    if printer is not None and printer.type == "usb":
+        rules.append(DeviceRule("printer", ("usb",), vendor_id=printer.vendor_id, product_id=printer.product_id))
+    elif printer is not None and printer.type in ("file", "serial"):
+        rules.append(DeviceRule("printer", PRINTER_NODE_SUBSYSTEMS, node=printer.device))
+    if scanner is not None and scanner.type == "hid":
+        rules.append(DeviceRule("scanner", ("input",), node=scanner.device, vendor_id=scanner.vendor_id,
+                                product_id=scanner.product_id))
+    elif scanner is not None and scanner.type == "camera":
+        rules.append(DeviceRule("camera", ("video4linux",), node=scanner.device or "/dev/video0"))
+    if touch is not None and touch.type == "evdev":
+        rules.append(DeviceRule("touch", ("input",), node=touch.device, vendor_id=touch.vendor_id,
+                                product_id=touch.product_id, name=touch.name))
     return rules
 
 

@@ -16,14 +16,20 @@ Nothing here retries: the worker decides when to try again.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import select
 import socket
-from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from escpos.exceptions import DeviceNotFoundError
+
+from drivers.section import driver_arguments
+
+if TYPE_CHECKING:
+    from kiosk.config.models import PrinterConfig
 
 
 class BackendError(Exception):
@@ -107,10 +113,8 @@ class Backend:
     def close(self) -> None:
         if self._is_open:
             self._is_open = False
-            try:
+            with contextlib.suppress(Exception):  # closing a vanished device must never raise
                 self._close()
-            except Exception:  # closing a vanished device must never raise
-                pass
 
     def _open(self) -> None: ...
     def _write(self, data: bytes) -> None: ...
@@ -139,7 +143,7 @@ class NetworkBackend(Backend):
         super().__init__()
         self.host, self.port, self.timeout = host, int(port), float(timeout_s)
         self.connect_timeout = float(connect_timeout_s)
-        self._printer = None
+        self._printer: Any = None      # python-escpos's Network while open
 
     def describe(self) -> str:
         return f"network printer {self.host}:{self.port}"
@@ -156,7 +160,8 @@ class NetworkBackend(Backend):
             raise BackendError("unreachable", f"{self.describe()} cannot be reached") from None
 
     def _sock(self) -> socket.socket:
-        return self._printer.device
+        sock: socket.socket = self._printer.device
+        return sock
 
     def _write(self, data: bytes) -> None:
         try:
@@ -260,16 +265,15 @@ BACKENDS: dict[str, Callable[..., Backend]] = {
     "file": FileBackend, "simulated": _simulated,
 }
 #: Keys of the ``[printer]`` section that configure rendering and polling, not the transport.
-NON_TRANSPORT_KEYS = {"type", "profile", "qr", "poll_interval_s", "status_timeout_s"}
+NON_TRANSPORT_KEYS = frozenset({"profile", "qr", "poll_interval_s", "status_timeout_s"})
 
 
-def make_backend(section: Mapping[str, Any] | Any) -> Backend:
-    """Build the backend a ``[printer]`` section (a dict or a pydantic model) asks for."""
-    values = dict(section.model_dump() if hasattr(section, "model_dump") else section)
-    kind = values.get("type", "none")
-    if kind not in BACKENDS:
-        raise ValueError(f"unknown printer type {kind!r} (known: {', '.join(BACKENDS)})")
-    args = {k: v for k, v in values.items() if k not in NON_TRANSPORT_KEYS and v is not None}
-    if kind == "simulated" and values.get("profile"):
-        args["profile"] = values["profile"]  # it draws receipts at the profile's paper width
-    return BACKENDS[kind](**args)
+def make_backend(section: PrinterConfig) -> Backend:
+    """The backend a ``[printer]`` section asks for: ``type`` picks it, the transport keys set are its arguments."""
+    factory = BACKENDS.get(section.type)
+    if factory is None:
+        raise ValueError(f"unknown printer type {section.type!r} (known: {', '.join(BACKENDS)})")
+    args = driver_arguments(section, exclude=NON_TRANSPORT_KEYS)
+    if section.type == "simulated":
+        args["profile"] = section.profile  # it draws receipts at the profile's paper width
+    return factory(**args)

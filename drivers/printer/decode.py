@@ -36,7 +36,7 @@ def decode(data: bytes) -> list[tuple[str, object]]:
 
 def iter_decode(data: bytes) -> Iterator[tuple[str, object]]:
     codec = "cp437"
-    qr: dict = {"module": 3, "ec": "L", "model": 2, "data": None}
+    qr: dict[str, object] = {"module": 3, "ec": "L", "model": 2, "data": None}
     text = bytearray()
     i, n = 0, len(data)
 

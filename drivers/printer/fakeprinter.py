@@ -9,9 +9,11 @@ at it (``python -m drivers.printer.fakeprinter PORT``) to try the network backen
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
+from collections.abc import Callable
 
 DLE_EOT = b"\x10\x04"
 #: Epson's answers for a healthy printer: fixed bits 1 and 4 set, nothing else.
@@ -60,7 +62,7 @@ class FakeNetworkPrinter:
     def __enter__(self) -> FakeNetworkPrinter:
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     @property
@@ -79,7 +81,7 @@ class FakeNetworkPrinter:
 
     # --- internals -------------------------------------------------------------------
 
-    def _spawn(self, target, *args) -> None:
+    def _spawn(self, target: Callable[..., None], *args: object) -> None:
         thread = threading.Thread(target=target, args=args, daemon=True, name="fake-printer")
         self._threads.append(thread)
         thread.start()
@@ -129,19 +131,15 @@ class FakeNetworkPrinter:
                 return data[at:]
             n = data[at + 2]
             if not self.silent and n in self.status:
-                try:
+                with contextlib.suppress(OSError):
                     client.sendall(bytes((self.status[n],)))
-                except OSError:
-                    pass
             at += 3
         return data[-1:] if data.endswith(b"\x10") else b""
 
 
 def _hard_close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()
 
 

@@ -19,11 +19,13 @@ from __future__ import annotations
 import textwrap
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import qrcode
 from escpos.capabilities import get_profile
 from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
+from PIL import Image
 
 from drivers.printer.ticket import SIZE_FACTORS, Feed, Line, QrCode, Rule, Ticket
 
@@ -36,10 +38,13 @@ TRANSLITERATIONS = {
     "\u2192": "->", "\u2190": "<-", "\u2191": "^", "\u2193": "v", "\u21d2": "=>",
     "\u2018": "'", "\u2019": "'", "\u201a": ",", "\u201c": '"', "\u201d": '"', "\u201e": '"',
     "\u00ab": '"', "\u00bb": '"', "\u2039": "<", "\u203a": ">",
-    "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2026": "...", "\u2022": "*", "\u00b7": ".",
-    "\u0153": "oe", "\u0152": "OE", "\u00e6": "ae", "\u00c6": "AE", "\u00df": "ss", "\u0141": "L", "\u0142": "l", "\u0110": "D", "\u0111": "d", "\u00d8": "O", "\u00f8": "o",
+    "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2026": "...", "\u2022": "*",
+    "\u00b7": ".",
+    "\u0153": "oe", "\u0152": "OE", "\u00e6": "ae", "\u00c6": "AE", "\u00df": "ss", "\u0141": "L", "\u0142": "l",
+    "\u0110": "D", "\u0111": "d", "\u00d8": "O", "\u00f8": "o",
     "\u20ac": "EUR", "\u2264": "<=", "\u2265": ">=", "\u2260": "!=", "\u00d7": "x",
-    "\u2500": "-", "\u2501": "-", "\u2550": "=", "\u2713": "v", "\u2714": "v", "\u2717": "x", "\u2122": "TM", "\u00a9": "(c)", "\u00ae": "(R)",
+    "\u2500": "-", "\u2501": "-", "\u2550": "=", "\u2713": "v", "\u2714": "v", "\u2717": "x", "\u2122": "TM",
+    "\u00a9": "(c)", "\u00ae": "(R)",
 }
 #: Spaces that must stay spaces even where the code page has them (printers render 0xA0 oddly).
 ALWAYS_SPACE = {"\u00a0", "\u202f", "\u2009", "\u2007", "\t"}
@@ -60,7 +65,7 @@ class Codepage:
         return b"\x1bt" + bytes((self.number,))
 
 
-def choose_codepage(profile) -> Codepage:
+def choose_codepage(profile: Any) -> Codepage:   # a python-escpos capability profile
     """The first code page of our preference list the profile's table offers."""
     table = profile.profile_data.get("codePages", {})
     for codec, name in CODEPAGE_PREFERENCE:
@@ -93,13 +98,14 @@ def encode_text(text: str, codec: str) -> bytes:
     return bytes(out)
 
 
-def qr_image(data: str, module: int, border: int = 4):
+def qr_image(data: str, module: int, border: int = 4) -> Image.Image:
     """A 1-bit PIL image of the QR code (error correction M), for printers without native QR."""
     code = qrcode.QRCode(version=None, error_correction=qrcode.constants.ERROR_CORRECT_M,
                          box_size=module, border=border)
     code.add_data(data)
     code.make(fit=True)
-    return code.make_image(fill_color="black", back_color="white").get_image().convert("1")
+    image: Image.Image = code.make_image(fill_color="black", back_color="white").get_image().convert("1")
+    return image
 
 
 class TicketRenderer:
@@ -163,7 +169,8 @@ class TicketRenderer:
         style("left")
         if ticket.cut != "none":
             printer.cut(mode="PART" if ticket.cut == "partial" else "FULL")
-        return printer.output
+        output: bytes = printer.output
+        return output
 
     def wrap(self, text: str, width_factor: int = 1) -> list[str]:
         """Split a paragraph into rows that fit the paper at this character width.

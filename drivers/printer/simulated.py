@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
@@ -25,12 +27,15 @@ from drivers.printer.backends import Backend, BackendError
 from drivers.printer.decode import DecodeError, decode
 from drivers.printer.render import TicketRenderer
 
+if TYPE_CHECKING:
+    import pygame
+
 FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",)
 CELL_H = 24
 LINE_GAP = 6          # Epson's default line spacing is 30 dots for a 24-dot font
 
 
-def _font(size: int):
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     import pygame
     for path in (*FONT_CANDIDATES, os.path.join(os.path.dirname(pygame.__file__), "freesansbold.ttf")):
         if os.path.exists(path):
@@ -54,7 +59,8 @@ class ReceiptDrawer:
         self.align, self.bold, self.underline, self.size = "left", False, 0, (1, 1)
         self._line: list[tuple[str, bool, int, tuple[int, int]]] = []
 
-    def feed(self, ops) -> None:
+    def feed(self, ops: Iterable[tuple[str, Any]]) -> None:
+        """Draw decoded operations (:func:`drivers.printer.decode.decode`); each name has its own kind of value."""
         for name, value in ops:
             if name == "init":
                 self._reset()
@@ -94,7 +100,7 @@ class ReceiptDrawer:
                       stroke_width=1 if bold else 0, stroke_fill=0)
             if underline:
                 draw.line((0, CELL_H - 2, self.cell_w, CELL_H - 2), fill=0, width=underline)
-            cell = cell.resize((self.cell_w * w, CELL_H * h), Image.NEAREST)
+            cell = cell.resize((self.cell_w * w, CELL_H * h), Image.Resampling.NEAREST)
             strip.paste(cell, (x, height - LINE_GAP - CELL_H * h))
             x += self.cell_w * w
         self._strips.append(strip)
@@ -111,13 +117,14 @@ class ReceiptDrawer:
         self._strips.append(strip)
 
     @staticmethod
-    def _qr_image(qr: dict) -> Image.Image:
+    def _qr_image(qr: dict[str, Any]) -> Image.Image:
         levels = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
                   "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}
         code = qrcode.QRCode(error_correction=levels[qr["ec"]], box_size=qr["module"], border=0)
         code.add_data(qr["data"])
         code.make(fit=True)
-        return code.make_image().get_image().convert("L")
+        image: Image.Image = code.make_image().get_image().convert("L")
+        return image
 
     def _cut(self) -> None:
         self._print_line(force=bool(self._line))
@@ -159,7 +166,7 @@ class SimulatedPrinter(Backend):
     def receipts(self) -> list[Image.Image]:
         return self.drawer.receipts
 
-    def receipt_surface(self, index: int = -1):
+    def receipt_surface(self, index: int = -1) -> pygame.Surface | None:
         """A receipt as a pygame Surface, for the demo to show on screen (None before any)."""
         import pygame
         if not self.receipts:

@@ -50,7 +50,7 @@ class PrinterStatus:
     def can_print(self) -> bool:
         return self.state in PRINTABLE
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         """For the heartbeat and logs: no personal data, just the device's condition."""
         return {"state": self.state, "detail": self.detail, "can_print": self.can_print,
                 "raw": {str(n): f"0x{b:02x}" for n, b in self.raw.items()}}

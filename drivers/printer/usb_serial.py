@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+from typing import Any
 
 from escpos.exceptions import DeviceNotFoundError
 
@@ -19,7 +20,7 @@ from drivers.printer.backends import Backend, BackendError, _os_error
 log = logging.getLogger(__name__)
 
 
-def _close_escpos(printer, name: str) -> None:
+def _close_escpos(printer: Any, name: str) -> None:   # a python-escpos printer
     """Close a python-escpos printer whose device may have vanished, exactly once.
 
     Closing an unplugged serial or USB device fails in many ways (termios, OSError, USBError),
@@ -45,7 +46,7 @@ class SerialBackend(Backend):
     @staticmethod
     def is_usable() -> bool:
         from escpos.printer import Serial
-        return Serial.is_usable()
+        return bool(Serial.is_usable())
 
     def __init__(self, device: str, baudrate: int = 9600, flow_control: str = "dsrdtr",
                  timeout_s: float = 3.0) -> None:
@@ -54,7 +55,7 @@ class SerialBackend(Backend):
             raise ValueError(f'flow_control must be "dsrdtr", "xonxoff" or "none", not {flow_control!r}')
         self.port, self.baudrate, self.timeout = device, int(baudrate), float(timeout_s)
         self.flow_control = flow_control
-        self._printer = None
+        self._printer: Any = None      # python-escpos's Serial while open
 
     def describe(self) -> str:
         return f"serial printer {self.port} at {self.baudrate} baud"
@@ -121,7 +122,7 @@ class UsbBackend(Backend):
         super().__init__()
         self.vendor_id, self.product_id = int(vendor_id), int(product_id)
         self.in_ep, self.out_ep, self.timeout = int(in_ep), int(out_ep), float(timeout_s)
-        self._printer = None
+        self._printer: Any = None      # python-escpos's Usb while open
 
     def describe(self) -> str:
         return f"USB printer {self.vendor_id:04x}:{self.product_id:04x}"

@@ -27,17 +27,26 @@ from __future__ import annotations
 import itertools
 import logging
 import queue
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from drivers.driver_thread import DriverThread
+from drivers.driver_thread import DriverThread, Post, default_post
 from drivers.printer import status as st
 from drivers.printer.backends import Backend, BackendError
 from drivers.printer.render import TicketRenderer
 from drivers.printer.ticket import Ticket
 
+if TYPE_CHECKING:
+    from kiosk.config.models import PrinterConfig
+
 log = logging.getLogger(__name__)
-_WAKE = object()   # stop(), a hotplug event or poll_now(): see what the thread should do
+
+
+class _Wake:
+    """The queue item of stop(), a hotplug event or poll_now(): see what the thread should do."""
+
+
+_WAKE = _Wake()
 _ids = itertools.count(1)
 
 
@@ -47,18 +56,13 @@ class PrintJob:
     document: Ticket | bytes
 
 
-def _default_post(event_type_name: str, **attrs) -> bool:
-    from kiosk import events
-    return events.post(getattr(events, event_type_name), **attrs)
-
-
 class PrintWorker(DriverThread):
     """Owns one backend in a daemon thread. ``post(name, **attrs)`` defaults to ``kiosk.events``."""
 
     device_name = "printer"
 
     def __init__(self, backend: Backend, renderer: TicketRenderer | None = None, *,
-                 post: Callable[..., bool] = _default_post, poll_interval: float = 2.0,
+                 post: Post = default_post, poll_interval: float = 2.0,
                  retry_interval: float = 0.5, status_timeout: float = 0.5) -> None:
         self.backend = backend
         self.renderer = renderer or TicketRenderer()
@@ -66,7 +70,7 @@ class PrintWorker(DriverThread):
         self.status_timeout = status_timeout
         super().__init__(post=post)
         self.type = backend.type
-        self._jobs: queue.Queue[object] = queue.Queue()
+        self._jobs: queue.Queue[PrintJob | _Wake] = queue.Queue()
         self.status = st.PrinterStatus("unknown", "not polled yet")
 
     # --- called from the UI thread ---------------------------------------------------
@@ -109,7 +113,7 @@ class PrintWorker(DriverThread):
             except queue.Empty:
                 self._safe_poll()
                 continue
-            if item is _WAKE:
+            if isinstance(item, _Wake):
                 if self._stopping.is_set():
                     return
                 if self._take_removal():     # the hotplug monitor saw the printer go
@@ -172,11 +176,8 @@ class PrintWorker(DriverThread):
         self._post("PRINT_FAILED", job_id=job.job_id, reason=reason, detail=detail)
 
 
-def build_worker(section, post: Callable[..., bool] = _default_post) -> PrintWorker:
-    """The worker a ``[printer]`` section (dict or pydantic model) describes; not started."""
+def build_worker(section: PrinterConfig, post: Post = default_post) -> PrintWorker:
+    """The worker a ``[printer]`` section describes (not started): its backend, its renderer, its timings."""
     from drivers.printer.backends import make_backend
-    values = dict(section.model_dump() if hasattr(section, "model_dump") else section)
-    renderer = TicketRenderer(values.get("profile") or "TM-T88V", values.get("qr") or "auto")
-    return PrintWorker(make_backend(values), renderer, post=post,
-                       poll_interval=float(values.get("poll_interval_s") or 2.0),
-                       status_timeout=float(values.get("status_timeout_s") or 0.5))
+    return PrintWorker(make_backend(section), TicketRenderer(section.profile, section.qr), post=post,
+                       poll_interval=section.poll_interval_s, status_timeout=section.status_timeout_s)

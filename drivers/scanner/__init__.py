@@ -1,7 +1,7 @@
 """The QR scanners: keyboard-wedge (HID) scanners through evdev, cameras, and a simulated twin.
 
-Like the printer, the ``type`` key of the ``[scanner]`` section picks the backend and
-the other keys are its arguments (:func:`make_scanner`). Every backend runs in its own
+Like the printer, the ``type`` of the ``[scanner]`` section picks the backend and the
+other keys set are its arguments (:func:`make_scanner`). Every backend runs in its own
 thread once started and only posts ``kiosk.events``: ``SCAN_READ(text, source)`` and
 ``DEVICE_STATE(device, state, detail)``. Modules import their optional dependencies
 (evdev, xkbcommon, zxing-cpp, pyzbar) lazily, so ``type = "none"`` needs none of them.
@@ -9,10 +9,17 @@ thread once started and only posts ``kiosk.events``: ``SCAN_READ(text, source)``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Self
 
+from drivers.driver_thread import Post
 from drivers.scanner.base import Scanner, default_post
+from drivers.section import driver_arguments
+
+if TYPE_CHECKING:
+    from kiosk.config.models import ScannerConfig
+
+__all__ = ["BACKENDS", "NoScanner", "Scanner", "UnavailableScanner", "make_scanner"]
 
 
 class NoScanner(Scanner):
@@ -20,7 +27,7 @@ class NoScanner(Scanner):
 
     type = "none"
 
-    def start(self) -> NoScanner:
+    def start(self) -> Self:
         return self
 
 
@@ -31,12 +38,12 @@ class UnavailableScanner(Scanner):
     with a scanner it cannot drive; the admin screen and the heartbeat say what is missing.
     """
 
-    def __init__(self, kind: str, detail: str, *, post: Callable[..., bool] = default_post) -> None:
+    def __init__(self, kind: str, detail: str, *, post: Post = default_post) -> None:
         super().__init__(post=post)
         self.type, self._detail = kind, detail
         self.device_name = "camera" if kind == "camera" else "scanner"
 
-    def start(self) -> UnavailableScanner:
+    def start(self) -> Self:
         self._set_state("unavailable", self._detail)
         return self
 
@@ -67,11 +74,9 @@ BACKENDS: dict[str, Callable[..., Scanner]] = {"none": NoScanner, "simulated": _
                                               "camera": _camera}
 
 
-def make_scanner(section: Mapping[str, Any] | Any, *, post: Callable[..., bool] = default_post) -> Scanner:
-    """Build the scanner a ``[scanner]`` section (a dict or a pydantic model) asks for; not started."""
-    values = dict(section.model_dump() if hasattr(section, "model_dump") else section)
-    kind = values.pop("type", "none")
-    if kind not in BACKENDS:
-        raise ValueError(f"unknown scanner type {kind!r} (known: {', '.join(BACKENDS)})")
-    args = {k: v for k, v in values.items() if v is not None}
-    return BACKENDS[kind](post=post, **args)
+def make_scanner(section: ScannerConfig, *, post: Post = default_post) -> Scanner:
+    """The scanner a ``[scanner]`` section asks for (not started): ``type`` picks it, the keys set are its arguments."""
+    factory = BACKENDS.get(section.type)
+    if factory is None:
+        raise ValueError(f"unknown scanner type {section.type!r} (known: {', '.join(BACKENDS)})")
+    return factory(post=post, **driver_arguments(section))

@@ -10,7 +10,7 @@ tests collect events without a pygame queue.
 from __future__ import annotations
 
 import logging
-from typing import ClassVar
+from typing import Self
 
 from drivers.driver_thread import DriverThread, default_post
 
@@ -21,14 +21,14 @@ __all__ = ["Scanner", "default_post", "problem_with"]
 class Scanner(DriverThread):
     """A scanner backend. Subclasses implement ``_run`` (the thread body), checking ``_stopping``."""
 
-    device_name: ClassVar[str] = "scanner"
+    device_name = "scanner"
 
     @staticmethod
     def is_usable() -> bool:
         """Whether the optional packages this backend needs are installed."""
         return True
 
-    def start(self) -> Scanner:
+    def start(self) -> Self:
         """Start the thread; a backend whose packages are missing only reports "unavailable"."""
         if not self.is_usable():
             self._set_state("unavailable", f"the {self.type} scanner needs packages that are not installed")

@@ -19,15 +19,21 @@ A camera that fails to open or stops delivering frames is reported with
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from drivers.driver_thread import Post
 from drivers.scanner.base import Scanner, default_post
 from drivers.scanner.decode import Decoder, make_decoder, to_gray
+
+if TYPE_CHECKING:
+    import pygame
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +80,9 @@ class PygameCameraSource(FrameSource):
 
     def __init__(self, device: str = "/dev/video0", width: int = 1280, height: int = 720) -> None:
         self.device, self.size = device, (width, height)
-        self._cam = None
+        self._cam: Any = None     # a pygame.camera.Camera once open
 
-    def _open(self):
+    def _open(self) -> Any:
         import pygame.camera
         pygame.camera.init()
         cam = pygame.camera.Camera(self.device, self.size, "RGB")
@@ -101,10 +107,8 @@ class PygameCameraSource(FrameSource):
 
     def close(self) -> None:
         if self._cam is not None:
-            try:
+            with contextlib.suppress(Exception):   # a camera that vanished cannot be stopped
                 self._cam.stop()
-            except Exception:
-                pass
             self._cam = None
 
 
@@ -123,7 +127,7 @@ class Deduplicator:
         return new
 
 
-def preview_surface(gray: np.ndarray, size: tuple[int, int]):
+def preview_surface(gray: np.ndarray, size: tuple[int, int]) -> pygame.Surface:
     """A pygame surface of ``size`` showing a frame, mirrored like a selfie (people aim better
     at a mirror). For the UI thread only: the check-in screen's optional live preview."""
     import pygame
@@ -142,7 +146,7 @@ class CameraScanner(Scanner):
     def __init__(self, source: FrameSource | None = None, device: str = "/dev/video0", width: int = 1280,
                  height: int = 720, decoder: str | Decoder = "zxing", max_fps: float = 8.0,
                  repeat_after_s: float = 3.0, *, retry_interval: float = 1.0,
-                 post: Callable[..., bool] = default_post, clock: Callable[[], float] = time.monotonic,
+                 post: Post = default_post, clock: Callable[[], float] = time.monotonic,
                  on_idle: Callable[[], None] | None = None) -> None:
         super().__init__(post=post)
         self.source = source or PygameCameraSource(device, width, height)

@@ -15,17 +15,19 @@ UTF-8, then Latin-1 (what QR byte mode means by default).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import zxingcpp
 
 
 class DecoderUnavailable(RuntimeError):
     """The configured decoder's package or system library is missing."""
 
 
-def to_gray(frame) -> np.ndarray:
+def to_gray(frame: Any) -> np.ndarray:   # a numpy array, or a PIL image
     """A 2-D uint8 array from a gray, RGB/BGR or RGBA array or a PIL image."""
     if hasattr(frame, "convert"):                          # PIL image
         return np.asarray(frame.convert("L"))
@@ -81,11 +83,14 @@ class ZxingDecoder(Decoder):
         import zxingcpp
         self.thorough = thorough
         self._read = zxingcpp.read_barcodes
-        self._formats = zxingcpp.BarcodeFormat.QRCode
-        self._global = zxingcpp.Binarizer.GlobalHistogram
+        self._formats = zxingcpp.barcode_formats_from_str("QRCode")
+        self._local, self._global = zxingcpp.Binarizer.LocalAverage, zxingcpp.Binarizer.GlobalHistogram
 
-    def _texts(self, gray: np.ndarray, **options) -> list[str]:
-        return [r.text for r in self._read(gray, formats=self._formats, **options) if r.valid]
+    def _texts(self, gray: np.ndarray, try_invert: bool = True, binarizer: zxingcpp.Binarizer | None = None
+               ) -> list[str]:
+        """zxing-cpp's own defaults unless told otherwise (try_invert on, the local-average binarizer)."""
+        found = self._read(gray, formats=self._formats, try_invert=try_invert, binarizer=binarizer or self._local)
+        return [r.text for r in found if r.valid]
 
     def decode(self, gray: np.ndarray) -> list[str]:
         if self.thorough:
@@ -115,7 +120,8 @@ def stretch_low_contrast(gray: np.ndarray, below: int = 48) -> np.ndarray | None
     if hi - lo >= below:
         return None
     lut = np.clip((np.arange(256) - lo) * (255.0 / max(1, hi - lo)), 0, 255).astype(np.uint8)
-    return lut[gray]
+    stretched: np.ndarray = lut[gray]
+    return stretched
 
 
 class ZbarDecoder(Decoder):
@@ -148,7 +154,7 @@ def _text(data: bytes) -> str:
         return data.decode("latin-1")
 
 
-DECODERS: dict[str, Callable[[], Decoder]] = {"zxing": ZxingDecoder, "zbar": ZbarDecoder}
+DECODERS: dict[str, type[Decoder]] = {"zxing": ZxingDecoder, "zbar": ZbarDecoder}
 
 
 def make_decoder(name: str = "zxing", thorough: bool = False) -> Decoder:

@@ -20,7 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from drivers.evdev_input import DeviceGone, GrabbedInput, GrabbedReaderLoop, has_bit, os_detail
+from drivers.driver_thread import Post
+from drivers.evdev_input import DeviceGone, GrabbedInput, GrabbedReaderLoop, InputEvent, has_bit, os_detail
 from drivers.scanner.base import Scanner, default_post
 from drivers.scanner.hid_decode import HidDecoder
 from drivers.scanner.keymap import keymap_table
@@ -38,7 +39,7 @@ def find_by_usb_id(vendor_id: int, product_id: int, sys_input: Path = SYS_INPUT)
     A scanner often shows several input nodes (keyboard, consumer keys, a vendor
     channel); the keyboard one is the one that can type Enter.
     """
-    found = []
+    found: list[int] = []
     for node in sys_input.glob("event*"):
         ids = node / "device" / "id"
         try:
@@ -60,7 +61,7 @@ def _os_detail(exc: OSError, path: str) -> tuple[str, str]:
     return os_detail(exc, path, "scanner")
 
 
-class HidScanner(GrabbedReaderLoop, Scanner):
+class HidScanner(GrabbedReaderLoop[GrabbedInput], Scanner):
     """Reads one keyboard-wedge scanner in a daemon thread; posts SCAN_READ and DEVICE_STATE."""
 
     type = "hid"
@@ -77,8 +78,8 @@ class HidScanner(GrabbedReaderLoop, Scanner):
     def __init__(self, device: str | None = None, vendor_id: int | None = None,
                  product_id: int | None = None, layout: str = "fr", variant: str = "",
                  suffix: str = "enter", inter_key_timeout_s: float = 0.1, max_length: int = 512, *,
-                 retry_interval: float = 0.5, post: Callable[..., bool] = default_post,
-                 open_device: Callable[[str], object] = EvdevDevice, sys_input: Path = SYS_INPUT) -> None:
+                 retry_interval: float = 0.5, post: Post = default_post,
+                 open_device: Callable[[str], GrabbedInput] = EvdevDevice, sys_input: Path = SYS_INPUT) -> None:
         super().__init__(post=post)
         if not device and not (vendor_id is not None and product_id is not None):
             raise ValueError("a hid scanner needs device, or vendor_id and product_id")
@@ -98,6 +99,7 @@ class HidScanner(GrabbedReaderLoop, Scanner):
     def _path(self) -> str:
         if self.device:
             return self.device
+        assert self.vendor_id is not None and self.product_id is not None   # checked in __init__
         path = find_by_usb_id(self.vendor_id, self.product_id, self._sys_input)
         if path is None:
             raise DeviceGone(f"no input device {self.describe()} (scanner unplugged?)")
@@ -106,7 +108,7 @@ class HidScanner(GrabbedReaderLoop, Scanner):
     def _read_timeout(self) -> float:
         return self.decoder.timeout
 
-    def _received(self, events: list) -> None:
+    def _received(self, events: list[InputEvent]) -> None:
         if events:
             self._last_key_at = time.monotonic()
             scans = self.decoder.feed_all(events)

@@ -30,6 +30,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from drivers.evdev_input import InputEvent
 from drivers.scanner.keymap import ALTGR, CAPS, CTRL, NUM, SHIFT, KeymapTable
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ class HidDecoder:
 
     # --- input -----------------------------------------------------------------------
 
-    def feed_all(self, events: Iterable) -> list[str]:
+    def feed_all(self, events: Iterable[InputEvent]) -> list[str]:
         out: list[str] = []
         for ev in events:
             done = self.feed(ev)
@@ -103,7 +104,7 @@ class HidDecoder:
                 out.extend(done)
         return out
 
-    def feed(self, ev) -> list[str]:
+    def feed(self, ev: InputEvent) -> list[str]:
         if ev.type != EV_KEY:
             return _NOTHING
         code, value = ev.code, ev.value

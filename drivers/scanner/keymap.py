@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from typing import Any
 
 from xkbcommon import xkb
 
@@ -76,7 +77,7 @@ class KeymapTable:
             if sym:
                 self.lookup[(mods, code)] = (sym, state.key_get_string(code + EVDEV_TO_XKB))
 
-    def _fill_compose(self, ctx) -> str:
+    def _fill_compose(self, ctx: Any) -> str:   # an xkb.Context (xkbcommon has no type information)
         if not self.dead_keysyms:
             return "none needed"
         followers = {sym for sym, text in self.lookup.values() if text and text.isprintable()}
@@ -92,7 +93,7 @@ class KeymapTable:
         return "xkbcommon" if table else "unicode"
 
     @staticmethod
-    def _compose_xkb(table, dead: int, sym: int) -> str | None:
+    def _compose_xkb(table: Any, dead: int, sym: int) -> str | None:   # an xkb compose table
         state = table.compose_state_new()
         state.feed(dead)
         state.feed(sym)

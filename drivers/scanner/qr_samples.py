@@ -9,11 +9,15 @@ decent webcam gives to what a dirty lens at arm's length gives.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import qrcode
 from PIL import Image, ImageFilter
+
+if TYPE_CHECKING:
+    from drivers.scanner.decode import Decoder
 
 #: Payloads shaped like ours: a check-in URL with a signed token, a request number, a short id.
 PAYLOADS = ("https://rdv.ville.fr/c/9F3K22QX7M?s=MEUCIQDx4p1pTzq0W3bL8sYkq2V9",
@@ -25,9 +29,9 @@ def qr_image(text: str, module_px: float = 6, border: int = 4) -> Image.Image:
     """A black-on-white QR code with modules of ``module_px`` pixels (fractional = resampled)."""
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=border)
     qr.add_data(text)
-    img = qr.make_image().get_image().convert("L")
+    img: Image.Image = qr.make_image().get_image().convert("L")
     size = max(1, round(img.width * module_px))
-    resample = Image.NEAREST if float(module_px).is_integer() else Image.BILINEAR
+    resample = Image.Resampling.NEAREST if float(module_px).is_integer() else Image.Resampling.BILINEAR
     return img.resize((size, size), resample)
 
 
@@ -49,11 +53,12 @@ def _perspective(img: Image.Image, tilt: float) -> Image.Image:
     dst = [(0, 0), (w, 0), (w, h), (0, h)]
     src = [(-d, 0), (w + d, 0), (w, h), (0, h)]            # output corner -> input point
     rows = []
-    for (x, y), (u, v) in zip(dst, src):
+    for (x, y), (u, v) in zip(dst, src, strict=True):
         rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
         rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
     coeffs = np.linalg.solve(np.array(rows, float), np.array([c for p in src for c in p], float))
-    return img.transform(img.size, Image.PERSPECTIVE, tuple(coeffs), Image.BILINEAR, fillcolor=BACKGROUND)
+    return img.transform(img.size, Image.Transform.PERSPECTIVE, tuple(coeffs), Image.Resampling.BILINEAR,
+                         fillcolor=BACKGROUND)
 
 
 def _contrast(img: Image.Image, span: int) -> Image.Image:
@@ -69,21 +74,44 @@ def _noise(img: Image.Image, sigma: float, seed: int) -> Image.Image:
 
 #: degradation -> [(level label, function text, seed -> frame)]
 Degradation = Callable[[str, int, tuple[int, int]], Image.Image]   # (text, seed, frame size) -> frame
+
+
+def _clean(t: str, s: int, z: tuple[int, int]) -> Image.Image:
+    return frame(qr_image(t), z, s)
+
+
+def _blurred(r: float) -> Degradation:
+    return lambda t, s, z: frame(qr_image(t), z, s).filter(ImageFilter.GaussianBlur(r))
+
+
+def _rotated(a: int) -> Degradation:
+    return lambda t, s, z: frame(qr_image(t).rotate(a, Image.Resampling.BILINEAR, expand=True, fillcolor=255), z, s)
+
+
+def _tilted(p: float) -> Degradation:
+    return lambda t, s, z: _perspective(frame(qr_image(t), z, s), p)
+
+
+def _flat(c: int) -> Degradation:
+    return lambda t, s, z: _contrast(frame(qr_image(t), z, s), c)
+
+
+def _noisy(n: int) -> Degradation:
+    return lambda t, s, z: _noise(frame(qr_image(t), z, s), n, s)
+
+
+def _small(m: float) -> Degradation:
+    return lambda t, s, z: frame(qr_image(t, m), z, s)
+
+
 DEGRADATIONS: dict[str, list[tuple[str, Degradation]]] = {
-    "clean": [("6 px modules", lambda t, s, z: frame(qr_image(t), z, s))],
-    "blur": [(f"gaussian r={r}", lambda t, s, z, r=r: frame(qr_image(t), z, s).filter(ImageFilter.GaussianBlur(r)))
-             for r in (1.0, 2.0, 3.0, 4.0)],
-    "rotation": [(f"{a}°", lambda t, s, z, a=a: frame(qr_image(t).rotate(a, Image.BILINEAR, expand=True,
-                                                                       fillcolor=255), z, s))
-                 for a in (10, 30, 45, 80)],
-    "perspective": [(f"tilt {p:.0%}", lambda t, s, z, p=p: _perspective(frame(qr_image(t), z, s), p))
-                    for p in (0.5, 1.0, 1.5, 2.0)],
-    "low contrast": [(f"span {c}/255", lambda t, s, z, c=c: _contrast(frame(qr_image(t), z, s), c))
-                     for c in (60, 30, 15, 8)],
-    "noise": [(f"sigma {n}", lambda t, s, z, n=n: _noise(frame(qr_image(t), z, s), n, s))
-              for n in (20, 40, 60, 80)],
-    "small modules": [(f"{m} px modules", lambda t, s, z, m=m: frame(qr_image(t, m), z, s))
-                      for m in (3, 2, 1.5, 1.2)],
+    "clean": [("6 px modules", _clean)],
+    "blur": [(f"gaussian r={r}", _blurred(r)) for r in (1.0, 2.0, 3.0, 4.0)],
+    "rotation": [(f"{a}°", _rotated(a)) for a in (10, 30, 45, 80)],
+    "perspective": [(f"tilt {p:.0%}", _tilted(p)) for p in (0.5, 1.0, 1.5, 2.0)],
+    "low contrast": [(f"span {c}/255", _flat(c)) for c in (60, 30, 15, 8)],
+    "noise": [(f"sigma {n}", _noisy(n)) for n in (20, 40, 60, 80)],
+    "small modules": [(f"{m} px modules", _small(m)) for m in (3, 2, 1.5, 1.2)],
 }
 
 
@@ -95,7 +123,7 @@ def degraded_set(size: tuple[int, int] = (640, 480)) -> Iterator[tuple[str, str,
                 yield name, level, text, make(text, seed, size)
 
 
-def success_rates(decoders: dict[str, object], size: tuple[int, int] = (640, 480)
+def success_rates(decoders: Mapping[str, Decoder], size: tuple[int, int] = (640, 480)
                   ) -> dict[str, dict[str, tuple[int, int]]]:
     """degradation -> decoder name -> (decoded correctly, tried)."""
     from drivers.scanner.decode import to_gray

@@ -20,9 +20,9 @@ import os
 import select
 import socket
 import stat
-from collections.abc import Callable
 from pathlib import Path
 
+from drivers.driver_thread import Post
 from drivers.scanner.base import Scanner, default_post, problem_with
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class SimulatedScanner(Scanner):
     type = "simulated"
 
     def __init__(self, socket: str | None = None, fifo: str | None = None, max_length: int = 512, *,
-                 post: Callable[..., bool] = default_post) -> None:
+                 post: Post = default_post) -> None:
         super().__init__(post=post)
         self.socket_path = Path(socket) if socket else None
         self.fifo_path = Path(fifo) if fifo else None
@@ -55,8 +55,8 @@ class SimulatedScanner(Scanner):
     # --- the listening thread ----------------------------------------------------------
 
     def _run(self) -> None:
-        server = self._listen() if self.socket_path else None
-        fifo_fd = self._open_fifo() if self.fifo_path else None
+        server = self._listen(self.socket_path) if self.socket_path else None
+        fifo_fd = self._open_fifo(self.fifo_path) if self.fifo_path else None
         clients: dict[int, tuple[socket.socket, bytearray]] = {}
         fifo_buf = bytearray()
         self._set_state("ready", "simulated")
@@ -87,10 +87,10 @@ class SimulatedScanner(Scanner):
         finally:
             for conn, _ in clients.values():
                 conn.close()
-            if server is not None:
+            if server is not None and self.socket_path is not None:
                 server.close()
                 self.socket_path.unlink(missing_ok=True)
-            if fifo_fd is not None:
+            if fifo_fd is not None and self.fifo_path is not None:
                 os.close(fifo_fd)
                 self.fifo_path.unlink(missing_ok=True)
 
@@ -113,8 +113,8 @@ class SimulatedScanner(Scanner):
         if len(buf) > self.max_length * 4:            # a client that never sends a newline
             buf.clear()
 
-    def _listen(self) -> socket.socket:
-        path = self.socket_path
+    @staticmethod
+    def _listen(path: Path) -> socket.socket:
         if path.exists() and stat.S_ISSOCK(path.stat().st_mode):
             path.unlink()                           # left over by a crash
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -126,8 +126,8 @@ class SimulatedScanner(Scanner):
         server.listen(4)
         return server
 
-    def _open_fifo(self) -> int:
-        path = self.fifo_path
+    @staticmethod
+    def _open_fifo(path: Path) -> int:
         if not path.exists():
             os.mkfifo(path, 0o600)
         elif not stat.S_ISFIFO(path.stat().st_mode):

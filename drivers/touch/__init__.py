@@ -1,7 +1,7 @@
 """The touch screen input: SDL's own events (the default) or the evdev backend.
 
-Like the printer and the scanner, the ``type`` key of the ``[touch]`` section picks the
-backend and the other keys are its arguments (:func:`make_touch`). ``"sdl"`` needs no
+Like the printer and the scanner, the ``type`` of the ``[touch]`` section picks the
+backend and the other keys set are its arguments (:func:`make_touch`). ``"sdl"`` needs no
 driver at all: SDL already posts the finger events. ``"evdev"``
 (:mod:`drivers.touch.evdev_touch`) reads the panel itself and posts the same events.
 evdev is imported lazily, so ``type = "sdl"`` needs none of it.
@@ -9,8 +9,14 @@ evdev is imported lazily, so ``type = "sdl"`` needs none of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Optional
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Self
+
+from drivers.section import driver_arguments
+
+if TYPE_CHECKING:
+    from drivers.touch.evdev_touch import EvdevTouch
+    from kiosk.config.models import TouchConfig
 
 
 class UnavailableTouch:
@@ -21,7 +27,7 @@ class UnavailableTouch:
     def __init__(self, detail: str, post: Callable[..., bool] | None = None) -> None:
         self.detail, self._post = detail, post
 
-    def start(self) -> UnavailableTouch:
+    def start(self) -> Self:
         from kiosk import events
         post = events.post if self._post is None else self._post
         post(events.DEVICE_STATE, device="touch", state="unavailable", detail=self.detail)
@@ -31,19 +37,18 @@ class UnavailableTouch:
         pass
 
 
-def make_touch(section: Mapping[str, Any] | Any, *, post: Callable[..., bool] | None = None):
-    """The driver (not yet started) a ``[touch]`` section asks for, or None for ``type = "sdl"``."""
-    values = dict(section.model_dump() if hasattr(section, "model_dump") else section)
-    kind = values.pop("type", "sdl")
-    if kind == "sdl":
+def make_touch(section: TouchConfig, *,
+               post: Callable[..., bool] | None = None) -> EvdevTouch | UnavailableTouch | None:
+    """The driver (not yet started) a ``[touch]`` section asks for, or None for ``type = "sdl"``:
+    ``type`` picks it, the keys set are its arguments."""
+    if section.type == "sdl":
         return None
-    if kind != "evdev":
-        raise ValueError(f"unknown touch type {kind!r} (known: sdl, evdev)")
+    if section.type != "evdev":
+        raise ValueError(f"unknown touch type {section.type!r} (known: sdl, evdev)")
     try:
         from drivers.touch.evdev_touch import EvdevTouch
     except ImportError as exc:
         return UnavailableTouch(f"the evdev touch backend needs the evdev package ({exc})", post)
-    args = {k: v for k, v in values.items() if v is not None}
-    if post is not None:
-        args["post"] = post
-    return EvdevTouch(**args)
+    if post is None:
+        return EvdevTouch(**driver_arguments(section))
+    return EvdevTouch(post=post, **driver_arguments(section))

@@ -29,6 +29,7 @@ from typing import Literal
 
 from evdev import ecodes as e
 
+from drivers.evdev_input import InputEvent
 from drivers.touch.transform import Axes, Calibration
 
 Kind = Literal["down", "move", "up"]
@@ -58,23 +59,26 @@ class _Slot:
     moved: bool = False
 
 
+UPRIGHT = Calibration()   # no rotation, no mirror, the identity matrix
+
+
 class TouchDecoder:
     """Feed ``InputEvent``s (``feed`` / ``feed_all``); get the ``Finger`` events each frame completes."""
 
-    def __init__(self, axes: Axes, calibration: Calibration = Calibration(), *, current_slot: int = 0) -> None:
+    def __init__(self, axes: Axes, calibration: Calibration = UPRIGHT, *, current_slot: int = 0) -> None:
         self.axes, self.calibration = axes, calibration
         self.slots: dict[int, _Slot] = {}
         self.slot = current_slot   # protocol B: the slot later ABS_MT_* events refer to
         self.dropping = False
 
     # -- input ------------------------------------------------------------------
-    def feed_all(self, events: Iterable) -> list[Finger]:
+    def feed_all(self, events: Iterable[InputEvent]) -> list[Finger]:
         out: list[Finger] = []
         for event in events:
             out += self.feed(event)
         return out
 
-    def feed(self, event) -> list[Finger]:
+    def feed(self, event: InputEvent) -> list[Finger]:
         t, code, value = event.type, event.code, event.value
         if t == e.EV_SYN:
             if code == e.SYN_DROPPED:

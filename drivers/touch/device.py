@@ -13,11 +13,14 @@ no USB ids and no ``/dev/input/by-id`` link.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from drivers.evdev_input import DeviceGone, GrabbedInput, has_bit  # noqa: F401 - DeviceGone: the reader imports it from here
+from drivers.evdev_input import DeviceGone, GrabbedInput, has_bit
 from drivers.evdev_input import os_detail as _os_detail
 from drivers.touch.transform import Axes
 
+# DeviceGone: the tests import it from here.
+__all__ = ["ABS_X", "SYS_INPUT", "DeviceGone", "EvdevTouchDevice", "find_touch", "os_detail"]
 SYS_INPUT = Path("/sys/class/input")
 ABS_X = 0x00
 
@@ -32,7 +35,7 @@ _has_bit = has_bit
 def find_touch(vendor_id: int | None = None, product_id: int | None = None, name: str | None = None,
                sys_input: Path = SYS_INPUT) -> str | None:
     """The ``/dev/input/eventN`` (lowest N) with absolute X/Y matching the ids and/or the exact name."""
-    found = []
+    found: list[int] = []
     for node in sys_input.glob("event*"):
         dev = node / "device"
         try:
@@ -55,7 +58,7 @@ class EvdevTouchDevice(GrabbedInput):
 
     what = "touch screen"
 
-    def _prepare(self, dev) -> None:
+    def _prepare(self, dev: Any) -> None:   # an evdev.InputDevice (evdev has no type information)
         from evdev import ecodes as e
 
         absinfo = dict(dev.capabilities(absinfo=True).get(e.EV_ABS, []))

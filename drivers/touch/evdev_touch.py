@@ -23,9 +23,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from drivers.driver_thread import DriverThread
-from drivers.evdev_input import GrabbedReaderLoop
+from drivers.evdev_input import DeviceGone, GrabbedReaderLoop, InputEvent
 from drivers.touch.decode import Finger, TouchDecoder
-from drivers.touch.device import SYS_INPUT, DeviceGone, EvdevTouchDevice, find_touch
+from drivers.touch.device import SYS_INPUT, EvdevTouchDevice, find_touch
 from drivers.touch.transform import Calibration
 
 # The app's pointer tracker tells pointers apart by (touch_id, finger_id). SDL's own touch
@@ -34,14 +34,15 @@ from drivers.touch.transform import Calibration
 TOUCH_ID = 0x7E0C
 
 
-def default_post(event_type: int, **attrs) -> bool:
+def default_post(event_type: int, **attrs: object) -> bool:
     from kiosk import events
     return events.post(event_type, **attrs)
 
 
 def _types() -> dict[str, int]:
     import pygame
-    return {"down": pygame.FINGERDOWN, "move": pygame.FINGERMOTION, "up": pygame.FINGERUP}
+    types: dict[str, int] = {"down": pygame.FINGERDOWN, "move": pygame.FINGERMOTION, "up": pygame.FINGERUP}
+    return types
 
 
 def _device_state() -> int:
@@ -49,7 +50,7 @@ def _device_state() -> int:
     return events.DEVICE_STATE
 
 
-class EvdevTouch(GrabbedReaderLoop, DriverThread):
+class EvdevTouch(GrabbedReaderLoop[EvdevTouchDevice], DriverThread):
     """Reads one touch screen through evdev in a daemon thread; posts finger events and DEVICE_STATE."""
 
     type = "evdev"
@@ -60,7 +61,8 @@ class EvdevTouch(GrabbedReaderLoop, DriverThread):
                  calibration: Sequence[float] | None = None, swap_xy: bool = False, invert_x: bool = False,
                  invert_y: bool = False, *, retry_interval: float = 0.5, read_timeout: float = 0.2,
                  touch_id: int = TOUCH_ID, post: Callable[..., bool] = default_post,
-                 open_device: Callable[[str], object] = EvdevTouchDevice, sys_input: Path = SYS_INPUT) -> None:
+                 open_device: Callable[[str], EvdevTouchDevice] = EvdevTouchDevice,
+                 sys_input: Path = SYS_INPUT) -> None:
         if not device and vendor_id is None and product_id is None and not name:
             raise ValueError("an evdev touch screen needs device, or vendor_id/product_id, or name")
         self.device, self.vendor_id, self.product_id, self.name = device, vendor_id, product_id, name
@@ -94,15 +96,16 @@ class EvdevTouch(GrabbedReaderLoop, DriverThread):
     def _read_timeout(self) -> float:
         return self.read_timeout
 
-    def _opened(self, dev) -> None:
+    def _opened(self, dev: EvdevTouchDevice) -> None:
         self.decoder = TouchDecoder(dev.axes, self.calibration, current_slot=getattr(dev, "current_slot", 0))
 
-    def _received(self, events: list) -> None:
-        if events:
+    def _received(self, events: list[InputEvent]) -> None:
+        if events and self.decoder is not None:
             self.post_fingers(self.decoder.feed_all(events))
 
     def _lost(self, stopping: bool) -> None:
-        self.post_fingers(self.decoder.release_all())   # never leave a finger down
+        if self.decoder is not None:
+            self.post_fingers(self.decoder.release_all())   # never leave a finger down
 
     # -- posting -------------------------------------------------------------------------
     def post_fingers(self, fingers: list[Finger]) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 IDENTITY: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 
@@ -52,7 +53,7 @@ class Axes:
     multitouch: bool = False
 
     @classmethod
-    def from_absinfo(cls, absinfo: dict[int, object]) -> Axes:
+    def from_absinfo(cls, absinfo: dict[int, Any]) -> Axes:
         """Build from ``{abs code: evdev.AbsInfo}`` (``InputDevice.capabilities(absinfo=True)[EV_ABS]``).
 
         Raises ValueError for a device that has no X/Y axes (not a touch screen).
@@ -63,10 +64,12 @@ class Axes:
             info = absinfo.get(code)
             return None if info is None else (info.min, info.max)
 
-        if e.ABS_MT_SLOT in absinfo and rng(e.ABS_MT_POSITION_X) and rng(e.ABS_MT_POSITION_Y):
-            return cls(rng(e.ABS_MT_POSITION_X), rng(e.ABS_MT_POSITION_Y), rng(e.ABS_MT_PRESSURE), True)
-        if rng(e.ABS_X) and rng(e.ABS_Y):
-            return cls(rng(e.ABS_X), rng(e.ABS_Y), rng(e.ABS_PRESSURE), False)
+        mt_x, mt_y = rng(e.ABS_MT_POSITION_X), rng(e.ABS_MT_POSITION_Y)
+        if e.ABS_MT_SLOT in absinfo and mt_x and mt_y:
+            return cls(mt_x, mt_y, rng(e.ABS_MT_PRESSURE), True)
+        x, y = rng(e.ABS_X), rng(e.ABS_Y)
+        if x and y:
+            return cls(x, y, rng(e.ABS_PRESSURE), False)
         raise ValueError("the device has no ABS_X/ABS_Y or ABS_MT_POSITION_X/Y axes (not a touch screen?)")
 
     def pressure_of(self, raw: int | None) -> float:

@@ -10,21 +10,33 @@ driver at once when its device is plugged in or unplugged.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
+from kiosk.config.models import KioskConfig, PrinterConfig, ScannerConfig
 from kiosk.devices.status import PRINTER_STATE_WORDS, DeviceState
+
+if TYPE_CHECKING:
+    import pygame
+
+    from drivers.hotplug import HotplugMonitor
+    from drivers.hotplug.rules import DeviceRule, UdevEvent
+    from drivers.printer.worker import PrintWorker
+    from drivers.scanner import Scanner
+    from drivers.touch import UnavailableTouch
+    from drivers.touch.evdev_touch import EvdevTouch
 
 log = logging.getLogger(__name__)
 __all__ = ["Devices", "DeviceState", "PRINTER_STATE_WORDS"]
 
 
 class Devices:
-    def __init__(self, config, demo: bool) -> None:
+    def __init__(self, config: KioskConfig, demo: bool) -> None:
         self.config = config
         self.demo = demo
-        self.printer = None          # drivers.printer.worker.PrintWorker, or None without a printer
-        self.scanner = None          # drivers.scanner.Scanner, or None without a scanner
-        self.touch = None            # drivers.touch.EvdevTouch, or None when SDL delivers touches
-        self.hotplug = None          # drivers.hotplug.HotplugMonitor, or None (demo, nothing udev can see)
+        self.printer: PrintWorker | None = None                   # None without a printer
+        self.scanner: Scanner | None = None                       # None without a scanner
+        self.touch: EvdevTouch | UnavailableTouch | None = None   # None when SDL delivers touches
+        self.hotplug: HotplugMonitor | None = None                # None: demo, or nothing udev can see
         self.states: dict[str, DeviceState] = {}
 
     def start(self) -> None:
@@ -44,11 +56,13 @@ class Devices:
         if rules:
             self.hotplug = HotplugMonitor(rules, self._hotplug_event).start()
 
-    def _hotplug_event(self, rule, event) -> None:
+    def _hotplug_event(self, rule: DeviceRule, event: UdevEvent) -> None:
         """In the hotplug thread: tell the driver; it reopens or reports DEVICE_STATE itself."""
+        from drivers.driver_thread import HotplugAware
+
         driver = {"printer": self.printer, "scanner": self.scanner, "camera": self.scanner,
                   "touch": self.touch}.get(rule.device)
-        if driver is None or not hasattr(driver, "device_added"):
+        if not isinstance(driver, HotplugAware):   # none, or a stand-in that only reports "unavailable"
             return
         if event.action in ("add", "bind", "change"):
             driver.device_added()
@@ -61,36 +75,38 @@ class Devices:
             return  # SDL delivers the finger events itself (the demo's twin: the mouse or SDL touch)
         from drivers.touch import make_touch
 
-        self.touch = make_touch(section)
+        touch = self.touch = make_touch(section)
+        if touch is None:
+            return
         self.states["touch"] = DeviceState("starting", device="touch")
-        self.touch.start()
+        touch.start()
 
     def _start_scanner(self) -> None:
         section = self.config.scanner
         if self.demo and section.type != "simulated":
-            section = {"type": "simulated"}  # the demo's twin: scans come from the admin screen
-        if (section["type"] if isinstance(section, dict) else section.type) == "none":
+            section = ScannerConfig(type="simulated")  # the demo's twin: scans come from the admin screen
+        if section.type == "none":
             self.states["scanner"] = DeviceState("disabled", device="scanner")
             return
         from drivers.scanner import make_scanner
 
-        self.scanner = make_scanner(section)
-        self.states[self.scanner.device_name] = DeviceState("starting", device=self.scanner.device_name)
-        self.scanner.start()
+        scanner = self.scanner = make_scanner(section)
+        self.states[scanner.device_name] = DeviceState("starting", device=scanner.device_name)
+        scanner.start()
 
     def _start_printer(self) -> None:
         section = self.config.printer
         if self.demo and section.type != "simulated":
             # The demo runs on any machine: a real printer section is replaced by its simulated twin.
-            section = {"type": "simulated", "profile": section.profile, "qr": section.qr}
-        if (section["type"] if isinstance(section, dict) else section.type) == "none":
+            section = PrinterConfig(type="simulated", profile=section.profile, qr=section.qr)
+        if section.type == "none":
             self.states["printer"] = DeviceState("disabled")
             return
         from drivers.printer.worker import build_worker
 
-        self.printer = build_worker(section)
+        printer = self.printer = build_worker(section)
         self.states["printer"] = DeviceState("starting")
-        self.printer.start()
+        printer.start()
 
     def stop(self) -> None:
         if self.hotplug is not None:
@@ -140,11 +156,16 @@ class Devices:
     @property
     def draws_receipts(self) -> bool:
         """Whether the printer is the simulated twin, whose receipts can be shown on screen."""
-        return hasattr(getattr(self.printer, "backend", None), "receipt_surface")
+        from drivers.printer.simulated import SimulatedPrinter
 
-    def last_receipt(self):
+        return self.printer is not None and isinstance(self.printer.backend, SimulatedPrinter)
+
+    def last_receipt(self) -> pygame.Surface | None:
         """The simulated printer's last receipt as a pygame Surface (None: none yet, or a real printer)."""
-        return self.printer.backend.receipt_surface() if self.draws_receipts else None
+        from drivers.printer.simulated import SimulatedPrinter
+
+        backend = self.printer.backend if self.printer is not None else None
+        return backend.receipt_surface() if isinstance(backend, SimulatedPrinter) else None
 
     def printer_problem(self) -> str:
         """What to tell a citizen instead of offering a ticket ("" when the printer prints)."""
