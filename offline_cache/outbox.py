@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from kiosk.api.action_kinds import KIND_NAMES
 from offline_cache.catalog import utc_text
 from offline_cache.db import checkpoint_truncate, write_transaction
 
-KINDS = ("booking", "booking_request", "cancellation", "checkin")
+# The kinds an outbox row may have: the registry's, declared once (kiosk.api.action_kinds).
+KINDS = KIND_NAMES
 BACKOFF_BASE_S = 5.0
 BACKOFF_CAP_S = 15 * 60.0          # a terminal offline for a day still retries every quarter hour
 RETRY_AFTER_MAX_S = 6 * 3600.0     # a server's Retry-After is honoured, within reason

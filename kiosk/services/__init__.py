@@ -35,9 +35,9 @@ from typing import Any
 
 from kiosk.booking.availability import Availability, DaySlot
 from kiosk.clock import Clock
-from kiosk.services.outcomes import Action, Outcome
+from kiosk.services.outcomes import Action, Kind, Outcome, Status
 
-__all__ = ["Services", "Availability", "DaySlot", "Outcome", "Action", "ActionRunner", "verify_token"]
+__all__ = ["Services", "Availability", "DaySlot", "Outcome", "Status", "Kind", "Action", "ActionRunner", "verify_token"]
 
 # The app creates Services before its first frame, so this module imports only the light
 # parts (SQLite reads, outcomes). Sending (requests, the API models) and token checks

@@ -42,7 +42,7 @@ from kiosk import events
 from kiosk.api.client import ApiClient
 from kiosk.api.errors import ApiError, Conflict, CredentialsError, FinalRefusal, Unauthorized
 from kiosk.clock import Clock
-from kiosk.services.outcomes import Action, Outcome
+from kiosk.services.outcomes import Action, Outcome, Status
 from kiosk.sync.push import PushReport, record_outcome, send_row
 from offline_cache.db import open_cache
 from offline_cache.outbox import Outbox
@@ -103,7 +103,7 @@ class ActionRunner:
             outcome = self._perform(action)
         except Exception:   # before or while storing: nothing is stored, the screen must say so
             log.exception("%s could not be stored", action.kind)
-            outcome = Outcome(action.kind, "error", code="storage_failed")
+            outcome = Outcome(action.kind, Status.ERROR, code="storage_failed")
         if self.post(events.ACTION_DONE, request_id=request_id, outcome=outcome) is False:
             # the screen will not hear of it (queue full, app stopping); the action itself is in the outbox
             log.warning("%s result %d could not be posted to the screen (%s)", action.kind, request_id, outcome.status)
@@ -142,7 +142,7 @@ class ActionRunner:
         except Exception:   # stored, so not lost: the worker sends it (the hold lapses by itself)
             log.exception("%s stored but its immediate sending failed; left to the sync worker", action.kind)
             self.wake_sync()
-            return Outcome(action.kind, "queued", key, details=details)
+            return Outcome(action.kind, Status.QUEUED, key, details=details)
 
     def _online(self, outbox: Outbox, client: ApiClient, kind: str, key: str, details: dict[str, Any]) -> Outcome:
         """The online provider: the stored row sent now; its verdict written back as the worker would."""
@@ -153,16 +153,16 @@ class ActionRunner:
             return self._offline(outbox, kind, key, details, type(answer).__name__)
         record_outcome(outbox, PushReport(), row, answer)
         if isinstance(answer, Conflict):
-            return Outcome(kind, "conflict", key, alternatives=answer.alternatives, code=answer.code)
+            return Outcome(kind, Status.CONFLICT, key, alternatives=answer.alternatives, code=answer.code)
         if isinstance(answer, FinalRefusal):
-            return Outcome(kind, "refused", key, code=answer.code or str(answer.status))
+            return Outcome(kind, Status.REFUSED, key, code=answer.code or str(answer.status))
         if isinstance(answer, ApiError):   # defensive: a new non-retryable kind, recorded as failed
-            return Outcome(kind, "refused", key, code=answer.code)
-        return Outcome(kind, "done", key, result=answer.model_dump(mode="json"), details=details)
+            return Outcome(kind, Status.REFUSED, key, code=answer.code)
+        return Outcome(kind, Status.DONE, key, result=answer.model_dump(mode="json"), details=details)
 
     def _offline(self, outbox: Outbox, kind: str, key: str, details: dict[str, Any], why: str) -> Outcome:
         """The offline provider: the row stays for the sync worker, which is woken now."""
         outbox.release(key)
         log.info("%s queued for the sync worker (%s)", kind, why)
         self.wake_sync()
-        return Outcome(kind, "queued", key, details=details)
+        return Outcome(kind, Status.QUEUED, key, details=details)

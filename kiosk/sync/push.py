@@ -17,11 +17,11 @@ booking.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.api.action_kinds import action_kind
 from kiosk.api.client import ApiClient
 from kiosk.api.errors import (
     ApiError,
@@ -34,17 +34,6 @@ from kiosk.api.errors import (
     Unauthorized,
 )
 from offline_cache.outbox import Outbox, OutboxRow
-
-# kind -> (client method, HTTP status of success, for the admin screen)
-Send = Callable[[ApiClient, dict[str, Any], str], Any]
-ROUTES: dict[str, tuple[Send, int]] = {
-    "booking": (lambda c, body, key: c.create_booking(body, key), 201),
-    "booking_request": (lambda c, body, key: c.create_booking_request(body, key), 202),
-    # the path names the booking (id or reference); the body proves it (reference + last name)
-    "cancellation": (lambda c, body, key: c.cancel_booking(body.pop("booking_id", None) or body["reference"],
-                                                           body, key), 200),
-    "checkin": (lambda c, body, key: c.checkin(body, key), 200),
-}
 
 
 @dataclass(frozen=True)
@@ -117,7 +106,7 @@ def _acknowledge(outbox: Outbox, report: PushReport, acks: list[tuple[OutboxRow,
     this commit only means those rows are sent again — and answered by the server's replay."""
     if acks:
         report.acknowledged += outbox.mark_acknowledged_many(
-            [(row.uuid, outcome.model_dump(mode="json"), ROUTES[row.kind][1]) for row, outcome in acks])
+            [(row.uuid, outcome.model_dump(mode="json"), action_kind(row.kind).success_status) for row, outcome in acks])
 
 
 def _contention(row: OutboxRow) -> str:
@@ -142,9 +131,8 @@ def _waves(rows: list[OutboxRow], width: int) -> list[list[OutboxRow]]:
 
 def send_row(client: ApiClient, row: OutboxRow) -> Any:
     """The server's answer (a model) or the :class:`ApiError` it came to; never raises one."""
-    send, _status = ROUTES[row.kind]
     try:
-        return send(client, request_body(row, client.device_id), row.uuid)
+        return client.send_action(action_kind(row.kind), request_body(row, client.device_id), row.uuid)
     except ApiError as exc:
         return exc
 
