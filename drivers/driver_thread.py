@@ -14,14 +14,15 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 log = logging.getLogger(__name__)
 
 
-def default_post(event_type_name: str, **attrs) -> bool:
+def default_post(event_type: int, **attrs: Any) -> bool:
+    """``kiosk.events.post``, imported late so that a driver module loads without pygame."""
     from kiosk import events
-    return events.post(getattr(events, event_type_name), **attrs)
+    return events.post(event_type, **attrs)
 
 
 class DriverThread:
@@ -105,4 +106,5 @@ class DriverThread:
             self._post_state(state, detail)
 
     def _post_state(self, state: str, detail: str) -> None:
-        self._post("DEVICE_STATE", device=self.device_name, state=state, detail=detail)
+        from kiosk.events import DeviceState
+        DeviceState(device=self.device_name, state=state, detail=detail).post(self._post)

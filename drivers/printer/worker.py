@@ -30,7 +30,7 @@ import queue
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drivers.driver_thread import DriverThread
+from drivers.driver_thread import DriverThread, default_post
 from drivers.printer import status as st
 from drivers.printer.backends import Backend, BackendError
 from drivers.printer.render import TicketRenderer
@@ -47,18 +47,13 @@ class PrintJob:
     document: Ticket | bytes
 
 
-def _default_post(event_type_name: str, **attrs) -> bool:
-    from kiosk import events
-    return events.post(getattr(events, event_type_name), **attrs)
-
-
 class PrintWorker(DriverThread):
-    """Owns one backend in a daemon thread. ``post(name, **attrs)`` defaults to ``kiosk.events``."""
+    """Owns one backend in a daemon thread. ``post(event_type, **attrs)`` defaults to ``kiosk.events.post``."""
 
     device_name = "printer"
 
     def __init__(self, backend: Backend, renderer: TicketRenderer | None = None, *,
-                 post: Callable[..., bool] = _default_post, poll_interval: float = 2.0,
+                 post: Callable[..., bool] = default_post, poll_interval: float = 2.0,
                  retry_interval: float = 0.5, status_timeout: float = 0.5) -> None:
         self.backend = backend
         self.renderer = renderer or TicketRenderer()
@@ -144,7 +139,8 @@ class PrintWorker(DriverThread):
     def _set_status(self, status: st.PrinterStatus) -> None:
         if status.state != self.status.state:
             log.info("printer state %s -> %s %s", self.status.state, status.state, status.detail)
-            self._post("DEVICE_STATE", device="printer", state=status.state, detail=status.detail)
+            from kiosk.events import DeviceState
+            DeviceState(device="printer", state=status.state, detail=status.detail).post(self._post)
         self.status = status
         self.state, self.detail = status.state, status.detail
 
@@ -165,14 +161,16 @@ class PrintWorker(DriverThread):
         if after.state in (st.DISCONNECTED, st.OFFLINE, st.PAPER_OUT, st.COVER_OPEN, st.ERROR):
             self._failed(job, after.state, after.detail)
             return
-        self._post("PRINT_DONE", job_id=job.job_id)
+        from kiosk.events import PrintDone
+        PrintDone(job_id=job.job_id).post(self._post)
 
     def _failed(self, job: PrintJob, reason: str, detail: str) -> None:
         log.warning("print job %s failed: %s (%s)", job.job_id, reason, detail)
-        self._post("PRINT_FAILED", job_id=job.job_id, reason=reason, detail=detail)
+        from kiosk.events import PrintFailed
+        PrintFailed(job_id=job.job_id, reason=reason, detail=detail).post(self._post)
 
 
-def build_worker(section, post: Callable[..., bool] = _default_post) -> PrintWorker:
+def build_worker(section, post: Callable[..., bool] = default_post) -> PrintWorker:
     """The worker a ``[printer]`` section (dict or pydantic model) describes; not started."""
     from drivers.printer.backends import make_backend
     values = dict(section.model_dump() if hasattr(section, "model_dump") else section)

@@ -10,7 +10,7 @@ same whether the terminal is online or not.
 online/offline providers: the outbox row is committed first, then sent at once with its
 UUID as Idempotency-Key and a short timeout; if the network fails, the same row — same
 key — is left to the sync worker. Each call returns at once with a ``request_id``; the
-:class:`~kiosk.services.outcomes.Outcome` arrives later as an ``events.ACTION_DONE``
+:class:`~kiosk.services.outcomes.Outcome` arrives later as an ``events.ActionDone``
 pygame event carrying ``request_id`` and ``outcome``. Why an event rather than a callback
 or a future: the UI thread already waits on the event queue (the main loop sleeps on it),
 every other thread already talks to screens that way (drivers, sync worker), and a screen
@@ -22,8 +22,8 @@ A screen does::
     self.pending = self.app.services.book(service_id, day_slot, person)   # ValueError: a bug of ours
     ...
     def handle_event(self, event):
-        if event.type == events.ACTION_DONE and event.request_id == self.pending:
-            show(event.outcome)     # done / queued / conflict (alternatives) / refused / error
+        if (done := events.ActionDone.of(event)) and done.request_id == self.pending:
+            show(done.outcome)      # done / queued / conflict (alternatives) / refused / error
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ sync worker's ordinary rounds do not send it at the same moment; if one does any
 reconnect round sends everything), both get the same answer and whichever writes second
 finds the row finished and leaves it.
 
-The result reaches the screen as an ``ACTION_DONE`` pygame event (``request_id``,
+The result reaches the screen as an :class:`~kiosk.events.ActionDone` event (``request_id``,
 ``outcome``): the screen shows « un instant… » and carries on drawing meanwhile.
 """
 
@@ -71,7 +71,7 @@ class ActionRunner:
         self._owner: int | None = None   # the thread that opened the connection
 
     def submit(self, action: Action) -> int:
-        """Queue ``action``; returns the ``request_id`` its ACTION_DONE event will carry."""
+        """Queue ``action``; returns the ``request_id`` its ActionDone event will carry."""
         request_id = next(self._ids)
         self._pool.submit(self._run, request_id, action)
         return request_id
@@ -104,7 +104,7 @@ class ActionRunner:
         except Exception:   # before or while storing: nothing is stored, the screen must say so
             log.exception("%s could not be stored", action.kind)
             outcome = Outcome(action.kind, Status.ERROR, code="storage_failed")
-        if self.post(events.ACTION_DONE, request_id=request_id, outcome=outcome) is False:
+        if not events.ActionDone(request_id=request_id, outcome=outcome).post(self.post):
             # the screen will not hear of it (queue full, app stopping); the action itself is in the outbox
             log.warning("%s result %d could not be posted to the screen (%s)", action.kind, request_id, outcome.status)
 

@@ -220,15 +220,15 @@ class SyncWorker:
                 log.warning("terminal clock differs from the server's by %.0f s: check NTP", self.clock_skew_s)
         if online != self.online:
             self.online = online
-            self.post(events.NETWORK_STATUS, online=online)
-        self.post(events.SYNC_STATUS, **self.status(conn, outbox))
+            events.NetworkStatus(online=online).post(self.post)
+        events.SyncStatus(**self.status(conn, outbox)).post(self.post)
 
     @property
     def clock_skew_flagged(self) -> bool:
         return self.clock_skew_s is not None and abs(self.clock_skew_s) > self.clock_skew_limit_s
 
     def status(self, conn=None, outbox: Outbox | None = None) -> dict[str, Any]:
-        """What SYNC_STATUS carries (header badge, admin screen, heartbeat)."""
+        """What :class:`~kiosk.events.SyncStatus` carries (header badge, admin screen, heartbeat)."""
         conn, outbox = (conn, outbox) if conn is not None else self._open()
         failed = conn.execute("SELECT count(*) FROM outbox WHERE state = 'failed'").fetchone()[0]
         refusals = [{"kind": r.kind, "at": r.created_at, "status": r.server_status,

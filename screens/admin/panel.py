@@ -151,7 +151,7 @@ class AdminScreen(Screen):
 
     def _toggle_service(self) -> None:
         in_service = self.app.out_of_service is not None
-        events.post(events.SERVICE_STATE, in_service=in_service, reason="set by a technician")
+        events.ServiceState(in_service=in_service, reason="set by a technician").post()
 
     def _fail_on_purpose(self) -> None:
         raise RuntimeError("failure requested from the admin screen (failsafe test)")

@@ -139,10 +139,10 @@ class BookingCancelScreen(Screen):
         self.rebuild()
 
     def handle_event(self, event) -> None:
-        if event.type == events.SCAN_READ and self.step == "form":
-            self._scanned(event.text)
-        elif event.type == events.ACTION_DONE and event.request_id == self.pending:
-            self._answer(event.outcome)
+        if (scan := events.ScanRead.of(event)) and self.step == "form":
+            self._scanned(scan.text)
+        elif (done := events.ActionDone.of(event)) and done.request_id == self.pending:
+            self._answer(done.outcome)
         elif booking_flow.print_outcome(event, self.print_job):
             self.print_state = booking_flow.print_outcome(event, self.print_job)
             self.rebuild()

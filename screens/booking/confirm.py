@@ -128,8 +128,8 @@ class BookingConfirmScreen(Screen):
         self.rebuild()
 
     def handle_event(self, event) -> None:
-        if event.type == events.ACTION_DONE and event.request_id == self.pending:
-            self._answer(event.outcome)
+        if (done := events.ActionDone.of(event)) and done.request_id == self.pending:
+            self._answer(done.outcome)
 
     def _answer(self, outcome) -> None:
         self.pending = None
