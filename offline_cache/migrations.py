@@ -218,7 +218,8 @@ class SchemaTooNew(CacheError):
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
 
 
 def migrate(conn: sqlite3.Connection, *, target: int = CURRENT_VERSION, path: str | Path = "") -> int:

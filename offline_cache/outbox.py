@@ -55,7 +55,7 @@ def backoff_delay(attempts: int, rng: random.Random, *, base_s: float = BACKOFF_
     if attempts < 1:
         raise ValueError("attempts counts failures, from 1")
     ceiling = min(cap_s, base_s * 2 ** min(attempts - 1, 60))
-    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+    return float(ceiling / 2 + rng.uniform(0, ceiling / 2))
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,8 @@ class Outbox:
 
     def depth(self) -> int:
         """Actions not yet acknowledged or refused (the header badge, the heartbeat)."""
-        return self.conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+        pending: int = self.conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+        return pending
 
     def failed(self, limit: int = 100) -> list[OutboxRow]:
         """Refused actions, newest first, without personal data (there is none left)."""

@@ -253,7 +253,7 @@ class ApiClient:
                           json_body=_plain(body), retry=False)
 
     # -- plumbing --------------------------------------------------------------------------
-    def _conditional(self, path: str, model: type[M], etag: str | None, params: dict | None) -> Fetched[M]:
+    def _conditional(self, path: str, model: type[M], etag: str | None, params: dict[str, Any] | None) -> Fetched[M]:
         headers = {"If-None-Match": etag} if etag else {}
         response = self._send("GET", path, params=params, headers=headers)
         new_etag = response.headers.get("ETag")
@@ -261,15 +261,16 @@ class ApiClient:
             return Fetched(None, new_etag or etag)
         return Fetched(self._parse(response, model, path), new_etag)
 
-    def _call(self, method: str, path: str, model: type[M], *, json_body: dict | None = None,
+    def _call(self, method: str, path: str, model: type[M], *, json_body: dict[str, Any] | None = None,
               key: str | None = None, auth: bool = True, retry: bool | None = None) -> M:
         headers = {"Idempotency-Key": key} if key else {}
         response = self._send(method, path, json_body=json_body, headers=headers, auth=auth,
                               retry=(method == "GET" or key is not None) if retry is None else retry)
         return self._parse(response, model, path)
 
-    def _send(self, method: str, path: str, *, params: dict | None = None, json_body: dict | None = None,
-              headers: dict | None = None, auth: bool = True, retry: bool = True) -> requests.Response:
+    def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+              json_body: dict[str, Any] | None = None,
+              headers: dict[str, str] | None = None, auth: bool = True, retry: bool = True) -> requests.Response:
         """One request, repeated (same headers, same key) on retryable failures when allowed."""
         sent = dict(headers or {})
         if auth:
@@ -291,8 +292,8 @@ class ApiClient:
                 self._sleep(wait)
         raise AssertionError("unreachable")
 
-    def _once(self, method: str, path: str, params: dict | None, json_body: dict | None,
-              headers: dict) -> requests.Response:
+    def _once(self, method: str, path: str, params: dict[str, Any] | None, json_body: dict[str, Any] | None,
+              headers: dict[str, str]) -> requests.Response:
         url = self.base_url + path
         try:
             response = self.session.request(method, url, params=params, json=json_body, headers=headers,

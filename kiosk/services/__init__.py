@@ -31,11 +31,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.booking.availability import Availability, DaySlot
 from kiosk.clock import Clock
 from kiosk.services.outcomes import Action, Kind, Outcome, Status
+
+if TYPE_CHECKING:
+    from kiosk.services.actions import ActionRunner
 
 __all__ = ["Services", "Availability", "DaySlot", "Outcome", "Status", "Kind", "Action", "ActionRunner", "verify_token"]
 
@@ -76,18 +79,22 @@ class Services:
         self.clock = clock or Clock()
         self._offline = offline     # how the owner judges being offline (default: see is_offline)
         self.availability = Availability(cache_path, self.clock)
-        self._runner_args = dict(client_source=client_source, clock=self.clock, post=post, wake_sync=wake_sync,
-                                 known_offline=known_offline, timeout_s=timeout_s)
         self.cache_path = cache_path
-        self._actions = None
 
-    @property
-    def actions(self):
-        """The :class:`~kiosk.services.actions.ActionRunner`, made at the first action."""
-        if self._actions is None:
+        def new_runner() -> ActionRunner:
             from kiosk.services.actions import ActionRunner
 
-            self._actions = ActionRunner(self.cache_path, **self._runner_args)
+            return ActionRunner(cache_path, client_source=client_source, clock=self.clock, post=post,
+                                wake_sync=wake_sync, known_offline=known_offline, timeout_s=timeout_s)
+
+        self._new_runner = new_runner
+        self._actions: ActionRunner | None = None
+
+    @property
+    def actions(self) -> ActionRunner:
+        """The :class:`~kiosk.services.actions.ActionRunner`, made at the first action."""
+        if self._actions is None:
+            self._actions = self._new_runner()
         return self._actions
 
     @property

@@ -30,8 +30,10 @@ The result reaches the screen as an :class:`~kiosk.events.ActionDone` event (``r
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -42,7 +44,7 @@ from kiosk import events
 from kiosk.api.client import ApiClient
 from kiosk.api.errors import ApiError, Conflict, CredentialsError, FinalRefusal, Unauthorized
 from kiosk.clock import Clock
-from kiosk.services.outcomes import Action, Outcome, Status
+from kiosk.services.outcomes import Action, Kind, Outcome, Status
 from kiosk.sync.push import PushReport, record_outcome, send_row
 from offline_cache.db import open_cache
 from offline_cache.outbox import Outbox
@@ -65,7 +67,8 @@ class ActionRunner:
         self.timeout_s = timeout_s
         self._ids = itertools.count(1)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-actions")
-        self._conn = self._outbox = None
+        self._conn: sqlite3.Connection | None = None
+        self._outbox: Outbox | None = None
         self._client: ApiClient | None = None
         self._source_client: ApiClient | None = None
         self._owner: int | None = None   # the thread that opened the connection
@@ -86,10 +89,8 @@ class ActionRunner:
         if self._owner == threading.get_ident():
             self._close_connection()
         else:
-            try:
+            with contextlib.suppress(RuntimeError):   # already shut down
                 self._pool.submit(self._close_connection)
-            except RuntimeError:   # already shut down
-                pass
         self._pool.shutdown(wait=True)
 
     def _close_connection(self) -> None:
@@ -108,8 +109,8 @@ class ActionRunner:
             # the screen will not hear of it (queue full, app stopping); the action itself is in the outbox
             log.warning("%s result %d could not be posted to the screen (%s)", action.kind, request_id, outcome.status)
 
-    def _open(self) -> tuple[Any, Outbox]:
-        if self._conn is None:
+    def _open(self) -> tuple[sqlite3.Connection, Outbox]:
+        if self._conn is None or self._outbox is None:
             self._conn, self._owner = open_cache(self.cache_path), threading.get_ident()
             self._outbox = Outbox(self._conn, self.clock)
         return self._conn, self._outbox
@@ -144,9 +145,11 @@ class ActionRunner:
             self.wake_sync()
             return Outcome(action.kind, Status.QUEUED, key, details=details)
 
-    def _online(self, outbox: Outbox, client: ApiClient, kind: str, key: str, details: dict[str, Any]) -> Outcome:
+    def _online(self, outbox: Outbox, client: ApiClient, kind: Kind, key: str, details: dict[str, Any]) -> Outcome:
         """The online provider: the stored row sent now; its verdict written back as the worker would."""
         row = outbox.get(key)
+        if row is None:   # cannot be: it was just written; the caller leaves it to the sync worker
+            raise KeyError(key)
         answer = send_row(client, row)
         if isinstance(answer, (Unauthorized, CredentialsError)) or (isinstance(answer, ApiError)
                                                                      and answer.retryable):
@@ -160,7 +163,7 @@ class ActionRunner:
             return Outcome(kind, Status.REFUSED, key, code=answer.code)
         return Outcome(kind, Status.DONE, key, result=answer.model_dump(mode="json"), details=details)
 
-    def _offline(self, outbox: Outbox, kind: str, key: str, details: dict[str, Any], why: str) -> Outcome:
+    def _offline(self, outbox: Outbox, kind: Kind, key: str, details: dict[str, Any], why: str) -> Outcome:
         """The offline provider: the row stays for the sync worker, which is woken now."""
         outbox.release(key)
         log.info("%s queued for the sync worker (%s)", kind, why)

@@ -25,6 +25,8 @@ from typing import Any
 from kiosk.api.action_kinds import Kind
 from kiosk.i18n import N_, _
 
+__all__ = ["GENERIC", "MESSAGES", "STATUSES", "Action", "Kind", "Outcome", "Status"]
+
 
 class Status(StrEnum):
     """The five cases above (a StrEnum: it still equals its plain string)."""

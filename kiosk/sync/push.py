@@ -17,6 +17,8 @@ booking.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,7 +90,7 @@ def push_rows(outbox: Outbox, clients: list[ApiClient], rows: list[OutboxRow]) -
             stop = next((o for o in outcomes if _stops(o)), None)
             if stop is None and i + 1 < len(waves):
                 inflight = _submit(pool, clients, waves[i + 1])
-            for row, outcome in zip(wave, outcomes):
+            for row, outcome in zip(wave, outcomes, strict=True):
                 if isinstance(outcome, ApiError):
                     record_outcome(outbox, report, row, outcome)
                 else:
@@ -106,7 +108,8 @@ def _acknowledge(outbox: Outbox, report: PushReport, acks: list[tuple[OutboxRow,
     this commit only means those rows are sent again — and answered by the server's replay."""
     if acks:
         report.acknowledged += outbox.mark_acknowledged_many(
-            [(row.uuid, outcome.model_dump(mode="json"), action_kind(row.kind).success_status) for row, outcome in acks])
+            [(row.uuid, outcome.model_dump(mode="json"), action_kind(row.kind).success_status)
+             for row, outcome in acks])
 
 
 def _contention(row: OutboxRow) -> str:
@@ -137,7 +140,7 @@ def send_row(client: ApiClient, row: OutboxRow) -> Any:
         return exc
 
 
-def _submit(pool: ThreadPoolExecutor, clients: list[ApiClient], wave: list[OutboxRow]) -> list[Future]:
+def _submit(pool: ThreadPoolExecutor, clients: list[ApiClient], wave: list[OutboxRow]) -> list[Future[Any]]:
     return [pool.submit(send_row, clients[i], row) for i, row in enumerate(wave)]
 
 
@@ -153,10 +156,8 @@ def record_outcome(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: 
     """Write ``outcome`` back to the row. A row another thread finished meanwhile (the
     booking service's own immediate attempt with the same key got the same verdict) is
     left as that thread wrote it."""
-    try:
+    with contextlib.suppress(KeyError):   # no longer pending: the verdict is already there
         _record(outbox, report, row, outcome)
-    except KeyError:   # no longer pending: the verdict is already there
-        pass
 
 
 def _record(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: Any) -> None:
@@ -179,7 +180,7 @@ def _record(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: Any) ->
         _acknowledge(outbox, report, [(row, outcome)])
 
 
-def refusal_details(exc: ApiError, alternatives: list[dict[str, Any]] = ()) -> dict[str, Any]:
+def refusal_details(exc: ApiError, alternatives: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     """What the admin screen shows of a refusal, as data (kept in the row's ``server_summary``)."""
     details: dict[str, Any] = {"error": exc.code or str(exc.status or ""), "message": exc.message[:300]}
     if alternatives:
