@@ -14,19 +14,20 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Protocol, Self, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 log = logging.getLogger(__name__)
 
-#: How a driver thread posts: ``post(event, **attrs) -> bool``, where ``event`` is the name of a
+#: How a driver thread posts: ``post(event_type, **attrs) -> bool``, where ``event_type`` is a
 #: ``kiosk.events`` type (the touch reader, which posts SDL's own finger events, passes their
 #: pygame type). Injectable, so that tests collect events without a pygame queue.
 Post = Callable[..., bool]
 
 
-def default_post(event_type_name: str, **attrs: object) -> bool:
+def default_post(event_type: int, **attrs: Any) -> bool:
+    """``kiosk.events.post``, imported late so that a driver module loads without pygame."""
     from kiosk import events
-    return events.post(getattr(events, event_type_name), **attrs)
+    return events.post(event_type, **attrs)
 
 
 @runtime_checkable
@@ -120,4 +121,5 @@ class DriverThread:
             self._post_state(state, detail)
 
     def _post_state(self, state: str, detail: str) -> None:
-        self._post("DEVICE_STATE", device=self.device_name, state=state, detail=detail)
+        from kiosk.events import DeviceState
+        DeviceState(device=self.device_name, state=state, detail=detail).post(self._post)

@@ -193,14 +193,14 @@ class DataLayer:
             log.error("the cache folder %s does not exist: create it, owned by the kiosk user "
                       "(kiosk-provision install does); the terminal works without its data until then",
                       self.cache_path.parent)
-            events.post(events.NETWORK_STATUS, online=False)
+            events.NetworkStatus(online=False).post()
             return False
         try:
             read_credentials(self.credentials_path)
         except CredentialsError as exc:
             self.error = str(exc)
             log.error("working offline from the cache: %s", exc)
-            events.post(events.NETWORK_STATUS, online=False)
+            events.NetworkStatus(online=False).post()
         return True
 
     def sync_now(self) -> bool:

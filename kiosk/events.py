@@ -1,39 +1,177 @@
-"""Every custom pygame event type of the app, declared in one place.
+"""Every custom pygame event type of the app, declared in one place with its fields.
 
-Driver and network threads never touch screens: they post one of these into
-the pygame queue (thread-safe in SDL) and the UI thread reacts. Attributes
-each event carries are listed beside it.
+Driver and network threads never touch screens: they post one of these into the pygame
+queue (thread-safe in SDL) and the UI thread reacts. Each event is a frozen dataclass: the
+poster builds it and calls :meth:`KioskEvent.post`; the reader gets it back, typed, from a
+pygame event with :meth:`KioskEvent.of` (None when the event is of another type). On the
+queue it is still a plain pygame event of the type integer below (``NETWORK_STATUS``…) whose
+attributes are the dataclass's fields, so ``event.type == events.PRINT_DONE`` keeps working.
+
+Posting goes through a :data:`Poster` — ``post(event_type, **attrs)``, :func:`post` by
+default — which a test or a driver may replace by a recorder.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
 import pygame
 
-NETWORK_STATUS = pygame.event.custom_type()   # online: bool
-SYNC_STATUS = pygame.event.custom_type()      # last_success: datetime|None, outbox_depth: int, failed: int,
-                                              # clock_skew_s: float|None, clock_skew_flagged: bool, online: bool,
-                                              # revoked: bool, refusals: list[dict] (newest first: kind,
-                                              # at, status, error, message; no personal data)
-DEVICE_STATE = pygame.event.custom_type()     # device: str, state: str, detail: str
-SCAN_READ = pygame.event.custom_type()        # text: str, source: str
-SCAN_REJECTED = pygame.event.custom_type()    # reason: "unreadable" | "too_long", source: str (never the text)
-PRINT_DONE = pygame.event.custom_type()       # job_id: str
-PRINT_FAILED = pygame.event.custom_type()     # job_id: str, reason: str (a state or error code), detail: str
-SERVICE_STATE = pygame.event.custom_type()    # in_service: bool, reason: str (out-of-service screen)
-TRACKING_RESULT = pygame.event.custom_type()  # answer: kiosk.tracking.service.TrackingAnswer
-ACTION_DONE = pygame.event.custom_type()      # request_id: int, outcome: kiosk.services.Outcome (booking,
-                                              # booking request, cancellation, check-in; see kiosk/services)
+if TYPE_CHECKING:
+    from kiosk.services.outcomes import Outcome
+    from kiosk.tracking.service import TrackingAnswer
 
-NAMES = {
-    NETWORK_STATUS: "NETWORK_STATUS", SYNC_STATUS: "SYNC_STATUS", DEVICE_STATE: "DEVICE_STATE",
-    SCAN_READ: "SCAN_READ", SCAN_REJECTED: "SCAN_REJECTED", PRINT_DONE: "PRINT_DONE", PRINT_FAILED: "PRINT_FAILED",
-    SERVICE_STATE: "SERVICE_STATE", TRACKING_RESULT: "TRACKING_RESULT", ACTION_DONE: "ACTION_DONE",
-}
+NETWORK_STATUS = pygame.event.custom_type()
+SYNC_STATUS = pygame.event.custom_type()
+DEVICE_STATE = pygame.event.custom_type()
+SCAN_READ = pygame.event.custom_type()
+SCAN_REJECTED = pygame.event.custom_type()
+PRINT_DONE = pygame.event.custom_type()
+PRINT_FAILED = pygame.event.custom_type()
+SERVICE_STATE = pygame.event.custom_type()
+TRACKING_RESULT = pygame.event.custom_type()
+ACTION_DONE = pygame.event.custom_type()
+
+Poster = Callable[..., Any]
+"""``post(event_type: int, **attrs)``: the queue's entry; returns False when the event was lost."""
 
 
-def post(event_type: int, **attrs) -> bool:
+def post(event_type: int, **attrs: Any) -> bool:
     """Post from any thread. Returns False if the queue is full or pygame is not running."""
     try:
         return bool(pygame.event.post(pygame.event.Event(event_type, attrs)))
     except pygame.error:
         return False
+
+
+@dataclass(frozen=True)
+class KioskEvent:
+    """The base of the app's events: ``TYPE`` is the pygame type integer it travels as."""
+
+    TYPE: ClassVar[int]
+
+    def attrs(self) -> dict[str, Any]:
+        """The fields as the pygame event's attributes (shallow: values are shared, not copied)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def post(self, via: Poster | None = None) -> bool:
+        """Post this event from any thread (through ``via`` if given); False if it was lost."""
+        sent = (post if via is None else via)(self.TYPE, **self.attrs())
+        return sent is not False
+
+    @classmethod
+    def of(cls, event: pygame.event.Event) -> Self | None:
+        """This event read back from a pygame event, or None if ``event`` is of another type."""
+        if event.type != cls.TYPE:
+            return None
+        return cls(**{f.name: getattr(event, f.name) for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class NetworkStatus(KioskEvent):
+    """The sync worker's view of the link to the central API changed."""
+
+    TYPE: ClassVar[int] = NETWORK_STATUS
+    online: bool
+
+
+@dataclass(frozen=True)
+class SyncStatus(KioskEvent):
+    """After each sync round, for the admin screen (no personal data)."""
+
+    TYPE: ClassVar[int] = SYNC_STATUS
+    last_success: datetime | None
+    outbox_depth: int
+    failed: int
+    clock_skew_s: float | None
+    clock_skew_flagged: bool
+    online: bool
+    revoked: bool
+    refusals: list[dict[str, Any]]   # newest first: kind, at, status, error, message
+
+
+@dataclass(frozen=True)
+class DeviceState(KioskEvent):
+    """A device changed state (posted once per change): ``device`` printer, scanner, touch…"""
+
+    TYPE: ClassVar[int] = DEVICE_STATE
+    device: str
+    state: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ScanRead(KioskEvent):
+    """A code was read (``source``: hid, camera, simulated)."""
+
+    TYPE: ClassVar[int] = SCAN_READ
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ScanRejected(KioskEvent):
+    """A scan that cannot be used: ``reason`` "unreadable" or "too_long"; never the text."""
+
+    TYPE: ClassVar[int] = SCAN_REJECTED
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PrintDone(KioskEvent):
+    TYPE: ClassVar[int] = PRINT_DONE
+    job_id: str
+
+
+@dataclass(frozen=True)
+class PrintFailed(KioskEvent):
+    """``reason``: a printer state or an error code; ``detail`` for the technician."""
+
+    TYPE: ClassVar[int] = PRINT_FAILED
+    job_id: str
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ServiceState(KioskEvent):
+    """In or out of service (the out-of-service screen shows when ``in_service`` is False)."""
+
+    TYPE: ClassVar[int] = SERVICE_STATE
+    in_service: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class TrackingResult(KioskEvent):
+    TYPE: ClassVar[int] = TRACKING_RESULT
+    answer: TrackingAnswer
+
+
+@dataclass(frozen=True)
+class ActionDone(KioskEvent):
+    """A citizen's action (booking, booking request, cancellation, check-in; see kiosk/services)
+    came to ``outcome``; ``request_id`` is what ``Services`` returned when it was submitted."""
+
+    TYPE: ClassVar[int] = ACTION_DONE
+    request_id: int
+    outcome: Outcome
+
+
+EVENT_CLASSES: tuple[type[KioskEvent], ...] = (
+    NetworkStatus, SyncStatus, DeviceState, ScanRead, ScanRejected, PrintDone, PrintFailed, ServiceState,
+    TrackingResult, ActionDone,
+)
+BY_TYPE: Mapping[int, type[KioskEvent]] = {cls.TYPE: cls for cls in EVENT_CLASSES}
+# type integer -> its class's name, for messages and logs
+NAMES: Mapping[int, str] = {cls.TYPE: cls.__name__ for cls in EVENT_CLASSES}
+
+
+def read(event: pygame.event.Event) -> KioskEvent | None:
+    """Any of the app's events read back, typed; None for pygame's own events."""
+    cls = BY_TYPE.get(event.type)
+    return None if cls is None else cls.of(event)

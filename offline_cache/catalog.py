@@ -74,7 +74,7 @@ def _quote(name: str) -> str:
     return f'"{name}"'
 
 
-def _rows(resource: Resource, rows: Iterable[Mapping[str, Any]]) -> list[tuple]:
+def _rows(resource: Resource, rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
     """Mappings to tuples in column order, JSON encoded and times normalised (hot: 100 000 slots)."""
     js, times = set(resource.json_columns), set(resource.time_columns)
     plan = [(c, 2 if c in times else 1 if c in js else 0, _DEFAULTS.get(c)) for c in resource.columns]

@@ -144,4 +144,4 @@ def checkpoint_truncate(conn: sqlite3.Connection) -> bool:
     uses the WAL (the UI thread mid-query): then call it again later.
     """
     busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    return busy == 0
+    return bool(busy == 0)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -52,7 +52,7 @@ def page_row(page: Mapping[str, Any]) -> dict[str, Any]:
     return {**page, "updated": page.get("updated_at", page.get("updated"))}
 
 
-def _agendas(services: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def _agendas(services: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
     for service in services:
         for agenda_id in service.get("agenda_ids") or ():
@@ -93,7 +93,7 @@ def _service_refs(conn: sqlite3.Connection) -> list[dict[str, Any]]:
             for r in conn.execute("SELECT agenda_ids, place_id FROM services")]
 
 
-def _new_agendas(conn: sqlite3.Connection, services: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def _new_agendas(conn: sqlite3.Connection, services: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     known = {r[0] for r in conn.execute("SELECT id FROM agendas")}
     return [a for a in _agendas(services) if a["id"] not in known]
 

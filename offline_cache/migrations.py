@@ -170,7 +170,46 @@ V4 = [
     "CREATE INDEX tracked_requests_by_age ON tracked_requests(stored_at)",
 ]
 
-STEPS: list[tuple[int, list[str]]] = [(1, V1), (2, V2), (3, V3), (4, V4)]
+# v5: the outbox's ``kind`` column loses its hard-coded list, so that a new kind of action is
+# declared in one place (kiosk.api.action_kinds, which Outbox.enqueue checks) rather than in a
+# migration too. SQLite cannot drop a CHECK, so both outbox tables are rebuilt in the step's
+# transaction: copied, the old ones dropped, the new ones renamed (which also renames the
+# personal table's reference). The AUTOINCREMENT counter is carried over: a seq is never reused.
+V5 = [
+    """CREATE TABLE outbox_v5 (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- creation order, never reused
+        uuid TEXT NOT NULL UNIQUE,              -- the Idempotency-Key
+        kind TEXT NOT NULL,                     -- one of kiosk.api.action_kinds.KIND_NAMES
+        payload TEXT NOT NULL,                  -- JSON without personal data
+        created_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'acknowledged', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        done_at TEXT,
+        server_status INTEGER,
+        server_message TEXT,
+        server_summary TEXT                     -- JSON: what the admin screen shows
+    )""",
+    """INSERT INTO outbox_v5 (seq, uuid, kind, payload, created_at, state, attempts, next_attempt_at, last_error,
+                           done_at, server_status, server_message, server_summary)
+    SELECT seq, uuid, kind, payload, created_at, state, attempts, next_attempt_at, last_error,
+           done_at, server_status, server_message, server_summary FROM outbox ORDER BY seq""",
+    "DELETE FROM sqlite_sequence WHERE name = 'outbox_v5'",
+    "INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox_v5', seq FROM sqlite_sequence WHERE name = 'outbox'",
+    """CREATE TABLE outbox_personal_v5 (
+        uuid TEXT PRIMARY KEY REFERENCES outbox_v5(uuid) ON DELETE CASCADE,
+        data TEXT NOT NULL                      -- JSON: name, phone, e-mail ...
+    )""",
+    "INSERT INTO outbox_personal_v5 (uuid, data) SELECT uuid, data FROM outbox_personal",
+    "DROP TABLE outbox_personal",
+    "DROP TABLE outbox",
+    "ALTER TABLE outbox_v5 RENAME TO outbox",
+    "ALTER TABLE outbox_personal_v5 RENAME TO outbox_personal",
+    "CREATE INDEX outbox_due ON outbox(state, next_attempt_at)",
+]
+
+STEPS: list[tuple[int, list[str]]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5)]
 CURRENT_VERSION = STEPS[-1][0]
 
 
@@ -179,7 +218,8 @@ class SchemaTooNew(CacheError):
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
 
 
 def migrate(conn: sqlite3.Connection, *, target: int = CURRENT_VERSION, path: str | Path = "") -> int:

@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from kiosk.api.action_kinds import KIND_NAMES
 from offline_cache.catalog import utc_text
 from offline_cache.db import checkpoint_truncate, write_transaction
 
-KINDS = ("booking", "booking_request", "cancellation", "checkin")
+# The kinds an outbox row may have: the registry's, declared once (kiosk.api.action_kinds).
+KINDS = KIND_NAMES
 BACKOFF_BASE_S = 5.0
 BACKOFF_CAP_S = 15 * 60.0          # a terminal offline for a day still retries every quarter hour
 RETRY_AFTER_MAX_S = 6 * 3600.0     # a server's Retry-After is honoured, within reason
@@ -53,7 +55,7 @@ def backoff_delay(attempts: int, rng: random.Random, *, base_s: float = BACKOFF_
     if attempts < 1:
         raise ValueError("attempts counts failures, from 1")
     ceiling = min(cap_s, base_s * 2 ** min(attempts - 1, 60))
-    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+    return float(ceiling / 2 + rng.uniform(0, ceiling / 2))
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,8 @@ class Outbox:
 
     def depth(self) -> int:
         """Actions not yet acknowledged or refused (the header badge, the heartbeat)."""
-        return self.conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+        pending: int = self.conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+        return pending
 
     def failed(self, limit: int = 100) -> list[OutboxRow]:
         """Refused actions, newest first, without personal data (there is none left)."""

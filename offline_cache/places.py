@@ -23,7 +23,8 @@ MAX_WORD_CHARS = 40
 MAX_QUERY_CHARS = 200
 BROAD = 600            # more matches than this are not ranked (see search_places)
 BROAD_SAMPLE = 200
-STOP_WORDS = frozenset(["à", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "sur", "un", "une"])
+STOP_WORDS = frozenset(["à", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "sur", "un",
+                        "une"])
 _WORD = re.compile(r"[^\W_]+")          # letters and digits, any script; everything else separates
 
 # Name matches count most, then the category ("Piscine"), then the address.
@@ -82,8 +83,9 @@ def search_matching(conn: sqlite3.Connection, expression: str | None, limit: int
 
 def _count(conn: sqlite3.Connection, expression: str) -> int:
     """Matches, counted up to BROAD + 1 only (cheap: no ranking)."""
-    return conn.execute("SELECT count(*) FROM (SELECT 1 FROM places_fts WHERE places_fts MATCH ? LIMIT ?)",
-                        (expression, BROAD + 1)).fetchone()[0]
+    found: int = conn.execute("SELECT count(*) FROM (SELECT 1 FROM places_fts WHERE places_fts MATCH ? LIMIT ?)",
+                              (expression, BROAD + 1)).fetchone()[0]
+    return found
 
 
 def _ranked(conn: sqlite3.Connection, expression: str, limit: int) -> list[dict[str, Any]]:
@@ -96,7 +98,7 @@ def _ranked(conn: sqlite3.Connection, expression: str, limit: int) -> list[dict[
 
 
 def _place(row: sqlite3.Row) -> dict[str, Any]:
-    place = {k: row[k] for k in row.keys() if k not in ("pk", "score")}
+    place = {k: row[k] for k in row.keys() if k not in ("pk", "score")}  # noqa: SIM118 - a Row iterates values
     place["closures"] = json.loads(place["closures"])
     return place
 
@@ -108,7 +110,8 @@ def get_place(conn: sqlite3.Connection, place_id: str) -> dict[str, Any] | None:
 
 def services(conn: sqlite3.Connection, domain: str | None = None) -> list[dict[str, Any]]:
     """Services by name, optionally of one domain, JSON columns decoded."""
-    sql, args = "SELECT * FROM services", ()
+    sql = "SELECT * FROM services"
+    args: tuple[str, ...] = ()
     if domain is not None:
         sql, args = sql + " WHERE domain = ?", (domain,)
     out = []
@@ -126,11 +129,12 @@ SLOT_COLUMNS = ("start", "end", "places_left", "id", "agenda_id")
 def free_slots(conn: sqlite3.Connection, agenda_ids: list[str], start_from: datetime | str,
                start_to: datetime | str, limit: int = 500) -> list[dict[str, Any]]:
     """Slots with places left in any of ``agenda_ids`` (a service's counters), by start time."""
-    return [dict(zip(SLOT_COLUMNS, r)) for r in free_slot_rows(conn, agenda_ids, start_from, start_to, limit)]
+    rows = free_slot_rows(conn, agenda_ids, start_from, start_to, limit)
+    return [dict(zip(SLOT_COLUMNS, r, strict=True)) for r in rows]
 
 
 def free_slot_rows(conn: sqlite3.Connection, agenda_ids: list[str], start_from: datetime | str,
-                   start_to: datetime | str, limit: int = -1) -> list[tuple]:
+                   start_to: datetime | str, limit: int = -1) -> list[tuple[Any, ...]]:
     """The same as plain rows ``(start, end, places_left, id, agenda_id)`` (``SLOT_COLUMNS``):
     a crowded day's time step builds hundreds of them while a person waits."""
     if not agenda_ids:

@@ -61,8 +61,8 @@ def test_without_a_printer_the_test_button_is_disabled(make_pilot):
 def test_device_state_events_reach_the_app_from_any_thread(pilot):
     import threading
 
-    thread = threading.Thread(target=lambda: events.post(events.DEVICE_STATE, device="scanner", state="ready",
-                                                         detail="simulated"))
+    thread = threading.Thread(target=lambda: events.DeviceState(device="scanner", state="ready",
+                                                                    detail="simulated").post())
     thread.start()
     thread.join()
     pilot.settle()

@@ -19,8 +19,8 @@ REFUSALS = [
 def test_refusals_appear_when_the_worker_reports_them(pilot):
     open_admin(pilot)
     assert not pilot.has("sync-refusals")
-    events.post(events.SYNC_STATUS, last_success=None, outbox_depth=0, failed=2, clock_skew_s=None,
-                clock_skew_flagged=False, online=True, revoked=False, refusals=REFUSALS)
+    events.SyncStatus(last_success=None, outbox_depth=0, failed=2, clock_skew_s=None,
+                      clock_skew_flagged=False, online=True, revoked=False, refusals=REFUSALS).post()
     pilot.settle()
     assert pilot.widget("sync-refusal-0").text.startswith("Refusées par l")
     first, second = pilot.widget("sync-refusal-1").text, pilot.widget("sync-refusal-2").text
@@ -33,8 +33,8 @@ def test_refusals_appear_when_the_worker_reports_them(pilot):
 def test_refusal_lines_in_english_and_large_text(make_pilot):
     pilot = make_pilot(overrides={"languages.default": "en", "accessibility.large_text": True})
     open_admin(pilot)
-    events.post(events.SYNC_STATUS, last_success=None, outbox_depth=0, failed=2, clock_skew_s=None,
-                clock_skew_flagged=False, online=True, revoked=False, refusals=REFUSALS)
+    events.SyncStatus(last_success=None, outbox_depth=0, failed=2, clock_skew_s=None,
+                      clock_skew_flagged=False, online=True, revoked=False, refusals=REFUSALS).post()
     pilot.settle()
     assert "booking" in pilot.widget("sync-refusal-1").text and "check-in" in pilot.widget("sync-refusal-2").text
     assert check_app(pilot.app) == []

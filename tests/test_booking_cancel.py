@@ -47,7 +47,7 @@ def test_cancel_by_scanning_the_ticket(town, make_pilot):
     pilot = town.pilot(make_pilot)
     pilot.wait_until(lambda: pilot.app.devices.can_print)
     open_cancel(pilot)
-    events.post(events.SCAN_READ, text=booking.checkin_token, source="hid")
+    events.ScanRead(text=booking.checkin_token, source="hid").post()
     pilot.settle()
     assert "Carte nationale d'identité — mercredi 6 mai 2026 à 10 h 30" in said(pilot)
     assert pilot.app.visit.fields["cancel_reference"] == booking.reference
@@ -103,7 +103,7 @@ def test_bad_input_is_said_under_its_field(town, make_pilot, reference, name, fi
 def test_a_qr_code_that_is_not_a_ticket(town, make_pilot):
     pilot = town.pilot(make_pilot)
     open_cancel(pilot)
-    events.post(events.SCAN_READ, text="https://www.service-public.fr/", source="camera")
+    events.ScanRead(text="https://www.service-public.fr/", source="camera").post()
     pilot.settle()
     assert "n'est pas celui d'un ticket" in pilot.widget("field-reference").error.replace("’", "'")
 
@@ -112,9 +112,9 @@ def test_offline_cancellation_is_recorded_and_sent_later(town, make_pilot):
     booking = booked(town)
     pilot = town.pilot(make_pilot)
     pilot.app.data.client.base_url = "http://127.0.0.1:9/"
-    events.post(events.NETWORK_STATUS, online=False)
+    events.NetworkStatus(online=False).post()
     open_cancel(pilot)
-    events.post(events.SCAN_READ, text=booking.checkin_token, source="hid")   # checked offline, with cached keys
+    events.ScanRead(text=booking.checkin_token, source="hid").post()   # checked offline, with cached keys
     pilot.settle()
     assert "mercredi 6 mai 2026" in said(pilot)
     pilot.type("N'Diaye")
@@ -131,7 +131,7 @@ def test_a_ticket_signed_by_a_key_not_synced_yet_still_gives_its_reference(town,
         conn.execute("DELETE FROM keys")               # as before the next keys sync
     conn.close()
     open_cancel(pilot)
-    events.post(events.SCAN_READ, text=booking.checkin_token, source="hid")
+    events.ScanRead(text=booking.checkin_token, source="hid").post()
     pilot.settle()
     assert pilot.app.visit.fields["cancel_reference"] == booking.reference and not pilot.has("scanned")
     pilot.type("N'Diaye")

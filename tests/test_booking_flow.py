@@ -83,7 +83,7 @@ def test_happy_path_books_and_prints_a_ticket_whose_qr_verifies(town, make_pilot
 def test_offline_booking_becomes_a_request_that_needs_a_contact(town, make_pilot):
     pilot = town.pilot(make_pilot)
     pilot.app.data.client.base_url = "http://127.0.0.1:9/"       # the network goes down…
-    events.post(events.NETWORK_STATUS, online=False)             # …and the sync worker says so
+    events.NetworkStatus(online=False).post()             # …and the sync worker says so
     pilot.settle()
     to_person_step(pilot)
     assert "obligatoire" in said(pilot)

@@ -109,7 +109,7 @@ def test_open_booking_on_an_unknown_service_opens_the_list(seeded):
 
 def test_offline_the_availability_is_labelled_with_its_age(seeded):
     pilot = seeded(online=False)
-    events.post(events.NETWORK_STATUS, online=False)
+    events.NetworkStatus(online=False).post()
     pilot.settle()
     pilot.advance(7200, step=600)
     pilot.tap("feature-booking")           # the screen dimmed meanwhile: this touch only wakes it
@@ -157,7 +157,7 @@ def test_going_offline_after_who_is_coming_asks_for_a_contact_before_sending(see
     pilot.tap("continue")                               # online: no contact needed
     assert pilot.screen.name == "booking_confirm"
     pilot.app.data.online = False                       # the network goes down meanwhile
-    events.post(events.NETWORK_STATUS, online=False)
+    events.NetworkStatus(online=False).post()
     pilot.settle()
     pilot.tap("confirm")
     assert pilot.screen.pending is None and "hors ligne" in pilot.widget("problem").text

@@ -7,6 +7,7 @@ import pytest
 from drivers.scanner.hid import HidScanner, wait_for
 from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
+from kiosk import events
 from kiosk.devices.scan_codes import classify_scan
 from tests.test_admin_printer import _open_admin as open_admin
 from tests.test_admin_printer import _wait_for as settle_until
@@ -77,12 +78,12 @@ def test_hid_rejections_are_posted_without_the_text(tmp_path):
         assert wait_for(lambda: scanner.state == "ready")
         FakeDevice.opened[-1].queue.put(key_events(keymap_table("fr"), "A" * 20 + "\n"))
         FakeDevice.opened[-1].queue.put(key_events(keymap_table("fr"), "B1"))        # no Enter: cut short
-        assert wait_for(lambda: len(posted.of("SCAN_REJECTED")) == 2)
+        assert wait_for(lambda: len(posted.of(events.SCAN_REJECTED)) == 2)
     finally:
         scanner.stop()
-    assert posted.of("SCAN_REJECTED") == [{"reason": "too_long", "source": "hid"},
+    assert posted.of(events.SCAN_REJECTED) == [{"reason": "too_long", "source": "hid"},
                                           {"reason": "unreadable", "source": "hid"}]
-    assert posted.of("SCAN_READ") == []
+    assert posted.of(events.SCAN_READ) == []
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])

@@ -82,6 +82,6 @@ def test_a_change_of_level_is_logged_once_as_a_warning(caplog):
 def test_admin_screen_shows_scanner_state_as_it_changes(make_pilot):
     pilot = make_pilot(demo=False, overrides={"printer.type": "none", "scanner.type": "simulated"})
     _open_admin(pilot)
-    events.post(events.DEVICE_STATE, device="scanner", state="disconnected", detail="test")
+    events.DeviceState(device="scanner", state="disconnected", detail="test").post()
     pilot.settle()
     assert pilot.widget("inputs-state").text == "Lecteur de codes\u00a0: pas de connexion"

@@ -12,6 +12,7 @@ from drivers.scanner.hid import HidScanner, wait_for
 from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
 from drivers.touch.evdev_touch import EvdevTouch
+from kiosk import events
 from tests.test_scanner_hid import Events, FakeDevice
 from tests.test_touch_evdev_reader import FakeDevice as FakeTouchDevice
 
@@ -29,8 +30,8 @@ def test_scanner_opens_at_once_when_its_device_is_added(tmp_path):
         scanner.device_added()
         assert wait_for(lambda: scanner.state == "ready", timeout=1.0)
         FakeDevice.opened[-1].queue.put(key_events(keymap_table("fr"), "A1é-\n"))
-        assert wait_for(lambda: posted.of("SCAN_READ"))
-        assert posted.of("SCAN_READ") == [{"text": "A1é-", "source": "hid"}]
+        assert wait_for(lambda: posted.of(events.SCAN_READ))
+        assert posted.of(events.SCAN_READ) == [{"text": "A1é-", "source": "hid"}]
     finally:
         scanner.stop()
 
@@ -85,7 +86,7 @@ def test_printer_reports_removal_and_prints_again_after_add(tmp_path):
         worker.device_added()
         assert wait_for(lambda: worker.state == st.NO_STATUS, timeout=1.0)
         worker.submit(b"ticket\n", job_id="j1")
-        assert wait_for(lambda: posted.of("PRINT_DONE"))
+        assert wait_for(lambda: posted.of(events.PRINT_DONE))
         assert b"ticket\n" in node.read_bytes()   # between status queries (DLE EOT)
     finally:
         worker.stop()

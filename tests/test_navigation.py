@@ -78,10 +78,10 @@ def test_header_shows_town_date_time_and_network_state(pilot):
     assert "Saint-Clément-des-Vignes" in header
     assert "mar. 1er déc. · 9\u00a0h\u00a030" in header
     assert not pilot.has("header-network")   # unknown until the sync worker says
-    events.post(events.NETWORK_STATUS, online=False)
+    events.NetworkStatus(online=False).post()
     pilot.settle()
     assert pilot.widget("header-network").text == "Hors ligne"
-    events.post(events.NETWORK_STATUS, online=True)
+    events.NetworkStatus(online=True).post()
     pilot.settle()
     assert pilot.widget("header-network").text == "En ligne"
     pilot.advance(60)
@@ -108,14 +108,14 @@ def test_out_of_service_event_blocks_and_back_in_service_returns_home(pilot):
 
     pilot.tap("feature-toolkit")
     pilot.type("Martin")
-    events.post(events.SERVICE_STATE, in_service=False, reason="no data yet")
+    events.ServiceState(in_service=False, reason="no data yet").post()
     pilot.settle()
     assert pilot.screen.name == "out_of_service"
     assert not pilot.has("footer")
     assert pilot.app.visit.fields == {}
     pilot.advance(600, step=10)               # no idle warning on this screen
     assert pilot.screen.name == "out_of_service"
-    events.post(events.SERVICE_STATE, in_service=True, reason="")
+    events.ServiceState(in_service=True, reason="").post()
     pilot.settle()
     assert pilot.screen.name == "home"
 
@@ -143,7 +143,7 @@ def test_a_screen_shown_again_has_the_current_time_and_network_state(pilot):
     pilot.tap("help")
     pilot.advance(120)
     pilot.tap_at((540, 700))                    # keep the visit alive
-    events.post(events.NETWORK_STATUS, online=True)
+    events.NetworkStatus(online=True).post()
     pilot.settle()
     pilot.tap("back")
     assert pilot.screen.name == "home"
@@ -154,7 +154,7 @@ def test_a_screen_shown_again_has_the_current_time_and_network_state(pilot):
 def test_header_badges_stay_on_one_line(pilot):
     from kiosk import events
 
-    events.post(events.NETWORK_STATUS, online=True)
+    events.NetworkStatus(online=True).post()
     pilot.settle()
     badge = pilot.widget("header-network")
     assert len(badge.text_items(pilot.app.ui)) == 1

@@ -48,7 +48,20 @@ def _seed_v3(conn: sqlite3.Connection) -> None:
     _seed_v1(conn)
 
 
-SEEDERS = {0: _seed_v0, 1: _seed_v1, 2: _seed_v2, 3: _seed_v3}
+def _seed_v4(conn: sqlite3.Connection) -> None:
+    """v4 added the tracked requests; an acknowledged row was purged, so the outbox's counter is
+    ahead of its rows (v5 rebuilds the outbox and must not reuse that number)."""
+    _seed_v1(conn)
+    conn.executescript("""
+        INSERT INTO tracked_requests VALUES ('ab12', '{"state": "open"}', '2026-12-01T08:00:00Z',
+                                             '2026-12-01T08:05:00Z');
+        INSERT INTO outbox (seq, uuid, kind, payload, created_at, next_attempt_at)
+            VALUES (40, 'gone', 'checkin', '{}', '2026-12-01T08:00:00Z', '2026-12-01T08:00:00Z');
+        DELETE FROM outbox WHERE uuid = 'gone';
+    """)
+
+
+SEEDERS = {0: _seed_v0, 1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4}
 
 
 def test_every_earlier_version_has_a_seeder():
@@ -80,7 +93,14 @@ def test_upgrade_from_every_earlier_version_keeps_rows(tmp_path, version):
         plan = " ".join(r[3] for r in conn.execute(
             "EXPLAIN QUERY PLAN SELECT id FROM places WHERE category = 'Sport'"))
         assert "places_by_category" in plan                                    # v3
-        assert conn.execute("SELECT count(*) FROM tracked_requests").fetchone()[0] == 0   # v4
+        assert conn.execute("SELECT count(*) FROM tracked_requests").fetchone()[0] == (version == 4)   # v4
+        # v5: the kind column takes any kind the registry declares; personal data still cascades
+        seq = conn.execute("INSERT INTO outbox (uuid, kind, payload, created_at, next_attempt_at) "
+                           "VALUES ('new', 'not_yet_a_kind', '{}', 'x', 'x') RETURNING seq").fetchone()[0]
+        assert seq == (41 if version == 4 else 2 if version >= 1 else 1)
+        if version >= 1:
+            conn.execute("DELETE FROM outbox WHERE uuid = '11111111-1111-4111-8111-111111111111'")
+            assert conn.execute("SELECT count(*) FROM outbox_personal").fetchone()[0] == 0
         # the upgraded file works like a new one
         conn.execute("INSERT INTO places (id, name) VALUES ('pl-3', 'Mairie annexe')")
         assert [p["id"] for p in search_places(conn, "mair")] == ["pl-3"]

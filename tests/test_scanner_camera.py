@@ -9,6 +9,7 @@ import pytest
 from drivers.scanner.camera import CameraScanner, Deduplicator, FileFrameSource, FrameSourceError, PygameCameraSource
 from drivers.scanner.hid import wait_for
 from drivers.scanner.qr_samples import PAYLOADS, frame, qr_image
+from kiosk import events
 
 
 class Events(list):
@@ -46,7 +47,7 @@ def test_process_decodes_and_deduplicates(frames):
         got.append(cam.process(cam.source.read()))
         clock.now += 0.5
     assert got == [[PAYLOADS[0]], [], [], [PAYLOADS[1]], []]    # same code still in view: no second scan
-    assert posted.of("SCAN_READ") == [{"text": PAYLOADS[0], "source": "camera"},
+    assert posted.of(events.SCAN_READ) == [{"text": PAYLOADS[0], "source": "camera"},
                                       {"text": PAYLOADS[1], "source": "camera"}]
     assert cam.latest_frame is not None and cam.frames_decoded == 5
 
@@ -72,8 +73,8 @@ def test_thread_posts_with_a_frame_rate_cap(frames):
     finally:
         cam.stop()
     assert elapsed >= 5 / 20 * 0.9                     # 6 frames at ≤ 20 fps need ≥ 0.25 s
-    assert [e["text"] for e in posted.of("SCAN_READ")] == [PAYLOADS[0], PAYLOADS[1]]
-    assert posted.of("DEVICE_STATE")[0]["state"] == "ready"
+    assert [e["text"] for e in posted.of(events.SCAN_READ)] == [PAYLOADS[0], PAYLOADS[1]]
+    assert posted.of(events.DEVICE_STATE)[0]["state"] == "ready"
 
 
 def test_unreadable_frame_reports_the_camera_and_retries(tmp_path):
@@ -82,12 +83,12 @@ def test_unreadable_frame_reports_the_camera_and_retries(tmp_path):
     posted = Events()
     cam = CameraScanner(FileFrameSource([bad], loop=True), post=posted, retry_interval=0.01).start()
     try:
-        assert wait_for(lambda: posted.of("DEVICE_STATE"))
+        assert wait_for(lambda: posted.of(events.DEVICE_STATE))
     finally:
         cam.stop()
-    state = posted.of("DEVICE_STATE")[0]
+    state = posted.of(events.DEVICE_STATE)[0]
     assert state["device"] == "camera" and state["state"] == "disconnected" and "broken.png" in state["detail"]
-    assert len(posted.of("DEVICE_STATE")) == 1        # not one event per retry
+    assert len(posted.of(events.DEVICE_STATE)) == 1        # not one event per retry
 
 
 def test_missing_v4l2_camera_is_a_clear_error():

@@ -8,6 +8,7 @@ from drivers.scanner import NoScanner, make_scanner
 from drivers.scanner.camera import CameraScanner
 from drivers.scanner.hid import HidScanner
 from drivers.scanner.simulated import SimulatedScanner
+from kiosk import events
 from kiosk.config.models import ScannerConfig as Section
 
 
@@ -54,7 +55,7 @@ def test_missing_packages_give_an_unavailable_scanner_not_a_crash(monkeypatch):
     posted = []
     s = make_scanner(Section(type="camera", decoder="zbar"), post=lambda n, **a: posted.append((n, a)) or True)
     assert isinstance(s, UnavailableScanner) and s.start() is s
-    assert posted == [("DEVICE_STATE", {"device": "camera", "state": "unavailable",
+    assert posted == [(events.DEVICE_STATE, {"device": "camera", "state": "unavailable",
                                         "detail": "the zbar decoder needs the Python package pyzbar and the "
                                                   "Debian package libzbar0, which is not installed"})]
     real_import = builtins.__import__

@@ -12,6 +12,7 @@ import pytest
 from drivers.scanner.hid import DeviceGone, EvdevDevice, HidScanner, _has_key, find_by_usb_id, wait_for
 from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
+from kiosk import events
 
 FR = keymap_table("fr")
 
@@ -63,11 +64,11 @@ def test_reader_posts_scans_typed_by_the_device(node):
         assert wait_for(lambda: FakeDevice.opened)
         FakeDevice.opened[0].queue.put(key_events(FR, "A1é-\n", repeat_every=2))
         FakeDevice.opened[0].queue.put(key_events(FR, "RDV-42\n"))
-        assert wait_for(lambda: len(posted.of("SCAN_READ")) == 2)
+        assert wait_for(lambda: len(posted.of(events.SCAN_READ)) == 2)
     finally:
         scanner.stop()
-    assert posted.of("SCAN_READ") == [{"text": "A1é-", "source": "hid"}, {"text": "RDV-42", "source": "hid"}]
-    assert posted.of("DEVICE_STATE")[0] == {"device": "scanner", "state": "ready", "detail": str(node)}
+    assert posted.of(events.SCAN_READ) == [{"text": "A1é-", "source": "hid"}, {"text": "RDV-42", "source": "hid"}]
+    assert posted.of(events.DEVICE_STATE)[0] == {"device": "scanner", "state": "ready", "detail": str(node)}
     assert FakeDevice.opened[0].closed
 
 
@@ -78,31 +79,31 @@ def test_scan_without_suffix_ends_after_the_pause(node):
     try:
         assert wait_for(lambda: FakeDevice.opened)
         FakeDevice.opened[0].queue.put(key_events(keymap_table("us"), "12345"))
-        assert wait_for(lambda: posted.of("SCAN_READ"))
+        assert wait_for(lambda: posted.of(events.SCAN_READ))
     finally:
         scanner.stop()
-    assert posted.of("SCAN_READ") == [{"text": "12345", "source": "hid"}]
+    assert posted.of(events.SCAN_READ) == [{"text": "12345", "source": "hid"}]
 
 
 def test_unplug_reports_and_replug_reopens(node):
     posted = Events()
     scanner = HidScanner(str(node), post=posted, open_device=FakeDevice, retry_interval=0.02).start()
     try:
-        assert wait_for(lambda: [s["state"] for s in posted.of("DEVICE_STATE")] == ["ready"])
+        assert wait_for(lambda: [s["state"] for s in posted.of(events.DEVICE_STATE)] == ["ready"])
         node.unlink()
-        assert wait_for(lambda: [s["state"] for s in posted.of("DEVICE_STATE")] == ["ready", "disconnected"])
-        assert "unplugged" in posted.of("DEVICE_STATE")[-1]["detail"]
+        assert wait_for(lambda: [s["state"] for s in posted.of(events.DEVICE_STATE)] == ["ready", "disconnected"])
+        assert "unplugged" in posted.of(events.DEVICE_STATE)[-1]["detail"]
         assert FakeDevice.opened[0].closed
         node.touch()
         assert wait_for(lambda: len(FakeDevice.opened) == 2)
-        assert wait_for(lambda: [s["state"] for s in posted.of("DEVICE_STATE")][-1] == "ready")
+        assert wait_for(lambda: [s["state"] for s in posted.of(events.DEVICE_STATE)][-1] == "ready")
         FakeDevice.opened[1].queue.put(key_events(FR, "OK\n"))
-        assert wait_for(lambda: posted.of("SCAN_READ"))
+        assert wait_for(lambda: posted.of(events.SCAN_READ))
     finally:
         scanner.stop()
-    states = [s["state"] for s in posted.of("DEVICE_STATE")]
+    states = [s["state"] for s in posted.of(events.DEVICE_STATE)]
     assert states == ["ready", "disconnected", "ready"]      # one event per change, not per retry
-    assert posted.of("SCAN_READ") == [{"text": "OK", "source": "hid"}]
+    assert posted.of(events.SCAN_READ) == [{"text": "OK", "source": "hid"}]
 
 
 def test_missing_at_start_is_picked_up_when_it_appears(tmp_path):
@@ -111,10 +112,10 @@ def test_missing_at_start_is_picked_up_when_it_appears(tmp_path):
     path = tmp_path / "event7"
     scanner = HidScanner(str(path), post=posted, open_device=FakeDevice, retry_interval=0.02).start()
     try:
-        assert wait_for(lambda: posted.of("DEVICE_STATE"))
-        assert posted.of("DEVICE_STATE")[0]["state"] == "disconnected"
+        assert wait_for(lambda: posted.of(events.DEVICE_STATE))
+        assert posted.of(events.DEVICE_STATE)[0]["state"] == "disconnected"
         path.touch()
-        assert wait_for(lambda: posted.of("DEVICE_STATE")[-1]["state"] == "ready")
+        assert wait_for(lambda: posted.of(events.DEVICE_STATE)[-1]["state"] == "ready")
     finally:
         scanner.stop()
 
@@ -143,10 +144,10 @@ def test_vendor_product_not_present_reports_disconnected(tmp_path):
     scanner = HidScanner(vendor_id=0x0C2E, product_id=0x0B61, post=posted, sys_input=tmp_path,
                          retry_interval=0.02).start()
     try:
-        assert wait_for(lambda: posted.of("DEVICE_STATE"))
+        assert wait_for(lambda: posted.of(events.DEVICE_STATE))
     finally:
         scanner.stop()
-    assert posted.of("DEVICE_STATE")[0] == {"device": "scanner", "state": "disconnected",
+    assert posted.of(events.DEVICE_STATE)[0] == {"device": "scanner", "state": "disconnected",
                                             "detail": "no input device USB 0c2e:0b61 (scanner unplugged?)"}
 
 
@@ -178,16 +179,16 @@ def test_by_id_link_follows_the_device_across_replug(tmp_path):
     link.symlink_to(target)                                   # udev's stable link, dangling for now
     scanner = HidScanner(str(link), post=posted, open_device=FakeDevice, retry_interval=0.02).start()
     try:
-        assert wait_for(lambda: posted.of("DEVICE_STATE"))
-        assert posted.of("DEVICE_STATE")[-1]["state"] == "disconnected"
+        assert wait_for(lambda: posted.of(events.DEVICE_STATE))
+        assert posted.of(events.DEVICE_STATE)[-1]["state"] == "disconnected"
         target.touch()                                        # plugged in: the kernel node appears
-        assert wait_for(lambda: posted.of("DEVICE_STATE")[-1]["state"] == "ready")
+        assert wait_for(lambda: posted.of(events.DEVICE_STATE)[-1]["state"] == "ready")
         FakeDevice.opened[0].queue.put(key_events(FR, "X1\n")[:-6])   # unplugged mid-scan
         target.unlink()
-        assert wait_for(lambda: posted.of("DEVICE_STATE")[-1]["state"] == "disconnected")
+        assert wait_for(lambda: posted.of(events.DEVICE_STATE)[-1]["state"] == "disconnected")
     finally:
         scanner.stop()
-    assert posted.of("SCAN_READ") == []
+    assert posted.of(events.SCAN_READ) == []
     assert scanner.decoder.rejections[-1].reason == "device disconnected during the scan"
 
 
@@ -204,10 +205,10 @@ def test_vendor_product_found_when_it_appears(tmp_path):
     scanner = HidScanner(vendor_id=0x05E0, product_id=0x1200, post=posted, sys_input=sysfs, open_device=opener,
                          retry_interval=0.02).start()
     try:
-        assert wait_for(lambda: posted.of("DEVICE_STATE"))
+        assert wait_for(lambda: posted.of(events.DEVICE_STATE))
         _sysfs(sysfs, 9, "05e0", "1200", "10000000")          # bit 28: KEY_ENTER
         (dev / "event9").touch()
-        assert wait_for(lambda: posted.of("DEVICE_STATE")[-1]["state"] == "ready")
+        assert wait_for(lambda: posted.of(events.DEVICE_STATE)[-1]["state"] == "ready")
         assert FakeDevice.opened[0].path.endswith("event9")
     finally:
         scanner.stop()
@@ -228,5 +229,5 @@ def test_missing_packages_report_unavailable_without_a_thread(node, monkeypatch)
     monkeypatch.setattr(HidScanner, "is_usable", staticmethod(lambda: False))
     scanner = HidScanner(str(node), post=posted, open_device=FakeDevice).start()
     scanner.stop()
-    assert posted.of("DEVICE_STATE") == [{"device": "scanner", "state": "unavailable",
+    assert posted.of(events.DEVICE_STATE) == [{"device": "scanner", "state": "unavailable",
                                           "detail": "the hid scanner needs packages that are not installed"}]

@@ -77,7 +77,7 @@ def test_keypad_path_shows_the_request_and_its_message(town, make_pilot, caplog)
 def test_scanning_the_receipt_qr_code_with_the_portal_address(town, make_pilot):
     code = town.codes("completed")[0]
     pilot = town.pilot(make_pilot)
-    events.post(events.SCAN_READ, text=f"https://demarches.ville.fr/suivi/{code.lower()}", source="hid")
+    events.ScanRead(text=f"https://demarches.ville.fr/suivi/{code.lower()}", source="hid").post()
     pilot.wait_until(lambda: pilot.screen.name == "tracking_result")
     assert "Demande terminée" in pilot.text()
 
@@ -112,7 +112,7 @@ def test_a_ninth_character_is_refused_with_a_message(town, make_pilot):
 ])
 def test_a_qr_code_that_is_not_a_receipt(town, make_pilot, scanned, words):
     pilot = town.pilot(make_pilot)
-    events.post(events.SCAN_READ, text=scanned, source="camera")
+    events.ScanRead(text=scanned, source="camera").post()
     pilot.settle()
     assert pilot.screen.name == "tracking" and words in pilot.widget("code").error
 

@@ -57,7 +57,7 @@ class PrintJob:
 
 
 class PrintWorker(DriverThread):
-    """Owns one backend in a daemon thread. ``post(name, **attrs)`` defaults to ``kiosk.events``."""
+    """Owns one backend in a daemon thread. ``post(event_type, **attrs)`` defaults to ``kiosk.events.post``."""
 
     device_name = "printer"
 
@@ -148,7 +148,8 @@ class PrintWorker(DriverThread):
     def _set_status(self, status: st.PrinterStatus) -> None:
         if status.state != self.status.state:
             log.info("printer state %s -> %s %s", self.status.state, status.state, status.detail)
-            self._post("DEVICE_STATE", device="printer", state=status.state, detail=status.detail)
+            from kiosk.events import DeviceState
+            DeviceState(device="printer", state=status.state, detail=status.detail).post(self._post)
         self.status = status
         self.state, self.detail = status.state, status.detail
 
@@ -169,11 +170,13 @@ class PrintWorker(DriverThread):
         if after.state in (st.DISCONNECTED, st.OFFLINE, st.PAPER_OUT, st.COVER_OPEN, st.ERROR):
             self._failed(job, after.state, after.detail)
             return
-        self._post("PRINT_DONE", job_id=job.job_id)
+        from kiosk.events import PrintDone
+        PrintDone(job_id=job.job_id).post(self._post)
 
     def _failed(self, job: PrintJob, reason: str, detail: str) -> None:
         log.warning("print job %s failed: %s (%s)", job.job_id, reason, detail)
-        self._post("PRINT_FAILED", job_id=job.job_id, reason=reason, detail=detail)
+        from kiosk.events import PrintFailed
+        PrintFailed(job_id=job.job_id, reason=reason, detail=detail).post(self._post)
 
 
 def build_worker(section: PrinterConfig, post: Post = default_post) -> PrintWorker:

@@ -3,7 +3,7 @@
 Why one base: the HID reader, the camera and the simulated twin all end the same way
 — a ``SCAN_READ(text, source)`` for the UI and a ``DEVICE_STATE(device="scanner", …)``
 when their health changes — and, like the printer worker, they must never touch the
-UI (DESIGN.md, conventions 2 and 5). ``post(name, **attrs)`` is injectable so that
+UI (DESIGN.md, conventions 2 and 5). ``post(event_type, **attrs)`` is injectable so that
 tests collect events without a pygame queue.
 """
 
@@ -39,12 +39,14 @@ class Scanner(DriverThread):
         return f"scanner-{self.type}"
 
     def _emit(self, text: str, source: str) -> None:
-        self._post("SCAN_READ", text=text, source=source)
+        from kiosk.events import ScanRead
+        ScanRead(text=text, source=source).post(self._post)
 
     def _reject(self, problem: str, source: str) -> None:
         """Tell the UI a scan was dropped (the person sees a message); only a reason code, never the text."""
         reason = "too_long" if problem.startswith("longer than") else "unreadable"
-        self._post("SCAN_REJECTED", reason=reason, source=source)
+        from kiosk.events import ScanRejected
+        ScanRejected(reason=reason, source=source).post(self._post)
 
 
 def problem_with(text: str, max_length: int = 512) -> str:

@@ -28,9 +28,8 @@ class UnavailableTouch:
         self.detail, self._post = detail, post
 
     def start(self) -> Self:
-        from kiosk import events
-        post = events.post if self._post is None else self._post
-        post(events.DEVICE_STATE, device="touch", state="unavailable", detail=self.detail)
+        from kiosk.events import DeviceState
+        DeviceState(device="touch", state="unavailable", detail=self.detail).post(self._post)
         return self
 
     def stop(self, timeout: float = 0.0) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from drivers.driver_thread import DriverThread
+from drivers.driver_thread import DriverThread, default_post
 from drivers.evdev_input import DeviceGone, GrabbedReaderLoop, InputEvent
 from drivers.touch.decode import Finger, TouchDecoder
 from drivers.touch.device import SYS_INPUT, EvdevTouchDevice, find_touch
@@ -34,20 +34,10 @@ from drivers.touch.transform import Calibration
 TOUCH_ID = 0x7E0C
 
 
-def default_post(event_type: int, **attrs: object) -> bool:
-    from kiosk import events
-    return events.post(event_type, **attrs)
-
-
 def _types() -> dict[str, int]:
     import pygame
     types: dict[str, int] = {"down": pygame.FINGERDOWN, "move": pygame.FINGERMOTION, "up": pygame.FINGERUP}
     return types
-
-
-def _device_state() -> int:
-    from kiosk import events
-    return events.DEVICE_STATE
 
 
 class EvdevTouch(GrabbedReaderLoop[EvdevTouchDevice], DriverThread):
@@ -114,6 +104,3 @@ class EvdevTouch(GrabbedReaderLoop[EvdevTouchDevice], DriverThread):
         for f in fingers:
             self._post(types[f.kind], touch_id=self.touch_id, finger_id=f.finger_id, x=f.x, y=f.y,
                        dx=f.dx, dy=f.dy, pressure=f.pressure)
-
-    def _post_state(self, state: str, detail: str) -> None:
-        self._post(_device_state(), device=self.device_name, state=state, detail=detail)

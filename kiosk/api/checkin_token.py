@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime
+from typing import Any
 
 
 class TokenError(ValueError):
@@ -25,7 +26,7 @@ def unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def decode_unverified(token: str) -> dict:
+def decode_unverified(token: str) -> dict[str, Any]:
     """The payload, not yet trusted (to find its ``kid``)."""
     try:
         body, _sig = token.strip().split(".")
@@ -50,6 +51,6 @@ def check_signature(token: str, raw_public_key: bytes) -> None:
         raise TokenError("bad signature") from exc
 
 
-def check_expiry(payload: dict, at: datetime) -> None:
+def check_expiry(payload: dict[str, Any], at: datetime) -> None:
     if not isinstance(payload.get("exp"), int) or payload["exp"] < at.timestamp():
         raise TokenError("expired token")

@@ -43,6 +43,7 @@ import requests
 from pydantic import BaseModel, ValidationError
 
 from kiosk.api import models
+from kiosk.api.action_kinds import BOOKING, BOOKING_REQUEST, CANCELLATION, CHECKIN, ActionKind
 from kiosk.api.errors import (
     ApiError,
     Conflict,
@@ -222,16 +223,21 @@ class ApiClient:
     def tracked_request(self, tracking_code: str) -> models.TrackedRequest:
         return self._call("GET", f"v1/requests/{_seg(tracking_code.strip().upper())}", models.TrackedRequest)
 
+    def send_action(self, kind: ActionKind, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.Incoming:
+        """One citizen's action of ``kind``, sent with its outbox UUID as Idempotency-Key."""
+        plain = _plain(body)
+        return self._call(kind.method, kind.request_path(plain), kind.response, json_body=plain, key=idempotency_key)
+
     def create_booking(self, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.Booking:
-        return self._call("POST", "v1/bookings", models.Booking, json_body=_plain(body), key=idempotency_key)
+        return self._call("POST", BOOKING.request_path({}), models.Booking, json_body=_plain(body), key=idempotency_key)
 
     def cancel_booking(self, booking: str, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.Booking:
         """``booking``: its id or its reference."""
-        return self._call("POST", f"v1/bookings/{_seg(booking)}/cancel", models.Booking, json_body=_plain(body),
-                          key=idempotency_key)
+        return self._call("POST", CANCELLATION.request_path({"booking_id": booking}), models.Booking,
+                          json_body=_plain(body), key=idempotency_key)
 
     def create_booking_request(self, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.BookingRequest:
-        return self._call("POST", "v1/booking-requests", models.BookingRequest, json_body=_plain(body),
+        return self._call("POST", BOOKING_REQUEST.request_path({}), models.BookingRequest, json_body=_plain(body),
                           key=idempotency_key)
 
     def booking_request(self, request_id: str) -> models.BookingRequest:
@@ -239,7 +245,7 @@ class ApiClient:
         return self._call("GET", f"v1/booking-requests/{_seg(request_id.strip())}", models.BookingRequest)
 
     def checkin(self, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.Checkin:
-        return self._call("POST", "v1/checkins", models.Checkin, json_body=_plain(body), key=idempotency_key)
+        return self._call("POST", CHECKIN.request_path({}), models.Checkin, json_body=_plain(body), key=idempotency_key)
 
     def heartbeat(self, body: dict[str, Any] | BaseModel) -> models.HeartbeatAck:
         """Not retried: the next heartbeat carries fresher figures anyway."""
@@ -247,7 +253,7 @@ class ApiClient:
                           json_body=_plain(body), retry=False)
 
     # -- plumbing --------------------------------------------------------------------------
-    def _conditional(self, path: str, model: type[M], etag: str | None, params: dict | None) -> Fetched[M]:
+    def _conditional(self, path: str, model: type[M], etag: str | None, params: dict[str, Any] | None) -> Fetched[M]:
         headers = {"If-None-Match": etag} if etag else {}
         response = self._send("GET", path, params=params, headers=headers)
         new_etag = response.headers.get("ETag")
@@ -255,15 +261,16 @@ class ApiClient:
             return Fetched(None, new_etag or etag)
         return Fetched(self._parse(response, model, path), new_etag)
 
-    def _call(self, method: str, path: str, model: type[M], *, json_body: dict | None = None,
+    def _call(self, method: str, path: str, model: type[M], *, json_body: dict[str, Any] | None = None,
               key: str | None = None, auth: bool = True, retry: bool | None = None) -> M:
         headers = {"Idempotency-Key": key} if key else {}
         response = self._send(method, path, json_body=json_body, headers=headers, auth=auth,
                               retry=(method == "GET" or key is not None) if retry is None else retry)
         return self._parse(response, model, path)
 
-    def _send(self, method: str, path: str, *, params: dict | None = None, json_body: dict | None = None,
-              headers: dict | None = None, auth: bool = True, retry: bool = True) -> requests.Response:
+    def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+              json_body: dict[str, Any] | None = None,
+              headers: dict[str, str] | None = None, auth: bool = True, retry: bool = True) -> requests.Response:
         """One request, repeated (same headers, same key) on retryable failures when allowed."""
         sent = dict(headers or {})
         if auth:
@@ -285,8 +292,8 @@ class ApiClient:
                 self._sleep(wait)
         raise AssertionError("unreachable")
 
-    def _once(self, method: str, path: str, params: dict | None, json_body: dict | None,
-              headers: dict) -> requests.Response:
+    def _once(self, method: str, path: str, params: dict[str, Any] | None, json_body: dict[str, Any] | None,
+              headers: dict[str, str]) -> requests.Response:
         url = self.base_url + path
         try:
             response = self.session.request(method, url, params=params, json=json_body, headers=headers,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import copy
 from functools import lru_cache
+from typing import Any, cast
 
 import yaml
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]  # no stubs installed
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -22,12 +23,12 @@ BASE = "urn:kiosk-sync-api-v1"
 
 
 @lru_cache(maxsize=1)
-def spec() -> dict:
+def spec() -> dict[str, Any]:
     with open(SPEC_PATH, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        return cast(dict[str, Any], yaml.safe_load(f))
 
 
-def _close(document: dict) -> dict:
+def _close(document: dict[str, Any]) -> dict[str, Any]:
     closed = copy.deepcopy(document)
     for schema in closed["components"]["schemas"].values():
         if schema.get("type") == "object" and "additionalProperties" not in schema:
@@ -36,9 +37,11 @@ def _close(document: dict) -> dict:
 
 
 @lru_cache(maxsize=2)
-def _registry(closed: bool) -> Registry:
+def _registry(closed: bool) -> Registry[Any]:
     document = _close(spec()) if closed else spec()
-    return Registry().with_resource(BASE, Resource.from_contents(document, default_specification=DRAFT202012))
+    registry: Registry[Any] = Registry().with_resource(
+        BASE, Resource.from_contents(document, default_specification=DRAFT202012))
+    return registry
 
 
 def validator(schema_name: str, closed: bool = False) -> Draft202012Validator:
@@ -46,7 +49,7 @@ def validator(schema_name: str, closed: bool = False) -> Draft202012Validator:
     return Draft202012Validator(ref, registry=_registry(closed), format_checker=FormatChecker())
 
 
-def _deref(node: dict) -> dict:
+def _deref(node: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in node:
         path = node["$ref"].removeprefix("#/").split("/")
         node = spec()
@@ -63,10 +66,10 @@ def response_schema_name(method: str, path_template: str, status: int) -> str | 
     content = response.get("content", {}).get("application/json")
     if content is None:
         return None
-    return content["schema"]["$ref"].rsplit("/", 1)[-1]
+    return str(content["schema"]["$ref"].rsplit("/", 1)[-1])
 
 
-def check_response(method: str, path_template: str, status: int, body, closed: bool = True) -> None:
+def check_response(method: str, path_template: str, status: int, body: Any, closed: bool = True) -> None:
     """Raise ``jsonschema.ValidationError`` (or KeyError) unless ``body`` conforms."""
     name = response_schema_name(method, path_template, status)
     if name is None:

@@ -18,7 +18,7 @@ required fields.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -47,7 +47,7 @@ class Error(Incoming):
 
     error: str = Field(pattern=r"^[a-z_]+$")
     message: str
-    details: dict = Field(default_factory=dict)
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- enrolment
@@ -344,7 +344,7 @@ class Heartbeat(Outgoing):
 
 class HeartbeatAck(Incoming):
     server_time: AwareDatetime
-    config_overrides: dict
+    config_overrides: dict[str, Any]
 
 
 ALL_MODELS: dict[str, type[BaseModel]] = {

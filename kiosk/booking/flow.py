@@ -17,7 +17,7 @@ from typing import Any
 from kiosk import events
 from kiosk.booking import form as booking_form
 from kiosk.booking.tickets import booking_ticket
-from kiosk.services import DaySlot, Outcome
+from kiosk.services import DaySlot, Kind, Outcome, Status
 
 DRAFT = "booking"
 
@@ -71,13 +71,13 @@ def confirmed_start(d: BookingDraft) -> datetime:
 def reference(d: BookingDraft) -> str:
     """The server's reference, or the local one of a request waiting in the outbox."""
     outcome = d.outcome
-    return (outcome.result.get("reference") if outcome and outcome.status == "done" else None) \
+    return (outcome.result.get("reference") if outcome and outcome.status == Status.DONE else None) \
         or (outcome.local_reference if outcome else "") or ""
 
 
 def is_confirmed(d: BookingDraft) -> bool:
     """A booking the server accepted (a request, even acknowledged, waits for the town)."""
-    return bool(d.outcome and d.outcome.status == "done" and d.outcome.kind == "booking")
+    return bool(d.outcome and d.outcome.status == Status.DONE and d.outcome.kind == Kind.BOOKING)
 
 
 def ticket(app, d: BookingDraft) -> Any:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from kiosk.api import models
 from kiosk.api.checkin_token import TokenError, decode_unverified
 from kiosk.checkin.service import UnknownKey, verify_token
-from kiosk.services.outcomes import Action, Outcome
+from kiosk.services.outcomes import Action, Kind, Outcome, Status
 
 PLACEHOLDER_TERMINAL = "this-terminal"   # the sync layer puts the enrolled device id in at send time
 
@@ -45,7 +45,7 @@ def booking(service_id: str, slot_id: str, person: Mapping[str, Any], now: datet
     _check(models.BookingCreate, {**payload, **personal})
     # a queued booking is confirmed later: the screen says how the person will hear of it
     contact = bool(personal["person"].get("phone") or personal["person"].get("email"))
-    return Action("booking", payload, personal, details={"contact_given": contact})
+    return Action(Kind.BOOKING, payload, personal, details={"contact_given": contact})
 
 
 def booking_request(service_id: str, wanted_start: datetime, person: Mapping[str, Any], now: datetime,
@@ -60,7 +60,7 @@ def booking_request(service_id: str, wanted_start: datetime, person: Mapping[str
     _check(models.BookingRequestCreate, {**payload, **personal})
     if wanted_start <= now:
         raise ValueError("BookingRequestCreate: wanted_start must be in the future")
-    return Action("booking_request", payload, personal,
+    return Action(Kind.BOOKING_REQUEST, payload, personal,
                   details={"service_id": service_id, "wanted_start": wanted_start.isoformat()})
 
 
@@ -69,7 +69,7 @@ def cancellation(reference: str, last_name: str) -> Action:
     payload = {"reference": reference.strip().upper()}
     personal = {"last_name": last_name.strip()}
     _check(models.BookingCancel, {**payload, **personal})
-    return Action("cancellation", payload, personal, details={"reference": payload["reference"]})
+    return Action(Kind.CANCELLATION, payload, personal, details={"reference": payload["reference"]})
 
 
 def cancellation_by_token(token: str, now: datetime) -> Action:
@@ -82,7 +82,7 @@ def cancellation_by_token(token: str, now: datetime) -> Action:
     except TokenError:
         reference = ""
     if not reference:
-        return Action("cancellation", {}, None, precheck=lambda conn: Outcome("cancellation", "refused",
+        return Action(Kind.CANCELLATION, {}, None, precheck=lambda conn: Outcome(Kind.CANCELLATION, Status.REFUSED,
                                                                                code="invalid_token"))
     payload, personal = {"reference": reference.upper()}, {"token": token}
     _check(models.BookingCancel, {**payload, **personal})
@@ -93,7 +93,7 @@ def cancellation_by_token(token: str, now: datetime) -> Action:
         except UnknownKey:
             return {"verified": False}
         except TokenError as exc:
-            return Outcome("cancellation", "refused", code=str(exc.args[0]))
+            return Outcome(Kind.CANCELLATION, Status.REFUSED, code=str(exc.args[0]))
         return {"verified": True, "service_id": claims.get("svc"), "start": claims.get("start")}
 
-    return Action("cancellation", payload, personal, details={"reference": payload["reference"]}, precheck=precheck)
+    return Action(Kind.CANCELLATION, payload, personal, details={"reference": payload["reference"]}, precheck=precheck)

@@ -15,7 +15,7 @@ from typing import Any
 
 from kiosk.api.checkin_token import TokenError, check_expiry, check_signature, decode_unverified
 from kiosk.clock import PARIS
-from kiosk.services.outcomes import Action, Outcome
+from kiosk.services.outcomes import Action, Kind, Outcome, Status
 from offline_cache.catalog import utc_text
 
 
@@ -69,10 +69,10 @@ def checkin(scanned_at: datetime, *, token: str | None = None, reference: str | 
         payload["token"] = token.strip()
         if len(payload["token"]) > 2000:
             raise ValueError("CheckinCreate: invalid token (too long)")
-        return Action("checkin", payload, None, details={"verified": False},
+        return Action(Kind.CHECKIN, payload, None, details={"verified": False},
                       precheck=lambda conn: _precheck(conn, payload, scanned_at))
     payload["reference"] = reference.strip().upper()
-    return Action("checkin", payload, None, details={"verified": False, "reference": payload["reference"]})
+    return Action(Kind.CHECKIN, payload, None, details={"verified": False, "reference": payload["reference"]})
 
 
 def _precheck(conn: sqlite3.Connection, payload: dict[str, Any], scanned_at: datetime) -> Outcome | dict[str, Any]:
@@ -82,6 +82,6 @@ def _precheck(conn: sqlite3.Connection, payload: dict[str, Any], scanned_at: dat
     except UnknownKey:
         return {"verified": False}
     except TokenError as exc:
-        return Outcome("checkin", "refused", code=str(exc.args[0]))
+        return Outcome(Kind.CHECKIN, Status.REFUSED, code=str(exc.args[0]))
     return {"verified": True, "reference": claims.get("ref"), "service_id": claims.get("svc"),
             "start": claims.get("start")}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from kiosk.api.action_kinds import ACTION_KINDS
+
 from . import bookings, checkins, devices, reads
 from .request import Request
 
@@ -17,16 +19,30 @@ def _route(method: str, template: str, handler: Handler, auth: bool = True):
     return method, re.compile(f"^{pattern}$"), handler, auth
 
 
+# The handler of each kind of citizen's action; its route comes from the registry.
+ACTION_HANDLERS: dict[str, Handler] = {
+    "booking": bookings.create,
+    "cancellation": bookings.cancel,
+    "booking_request": bookings.create_request,
+    "checkin": checkins.create,
+}
+
+
+def _action(name: str):
+    kind = ACTION_KINDS[name]
+    return _route(kind.method, kind.path, ACTION_HANDLERS[name])
+
+
 ROUTES = [
     _route("POST", "/v1/devices/enroll", devices.enroll, auth=False),
     _route("POST", "/v1/devices/{device_id}/heartbeat", devices.heartbeat),
     _route("GET", "/v1/catalog", reads.catalog),
     _route("GET", "/v1/agendas/{agenda_id}/slots", reads.slots),
-    _route("POST", "/v1/bookings", bookings.create),
-    _route("POST", "/v1/bookings/{booking_id}/cancel", bookings.cancel),
-    _route("POST", "/v1/booking-requests", bookings.create_request),
+    _action("booking"),
+    _action("cancellation"),
+    _action("booking_request"),
     _route("GET", "/v1/booking-requests/{request_id}", bookings.get_request),
-    _route("POST", "/v1/checkins", checkins.create),
+    _action("checkin"),
     _route("GET", "/v1/requests/{tracking_code}", reads.tracked_request),
     _route("GET", "/v1/keys", reads.keys),
     _route("GET", "/v1/openapi.yaml", reads.openapi, auth=False),

@@ -10,7 +10,7 @@ same whether the terminal is online or not.
 online/offline providers: the outbox row is committed first, then sent at once with its
 UUID as Idempotency-Key and a short timeout; if the network fails, the same row — same
 key — is left to the sync worker. Each call returns at once with a ``request_id``; the
-:class:`~kiosk.services.outcomes.Outcome` arrives later as an ``events.ACTION_DONE``
+:class:`~kiosk.services.outcomes.Outcome` arrives later as an ``events.ActionDone``
 pygame event carrying ``request_id`` and ``outcome``. Why an event rather than a callback
 or a future: the UI thread already waits on the event queue (the main loop sleeps on it),
 every other thread already talks to screens that way (drivers, sync worker), and a screen
@@ -22,8 +22,8 @@ A screen does::
     self.pending = self.app.services.book(service_id, day_slot, person)   # ValueError: a bug of ours
     ...
     def handle_event(self, event):
-        if event.type == events.ACTION_DONE and event.request_id == self.pending:
-            show(event.outcome)     # done / queued / conflict (alternatives) / refused / error
+        if (done := events.ActionDone.of(event)) and done.request_id == self.pending:
+            show(done.outcome)      # done / queued / conflict (alternatives) / refused / error
 """
 
 from __future__ import annotations
@@ -31,13 +31,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.booking.availability import Availability, DaySlot
 from kiosk.clock import Clock
-from kiosk.services.outcomes import Action, Outcome
+from kiosk.services.outcomes import Action, Kind, Outcome, Status
 
-__all__ = ["Services", "Availability", "DaySlot", "Outcome", "Action", "ActionRunner", "verify_token"]
+if TYPE_CHECKING:
+    from kiosk.services.actions import ActionRunner
+
+__all__ = ["Services", "Availability", "DaySlot", "Outcome", "Status", "Kind", "Action", "ActionRunner", "verify_token"]
 
 # The app creates Services before its first frame, so this module imports only the light
 # parts (SQLite reads, outcomes). Sending (requests, the API models) and token checks
@@ -76,18 +79,22 @@ class Services:
         self.clock = clock or Clock()
         self._offline = offline     # how the owner judges being offline (default: see is_offline)
         self.availability = Availability(cache_path, self.clock)
-        self._runner_args = dict(client_source=client_source, clock=self.clock, post=post, wake_sync=wake_sync,
-                                 known_offline=known_offline, timeout_s=timeout_s)
         self.cache_path = cache_path
-        self._actions = None
 
-    @property
-    def actions(self):
-        """The :class:`~kiosk.services.actions.ActionRunner`, made at the first action."""
-        if self._actions is None:
+        def new_runner() -> ActionRunner:
             from kiosk.services.actions import ActionRunner
 
-            self._actions = ActionRunner(self.cache_path, **self._runner_args)
+            return ActionRunner(cache_path, client_source=client_source, clock=self.clock, post=post,
+                                wake_sync=wake_sync, known_offline=known_offline, timeout_s=timeout_s)
+
+        self._new_runner = new_runner
+        self._actions: ActionRunner | None = None
+
+    @property
+    def actions(self) -> ActionRunner:
+        """The :class:`~kiosk.services.actions.ActionRunner`, made at the first action."""
+        if self._actions is None:
+            self._actions = self._new_runner()
         return self._actions
 
     @property

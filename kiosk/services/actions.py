@@ -24,14 +24,16 @@ sync worker's ordinary rounds do not send it at the same moment; if one does any
 reconnect round sends everything), both get the same answer and whichever writes second
 finds the row finished and leaves it.
 
-The result reaches the screen as an ``ACTION_DONE`` pygame event (``request_id``,
+The result reaches the screen as an :class:`~kiosk.events.ActionDone` event (``request_id``,
 ``outcome``): the screen shows « un instant… » and carries on drawing meanwhile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -42,7 +44,7 @@ from kiosk import events
 from kiosk.api.client import ApiClient
 from kiosk.api.errors import ApiError, Conflict, CredentialsError, FinalRefusal, Unauthorized
 from kiosk.clock import Clock
-from kiosk.services.outcomes import Action, Outcome
+from kiosk.services.outcomes import Action, Kind, Outcome, Status
 from kiosk.sync.push import PushReport, record_outcome, send_row
 from offline_cache.db import open_cache
 from offline_cache.outbox import Outbox
@@ -65,13 +67,14 @@ class ActionRunner:
         self.timeout_s = timeout_s
         self._ids = itertools.count(1)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-actions")
-        self._conn = self._outbox = None
+        self._conn: sqlite3.Connection | None = None
+        self._outbox: Outbox | None = None
         self._client: ApiClient | None = None
         self._source_client: ApiClient | None = None
         self._owner: int | None = None   # the thread that opened the connection
 
     def submit(self, action: Action) -> int:
-        """Queue ``action``; returns the ``request_id`` its ACTION_DONE event will carry."""
+        """Queue ``action``; returns the ``request_id`` its ActionDone event will carry."""
         request_id = next(self._ids)
         self._pool.submit(self._run, request_id, action)
         return request_id
@@ -86,10 +89,8 @@ class ActionRunner:
         if self._owner == threading.get_ident():
             self._close_connection()
         else:
-            try:
+            with contextlib.suppress(RuntimeError):   # already shut down
                 self._pool.submit(self._close_connection)
-            except RuntimeError:   # already shut down
-                pass
         self._pool.shutdown(wait=True)
 
     def _close_connection(self) -> None:
@@ -103,13 +104,13 @@ class ActionRunner:
             outcome = self._perform(action)
         except Exception:   # before or while storing: nothing is stored, the screen must say so
             log.exception("%s could not be stored", action.kind)
-            outcome = Outcome(action.kind, "error", code="storage_failed")
-        if self.post(events.ACTION_DONE, request_id=request_id, outcome=outcome) is False:
+            outcome = Outcome(action.kind, Status.ERROR, code="storage_failed")
+        if not events.ActionDone(request_id=request_id, outcome=outcome).post(self.post):
             # the screen will not hear of it (queue full, app stopping); the action itself is in the outbox
             log.warning("%s result %d could not be posted to the screen (%s)", action.kind, request_id, outcome.status)
 
-    def _open(self) -> tuple[Any, Outbox]:
-        if self._conn is None:
+    def _open(self) -> tuple[sqlite3.Connection, Outbox]:
+        if self._conn is None or self._outbox is None:
             self._conn, self._owner = open_cache(self.cache_path), threading.get_ident()
             self._outbox = Outbox(self._conn, self.clock)
         return self._conn, self._outbox
@@ -142,27 +143,29 @@ class ActionRunner:
         except Exception:   # stored, so not lost: the worker sends it (the hold lapses by itself)
             log.exception("%s stored but its immediate sending failed; left to the sync worker", action.kind)
             self.wake_sync()
-            return Outcome(action.kind, "queued", key, details=details)
+            return Outcome(action.kind, Status.QUEUED, key, details=details)
 
-    def _online(self, outbox: Outbox, client: ApiClient, kind: str, key: str, details: dict[str, Any]) -> Outcome:
+    def _online(self, outbox: Outbox, client: ApiClient, kind: Kind, key: str, details: dict[str, Any]) -> Outcome:
         """The online provider: the stored row sent now; its verdict written back as the worker would."""
         row = outbox.get(key)
+        if row is None:   # cannot be: it was just written; the caller leaves it to the sync worker
+            raise KeyError(key)
         answer = send_row(client, row)
         if isinstance(answer, (Unauthorized, CredentialsError)) or (isinstance(answer, ApiError)
                                                                      and answer.retryable):
             return self._offline(outbox, kind, key, details, type(answer).__name__)
         record_outcome(outbox, PushReport(), row, answer)
         if isinstance(answer, Conflict):
-            return Outcome(kind, "conflict", key, alternatives=answer.alternatives, code=answer.code)
+            return Outcome(kind, Status.CONFLICT, key, alternatives=answer.alternatives, code=answer.code)
         if isinstance(answer, FinalRefusal):
-            return Outcome(kind, "refused", key, code=answer.code or str(answer.status))
+            return Outcome(kind, Status.REFUSED, key, code=answer.code or str(answer.status))
         if isinstance(answer, ApiError):   # defensive: a new non-retryable kind, recorded as failed
-            return Outcome(kind, "refused", key, code=answer.code)
-        return Outcome(kind, "done", key, result=answer.model_dump(mode="json"), details=details)
+            return Outcome(kind, Status.REFUSED, key, code=answer.code)
+        return Outcome(kind, Status.DONE, key, result=answer.model_dump(mode="json"), details=details)
 
-    def _offline(self, outbox: Outbox, kind: str, key: str, details: dict[str, Any], why: str) -> Outcome:
+    def _offline(self, outbox: Outbox, kind: Kind, key: str, details: dict[str, Any], why: str) -> Outcome:
         """The offline provider: the row stays for the sync worker, which is woken now."""
         outbox.release(key)
         log.info("%s queued for the sync worker (%s)", kind, why)
         self.wake_sync()
-        return Outcome(kind, "queued", key, details=details)
+        return Outcome(kind, Status.QUEUED, key, details=details)

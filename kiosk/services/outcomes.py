@@ -19,11 +19,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
+from kiosk.api.action_kinds import Kind
 from kiosk.i18n import N_, _
 
-STATUSES = ("done", "queued", "conflict", "refused", "error")
+__all__ = ["GENERIC", "MESSAGES", "STATUSES", "Action", "Kind", "Outcome", "Status"]
+
+
+class Status(StrEnum):
+    """The five cases above (a StrEnum: it still equals its plain string)."""
+
+    DONE = "done"
+    QUEUED = "queued"
+    CONFLICT = "conflict"
+    REFUSED = "refused"
+    ERROR = "error"
+
+
+STATUSES = tuple(Status)
 
 # Plain sentences for the refusal codes of the contract (openapi.yaml) and of the offline checks.
 MESSAGES = {
@@ -42,8 +57,8 @@ GENERIC = N_("Your request was not accepted. Please ask at the reception desk.")
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str                                   # booking, booking_request, cancellation, checkin
-    status: str                                 # one of STATUSES
+    kind: Kind
+    status: Status
     key: str | None = None                      # the outbox UUID = Idempotency-Key (None: never stored)
     result: dict[str, Any] = field(default_factory=dict)          # the server's answer when done
     alternatives: list[dict[str, Any]] = field(default_factory=list)  # conflict: free slots nearby
@@ -52,15 +67,20 @@ class Outcome:
     # whether it was verified on the terminal (queued check-in)
     details: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # plain strings (older callers, tests) become the members they name; a typo fails here
+        object.__setattr__(self, "kind", Kind(self.kind))
+        object.__setattr__(self, "status", Status(self.status))
+
     @property
     def offline(self) -> bool:
         """True when the action waits in the outbox: confirm the request, not the result."""
-        return self.status == "queued"
+        return self.status == Status.QUEUED
 
     @property
     def message(self) -> str:
         """For conflict/refused/error, in the current language (read it on the UI thread)."""
-        if self.status in ("done", "queued"):
+        if self.status in (Status.DONE, Status.QUEUED):
             return ""
         return _(MESSAGES.get(self.code or "", GENERIC))
 
@@ -77,10 +97,13 @@ class Outcome:
 class Action:
     """One outbox row to be: ``payload`` without personal data, ``personal`` apart (erasable)."""
 
-    kind: str
+    kind: Kind
     payload: dict[str, Any]
     personal: dict[str, Any] | None = None
     details: dict[str, Any] = field(default_factory=dict)   # shown with a queued outcome
     # run first, on the thread's cache connection: an Outcome refuses the action before it is
     # stored; a dict adds to ``details``
     precheck: Callable[[Any], Outcome | dict[str, Any]] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", Kind(self.kind))

@@ -20,12 +20,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 import kiosk
 from kiosk.usage import COUNTERS, UsageCounters
+
+if TYPE_CHECKING:
+    from kiosk.api.client import ApiClient
 
 log = logging.getLogger("kiosk.sync")
 # override key -> the worker attribute path it sets (see SyncWorker.apply_override)
@@ -66,7 +69,7 @@ class Heartbeat:
                 "last_sync": last_sync.isoformat() if last_sync else None, "usage": usage,
                 "sent_at": now.isoformat()}
 
-    def send(self, client, *, now: datetime, mono: float, outbox_depth: int, last_sync: datetime | None,
+    def send(self, client: ApiClient, *, now: datetime, mono: float, outbox_depth: int, last_sync: datetime | None,
              apply: Callable[[str, Any], None]) -> None:
         """One heartbeat; raises the client's ApiError (the caller logs it and waits an interval)."""
         self.next_due = mono + self.interval_s

@@ -44,7 +44,7 @@ class Puller:
     def catalog(self, conn: sqlite3.Connection, client: ApiClient, now: datetime, report: PullReport) -> None:
         state = cache_catalog.sync_state(conn, "catalog") or {}
         fetched = client.catalog(etag=state.get("etag"), since=state.get("cursor"))
-        if fetched.not_modified:
+        if fetched.data is None:   # not modified
             report.unchanged.append("catalog")
             return
         apply_catalog(conn, fetched.data.model_dump(mode="json"), now, etag=fetched.etag)
@@ -65,7 +65,7 @@ class Puller:
             except NotFound as exc:   # an agenda withdrawn between two catalog syncs: not a network problem
                 report.failed[resource] = exc
                 continue
-            if fetched.not_modified:
+            if fetched.data is None:   # not modified
                 report.unchanged.append(resource)
                 continue
             start_from = datetime.combine(first, datetime.min.time(), PARIS)

@@ -17,11 +17,13 @@ booking.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.api.action_kinds import action_kind
 from kiosk.api.client import ApiClient
 from kiosk.api.errors import (
     ApiError,
@@ -34,17 +36,6 @@ from kiosk.api.errors import (
     Unauthorized,
 )
 from offline_cache.outbox import Outbox, OutboxRow
-
-# kind -> (client method, HTTP status of success, for the admin screen)
-Send = Callable[[ApiClient, dict[str, Any], str], Any]
-ROUTES: dict[str, tuple[Send, int]] = {
-    "booking": (lambda c, body, key: c.create_booking(body, key), 201),
-    "booking_request": (lambda c, body, key: c.create_booking_request(body, key), 202),
-    # the path names the booking (id or reference); the body proves it (reference + last name)
-    "cancellation": (lambda c, body, key: c.cancel_booking(body.pop("booking_id", None) or body["reference"],
-                                                           body, key), 200),
-    "checkin": (lambda c, body, key: c.checkin(body, key), 200),
-}
 
 
 @dataclass(frozen=True)
@@ -99,7 +90,7 @@ def push_rows(outbox: Outbox, clients: list[ApiClient], rows: list[OutboxRow]) -
             stop = next((o for o in outcomes if _stops(o)), None)
             if stop is None and i + 1 < len(waves):
                 inflight = _submit(pool, clients, waves[i + 1])
-            for row, outcome in zip(wave, outcomes):
+            for row, outcome in zip(wave, outcomes, strict=True):
                 if isinstance(outcome, ApiError):
                     record_outcome(outbox, report, row, outcome)
                 else:
@@ -117,7 +108,8 @@ def _acknowledge(outbox: Outbox, report: PushReport, acks: list[tuple[OutboxRow,
     this commit only means those rows are sent again — and answered by the server's replay."""
     if acks:
         report.acknowledged += outbox.mark_acknowledged_many(
-            [(row.uuid, outcome.model_dump(mode="json"), ROUTES[row.kind][1]) for row, outcome in acks])
+            [(row.uuid, outcome.model_dump(mode="json"), action_kind(row.kind).success_status)
+             for row, outcome in acks])
 
 
 def _contention(row: OutboxRow) -> str:
@@ -142,14 +134,13 @@ def _waves(rows: list[OutboxRow], width: int) -> list[list[OutboxRow]]:
 
 def send_row(client: ApiClient, row: OutboxRow) -> Any:
     """The server's answer (a model) or the :class:`ApiError` it came to; never raises one."""
-    send, _status = ROUTES[row.kind]
     try:
-        return send(client, request_body(row, client.device_id), row.uuid)
+        return client.send_action(action_kind(row.kind), request_body(row, client.device_id), row.uuid)
     except ApiError as exc:
         return exc
 
 
-def _submit(pool: ThreadPoolExecutor, clients: list[ApiClient], wave: list[OutboxRow]) -> list[Future]:
+def _submit(pool: ThreadPoolExecutor, clients: list[ApiClient], wave: list[OutboxRow]) -> list[Future[Any]]:
     return [pool.submit(send_row, clients[i], row) for i, row in enumerate(wave)]
 
 
@@ -165,10 +156,8 @@ def record_outcome(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: 
     """Write ``outcome`` back to the row. A row another thread finished meanwhile (the
     booking service's own immediate attempt with the same key got the same verdict) is
     left as that thread wrote it."""
-    try:
+    with contextlib.suppress(KeyError):   # no longer pending: the verdict is already there
         _record(outbox, report, row, outcome)
-    except KeyError:   # no longer pending: the verdict is already there
-        pass
 
 
 def _record(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: Any) -> None:
@@ -191,7 +180,7 @@ def _record(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: Any) ->
         _acknowledge(outbox, report, [(row, outcome)])
 
 
-def refusal_details(exc: ApiError, alternatives: list[dict[str, Any]] = ()) -> dict[str, Any]:
+def refusal_details(exc: ApiError, alternatives: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     """What the admin screen shows of a refusal, as data (kept in the row's ``server_summary``)."""
     details: dict[str, Any] = {"error": exc.code or str(exc.status or ""), "message": exc.message[:300]}
     if alternatives:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -82,7 +83,8 @@ class SyncWorker:
         self.heartbeat = Heartbeat(heartbeat_interval_s, device_states, usage, self.clock.monotonic())
         self._offline_rounds = 0
         self._retry_after: float | None = None
-        self._conn = self._outbox = None
+        self._conn: sqlite3.Connection | None = None
+        self._outbox: Outbox | None = None
         self._wake, self._stopping = threading.Event(), threading.Event()
         self._force = False
         self._lock = threading.Lock()
@@ -177,7 +179,7 @@ class SyncWorker:
         into.retried += part.retried
         into.stopped_by = into.stopped_by or part.stopped_by
 
-    def _pull(self, conn, report: PullReport, force: bool) -> ApiError | None:
+    def _pull(self, conn: sqlite3.Connection, report: PullReport, force: bool) -> ApiError | None:
         """Due resources in order (catalog first: it may add agendas); the first failure that
         is not about one resource ends the round's downloads and is returned."""
         now, mono = self.clock.now(), self.clock.monotonic()
@@ -198,7 +200,7 @@ class SyncWorker:
         record_failures(conn, report.failed, now)
         return error
 
-    def _after_round(self, conn, outbox: Outbox, report: RoundReport) -> None:
+    def _after_round(self, conn: sqlite3.Connection, outbox: Outbox, report: RoundReport) -> None:
         error = report.error
         self.revoked = isinstance(error, (Unauthorized, CredentialsError))
         if self.revoked:
@@ -220,16 +222,17 @@ class SyncWorker:
                 log.warning("terminal clock differs from the server's by %.0f s: check NTP", self.clock_skew_s)
         if online != self.online:
             self.online = online
-            self.post(events.NETWORK_STATUS, online=online)
-        self.post(events.SYNC_STATUS, **self.status(conn, outbox))
+            events.NetworkStatus(online=online).post(self.post)
+        events.SyncStatus(**self.status(conn, outbox)).post(self.post)
 
     @property
     def clock_skew_flagged(self) -> bool:
         return self.clock_skew_s is not None and abs(self.clock_skew_s) > self.clock_skew_limit_s
 
-    def status(self, conn=None, outbox: Outbox | None = None) -> dict[str, Any]:
-        """What SYNC_STATUS carries (header badge, admin screen, heartbeat)."""
-        conn, outbox = (conn, outbox) if conn is not None else self._open()
+    def status(self, conn: sqlite3.Connection | None = None, outbox: Outbox | None = None) -> dict[str, Any]:
+        """What :class:`~kiosk.events.SyncStatus` carries (header badge, admin screen, heartbeat)."""
+        if conn is None or outbox is None:
+            conn, outbox = self._open()
         failed = conn.execute("SELECT count(*) FROM outbox WHERE state = 'failed'").fetchone()[0]
         refusals = [{"kind": r.kind, "at": r.created_at, "status": r.server_status,
                      "error": (r.server_summary or {}).get("error"), "message": (r.server_summary or {}).get("message")}
@@ -240,11 +243,11 @@ class SyncWorker:
                 "online": bool(self.online), "revoked": self.revoked}
 
     # -- the thread ------------------------------------------------------------------------
-    def _open(self):
-        if self._conn is None:
-            self._conn = open_cache(self.cache_path)
-            self._outbox = Outbox(self._conn, self.clock)
-            row = self._conn.execute("SELECT max(last_success_at) FROM sync_state").fetchone()
+    def _open(self) -> tuple[sqlite3.Connection, Outbox]:
+        if self._conn is None or self._outbox is None:
+            self._conn = conn = open_cache(self.cache_path)
+            self._outbox = Outbox(conn, self.clock)
+            row = conn.execute("SELECT max(last_success_at) FROM sync_state").fetchone()
             if row[0]:
                 self.last_success = datetime.fromisoformat(row[0].replace("Z", "+00:00"))
         return self._conn, self._outbox
@@ -256,7 +259,7 @@ class SyncWorker:
         if self.online is False:
             base, cap = self.backoff
             ceiling = min(cap, base * 2 ** min(self._offline_rounds - 1, 20))
-            return max(ceiling / 2 + self.rng.uniform(0, ceiling / 2), self._retry_after or 0.0)
+            return float(max(ceiling / 2 + self.rng.uniform(0, ceiling / 2), self._retry_after or 0.0))
         mono = self.clock.monotonic()
         wait = min([MAX_IDLE_S, self.heartbeat.next_due - mono] + [due - mono for due in self._next_due.values()])
         conn, _outbox = self._open()

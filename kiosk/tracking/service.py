@@ -86,7 +86,7 @@ class TrackingService:
         number = self._lookups
         left = self.throttle.cooldown_left()
         if left > 0:
-            events.post(events.TRACKING_RESULT, answer=TrackingAnswer(number, "cooldown", cooldown_s=_ceil(left)))
+            events.TrackingResult(answer=TrackingAnswer(number, "cooldown", cooldown_s=_ceil(left))).post()
             return number
         thread = threading.Thread(target=self._run, args=(number, code), name=f"tracking-{number}", daemon=True)
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
@@ -110,7 +110,7 @@ class TrackingService:
                         self.config.max_unknown, self.config.window_s, self.config.cooldown_s)
         log.info("tracking lookup %d: %s%s", number, answer.outcome,
                  "" if answer.outcome != "found" else (" (online)" if answer.online else " (offline)"))
-        events.post(events.TRACKING_RESULT, answer=answer)
+        events.TrackingResult(answer=answer).post()
 
     def _answer(self, number: int, code: str) -> TrackingAnswer:
         client = self.client_factory()

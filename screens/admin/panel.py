@@ -8,13 +8,13 @@ import kiosk
 from kiosk import events
 from kiosk.clock import PARIS
 from kiosk.formatting import format_time
-from kiosk.i18n import N_, _
+from kiosk.i18n import _
+from kiosk.services.action_kinds import admin_words
 from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Dialog, Label, Row
 
-ACTION_WORDS = {"booking": N_("booking"), "booking_request": N_("booking request"),
-                "cancellation": N_("cancellation"), "checkin": N_("check-in")}
+ACTION_WORDS = admin_words()
 
 
 class AdminScreen(Screen):
@@ -151,7 +151,7 @@ class AdminScreen(Screen):
 
     def _toggle_service(self) -> None:
         in_service = self.app.out_of_service is not None
-        events.post(events.SERVICE_STATE, in_service=in_service, reason="set by a technician")
+        events.ServiceState(in_service=in_service, reason="set by a technician").post()
 
     def _fail_on_purpose(self) -> None:
         raise RuntimeError("failure requested from the admin screen (failsafe test)")

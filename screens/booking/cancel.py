@@ -20,6 +20,7 @@ from kiosk.booking import form as booking_form
 from kiosk.booking.tickets import appointment_words, cancellation_slip
 from kiosk.checkin.service import UnknownKey
 from kiosk.i18n import N_, _
+from kiosk.services import Status
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import AzertyKeyboard, Button, Column, Label, Row, TextField
@@ -138,10 +139,10 @@ class BookingCancelScreen(Screen):
         self.rebuild()
 
     def handle_event(self, event) -> None:
-        if event.type == events.SCAN_READ and self.step == "form":
-            self._scanned(event.text)
-        elif event.type == events.ACTION_DONE and event.request_id == self.pending:
-            self._answer(event.outcome)
+        if (scan := events.ScanRead.of(event)) and self.step == "form":
+            self._scanned(scan.text)
+        elif (done := events.ActionDone.of(event)) and done.request_id == self.pending:
+            self._answer(done.outcome)
         elif booking_flow.print_outcome(event, self.print_job):
             self.print_state = booking_flow.print_outcome(event, self.print_job)
             self.rebuild()
@@ -199,7 +200,7 @@ class BookingCancelScreen(Screen):
 
     def _answer(self, outcome) -> None:
         self.pending = None
-        if outcome.status in ("done", "queued"):
+        if outcome.status in (Status.DONE, Status.QUEUED):
             self.outcome, self.step = outcome, "result"
             if self.app.devices.can_print:
                 self._print()
@@ -209,7 +210,7 @@ class BookingCancelScreen(Screen):
         self.rebuild()
 
     def _result(self):
-        queued = self.outcome.status == "queued"
+        queued = self.outcome.status == Status.QUEUED
         text = _("Cancellation recorded. The terminal is offline: it will be sent to the town hall as soon as it "
                  "is back online.") if queued else _("Your appointment is cancelled.")
         parts = [Label(text, size=TEXT_BODY + 4, bold=True, bg="surface", padding=24, id="cancelled")]
@@ -230,7 +231,7 @@ class BookingCancelScreen(Screen):
         slip = cancellation_slip(
             town=self.app.config.branding.town_name, reference=self.app.visit.fields.get(REFERENCE, "").upper(),
             service_name=service.get("name"), start=datetime.fromisoformat(start) if start else None,
-            queued=self.outcome.status == "queued", printed_at=self.app.clock.now(),
+            queued=self.outcome.status == Status.QUEUED, printed_at=self.app.clock.now(),
             language=self.app.visit.settings.language)
         self.print_job = self.app.devices.printer.submit(slip)
         self.print_state = "printing"

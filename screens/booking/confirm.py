@@ -17,7 +17,7 @@ from kiosk.booking import form as booking_form
 from kiosk.booking.tickets import appointment_words
 from kiosk.clock import PARIS
 from kiosk.i18n import _
-from kiosk.services import DaySlot
+from kiosk.services import DaySlot, Status
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Grid, Label, Row
@@ -128,19 +128,19 @@ class BookingConfirmScreen(Screen):
         self.rebuild()
 
     def handle_event(self, event) -> None:
-        if event.type == events.ACTION_DONE and event.request_id == self.pending:
-            self._answer(event.outcome)
+        if (done := events.ActionDone.of(event)) and done.request_id == self.pending:
+            self._answer(done.outcome)
 
     def _answer(self, outcome) -> None:
         self.pending = None
-        if outcome.status in ("done", "queued"):
+        if outcome.status in (Status.DONE, Status.QUEUED):
             from screens.booking.done import BookingDoneScreen
             from screens.shell.home import HomeScreen
 
             self.draft.outcome = outcome
             self.app.nav.reset([HomeScreen(self.app), BookingDoneScreen(self.app)])
             return
-        if outcome.status == "conflict":
+        if outcome.status == Status.CONFLICT:
             self.alternatives = [a for a in outcome.alternatives if a.get("start")][:4]
             self.problem = _("This time was just taken by someone else. Here are the nearest free times:") \
                 if self.alternatives else _("This time was just taken by someone else. Please choose another time.")

@@ -140,12 +140,12 @@ class TrackingScreen(Screen):
         self.rebuild()
 
     def handle_event(self, event) -> None:
-        if event.type == events.SCAN_READ and self.pending is None and self.cooldown_until is None:
-            self._search(event.text, typed=False)
+        if (scan := events.ScanRead.of(event)) and self.pending is None and self.cooldown_until is None:
+            self._search(scan.text, typed=False)
             if self.error:
                 self.rebuild()
-        elif event.type == events.TRACKING_RESULT and event.answer.lookup == self.pending:
-            self._answer(event.answer)
+        elif (result := events.TrackingResult.of(event)) and result.answer.lookup == self.pending:
+            self._answer(result.answer)
 
     def _answer(self, answer) -> None:
         self.pending = None

@@ -36,7 +36,7 @@ def _offline(p) -> None:
     from kiosk import events
 
     p.app.data.online = False
-    events.post(events.NETWORK_STATUS, online=False)
+    events.NetworkStatus(online=False).post()
     p.settle()
 
 
