@@ -16,7 +16,7 @@ class WidgetOptions(TypedDict, total=False):
     """The keyword arguments every widget passes on to ``Widget.__init__``."""
 
     id: str | None
-    on_tap: Callable[[], None] | None
+    on_tap: Callable[[], object] | None   # what it returns is ignored
     flex: float
 
 
@@ -51,7 +51,7 @@ class Widget:
     interactive = False   # takes taps
     clips_children = False
 
-    def __init__(self, *, id: str | None = None, on_tap: Callable[[], None] | None = None,
+    def __init__(self, *, id: str | None = None, on_tap: Callable[[], object] | None = None,
                  flex: float = 0) -> None:
         self.id = id
         self.on_tap = on_tap

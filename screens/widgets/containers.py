@@ -29,7 +29,7 @@ class PanelOptions(TypedDict, total=False):
     """What the caller of a ready-made panel (a keyboard, a keypad) may still set: it picks
     its own id, gap and width."""
 
-    on_tap: Callable[[], None] | None
+    on_tap: Callable[[], object] | None   # what it returns is ignored
     flex: float
     padding: int
     bg: str | None
