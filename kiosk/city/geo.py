@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from kiosk.config.models import LocationConfig
 
 EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
 
@@ -27,7 +30,7 @@ class Origin:
     facing_deg: float = 0.0
 
     @classmethod
-    def from_config(cls, location) -> Origin:
+    def from_config(cls, location: LocationConfig) -> Origin:
         return cls(location.latitude, location.longitude, getattr(location, "facing_deg", 0.0) or 0.0)
 
 
@@ -76,7 +79,7 @@ def locate(origin: Origin | None, lat: float | None, lon: float | None) -> Where
     third of the haversine's cost: over the few kilometres of a town the two agree to well
     under 0.1 % (a test checks it), far below what a passer-by can tell.
     """
-    if origin is None or not has_coordinates(lat, lon):
+    if origin is None or lat is None or lon is None or not has_coordinates(lat, lon):
         return None
     x = math.radians(lon - origin.longitude) * math.cos(math.radians((lat + origin.latitude) / 2))
     y = math.radians(lat - origin.latitude)

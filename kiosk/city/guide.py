@@ -10,18 +10,49 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.city import agenda, hours, listing, pages
 from kiosk.city.geo import Origin
+from kiosk.city.pages import Block
 from kiosk.city.search import CitySearch, SearchResults
-from kiosk.clock import PARIS
+from kiosk.clock import PARIS, Clock
+
+if TYPE_CHECKING:
+    from kiosk.config.models import CityConfig, KioskConfig
 
 log = logging.getLogger(__name__)
 
 
-def _warm_up(cache_path: Path, today) -> None:
+class CacheOwner(Protocol):
+    """The data layer, as far as the guide is concerned: where its cache is."""
+
+    @property
+    def cache_path(self) -> Path: ...
+
+
+class GuideHost(Protocol):
+    """What :func:`guide_for` needs of the app."""
+
+    city_guide: CityGuide | None
+
+    @property
+    def city_cache(self) -> Path | None: ...
+
+    @property
+    def data(self) -> CacheOwner | None: ...
+
+    @property
+    def config(self) -> KioskConfig: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+
+def _warm_up(cache_path: Path, today: date) -> None:
     from offline_cache.db import open_cache
 
     try:
@@ -36,7 +67,8 @@ def _warm_up(cache_path: Path, today) -> None:
 
 
 class CityGuide:
-    def __init__(self, conn: sqlite3.Connection, *, origin: Origin | None, clock, settings) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, origin: Origin | None, clock: Clock,
+                 settings: CityConfig) -> None:
         self.conn = conn
         self.origin = origin
         self.clock = clock
@@ -45,7 +77,8 @@ class CityGuide:
         self._search = CitySearch(conn)
 
     @classmethod
-    def open(cls, cache_path: str | Path, config, clock, *, warm_up: bool = False) -> CityGuide:
+    def open(cls, cache_path: str | Path, config: KioskConfig, clock: Clock, *,
+             warm_up: bool = False) -> CityGuide:
         """Open the cache for the calling thread (raises offline_cache CacheError when unusable).
 
         ``warm_up`` parses every distinct opening-hours string in a background thread, with its
@@ -87,11 +120,11 @@ class CityGuide:
         return listing.place_detail(self.conn, place_id, self.now(), origin=self.origin,
                                     closing_soon=self.closing_soon)
 
-    def rows_for(self, found: list[dict]) -> list[listing.PlaceRow]:
+    def rows_for(self, found: Sequence[dict[str, Any]]) -> list[listing.PlaceRow]:
         """Search hits (cache rows) as list rows with distance and state, in the hits' order."""
         return listing.rows_from_places(found, self.now(), origin=self.origin, closing_soon=self.closing_soon)
 
-    def service(self, service_id: str) -> dict | None:
+    def service(self, service_id: str) -> dict[str, Any] | None:
         """A service of the catalog (documents decoded), or None when it left the catalog."""
         from offline_cache.places import services
 
@@ -104,27 +137,27 @@ class CityGuide:
     def events(self) -> list[agenda.Event]:
         return agenda.upcoming(self.conn, self.now(), days=self.settings.events_days)
 
-    def pages(self) -> list[dict]:
+    def pages(self) -> list[dict[str, Any]]:
         return pages.list_pages(self.conn)
 
-    def page(self, page_id: str):
+    def page(self, page_id: str) -> tuple[dict[str, Any], list[Block]] | None:
         return pages.get_page(self.conn, page_id)
 
     def freshness(self) -> str | None:
         return agenda.freshness_words(self.conn, self.now(), timedelta(hours=self.settings.stale_after_h))
 
 
-def guide_for(app) -> CityGuide | None:
+def guide_for(app: GuideHost) -> CityGuide | None:
     """The app's guide, opened on the UI thread at first use; None while there is no cache yet.
 
     The cache is the data layer's (``app.data.cache_path``), or ``app.city_cache`` when set
     (screenshots, tests). A cache that cannot be opened is logged and treated as absent: the
     screens then say the information is not available, and the rest of the kiosk works on.
     """
-    guide = getattr(app, "city_guide", None)
+    guide = app.city_guide
     if guide is not None:
         return guide
-    path = getattr(app, "city_cache", None)
+    path = app.city_cache
     if path is None and app.data is not None:
         path = app.data.cache_path
     if path is None or not Path(path).exists():

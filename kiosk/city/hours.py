@@ -40,6 +40,9 @@ WINDOW = timedelta(days=2)          # intervals kept per string and day (see _da
 ALWAYS_OPEN_NOTICE = timedelta(days=7)   # a closure further ahead does not make « 24/7 » say when it closes
 _reported: set[tuple[str, str]] = set()   # (what, place id) already logged
 
+# (start, end, state, comment) as the library yields them; end None = no end in sight.
+Interval = tuple[datetime, datetime | None, State, str]
+
 
 class Status(enum.Enum):
     OPEN = "open"
@@ -111,7 +114,7 @@ def parse_hours(text: str | None, place_id: str = "") -> OpeningHours | None:
 
 
 @lru_cache(maxsize=8192)
-def _day_window(text: str, day: date) -> tuple[tuple[datetime, ...], tuple[tuple, ...]]:
+def _day_window(text: str, day: date) -> tuple[tuple[datetime, ...], tuple[Interval, ...]]:
     """The intervals of ``text`` over ``day`` and the next one, with their starts for bisection.
 
     A list reads the state of hundreds of places, and the same places are read again all day:
@@ -119,11 +122,13 @@ def _day_window(text: str, day: date) -> tuple[tuple[datetime, ...], tuple[tuple
     them, is several times cheaper than a fresh evaluation per place and per visit.
     """
     start = datetime.combine(day, time())
-    window = tuple(_parse(text).intervals(start, start + WINDOW))
+    hours = _parse(text)
+    assert hours is not None, "only readable hours have a window"
+    window: tuple[Interval, ...] = tuple(hours.intervals(start, start + WINDOW))
     return tuple(w[0] for w in window), window
 
 
-def _intervals_from(text: str, hours: OpeningHours, wall: datetime) -> Iterator[tuple]:
+def _intervals_from(text: str, hours: OpeningHours, wall: datetime) -> Iterator[Interval]:
     """Successive intervals from ``wall`` on: from the day's window, then from the library."""
     starts, window = _day_window(text, wall.date())
     i = max(0, bisect.bisect_right(starts, wall) - 1)
@@ -175,7 +180,7 @@ def _aware(wall: datetime | None) -> datetime | None:
     return None if wall is None else wall.replace(tzinfo=PARIS)
 
 
-def _next_opening(intervals: Iterator[tuple], closures: Sequence[Closure]) -> datetime | None:
+def _next_opening(intervals: Iterator[Interval], closures: Sequence[Closure]) -> datetime | None:
     """The first open moment of ``intervals`` that is not inside an exceptional closure."""
     for _step, (start, end, state, _comment) in zip(range(MAX_STEPS), intervals):
         if state != State.OPEN:
@@ -190,7 +195,7 @@ def _next_opening(intervals: Iterator[tuple], closures: Sequence[Closure]) -> da
     return None
 
 
-def _closing_time(intervals: Iterator[tuple], wall: datetime, first_end: datetime | None,
+def _closing_time(intervals: Iterator[Interval], wall: datetime, first_end: datetime | None,
                   closures: Sequence[Closure]) -> datetime | None:
     """When an open place closes: the end of its open run, or the start of a closure if sooner."""
     end = first_end
@@ -225,7 +230,8 @@ def state_at(hours_text: str | None, closures: list[Closure], wall: datetime, cl
              place_id: str = "") -> OpeningState:
     """:func:`opening_state` at a wall-clock time, with parsed closures (a list computes both once)."""
     hours = parse_hours(hours_text, place_id)
-    intervals = _intervals_from(hours_text.strip(), hours, wall) if hours is not None else iter(())
+    intervals = _intervals_from(hours_text.strip(), hours, wall) \
+        if hours is not None and hours_text is not None else iter(())
     if closures:
         closed_today = _closure_on(closures, wall.date())
         if closed_today is not None:
@@ -263,7 +269,9 @@ class DayHours:
 
 def is_public_holiday(day: date) -> bool:
     """From the library's own French calendar, so the week view and « PH » always agree."""
-    return _parse("PH").is_open(datetime.combine(day, time(12)))
+    holidays = _parse("PH")
+    assert holidays is not None, "« PH » is always readable"
+    return holidays.is_open(datetime.combine(day, time(12)))
 
 
 def week(hours_text: str | None, closures: Sequence[Closure] | Iterable[Any] | None, today: date, *, days: int = 7,

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from kiosk.city.geo import Origin, Whereabouts, locate
 from kiosk.city.hours import (
+    Closure,
     DayHours,
     OpeningState,
     Status,
@@ -69,7 +70,7 @@ def categories(conn: sqlite3.Connection) -> list[Category]:
     return sorted(found, key=lambda c: (c.name == "", sort_key(c.name)))
 
 
-def _closures(raw: str | None, place_id: str) -> list:
+def _closures(raw: str | None, place_id: str) -> list[Closure]:
     if not raw or raw == "[]":
         return []
     try:
@@ -79,19 +80,21 @@ def _closures(raw: str | None, place_id: str) -> list:
         return []
 
 
-def _distance_key(row: tuple[Any, Whereabouts | None]) -> tuple:
+def _distance_key(row: tuple[Any, Whereabouts | None]) -> tuple[bool, float, str]:
     place, where = row
     return (where is None, where.distance_m if where else 0.0, sort_key(place["name"]))
 
 
-def _located(conn: sqlite3.Connection, origin: Origin | None, where_sql: str, args: tuple) -> list[tuple]:
+def _located(conn: sqlite3.Connection, origin: Origin | None, where_sql: str,
+             args: tuple[Any, ...]) -> list[tuple[sqlite3.Row, Whereabouts | None]]:
     rows = conn.execute(f"SELECT {_ROW_COLUMNS} FROM places {where_sql}", args).fetchall()
     placed = [(r, locate(origin, r["lat"], r["lon"])) for r in rows]
     placed.sort(key=_distance_key)
     return placed
 
 
-def _row(place, where: Whereabouts | None, wall: datetime, closing_soon: timedelta) -> PlaceRow:
+def _row(place: sqlite3.Row | Mapping[str, Any], where: Whereabouts | None, wall: datetime,
+         closing_soon: timedelta) -> PlaceRow:
     pid = place["id"]
     raw = place["closures"]
     closures = _closures(raw, pid) if isinstance(raw, str) or raw is None else as_closures(raw, pid)
@@ -99,7 +102,7 @@ def _row(place, where: Whereabouts | None, wall: datetime, closing_soon: timedel
     return PlaceRow(pid, place["name"], place["category"] or "", place["address"] or "", where, state)
 
 
-def rows_from_places(places: list[Mapping[str, Any]], now: datetime, *, origin: Origin | None,
+def rows_from_places(places: Sequence[Mapping[str, Any]], now: datetime, *, origin: Origin | None,
                      closing_soon: timedelta = timedelta(minutes=30)) -> list[PlaceRow]:
     """Places as read by ``offline_cache.places`` (search hits) as rows, in the given order."""
     wall = local_wall(now)
@@ -120,7 +123,8 @@ def open_now(conn: sqlite3.Connection, now: datetime, *, origin: Origin | None, 
     Places open around the clock (bus stops, letter boxes, defibrillators) are left out: they
     are never the question « what is open now? » and would fill the list.
     """
-    out, wall = [], local_wall(now)
+    out: list[PlaceRow] = []
+    wall = local_wall(now)
     for place, where in _located(conn, origin, "WHERE opening_hours IS NOT NULL AND opening_hours <> ''", ()):
         row = _row(place, where, wall, closing_soon)
         if row.state.status in (Status.OPEN, Status.CLOSING_SOON):
@@ -133,7 +137,8 @@ def open_now(conn: sqlite3.Connection, now: datetime, *, origin: Origin | None, 
 def near_here(conn: sqlite3.Connection, now: datetime, *, origin: Origin | None, radius_m: float,
               limit: int = 40, closing_soon: timedelta = timedelta(minutes=30)) -> list[PlaceRow]:
     """Places within ``radius_m`` of the terminal, nearest first; ``[]`` without a terminal position."""
-    out, wall = [], local_wall(now)
+    out: list[PlaceRow] = []
+    wall = local_wall(now)
     for place, where in _located(conn, origin, "WHERE lat IS NOT NULL AND lon IS NOT NULL", ()):
         if where is None or where.distance_m > radius_m or len(out) >= limit:
             break

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +78,15 @@ def _markdown(body: str) -> list[Block]:
         heading = _HEADING.match(line)
         bullet = _BULLET.match(line)
         numbered = None if bullet else _NUMBERED.match(line)
+        listed = bullet or numbered
         if heading:
             flush()
             blocks.append(Block("heading", inline(heading[2]), level=len(heading[1])))
-        elif bullet or numbered:
+        elif listed:
             if paragraph or (items and ordered != bool(numbered)):
                 flush()
             ordered = bool(numbered)
-            items.append((bullet or numbered)[1])
+            items.append(listed[1])
         elif items and line.startswith((" ", "\t")):
             items[-1] += " " + line.strip()          # a list item continued on the next line
         else:
@@ -111,12 +113,12 @@ def page_blocks(body: str | None, fmt: str | None, page_id: str = "") -> list[Bl
     return _plain(body)
 
 
-def list_pages(conn) -> list[dict]:
+def list_pages(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Id and title of every page, in the catalog's order."""
     return [dict(r) for r in conn.execute("SELECT id, title FROM pages ORDER BY position, title")]
 
 
-def get_page(conn, page_id: str) -> tuple[dict, list[Block]] | None:
+def get_page(conn: sqlite3.Connection, page_id: str) -> tuple[dict[str, Any], list[Block]] | None:
     """The page row and its blocks, or None when it left the catalog."""
     row = conn.execute("SELECT id, title, format, body, updated FROM pages WHERE id = ?", (page_id,)).fetchone()
     if row is None:

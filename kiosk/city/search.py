@@ -126,10 +126,10 @@ class CitySearch:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._vocab: Vocabulary | None = None
-        self._vocab_key: tuple | None = None
+        self._vocab_key: tuple[int, int] | None = None
         self._others: list[Matchable] | None = None
         self._others_vocab = Vocabulary(())
-        self._others_key: tuple | None = None
+        self._others_key: tuple[int, int] | None = None
 
     # -- the places index's vocabulary ---------------------------------------------------
     def vocabulary(self) -> Vocabulary:
@@ -174,10 +174,10 @@ class CitySearch:
     def _has(words: list[str], stems: tuple[str, ...]) -> bool:
         return any(w.startswith(stems) for w in words)
 
-    def _match_others(self, words: list[str]) -> tuple[list[dict], list[dict]]:
+    def _match_others(self, words: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         matchables, vocab = self._matchables()
         stems = [tuple(self._word_group(w, vocab)) for w in words]
-        scored: dict[str, list[tuple[int, str, dict]]] = {"service": [], "page": []}
+        scored: dict[str, list[tuple[int, str, dict[str, Any]]]] = {"service": [], "page": []}
         for m in matchables:
             if not all(self._has(m.title_words, st) or self._has(m.other_words, st) for st in stems):
                 continue

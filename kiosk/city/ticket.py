@@ -37,7 +37,8 @@ def place_ticket(detail: PlaceDetail, now: datetime, town: str) -> Ticket:
             note = day_note(day)
             text = _("{day}: {hours}").format(day=day_label(day), hours=day_hours_words(day))
             b.line(text + (f" ({note})" if note else ""))
-    if has_coordinates(detail.latitude, detail.longitude):
+    if detail.latitude is not None and detail.longitude is not None \
+            and has_coordinates(detail.latitude, detail.longitude):
         b.rule()
         b.qr(map_link(detail.latitude, detail.longitude))
         b.line(_("Scan to see the place on a map."), align="center")

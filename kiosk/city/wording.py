@@ -8,6 +8,7 @@ and translated, in one place. « Ouvert · ferme à 18 h », « Fermé · ouvre 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from kiosk.city.hours import DayHours, OpeningState, Status
@@ -40,7 +41,7 @@ def time_words(t: time) -> str:
     return _("midnight") if t == time(0) else format_time(t)
 
 
-def _when(template, moment: datetime, now: datetime, *, closing: bool) -> str:
+def _when(template: Callable[[str], str], moment: datetime, now: datetime, *, closing: bool) -> str:
     moment, now = moment.astimezone(PARIS), now.astimezone(PARIS)
     shown = moment.time()
     if closing and shown == time(0):
@@ -59,8 +60,10 @@ def state_words(state: OpeningState, now: datetime) -> str:
     elif status == Status.UNKNOWN:
         return _("Opening hours: please ask")
     elif status == Status.CLOSING_SOON:
+        assert state.changes_at is not None, "an open place's state says when it closes"
         text = _("Closing soon · at {time}").format(time=time_words(state.changes_at.astimezone(PARIS).time()))
     elif status == Status.OPEN:
+        assert state.changes_at is not None, "an open place's state says when it closes"
         text = _when(_closes, state.changes_at, now, closing=True)
     elif state.changes_at is not None:
         text = _when(_opens, state.changes_at, now, closing=False)

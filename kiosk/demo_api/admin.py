@@ -5,20 +5,26 @@ kiosk's demo mode to enrol itself, and by tests to make deltas happen."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from kiosk.api import models
 
 from . import db, devices, signing
 from .httpd import utc_now
 
-CATALOG_MODELS = {"service": models.Service, "place": models.Place, "page": models.Page, "event": models.Event}
+CATALOG_MODELS: dict[str, type[BaseModel]] = {"service": models.Service, "place": models.Place,
+                                               "page": models.Page, "event": models.Event}
 # back-office transitions (FHIR Appointment): the API itself books, cancels and checks in
 BOOKING_TRANSITIONS = {("booked", "noshow"), ("arrived", "fulfilled"), ("arrived", "noshow")}
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def create_enrolment_code(db_path: str | Path, clock: Clock = utc_now) -> str:
@@ -30,7 +36,7 @@ def create_enrolment_code(db_path: str | Path, clock: Clock = utc_now) -> str:
         conn.close()
 
 
-def _write(db_path: str | Path, fn):
+def _write(db_path: str | Path, fn: Callable[[sqlite3.Connection], T]) -> T:
     conn = db.connect(db_path)
     try:
         with db.write(conn):
@@ -44,7 +50,7 @@ def revoke_device(db_path: str | Path, device_id: str, clock: Clock = utc_now) -
                                                (clock().isoformat(), device_id)).rowcount == 1)
 
 
-def set_config_overrides(db_path: str | Path, device_id: str, overrides: dict) -> bool:
+def set_config_overrides(db_path: str | Path, device_id: str, overrides: dict[str, Any]) -> bool:
     return _write(db_path, lambda c: c.execute("UPDATE devices SET config_overrides=? WHERE id=?",
                                                (json.dumps(overrides), device_id)).rowcount == 1)
 
@@ -57,7 +63,7 @@ def set_booking_request_state(db_path: str | Path, request_id: str, state: str) 
                                                (state, request_id, request_id)).rowcount == 1)
 
 
-def put_catalog_item(db_path: str | Path, kind: str, body: dict) -> int:
+def put_catalog_item(db_path: str | Path, kind: str, body: dict[str, Any]) -> int:
     """Add or replace a service, place, page or event; returns its new version. The body
     is checked against the contract first: the server must never publish what terminals
     would reject (unknown fields included)."""
@@ -77,7 +83,7 @@ def delete_catalog_item(db_path: str | Path, kind: str, entity_id: str) -> bool:
 
 def delete_slot(db_path: str | Path, slot_id: str) -> bool:
     """Withdraw a slot (agent absent): it is tombstoned so slot deltas report it."""
-    def go(conn):
+    def go(conn: sqlite3.Connection) -> bool:
         row = conn.execute("SELECT agenda_id FROM slots WHERE id=? AND deleted=0", (slot_id,)).fetchone()
         if row is None:
             return False
@@ -90,7 +96,7 @@ def delete_slot(db_path: str | Path, slot_id: str) -> bool:
 
 def set_booking_state(db_path: str | Path, booking_id: str, state: str, clock: Clock = utc_now) -> None:
     """Record what happened at the counter: ``noshow`` or ``fulfilled``."""
-    def go(conn):
+    def go(conn: sqlite3.Connection) -> None:
         row = conn.execute("SELECT state FROM bookings WHERE id=?", (booking_id,)).fetchone()
         if row is None:
             raise KeyError(booking_id)
@@ -104,7 +110,7 @@ def resolve_booking_request(db_path: str | Path, request_id: str, state: str) ->
     """The town called the citizen back: ``confirmed``, ``proposed`` (another time) or ``refused``."""
     if state not in ("confirmed", "proposed", "refused"):
         raise ValueError(state)
-    def go(conn):
+    def go(conn: sqlite3.Connection) -> None:
         if conn.execute("UPDATE booking_requests SET state=? WHERE id=? AND state='pending'",
                         (state, request_id)).rowcount != 1:
             raise ValueError(f"{request_id} is not pending")

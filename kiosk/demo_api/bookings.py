@@ -17,7 +17,7 @@ from kiosk.api import models
 
 from . import db, idempotency, signing
 from .errors import ApiError, parse_body
-from .request import Request
+from .request import JsonObject, Request
 
 REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ALTERNATIVES = 5
@@ -37,15 +37,16 @@ def new_reference(conn: sqlite3.Connection, prefix: str, table: str) -> str:
             return ref
 
 
-def service(conn: sqlite3.Connection, service_id: str) -> dict:
+def service(conn: sqlite3.Connection, service_id: str) -> JsonObject:
     row = conn.execute("SELECT body FROM catalog WHERE kind='service' AND id=? AND deleted=0",
                        (service_id,)).fetchone()
     if row is None:
         raise ApiError(404, "not_found", f"no service {service_id!r}")
-    return json.loads(row["body"])
+    body: JsonObject = json.loads(row["body"])
+    return body
 
 
-def alternatives(conn: sqlite3.Connection, agenda_ids: list[str], around_ts: int, now: datetime) -> list[dict]:
+def alternatives(conn: sqlite3.Connection, agenda_ids: list[str], around_ts: int, now: datetime) -> list[JsonObject]:
     """The free future slots of the service nearest in time to the one asked for."""
     marks = ",".join("?" * len(agenda_ids))
     rows = conn.execute(
@@ -65,7 +66,7 @@ def move_places(conn: sqlite3.Connection, slot: sqlite3.Row, delta: int) -> bool
     return done == 1
 
 
-def booking_json(conn: sqlite3.Connection, booking_id: str) -> dict:
+def booking_json(conn: sqlite3.Connection, booking_id: str) -> JsonObject:
     row = conn.execute("SELECT b.*, s.start, s.end FROM bookings b JOIN slots s ON s.id = b.slot_id "
                        "WHERE b.id=?", (booking_id,)).fetchone()
     return {"id": row["id"], "reference": row["reference"], "state": row["state"],
@@ -73,12 +74,12 @@ def booking_json(conn: sqlite3.Connection, booking_id: str) -> dict:
             "end": row["end"], "checkin_token": row["checkin_token"]}
 
 
-def create(req: Request) -> tuple[int, dict, dict]:
+def create(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
     req.json_object()
     body = parse_body(models.BookingCreate, req.body)
     req.check_terminal(body.terminal_id)
 
-    def operation() -> tuple[int, dict]:
+    def operation() -> tuple[int, JsonObject]:
         conn = req.conn
         svc = service(conn, body.service_id)
         slot = conn.execute("SELECT * FROM slots WHERE id=?", (body.slot_id,)).fetchone()
@@ -101,23 +102,24 @@ def create(req: Request) -> tuple[int, dict, dict]:
                      "VALUES (?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      (booking_id, reference, svc["id"], slot["id"], slot["agenda_id"],
                       name_key(body.person.last_name), body.person.model_dump_json(), body.terminal_id,
-                      req.device["id"], body.created_at.isoformat(), token, req.now.isoformat()))
+                      req.terminal["id"], body.created_at.isoformat(), token, req.now.isoformat()))
         return 201, booking_json(conn, booking_id)
 
     return idempotency.run(req, operation)
 
 
 def find(conn: sqlite3.Connection, id_or_reference: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM bookings WHERE id=? OR reference=?",
-                        (id_or_reference, id_or_reference.upper())).fetchone()
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM bookings WHERE id=? OR reference=?",
+                                           (id_or_reference, id_or_reference.upper())).fetchone()
+    return row
 
 
-def cancel(req: Request) -> tuple[int, dict, dict]:
+def cancel(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
     req.json_object()
     body = parse_body(models.BookingCancel, req.body)
     req.check_terminal(body.terminal_id)
 
-    def operation() -> tuple[int, dict]:
+    def operation() -> tuple[int, JsonObject]:
         conn = req.conn
         row = find(conn, req.params["booking_id"])
         # one answer for "no such booking", "wrong name" and "wrong token": no oracle for guessing references
@@ -138,22 +140,22 @@ def cancel(req: Request) -> tuple[int, dict, dict]:
 def _proved(req: Request, row: sqlite3.Row, body: models.BookingCancel) -> bool:
     """The last name matches, or the token is this booking's, signed by one of our keys."""
     if body.last_name:
-        return row["last_name_key"] == name_key(body.last_name)
+        return bool(row["last_name_key"] == name_key(body.last_name))
     try:
         payload = signing.verify(body.token or "", signing.usable_public_keys(req.conn), req.now)
     except signing.TokenError:
         return False
-    return payload.get("jti") == row["id"] and payload.get("ref") == row["reference"]
+    return bool(payload.get("jti") == row["id"] and payload.get("ref") == row["reference"])
 
 
-def create_request(req: Request) -> tuple[int, dict, dict]:
+def create_request(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
     req.json_object()
     body = parse_body(models.BookingRequestCreate, req.body)
     req.check_terminal(body.terminal_id)
     if body.wanted_start <= body.created_at:
         raise ApiError(400, "invalid_request", "wanted_start must be after created_at")
 
-    def operation() -> tuple[int, dict]:
+    def operation() -> tuple[int, JsonObject]:
         conn = req.conn
         svc = service(conn, body.service_id)
         if body.wanted_slot_id is not None:
@@ -164,7 +166,7 @@ def create_request(req: Request) -> tuple[int, dict, dict]:
         reference = new_reference(conn, "DEM", "booking_requests")
         conn.execute("INSERT INTO booking_requests VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
                      (request_id, reference, svc["id"], body.wanted_start.isoformat(), body.wanted_slot_id,
-                      body.person.model_dump_json(), body.terminal_id, req.device["id"],
+                      body.person.model_dump_json(), body.terminal_id, req.terminal["id"],
                       body.created_at.isoformat()))
         return 202, {"id": request_id, "reference": reference, "state": "pending", "service_id": svc["id"],
                      "wanted_start": body.wanted_start.isoformat()}
@@ -172,7 +174,7 @@ def create_request(req: Request) -> tuple[int, dict, dict]:
     return idempotency.run(req, operation)
 
 
-def get_request(req: Request) -> tuple[int, dict]:
+def get_request(req: Request) -> tuple[int, JsonObject]:
     """A booking request by id or reference: its state, never the person."""
     key = req.params["request_id"]
     row = req.conn.execute("SELECT * FROM booking_requests WHERE id=? OR reference=?", (key, key.upper())).fetchone()

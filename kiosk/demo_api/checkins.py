@@ -9,6 +9,7 @@ its check-ins later from its outbox.
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime, timedelta
 
 from kiosk.api import models
@@ -16,13 +17,13 @@ from kiosk.api import models
 from . import db, idempotency, signing
 from .bookings import find
 from .errors import ApiError, parse_body
-from .request import Request
+from .request import JsonObject, Request
 from .seed import PARIS
 
 MAX_CLOCK_AHEAD = timedelta(minutes=5)
 
 
-def _booking(req: Request, body: models.CheckinCreate):
+def _booking(req: Request, body: models.CheckinCreate) -> sqlite3.Row:
     if body.token:
         try:
             payload = signing.verify(body.token, signing.usable_public_keys(req.conn), body.scanned_at)
@@ -38,14 +39,14 @@ def _booking(req: Request, body: models.CheckinCreate):
     return row
 
 
-def create(req: Request) -> tuple[int, dict, dict]:
+def create(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
     req.json_object()
     body = parse_body(models.CheckinCreate, req.body)
     req.check_terminal(body.terminal_id)
     if body.scanned_at > req.now + MAX_CLOCK_AHEAD:
         raise ApiError(400, "invalid_request", "scanned_at is in the future: check the terminal's clock")
 
-    def operation() -> tuple[int, dict]:
+    def operation() -> tuple[int, JsonObject]:
         conn = req.conn
         row = _booking(req, body)
         if row["state"] != "booked":

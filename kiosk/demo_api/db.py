@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -117,14 +118,16 @@ def read(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def instance(conn: sqlite3.Connection) -> str:
-    return conn.execute("SELECT value FROM meta WHERE key='instance'").fetchone()[0]
+    value: str = conn.execute("SELECT value FROM meta WHERE key='instance'").fetchone()[0]
+    return value
 
 
 def bump(conn: sqlite3.Connection, name: str) -> int:
     """Next value of a named counter (call inside a write transaction)."""
     conn.execute("INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
                  (name,))
-    return conn.execute("SELECT value FROM counters WHERE name=?", (name,)).fetchone()[0]
+    value: int = conn.execute("SELECT value FROM counters WHERE name=?", (name,)).fetchone()[0]
+    return value
 
 
 def current(conn: sqlite3.Connection, name: str) -> int:
@@ -132,7 +135,7 @@ def current(conn: sqlite3.Connection, name: str) -> int:
     return row[0] if row else 0
 
 
-def put_catalog(conn: sqlite3.Connection, kind: str, body: dict) -> int:
+def put_catalog(conn: sqlite3.Connection, kind: str, body: dict[str, Any]) -> int:
     """Insert or replace one catalog entity (inside a write transaction); returns its version."""
     version = bump(conn, "catalog_version")
     conn.execute("INSERT INTO catalog VALUES (?, ?, ?, 0, ?) ON CONFLICT(kind, id) DO UPDATE SET "

@@ -17,7 +17,7 @@ from kiosk.api import models
 
 from . import db
 from .errors import ApiError, parse_body
-from .request import Request
+from .request import JsonObject, Request
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -35,7 +35,7 @@ def create_enrolment_code(conn: sqlite3.Connection, now: datetime, days: int = 7
     return code
 
 
-def enroll(req: Request) -> tuple[int, dict]:
+def enroll(req: Request) -> tuple[int, JsonObject]:
     req.json_object()  # 415 / invalid_json before field validation
     body = parse_body(models.EnrollRequest, req.body)
     refused = ApiError(401, "invalid_enrolment_code", "Code d'enrôlement inconnu, expiré ou déjà utilisé.")
@@ -67,17 +67,18 @@ def authenticate(conn: sqlite3.Connection, header: str | None) -> sqlite3.Row:
         raise ApiError(401, "device_revoked", "Ce terminal a été révoqué ; un nouvel enrôlement est nécessaire.",
                        {"revoked_at": row["revoked_at"]},
                        headers={"WWW-Authenticate": 'Bearer realm="kiosk", error="invalid_token"'})
-    return row
+    device: sqlite3.Row = row
+    return device
 
 
-def heartbeat(req: Request) -> tuple[int, dict]:
-    if req.params["device_id"] != req.device["id"]:
+def heartbeat(req: Request) -> tuple[int, JsonObject]:
+    if req.params["device_id"] != req.terminal["id"]:
         raise ApiError(403, "forbidden", "a terminal may only send its own heartbeat")
     req.json_object()
     body = parse_body(models.Heartbeat, req.body)
     with db.write(req.conn):
         req.conn.execute("INSERT INTO heartbeats VALUES (?, ?, ?)",
-                         (req.device["id"], req.now.isoformat(), body.model_dump_json()))
-        req.conn.execute("UPDATE devices SET last_heartbeat=? WHERE id=?", (req.now.isoformat(), req.device["id"]))
+                         (req.terminal["id"], req.now.isoformat(), body.model_dump_json()))
+        req.conn.execute("UPDATE devices SET last_heartbeat=? WHERE id=?", (req.now.isoformat(), req.terminal["id"]))
     return 200, {"server_time": req.now.replace(microsecond=0).isoformat(),
-                 "config_overrides": json.loads(req.device["config_overrides"])}
+                 "config_overrides": json.loads(req.terminal["config_overrides"])}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -12,14 +12,14 @@ M = TypeVar("M", bound=BaseModel)
 class ApiError(Exception):
     """An HTTP error answer: ``{"error": code, "message": message, "details": details}``."""
 
-    def __init__(self, status: int, code: str, message: str, details: dict | None = None,
+    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None,
                  headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.details = details or {}
         self.headers = headers or {}
 
-    def body(self) -> dict:
+    def body(self) -> dict[str, Any]:
         return {"error": self.code, "message": self.message, "details": self.details}
 
 

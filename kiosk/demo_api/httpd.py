@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from . import db, routes
 from .devices import authenticate
 from .errors import ApiError
-from .request import MAX_BODY, Raw, Request
+from .request import MAX_BODY, JsonObject, Raw, Request
 
 log = logging.getLogger("kiosk.demo_api")
 
@@ -27,7 +29,7 @@ log = logging.getLogger("kiosk.demo_api")
 class ApiServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address, db_path: str, clock: Callable[[], datetime]) -> None:
+    def __init__(self, address: tuple[str, int], db_path: str, clock: Callable[[], datetime]) -> None:
         self.db_path, self.clock = db_path, clock
         super().__init__(address, ApiHandler)
 
@@ -38,7 +40,8 @@ class ApiServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        return f"http://{self.server_address[0]}:{self.port}"
+        host = cast(str, self.server_address[0])  # typed str | bytes; bound from a str host
+        return f"http://{host}:{self.port}"
 
 
 class ApiHandler(BaseHTTPRequestHandler):
@@ -49,6 +52,7 @@ class ApiHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     timeout = 60  # idle keep-alive connections (and stalled clients) release their thread
     server: ApiServer
+    _conn: sqlite3.Connection | None = None   # this HTTP connection's database connection
     server_version = "KioskDemoAPI/1"
 
     def do_GET(self) -> None:
@@ -71,7 +75,7 @@ class ApiHandler(BaseHTTPRequestHandler):
         detection can be tested by moving it."""
         return format_datetime(self.server.clock().astimezone(UTC), usegmt=True)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         log.debug("%s %s", self.address_string(), format % args)  # paths carry no personal data
 
     def _read_body(self) -> bytes:
@@ -88,7 +92,9 @@ class ApiHandler(BaseHTTPRequestHandler):
         return self.rfile.read(length)
 
     def _handle(self, method: str) -> None:
-        status, body, headers = 500, None, {}
+        status: int = 500
+        body: JsonObject | Raw | None = None
+        headers: dict[str, str] = {}
         conn = None
         try:
             raw = self._read_body()
@@ -96,7 +102,7 @@ class ApiHandler(BaseHTTPRequestHandler):
             found = routes.match(method, url.path)
             if found == "not_found":
                 raise ApiError(404, "not_found", f"no such resource: {url.path}")
-            if found == "method_not_allowed":
+            if isinstance(found, str):  # "method_not_allowed"
                 raise ApiError(405, "method_not_allowed", f"{method} is not allowed on {url.path}")
             handler, needs_auth, params = found
             conn = self._connection()
@@ -117,11 +123,11 @@ class ApiHandler(BaseHTTPRequestHandler):
                 conn.rollback()
         self._send(status, body, headers)
 
-    def _connection(self):
+    def _connection(self) -> sqlite3.Connection:
         """One SQLite connection per HTTP connection (kept alive: a terminal flushing its
         outbox sends hundreds of requests on it), opened and used by this handler's thread only;
         opening one per request cost about 0.4 ms each."""
-        if getattr(self, "_conn", None) is None:
+        if self._conn is None:
             self._conn = db.connect(self.server.db_path)
         return self._conn
 
@@ -129,11 +135,11 @@ class ApiHandler(BaseHTTPRequestHandler):
         try:
             super().finish()
         finally:
-            if getattr(self, "_conn", None) is not None:
+            if self._conn is not None:
                 self._conn.close()
                 self._conn = None
 
-    def _send(self, status: int, body: dict | Raw | None, headers: dict) -> None:
+    def _send(self, status: int, body: JsonObject | Raw | None, headers: dict[str, str]) -> None:
         if isinstance(body, Raw):
             payload, ctype = body.data, body.content_type
         else:

@@ -24,9 +24,9 @@ from datetime import UTC, timedelta
 
 from . import db
 from .errors import ApiError
-from .request import Request
+from .request import JsonObject, Request
 
-Result = tuple[int, dict]
+Result = tuple[int, JsonObject]
 KEY_TTL = timedelta(hours=72)
 
 
@@ -40,11 +40,11 @@ def client_key(req: Request) -> str:
         raise ApiError(400, "invalid_request", "Idempotency-Key must be a UUID") from None
 
 
-def run(req: Request, operation: Callable[[], Result]) -> tuple[int, dict, dict]:
+def run(req: Request, operation: Callable[[], Result]) -> tuple[int, JsonObject, dict[str, str]]:
     """Execute ``operation`` once per (device, key); replay its answer afterwards."""
     key = client_key(req)
     fingerprint = req.body_hash()
-    device = req.device["id"]
+    device = req.terminal["id"]
     now = req.now.astimezone(UTC)
     with db.write(req.conn):
         # every stored time is UTC isoformat, so text order is time order

@@ -15,7 +15,7 @@ from kiosk.api import SPEC_PATH
 
 from . import db
 from .errors import ApiError
-from .request import Raw, Request
+from .request import JsonObject, Raw, Request
 from .seed import PARIS
 
 KINDS = {"service": "services", "place": "places", "page": "pages", "event": "events"}
@@ -43,7 +43,7 @@ def _not_modified(req: Request, etag: str) -> bool:
     return etag in given or "*" in given
 
 
-def catalog(req: Request) -> tuple[int, dict | None, dict]:
+def catalog(req: Request) -> tuple[int, JsonObject | None, dict[str, str]]:
     with db.read(req.conn):  # one snapshot: version and rows read together
         instance, version = db.instance(req.conn), db.current(req.conn, "catalog_version")
         since = _since(req, instance, version)
@@ -53,7 +53,7 @@ def catalog(req: Request) -> tuple[int, dict | None, dict]:
             return 304, None, {"ETag": etag}
         rows = req.conn.execute("SELECT kind, id, deleted, body FROM catalog WHERE version > ? ORDER BY kind, id",
                                 (since or 0,)).fetchall()
-    out: dict = {"cursor": cursor, "full": since is None, "services": [], "places": [], "pages": [],
+    out: JsonObject = {"cursor": cursor, "full": since is None, "services": [], "places": [], "pages": [],
                  "events": [], "deleted": {name: [] for name in KINDS.values()}}
     for row in rows:
         if row["deleted"]:
@@ -74,7 +74,7 @@ def _day(req: Request, name: str, default: date) -> date:
         raise ApiError(400, "invalid_request", f"{name}: a date like 2026-12-01 is expected") from None
 
 
-def slots(req: Request) -> tuple[int, dict | None, dict]:
+def slots(req: Request) -> tuple[int, JsonObject | None, dict[str, str]]:
     agenda_id = req.params["agenda_id"]
     today = req.now.astimezone(PARIS).date()
     first = _day(req, "from", today)
@@ -97,7 +97,8 @@ def slots(req: Request) -> tuple[int, dict | None, dict]:
         rows = req.conn.execute(
             "SELECT * FROM slots WHERE agenda_id=? AND start_ts >= ? AND start_ts < ? AND version > ? "
             "ORDER BY start_ts", (agenda_id, lo, hi, since or 0)).fetchall()
-    out = {"agenda_id": agenda_id, "cursor": f"{instance}-{version}", "full": since is None, "slots": [], "deleted": []}
+    out: JsonObject = {"agenda_id": agenda_id, "cursor": f"{instance}-{version}", "full": since is None,
+                       "slots": [], "deleted": []}
     for row in rows:
         if row["deleted"]:
             if since is not None:
@@ -108,7 +109,7 @@ def slots(req: Request) -> tuple[int, dict | None, dict]:
     return 200, out, {"ETag": etag}
 
 
-def tracked_request(req: Request) -> tuple[int, dict]:
+def tracked_request(req: Request) -> tuple[int, JsonObject]:
     code = req.params["tracking_code"].upper()
     if not TRACKING_CODE.match(code):
         raise ApiError(400, "invalid_request", "a tracking code looks like ABCD-1234")
@@ -118,7 +119,7 @@ def tracked_request(req: Request) -> tuple[int, dict]:
     return 200, json.loads(row["body"])
 
 
-def keys(req: Request) -> tuple[int, dict]:
+def keys(req: Request) -> tuple[int, JsonObject]:
     rows = req.conn.execute("SELECT * FROM signing_keys ORDER BY not_before").fetchall()
     # a cancelled booking's token stays listed until it would have expired anyway
     revoked_tokens = req.conn.execute(

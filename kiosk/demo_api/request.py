@@ -5,14 +5,21 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from .errors import ApiError
 
 MAX_BODY = 64 * 1024
+
+JsonObject = dict[str, Any]
+
+
+class Headers(Protocol):
+    """The request's headers, as ``http.server`` parses them (case-insensitive names)."""
+
+    def get(self, name: str, /) -> str | None: ...
 
 
 class Raw(NamedTuple):
@@ -27,14 +34,14 @@ class Request:
     method: str
     path: str
     query: dict[str, str]
-    headers: Mapping[str, str]
+    headers: Headers
     body: bytes
     conn: sqlite3.Connection
     now: datetime
     device: sqlite3.Row | None = None
     params: dict[str, str] = field(default_factory=dict)
 
-    def json_object(self) -> dict:
+    def json_object(self) -> JsonObject:
         """The body as a JSON object, or a 400 saying why not."""
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype != "application/json":
@@ -46,6 +53,12 @@ class Request:
         if not isinstance(value, dict):
             raise ApiError(400, "invalid_json", "the body must be a JSON object")
         return value
+
+    @property
+    def terminal(self) -> sqlite3.Row:
+        """The authenticated device, on the routes that require authentication (all but enrolment)."""
+        assert self.device is not None, "an authenticated route has its device"
+        return self.device
 
     def check_terminal(self, terminal_id: str) -> None:
         """``terminal_id`` in a body must be the authenticated device: usage figures and

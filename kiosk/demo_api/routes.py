@@ -8,13 +8,16 @@ from collections.abc import Callable
 from kiosk.api.action_kinds import ACTION_KINDS
 
 from . import bookings, checkins, devices, reads
-from .request import Request
+from .request import JsonObject, Raw, Request
 
-Handler = Callable[[Request], tuple]
+# (status, body) or (status, body, headers); no body for 304.
+Answer = tuple[int, JsonObject | Raw | None] | tuple[int, JsonObject | Raw | None, dict[str, str]]
+Handler = Callable[[Request], Answer]
+Route = tuple[str, re.Pattern[str], Handler, bool]
 SEGMENT = r"(?P<{}>[A-Za-z0-9_.:-]{{1,100}})"
 
 
-def _route(method: str, template: str, handler: Handler, auth: bool = True):
+def _route(method: str, template: str, handler: Handler, auth: bool = True) -> Route:
     pattern = re.sub(r"\{(\w+)\}", lambda m: SEGMENT.format(m.group(1)), template)
     return method, re.compile(f"^{pattern}$"), handler, auth
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import db, signing
@@ -27,7 +29,10 @@ def local(day: date, hhmm: str) -> datetime:
     return datetime.combine(day, time.fromisoformat(hhmm), PARIS)
 
 
-def slot_rows(agenda: tuple, first_day: date, days: int = SLOT_DAYS):
+SlotRow = tuple[str, str, str, str, int, int]   # id, agenda id, start, end, start timestamp, capacity
+
+
+def slot_rows(agenda: d.Agenda, first_day: date, days: int = SLOT_DAYS) -> Iterator[SlotRow]:
     """Slots of one agenda: its weekly pattern, minus French public holidays."""
     agenda_id, _name, _counter, _letter, minutes, capacity, weekly = agenda
     for offset in range(days):
@@ -43,16 +48,18 @@ def slot_rows(agenda: tuple, first_day: date, days: int = SLOT_DAYS):
                 start = end
 
 
-def places(rng: random.Random, today: date) -> list[dict]:
+def places(rng: random.Random, today: date) -> list[dict[str, Any]]:
     lat0, lon0 = d.CENTER
 
     def jitter() -> tuple[float, float]:
         return round(lat0 + rng.uniform(-0.018, 0.018), 6), round(lon0 + rng.uniform(-0.026, 0.026), 6)
 
-    def address(street: str) -> dict:
+    def address(street: str) -> dict[str, str]:
         return {"street": street, "postcode": d.POSTCODE, "city": d.TOWN}
 
-    out = []
+    out: list[dict[str, Any]] = []
+    lat: float | None
+    lon: float | None
     for pid, name, category, street, hours, phone, wheelchair in d.FIXED_PLACES:
         lat, lon = d.CENTER if pid == "pl-mairie" else jitter()
         out.append({"id": pid, "name": name, "category": category, "address": address(street),
@@ -71,7 +78,7 @@ def places(rng: random.Random, today: date) -> list[dict]:
                     "opening_hours": odd["opening_hours"], "closures": [], "wheelchair": "unknown"})
     n = 0
     names = {p["name"] for p in out}
-    for category, template, hours, count in d.GENERATED_KINDS:
+    for category, template, hour_choices, count in d.GENERATED_KINDS:
         # shops get distinct family names (two « Boulangerie Bodin » would confuse a search)
         surnames = rng.sample(d.SURNAMES, count) if count <= len(d.SURNAMES) else [""] * count
         for i in range(count):
@@ -90,12 +97,12 @@ def places(rng: random.Random, today: date) -> list[dict]:
                 "address": address(f"{rng.randint(1, 60)} {street}" if has_phone else street),
                 "latitude": lat, "longitude": lon,
                 "phone": f"02 41 {rng.randint(30, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}" if has_phone else None,
-                "opening_hours": rng.choice(hours), "closures": [],
+                "opening_hours": rng.choice(hour_choices), "closures": [],
                 "wheelchair": rng.choice(["yes", "yes", "limited", "no", "unknown"])})
     return out
 
 
-def pages(now: datetime) -> list[dict]:
+def pages(now: datetime) -> list[dict[str, Any]]:
     stamp = now.replace(microsecond=0).isoformat()
     return [
         {"id": "pg-horaires", "title": "Horaires de la mairie", "format": "text/markdown", "updated_at": stamp,
@@ -114,8 +121,9 @@ def pages(now: datetime) -> list[dict]:
     ]
 
 
-def events(today: date) -> list[dict]:
-    def ev(eid, title, desc, day_offset, start, end, place, category):
+def events(today: date) -> list[dict[str, Any]]:
+    def ev(eid: str, title: str, desc: str, day_offset: int, start: str, end: str, place: str | None,
+           category: str) -> dict[str, Any]:
         day = today + timedelta(days=day_offset)
         return {"id": eid, "title": title, "description": desc, "start": local(day, start).isoformat(),
                 "end": local(day, end).isoformat(), "place_id": place, "category": category}
@@ -155,9 +163,10 @@ MESSAGES = {
 }
 
 
-def tracking(rng: random.Random, now: datetime, count: int = 60) -> list[dict]:
+def tracking(rng: random.Random, now: datetime, count: int = 60) -> list[dict[str, Any]]:
     letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-    out, seen = [], set()
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
     types = list(TRACKING_TYPES)
     while len(out) < count:
         code = "".join(rng.choice(letters) for _ in range(4)) + f"-{rng.randint(0, 9999):04d}"

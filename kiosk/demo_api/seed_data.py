@@ -6,6 +6,8 @@ someone who knows how a French town hall speaks, without reading code.
 
 from __future__ import annotations
 
+from typing import Any, NotRequired, TypedDict
+
 TOWN = "Saint-Clément-des-Vignes"
 POSTCODE = "49170"
 CENTER = (47.4078, -0.7603)
@@ -14,7 +16,8 @@ MAIRIE_PHONE = "02 41 39 52 10"
 DAY_HOURS = [("08:30", "12:00"), ("13:30", "17:00")]
 # id, name, counter shown on the queue ticket, ticket letter, slot minutes, capacity,
 # weekly pattern {weekday (0 = Monday): [(start, end), ...]}
-AGENDAS = [
+Agenda = tuple[str, str, str, str, int, int, dict[int, list[tuple[str, str]]]]
+AGENDAS: list[Agenda] = [
     ("ag-etat-civil-1", "État civil — guichet 1", "Guichet 1 — État civil", "A", 20, 1,
      {0: DAY_HOURS, 1: DAY_HOURS, 2: DAY_HOURS, 3: DAY_HOURS, 4: DAY_HOURS, 5: [("09:00", "12:00")]}),
     ("ag-etat-civil-2", "Titres d'identité — guichet 2", "Guichet 2 — Titres d'identité", "B", 30, 1,
@@ -31,7 +34,7 @@ AGENDAS = [
 ]
 
 
-def _docs(*labels: str) -> list[dict]:
+def _docs(*labels: str) -> list[dict[str, Any]]:
     return [{"label": label, "note": None} for label in labels]
 
 
@@ -126,8 +129,17 @@ FIXED_PLACES = [  # id, name, category, street, opening_hours, phone, wheelchair
      "Mo-Sa 08:00-12:00,14:00-18:00; Su,PH 09:00-12:00,15:00-18:00", "17", "yes"),
 ]
 
+class OddPlace(TypedDict):
+    id: str
+    name: str
+    category: str
+    street: str
+    opening_hours: str | None
+    coords: NotRequired[None]   # present (None) for a place without coordinates
+
+
 # Places with deliberate defects the kiosk must survive.
-ODD_PLACES = [
+ODD_PLACES: list[OddPlace] = [
     {"id": "pl-lavoir", "name": "Lavoir des Lavandières", "category": "Patrimoine",
      "street": "rue des Lavandières", "opening_hours": "24/7", "coords": None},          # no coordinates
     {"id": "pl-cave-cooperative", "name": "Cave coopérative des Coteaux", "category": "Commerce",

@@ -16,11 +16,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime, timedelta
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
-from kiosk.api.checkin_token import TokenError, b64url, check_expiry, check_signature, decode_unverified, unb64url  # noqa: F401 (re-exported)
+from kiosk.api.checkin_token import TokenError as TokenError  # re-exported: handlers catch it
+from kiosk.api.checkin_token import b64url, check_expiry, check_signature, decode_unverified, unb64url  # noqa: F401 (re-exported)
 
 
 def public_key_text(key: Ed25519PublicKey) -> str:
@@ -47,12 +49,12 @@ def active_key(conn: sqlite3.Connection, now: datetime) -> tuple[str, Ed25519Pri
     raise RuntimeError("no valid signing key")
 
 
-def sign(kid: str, key: Ed25519PrivateKey, payload: dict) -> str:
+def sign(kid: str, key: Ed25519PrivateKey, payload: dict[str, Any]) -> str:
     body = b64url(json.dumps({"v": 1, "kid": kid, **payload}, separators=(",", ":")).encode())
     return body + "." + b64url(key.sign(body.encode("ascii")))
 
 
-def verify(token: str, public_keys: dict[str, str], now: datetime) -> dict:
+def verify(token: str, public_keys: dict[str, str], now: datetime) -> dict[str, Any]:
     """Check a token against ``{kid: base64url raw public key}``; return its payload.
     Terminals do the same offline (:mod:`kiosk.checkin.service`), adding the revocation lists."""
     payload = decode_unverified(token)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
 
 import requests
 
@@ -39,13 +40,21 @@ class ManualClock:
         self.now += timedelta(**delta)
 
 
+class ApiResponse(requests.Response):
+    """What :meth:`ApiClient.call` returns: the response, its JSON body parsed (``data``)
+    and read as the contract's model for that answer (``model``, None when it has none)."""
+
+    data: Any
+    model: Any
+
+
 class ApiClient:
     def __init__(self, base_url: str, token: str | None = None, device_id: str | None = None) -> None:
         self.base_url, self.token, self.device_id = base_url, token, device_id
         self.session = requests.Session()
 
-    def call(self, method: str, template: str, *, json=None, params=None, headers=None,
-             auth: bool = True, **path) -> requests.Response:
+    def call(self, method: str, template: str, *, json: Any = None, params: Mapping[str, str] | None = None,
+             headers: Mapping[str, str] | None = None, auth: bool = True, **path: object) -> ApiResponse:
         """Request ``template`` (e.g. ``/v1/agendas/{agenda_id}/slots``) and check the answer
         against the contract; the parsed body is in ``response.data``."""
         sent = dict(headers or {})
@@ -57,12 +66,13 @@ class ApiClient:
         body = r.json() if r.content and is_json else None
         contract.check_response(method, template, r.status_code, body, closed=True)
         name = contract.response_schema_name(method, template, r.status_code)
-        r.data = body  # type: ignore[attr-defined]
-        r.model = models.ALL_MODELS[name].model_validate(body) if name else None  # type: ignore[attr-defined]
-        return r
+        answer = cast(ApiResponse, r)  # made one by the two attributes set here
+        answer.data = body
+        answer.model = models.ALL_MODELS[name].model_validate(body) if name else None
+        return answer
 
 
-def enroll(base_url: str, db_path: str | Path, clock=None, kind: str = "totem") -> ApiClient:
+def enroll(base_url: str, db_path: str | Path, clock: admin.Clock | None = None, kind: str = "totem") -> ApiClient:
     code = admin.create_enrolment_code(db_path, clock) if clock else admin.create_enrolment_code(db_path)
     client = ApiClient(base_url)
     r = client.call("POST", "/v1/devices/enroll", auth=False, json={

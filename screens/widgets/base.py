@@ -4,11 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypedDict, cast
 
 import pygame
 
-from kiosk.shell.theme import RGB
+from kiosk.shell.theme import RGB, Theme
 from kiosk.shell.ui import UiContext
+
+
+class WidgetOptions(TypedDict, total=False):
+    """The keyword arguments every widget passes on to ``Widget.__init__``."""
+
+    id: str | None
+    on_tap: Callable[[], object] | None   # what it returns is ignored
+    flex: float
+
+
+class WidgetOwner(Protocol):
+    """What a widget asks of the screen or overlay that redraws it."""
+
+    def mark_dirty(self, widget: Widget) -> None: ...
+
+    def request_layout(self) -> None: ...
+
+
+def theme_colour(theme: Theme, name: str) -> RGB:
+    """The theme's colour called ``name`` (widgets name their colours by theme attribute)."""
+    return cast(RGB, getattr(theme, name))
 
 
 @dataclass
@@ -29,7 +51,7 @@ class Widget:
     interactive = False   # takes taps
     clips_children = False
 
-    def __init__(self, *, id: str | None = None, on_tap: Callable[[], None] | None = None,
+    def __init__(self, *, id: str | None = None, on_tap: Callable[[], object] | None = None,
                  flex: float = 0) -> None:
         self.id = id
         self.on_tap = on_tap
@@ -39,7 +61,7 @@ class Widget:
         self.visible = True
         self.pressed = False
         self.parent: Widget | None = None
-        self.owner = None           # the screen or overlay that redraws us
+        self.owner: WidgetOwner | None = None  # the screen or overlay that redraws us
         self.backdrop: RGB = (0, 0, 0)  # colour behind us, set by our parent
 
     # -- tree -----------------------------------------------------------------

@@ -9,11 +9,13 @@ check mark, not by colour alone).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Unpack
 
 import pygame
 
+from kiosk.shell.theme import RGB
 from kiosk.shell.ui import TEXT_BODY, TEXT_BUTTON, TEXT_SMALL, UiContext
-from screens.widgets.base import TextItem, Widget
+from screens.widgets.base import TextItem, Widget, WidgetOptions
 from screens.widgets.text import wrap
 
 CHECK = "✓"
@@ -22,9 +24,15 @@ NBSP = "\u00a0"
 _MIN_HEIGHT = {"primary": 112, "secondary": 96, "tile": 200, "key": 96}
 _PAD = {"primary": 28, "secondary": 24, "tile": 24, "key": 6}
 
+# (lines, font size, bold) of one block of text: the icon, the label or the subtitle.
+_Block = tuple[list[str], int, bool]
+# What a button's measurements depend on: see ``Button._key``.
+_MeasureKey = tuple[int, int | None, str, str | None, bool, str | None, int, bool]
+
 
 @lru_cache(maxsize=160)
-def _background(size: tuple[int, int], bg, border, backdrop, radius: int, border_width: int) -> pygame.Surface:
+def _background(size: tuple[int, int], bg: RGB, border: RGB | None, backdrop: tuple[int, ...], radius: int,
+                border_width: int) -> pygame.Surface:
     """A button's rounded shape, drawn once per look and size: blitting it is ~10× cheaper
     than drawing two rounded rectangles, and a keyboard has dozens of identical keys."""
     shape = pygame.Surface(size)
@@ -41,7 +49,7 @@ class Button(Widget):
 
     def __init__(self, label: str, *, kind: str = "secondary", icon: str | None = None,
                  subtitle: str | None = None, selected: bool = False, size: int | None = None,
-                 min_height: int | None = None, stack_icon: bool = False, **kw) -> None:
+                 min_height: int | None = None, stack_icon: bool = False, **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         self.stack_icon = stack_icon or kind == "tile"   # icon on its own line, above the label
         self.label = label
@@ -51,7 +59,7 @@ class Button(Widget):
         self.selected = selected
         self.size = size or (TEXT_BUTTON if kind != "key" else TEXT_BODY + 4)
         self._min_height = min_height if min_height is not None else _MIN_HEIGHT[kind]
-        self._measures: dict[tuple, int] = {}
+        self._measures: dict[_MeasureKey, int] = {}
 
     # -- content -----------------------------------------------------------
     def _title(self) -> str:
@@ -62,10 +70,10 @@ class Button(Widget):
             text = f"{self.icon}{NBSP}{text}"
         return text
 
-    def _blocks(self, ui: UiContext, width: int) -> list[tuple[list[str], int, bool]]:
+    def _blocks(self, ui: UiContext, width: int) -> list[_Block]:
         """(lines, font size, bold) for the icon (tiles), the label and the subtitle."""
         inner = max(1, width - 2 * ui.px(_PAD[self.kind]))
-        blocks = []
+        blocks: list[_Block] = []
         if self.icon and self.stack_icon:
             blocks.append(([self.icon], ui.font_px(64 if self.kind == "tile" else self.size + 6), False))
         size = ui.font_px(self.size)
@@ -76,11 +84,11 @@ class Button(Widget):
             blocks.append((wrap(self.subtitle, ui.fonts, sub, inner), sub, False))
         return blocks
 
-    def _content_height(self, ui: UiContext, blocks) -> int:
+    def _content_height(self, ui: UiContext, blocks: list[_Block]) -> int:
         gap = ui.px(8)
         return sum(len(lines) * ui.fonts.line_height(s, b) for lines, s, b in blocks) + gap * (len(blocks) - 1)
 
-    def _key(self, ui: UiContext, width: int | None) -> tuple:
+    def _key(self, ui: UiContext, width: int | None) -> _MeasureKey:
         # Layout measures a button several times per frame; its answer only depends on these.
         return (id(ui), width, self.label, self.subtitle, self.selected, self.icon, self.size, self.stack_icon)
 
@@ -113,7 +121,8 @@ class Button(Widget):
         return ui.fonts.width(text, ui.font_px(self.size), True) + 2 * ui.px(_PAD[self.kind]) <= width
 
     # -- colours -----------------------------------------------------------
-    def _colours(self, ui: UiContext):
+    def _colours(self, ui: UiContext) -> tuple[RGB, RGB, RGB | None]:
+        """Background, text and border colours (no border on a filled button)."""
         t = ui.theme
         if not self.enabled:
             return t.disabled_bg, t.on_disabled, None

@@ -11,11 +11,13 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from functools import partial
+from typing import Unpack
 
 import pygame
 
 from kiosk.shell.ui import TEXT_SMALL, UiContext
-from screens.widgets.base import Widget
+from screens.widgets.base import Widget, WidgetOptions
 from screens.widgets.button import Button
 from screens.widgets.label import Label
 
@@ -24,7 +26,7 @@ FREE_MARK = "●"
 
 class MonthCalendar(Widget):
     def __init__(self, month: date, free: Iterable[date], chosen: date | None, day_names: Sequence[str],
-                 on_choose: Callable[[date], None], **kw) -> None:
+                 on_choose: Callable[[date], None], **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         free = set(free)
         self.heads = [Label(name, size=TEXT_SMALL, bold=True, align="center", colour="muted") for name in day_names]
@@ -37,7 +39,7 @@ class MonthCalendar(Widget):
                 is_free = day in free
                 button = Button(str(day.day), kind="key", subtitle=FREE_MARK if is_free else None,
                                 selected=day == chosen, id=f"day-{day.isoformat()}",
-                                on_tap=(lambda d=day: on_choose(d)) if is_free else None)
+                                on_tap=partial(on_choose, day) if is_free else None)
                 button.enabled = is_free
                 self.cells.append(button)
         for child in self.children():

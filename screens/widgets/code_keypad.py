@@ -9,10 +9,12 @@ letter) and can be switched by hand.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Unpack
 
 from kiosk.i18n import _
+from screens.widgets.base import Widget
 from screens.widgets.button import Button
-from screens.widgets.containers import Column, Row
+from screens.widgets.containers import Column, PanelOptions, Row
 
 BACKSPACE = "\b"
 ENTER = "\n"
@@ -27,7 +29,8 @@ def _chunks(keys: str, per_row: int) -> list[str]:
 
 class CodeKeypad(Column):
     def __init__(self, on_key: Callable[[str], None], *, enter_label: str, layer: str = "letters",
-                 wide: bool = False, compact: bool = False, id: str = "code-keypad", **kw) -> None:
+                 wide: bool = False, compact: bool = False, id: str = "code-keypad",
+                 **kw: Unpack[PanelOptions]) -> None:
         self.on_key = on_key
         self.enter_label = enter_label
         self.layer = layer
@@ -40,12 +43,12 @@ class CodeKeypad(Column):
     def _key(self, ch: str) -> Button:
         return Button(ch, kind="key", id=f"key-{ch}", min_height=self.key_height, on_tap=lambda: self.on_key(ch))
 
-    def _rows(self) -> list[Row]:
+    def _rows(self) -> list[Widget]:
         if self.layer == "letters":
             lines = _chunks(ALPHABET, 9 if self.wide else 7)
         else:
             lines = _chunks(DIGITS, 5 if self.wide else 3)
-        rows = [Row([self._key(c) for c in line], gap=12, wrap=False) for line in lines]
+        rows: list[Widget] = [Row([self._key(c) for c in line], gap=12, wrap=False) for line in lines]
         switch = Button(_("Digits 0–9") if self.layer == "letters" else _("Letters A–Z"), kind="key",
                         id="key-layer", min_height=self.key_height, on_tap=self._toggle)
         erase = Button(_("Erase"), kind="key", icon="⌫", id="key-backspace", min_height=self.key_height,

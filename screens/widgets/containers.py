@@ -7,17 +7,37 @@ ScrollView lets content taller than the screen scroll, so nothing is cut off.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypedDict, Unpack
 
 import pygame
 
+from kiosk.shell.theme import RGB
 from kiosk.shell.ui import UiContext
-from screens.widgets.base import Widget
+from screens.widgets.base import Widget, WidgetOptions, theme_colour
+
+
+class ContainerOptions(WidgetOptions, total=False):
+    """The keyword arguments of every container, passed on to ``Container.__init__``."""
+
+    gap: int
+    padding: int
+    bg: str | None
+
+
+class PanelOptions(TypedDict, total=False):
+    """What the caller of a ready-made panel (a keyboard, a keypad) may still set: it picks
+    its own id, gap and width."""
+
+    on_tap: Callable[[], object] | None   # what it returns is ignored
+    flex: float
+    padding: int
+    bg: str | None
 
 
 class Container(Widget):
     def __init__(self, items: Sequence[Widget], *, gap: int = 24, padding: int = 0,
-                 bg: str | None = None, **kw) -> None:
+                 bg: str | None = None, **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         self.items: list[Widget] = list(items)
         for child in self.items:
@@ -33,8 +53,8 @@ class Container(Widget):
         p = ui.px(self.padding)
         return rect.inflate(-2 * p, -2 * p)
 
-    def _child_backdrop(self, ui: UiContext):
-        return getattr(ui.theme, self.bg) if self.bg else self.backdrop
+    def _child_backdrop(self, ui: UiContext) -> RGB:
+        return theme_colour(ui.theme, self.bg) if self.bg else self.backdrop
 
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
         if self.bg:
@@ -56,7 +76,8 @@ class Column(Container):
     wide landscape screen: it is centred in the width it is given.
     """
 
-    def __init__(self, items: Sequence[Widget], *, max_width: int | None = None, **kw) -> None:
+    def __init__(self, items: Sequence[Widget], *, max_width: int | None = None,
+                 **kw: Unpack[ContainerOptions]) -> None:
         super().__init__(items, **kw)
         self.max_width = max_width
 
@@ -96,12 +117,12 @@ class Row(Container):
     """Children side by side in equal widths, wrapping onto more lines when too narrow."""
 
     def __init__(self, items: Sequence[Widget], *, max_per_line: int | None = None, wrap: bool = True,
-                 **kw) -> None:
+                 **kw: Unpack[ContainerOptions]) -> None:
         super().__init__(items, **kw)
         self.max_per_line = max_per_line
         self.wrap = wrap  # False for keyboard rows: keys keep their order on one line
 
-    def _lines(self, ui: UiContext, width: int) -> list[list[Widget]]:
+    def _lines(self, ui: UiContext, width: int) -> list[Sequence[Widget]]:
         kids = self.children()
         if not kids:
             return []
@@ -156,14 +177,14 @@ class Grid(Container):
     """Equal tiles, ``columns`` per line (fewer when tiles would be too narrow)."""
 
     def __init__(self, items: Sequence[Widget], *, columns: int = 2, min_tile_height: int = 200,
-                 uniform: bool = False, **kw) -> None:
+                 uniform: bool = False, **kw: Unpack[ContainerOptions]) -> None:
         super().__init__(items, **kw)
         self.columns = columns
         self.min_tile_height = min_tile_height
         # uniform: the children are alike (a day's times): their layout is worked out once per
         # width, from a few of the children with the longest labels, instead of measuring every child.
         self.uniform = uniform
-        self._memo: dict[tuple, tuple[int, int, int]] = {}
+        self._memo: dict[tuple[int, int], tuple[int, int, int]] = {}
 
     def _layout(self, ui: UiContext, width: int) -> tuple[int, int, int]:
         if not self.uniform:
@@ -209,7 +230,7 @@ class Grid(Container):
 
 
 class Spacer(Widget):
-    def __init__(self, height: int = 0, **kw) -> None:
+    def __init__(self, height: int = 0, **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         self.height = height
 
@@ -227,7 +248,7 @@ class ScrollView(Widget):
     clips_children = True
     FRICTION = 3.0  # 1/s: velocity decays as exp(-FRICTION t)
 
-    def __init__(self, child: Widget, **kw) -> None:
+    def __init__(self, child: Widget, **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         self.child = child
         child.parent = self
@@ -290,7 +311,7 @@ class ScrollView(Widget):
             self.velocity = 0.0
         return bool(self.velocity)
 
-    def hit(self, pos):
+    def hit(self, pos: tuple[int, int]) -> Widget | None:
         if not self.visible or not self.rect.collidepoint(pos):
             return None
         return self.child.hit(pos)

@@ -25,7 +25,7 @@ class Dialog(Widget):
         self.panel = Column([self.title, self.message, self.buttons], gap=32, padding=40, bg="surface")
         self.panel.parent = self
 
-    def children(self):
+    def children(self) -> Sequence[Widget]:
         return [self.panel]
 
     def place(self, ui: UiContext, rect: pygame.Rect) -> None:
@@ -44,6 +44,6 @@ class Dialog(Widget):
         pygame.draw.rect(surf, ui.theme.border, border, border_radius=ui.px(20))
         self.panel.draw(surf, ui)
 
-    def hit(self, pos):
+    def hit(self, pos: tuple[int, int]) -> Widget | None:
         # Modal: taps outside the panel go nowhere.
         return self.panel.hit(pos)

@@ -25,13 +25,14 @@ class Footer(Row):
         buttons[0].enabled = not at_home
         buttons[1].enabled = can_go_back
         super().__init__(buttons, gap=16, padding=16, bg="surface", id="footer")
+        self.buttons = buttons  # the same widgets as ``items``, as buttons
 
     def _arrange(self, ui: UiContext, width: int) -> None:
         """Icons beside the labels when every button has room (landscape), above them otherwise."""
         inner = width - 2 * ui.px(self.padding)
         cell = (inner - ui.px(self.gap) * (len(self.items) - 1)) // len(self.items)
-        stacked = not all(b.fits_inline(ui, cell) for b in self.items)
-        for button in self.items:
+        stacked = not all(b.fits_inline(ui, cell) for b in self.buttons)
+        for button in self.buttons:
             button.stack_icon = stacked
             button._min_height = 110 if stacked else 96
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pygame
@@ -54,7 +54,7 @@ class Header(Widget):
         self.network.text = text
         self.request_layout()
 
-    def children(self):
+    def children(self) -> Sequence[Widget]:
         kids: list[Widget] = [self.town, self.clock, *(b for b in self.badges if b.visible)]
         if self.language:
             kids.append(self.language)
@@ -75,7 +75,7 @@ class Header(Widget):
         """The clock then the badges on one line, wrapping when too narrow; rects are relative."""
         gap = ui.px(14)
         x = y = line_h = 0
-        placed = []
+        placed: list[tuple[Widget, pygame.Rect]] = []
         for item in [self.clock, *(b for b in self.badges if b.visible)]:
             if item is self.clock:
                 # Room for a longer time (10 h 00) without waiting for a relayout.

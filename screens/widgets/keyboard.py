@@ -9,10 +9,12 @@ emits characters; the screen decides which field they go to.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Unpack
 
 from kiosk.i18n import _
+from screens.widgets.base import Widget
 from screens.widgets.button import Button
-from screens.widgets.containers import Column, Row
+from screens.widgets.containers import Column, PanelOptions, Row
 
 BACKSPACE = "\b"
 ENTER = "\n"
@@ -24,7 +26,7 @@ SYMBOL_ROWS = ("1234567890", "@._-+'/", "âîûöœæÿ")
 
 class AzertyKeyboard(Column):
     def __init__(self, on_key: Callable[[str], None], *, id: str = "keyboard", symbols: bool = False,
-                 **kw) -> None:
+                 **kw: Unpack[PanelOptions]) -> None:
         self.on_key = on_key
         self.upper = False
         self.symbols = symbols    # start on digits and symbols (a phone number, an e-mail address)
@@ -32,10 +34,10 @@ class AzertyKeyboard(Column):
 
     def _key(self, ch: str) -> Button:
         label = ch.upper() if self.upper and ch.isalpha() else ch
-        return Button(label, kind="key", id=f"key-{ch}", on_tap=lambda c=label: self.on_key(c))
+        return Button(label, kind="key", id=f"key-{ch}", on_tap=lambda: self.on_key(label))
 
-    def _rows(self) -> list[Row]:
-        rows: list[Row] = []
+    def _rows(self) -> list[Widget]:
+        rows: list[Widget] = []
         if self.symbols:
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[0]], gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[1]]

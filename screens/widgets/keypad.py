@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Unpack
 
 from kiosk.i18n import _
 from screens.widgets.button import Button
-from screens.widgets.containers import Column, Row
+from screens.widgets.containers import Column, PanelOptions, Row
 
 BACKSPACE = "\b"
 ENTER = "\n"
@@ -14,7 +15,7 @@ ENTER = "\n"
 
 class NumericKeypad(Column):
     def __init__(self, on_key: Callable[[str], None], *, enter_label: str | None = None,
-                 id: str = "keypad", **kw) -> None:
+                 id: str = "keypad", **kw: Unpack[PanelOptions]) -> None:
         self.on_key = on_key
         rows = []
         for digits in ("123", "456", "789"):

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 import pygame
 
+from kiosk.shell.theme import RGB
 from kiosk.shell.ui import TEXT_BODY, UiContext
-from screens.widgets.base import TextItem, Widget
+from screens.widgets.base import TextItem, Widget, WidgetOptions, theme_colour
 from screens.widgets.text import ellipsize, wrap
 
 
 class Label(Widget):
     def __init__(self, text: str = "", *, size: int = TEXT_BODY, bold: bool = False,
                  colour: str = "text", align: str = "left", max_lines: int | None = None,
-                 bg: str | None = None, padding: int = 0, **kw) -> None:
+                 bg: str | None = None, padding: int = 0, **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         self.text = text
         self.size = size
@@ -36,11 +39,11 @@ class Label(Widget):
                 self.request_layout()
             self.invalidate()
 
-    def _fg(self, ui: UiContext):
-        return getattr(ui.theme, self.colour)
+    def _fg(self, ui: UiContext) -> RGB:
+        return theme_colour(ui.theme, self.colour)
 
-    def _bg(self, ui: UiContext):
-        return getattr(ui.theme, self.bg) if self.bg else self.backdrop
+    def _bg(self, ui: UiContext) -> RGB:
+        return theme_colour(ui.theme, self.bg) if self.bg else self.backdrop
 
     def _wrap(self, ui: UiContext, width: int) -> tuple[list[str], bool]:
         size = ui.font_px(self.size)

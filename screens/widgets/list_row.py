@@ -7,10 +7,13 @@ target, at least the minimum height; a row without ``on_tap`` is a plain card.
 
 from __future__ import annotations
 
+from typing import Unpack
+
 import pygame
 
+from kiosk.shell.theme import RGB
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, UiContext
-from screens.widgets.base import TextItem, Widget
+from screens.widgets.base import TextItem, Widget, WidgetOptions
 from screens.widgets.button import _background
 from screens.widgets.text import wrap
 
@@ -18,10 +21,13 @@ _PAD = 24
 _MIN_HEIGHT = 112
 _ASIDE_GAP = 20
 
+# (lines, font size, bold) of the title or of one detail.
+_Block = tuple[list[str], int, bool]
+
 
 class ListRow(Widget):
     def __init__(self, title: str, details: list[str] | tuple[str, ...] = (), *,
-                 aside: tuple[str, ...] = (), **kw) -> None:
+                 aside: tuple[str, ...] = (), **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         self.interactive = self.on_tap is not None
         self.title = title
@@ -39,14 +45,14 @@ class ListRow(Widget):
             return 0
         return max(ui.fonts.width(t, s, b) for t, s, b in blocks) + ui.px(_ASIDE_GAP)
 
-    def _blocks(self, ui: UiContext, width: int) -> list[tuple[list[str], int, bool]]:
+    def _blocks(self, ui: UiContext, width: int) -> list[_Block]:
         inner = max(1, width - 2 * ui.px(_PAD) - self._aside_width(ui))
         title_size, detail_size = ui.font_px(TEXT_BODY), ui.font_px(TEXT_SMALL)
         blocks = [(wrap(self.title, ui.fonts, title_size, inner, True), title_size, True)]
         blocks += [(wrap(d, ui.fonts, detail_size, inner), detail_size, False) for d in self.details]
         return blocks
 
-    def _text_height(self, ui: UiContext, blocks) -> int:
+    def _text_height(self, ui: UiContext, blocks: list[_Block]) -> int:
         return sum(len(lines) * ui.fonts.line_height(size, bold) for lines, size, bold in blocks) \
             + ui.px(6) * (len(blocks) - 1)
 
@@ -85,7 +91,7 @@ class ListRow(Widget):
         return out
 
     # -- drawing -------------------------------------------------------------
-    def _bg(self, ui: UiContext):
+    def _bg(self, ui: UiContext) -> RGB:
         t = ui.theme
         return t.pressed if self.pressed else t.surface
 
@@ -110,7 +116,8 @@ class PairRow(Widget):
     """Two columns of text — « mer. 2 déc. | 8 h 30 – 12 h, 13 h 30 – 17 h » — the left one a fixed
     share of the width so the rows of a table line up; ``highlight`` puts it on a panel, in bold."""
 
-    def __init__(self, left: str, right: str, *, highlight: bool = False, left_share: float = 0.36, **kw) -> None:
+    def __init__(self, left: str, right: str, *, highlight: bool = False, left_share: float = 0.36,
+                 **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         self.left, self.right = left, right
         self.highlight = highlight
@@ -149,7 +156,7 @@ class PairRow(Widget):
                 y += lh
         return out
 
-    def _bg(self, ui: UiContext):
+    def _bg(self, ui: UiContext) -> RGB:
         return ui.theme.surface if self.highlight else self.backdrop
 
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:

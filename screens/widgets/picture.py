@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 import pygame
 
 from kiosk.shell.ui import UiContext
-from screens.widgets.base import Widget
+from screens.widgets.base import Widget, WidgetOptions
 
 
 class Picture(Widget):
-    def __init__(self, image: pygame.Surface, *, max_width: int | None = None, **kw) -> None:
+    def __init__(self, image: pygame.Surface, *, max_width: int | None = None, **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         self.image = image
         self.max_width = max_width       # in layout pixels (ui.px), e.g. a receipt's paper width

@@ -9,13 +9,14 @@ too slow for a screen transition. It is drawn once into a surface, then blitted.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Unpack
 
 import numpy as np
 import pygame
 import zxingcpp
 
 from kiosk.shell.ui import UiContext
-from screens.widgets.base import Widget
+from screens.widgets.base import Widget, WidgetOptions
 
 QUIET = 4   # modules of white around the code (the QR standard's quiet zone)
 
@@ -38,7 +39,7 @@ def _drawn(data: str, module: int) -> pygame.Surface:
 
 
 class QrCodeView(Widget):
-    def __init__(self, data: str, *, size: int = 420, **kw) -> None:
+    def __init__(self, data: str, *, size: int = 420, **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         self.data = data
         self.modules = qr_modules(data)

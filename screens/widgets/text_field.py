@@ -8,11 +8,12 @@ what was typed and ending the visit wipes it in one place.
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
+from typing import Unpack
 
 import pygame
 
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, UiContext
-from screens.widgets.base import TextItem, Widget
+from screens.widgets.base import TextItem, Widget, WidgetOptions
 from screens.widgets.text import wrap
 
 BULLET = "•"
@@ -24,7 +25,7 @@ class TextField(Widget):
     def __init__(self, store: MutableMapping[str, str], key: str, *, caption: str = "",
                  placeholder: str = "", max_length: int = 50, masked: bool = False,
                  allowed: Callable[[str], bool] | None = None,
-                 on_change: Callable[[str], None] | None = None, **kw) -> None:
+                 on_change: Callable[[str], None] | None = None, **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         self.store = store
         self.key = key

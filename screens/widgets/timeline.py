@@ -8,11 +8,12 @@ reads without colour.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Unpack
 
 import pygame
 
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, UiContext
-from screens.widgets.base import Widget
+from screens.widgets.base import Widget, WidgetOptions
 from screens.widgets.label import Label
 
 GUTTER = 76       # px at 1080 width: the marker column
@@ -20,7 +21,8 @@ MARKER = 22       # marker radius
 
 
 class TimelineStep(Widget):
-    def __init__(self, label: str, detail: str, state: str, *, first: bool, last: bool, **kw) -> None:
+    def __init__(self, label: str, detail: str, state: str, *, first: bool, last: bool,
+                 **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         if state not in ("done", "current", "todo"):
             raise ValueError(f"unknown step state {state!r}")

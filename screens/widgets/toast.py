@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygame
 
 from kiosk.shell.ui import TEXT_BODY, UiContext
+from screens.widgets.base import Widget
 from screens.widgets.label import Label
 
 
@@ -21,5 +22,5 @@ class Toast(Label):
         height = self.measure(ui, width)
         super().place(ui, pygame.Rect(rect.centerx - width // 2, rect.bottom - height - ui.px(24), width, height))
 
-    def hit(self, pos):
+    def hit(self, pos: tuple[int, int]) -> Widget | None:
         return None
