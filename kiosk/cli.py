@@ -11,6 +11,10 @@ import os
 import signal
 import sys
 import time
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -70,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _load(path_arg: str | None, overrides: dict | None = None):
+def _load(path_arg: str | None, overrides: dict[str, Any] | None = None) -> KioskConfig:
     """The configuration, or exit 2 with one line per problem (never a traceback)."""
     from kiosk.config import ConfigError, load_config, resolve_config_path
 
@@ -84,8 +88,8 @@ def _load(path_arg: str | None, overrides: dict | None = None):
         raise SystemExit(2) from None
 
 
-def cmd_run(args) -> int:
-    overrides: dict = {}
+def cmd_run(args: argparse.Namespace) -> int:
+    overrides: dict[str, Any] = {}
     if args.size:
         overrides["display.size"] = f"{args.size[0]}x{args.size[1]}"
     if args.rotate is not None:
@@ -150,7 +154,7 @@ def _ms_since_process_start() -> float:
 _T0 = time.monotonic()
 
 
-def cmd_check_config(args) -> int:
+def cmd_check_config(args: argparse.Namespace) -> int:
     from kiosk.config import config_warnings
 
     config = _load(args.path)
@@ -160,7 +164,7 @@ def cmd_check_config(args) -> int:
     return 0
 
 
-def cmd_screenshots(args) -> int:
+def cmd_screenshots(args: argparse.Namespace) -> int:
     import logging
 
     from kiosk.devtools.screenshots import render_all
@@ -176,13 +180,13 @@ def cmd_screenshots(args) -> int:
     return 1 if problems else 0
 
 
-def cmd_bench(args) -> int:
+def cmd_bench(args: argparse.Namespace) -> int:
     from kiosk.devtools.bench import main as bench_main
 
     return bench_main(as_json=args.json, quick=args.quick, only=args.only)
 
 
-def cmd_hash_pin(args) -> int:
+def cmd_hash_pin(args: argparse.Namespace) -> int:
     from kiosk.admin.pin import hash_pin
 
     if sys.stdin.isatty():
@@ -199,13 +203,13 @@ def cmd_hash_pin(args) -> int:
     return 0
 
 
-def cmd_scan_image(args) -> int:
+def cmd_scan_image(args: argparse.Namespace) -> int:
     from drivers.scanner.scan_image import main as scan_image_main  # lazy: zxing-cpp only when used
 
     return scan_image_main(["--decoder", args.decoder, "--", *args.files])
 
 
-def cmd_demo_api(args) -> int:
+def cmd_demo_api(args: argparse.Namespace) -> int:
     from kiosk.demo_api.cli import main as demo_api_main  # lazy: keeps cryptography off the kiosk's start path
 
     return demo_api_main(["--host", args.host, "--port", str(args.port), "--db", args.db]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -62,10 +63,10 @@ class Availability:
 
     def __init__(self, cache_path: str | Path, clock: Clock | None = None) -> None:
         self.cache_path, self.clock = Path(cache_path), clock or Clock()
-        self._conn = None
+        self._conn: sqlite3.Connection | None = None
 
     @property
-    def conn(self):
+    def conn(self) -> sqlite3.Connection:
         if self._conn is None:
             self._conn = open_cache(self.cache_path)
         return self._conn
@@ -139,7 +140,7 @@ class Availability:
         if service is None:
             return []
         start, end = _day_bounds(day, day)
-        merged: dict[str, list[tuple]] = {}   # rows come by start time, so the slots do too
+        merged: dict[str, list[tuple[Any, ...]]] = {}   # rows come by start time, so the slots do too
         for row in cache_reads.free_slot_rows(self.conn, service["agenda_ids"], max(start, self._bookable_from()),
                                               end):
             merged.setdefault(row[0], []).append(row)
@@ -150,7 +151,8 @@ class Availability:
             out.append(DaySlot(_paris(begin), _paris(rows[0][1]), sum(r[2] for r in rows), tuple(r[3] for r in rows)))
         return out
 
-    def _free_rows(self, agenda_ids: list[str], start: datetime, end: datetime | None, limit: int) -> list[dict]:
+    def _free_rows(self, agenda_ids: list[str], start: datetime, end: datetime | None,
+                   limit: int) -> list[dict[str, Any]]:
         return cache_reads.free_slots(self.conn, agenda_ids, start, end or FAR_FUTURE, limit=limit)
 
     def _bookable_from(self) -> datetime:

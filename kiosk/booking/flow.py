@@ -12,14 +12,51 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
+from drivers.printer.ticket import Ticket
 from kiosk import events
 from kiosk.booking import form as booking_form
 from kiosk.booking.tickets import booking_ticket
-from kiosk.services import DaySlot, Kind, Outcome, Status
+from kiosk.clock import Clock
+from kiosk.config import KioskConfig
+from kiosk.services import DaySlot, Kind, Outcome, Services, Status
 
 DRAFT = "booking"
+
+
+class _Settings(Protocol):
+    @property
+    def language(self) -> str: ...
+
+
+class _Visit(Protocol):
+    @property
+    def drafts(self) -> dict[str, Any]: ...
+    @property
+    def fields(self) -> dict[str, str]: ...
+    @property
+    def settings(self) -> _Settings: ...
+
+
+class BookingHost(Protocol):
+    """What the booking steps read of the app (the shell's App has all of it)."""
+
+    @property
+    def visit(self) -> _Visit: ...
+    @property
+    def services(self) -> Services | None: ...
+    @property
+    def network(self) -> str | None: ...
+    @property
+    def config(self) -> KioskConfig: ...
+    @property
+    def clock(self) -> Clock: ...
+
+
+class _Event(Protocol):
+    @property
+    def type(self) -> int: ...
 
 
 @dataclass
@@ -31,11 +68,13 @@ class BookingDraft:
     offline: bool = False                 # the person is asking for a time, not booking it
 
 
-def draft(app) -> BookingDraft:
-    return app.visit.drafts.setdefault(DRAFT, BookingDraft())
+def draft(app: BookingHost) -> BookingDraft:
+    d = app.visit.drafts.setdefault(DRAFT, BookingDraft())
+    assert isinstance(d, BookingDraft)
+    return d
 
 
-def choose_service(app, service_id: str) -> BookingDraft:
+def choose_service(app: BookingHost, service_id: str) -> BookingDraft:
     """A new service starts a new booking, keeping the typed person (they are the same)."""
     current = draft(app)
     if current.service_id != service_id:
@@ -43,28 +82,33 @@ def choose_service(app, service_id: str) -> BookingDraft:
     return current
 
 
-def contact_required(app) -> bool:
-    return app.services.is_offline or app.network == "offline"
+def contact_required(app: BookingHost) -> bool:
+    services = app.services
+    assert services is not None   # booking is offered only with a data layer
+    return services.is_offline or app.network == "offline"
 
 
-def checked_person(app) -> booking_form.Checked:
+def checked_person(app: BookingHost) -> booking_form.Checked:
     return booking_form.check(booking_form.typed(app.visit.fields), contact_required=contact_required(app))
 
 
-def submit(app, person: dict[str, str]) -> int:
+def submit(app: BookingHost, person: dict[str, str]) -> int:
     """Book the chosen slot, or — offline — ask for it (confirmed later by SMS or e-mail)."""
     d = draft(app)
     assert d.service_id and d.slot
     d.offline = contact_required(app)
+    services = app.services
+    assert services is not None
     if d.offline:
-        return app.services.request_booking(d.service_id, d.slot.start, person, wanted_slot_id=d.slot.slot_id)
-    return app.services.book(d.service_id, d.slot, person)
+        return services.request_booking(d.service_id, d.slot.start, person, wanted_slot_id=d.slot.slot_id)
+    return services.book(d.service_id, d.slot, person)
 
 
 def confirmed_start(d: BookingDraft) -> datetime:
     result = d.outcome.result if d.outcome else {}
     if result.get("start"):
         return datetime.fromisoformat(result["start"])
+    assert d.slot is not None
     return d.slot.start
 
 
@@ -80,25 +124,27 @@ def is_confirmed(d: BookingDraft) -> bool:
     return bool(d.outcome and d.outcome.status == Status.DONE and d.outcome.kind == Kind.BOOKING)
 
 
-def ticket(app, d: BookingDraft) -> Any:
+def ticket(app: BookingHost, d: BookingDraft) -> Ticket:
+    assert app.services is not None and d.service_id is not None
     services = app.services.availability
     service = services.service(d.service_id)
+    assert service is not None
     return booking_ticket(
         town=app.config.branding.town_name, service=service, place=services.place(service.get("place_id")),
         start=confirmed_start(d), reference=reference(d),
-        token=d.outcome.result.get("checkin_token") if is_confirmed(d) else None,
+        token=d.outcome.result.get("checkin_token") if d.outcome and is_confirmed(d) else None,
         confirmed=is_confirmed(d), printed_at=app.clock.now(), language=app.visit.settings.language,
         town_phone=app.config.booking.phone)
 
 
-def print_outcome(event, job_id: str | None) -> str | None:
+def print_outcome(event: _Event, job_id: str | None) -> str | None:
     """« printed » or « failed » when ``event`` is the end of print job ``job_id``, else None."""
     if job_id is None or getattr(event, "job_id", None) != job_id:
         return None
     return {events.PRINT_DONE: "printed", events.PRINT_FAILED: "failed"}.get(event.type)
 
 
-def forget(app) -> None:
+def forget(app: BookingHost) -> None:
     """Drop this booking and what was typed for it (the booking itself is made: it is in the
     outbox or at the town hall), keeping the visit's language and accessibility choices."""
     app.visit.drafts.pop(DRAFT, None)

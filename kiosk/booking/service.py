@@ -9,11 +9,12 @@ part, which the outbox erases as soon as the server has answered.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from kiosk.api import models
 from kiosk.api.checkin_token import TokenError, decode_unverified
@@ -23,7 +24,7 @@ from kiosk.services.outcomes import Action, Kind, Outcome, Status
 PLACEHOLDER_TERMINAL = "this-terminal"   # the sync layer puts the enrolled device id in at send time
 
 
-def _check(model: type, body: dict[str, Any]) -> None:
+def _check(model: type[BaseModel], body: dict[str, Any]) -> None:
     """Raise ValueError naming the fields (never their values: they may be personal)."""
     try:
         model.model_validate({"terminal_id": PLACEHOLDER_TERMINAL, **body})
@@ -87,7 +88,7 @@ def cancellation_by_token(token: str, now: datetime) -> Action:
     payload, personal = {"reference": reference.upper()}, {"token": token}
     _check(models.BookingCancel, {**payload, **personal})
 
-    def precheck(conn) -> Outcome | dict[str, Any]:
+    def precheck(conn: sqlite3.Connection) -> Outcome | dict[str, Any]:
         try:
             claims = verify_token(conn, token, now, any_day=True)
         except UnknownKey:

@@ -6,16 +6,19 @@ carries more personal data than the screen showed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from drivers.printer.ticket import Ticket, TicketBuilder
+from kiosk.api.models import TrackedRequest
 from kiosk.clock import PARIS
 from kiosk.formatting import format_date_long, format_datetime_long, format_time
 from kiosk.i18n import _
 from kiosk.tracking.code import tracking_address
 
 
-def tracking_slip(request, *, town: str, portal_url: str, info_at: datetime | None, online: bool,
+def tracking_slip(request: TrackedRequest, *, town: str, portal_url: str, info_at: datetime | None, online: bool,
                   printed_at: datetime, language: str) -> Ticket:
     """A short status slip: number, type, current step, date of the information, where to follow it."""
     b = TicketBuilder(town)
@@ -53,8 +56,8 @@ def appointment_words(start: datetime, language: str) -> str:
                                         time=format_time(local.time(), language))
 
 
-def booking_ticket(*, town: str, service: dict, place: dict | None, start: datetime, reference: str,
-                   token: str | None, confirmed: bool, printed_at: datetime, language: str,
+def booking_ticket(*, town: str, service: Mapping[str, Any], place: Mapping[str, Any] | None, start: datetime,
+                   reference: str, token: str | None, confirmed: bool, printed_at: datetime, language: str,
                    town_phone: str | None = None) -> Ticket:
     """The ticket a person leaves with: what, when (in words), where, what to bring, the
     reference and the check-in QR code, and how to cancel. ``confirmed`` is False for a

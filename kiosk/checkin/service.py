@@ -71,6 +71,7 @@ def checkin(scanned_at: datetime, *, token: str | None = None, reference: str | 
             raise ValueError("CheckinCreate: invalid token (too long)")
         return Action(Kind.CHECKIN, payload, None, details={"verified": False},
                       precheck=lambda conn: _precheck(conn, payload, scanned_at))
+    assert reference is not None   # exactly one of token and reference, and not the token
     payload["reference"] = reference.strip().upper()
     return Action(Kind.CHECKIN, payload, None, details={"verified": False, "reference": payload["reference"]})
 

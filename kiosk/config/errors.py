@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 SECRET_SECTION = "admin"  # values under it are never echoed: a mangled hash, or a PIN typed there
 LOADER_KEYS = ("source",)  # fields of the root model set by the loader, never written in the file
@@ -88,7 +90,7 @@ def validation_lines(exc: ValidationError, root: type[BaseModel]) -> list[tuple[
 
 # --- from one pydantic error to "what is expected" -------------------------------------
 
-def _walk(loc: tuple, root: type[BaseModel]) -> tuple[type[BaseModel] | None, FieldInfo | None]:
+def _walk(loc: tuple[int | str, ...], root: type[BaseModel]) -> tuple[type[BaseModel] | None, FieldInfo | None]:
     """The model holding the last key of ``loc`` and that key's field, when known."""
     parent: type[BaseModel] | None = None
     model: type[BaseModel] | None = root
@@ -104,7 +106,7 @@ def _walk(loc: tuple, root: type[BaseModel]) -> tuple[type[BaseModel] | None, Fi
     return parent, field
 
 
-def _dotted(loc: tuple) -> str:
+def _dotted(loc: tuple[int | str, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc))
 
 
@@ -128,7 +130,7 @@ def _fits_unquoted(value: Any, kind: str, field: FieldInfo | None) -> bool:
     return False
 
 
-def _problem(err: dict, key: str, parent: type[BaseModel] | None, field: FieldInfo | None,
+def _problem(err: ErrorDetails, key: str, parent: type[BaseModel] | None, field: FieldInfo | None,
              root: type[BaseModel]) -> str:
     kind, ctx, value = err["type"], err.get("ctx") or {}, err["input"]
     unquote = " (write it without quotes)" if _fits_unquoted(value, kind, field) else ""
@@ -138,7 +140,7 @@ def _problem(err: dict, key: str, parent: type[BaseModel] | None, field: FieldIn
     if kind == "literal_error" and field is not None and get_origin(field.annotation) is Literal:
         choices = ", ".join(f'"{c}"' if isinstance(c, str) else str(c) for c in get_args(field.annotation))
         return f"must be one of {choices}" + unquote
-    simple = {
+    simple: dict[str, Callable[[], str]] = {
         "greater_than_equal": lambda: f"must be at least {_num(ctx.get('ge'))}",
         "less_than_equal": lambda: f"must be at most {_num(ctx.get('le'))}",
         "greater_than": lambda: f"must be more than {_num(ctx.get('gt'))}",

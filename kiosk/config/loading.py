@@ -80,7 +80,7 @@ def resolve_config_path(cli_path: str | None, env: Mapping[str, str] = os.enviro
     return REPO_CONFIG_PATH
 
 
-def _validate(data: dict, source: Path, override_keys: Collection[str] = ()) -> KioskConfig:
+def _validate(data: Mapping[str, Any], source: Path, override_keys: Collection[str] = ()) -> KioskConfig:
     source = Path(os.path.abspath(source))
     data = dict(data)
     lines: list[tuple[str, str]] = []
@@ -99,12 +99,12 @@ def _validate(data: dict, source: Path, override_keys: Collection[str] = ()) -> 
     return cfg
 
 
-def config_from_dict(data: dict, source: Path) -> KioskConfig:
+def config_from_dict(data: Mapping[str, Any], source: Path) -> KioskConfig:
     """Validate already-parsed TOML data as if it had been read from ``source``."""
     return _validate(data, Path(source))
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -119,7 +119,7 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(path, [toml_problem(path, exc)]) from None
 
 
-def _apply_overrides(data: dict, overrides: Mapping[str, Any], name: str) -> list[str]:
+def _apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], name: str) -> list[str]:
     """Set dotted keys in ``data``; a None value removes the key (back to its default)."""
     problems = []
     for dotted, value in overrides.items():

@@ -78,14 +78,14 @@ class LocationConfig(_Section):
     address: str = Field(min_length=1, max_length=200, description="a postal address of 1 to 200 characters")
     latitude: float = Field(ge=-90, le=90, allow_inf_nan=False, description="degrees from -90 to 90")
     longitude: float = Field(ge=-180, le=180, allow_inf_nan=False, description="degrees from -180 to 180")
-    facing_deg: float = Field(0.0, ge=0, lt=360, allow_inf_nan=False, strict=False,
+    facing_deg: float = Field(default=0.0, ge=0, lt=360, allow_inf_nan=False, strict=False,
                               description="a compass bearing in degrees, from 0 (north) to less than 360")
 
 
 class BrandingConfig(_Section):
     town_name: str = Field(min_length=1, max_length=80, description="a name of 1 to 80 characters")
-    logo: Path | None = Field(None, description="the path of a PNG image")
-    primary_colour: str = Field("#1d4e89", description='a colour written "#RRGGBB", e.g. "#1d4e89"')
+    logo: Path | None = Field(default=None, description="the path of a PNG image")
+    primary_colour: str = Field(default="#1d4e89", description='a colour written "#RRGGBB", e.g. "#1d4e89"')
 
     @field_validator("logo", mode="before")
     @classmethod
@@ -106,9 +106,9 @@ class BrandingConfig(_Section):
 
 
 class LanguagesConfig(_Section):
-    default: str = Field("fr", description=f"one of {', '.join(AVAILABLE_LANGUAGES)}")
+    default: str = Field(default="fr", description=f"one of {', '.join(AVAILABLE_LANGUAGES)}")
     offered: tuple[str, ...] = Field(
-        ("fr", "en"), strict=False, description='a list of language codes such as ["fr", "en"]'
+        default=("fr", "en"), strict=False, description='a list of language codes such as ["fr", "en"]'
     )
 
     @field_validator("default")
@@ -139,9 +139,9 @@ class LanguagesConfig(_Section):
 
 
 class DisplayConfig(_Section):
-    size: str = Field("auto", description='"auto" or WIDTHxHEIGHT in pixels, e.g. "1080x1920"')
-    rotation: Literal[0, 90, 180, 270] = Field(0, description="0, 90, 180 or 270")
-    fullscreen: bool = Field(True, description="true or false")
+    size: str = Field(default="auto", description='"auto" or WIDTHxHEIGHT in pixels, e.g. "1080x1920"')
+    rotation: Literal[0, 90, 180, 270] = Field(default=0, description="0, 90, 180 or 270")
+    fullscreen: bool = Field(default=True, description="true or false")
 
     @field_validator("size")
     @classmethod
@@ -165,18 +165,20 @@ class DisplayConfig(_Section):
 
 
 class IdleConfig(_Section):
-    warn_after_s: int = Field(45, ge=10, le=600, description="seconds from 10 to 600")
-    reset_after_s: int = Field(20, ge=5, le=120, description="seconds from 5 to 120")
-    dim_after_s: int = Field(120, ge=30, le=3600, description="seconds from 30 to 3600")
+    warn_after_s: int = Field(default=45, ge=10, le=600, description="seconds from 10 to 600")
+    reset_after_s: int = Field(default=20, ge=5, le=120, description="seconds from 5 to 120")
+    dim_after_s: int = Field(default=120, ge=30, le=3600, description="seconds from 30 to 3600")
 
 
 class ApiConfig(_Section):
-    base_url: str = Field("http://127.0.0.1:8765/", description='an https:// address, e.g. "https://gru.example.fr/kiosk/"')
-    ca_bundle: Path | None = Field(None, description="the path of a PEM file of CA certificates")
-    credentials_path: Path = Field(Path("/var/lib/kiosk/credentials.json"), description="a file path")
-    connect_timeout_s: float = Field(3.0, ge=0.5, le=30, allow_inf_nan=False, description="seconds from 0.5 to 30")
-    read_timeout_s: float = Field(10.0, ge=1, le=120, allow_inf_nan=False, description="seconds from 1 to 120")
-    action_timeout_s: float = Field(5.0, ge=1, le=30, allow_inf_nan=False, description="seconds from 1 to 30")
+    base_url: str = Field(default="http://127.0.0.1:8765/",
+                          description='an https:// address, e.g. "https://gru.example.fr/kiosk/"')
+    ca_bundle: Path | None = Field(default=None, description="the path of a PEM file of CA certificates")
+    credentials_path: Path = Field(default=Path("/var/lib/kiosk/credentials.json"), description="a file path")
+    connect_timeout_s: float = Field(default=3.0, ge=0.5, le=30, allow_inf_nan=False,
+                                     description="seconds from 0.5 to 30")
+    read_timeout_s: float = Field(default=10.0, ge=1, le=120, allow_inf_nan=False, description="seconds from 1 to 120")
+    action_timeout_s: float = Field(default=5.0, ge=1, le=30, allow_inf_nan=False, description="seconds from 1 to 30")
 
     @field_validator("base_url")
     @classmethod
@@ -234,28 +236,31 @@ class PrinterConfig(_Section):
     """The ticket printer; ``type`` picks the backend (drivers.printer.backends), like python-escpos."""
 
     type: Literal["none", "simulated", "usb", "serial", "network", "file"] = Field(
-        "none", description='"none", "simulated", "usb", "serial", "network" or "file"')
+        default="none", description='"none", "simulated", "usb", "serial", "network" or "file"')
     profile: Literal["TM-T88V", "TM-T20II"] = Field(
-        "TM-T88V", description='a printer capability profile: "TM-T88V" (80 mm, 42 columns) or '
+        default="TM-T88V", description='a printer capability profile: "TM-T88V" (80 mm, 42 columns) or '
         '"TM-T20II" (80 mm, 48 columns)')
     qr: Literal["auto", "native", "raster"] = Field(
-        "auto", description='"auto" (the printer\'s own QR command when the profile has one), "native" or "raster"')
-    poll_interval_s: float = Field(2.0, ge=0.2, le=60, description="seconds between status checks, 0.2 to 60")
-    status_timeout_s: float = Field(0.5, ge=0.05, le=5, description="seconds to wait for a status answer, 0.05 to 5")
-    vendor_id: int | None = Field(None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x04b8 (Epson)")
-    product_id: int | None = Field(None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0202")
-    in_ep: int | None = Field(None, ge=0x80, le=0x8F, description="the USB IN endpoint, e.g. 0x82")
-    out_ep: int | None = Field(None, ge=0x00, le=0x0F, description="the USB OUT endpoint, e.g. 0x01")
-    device: str | None = Field(None, min_length=1,
+        default="auto",
+        description='"auto" (the printer\'s own QR command when the profile has one), "native" or "raster"')
+    poll_interval_s: float = Field(default=2.0, ge=0.2, le=60, description="seconds between status checks, 0.2 to 60")
+    status_timeout_s: float = Field(default=0.5, ge=0.05, le=5,
+                                    description="seconds to wait for a status answer, 0.05 to 5")
+    vendor_id: int | None = Field(default=None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x04b8 (Epson)")
+    product_id: int | None = Field(default=None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0202")
+    in_ep: int | None = Field(default=None, ge=0x80, le=0x8F, description="the USB IN endpoint, e.g. 0x82")
+    out_ep: int | None = Field(default=None, ge=0x00, le=0x0F, description="the USB OUT endpoint, e.g. 0x01")
+    device: str | None = Field(default=None, min_length=1,
                                   description='a device path such as "/dev/ttyUSB0" or "/dev/usb/lp0"')
     baudrate: Literal[9600, 19200, 38400, 57600, 115200] | None = Field(
-        None, description="9600, 19200, 38400, 57600 or 115200")
+        default=None, description="9600, 19200, 38400, 57600 or 115200")
     flow_control: Literal["dsrdtr", "xonxoff", "none"] | None = Field(
-        None, description='"dsrdtr" (the default), "xonxoff" or "none"')
-    host: str | None = Field(None, min_length=1, description='a host name or IP address such as "192.168.1.50"')
-    port: int | None = Field(None, ge=1, le=65535, description="a TCP port, 1 to 65535 (printers use 9100)")
-    connect_timeout_s: float | None = Field(None, gt=0, le=10, description="seconds, more than 0 and at most 10")
-    timeout_s: float | None = Field(None, gt=0, le=60, description="seconds, more than 0 and at most 60")
+        default=None, description='"dsrdtr" (the default), "xonxoff" or "none"')
+    host: str | None = Field(default=None, min_length=1, description='a host name or IP address such as "192.168.1.50"')
+    port: int | None = Field(default=None, ge=1, le=65535, description="a TCP port, 1 to 65535 (printers use 9100)")
+    connect_timeout_s: float | None = Field(default=None, gt=0, le=10,
+                                            description="seconds, more than 0 and at most 10")
+    timeout_s: float | None = Field(default=None, gt=0, le=60, description="seconds, more than 0 and at most 60")
 
     @field_validator("device")
     @classmethod
@@ -293,27 +298,30 @@ class ScannerConfig(_Section):
     """The QR-code scanner; ``type`` picks the backend (drivers.scanner.make_scanner), like the printer."""
 
     type: Literal["none", "simulated", "hid", "camera"] = Field(
-        "none", description='"none", "simulated", "hid" (a USB scanner that types like a keyboard) or "camera"')
-    device: str | None = Field(None, min_length=1, description='a device path such as '
+        default="none", description='"none", "simulated", "hid" (a USB scanner that types like a keyboard) or "camera"')
+    device: str | None = Field(default=None, min_length=1, description='a device path such as '
                                   '"/dev/input/by-id/usb-…-event-kbd" (hid) or "/dev/video0" (camera)')
-    vendor_id: int | None = Field(None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x0c2e (Honeywell)")
-    product_id: int | None = Field(None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0b61")
-    layout: str | None = Field(None, pattern=r"^[a-z]{2,3}$",
+    vendor_id: int | None = Field(default=None, ge=0, le=0xFFFF,
+                                  description="the USB vendor id, e.g. 0x0c2e (Honeywell)")
+    product_id: int | None = Field(default=None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0b61")
+    layout: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$",
                                   description='the keyboard layout the scanner is set to, such as "fr" or "us"')
-    variant: str | None = Field(None, pattern=r"^[a-z0-9_]{1,32}$",
+    variant: str | None = Field(default=None, pattern=r"^[a-z0-9_]{1,32}$",
                                    description='a layout variant such as "oss" or "mac" (usually left out)')
-    suffix: str | None = Field(None, min_length=1, max_length=8,
+    suffix: str | None = Field(default=None, min_length=1, max_length=8,
                                   description='"enter", "tab", "none" or up to 8 characters such as "#"')
-    inter_key_timeout_s: float | None = Field(None, ge=0.02, le=2,
+    inter_key_timeout_s: float | None = Field(default=None, ge=0.02, le=2,
                                                  description="seconds, 0.02 to 2")
-    max_length: int | None = Field(None, ge=16, le=4096, description="a number of characters, 16 to 4096")
-    width: int | None = Field(None, ge=160, le=3840, description="pixels, 160 to 3840 (e.g. 1280)")
-    height: int | None = Field(None, ge=120, le=2160, description="pixels, 120 to 2160 (e.g. 720)")
-    decoder: Literal["zxing", "zbar"] | None = Field(None, description='"zxing" or "zbar"')
-    max_fps: float | None = Field(None, ge=1, le=30, description="frames decoded per second, 1 to 30")
-    repeat_after_s: float | None = Field(None, ge=0.5, le=60, description="seconds, 0.5 to 60")
-    socket: str | None = Field(None, min_length=1, description='a socket path such as "/run/kiosk/scanner.sock"')
-    fifo: str | None = Field(None, min_length=1, description='a named pipe path such as "/run/kiosk/scanner.fifo"')
+    max_length: int | None = Field(default=None, ge=16, le=4096, description="a number of characters, 16 to 4096")
+    width: int | None = Field(default=None, ge=160, le=3840, description="pixels, 160 to 3840 (e.g. 1280)")
+    height: int | None = Field(default=None, ge=120, le=2160, description="pixels, 120 to 2160 (e.g. 720)")
+    decoder: Literal["zxing", "zbar"] | None = Field(default=None, description='"zxing" or "zbar"')
+    max_fps: float | None = Field(default=None, ge=1, le=30, description="frames decoded per second, 1 to 30")
+    repeat_after_s: float | None = Field(default=None, ge=0.5, le=60, description="seconds, 0.5 to 60")
+    socket: str | None = Field(default=None, min_length=1,
+                               description='a socket path such as "/run/kiosk/scanner.sock"')
+    fifo: str | None = Field(default=None, min_length=1,
+                             description='a named pipe path such as "/run/kiosk/scanner.fifo"')
 
     @field_validator("device", "socket", "fifo")
     @classmethod
@@ -351,20 +359,20 @@ class TouchConfig(_Section):
     """The touch screen; ``type`` picks the input backend (drivers.touch.make_touch), like the scanner."""
 
     type: Literal["sdl", "evdev"] = Field(
-        "sdl", description='"sdl" (the system\'s touch events) or "evdev" (the kiosk reads the panel itself)')
-    device: str | None = Field(None, min_length=1, description='a device path such as '
+        default="sdl", description='"sdl" (the system\'s touch events) or "evdev" (the kiosk reads the panel itself)')
+    device: str | None = Field(default=None, min_length=1, description='a device path such as '
                                   '"/dev/input/by-id/usb-ILITEK_Multi-Touch-event-if00"')
-    vendor_id: int | None = Field(None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x222a (ILITEK)")
-    product_id: int | None = Field(None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0001")
-    name: str | None = Field(None, min_length=1, max_length=128,
+    vendor_id: int | None = Field(default=None, ge=0, le=0xFFFF, description="the USB vendor id, e.g. 0x222a (ILITEK)")
+    product_id: int | None = Field(default=None, ge=0, le=0xFFFF, description="the USB product id, e.g. 0x0001")
+    name: str | None = Field(default=None, min_length=1, max_length=128,
                                 description='the input device name as evtest shows it, e.g. '
                                 '"Goodix Capacitive TouchScreen"')
-    rotation: Literal[0, 90, 180, 270] | None = Field(None, description="0, 90, 180 or 270")
+    rotation: Literal[0, 90, 180, 270] | None = Field(default=None, description="0, 90, 180 or 270")
     calibration: tuple[float, float, float, float, float, float] | None = Field(
-        None, strict=False, description="a list of 6 numbers [a, b, c, d, e, f], e.g. [1, 0, 0, 0, 1, 0]")
-    swap_xy: bool | None = Field(None, description="true or false")
-    invert_x: bool | None = Field(None, description="true or false")
-    invert_y: bool | None = Field(None, description="true or false")
+        default=None, strict=False, description="a list of 6 numbers [a, b, c, d, e, f], e.g. [1, 0, 0, 0, 1, 0]")
+    swap_xy: bool | None = Field(default=None, description="true or false")
+    invert_x: bool | None = Field(default=None, description="true or false")
+    invert_y: bool | None = Field(default=None, description="true or false")
 
     @field_validator("device")
     @classmethod
@@ -407,15 +415,15 @@ class TouchConfig(_Section):
 class SyncConfig(_Section):
     """How the sync worker (kiosk.sync) keeps the cache current and sends the outbox."""
 
-    catalog_interval_s: int = Field(300, ge=30, le=86400, description="seconds from 30 to 86400")
-    slots_interval_s: int = Field(120, ge=30, le=3600, description="seconds from 30 to 3600")
-    keys_interval_s: int = Field(3600, ge=300, le=86400, description="seconds from 300 to 86400")
-    slot_days: int = Field(30, ge=1, le=92, description="days from 1 to 92")
-    offline_backoff_cap_s: int = Field(300, ge=30, le=3600, description="seconds from 30 to 3600")
-    push_parallel: int = Field(4, ge=1, le=16, description="a number from 1 to 16")
-    clock_skew_limit_s: int = Field(60, ge=5, le=3600, description="seconds from 5 to 3600")
-    heartbeat_interval_s: int = Field(300, ge=30, le=86400, description="seconds from 30 to 86400")
-    cache_path: Path = Field(Path("/var/lib/kiosk/cache.sqlite3"), description="a file path")
+    catalog_interval_s: int = Field(default=300, ge=30, le=86400, description="seconds from 30 to 86400")
+    slots_interval_s: int = Field(default=120, ge=30, le=3600, description="seconds from 30 to 3600")
+    keys_interval_s: int = Field(default=3600, ge=300, le=86400, description="seconds from 300 to 86400")
+    slot_days: int = Field(default=30, ge=1, le=92, description="days from 1 to 92")
+    offline_backoff_cap_s: int = Field(default=300, ge=30, le=3600, description="seconds from 30 to 3600")
+    push_parallel: int = Field(default=4, ge=1, le=16, description="a number from 1 to 16")
+    clock_skew_limit_s: int = Field(default=60, ge=5, le=3600, description="seconds from 5 to 3600")
+    heartbeat_interval_s: int = Field(default=300, ge=30, le=86400, description="seconds from 30 to 86400")
+    cache_path: Path = Field(default=Path("/var/lib/kiosk/cache.sqlite3"), description="a file path")
 
     @field_validator("cache_path", mode="before")
     @classmethod
@@ -429,13 +437,13 @@ class SyncConfig(_Section):
 class TrackingConfig(_Section):
     """« Suivre ma demande »: privacy and anti-guessing rules of the request-tracking screens."""
 
-    wipe_after_s: int = Field(60, ge=20, le=300, description="seconds from 20 to 300")
-    max_unknown: int = Field(10, ge=3, le=100, description="a number from 3 to 100")
-    window_s: int = Field(60, ge=10, le=3600, description="seconds from 10 to 3600")
-    cooldown_s: int = Field(120, ge=10, le=3600, description="seconds from 10 to 3600")
-    lookup_timeout_s: float = Field(4.0, ge=1, le=30, allow_inf_nan=False, description="seconds from 1 to 30")
-    offline_keep_days: int = Field(60, ge=1, le=365, description="days from 1 to 365")
-    portal_url: str = Field("https://demarches.example.fr/suivi/", min_length=8, max_length=200,
+    wipe_after_s: int = Field(default=60, ge=20, le=300, description="seconds from 20 to 300")
+    max_unknown: int = Field(default=10, ge=3, le=100, description="a number from 3 to 100")
+    window_s: int = Field(default=60, ge=10, le=3600, description="seconds from 10 to 3600")
+    cooldown_s: int = Field(default=120, ge=10, le=3600, description="seconds from 10 to 3600")
+    lookup_timeout_s: float = Field(default=4.0, ge=1, le=30, allow_inf_nan=False, description="seconds from 1 to 30")
+    offline_keep_days: int = Field(default=60, ge=1, le=365, description="days from 1 to 365")
+    portal_url: str = Field(default="https://demarches.example.fr/suivi/", min_length=8, max_length=200,
                             pattern=r"^https?://[^\s]+$",
                             description='an address such as "https://demarches.ville.fr/suivi/"')
 
@@ -443,21 +451,21 @@ class TrackingConfig(_Section):
 class CityConfig(_Section):
     """City information (kiosk.city): places, opening hours, events, practical pages."""
 
-    closing_soon_min: int = Field(30, ge=5, le=180, description="minutes from 5 to 180")
-    near_radius_m: int = Field(800, ge=100, le=20000, description="metres from 100 to 20000")
-    events_days: int = Field(14, ge=1, le=92, description="days from 1 to 92")
-    stale_after_h: int = Field(24, ge=1, le=720, description="hours from 1 to 720")
+    closing_soon_min: int = Field(default=30, ge=5, le=180, description="minutes from 5 to 180")
+    near_radius_m: int = Field(default=800, ge=100, le=20000, description="metres from 100 to 20000")
+    events_days: int = Field(default=14, ge=1, le=92, description="days from 1 to 92")
+    stale_after_h: int = Field(default=24, ge=1, le=720, description="hours from 1 to 720")
 class BookingConfig(_Section):
     """« Prendre rendez-vous »: how long the confirmation stays on screen."""
 
-    done_home_after_s: int = Field(60, ge=15, le=300, description="seconds from 15 to 300")
-    phone: str | None = Field(None, max_length=40, description='a phone number such as "02 41 39 52 10"')
+    done_home_after_s: int = Field(default=60, ge=15, le=300, description="seconds from 15 to 300")
+    phone: str | None = Field(default=None, max_length=40, description='a phone number such as "02 41 39 52 10"')
 
 
 class AccessibilityConfig(_Section):
-    large_text: bool = Field(False, description="true or false")
-    high_contrast: bool = Field(False, description="true or false")
-    low_reach: bool = Field(False, description="true or false")
+    large_text: bool = Field(default=False, description="true or false")
+    high_contrast: bool = Field(default=False, description="true or false")
+    low_reach: bool = Field(default=False, description="true or false")
 
 
 class AdminConfig(_Section):

@@ -12,16 +12,17 @@ import json
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 _KINDS = {"service": "services", "place": "places", "page": "pages", "event": "events"}
 
 
-def demo_catalog(now: datetime) -> dict:
+def demo_catalog(now: datetime) -> dict[str, Any]:
     """The demo town's full catalog, in the contract's shape, as seeded at ``now``."""
     from kiosk.demo_api import db
     from kiosk.demo_api.server import open_database
 
-    catalog: dict = {"cursor": "demo", "full": True, **{name: [] for name in _KINDS.values()},
+    catalog: dict[str, Any] = {"cursor": "demo", "full": True, **{name: [] for name in _KINDS.values()},
                      "deleted": {name: [] for name in _KINDS.values()}}
     with tempfile.TemporaryDirectory(prefix="kiosk-demo-town-") as tmp:
         path = Path(tmp) / "demo-api.sqlite3"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from babel.messages.catalog import Catalog
+    from babel.messages.catalog import Catalog, Message
 
 DOMAIN = "kiosk"
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
@@ -162,7 +162,7 @@ def extract_messages(root: Path = REPO_ROOT) -> Catalog:
     return template
 
 
-def _is_translated(message) -> bool:
+def _is_translated(message: Message | None) -> bool:
     if message is None or message.fuzzy:
         return False
     strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)

@@ -8,11 +8,18 @@ reviewer sees a problem before a citizen does.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pygame
 
 from kiosk.shell.theme import contrast_ratio
+from kiosk.shell.ui import UiContext
+from screens.base import Screen
 from screens.widgets.base import Widget
 from screens.widgets.containers import ScrollView
+
+if TYPE_CHECKING:
+    from kiosk.shell.app import App
 
 TOLERANCE = 1  # px: anti-aliasing and rounding
 
@@ -28,8 +35,9 @@ def _scroll_clip(widget: Widget) -> pygame.Rect | None:
     return clip
 
 
-def _layers(screen) -> list[list[Widget]]:
+def _layers(screen: Screen) -> list[list[Widget]]:
     """Leaf widgets by layer: the screen itself, then each overlay (drawn on top)."""
+    assert screen.root is not None   # a screen is built before it is shown
     layers = [[w for w in screen.root.walk() if not w.children()]]
     for overlay in screen.overlays:
         layers.append([w for w in overlay.walk() if not w.children()])
@@ -44,15 +52,15 @@ def _seen(widget: Widget) -> pygame.Rect | None:
     return seen if seen.width > 0 and seen.height > 0 else None
 
 
-def problems(screen, ui, viewport: pygame.Rect, *, low_reach_top: int | None = None) -> list[str]:
+def problems(screen: Screen, ui: UiContext, viewport: pygame.Rect, *, low_reach_top: int | None = None) -> list[str]:
     out: list[str] = []
 
     def name(w: Widget) -> str:
         return w.id or f"{type(w).__name__}({w.visible_text()[:30]!r})"
 
     for layer in _layers(screen):
-        seen = [(w, _seen(w)) for w in layer if w.visible and w.rect.width > 0 and w.rect.height > 0]
-        seen = [(w, r) for w, r in seen if r is not None]
+        shown = [(w, _seen(w)) for w in layer if w.visible and w.rect.width > 0 and w.rect.height > 0]
+        seen = [(w, r) for w, r in shown if r is not None]
         for i, (a, ra) in enumerate(seen):
             for b, rb in seen[i + 1:]:
                 overlap = ra.clip(rb)
@@ -79,8 +87,9 @@ def problems(screen, ui, viewport: pygame.Rect, *, low_reach_top: int | None = N
     return out
 
 
-def check_app(app) -> list[str]:
+def check_app(app: App) -> list[str]:
     """Problems of the app's current screen as shown now."""
     screen = app.nav.current
+    assert screen is not None   # the app shows a screen once started
     low = app.viewport.top if app.viewport.top > 0 else None
     return problems(screen, app.ui, app.viewport, low_reach_top=low)

@@ -9,12 +9,18 @@ worker uses, so the cache looks exactly as after a first sync.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.demo_api import seed, seed_data
 from offline_cache.db import open_cache
 from offline_cache.from_api import apply_catalog, apply_slot_list
+
+if TYPE_CHECKING:
+    from kiosk.clock import Clock
+    from kiosk.services import Services
 
 
 def fill_cache(cache_path: str | Path, now: datetime) -> Path:
@@ -51,18 +57,18 @@ class SeededData:
         self.tracking_secret_path = self.run_dir / "tracking.key"
         self.online = online
         self.client = self.worker = self.api = self.error = None
-        self.device_states = None
-        self.services = None
-        self.clock = None      # the app's clock, set by the app as on a real data layer
+        self.device_states: Callable[[], dict[str, str]] | None = None
+        self.services: Services | None = None
+        self.clock: Clock | None = None      # the app's clock, set by the app as on a real data layer
 
-    def make_services(self):
+    def make_services(self) -> Services:
         from kiosk.services import Services
 
         self.services = Services(self.cache_path, client_source=lambda: None, clock=self.clock,
                                  offline=lambda: not self.online)
         return self.services
 
-    def lookup_client(self, timeout_s: float):
+    def lookup_client(self, timeout_s: float) -> None:
         return None
 
     def start(self) -> None:

@@ -8,12 +8,15 @@ through the same path as a finger on the panel.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pygame
 
 from kiosk.clock import ManualClock
 from kiosk.shell.app import App
+from screens.base import Screen
 from screens.widgets.base import Widget
 from screens.widgets.containers import ScrollView
 
@@ -28,10 +31,10 @@ class Pilot:
     # -- state ------------------------------------------------------------------
     @property
     def clock(self) -> ManualClock:
-        return self.app.clock  # type: ignore[return-value]
+        return cast(ManualClock, self.app.clock)   # pilots drive apps built on a ManualClock
 
     @property
-    def screen(self):
+    def screen(self) -> Screen | None:
         return self.app.nav.current
 
     def widgets(self) -> list[Widget]:
@@ -41,7 +44,7 @@ class Pilot:
         found = self.screen.find(widget_id) if self.screen else None
         if found is None:
             ids = sorted({w.id for w in self.widgets() if w.id})
-            raise LookupError(f"no widget {widget_id!r} on screen {self.screen.name!r}; ids: {ids}")
+            raise LookupError(f"no widget {widget_id!r} on screen {getattr(self.screen, 'name', None)!r}; ids: {ids}")
         return found
 
     def has(self, widget_id: str) -> bool:
@@ -51,7 +54,7 @@ class Pilot:
         """The interactive widget (else the smallest one) whose text contains ``text``."""
         matches = [w for w in self.widgets() if text in w.visible_text() and w.visible]
         if not matches:
-            raise LookupError(f"no widget shows {text!r} on screen {self.screen.name!r}")
+            raise LookupError(f"no widget shows {text!r} on screen {getattr(self.screen, 'name', None)!r}")
         interactive = [w for w in matches if w.interactive]
         pool = interactive or matches
         return min(pool, key=lambda w: len(w.visible_text()))
@@ -142,23 +145,26 @@ class Pilot:
 
     def type(self, text: str) -> None:
         """Type on the on-screen keyboard or keypad, switching case and layer as a person would."""
-        from screens.widgets.keyboard import ACCENT_ROW, LETTER_ROWS
+        from screens.widgets.code_keypad import CodeKeypad
+        from screens.widgets.keyboard import ACCENT_ROW, LETTER_ROWS, AzertyKeyboard
 
         on_letters = "".join(LETTER_ROWS) + ACCENT_ROW
         for ch in text:
             if ch == " ":
                 self.tap("key-space")
                 continue
-            code_pad = self.screen.find("code-keypad")
-            if code_pad is not None:
+            screen = self.screen
+            assert screen is not None   # typing needs a screen to type on
+            code_pad = screen.find("code-keypad")
+            if isinstance(code_pad, CodeKeypad):
                 if ch == "-":
                     continue   # grouped by the screen as the number is typed
                 if (code_pad.layer == "digits") != ch.isdigit():
                     self.tap("key-layer")
                 self.tap(f"key-{ch.upper()}")
                 continue
-            kb = self.screen.find("keyboard")
-            if kb is not None:
+            kb = screen.find("keyboard")
+            if isinstance(kb, AzertyKeyboard):
                 wants_symbols = ch.lower() not in on_letters
                 if kb.symbols != wants_symbols:
                     self.tap("key-layer")
@@ -166,7 +172,7 @@ class Pilot:
                     self.tap("key-shift")
             self.tap(f"key-{ch.lower()}")
 
-    def wait_until(self, condition, timeout_s: float = 15.0) -> None:
+    def wait_until(self, condition: Callable[[], object], timeout_s: float = 15.0) -> None:
         """Run the loop until ``condition()`` holds: for answers that come from worker threads
         (a lookup, a sync) in real time, while the app's own clock stays where the test put it."""
         deadline = time.monotonic() + timeout_s

@@ -85,7 +85,7 @@ def slots(count: int, agenda_count: int = 20, start: datetime | None = None) -> 
     """``count`` quarter-hour slots spread over ``agenda_count`` agendas, working hours only."""
     start = start or datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
     per_agenda = -(-count // agenda_count)
-    out = []
+    out: list[dict[str, Any]] = []
     for a in range(agenda_count):
         t = start
         for _ in range(per_agenda):

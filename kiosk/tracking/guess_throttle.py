@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 
 
 class GuessThrottle:
-    def __init__(self, max_unknown: int, window_s: float, cooldown_s: float, monotonic) -> None:
+    def __init__(self, max_unknown: int, window_s: float, cooldown_s: float,
+                 monotonic: Callable[[], float]) -> None:
         self.max_unknown, self.window_s, self.cooldown_s = max_unknown, window_s, cooldown_s
         self._monotonic = monotonic
         self._unknown: deque[float] = deque()

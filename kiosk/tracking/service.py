@@ -19,12 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
 from kiosk import events
 from kiosk.api import models
 from kiosk.api.errors import ApiError, NotFound
+from kiosk.clock import Clock
+from kiosk.config import TrackingConfig
 from kiosk.tracking.guess_throttle import GuessThrottle
 
 log = logging.getLogger(__name__)
@@ -64,9 +67,16 @@ def load_or_create_secret(path: Path) -> bytes:
     return secret
 
 
+class TrackingClient(Protocol):
+    """What a lookup needs of the central API's client (kiosk.api.client.ApiClient)."""
+
+    def tracked_request(self, tracking_code: str) -> models.TrackedRequest: ...
+    def close(self) -> None: ...
+
+
 class TrackingService:
-    def __init__(self, config, clock, *, cache_path: Path | None, secret_path: Path | None,
-                 client_factory: Callable[[], object | None]) -> None:
+    def __init__(self, config: TrackingConfig, clock: Clock, *, cache_path: Path | None, secret_path: Path | None,
+                 client_factory: Callable[[], TrackingClient | None]) -> None:
         self.config = config                 # kiosk.config.models.TrackingConfig
         self.clock = clock
         self.cache_path = cache_path
@@ -132,7 +142,7 @@ class TrackingService:
 
     def _offline(self, number: int, code: str) -> TrackingAnswer:
         found = self._memory("recall", code)
-        if not found:
+        if not isinstance(found, tuple):
             return TrackingAnswer(number, "offline_unknown")
         status, info_at = found
         try:
@@ -143,7 +153,8 @@ class TrackingService:
         return TrackingAnswer(number, "found", request, online=False,
                               info_at=datetime.fromisoformat(info_at.replace("Z", "+00:00")))
 
-    def _memory(self, action: str, code: str, request: models.TrackedRequest | None = None):
+    def _memory(self, action: str, code: str, request: models.TrackedRequest | None = None
+                ) -> tuple[dict[str, Any], str] | bool | None:
         """Remember, recall or forget ``code`` in the cache; None when there is no cache."""
         if self.cache_path is None or self.secret_path is None:
             return None
@@ -160,6 +171,7 @@ class TrackingService:
         try:
             now = datetime.now(UTC) if self.clock is None else self.clock.now()
             if action == "remember":
+                assert request is not None
                 tracked.remember(conn, self._secret, code, request.model_dump(mode="json"), request.updated_at, now)
                 tracked.prune(conn, now - timedelta(days=self.config.offline_keep_days))
                 return None

@@ -40,7 +40,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.util import cache_from_source
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import Any, NoReturn, TypeVar, cast
 
 REPO = Path(__file__).resolve().parents[3]
 P99_METHOD = ("median: middle value (mean of the two middle ones for an even count); "
@@ -64,16 +65,18 @@ class Benchmark:
     def met(self, figures: dict[str, Any]) -> bool | None:
         if self.judged_on is None or self.limit is None:
             return None
-        return figures[self.judged_on] <= self.limit
+        return bool(figures[self.judged_on] <= self.limit)
 
 
 REGISTRY: dict[str, Benchmark] = {}
+T = TypeVar("T")
+BenchmarkFunction = Callable[["Session"], dict[str, Any]]
 
 
 def benchmark(name: str, target_text: str, *, title: str, judged_on: str | None = None,
-              limit: float | None = None):
+              limit: float | None = None) -> Callable[[BenchmarkFunction], BenchmarkFunction]:
     """Register ``fn(session) -> figures``; benchmarks run in registration order."""
-    def register(fn):
+    def register(fn: BenchmarkFunction) -> BenchmarkFunction:
         REGISTRY[name] = Benchmark(name, target_text, title, fn, judged_on, limit)
         return fn
     return register
@@ -85,7 +88,7 @@ class Session:
     quick: bool = False
     _shared: dict[str, Any] = field(default_factory=dict)
 
-    def once(self, key: str, fn: Callable[[], Any]) -> Any:
+    def once(self, key: str, fn: Callable[[], T]) -> T:
         """``fn()`` the first time, its result (or its exception) afterwards."""
         if key not in self._shared:
             try:
@@ -95,7 +98,7 @@ class Session:
         value = self._shared[key]
         if isinstance(value, Exception):
             raise value
-        return value
+        return cast(T, value)   # what ``fn`` returned: each key has its one ``fn``
 
 
 # -- statistics -----------------------------------------------------------------------
@@ -151,7 +154,7 @@ def machine() -> dict[str, Any]:
 @contextmanager
 def _signals_unwind() -> Iterator[None]:
     """SIGTERM/SIGHUP end the run through ``finally`` blocks, so no child is left behind."""
-    def leave(signum, _frame):
+    def leave(signum: int, _frame: FrameType | None) -> NoReturn:
         raise SystemExit(128 + signum)
 
     saved = {s: signal.signal(s, leave) for s in (signal.SIGTERM, signal.SIGHUP)}

@@ -10,19 +10,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from kiosk.clock import PARIS
 from kiosk.devtools.bench import BenchmarkError, Session, benchmark, median, summarize
 from kiosk.devtools.bench.app_benchmarks import _headless_in_process
+
+if TYPE_CHECKING:
+    from kiosk.booking.availability import Availability
+    from kiosk.devtools.pilot import Pilot
+    from kiosk.shell.app import App
+    from screens.base import Screen
 
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=PARIS)   # mardi 1er décembre 2026
 SERVICE = "svc-cni"
 PERSON = {"last_name": "Lefèvre-Müller", "first_name": "Ève", "phone": "+33612345678"}
 
 
-def _app(online: bool = True):
+def _app(online: bool = True) -> tuple[App, Pilot]:
     from kiosk.clock import ManualClock
     from kiosk.config import REPO_CONFIG_PATH, load_config
     from kiosk.devtools.offline_seed import SeededData
@@ -38,7 +44,7 @@ def _app(online: bool = True):
     return app, pilot
 
 
-def _steps(app) -> list[tuple[str, Callable[[], Any]]]:
+def _steps(app: App) -> list[tuple[str, Callable[[], Any]]]:
     """Each step's screen, made as the step before it makes it (its draft already filled)."""
     from kiosk.booking import flow as booking_flow
     from kiosk.services import Outcome
@@ -60,7 +66,7 @@ def _steps(app) -> list[tuple[str, Callable[[], Any]]]:
 
     def again(make: Callable[[], Any]) -> Callable[[], Any]:
         """Each push starts from the prepared draft (leaving the done screen forgets it)."""
-        def made():
+        def made() -> Any:
             app.visit.drafts[booking_flow.DRAFT] = draft
             return make()
         return made
@@ -80,7 +86,7 @@ def _steps(app) -> list[tuple[str, Callable[[], Any]]]:
     return [(name, again(make)) for name, make in steps]
 
 
-def _timed_push(app, pilot, make) -> float:
+def _timed_push(app: App, pilot: Pilot, make: Callable[[], Screen]) -> float:
     t0 = time.perf_counter_ns()
     app.nav.push(make())
     drawn = app.step()
@@ -120,13 +126,14 @@ def booking_steps(session: Session) -> dict[str, Any]:
     return figures
 
 
-def _crowded_day(app) -> datetime:
+def _crowded_day(app: App) -> date:
     """Add free slots to one day until the service has 200 of them (counters merged)."""
     from offline_cache.catalog import upsert_slots
     from offline_cache.db import write_transaction
 
-    reads = app.services.availability
+    reads: Availability = app.services.availability
     day = reads.next_free_day(SERVICE, NOW.date())
+    assert day is not None   # the demo town's service has free days
     have = len(reads.day_slots(SERVICE, day))
     # Odd minutes from 6 h 01: the town's own slots start on even minutes, so none merges with them.
     start = datetime.combine(day, datetime.min.time(), PARIS) + timedelta(hours=6, minutes=1)
@@ -159,7 +166,7 @@ def booking_time_200(session: Session) -> dict[str, Any]:
     return summarize(samples, "ms")
 
 
-def _until(app, condition, limit_s: float = 10.0) -> None:
+def _until(app: App, condition: Callable[[], object], limit_s: float = 10.0) -> None:
     deadline = time.monotonic() + limit_s
     while not condition():
         if time.monotonic() > deadline:
@@ -171,6 +178,7 @@ def _one_flow() -> tuple[float, int]:
     """Home to the ticket's bytes, by taps and typing, offline (the request is written to the outbox)."""
     from drivers.printer.render import TicketRenderer
     from kiosk.booking import flow as booking_flow
+    from screens.booking.times import BookingTimeScreen
 
     app, pilot = _app(online=False)
     try:
@@ -181,7 +189,9 @@ def _one_flow() -> tuple[float, int]:
         pilot.tap(f"service-{SERVICE}")
         pilot.tap("choose-day")
         pilot.tap("see-times")
-        first = app.services.availability.day_slots(SERVICE, app.nav.current.draft.day)[0]
+        times = app.nav.current
+        assert isinstance(times, BookingTimeScreen) and times.draft.day is not None
+        first = app.services.availability.day_slots(SERVICE, times.draft.day)[0]
         pilot.tap(f"slot-{first.start:%H%M}")
         pilot.type("Lefèvre")
         pilot.tap("key-enter")
@@ -190,7 +200,7 @@ def _one_flow() -> tuple[float, int]:
         pilot.type("0612345678")
         pilot.tap("continue")
         pilot.tap("confirm")
-        _until(app, lambda: app.nav.current.name == "booking_done")
+        _until(app, lambda: app.nav.current is not None and app.nav.current.name == "booking_done")
         data = TicketRenderer("TM-T88V", "native").render(booking_flow.ticket(app, booking_flow.draft(app)))
         total = (time.perf_counter() - t0) * 1000
         if app.errors:

@@ -19,10 +19,13 @@ import random
 import tempfile
 import time
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.devtools.bench import Session, benchmark, summarize
 from kiosk.devtools.bench.cache_benchmarks import TYPED
+
+if TYPE_CHECKING:
+    from kiosk.city.guide import CityGuide
 
 PLACES = 10_000
 CATEGORY_SIZE = 500
@@ -68,7 +71,7 @@ def _town(session: Session) -> list[dict[str, Any]]:
     return session.once("city_town", build)
 
 
-def _open_guide(path: str, places: list[dict[str, Any]]):
+def _open_guide(path: str, places: list[dict[str, Any]]) -> CityGuide:
     from kiosk.city.geo import Origin
     from kiosk.city.guide import CityGuide
     from kiosk.clock import ManualClock

@@ -14,7 +14,8 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from typing import IO
 
 from kiosk.devtools.bench import REPO, BenchmarkError
 
@@ -35,7 +36,7 @@ def child_env() -> dict[str, str]:
 class OutputLines:
     """A child's output, line by line, with a deadline; no thread, so no added delay."""
 
-    def __init__(self, pipe) -> None:
+    def __init__(self, pipe: IO[bytes]) -> None:
         self._fd = pipe.fileno()
         self._buf = b""
         self.eof = False
@@ -80,7 +81,10 @@ class OutputLines:
         return "\n".join(f"    {line}" for line in self.tail) or "    (nothing)"
 
 
-def stop(proc: subprocess.Popen, grace_s: float = STOP_GRACE_S) -> None:
+Child = tuple[subprocess.Popen[bytes], OutputLines, float]   # what child() yields
+
+
+def stop(proc: subprocess.Popen[bytes], grace_s: float = STOP_GRACE_S) -> None:
     """SIGTERM, then SIGKILL after ``grace_s``; always reaps the child."""
     try:
         if proc.poll() is None:
@@ -98,7 +102,7 @@ def stop(proc: subprocess.Popen, grace_s: float = STOP_GRACE_S) -> None:
 
 
 @contextmanager
-def child(argv: list[str], grace_s: float = STOP_GRACE_S) -> Iterator[tuple[subprocess.Popen, OutputLines, float]]:
+def child(argv: list[str], grace_s: float = STOP_GRACE_S) -> Iterator[Child]:
     """Start ``argv`` (stdout and stderr on one pipe); yields (process, its lines, perf_counter just before start).
 
     The child is stopped and reaped when the block ends, however it ends.
@@ -107,16 +111,17 @@ def child(argv: list[str], grace_s: float = STOP_GRACE_S) -> Iterator[tuple[subp
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env=child_env(), cwd=REPO, bufsize=0)
     try:
+        assert proc.stdout is not None   # stdout=PIPE
         yield proc, OutputLines(proc.stdout), t0
     finally:
         stop(proc, grace_s)
 
 
-def kiosk_run(*extra: str):
+def kiosk_run(*extra: str) -> AbstractContextManager[Child]:
     return child([sys.executable, "-m", "kiosk", *RUN_ARGS, *extra])
 
 
-def wait_ready(proc: subprocess.Popen, lines: OutputLines) -> str:
+def wait_ready(proc: subprocess.Popen[bytes], lines: OutputLines) -> str:
     line = lines.wait_for(READY, START_TIMEOUT_S)
     if line is not None:
         return line

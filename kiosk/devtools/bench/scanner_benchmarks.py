@@ -13,15 +13,21 @@ degradation for zxing-cpp and zbar side by side (for information: no target).
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.devtools.bench import BenchmarkError, Session, benchmark, summarize
+
+if TYPE_CHECKING:
+    import numpy as np
+    from evdev import InputEvent
+
+    from drivers.scanner.decode import Decoder
 
 FRAME_SIZE = (1280, 720)
 HID_EVENTS = 10_000
 
 
-def _decoder(name: str = "zxing"):
+def _decoder(name: str = "zxing") -> Decoder:
     from drivers.scanner.decode import DecoderUnavailable, make_decoder
     try:
         return make_decoder(name)
@@ -29,7 +35,7 @@ def _decoder(name: str = "zxing"):
         raise BenchmarkError(str(exc)) from None
 
 
-def _frames(session: Session):
+def _frames(session: Session) -> dict[str, np.ndarray]:
     from drivers.scanner.decode import to_gray
     from drivers.scanner.qr_samples import PAYLOADS, frame, qr_image
 
@@ -76,7 +82,7 @@ def scanner_hid_decode(session: Session) -> dict[str, Any]:
     from drivers.scanner.recording import key_events
 
     table = keymap_table("fr")
-    events: list = []
+    events: list[InputEvent] = []
     scan = "https://rdv.ville.fr/c/9F3K-22Q?é=ê\n"                 # shifted, AltGr, accented and dead keys
     while len(events) < HID_EVENTS:
         events += [e for e in key_events(table, scan, start=1000.0 + len(events)) if e.type == 1]

@@ -19,7 +19,7 @@ from time import perf_counter
 from typing import Any
 
 from kiosk.clock import PARIS
-from kiosk.devtools.bench import benchmark, summarize
+from kiosk.devtools.bench import Session, benchmark, summarize
 
 DAYS = 30
 PER_DAY = 200            # slots per day over the three counters
@@ -54,7 +54,7 @@ def _fill(path: Path) -> None:
 
 @benchmark("services_day_slots", "p99 ≤ 2.7 ms", title="services: a day's slots (200, 3 counters), first read",
            judged_on="p99_ms", limit=2.7)
-def services_day_slots(session) -> dict[str, Any]:
+def services_day_slots(session: Session) -> dict[str, Any]:
     """Each of the 30 days opened for the first time (time cache cleared), 10 rounds (2 in quick
     mode); beside it the month calendar's free days (``month_*``)."""
     from kiosk.booking.availability import _paris
@@ -85,7 +85,7 @@ def services_day_slots(session) -> dict[str, Any]:
 
 
 @benchmark("services_book_online", "for information", title="services: booking online, call to outcome (loopback)")
-def services_book_online(session) -> dict[str, Any]:
+def services_book_online(session: Session) -> dict[str, Any]:
     """Median of 30 bookings (10 in quick mode), each of a different free slot."""
     from kiosk.booking.service import booking
     from kiosk.clock import Clock
@@ -97,8 +97,10 @@ def services_book_online(session) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-book-") as tmp:
         api, client, worker = _setup(Path(tmp), catalog_interval_s=1e9, slots_interval_s=1e9, keys_interval_s=1e9)
         runner = ActionRunner(Path(tmp) / "cache.sqlite3", client_source=lambda: client, clock=Clock())
+        conn = worker._conn
+        assert conn is not None   # opened by the first sync
         try:
-            free = [r[0] for r in worker._conn.execute(
+            free = [r[0] for r in conn.execute(
                 "SELECT id FROM slots WHERE places_left > 0 AND agenda_id = 'ag-etat-civil-1' "
                 "AND start > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+1 day') ORDER BY start LIMIT ?", (count,))]
             samples = []
@@ -110,7 +112,7 @@ def services_book_online(session) -> dict[str, Any]:
                     raise RuntimeError(f"booking {slot_id}: {outcome.status} {outcome.code}")
         finally:
             runner.close()
-            worker._conn.close()
+            conn.close()
             client.close()
             api.stop()
     return summarize(samples, "ms")

@@ -22,9 +22,13 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.devtools.bench import benchmark, summarize
+from kiosk.devtools.bench import Session, benchmark, summarize
+
+if TYPE_CHECKING:
+    from kiosk.api.client import ApiClient
+    from kiosk.sync import SyncWorker
 
 FLUSH = 1000
 QUICK_FLUSH = 200
@@ -38,6 +42,7 @@ class _Server:
     def __init__(self, db_path: Path) -> None:
         self.proc = subprocess.Popen([sys.executable, "-m", "kiosk", "demo-api", "--port", "0", "--db", str(db_path)],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert self.proc.stdout is not None   # stdout=PIPE
         first, second = self.proc.stdout.readline(), self.proc.stdout.readline()
         found = re.search(r"http://\S+", first)
         if not found or ": " not in second:
@@ -54,7 +59,7 @@ class _Server:
             self.proc.wait(10)
 
 
-def _setup(tmp: Path, **worker_args: Any):
+def _setup(tmp: Path, **worker_args: Any) -> tuple[_Server, ApiClient, SyncWorker]:
     from kiosk.api.client import ApiClient
     from kiosk.clock import Clock
     from kiosk.sync import SyncWorker
@@ -71,7 +76,7 @@ def _setup(tmp: Path, **worker_args: Any):
 
 
 @benchmark("sync_no_change", "≤ 50 ms", title="sync: no-change round (all 304)", judged_on="median_ms", limit=50)
-def sync_no_change(session) -> dict[str, Any]:
+def sync_no_change(session: Session) -> dict[str, Any]:
     """Median of 20 rounds (5 in quick mode) after 2 warm-up rounds."""
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-sync-") as tmp:
         api, client, worker = _setup(Path(tmp), catalog_interval_s=0, slots_interval_s=0, keys_interval_s=1e9)
@@ -98,7 +103,7 @@ def sync_no_change(session) -> dict[str, Any]:
 
 
 @benchmark("sync_flush_1000", "≤ 5 s", title="sync: flush 1 000 queued actions", judged_on="flush_s", limit=5)
-def sync_flush_1000(session) -> dict[str, Any]:
+def sync_flush_1000(session: Session) -> dict[str, Any]:
     """One run (the server's database grows with each): 1 000 in full mode; 200 in quick mode,
     reported scaled to 1 000 (``flush_s``) beside the time measured."""
     from offline_cache.db import open_cache

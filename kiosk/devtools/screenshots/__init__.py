@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -22,28 +23,40 @@ from kiosk.clock import PARIS, ManualClock  # noqa: E402
 from kiosk.config import KioskConfig, load_config  # noqa: E402
 from kiosk.devtools.city_demo_cache import build_demo_cache  # noqa: E402
 
+if TYPE_CHECKING:
+    from kiosk.devtools.offline_seed import SeededData
+    from kiosk.devtools.pilot import Pilot
+
 SHOT_TIME = datetime(2026, 12, 1, 9, 30, tzinfo=PARIS)  # mardi 1er décembre 2026
 
 
-def _to_toolkit(p, tab: str | None = None):
+def _then(*steps: Callable[[Pilot], object]) -> Callable[[Pilot], None]:
+    """A state reached by several actions, each in turn."""
+    def reach(p: Pilot) -> None:
+        for step in steps:
+            step(p)
+    return reach
+
+
+def _to_toolkit(p: Pilot, tab: str | None = None) -> None:
     p.tap("feature-toolkit")
     if tab:
         p.tap(f"tab-{tab}")
 
 
-def _drag_up(p):
+def _drag_up(p: Pilot) -> None:
     w, h = p.app.display.logical
     p.drag((w // 2, h * 3 // 4), (w // 2, h * 3 // 8))
 
 
-def _wrong_pin(p):
+def _wrong_pin(p: Pilot) -> None:
     p.app.open_admin()
     p.settle()
     p.type("9999")
     p.tap("key-enter")
 
 
-def _locked(p):
+def _locked(p: Pilot) -> None:
     p.app.open_admin()
     p.settle()
     for _ in range(5):
@@ -51,43 +64,51 @@ def _locked(p):
         p.tap("key-enter")
 
 
-def _admin(p):
+def _admin(p: Pilot) -> None:
     p.app.open_admin()
     p.settle()
     p.type("1234")
     p.tap("key-enter")
 
 
-def _failsafe(p):
+def _failsafe(p: Pilot) -> None:
     _admin(p)
     p.tap("test-failsafe")
     p.take_errors()
 
 
-def _idle_warning(p):
+def _idle_warning(p: Pilot) -> None:
     _to_toolkit(p)
     p.type("Lefèvre")
     p.advance(p.app.config.idle.warn_after_s + 3)
 
 
-def _tracking(p, typed: str = "", search: bool = False):
+def _tracking(p: Pilot, typed: str = "", search: bool = False) -> None:
     p.tap("feature-tracking")
     if typed:
         p.type(typed)
     if search:
         p.tap("key-enter")
-        p.wait_until(lambda: p.screen.pending is None)
+        p.wait_until(lambda: _lookup_done(p))
 
 
-def _tracking_cooldown(p):
+def _lookup_done(p: Pilot) -> bool:
+    from screens.tracking.number import TrackingScreen
+
+    screen = p.screen
+    assert isinstance(screen, TrackingScreen)   # the gallery has no server: the number screen stays
+    return screen.pending is None
+
+
+def _tracking_cooldown(p: Pilot) -> None:
     _tracking(p)
     for _ in range(p.app.config.tracking.max_unknown + 1):
         p.type("ZZZZ0000")
         p.tap("key-enter")
-        p.wait_until(lambda: p.screen.pending is None)
+        p.wait_until(lambda: _lookup_done(p))
 
 
-def _tracking_result(p, status: str, online: bool = True):
+def _tracking_result(p: Pilot, status: str, online: bool = True) -> None:
     """A request as the central API describes it (the gallery has no server): the result
     screen is the same whichever way the answer came."""
     from kiosk.api.models import TrackedRequest
@@ -119,7 +140,7 @@ def demo_city_cache() -> Path:
     return _DEMO_TOWN[0]
 
 
-def _city(p, *steps: str, at_days: float = 0):
+def _city(p: Pilot, *steps: str, at_days: float = 0) -> None:
     """Into « Ma ville » (the demo town's cache), optionally days later, then each step:
     a widget id to tap, "text:…" to tap what shows that text, or "type:…" to type."""
     if p.app.data is None and p.app.city_cache is None:
@@ -138,35 +159,36 @@ def _city(p, *steps: str, at_days: float = 0):
 
 
 # screen name -> state name -> how to get there from a fresh home screen
-STATES: dict[str, dict[str, Callable]] = {
+STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
     "home": {
         "default": lambda p: None,
         "dimmed": lambda p: p.advance(p.app.config.idle.dim_after_s + 1, step=5),
-        "leave-dialog": lambda p: (_to_toolkit(p), p.type("Dupont"), p.tap("home")),
+        "leave-dialog": _then(_to_toolkit, lambda p: p.type("Dupont"), lambda p: p.tap("home")),
     },
     "help": {"default": lambda p: p.tap("help")},
     "accessibility": {
         "default": lambda p: p.tap("accessibility"),
-        "large-text-on": lambda p: (p.tap("accessibility"), p.tap("toggle-large_text")),
-        "high-contrast-on": lambda p: (p.tap("accessibility"), p.tap("toggle-high_contrast")),
-        "low-reach-on": lambda p: (p.tap("accessibility"), p.tap("toggle-low_reach")),
+        "large-text-on": _then(lambda p: p.tap("accessibility"), lambda p: p.tap("toggle-large_text")),
+        "high-contrast-on": _then(lambda p: p.tap("accessibility"), lambda p: p.tap("toggle-high_contrast")),
+        "low-reach-on": _then(lambda p: p.tap("accessibility"), lambda p: p.tap("toggle-low_reach")),
     },
     "toolkit": {
-        "keyboard": lambda p: (_to_toolkit(p), p.type("Lefèvre-Müller")),
-        "keyboard-upper": lambda p: (_to_toolkit(p), p.type("N'Diaye"), p.tap("key-shift")),
-        "symbols": lambda p: (_to_toolkit(p), p.tap("key-layer")),
-        "keypad": lambda p: (_to_toolkit(p, "keypad"), p.type("0612")),
+        "keyboard": _then(_to_toolkit, lambda p: p.type("Lefèvre-Müller")),
+        "keyboard-upper": _then(_to_toolkit, lambda p: p.type("N'Diaye"), lambda p: p.tap("key-shift")),
+        "symbols": _then(_to_toolkit, lambda p: p.tap("key-layer")),
+        "keypad": _then(lambda p: _to_toolkit(p, "keypad"), lambda p: p.type("0612")),
         "list": lambda p: _to_toolkit(p, "list"),
-        "list-scrolled": lambda p: (_to_toolkit(p, "list"), _drag_up(p)),
-        "dialog": lambda p: (_to_toolkit(p, "dialog"), p.tap("open-dialog")),
-        "toast": lambda p: (_to_toolkit(p, "list"), p.tap("item-2")),
-        "error": lambda p: (_to_toolkit(p, "keypad"), p.type("123456789012"), p.tap("key-1")),
+        "list-scrolled": _then(lambda p: _to_toolkit(p, "list"), _drag_up),
+        "dialog": _then(lambda p: _to_toolkit(p, "dialog"), lambda p: p.tap("open-dialog")),
+        "toast": _then(lambda p: _to_toolkit(p, "list"), lambda p: p.tap("item-2")),
+        "error": _then(lambda p: _to_toolkit(p, "keypad"), lambda p: p.type("123456789012"), lambda p: p.tap("key-1")),
     },
     "idle": {"warning": _idle_warning},
-    "admin_pin": {"empty": lambda p: (p.app.open_admin(), p.settle()), "wrong": _wrong_pin, "locked": _locked},
+    "admin_pin": {"empty": _then(lambda p: p.app.open_admin(), lambda p: p.settle()), "wrong": _wrong_pin,
+                  "locked": _locked},
     "admin": {"default": _admin},
     "failsafe": {"default": _failsafe},
-    "out_of_service": {"default": lambda p: (_admin(p), p.tap("toggle-service"))},
+    "out_of_service": {"default": _then(_admin, lambda p: p.tap("toggle-service"))},
     "tracking": {
         "empty": lambda p: _tracking(p),
         "typed": lambda p: _tracking(p, "KXPT48"),
@@ -181,7 +203,7 @@ STATES: dict[str, dict[str, Callable]] = {
     },
     "city": {
         "default": lambda p: _city(p),
-        "categories": lambda p: (_city(p), _drag_up(p)),
+        "categories": _then(_city, _drag_up),
         "stale": lambda p: _city(p, at_days=3),
     },
     "city_list": {
@@ -215,7 +237,7 @@ from kiosk.devtools.screenshots.booking import STATES as _BOOKING_STATES  # noqa
 STATES.update(_BOOKING_STATES)
 
 
-def data_for(screen: str):
+def data_for(screen: str) -> SeededData | None:
     """The booking screens read a cache: the reference seed's, filled without a server."""
     if not screen.startswith("booking"):
         return None

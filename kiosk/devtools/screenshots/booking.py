@@ -13,10 +13,32 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.clock import PARIS
 
+if TYPE_CHECKING:
+    from kiosk.devtools.pilot import Pilot
+    from kiosk.services import Outcome
+    from screens.base import Screen
+
 SERVICE = "svc-cni"
+S = TypeVar("S", bound="Screen")
+
+
+def _on(p: Pilot, kind: type[S]) -> S:
+    """The screen the gallery is on, which the step before it made a ``kind``."""
+    screen = p.screen
+    assert isinstance(screen, kind), screen
+    return screen
+
+
+def _then(*steps: Callable[[Pilot], object]) -> Callable[[Pilot], None]:
+    """A state reached by several actions, each in turn."""
+    def reach(p: Pilot) -> None:
+        for step in steps:
+            step(p)
+    return reach
 
 
 def sample_token(reference: str, start: datetime) -> str:
@@ -32,7 +54,7 @@ def sample_token(reference: str, start: datetime) -> str:
     return f"{body}.{b64url(Ed25519PrivateKey.generate().sign(body.encode('ascii')))}"
 
 
-def _offline(p) -> None:
+def _offline(p: Pilot) -> None:
     from kiosk import events
 
     p.app.data.online = False
@@ -40,37 +62,41 @@ def _offline(p) -> None:
     p.settle()
 
 
-def _domain(p, name: str = "État civil") -> None:
+def _domain(p: Pilot, name: str = "État civil") -> None:
     p.tap("feature-booking")
     p.tap(text=name)
 
 
-def _service(p) -> None:
+def _service(p: Pilot) -> None:
     from screens.booking.choose_service import open_booking
 
     open_booking(p.app, SERVICE)
     p.settle()
 
 
-def _day(p) -> None:
+def _day(p: Pilot) -> None:
     _service(p)
     p.tap("choose-day")
 
 
-def _time(p) -> None:
+def _time(p: Pilot) -> None:
     _day(p)
     p.tap("see-times")
 
 
-def _person(p, offline: bool = False) -> None:
+def _person(p: Pilot, offline: bool = False) -> None:
     if offline:
         _offline(p)
+    from screens.booking.times import BookingTimeScreen
+
     _time(p)
-    first = p.app.services.availability.day_slots(SERVICE, p.screen.draft.day)[0]
+    day = _on(p, BookingTimeScreen).draft.day
+    assert day is not None
+    first = p.app.services.availability.day_slots(SERVICE, day)[0]
     p.tap(f"slot-{first.start:%H%M}")
 
 
-def _person_errors(p) -> None:
+def _person_errors(p: Pilot) -> None:
     _person(p)
     p.type("Dupont2")
     p.tap("field-phone")
@@ -78,7 +104,7 @@ def _person_errors(p) -> None:
     p.tap("continue")
 
 
-def _typed(p, offline: bool = False) -> None:
+def _typed(p: Pilot, offline: bool = False) -> None:
     _person(p, offline)
     p.type("Lefèvre-Müller")
     p.tap("key-enter")
@@ -87,49 +113,61 @@ def _typed(p, offline: bool = False) -> None:
     p.type("06 12 34 56 78")
 
 
-def _confirm(p, offline: bool = False) -> None:
+def _confirm(p: Pilot, offline: bool = False) -> None:
     _typed(p, offline)
     p.tap("continue")
 
 
-def _outcome(p, status: str, **kw):
+def _outcome(p: Pilot, status: str, **kw: Any) -> Outcome:
     from kiosk.services import Outcome
 
     kind = "booking_request" if status == "queued" and p.app.services.is_offline else "booking"
     return Outcome(kind, status, str(uuid.uuid5(uuid.NAMESPACE_URL, "kiosk-gallery")), **kw)
 
 
-def _conflict(p) -> None:
+def _conflict(p: Pilot) -> None:
+    from screens.booking.confirm import BookingConfirmScreen
+
     _confirm(p)
-    slot = p.screen.draft.slot
+    screen = _on(p, BookingConfirmScreen)
+    slot = screen.draft.slot
+    assert slot is not None
     alternatives = [{"id": f"alt-{i}", "agenda_id": "ag-etat-civil-1", "places_left": 1,
                      "start": (slot.start + timedelta(minutes=20 * i)).isoformat(),
                      "end": (slot.start + timedelta(minutes=20 * i + 20)).isoformat()} for i in (1, 2, 3)]
-    p.screen._answer(_outcome(p, "conflict", alternatives=alternatives, code="slot_unavailable"))
+    screen._answer(_outcome(p, "conflict", alternatives=alternatives, code="slot_unavailable"))
 
 
-def _refused(p) -> None:
+def _refused(p: Pilot) -> None:
+    from screens.booking.confirm import BookingConfirmScreen
+
     _confirm(p)
-    p.screen._answer(_outcome(p, "refused", code="invalid_state"))
+    _on(p, BookingConfirmScreen)._answer(_outcome(p, "refused", code="invalid_state"))
 
 
-def _done(p, print_state: str | None = None, offline: bool = False) -> None:
+def _done(p: Pilot, print_state: str | None = None, offline: bool = False) -> None:
+    from screens.booking.confirm import BookingConfirmScreen
+    from screens.booking.done import BookingDoneScreen
+
     _confirm(p, offline)
-    slot = p.screen.draft.slot
+    confirm = _on(p, BookingConfirmScreen)
+    slot = confirm.draft.slot
+    assert slot is not None
     if offline:
         outcome = _outcome(p, "queued")
     else:
         reference = "RDV-K7QM-4P"
         outcome = _outcome(p, "done", result={"reference": reference, "start": slot.start.isoformat(),
                                               "checkin_token": sample_token(reference, slot.start)})
-    p.screen._answer(outcome)
+    confirm._answer(outcome)
     p.settle()
     if print_state is not None:
-        p.screen.print_state = print_state
-        p.screen.rebuild()
+        done = _on(p, BookingDoneScreen)
+        done.print_state = print_state
+        done.rebuild()
 
 
-def _cancel(p, reference: str = "", name: str = "") -> None:
+def _cancel(p: Pilot, reference: str = "", name: str = "") -> None:
     p.tap("feature-booking")
     p.tap("cancel-booking")
     if reference:
@@ -139,46 +177,52 @@ def _cancel(p, reference: str = "", name: str = "") -> None:
         p.type(name)
 
 
-def _cancel_scanned(p) -> None:
+def _cancel_scanned(p: Pilot) -> None:
+    from screens.booking.cancel import BookingCancelScreen
+
     _cancel(p)
     start = datetime(2026, 12, 3, 10, 30, tzinfo=PARIS)
-    p.screen.ticket = {"ref": "RDV-K7QM-4P", "svc": SERVICE, "start": start.isoformat()}
+    screen = _on(p, BookingCancelScreen)
+    screen.ticket = {"ref": "RDV-K7QM-4P", "svc": SERVICE, "start": start.isoformat()}
     p.app.visit.fields["cancel_reference"] = "RDV-K7QM-4P"
-    p.screen.focus = "cancel_last_name"
-    p.screen.rebuild()
+    screen.focus = "cancel_last_name"
+    screen.rebuild()
     p.type("N'Diaye")
 
 
-def _cancel_review(p) -> None:
+def _cancel_review(p: Pilot) -> None:
     _cancel_scanned(p)
     p.tap("continue")
 
 
-def _cancel_answer(p, status: str) -> None:
+def _cancel_answer(p: Pilot, status: str) -> None:
     from kiosk.services import Outcome
+    from screens.booking.cancel import BookingCancelScreen
 
     _cancel_review(p)
+    screen = _on(p, BookingCancelScreen)
     if status == "refused":
-        p.screen._answer(Outcome("cancellation", "refused", code="not_found"))
+        screen._answer(Outcome("cancellation", "refused", code="not_found"))
     else:
-        p.screen._answer(Outcome("cancellation", status, "k", result={"service_id": SERVICE}))
+        screen._answer(Outcome("cancellation", status, "k", result={"service_id": SERVICE}))
 
 
-STATES: dict[str, dict[str, Callable]] = {
+STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
     "booking": {
         "domains": lambda p: p.tap("feature-booking"),
         "services": _domain,
-        "search": lambda p: (p.tap("feature-booking"), p.tap("search"), p.type("etat civ")),
-        "offline": lambda p: (_offline(p), _domain(p)),
+        "search": _then(lambda p: p.tap("feature-booking"), lambda p: p.tap("search"), lambda p: p.type("etat civ")),
+        "offline": _then(_offline, _domain),
     },
     "booking_service": {"default": _service},
-    "booking_day": {"default": _day, "next-month": lambda p: (_day(p), p.tap("month-next"))},
+    "booking_day": {"default": _day, "next-month": _then(_day, lambda p: p.tap("month-next"))},
     "booking_time": {"default": _time},
     "booking_person": {
         "empty": _person,
         "typed": _typed,
         "errors": _person_errors,
-        "offline-contact-required": lambda p: (_person(p, offline=True), p.type("Lefèvre"), p.tap("continue")),
+        "offline-contact-required": _then(lambda p: _person(p, offline=True), lambda p: p.type("Lefèvre"),
+                                          lambda p: p.tap("continue")),
     },
     "booking_confirm": {
         "default": _confirm,
