@@ -48,7 +48,12 @@ def _seed_v3(conn: sqlite3.Connection) -> None:
     _seed_v1(conn)
 
 
-SEEDERS = {0: _seed_v0, 1: _seed_v1, 2: _seed_v2, 3: _seed_v3}
+def _seed_v4(conn: sqlite3.Connection) -> None:
+    """v4 added the tracked requests (none in a file upgraded from v3) and nothing else."""
+    _seed_v1(conn)
+
+
+SEEDERS = {0: _seed_v0, 1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4}
 
 
 def test_every_earlier_version_has_a_seeder():

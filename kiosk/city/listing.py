@@ -27,7 +27,7 @@ from kiosk.city.hours import (
     state_at,
     week,
 )
-from kiosk.city.text import sort_key
+from kiosk.text import sort_key
 from kiosk.clock import PARIS
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from kiosk.city.guide import CityGuide, guide_for
 from kiosk.city.listing import PlaceRow
-from kiosk.city.text import fold
+from kiosk.text import fold
 from kiosk.city.wording import direction_arrow, state_words
 from kiosk.formatting import format_distance_m
 from kiosk.i18n import _, ngettext
