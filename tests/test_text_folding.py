@@ -20,7 +20,8 @@ def test_fold(text, folded):
 
 
 def test_words_and_order():
-    assert folded_words("Main d'œuvre : « Cœur » 12, rue_Haute") == ["main", "d", "oeuvre", "coeur", "12", "rue", "haute"]
+    assert folded_words("Main d'œuvre : « Cœur » 12, rue_Haute") == [
+        "main", "d", "oeuvre", "coeur", "12", "rue", "haute"]
     assert sorted(["Zoo", "Œuvres sociales", "Médiathèque", "Mairie"], key=sort_key) == [
         "Mairie", "Médiathèque", "Œuvres sociales", "Zoo"]
 
