@@ -19,9 +19,11 @@ from typing import ClassVar
 log = logging.getLogger(__name__)
 
 
-def default_post(event_type_name: str, **attrs) -> bool:
+def default_post(event_type: int | str, **attrs: object) -> bool:
+    """Post to the app's queue: an event type, or the name of one of ``kiosk.events``' types
+    (the drivers' own events are posted by name, the touch reader posts pygame's finger types)."""
     from kiosk import events
-    return events.post(getattr(events, event_type_name), **attrs)
+    return events.post(getattr(events, event_type) if isinstance(event_type, str) else event_type, **attrs)
 
 
 class DriverThread:

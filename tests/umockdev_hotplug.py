@@ -32,7 +32,7 @@ from kiosk import events
 from kiosk.config import load_config
 from kiosk.devices.hardware import Devices
 from tests.conftest import REPO
-from tests.test_printer_worker import Events as Queue  # the pygame events drivers posted
+from tests.support import PygameEvents
 
 EPSON = """P: /devices/pci0000:00/0000:00:14.0/usb1/1-2
 N: bus/usb/001/005=00
@@ -155,7 +155,7 @@ def sdl_events():
 @pytest.fixture
 def queue():
     pygame.event.clear()
-    return Queue()
+    return PygameEvents()
 
 
 def plug(bed, description: str) -> None:

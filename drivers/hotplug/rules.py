@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from drivers.sections import section_values
+
 # Subsystems a device node of each printer kind shows up in: usblp's /dev/usb/lp0 is "usbmisc",
 # parallel /dev/lp0 "printer", serial adapters "tty".
 PRINTER_NODE_SUBSYSTEMS = ("usbmisc", "printer", "tty")
@@ -67,28 +69,24 @@ def _resolves_to(link: str, node: str) -> bool:
     return bool(node) and os.path.realpath(link) == node
 
 
-def _values(section: Any) -> dict[str, Any]:
-    return dict(section.model_dump() if hasattr(section, "model_dump") else section)
-
-
 def rules_for(printer: Any = None, scanner: Any = None, touch: Any = None) -> list[DeviceRule]:
     """The rules the ``[printer]``, ``[scanner]`` and ``[touch]`` sections (models or dicts) call for.
 
     Network, simulated and absent devices have none: udev says nothing about them.
     """
     rules: list[DeviceRule] = []
-    p = _values(printer) if printer is not None else {}
+    p = section_values(printer) if printer is not None else {}
     if p.get("type") == "usb":
         rules.append(DeviceRule("printer", ("usb",), vendor_id=p["vendor_id"], product_id=p["product_id"]))
     elif p.get("type") in ("file", "serial"):
         rules.append(DeviceRule("printer", PRINTER_NODE_SUBSYSTEMS, node=p["device"]))
-    s = _values(scanner) if scanner is not None else {}
+    s = section_values(scanner) if scanner is not None else {}
     if s.get("type") == "hid":
         rules.append(DeviceRule("scanner", ("input",), node=s.get("device"), vendor_id=s.get("vendor_id"),
                                 product_id=s.get("product_id")))
     elif s.get("type") == "camera":
         rules.append(DeviceRule("camera", ("video4linux",), node=s.get("device") or "/dev/video0"))
-    t = _values(touch) if touch is not None else {}
+    t = section_values(touch) if touch is not None else {}
     if t.get("type") == "evdev":
         rules.append(DeviceRule("touch", ("input",), node=t.get("device"), vendor_id=t.get("vendor_id"),
                                 product_id=t.get("product_id"), name=t.get("name")))

@@ -25,6 +25,8 @@ from typing import Any, ClassVar
 
 from escpos.exceptions import DeviceNotFoundError
 
+from drivers.sections import section_values
+
 
 class BackendError(Exception):
     """A printer transport failed. ``code`` is one of :data:`ERROR_CODES`."""
@@ -265,7 +267,7 @@ NON_TRANSPORT_KEYS = {"type", "profile", "qr", "poll_interval_s", "status_timeou
 
 def make_backend(section: Mapping[str, Any] | Any) -> Backend:
     """Build the backend a ``[printer]`` section (a dict or a pydantic model) asks for."""
-    values = dict(section.model_dump() if hasattr(section, "model_dump") else section)
+    values = section_values(section)
     kind = values.get("type", "none")
     if kind not in BACKENDS:
         raise ValueError(f"unknown printer type {kind!r} (known: {', '.join(BACKENDS)})")

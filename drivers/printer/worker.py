@@ -30,11 +30,12 @@ import queue
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drivers.driver_thread import DriverThread
+from drivers.driver_thread import DriverThread, default_post
 from drivers.printer import status as st
 from drivers.printer.backends import Backend, BackendError
 from drivers.printer.render import TicketRenderer
 from drivers.printer.ticket import Ticket
+from drivers.sections import section_values
 
 log = logging.getLogger(__name__)
 _WAKE = object()   # stop(), a hotplug event or poll_now(): see what the thread should do
@@ -47,18 +48,13 @@ class PrintJob:
     document: Ticket | bytes
 
 
-def _default_post(event_type_name: str, **attrs) -> bool:
-    from kiosk import events
-    return events.post(getattr(events, event_type_name), **attrs)
-
-
 class PrintWorker(DriverThread):
     """Owns one backend in a daemon thread. ``post(name, **attrs)`` defaults to ``kiosk.events``."""
 
     device_name = "printer"
 
     def __init__(self, backend: Backend, renderer: TicketRenderer | None = None, *,
-                 post: Callable[..., bool] = _default_post, poll_interval: float = 2.0,
+                 post: Callable[..., bool] = default_post, poll_interval: float = 2.0,
                  retry_interval: float = 0.5, status_timeout: float = 0.5) -> None:
         self.backend = backend
         self.renderer = renderer or TicketRenderer()
@@ -172,10 +168,10 @@ class PrintWorker(DriverThread):
         self._post("PRINT_FAILED", job_id=job.job_id, reason=reason, detail=detail)
 
 
-def build_worker(section, post: Callable[..., bool] = _default_post) -> PrintWorker:
+def build_worker(section, post: Callable[..., bool] = default_post) -> PrintWorker:
     """The worker a ``[printer]`` section (dict or pydantic model) describes; not started."""
     from drivers.printer.backends import make_backend
-    values = dict(section.model_dump() if hasattr(section, "model_dump") else section)
+    values = section_values(section)
     renderer = TicketRenderer(values.get("profile") or "TM-T88V", values.get("qr") or "auto")
     return PrintWorker(make_backend(values), renderer, post=post,
                        poll_interval=float(values.get("poll_interval_s") or 2.0),

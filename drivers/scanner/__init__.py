@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from drivers.scanner.base import Scanner, default_post
+from drivers.sections import section_values
 
 
 class NoScanner(Scanner):
@@ -69,7 +70,7 @@ BACKENDS: dict[str, Callable[..., Scanner]] = {"none": NoScanner, "simulated": _
 
 def make_scanner(section: Mapping[str, Any] | Any, *, post: Callable[..., bool] = default_post) -> Scanner:
     """Build the scanner a ``[scanner]`` section (a dict or a pydantic model) asks for; not started."""
-    values = dict(section.model_dump() if hasattr(section, "model_dump") else section)
+    values = section_values(section)
     kind = values.pop("type", "none")
     if kind not in BACKENDS:
         raise ValueError(f"unknown scanner type {kind!r} (known: {', '.join(BACKENDS)})")

@@ -128,15 +128,3 @@ class HidScanner(GrabbedReaderLoop, Scanner):
             if rejection.reason != "device disconnected during the scan":   # not the person's doing
                 self._reject(rejection.reason, "hid")
         self._rejections_seen = len(rejections)
-
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 2.0) -> bool:
-    """Poll ``predicate`` until true or ``timeout``: a helper for tests and the admin screen."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.005)
-    return predicate()
-

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Optional
 
+from drivers.sections import section_values
+
 
 class UnavailableTouch:
     """Stands in for the evdev backend when evdev is missing: says so once; SDL touch still works."""
@@ -33,7 +35,7 @@ class UnavailableTouch:
 
 def make_touch(section: Mapping[str, Any] | Any, *, post: Callable[..., bool] | None = None):
     """The driver (not yet started) a ``[touch]`` section asks for, or None for ``type = "sdl"``."""
-    values = dict(section.model_dump() if hasattr(section, "model_dump") else section)
+    values = section_values(section)
     kind = values.pop("type", "sdl")
     if kind == "sdl":
         return None

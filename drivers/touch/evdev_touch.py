@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from drivers.driver_thread import DriverThread
+from drivers.driver_thread import DriverThread, default_post
 from drivers.evdev_input import GrabbedReaderLoop
 from drivers.touch.decode import Finger, TouchDecoder
 from drivers.touch.device import SYS_INPUT, DeviceGone, EvdevTouchDevice, find_touch
@@ -32,11 +32,6 @@ from drivers.touch.transform import Calibration
 # ids are small integers on evdev and X11; ours is unlikely to be one of them, so a finger
 # seen by both (should the grab fail) is not mistaken for the same pointer.
 TOUCH_ID = 0x7E0C
-
-
-def default_post(event_type: int, **attrs) -> bool:
-    from kiosk import events
-    return events.post(event_type, **attrs)
 
 
 def _types() -> dict[str, int]:
