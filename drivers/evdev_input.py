@@ -8,6 +8,7 @@ and the DEVICE_STATE state to report.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import select
@@ -87,10 +88,8 @@ class GrabbedInput:
 
     def close(self) -> None:
         for action in (self._dev.ungrab, self._dev.close):
-            try:
+            with contextlib.suppress(OSError):
                 action()
-            except OSError:
-                pass
 
 
 class GrabbedReaderLoop:

@@ -96,7 +96,7 @@ def _ranked(conn: sqlite3.Connection, expression: str, limit: int) -> list[dict[
 
 
 def _place(row: sqlite3.Row) -> dict[str, Any]:
-    place = {k: row[k] for k in row.keys() if k not in ("pk", "score")}
+    place = {k: v for k, v in dict(row).items() if k not in ("pk", "score")}
     place["closures"] = json.loads(place["closures"])
     return place
 
@@ -126,7 +126,7 @@ SLOT_COLUMNS = ("start", "end", "places_left", "id", "agenda_id")
 def free_slots(conn: sqlite3.Connection, agenda_ids: list[str], start_from: datetime | str,
                start_to: datetime | str, limit: int = 500) -> list[dict[str, Any]]:
     """Slots with places left in any of ``agenda_ids`` (a service's counters), by start time."""
-    return [dict(zip(SLOT_COLUMNS, r)) for r in free_slot_rows(conn, agenda_ids, start_from, start_to, limit)]
+    return [dict(zip(SLOT_COLUMNS, r, strict=True)) for r in free_slot_rows(conn, agenda_ids, start_from, start_to, limit)]
 
 
 def free_slot_rows(conn: sqlite3.Connection, agenda_ids: list[str], start_from: datetime | str,

@@ -114,7 +114,7 @@ class RawEventNode:
 
     def __init__(self, path: str) -> None:
         try:
-            self._file = open(path, "rb")
+            self._file = open(path, "rb")  # noqa: SIM115 - open as long as the device is, closed by close()
         except OSError as exc:
             raise DeviceGone(*os_detail(exc, path, "scanner")) from None
         self.path = path

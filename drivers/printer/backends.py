@@ -16,6 +16,7 @@ Nothing here retries: the worker decides when to try again.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import select
@@ -109,10 +110,8 @@ class Backend:
     def close(self) -> None:
         if self._is_open:
             self._is_open = False
-            try:
+            with contextlib.suppress(Exception):  # closing a vanished device must never raise
                 self._close()
-            except Exception:  # closing a vanished device must never raise
-                pass
 
     def _open(self) -> None: ...
     def _write(self, data: bytes) -> None: ...

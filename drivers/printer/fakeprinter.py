@@ -9,6 +9,7 @@ at it (``python -m drivers.printer.fakeprinter PORT``) to try the network backen
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -129,19 +130,15 @@ class FakeNetworkPrinter:
                 return data[at:]
             n = data[at + 2]
             if not self.silent and n in self.status:
-                try:
+                with contextlib.suppress(OSError):
                     client.sendall(bytes((self.status[n],)))
-                except OSError:
-                    pass
             at += 3
         return data[-1:] if data.endswith(b"\x10") else b""
 
 
 def _hard_close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()
 
 

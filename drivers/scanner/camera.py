@@ -19,6 +19,7 @@ A camera that fails to open or stops delivering frames is reported with
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -101,10 +102,8 @@ class PygameCameraSource(FrameSource):
 
     def close(self) -> None:
         if self._cam is not None:
-            try:
+            with contextlib.suppress(Exception):   # a camera that vanished must not stop the reader
                 self._cam.stop()
-            except Exception:
-                pass
             self._cam = None
 
 

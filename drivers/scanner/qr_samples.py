@@ -49,7 +49,7 @@ def _perspective(img: Image.Image, tilt: float) -> Image.Image:
     dst = [(0, 0), (w, 0), (w, h), (0, h)]
     src = [(-d, 0), (w + d, 0), (w, h), (0, h)]            # output corner -> input point
     rows = []
-    for (x, y), (u, v) in zip(dst, src):
+    for (x, y), (u, v) in zip(dst, src, strict=True):
         rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
         rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
     coeffs = np.linalg.solve(np.array(rows, float), np.array([c for p in src for c in p], float))

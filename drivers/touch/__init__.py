@@ -10,7 +10,7 @@ evdev is imported lazily, so ``type = "sdl"`` needs none of it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Optional
+from typing import Any
 
 from drivers.sections import section_values
 

@@ -58,10 +58,13 @@ class _Slot:
     moved: bool = False
 
 
+IDENTITY = Calibration()   # raw coordinates, as the device reports them
+
+
 class TouchDecoder:
     """Feed ``InputEvent``s (``feed`` / ``feed_all``); get the ``Finger`` events each frame completes."""
 
-    def __init__(self, axes: Axes, calibration: Calibration = Calibration(), *, current_slot: int = 0) -> None:
+    def __init__(self, axes: Axes, calibration: Calibration = IDENTITY, *, current_slot: int = 0) -> None:
         self.axes, self.calibration = axes, calibration
         self.slots: dict[int, _Slot] = {}
         self.slot = current_slot   # protocol B: the slot later ABS_MT_* events refer to

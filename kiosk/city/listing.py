@@ -27,8 +27,8 @@ from kiosk.city.hours import (
     state_at,
     week,
 )
-from kiosk.text import sort_key
 from kiosk.clock import PARIS
+from kiosk.text import sort_key
 
 log = logging.getLogger(__name__)
 

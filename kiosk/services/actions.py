@@ -30,6 +30,7 @@ The result reaches the screen as an ``ACTION_DONE`` pygame event (``request_id``
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import threading
@@ -86,10 +87,8 @@ class ActionRunner:
         if self._owner == threading.get_ident():
             self._close_connection()
         else:
-            try:
+            with contextlib.suppress(RuntimeError):   # already shut down
                 self._pool.submit(self._close_connection)
-            except RuntimeError:   # already shut down
-                pass
         self._pool.shutdown(wait=True)
 
     def _close_connection(self) -> None:

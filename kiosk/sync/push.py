@@ -17,6 +17,7 @@ booking.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -99,7 +100,7 @@ def push_rows(outbox: Outbox, clients: list[ApiClient], rows: list[OutboxRow]) -
             stop = next((o for o in outcomes if _stops(o)), None)
             if stop is None and i + 1 < len(waves):
                 inflight = _submit(pool, clients, waves[i + 1])
-            for row, outcome in zip(wave, outcomes):
+            for row, outcome in zip(wave, outcomes, strict=True):
                 if isinstance(outcome, ApiError):
                     record_outcome(outbox, report, row, outcome)
                 else:
@@ -165,10 +166,8 @@ def record_outcome(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: 
     """Write ``outcome`` back to the row. A row another thread finished meanwhile (the
     booking service's own immediate attempt with the same key got the same verdict) is
     left as that thread wrote it."""
-    try:
+    with contextlib.suppress(KeyError):   # no longer pending: the verdict is already there
         _record(outbox, report, row, outcome)
-    except KeyError:   # no longer pending: the verdict is already there
-        pass
 
 
 def _record(outbox: Outbox, report: PushReport, row: OutboxRow, outcome: Any) -> None:
