@@ -23,7 +23,8 @@ MAX_WORD_CHARS = 40
 MAX_QUERY_CHARS = 200
 BROAD = 600            # more matches than this are not ranked (see search_places)
 BROAD_SAMPLE = 200
-STOP_WORDS = frozenset(["à", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "sur", "un", "une"])
+STOP_WORDS = frozenset(["à", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "sur", "un",
+                        "une"])
 _WORD = re.compile(r"[^\W_]+")          # letters and digits, any script; everything else separates
 
 # Name matches count most, then the category ("Piscine"), then the address.
@@ -126,7 +127,8 @@ SLOT_COLUMNS = ("start", "end", "places_left", "id", "agenda_id")
 def free_slots(conn: sqlite3.Connection, agenda_ids: list[str], start_from: datetime | str,
                start_to: datetime | str, limit: int = 500) -> list[dict[str, Any]]:
     """Slots with places left in any of ``agenda_ids`` (a service's counters), by start time."""
-    return [dict(zip(SLOT_COLUMNS, r, strict=True)) for r in free_slot_rows(conn, agenda_ids, start_from, start_to, limit)]
+    return [dict(zip(SLOT_COLUMNS, r, strict=True))
+            for r in free_slot_rows(conn, agenda_ids, start_from, start_to, limit)]
 
 
 def free_slot_rows(conn: sqlite3.Connection, agenda_ids: list[str], start_from: datetime | str,

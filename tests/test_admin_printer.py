@@ -27,7 +27,8 @@ def test_out_of_paper_is_shown_and_the_test_ticket_fails_cleanly(pilot):
     settle_until(pilot, lambda: pilot.app.devices.state("printer").state == "ready", 10.0, every=0.02)
     printer.backend.paper = "out"
     printer.poll_now()
-    settle_until(pilot, lambda: pilot.widget("printer-state").text == "Imprimante\u00a0: plus de papier", 10.0, every=0.02)
+    settle_until(pilot, lambda: pilot.widget("printer-state").text == "Imprimante\u00a0: plus de papier",
+                 10.0, every=0.02)
     assert not pilot.app.devices.can_print
     pilot.tap("print-test")
     settle_until(pilot, lambda: "n’a pas pu être imprimé (plus de papier)" in pilot.text(), 10.0, every=0.02)

@@ -101,11 +101,13 @@ def test_enrolment_and_heartbeat_are_never_repeated(proxied):
 
 def test_503_retry_after_seconds_and_http_date_are_honoured(proxied):
     client, proxy, _db, waits = proxied
-    proxy.queue(("status", 503, {"Retry-After": "2"}, {"error": "unavailable", "message": "maintenance", "details": {}}))
+    proxy.queue(("status", 503, {"Retry-After": "2"},
+                 {"error": "unavailable", "message": "maintenance", "details": {}}))
     assert client.keys().keys
     assert waits and waits[0] >= 2
     when = format_datetime(datetime.now(UTC) + timedelta(seconds=7), usegmt=True)
-    proxy.queue(("status", 503, {"Retry-After": when}, {"error": "unavailable", "message": "maintenance", "details": {}}))
+    proxy.queue(("status", 503, {"Retry-After": when},
+                 {"error": "unavailable", "message": "maintenance", "details": {}}))
     assert client.keys().keys
     assert 5 <= waits[1] <= 8
 

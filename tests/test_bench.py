@@ -147,7 +147,8 @@ def test_child_is_stopped_when_the_block_fails(monkeypatch):
 
 
 def test_child_that_ignores_sigterm_is_killed():
-    ignore = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ok', flush=True); time.sleep(60)"
+    ignore = ("import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ok', flush=True); "
+              "time.sleep(60)")
     t0 = time.monotonic()
     with processes.child([sys.executable, "-c", ignore], grace_s=0.3) as (proc, lines, _):
         assert lines.wait_for("ok", 10) == "ok"

@@ -22,7 +22,8 @@ class PagesScreen(Screen):
         if city is None:
             return unavailable()
         pages = city.pages()
-        items = [ListRow(p["title"], id=f"page-{i}", on_tap=lambda pid=p["id"]: self.app.nav.push(PageScreen(self.app, pid)))
+        items = [ListRow(p["title"], id=f"page-{i}",
+                         on_tap=lambda pid=p["id"]: self.app.nav.push(PageScreen(self.app, pid)))
                  for i, p in enumerate(pages)]
         if not items:
             items = [Label(_("No practical page is published yet."), id="pages-empty")]

@@ -84,7 +84,8 @@ class Column(Container):
         spare = inner.height - sum(heights) - gap * max(0, len(kids) - 1)
         flex_total = sum(c.flex for c in kids)
         if flex_total:
-            heights = [max(0, int(spare * c.flex / flex_total)) if c.flex else h for c, h in zip(kids, heights, strict=True)]
+            heights = [max(0, int(spare * c.flex / flex_total)) if c.flex else h
+                       for c, h in zip(kids, heights, strict=True)]
         y = inner.top
         for child, h in zip(kids, heights, strict=True):
             child.backdrop = self._child_backdrop(ui)

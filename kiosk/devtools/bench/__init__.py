@@ -179,7 +179,8 @@ def table(report: dict[str, Any], errors: dict[str, str]) -> str:
             f"(SDL {m.get('sdl', '?')}, dummy video driver) · load {m['load_1min']}")
     if not m["project_bytecode_cached"]:
         head += ("\nNote: the project has no cached bytecode (.pyc; PYTHONDONTWRITEBYTECODE is "
-                 f"{'set' if os.environ.get('PYTHONDONTWRITEBYTECODE') else 'not set'}), so each start compiles its sources.")
+                 f"{'set' if os.environ.get('PYTHONDONTWRITEBYTECODE') else 'not set'}), "
+                 "so each start compiles its sources.")
     rows = [("benchmark", "median", "p99", "target", "result")]
     details, starred = [], False
     for bench in REGISTRY.values():
