@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from city_support import SEEDED_AT, seeded_cache
-from test_admin_printer import _wait_for
+from support import settle_until
 
 from kiosk.clock import ManualClock
 from kiosk.devtools.screenshots import STATES
@@ -159,10 +159,10 @@ def test_print_a_place(city):
     pilot.tap("city-near")
     pilot.tap("place-0")
     printer = pilot.app.devices.printer
-    _wait_for(pilot, lambda: pilot.app.devices.can_print and pilot.has("place-print"))
+    settle_until(pilot, lambda: pilot.app.devices.can_print and pilot.has("place-print"), 10.0, every=0.02)
     before = len(printer.backend.received)
     pilot.tap("place-print")
-    _wait_for(pilot, lambda: "Votre ticket est imprimé" in pilot.text())
+    settle_until(pilot, lambda: "Votre ticket est imprimé" in pilot.text(), 10.0, every=0.02)
     sent = bytes(printer.backend.received[before:])
     # the large title, broken after a hyphen
     assert b"Mairie de Saint-\nCl\xe9ment-des-Vignes" in sent and b"1 place de la Mairie" in sent
@@ -240,7 +240,7 @@ def test_kiosk_run_demo_shows_the_town_it_synchronised(make_pilot):
     from kiosk.data_layer import DataLayer
 
     pilot = make_pilot(data=DataLayer.demo)
-    _wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None, timeout=60)
+    settle_until(pilot, lambda: pilot.app.sync_status.get("last_success") is not None, 60, every=0.02)
     pilot.tap("feature-city")
     assert "Administration 2 lieux" in plain(pilot.text())
     pilot.tap(text="Administration")

@@ -25,14 +25,14 @@ from evdev import InputEvent
 from drivers.evdev_input import DeviceGone, os_detail
 from drivers.hotplug import HotplugMonitor, rules_for
 from drivers.printer import status as st
-from drivers.scanner.hid import HidScanner, wait_for
+from drivers.scanner.hid import HidScanner
 from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
 from kiosk import events
 from kiosk.config import load_config
 from kiosk.devices.hardware import Devices
 from tests.conftest import REPO
-from tests.support import PygameEvents
+from tests.support import PygameEvents, wait_for
 
 EPSON = """P: /devices/pci0000:00/0000:00:14.0/usb1/1-2
 N: bus/usb/001/005=00

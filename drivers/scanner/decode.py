@@ -20,6 +20,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from drivers.optional import importable
+
 
 class DecoderUnavailable(RuntimeError):
     """The configured decoder's package or system library is missing."""
@@ -71,11 +73,7 @@ class ZxingDecoder(Decoder):
 
     @staticmethod
     def is_usable() -> bool:
-        try:
-            import zxingcpp  # noqa: F401
-        except ImportError:
-            return False
-        return True
+        return importable("zxingcpp")
 
     def __init__(self, thorough: bool = False) -> None:
         import zxingcpp
@@ -124,11 +122,7 @@ class ZbarDecoder(Decoder):
 
     @staticmethod
     def is_usable() -> bool:
-        try:
-            from pyzbar import pyzbar  # noqa: F401  (ImportError also when libzbar0 is missing)
-        except ImportError:
-            return False
-        return True
+        return importable("pyzbar.pyzbar")   # not importable either when libzbar0 is missing
 
     def __init__(self) -> None:
         from pyzbar import pyzbar

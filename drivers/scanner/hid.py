@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from drivers.evdev_input import DeviceGone, GrabbedInput, GrabbedReaderLoop, has_bit, os_detail
+from drivers.optional import importable
 from drivers.scanner.base import Scanner, default_post
 from drivers.scanner.hid_decode import HidDecoder
 from drivers.scanner.keymap import keymap_table
@@ -67,12 +68,7 @@ class HidScanner(GrabbedReaderLoop, Scanner):
 
     @staticmethod
     def is_usable() -> bool:
-        try:
-            import evdev  # noqa: F401
-            import xkbcommon  # noqa: F401
-        except ImportError:
-            return False
-        return True
+        return importable("evdev", "xkbcommon")
 
     def __init__(self, device: str | None = None, vendor_id: int | None = None,
                  product_id: int | None = None, layout: str = "fr", variant: str = "",
