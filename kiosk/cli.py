@@ -33,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="start the kiosk")
     run.add_argument("--config", metavar="PATH",
-                     help="configuration file (default: $KIOSK_CONFIG, /etc/kiosk/kiosk.toml, the repository's kiosk.toml)")
+                     help="configuration file (default: $KIOSK_CONFIG, /etc/kiosk/kiosk.toml, "
+                          "the repository's kiosk.toml)")
     run.add_argument("--demo", action="store_true", help="demo data and simulated devices; runs on any machine")
     run.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     run.add_argument("--size", type=_size, metavar="WxH", help="panel size in pixels, e.g. 1080x1920")

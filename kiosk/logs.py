@@ -67,7 +67,7 @@ class PrivacyFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a bad format string: let the handler report it as usual
+        except Exception:  # noqa: BLE001 - a bad format string: let the handler report it as usual
             return True
         clean = redact(message)
         if clean != message:

@@ -209,7 +209,50 @@ V5 = [
     "CREATE INDEX outbox_due ON outbox(state, next_attempt_at)",
 ]
 
-STEPS: list[tuple[int, list[str]]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5)]
+
+def _spelt_out(column: str) -> str:
+    """SQL for ``column`` with the ligatures « œ » and « æ » spelt out, as ``kiosk.text.fold`` does."""
+    return (f"replace(replace(replace(replace({column}, 'œ', 'oe'), 'Œ', 'OE'), 'æ', 'ae'), 'Æ', 'AE')")
+
+
+_FOLDED = ", ".join(f"{_spelt_out(c)} AS {c}" for c in ("name", "category", "address"))
+
+# v6: one folding for every search. FTS5 folds case and accents but keeps « œ » and « æ » whole,
+# while the searches of the services and pages (and what a citizen types) spell them out:
+# « oeuvre » found « Œuvre » in the services but not among the places. The index now reads
+# the places through a view that spells the ligatures out, so it holds « oeuvre »; the triggers
+# index the same text, and 'rebuild' re-reads the view.
+V6 = [
+    "DROP TRIGGER places_fts_insert",
+    "DROP TRIGGER places_fts_delete",
+    "DROP TRIGGER places_fts_update",
+    "DROP TABLE places_fts",
+    f"CREATE VIEW places_search (pk, name, category, address) AS SELECT pk, {_FOLDED} FROM places",
+    """CREATE VIRTUAL TABLE places_fts USING fts5(
+        name, category, address,
+        content='places_search', content_rowid='pk',
+        tokenize='unicode61 remove_diacritics 2',
+        prefix='1 2 3'
+    )""",
+    f"""CREATE TRIGGER places_fts_insert AFTER INSERT ON places BEGIN
+        INSERT INTO places_fts(rowid, name, category, address)
+        VALUES (new.pk, {_spelt_out("new.name")}, {_spelt_out("new.category")}, {_spelt_out("new.address")});
+    END""",
+    f"""CREATE TRIGGER places_fts_delete AFTER DELETE ON places BEGIN
+        INSERT INTO places_fts(places_fts, rowid, name, category, address)
+        VALUES ('delete', old.pk, {_spelt_out("old.name")}, {_spelt_out("old.category")}, {_spelt_out("old.address")});
+    END""",
+    f"""CREATE TRIGGER places_fts_update AFTER UPDATE OF name, category, address ON places
+    WHEN old.name IS NOT new.name OR old.category IS NOT new.category OR old.address IS NOT new.address BEGIN
+        INSERT INTO places_fts(places_fts, rowid, name, category, address)
+        VALUES ('delete', old.pk, {_spelt_out("old.name")}, {_spelt_out("old.category")}, {_spelt_out("old.address")});
+        INSERT INTO places_fts(rowid, name, category, address)
+        VALUES (new.pk, {_spelt_out("new.name")}, {_spelt_out("new.category")}, {_spelt_out("new.address")});
+    END""",
+    "INSERT INTO places_fts(places_fts) VALUES ('rebuild')",
+]
+
+STEPS: list[tuple[int, list[str]]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6)]
 CURRENT_VERSION = STEPS[-1][0]
 
 

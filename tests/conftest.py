@@ -22,6 +22,10 @@ REPO = Path(__file__).resolve().parent.parent
 PORTRAIT = (1080, 1920)
 LANDSCAPE = (1920, 1080)
 
+# Fixtures of the scenario modules, for every test module that asks for them by name (a fixture
+# imported into a test module would be shadowed by the test's own parameter).
+pytest_plugins = ["booking_town"]
+
 
 @pytest.fixture
 def make_pilot():

@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import time
+from support import open_admin, settle_until
 
 from kiosk import events
 
 
-def _open_admin(pilot):
-    pilot.app.open_admin()
-    pilot.settle()
-    pilot.type("1234")
-    pilot.tap("key-enter")
-    assert pilot.screen.name == "admin"
-
-
-def _wait_for(pilot, condition, timeout=10.0):
-    """The printer lives in its own thread: let real time pass until ``condition`` holds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-        pilot.settle()
-
-
 def test_admin_shows_printer_state_and_prints_a_test_ticket(pilot):
-    _open_admin(pilot)
-    _wait_for(pilot, lambda: pilot.widget("printer-state").text == "Imprimante\u00a0: prête")
+    open_admin(pilot)
+    settle_until(pilot, lambda: pilot.widget("printer-state").text == "Imprimante\u00a0: prête", 10.0, every=0.02)
     printer = pilot.app.devices.printer
     before = len(printer.backend.received)
     pilot.tap("print-test")
     assert "Ticket de test envoyé" in pilot.text()
-    _wait_for(pilot, lambda: "Ticket de test imprimé." in pilot.text())
+    settle_until(pilot, lambda: "Ticket de test imprimé." in pilot.text(), 10.0, every=0.02)
     sent = bytes(printer.backend.received[before:])
     assert sent.startswith(b"\x1b@") and b"Ticket de test" in sent
     assert "é è à ù ç œ".encode("cp1252") in sent              # the fixed French code page
@@ -39,20 +22,21 @@ def test_admin_shows_printer_state_and_prints_a_test_ticket(pilot):
 
 
 def test_out_of_paper_is_shown_and_the_test_ticket_fails_cleanly(pilot):
-    _open_admin(pilot)
+    open_admin(pilot)
     printer = pilot.app.devices.printer
-    _wait_for(pilot, lambda: pilot.app.devices.state("printer").state == "ready")
+    settle_until(pilot, lambda: pilot.app.devices.state("printer").state == "ready", 10.0, every=0.02)
     printer.backend.paper = "out"
     printer.poll_now()
-    _wait_for(pilot, lambda: pilot.widget("printer-state").text == "Imprimante\u00a0: plus de papier")
+    settle_until(pilot, lambda: pilot.widget("printer-state").text == "Imprimante\u00a0: plus de papier",
+                 10.0, every=0.02)
     assert not pilot.app.devices.can_print
     pilot.tap("print-test")
-    _wait_for(pilot, lambda: "n’a pas pu être imprimé (plus de papier)" in pilot.text())
+    settle_until(pilot, lambda: "n’a pas pu être imprimé (plus de papier)" in pilot.text(), 10.0, every=0.02)
 
 
 def test_without_a_printer_the_test_button_is_disabled(make_pilot):
     pilot = make_pilot(demo=False, overrides={"printer.type": "none"})
-    _open_admin(pilot)
+    open_admin(pilot)
     assert not pilot.widget("print-test").enabled
     assert pilot.widget("printer-state").text == "Imprimante\u00a0: aucune imprimante"
     assert pilot.app.devices.printer is None

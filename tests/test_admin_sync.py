@@ -3,7 +3,7 @@ sync worker reports them (structured, without personal data), and lays them out 
 
 from __future__ import annotations
 
-from pilot_helpers import open_admin
+from support import open_admin
 
 from kiosk import events
 from kiosk.devtools.layout_check import check_app

@@ -101,11 +101,13 @@ def test_enrolment_and_heartbeat_are_never_repeated(proxied):
 
 def test_503_retry_after_seconds_and_http_date_are_honoured(proxied):
     client, proxy, _db, waits = proxied
-    proxy.queue(("status", 503, {"Retry-After": "2"}, {"error": "unavailable", "message": "maintenance", "details": {}}))
+    proxy.queue(("status", 503, {"Retry-After": "2"},
+                 {"error": "unavailable", "message": "maintenance", "details": {}}))
     assert client.keys().keys
     assert waits and waits[0] >= 2
     when = format_datetime(datetime.now(UTC) + timedelta(seconds=7), usegmt=True)
-    proxy.queue(("status", 503, {"Retry-After": when}, {"error": "unavailable", "message": "maintenance", "details": {}}))
+    proxy.queue(("status", 503, {"Retry-After": when},
+                 {"error": "unavailable", "message": "maintenance", "details": {}}))
     assert client.keys().keys
     assert 5 <= waits[1] <= 8
 
@@ -162,9 +164,9 @@ def test_schema_breaking_json_is_logged_without_personal_data(proxied, caplog):
     body = booking(client)
     secret = "Zéphyrine Quastenberg 06 12 34 56 78"
     proxy.queue(("rewrite", lambda answer: {**answer, "start": secret, "state": "teleported"}))
-    with caplog.at_level(logging.DEBUG, logger="kiosk.api"):
-        with pytest.raises(InvalidResponse, match="contract's shape") as caught:
-            client.create_booking(body, str(uuid.uuid4()))
+    with (caplog.at_level(logging.DEBUG, logger="kiosk.api"),
+          pytest.raises(InvalidResponse, match="contract's shape") as caught):
+        client.create_booking(body, str(uuid.uuid4()))
     assert "start" in caplog.text and "state" in caplog.text
     assert "Quastenberg" not in caplog.text and "06 12" not in caplog.text and "teleported" not in caplog.text
     assert "Quastenberg" not in str(caught.value)

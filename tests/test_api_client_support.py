@@ -182,9 +182,11 @@ def self_signed(directory: Path, name: str) -> tuple[Path, Path, Path]:
         if issuer_key is not None:
             b = b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key), critical=False)
         if ca:
-            b = b.add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+            b = b.add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+                                critical=True)
         else:
-            b = (b.add_extension(x509.SubjectAlternativeName([x509.IPAddress(IPv4Address("127.0.0.1"))]), critical=False)
+            b = (b.add_extension(x509.SubjectAlternativeName([x509.IPAddress(IPv4Address("127.0.0.1"))]),
+                                 critical=False)
                  .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False))
         return b.sign(signing_key, hashes.SHA256())
 

@@ -27,7 +27,7 @@ def test_every_operation_documents_its_errors(path, method, op):
         assert "401" in codes, "an authenticated operation must document 401"
     if method == "post":
         assert "400" in codes
-    for code, response in op["responses"].items():
+    for code in op["responses"]:
         if code != "304" and not code.startswith("2"):
             assert contract.response_schema_name(method, path, int(code)) == "Error"
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.devtools import bench
+from kiosk.devtools.bench import processes
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN_VAR = "KIOSK_BENCH_TEST_TOKEN"
@@ -138,7 +139,7 @@ def test_summarize_names_units_and_flags_small_samples():
 def test_child_is_stopped_when_the_block_fails(monkeypatch):
     token = uuid.uuid4().hex
     monkeypatch.setenv(TOKEN_VAR, token)
-    with pytest.raises(RuntimeError), bench.child(SLEEPER) as (proc, _, _):
+    with pytest.raises(RuntimeError), processes.child(SLEEPER) as (proc, _, _):
         assert processes_with(token) == [proc.pid]  # the scan sees a live child
         raise RuntimeError("boom")
     assert proc.returncode is not None
@@ -146,9 +147,10 @@ def test_child_is_stopped_when_the_block_fails(monkeypatch):
 
 
 def test_child_that_ignores_sigterm_is_killed():
-    ignore = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ok', flush=True); time.sleep(60)"
+    ignore = ("import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ok', flush=True); "
+              "time.sleep(60)")
     t0 = time.monotonic()
-    with bench.child([sys.executable, "-c", ignore], grace_s=0.3) as (proc, lines, _):
+    with processes.child([sys.executable, "-c", ignore], grace_s=0.3) as (proc, lines, _):
         assert lines.wait_for("ok", 10) == "ok"
     assert proc.returncode == -9
     assert time.monotonic() - t0 < 10

@@ -7,7 +7,7 @@ import sqlite3
 import uuid
 
 import pytest
-from booking_town import START, said, town  # noqa: F401 (town: fixture)
+from booking_town import START, said
 
 from kiosk import events
 from kiosk.demo_api import db

@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 
 import zxingcpp
-from booking_town import START, fill_person, said, to_person_step, town  # noqa: F401 (town: fixture)
+from booking_town import START, fill_person, said, to_person_step
 
 from drivers.printer.render import TicketRenderer
 from kiosk import events

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from booking_town import said, to_person_step, town  # noqa: F401 (town: fixture)
+from booking_town import said, to_person_step
 
 from kiosk.booking import form as booking_form
 from kiosk.booking.form import check, name_problem, normalise_email, normalise_phone

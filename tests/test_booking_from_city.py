@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from booking_town import town  # noqa: F401  (fixture)
 
-
-def test_service_page_opens_the_booking_flow_on_that_service(town, make_pilot):  # noqa: F811
+def test_service_page_opens_the_booking_flow_on_that_service(town, make_pilot):
     pilot = town.pilot(make_pilot)
     pilot.tap("feature-city")
     pilot.tap("city-search")

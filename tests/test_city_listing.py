@@ -14,10 +14,10 @@ from conftest import REPO
 from kiosk.city.geo import Origin, bearing_deg, distance_m, has_coordinates, locate, sector
 from kiosk.city.guide import CityGuide
 from kiosk.city.hours import Status
-from kiosk.city.text import sort_key
 from kiosk.city.wording import direction_arrow, direction_words, state_words
 from kiosk.clock import ManualClock
 from kiosk.config import load_config
+from kiosk.text import sort_key
 from offline_cache.from_api import apply_catalog
 
 MAIRIE = (47.4078, -0.7603)   # the demo terminal stands in front of the town hall

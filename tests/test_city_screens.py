@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from city_support import SEEDED_AT, seeded_cache
-from test_admin_printer import _wait_for
+from support import settle_until
 
 from kiosk.clock import ManualClock
 from kiosk.devtools.screenshots import STATES
@@ -139,7 +139,8 @@ def test_events_and_pages(city):
     pilot = city()
     pilot.tap("city-events")
     titles = [pilot.widget(f"event-{i}").title for i in range(4)]
-    assert titles == ["Conseil municipal", "Heure du conte", "Collecte de sang", "Atelier numérique : démarches en ligne"]
+    assert titles == ["Conseil municipal", "Heure du conte", "Collecte de sang",
+                      "Atelier numérique : démarches en ligne"]
     assert not pilot.has("event-4")                                    # the past one is hidden, later ones too far
     pilot.tap("event-1")
     assert pilot.widget("title").text == "Médiathèque Louise-Bodin"
@@ -158,12 +159,13 @@ def test_print_a_place(city):
     pilot.tap("city-near")
     pilot.tap("place-0")
     printer = pilot.app.devices.printer
-    _wait_for(pilot, lambda: pilot.app.devices.can_print and pilot.has("place-print"))
+    settle_until(pilot, lambda: pilot.app.devices.can_print and pilot.has("place-print"), 10.0, every=0.02)
     before = len(printer.backend.received)
     pilot.tap("place-print")
-    _wait_for(pilot, lambda: "Votre ticket est imprimé" in pilot.text())
+    settle_until(pilot, lambda: "Votre ticket est imprimé" in pilot.text(), 10.0, every=0.02)
     sent = bytes(printer.backend.received[before:])
-    assert b"Mairie de Saint-\nCl\xe9ment-des-Vignes" in sent and b"1 place de la Mairie" in sent   # large title, broken after a hyphen
+    # the large title, broken after a hyphen
+    assert b"Mairie de Saint-\nCl\xe9ment-des-Vignes" in sent and b"1 place de la Mairie" in sent
     assert b"openstreetmap.org/?mlat=47.407800&mlon=-0.760300" in sent
     assert "Aujourd’hui".encode("cp1252") in sent
 
@@ -218,7 +220,8 @@ def test_place_ticket_in_both_languages(tmp_path):
         assert text.splitlines()[:3] == ["Médiathèque Louise-Bodin",
                                          "5 place de l'Église, 49170 Saint-Clément-des-Vignes",
                                          "Téléphone : 02 41 39 52 40"]
-        assert "Aujourd'hui : 15 h – 18 h 30" in text and "ven. 4 déc. : Fermé exceptionnellement (Inventaire annuel)" in text
+        assert "Aujourd'hui : 15 h – 18 h 30" in text
+        assert "ven. 4 déc. : Fermé exceptionnellement (Inventaire annuel)" in text
         assert map_link(media.latitude, media.longitude) in text
         assert "Imprimé le mardi 1er décembre 2026 à 9 h 30 — Saint-Clément-des-Vignes" in text
         i18n.set_language("en")
@@ -237,7 +240,7 @@ def test_kiosk_run_demo_shows_the_town_it_synchronised(make_pilot):
     from kiosk.data_layer import DataLayer
 
     pilot = make_pilot(data=DataLayer.demo)
-    _wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None, timeout=60)
+    settle_until(pilot, lambda: pilot.app.sync_status.get("last_success") is not None, 60, every=0.02)
     pilot.tap("feature-city")
     assert "Administration 2 lieux" in plain(pilot.text())
     pilot.tap(text="Administration")

@@ -50,7 +50,7 @@ def broken(tmp_path: Path, *replacements: tuple[str, str], name: str = "kiosk.to
     text = REPO_TOML.read_text(encoding="utf-8")
     for old, new in replacements:
         assert re.search(rf"(?m)^{re.escape(old)}$", text), f"kiosk.toml has no line {old!r}"
-        text = re.sub(rf"(?m)^{re.escape(old)}$", lambda _: new, text, count=1)
+        text = re.sub(rf"(?m)^{re.escape(old)}$", lambda _, line=new: line, text, count=1)
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
@@ -179,7 +179,7 @@ def test_check_config_reports_each_problem_on_one_line(tmp_path, capsys, case):
     assert captured.out == ""
     problems = problem_lines(captured.err, path)
     assert len(problems) == len(expected), captured.err
-    for line, start in zip(problems, expected):
+    for line, start in zip(problems, expected, strict=True):
         assert line.startswith(start), f"{line!r} should start with {start!r}"
 
 

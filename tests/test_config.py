@@ -223,11 +223,13 @@ def test_every_key_is_documented_in_kiosk_toml():
         ("idle", "warn_after_s", 45.5, "idle.warn_after_s = 45.5: must be a whole number"),
         ("idle", "warn_after_s", True, "idle.warn_after_s = True: must be a whole number"),
         ("display", "fullscreen", 1, "display.fullscreen = 1: must be true or false"),
-        ("display", "fullscreen", "false", "display.fullscreen = 'false': must be true or false (write it without quotes)"),
+        ("display", "fullscreen", "false",
+         "display.fullscreen = 'false': must be true or false (write it without quotes)"),
         ("accessibility", "large_text", "yes", "accessibility.large_text = 'yes': must be true or false"),
         ("location", "latitude", "47.4", "location.latitude = '47.4': must be a number (write it without quotes)"),
         ("terminal", "name", 42, "terminal.name = 42: must be text in quotes"),
-        ("languages", "offered", "fr", 'languages.offered = \'fr\': must be a list of language codes such as ["fr", "en"]'),
+        ("languages", "offered", "fr",
+         'languages.offered = \'fr\': must be a list of language codes such as ["fr", "en"]'),
         # out of range
         ("idle", "warn_after_s", 5, "idle.warn_after_s = 5: must be at least 10"),
         ("idle", "reset_after_s", 121, "idle.reset_after_s = 121: must be at most 120"),
@@ -242,7 +244,8 @@ def test_every_key_is_documented_in_kiosk_toml():
                                         "must be at most 80 characters"),
         # bad enums
         ("display", "rotation", 45, "display.rotation = 45: must be one of 0, 90, 180, 270"),
-        ("display", "rotation", "90", "display.rotation = '90': must be one of 0, 90, 180, 270 (write it without quotes)"),
+        ("display", "rotation", "90",
+         "display.rotation = '90': must be one of 0, 90, 180, 270 (write it without quotes)"),
         ("terminal", "profile", "kiosk", 'terminal.profile = \'kiosk\': must be one of "street", "counter"'),
         ("printer", "type", "escpos", 'printer.type = \'escpos\': must be one of "none", "simulated", "usb", '
                                       '"serial", "network", "file"'),
@@ -261,14 +264,20 @@ def test_every_key_is_documented_in_kiosk_toml():
          'display.size = \'1080*1920\': must be "auto" or WIDTHxHEIGHT in pixels, e.g. "1080x1920"'),
         ("display", "size", "Auto", None),
         ("display", "size", "1080 x 1920", None),
-        ("display", "size", "100x1920", "display.size = '100x1920': width and height must each be from 320 to 7680 pixels"),
-        ("display", "size", "1080x8000", "display.size = '1080x8000': width and height must each be from 320 to 7680 pixels"),
+        ("display", "size", "100x1920",
+         "display.size = '100x1920': width and height must each be from 320 to 7680 pixels"),
+        ("display", "size", "1080x8000",
+         "display.size = '1080x8000': width and height must each be from 320 to 7680 pixels"),
         # languages
-        ("languages", "offered", ["fr", "de"], "languages.offered = ['fr', 'de']: 'de' is not available (available: fr, en)"),
-        ("languages", "offered", ["de", "it"], "languages.offered = ['de', 'it']: 'de', 'it' are not available (available: fr, en)"),
+        ("languages", "offered", ["fr", "de"],
+         "languages.offered = ['fr', 'de']: 'de' is not available (available: fr, en)"),
+        ("languages", "offered", ["de", "it"],
+         "languages.offered = ['de', 'it']: 'de', 'it' are not available (available: fr, en)"),
         ("languages", "offered", [], 'languages.offered = []: must list at least one language, e.g. ["fr"]'),
-        ("languages", "offered", ["fr", "en", "fr"], "languages.offered = ['fr', 'en', 'fr']: 'fr' listed more than once"),
-        ("languages", "offered", ["en"], "languages.offered = ['en']: must include the default language 'fr' (languages.default)"),
+        ("languages", "offered", ["fr", "en", "fr"],
+         "languages.offered = ['fr', 'en', 'fr']: 'fr' listed more than once"),
+        ("languages", "offered", ["en"],
+         "languages.offered = ['en']: must include the default language 'fr' (languages.default)"),
         ("languages", "offered", ["fr", 3], "languages.offered[1] = 3: must be text in quotes"),
         ("languages", "default", "de", "languages.default = 'de': 'de' is not available (available: fr, en)"),
         # the central API's address
@@ -283,7 +292,8 @@ def test_every_key_is_documented_in_kiosk_toml():
         ("api", "base_url", "https://user:secret@gru.example.fr/", None),
         ("api", "base_url", "https://gru.example.fr:99999/", None),
         ("api", "base_url", "https://gru.example.fr/?x=1", None),
-        ("api", "base_url", "https://gru example.fr/", "api.base_url = 'https://gru example.fr/': must not contain spaces"),
+        ("api", "base_url", "https://gru example.fr/",
+         "api.base_url = 'https://gru example.fr/': must not contain spaces"),
         # a section written as a value
         (None, "display", 5, "display = 5: must be a section written [display]"),
     ],
@@ -597,7 +607,8 @@ def test_repository_config_path_is_the_checkout_kiosk_toml():
 
 
 def test_not_utf8_after_a_byte_order_mark_points_at_the_right_byte(tmp_path):
-    text = config.REPO_CONFIG_PATH.read_bytes().replace(b'town_name = "Saint-Cl\xc3\xa9ment', b'town_name = "Saint-Cl\xe9ment', 1)
+    text = config.REPO_CONFIG_PATH.read_bytes().replace(b'town_name = "Saint-Cl\xc3\xa9ment',
+                                                        b'town_name = "Saint-Cl\xe9ment', 1)
     path = tmp_path / "kiosk.toml"
     path.write_bytes(b"\xef\xbb\xbf" + text)
     with pytest.raises(config.ConfigError) as err:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot_helpers import open_admin, wait_for
+from support import open_admin, settle_until
 
 from kiosk.data_layer import DataLayer
 
@@ -11,9 +11,9 @@ def test_demo_data_layer_enrols_syncs_and_reports_to_the_header_and_admin(make_p
     pilot = make_pilot(data=DataLayer.demo)
     data = pilot.app.data
     assert not pilot.has("header-network")          # unknown until the first sync
-    wait_for(pilot, lambda: pilot.app.network == "online")
+    settle_until(pilot, lambda: pilot.app.network == "online")
     assert pilot.widget("header-network").text == "En ligne"
-    wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None)
+    settle_until(pilot, lambda: pilot.app.sync_status.get("last_success") is not None)
     assert data.cache_path.exists() and data.client.device_id
     open_admin(pilot)
     assert "Synchronisation\u00a0: dernière réussite" in pilot.widget("sync-state").text
@@ -54,7 +54,7 @@ def test_a_screen_books_through_the_services_and_hears_back_by_event(make_pilot)
                 self.heard.append((event.request_id, event.outcome))
 
     pilot = make_pilot(data=DataLayer.demo)
-    wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None)
+    settle_until(pilot, lambda: pilot.app.sync_status.get("last_success") is not None)
     services = pilot.app.services
     probe = Probe(pilot.app)
     pilot.app.nav.push(probe)
@@ -64,6 +64,6 @@ def test_a_screen_books_through_the_services_and_hears_back_by_event(make_pilot)
     day = services.availability.free_days(service["id"], today, today + timedelta(days=30))[0]
     slot = services.availability.day_slots(service["id"], day)[0]
     request_id = services.book(service["id"], slot, {"last_name": "Martin", "first_name": "Léa"})
-    wait_for(pilot, lambda: probe.heard)
+    settle_until(pilot, lambda: probe.heard)
     [(heard_id, outcome)] = probe.heard
     assert heard_id == request_id and outcome.status == "done" and outcome.result["reference"].startswith("RDV-")

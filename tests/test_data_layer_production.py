@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from pilot_helpers import wait_for
+from support import settle_until
 
 from kiosk.api.client import ApiClient
 from kiosk.data_layer import DataLayer
@@ -27,7 +27,7 @@ def test_unprovisioned_terminal_is_offline_then_comes_online_with_its_credential
                      "sync.cache_path": str(tmp_path / "lib" / "cache.sqlite3")}
         with caplog.at_level(logging.ERROR, logger="kiosk.data_layer"):
             pilot = make_pilot(demo=False, overrides=overrides, data=DataLayer.production)
-            wait_for(pilot, lambda: pilot.app.network == "offline")
+            settle_until(pilot, lambda: pilot.app.network == "offline")
         assert pilot.widget("header-network").text == "Hors ligne"
         assert f"working offline from the cache: No credentials file at {creds}" in caplog.text
         data = pilot.app.data
@@ -38,8 +38,8 @@ def test_unprovisioned_terminal_is_offline_then_comes_online_with_its_credential
         ApiClient(base, credentials_path=creds).enroll(admin.create_enrolment_code(db_path, server_clock),
                                                        {"hostname": "borne", "kind": "totem", "app_version": "1"})
         data.sync_now()
-        wait_for(pilot, lambda: pilot.app.network == "online")
-        wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None)
+        settle_until(pilot, lambda: pilot.app.network == "online")
+        settle_until(pilot, lambda: pilot.app.sync_status.get("last_success") is not None)
         assert len(pilot.app.services.availability.services()) >= 8
         pilot.app.stop()
         assert data.cache_path.exists()                                  # a real terminal keeps its cache
@@ -49,7 +49,7 @@ def test_missing_cache_folder_is_one_clear_line_and_the_kiosk_keeps_running(make
     missing = tmp_path / "nowhere" / "cache.sqlite3"
     with caplog.at_level(logging.ERROR, logger="kiosk.data_layer"):
         pilot = make_pilot(demo=False, overrides={"sync.cache_path": str(missing)}, data=DataLayer.production)
-        wait_for(pilot, lambda: pilot.app.network == "offline")
+        settle_until(pilot, lambda: pilot.app.network == "offline")
     assert f"the cache folder {missing.parent} does not exist" in caplog.text
     assert pilot.app.data.worker is None and "Traceback" not in caplog.text
     assert pilot.app.running or pilot.app.frames > 0

@@ -86,7 +86,8 @@ def test_keys_are_per_device(env, api):
     assert book(other, booking(slot="ag-etat-civil-2-202605051430"), key).status_code == 201
 
 
-@pytest.mark.parametrize("headers,code", [({}, "missing_idempotency_key"), ({"Idempotency-Key": "abc"}, "invalid_request")])
+@pytest.mark.parametrize("headers,code", [({}, "missing_idempotency_key"),
+                                          ({"Idempotency-Key": "abc"}, "invalid_request")])
 def test_idempotency_key_is_required_and_a_uuid(api, headers, code):
     r = api.call("POST", "/v1/bookings", json={**booking(), "terminal_id": api.device_id}, headers=headers)
     assert r.status_code == 400 and r.data["error"] == code

@@ -83,7 +83,8 @@ def test_revoked_device_gets_401_device_revoked(env, client):
     assert admin.revoke_device(db_path, client.device_id)
     r = client.call("GET", "/v1/catalog")
     assert r.status_code == 401 and r.data["error"] == "device_revoked"
-    r = client.call("POST", "/v1/bookings", json={}, headers={"Idempotency-Key": "8b0e7d0c-1c5d-4a6e-9d2c-3f1f0e1a2b3c"})
+    r = client.call("POST", "/v1/bookings", json={},
+                    headers={"Idempotency-Key": "8b0e7d0c-1c5d-4a6e-9d2c-3f1f0e1a2b3c"})
     assert r.data["error"] == "device_revoked"
 
 
@@ -164,7 +165,8 @@ def test_request_tracking_without_personal_data(env, client):
     assert r.status_code == 200 and r.data["message"]
     assert r.model.steps[0].done is True
     assert client.call("GET", "/v1/requests/{tracking_code}", tracking_code=waiting.lower()).status_code == 200
-    r = client.call("GET", "/v1/requests/{tracking_code}", tracking_code="ZZZZ-0000" if "ZZZZ-0000" not in codes else "ZZZZ-0001")
+    r = client.call("GET", "/v1/requests/{tracking_code}",
+                    tracking_code="ZZZZ-0000" if "ZZZZ-0000" not in codes else "ZZZZ-0001")
     assert r.status_code == 404
     r = client.call("GET", "/v1/requests/{tracking_code}", tracking_code="1234-ABCD")
     assert r.status_code == 400 and "ABCD-1234" in r.data["message"]

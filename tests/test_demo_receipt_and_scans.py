@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from support import FakeScannerDevice, Posted, open_admin, settle_until, wait_for
 
-from drivers.scanner.hid import HidScanner, wait_for
+from drivers.scanner.hid import HidScanner
 from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
 from kiosk import events
 from kiosk.devices.scan_codes import classify_scan
-from tests.test_admin_printer import _open_admin as open_admin
-from tests.test_admin_printer import _wait_for as settle_until
-from tests.test_scanner_hid import Events, FakeDevice
 
 
 def test_last_ticket_shows_the_simulated_receipt(pilot):
@@ -72,12 +70,12 @@ def test_a_known_code_reaches_the_screen_without_a_message(pilot):
 def test_hid_rejections_are_posted_without_the_text(tmp_path):
     node = tmp_path / "scanner-event-kbd"
     node.touch()
-    posted = Events()
-    scanner = HidScanner(str(node), max_length=16, post=posted, open_device=FakeDevice).start()
+    posted = Posted()
+    scanner = HidScanner(str(node), max_length=16, post=posted, open_device=FakeScannerDevice).start()
     try:
         assert wait_for(lambda: scanner.state == "ready")
-        FakeDevice.opened[-1].queue.put(key_events(keymap_table("fr"), "A" * 20 + "\n"))
-        FakeDevice.opened[-1].queue.put(key_events(keymap_table("fr"), "B1"))        # no Enter: cut short
+        FakeScannerDevice.opened[-1].queue.put(key_events(keymap_table("fr"), "A" * 20 + "\n"))
+        FakeScannerDevice.opened[-1].queue.put(key_events(keymap_table("fr"), "B1"))        # no Enter: cut short
         assert wait_for(lambda: len(posted.of(events.SCAN_REJECTED)) == 2)
     finally:
         scanner.stop()

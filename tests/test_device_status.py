@@ -12,7 +12,7 @@ from kiosk.config import load_config
 from kiosk.devices.hardware import Devices
 from kiosk.devices.status import DeviceState
 from tests.conftest import REPO
-from tests.test_admin_printer import _open_admin
+from tests.support import open_admin
 
 
 def devices(**overrides) -> Devices:
@@ -81,7 +81,7 @@ def test_a_change_of_level_is_logged_once_as_a_warning(caplog):
 
 def test_admin_screen_shows_scanner_state_as_it_changes(make_pilot):
     pilot = make_pilot(demo=False, overrides={"printer.type": "none", "scanner.type": "simulated"})
-    _open_admin(pilot)
+    open_admin(pilot)
     events.DeviceState(device="scanner", state="disconnected", detail="test").post()
     pilot.settle()
     assert pilot.widget("inputs-state").text == "Lecteur de codes\u00a0: pas de connexion"

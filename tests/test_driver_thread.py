@@ -5,16 +5,16 @@ Retry intervals here are long (30 s) so that only the hotplug calls can explain 
 
 from __future__ import annotations
 
+from support import FakeScannerDevice, FakeTouchDevice, Posted, wait_for
+
 from drivers.printer import status as st
 from drivers.printer.backends import FileBackend
 from drivers.printer.worker import PrintWorker
-from drivers.scanner.hid import HidScanner, wait_for
+from drivers.scanner.hid import HidScanner
 from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
 from drivers.touch.evdev_touch import EvdevTouch
 from kiosk import events
-from tests.test_scanner_hid import Events, FakeDevice
-from tests.test_touch_evdev_reader import FakeDevice as FakeTouchDevice
 
 
 def states(posted, device):
@@ -22,14 +22,14 @@ def states(posted, device):
 
 
 def test_scanner_opens_at_once_when_its_device_is_added(tmp_path):
-    posted, node = Events(), tmp_path / "usb-scanner-event-kbd"
-    scanner = HidScanner(str(node), post=posted, open_device=FakeDevice, retry_interval=30).start()
+    posted, node = Posted(), tmp_path / "usb-scanner-event-kbd"
+    scanner = HidScanner(str(node), post=posted, open_device=FakeScannerDevice, retry_interval=30).start()
     try:
         assert wait_for(lambda: scanner.state == "disconnected")
         node.touch()
         scanner.device_added()
         assert wait_for(lambda: scanner.state == "ready", timeout=1.0)
-        FakeDevice.opened[-1].queue.put(key_events(keymap_table("fr"), "A1é-\n"))
+        FakeScannerDevice.opened[-1].queue.put(key_events(keymap_table("fr"), "A1é-\n"))
         assert wait_for(lambda: posted.of(events.SCAN_READ))
         assert posted.of(events.SCAN_READ) == [{"text": "A1é-", "source": "hid"}]
     finally:
@@ -38,25 +38,25 @@ def test_scanner_opens_at_once_when_its_device_is_added(tmp_path):
 
 def test_scanner_reports_a_removal_even_while_its_node_still_reads(tmp_path):
     """Some hubs keep a dead node readable for a while: the udev "remove" is what the UI hears."""
-    posted, node = Events(), tmp_path / "usb-scanner-event-kbd"
+    posted, node = Posted(), tmp_path / "usb-scanner-event-kbd"
     node.touch()
-    FakeDevice.opened = []
-    scanner = HidScanner(str(node), post=posted, open_device=FakeDevice, retry_interval=30).start()
+    FakeScannerDevice.opened = []
+    scanner = HidScanner(str(node), post=posted, open_device=FakeScannerDevice, retry_interval=30).start()
     try:
         assert wait_for(lambda: scanner.state == "ready")
         scanner.device_removed()
         assert wait_for(lambda: scanner.state == "disconnected", timeout=1.0)
-        assert FakeDevice.opened[0].closed
+        assert FakeScannerDevice.opened[0].closed
         assert states(posted, "scanner")[-1] == ("disconnected", f"{node} unplugged")
         scanner.device_added()
         assert wait_for(lambda: scanner.state == "ready", timeout=1.0)
-        assert len(FakeDevice.opened) == 2
+        assert len(FakeScannerDevice.opened) == 2
     finally:
         scanner.stop()
 
 
 def test_touch_reader_follows_hotplug_calls(tmp_path):
-    posted, node = Events(), tmp_path / "touch-event"
+    posted, node = Posted(), tmp_path / "touch-event"
     touch = EvdevTouch(str(node), post=posted, open_device=FakeTouchDevice, retry_interval=30).start()
     try:
         assert wait_for(lambda: touch.state == "disconnected")
@@ -72,7 +72,7 @@ def test_touch_reader_follows_hotplug_calls(tmp_path):
 
 def test_printer_reports_removal_and_prints_again_after_add(tmp_path):
     """A usblp printer (file backend) seen by its device node, which comes and goes."""
-    posted, node = Events(), tmp_path / "lp0"
+    posted, node = Posted(), tmp_path / "lp0"
     worker = PrintWorker(FileBackend(str(node)), post=posted, poll_interval=30, retry_interval=30,
                          status_timeout=0.05).start()
     try:

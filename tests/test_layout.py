@@ -97,7 +97,7 @@ def test_layouts_scale_to_smaller_screens(make_pilot, size):
     from kiosk.clock import ManualClock
 
     for screen, state in CASES:
-        pilot = make_pilot(size, clock=ManualClock(SHOT_TIME), data=lambda config: data_for(screen))
+        pilot = make_pilot(size, clock=ManualClock(SHOT_TIME), data=lambda config, shown=screen: data_for(shown))
         STATES[screen][state](pilot)
         pilot.settle()
         pilot.take_errors()

@@ -169,7 +169,8 @@ def test_several_writes_in_one_transaction_are_atomic(town):
 
 # -- search ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("typed, expected", [
-    ("medi", ["pl-1"]), ("MÉDIATHÈQUE", ["pl-1"]), ("mediatheque", ["pl-1"]), ("m", ["pl-1", "pl-2", "pl-3"]),  # Marcel-Cerdan
+    ("medi", ["pl-1"]), ("MÉDIATHÈQUE", ["pl-1"]), ("mediatheque", ["pl-1"]),
+    ("m", ["pl-1", "pl-2", "pl-3"]),  # Marcel-Cerdan
     ("ecole", ["pl-4"]), ("jules fer", ["pl-4"]), ("Jean-Jau", ["pl-1"]), ("rue jean", ["pl-1"]),
     ("etienne", ["pl-3"]), ("église", ["pl-4"]), ("69100", ["pl-1"]), ("sport", ["pl-3"]),
     ("xyz", []), ("", []), ("   ", []),

@@ -118,10 +118,10 @@ def test_write_transaction_is_all_or_nothing_and_nests(db_path):
         assert conn.execute("SELECT count(*) FROM agendas").fetchone()[0] == 0
         with write_transaction(conn):
             conn.execute("INSERT INTO agendas (id) VALUES ('b')")
-            with pytest.raises(sqlite3.IntegrityError):
-                with write_transaction(conn):  # a savepoint: only this part is undone
-                    conn.execute("INSERT INTO agendas (id) VALUES ('c')")
-                    conn.execute("INSERT INTO agendas (id) VALUES ('c')")
+            # a savepoint: only this part is undone
+            with pytest.raises(sqlite3.IntegrityError), write_transaction(conn):
+                conn.execute("INSERT INTO agendas (id) VALUES ('c')")
+                conn.execute("INSERT INTO agendas (id) VALUES ('c')")
         assert [r[0] for r in conn.execute("SELECT id FROM agendas")] == ["b"]
         assert not conn.in_transaction
     finally:

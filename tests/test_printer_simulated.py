@@ -6,8 +6,8 @@ import pygame
 import pytest
 import zxingcpp
 from PIL import Image, ImageOps
+from support import PygameEvents
 from test_printer_render import BOOKING_QR, booking_ticket
-from test_printer_worker import Events
 
 from drivers.printer import status as st
 from drivers.printer.backends import BackendError, make_backend
@@ -98,7 +98,7 @@ def test_paper_out_prints_nothing_and_unplugged_refuses():
 def test_worker_drives_the_simulated_printer():
     pygame.display.init()
     pygame.event.clear()
-    posted = Events()
+    posted = PygameEvents()
     printer = make_backend(PrinterConfig(type="simulated", profile="TM-T20II", qr="auto"))
     worker = PrintWorker(printer, TicketRenderer("TM-T20II"), poll_interval=0.1, retry_interval=0.1).start()
     try:

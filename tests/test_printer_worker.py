@@ -6,6 +6,7 @@ import time
 
 import pygame
 import pytest
+from support import PygameEvents
 
 from drivers.printer import status as st
 from drivers.printer.backends import NetworkBackend
@@ -18,35 +19,11 @@ from kiosk import events
 TICKET = TicketBuilder("Mairie").line("Numéro 42", size="large", align="center").qr("Q-42").build()
 
 
-class Events:
-    """Drains the pygame queue and keeps what drivers posted."""
-
-    def __init__(self) -> None:
-        self.seen: list[pygame.event.Event] = []
-
-    def wait(self, event_type: int, timeout: float = 3.0, **match) -> pygame.event.Event:
-        deadline = time.monotonic() + timeout
-        while True:
-            for event in self.seen:
-                if event.type == event_type and all(getattr(event, k, None) == v for k, v in match.items()):
-                    self.seen.remove(event)
-                    return event
-            if time.monotonic() > deadline:
-                names = [(events.NAMES.get(e.type), e.dict) for e in self.seen]
-                raise AssertionError(f"no {events.NAMES[event_type]} {match} within {timeout}s; got {names}")
-            self.seen.extend(e for e in pygame.event.get() if e.type in events.NAMES)
-            time.sleep(0.01)
-
-    def states(self) -> list[str]:
-        self.seen.extend(e for e in pygame.event.get() if e.type in events.NAMES)
-        return [e.state for e in self.seen if e.type == events.DEVICE_STATE]
-
-
 @pytest.fixture
 def posted():
     pygame.display.init()
     pygame.event.clear()
-    yield Events()
+    yield PygameEvents()
     pygame.display.quit()
 
 

@@ -5,20 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from support import Posted, wait_for
 
 from drivers.scanner.camera import CameraScanner, Deduplicator, FileFrameSource, FrameSourceError, PygameCameraSource
-from drivers.scanner.hid import wait_for
 from drivers.scanner.qr_samples import PAYLOADS, frame, qr_image
 from kiosk import events
-
-
-class Events(list):
-    def __call__(self, name, **attrs):
-        self.append((name, attrs))
-        return True
-
-    def of(self, name):
-        return [a for n, a in self if n == name]
 
 
 @pytest.fixture
@@ -40,7 +31,7 @@ class Clock:
 
 
 def test_process_decodes_and_deduplicates(frames):
-    posted, clock = Events(), Clock()
+    posted, clock = Posted(), Clock()
     cam = CameraScanner(FileFrameSource(frames), post=posted, clock=clock, repeat_after_s=3)
     got = []
     for _ in frames:
@@ -63,7 +54,7 @@ def test_dedup_window_restarts_while_the_code_stays_in_view():
 
 
 def test_thread_posts_with_a_frame_rate_cap(frames):
-    posted = Events()
+    posted = Posted()
     cam = CameraScanner(FileFrameSource(frames, loop=True), post=posted, max_fps=20, repeat_after_s=60)
     t0 = time.monotonic()
     cam.start()
@@ -80,7 +71,7 @@ def test_thread_posts_with_a_frame_rate_cap(frames):
 def test_unreadable_frame_reports_the_camera_and_retries(tmp_path):
     bad = tmp_path / "broken.png"
     bad.write_bytes(b"not an image")
-    posted = Events()
+    posted = Posted()
     cam = CameraScanner(FileFrameSource([bad], loop=True), post=posted, retry_interval=0.01).start()
     try:
         assert wait_for(lambda: posted.of(events.DEVICE_STATE))
@@ -100,7 +91,7 @@ def test_zbar_decoder_by_name(frames):
     from drivers.scanner.decode import ZbarDecoder
     if not ZbarDecoder.is_usable():
         pytest.skip("zbar not installed")
-    cam = CameraScanner(FileFrameSource(frames), decoder="zbar", post=Events())
+    cam = CameraScanner(FileFrameSource(frames), decoder="zbar", post=Posted())
     assert cam.process(cam.source.read()) == [PAYLOADS[0]]
 
 

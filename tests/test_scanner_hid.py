@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import queue
 import threading
 from pathlib import Path
 
 import pytest
+from support import FakeScannerDevice, Posted, wait_for
 
-from drivers.scanner.hid import DeviceGone, EvdevDevice, HidScanner, _has_key, find_by_usb_id, wait_for
+from drivers.scanner.hid import DeviceGone, EvdevDevice, HidScanner, _has_key, find_by_usb_id
 from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
 from kiosk import events
@@ -17,68 +16,36 @@ from kiosk import events
 FR = keymap_table("fr")
 
 
-class Events(list):
-    def __call__(self, name, **attrs):
-        self.append((name, attrs))
-        return True
-
-    def of(self, name):
-        return [a for n, a in self if n == name]
-
-
-class FakeDevice:
-    """Stands for a grabbed evdev device at ``path``: yields queued events; gone when the path is."""
-
-    opened: list[FakeDevice] = []
-
-    def __init__(self, path: str) -> None:
-        if not os.path.exists(path):
-            raise DeviceGone(f"{path} is gone (scanner unplugged?)")
-        self.path, self.queue, self.closed = path, queue.Queue(), False
-        FakeDevice.opened.append(self)
-
-    def read(self, timeout):
-        if not os.path.exists(self.path):
-            raise DeviceGone(f"{self.path} is gone (scanner unplugged?)")
-        try:
-            return self.queue.get(timeout=min(timeout, 0.02))
-        except queue.Empty:
-            return []
-
-    def close(self):
-        self.closed = True
-
-
 @pytest.fixture
 def node(tmp_path):
-    FakeDevice.opened = []
+    FakeScannerDevice.opened = []
     path = tmp_path / "usb-Honeywell_scanner-event-kbd"
     path.touch()
     return path
 
 
 def test_reader_posts_scans_typed_by_the_device(node):
-    posted = Events()
-    scanner = HidScanner(str(node), layout="fr", post=posted, open_device=FakeDevice).start()
+    posted = Posted()
+    scanner = HidScanner(str(node), layout="fr", post=posted, open_device=FakeScannerDevice).start()
     try:
-        assert wait_for(lambda: FakeDevice.opened)
-        FakeDevice.opened[0].queue.put(key_events(FR, "A1é-\n", repeat_every=2))
-        FakeDevice.opened[0].queue.put(key_events(FR, "RDV-42\n"))
+        assert wait_for(lambda: FakeScannerDevice.opened)
+        FakeScannerDevice.opened[0].queue.put(key_events(FR, "A1é-\n", repeat_every=2))
+        FakeScannerDevice.opened[0].queue.put(key_events(FR, "RDV-42\n"))
         assert wait_for(lambda: len(posted.of(events.SCAN_READ)) == 2)
     finally:
         scanner.stop()
     assert posted.of(events.SCAN_READ) == [{"text": "A1é-", "source": "hid"}, {"text": "RDV-42", "source": "hid"}]
     assert posted.of(events.DEVICE_STATE)[0] == {"device": "scanner", "state": "ready", "detail": str(node)}
-    assert FakeDevice.opened[0].closed
+    assert FakeScannerDevice.opened[0].closed
 
 
 def test_scan_without_suffix_ends_after_the_pause(node):
-    posted = Events()
+    posted = Posted()
     scanner = HidScanner(str(node), layout="us", suffix="none", inter_key_timeout_s=0.05, post=posted,
-                         open_device=FakeDevice).start()
+                         open_device=FakeScannerDevice).start()
     try:
-        assert wait_for(lambda: FakeDevice.opened)
-        FakeDevice.opened[0].queue.put(key_events(keymap_table("us"), "12345"))
+        assert wait_for(lambda: FakeScannerDevice.opened)
+        FakeScannerDevice.opened[0].queue.put(key_events(keymap_table("us"), "12345"))
         assert wait_for(lambda: posted.of(events.SCAN_READ))
     finally:
         scanner.stop()
@@ -86,18 +53,18 @@ def test_scan_without_suffix_ends_after_the_pause(node):
 
 
 def test_unplug_reports_and_replug_reopens(node):
-    posted = Events()
-    scanner = HidScanner(str(node), post=posted, open_device=FakeDevice, retry_interval=0.02).start()
+    posted = Posted()
+    scanner = HidScanner(str(node), post=posted, open_device=FakeScannerDevice, retry_interval=0.02).start()
     try:
         assert wait_for(lambda: [s["state"] for s in posted.of(events.DEVICE_STATE)] == ["ready"])
         node.unlink()
         assert wait_for(lambda: [s["state"] for s in posted.of(events.DEVICE_STATE)] == ["ready", "disconnected"])
         assert "unplugged" in posted.of(events.DEVICE_STATE)[-1]["detail"]
-        assert FakeDevice.opened[0].closed
+        assert FakeScannerDevice.opened[0].closed
         node.touch()
-        assert wait_for(lambda: len(FakeDevice.opened) == 2)
+        assert wait_for(lambda: len(FakeScannerDevice.opened) == 2)
         assert wait_for(lambda: [s["state"] for s in posted.of(events.DEVICE_STATE)][-1] == "ready")
-        FakeDevice.opened[1].queue.put(key_events(FR, "OK\n"))
+        FakeScannerDevice.opened[1].queue.put(key_events(FR, "OK\n"))
         assert wait_for(lambda: posted.of(events.SCAN_READ))
     finally:
         scanner.stop()
@@ -107,10 +74,10 @@ def test_unplug_reports_and_replug_reopens(node):
 
 
 def test_missing_at_start_is_picked_up_when_it_appears(tmp_path):
-    FakeDevice.opened = []
-    posted = Events()
+    FakeScannerDevice.opened = []
+    posted = Posted()
     path = tmp_path / "event7"
-    scanner = HidScanner(str(path), post=posted, open_device=FakeDevice, retry_interval=0.02).start()
+    scanner = HidScanner(str(path), post=posted, open_device=FakeScannerDevice, retry_interval=0.02).start()
     try:
         assert wait_for(lambda: posted.of(events.DEVICE_STATE))
         assert posted.of(events.DEVICE_STATE)[0]["state"] == "disconnected"
@@ -140,7 +107,7 @@ def test_find_by_usb_id_picks_the_keyboard_node(tmp_path):
 
 
 def test_vendor_product_not_present_reports_disconnected(tmp_path):
-    posted = Events()
+    posted = Posted()
     scanner = HidScanner(vendor_id=0x0C2E, product_id=0x0B61, post=posted, sys_input=tmp_path,
                          retry_interval=0.02).start()
     try:
@@ -162,7 +129,7 @@ def test_needs_a_device():
 
 
 def test_thread_is_the_only_reader(node):
-    scanner = HidScanner(str(node), post=Events(), open_device=FakeDevice).start()
+    scanner = HidScanner(str(node), post=Posted(), open_device=FakeScannerDevice).start()
     try:
         names = [t.name for t in threading.enumerate()]
         assert "scanner-hid" in names
@@ -172,18 +139,18 @@ def test_thread_is_the_only_reader(node):
 
 
 def test_by_id_link_follows_the_device_across_replug(tmp_path):
-    FakeDevice.opened = []
-    posted = Events()
+    FakeScannerDevice.opened = []
+    posted = Posted()
     target = tmp_path / "event4"
     link = tmp_path / "usb-Zebra_DS2208-event-kbd"
     link.symlink_to(target)                                   # udev's stable link, dangling for now
-    scanner = HidScanner(str(link), post=posted, open_device=FakeDevice, retry_interval=0.02).start()
+    scanner = HidScanner(str(link), post=posted, open_device=FakeScannerDevice, retry_interval=0.02).start()
     try:
         assert wait_for(lambda: posted.of(events.DEVICE_STATE))
         assert posted.of(events.DEVICE_STATE)[-1]["state"] == "disconnected"
         target.touch()                                        # plugged in: the kernel node appears
         assert wait_for(lambda: posted.of(events.DEVICE_STATE)[-1]["state"] == "ready")
-        FakeDevice.opened[0].queue.put(key_events(FR, "X1\n")[:-6])   # unplugged mid-scan
+        FakeScannerDevice.opened[0].queue.put(key_events(FR, "X1\n")[:-6])   # unplugged mid-scan
         target.unlink()
         assert wait_for(lambda: posted.of(events.DEVICE_STATE)[-1]["state"] == "disconnected")
     finally:
@@ -193,14 +160,14 @@ def test_by_id_link_follows_the_device_across_replug(tmp_path):
 
 
 def test_vendor_product_found_when_it_appears(tmp_path):
-    FakeDevice.opened = []
-    posted = Events()
+    FakeScannerDevice.opened = []
+    posted = Posted()
     sysfs, dev = tmp_path / "sys", tmp_path / "dev"
     sysfs.mkdir()
     dev.mkdir()
 
     def opener(path):                                         # /dev/input/eventN -> our tmp dev folder
-        return FakeDevice(str(dev / Path(path).name))
+        return FakeScannerDevice(str(dev / Path(path).name))
 
     scanner = HidScanner(vendor_id=0x05E0, product_id=0x1200, post=posted, sys_input=sysfs, open_device=opener,
                          retry_interval=0.02).start()
@@ -209,7 +176,7 @@ def test_vendor_product_found_when_it_appears(tmp_path):
         _sysfs(sysfs, 9, "05e0", "1200", "10000000")          # bit 28: KEY_ENTER
         (dev / "event9").touch()
         assert wait_for(lambda: posted.of(events.DEVICE_STATE)[-1]["state"] == "ready")
-        assert FakeDevice.opened[0].path.endswith("event9")
+        assert FakeScannerDevice.opened[0].path.endswith("event9")
     finally:
         scanner.stop()
 
@@ -225,9 +192,9 @@ def test_os_errors_become_states_a_technician_can_act_on():
 
 
 def test_missing_packages_report_unavailable_without_a_thread(node, monkeypatch):
-    posted = Events()
+    posted = Posted()
     monkeypatch.setattr(HidScanner, "is_usable", staticmethod(lambda: False))
-    scanner = HidScanner(str(node), post=posted, open_device=FakeDevice).start()
+    scanner = HidScanner(str(node), post=posted, open_device=FakeScannerDevice).start()
     scanner.stop()
     assert posted.of(events.DEVICE_STATE) == [{"device": "scanner", "state": "unavailable",
                                           "detail": "the hid scanner needs packages that are not installed"}]

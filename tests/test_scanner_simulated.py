@@ -8,23 +8,14 @@ import socket
 import stat
 
 import pytest
+from support import Posted, wait_for
 
-from drivers.scanner.hid import wait_for
 from drivers.scanner.simulated import SimulatedScanner
 from kiosk import events
 
 
-class Events(list):
-    def __call__(self, name, **attrs):
-        self.append((name, attrs))
-        return True
-
-    def of(self, name):
-        return [a for n, a in self if n == name]
-
-
 def test_submit_from_the_admin_screen_without_a_thread(caplog):
-    posted = Events()
+    posted = Posted()
     sim = SimulatedScanner(post=posted, max_length=20)
     assert sim.submit("RDV-42\n") is True
     caplog.set_level(logging.WARNING)
@@ -35,7 +26,7 @@ def test_submit_from_the_admin_screen_without_a_thread(caplog):
 
 @pytest.fixture
 def sim(tmp_path):
-    posted = Events()
+    posted = Posted()
     s = SimulatedScanner(socket=str(tmp_path / "scan.sock"), fifo=str(tmp_path / "scan.fifo"), post=posted)
     s.posted = posted
     s.start()
@@ -65,7 +56,7 @@ def test_named_pipe_lines_are_scans(sim):
 
 
 def test_files_are_removed_on_stop(tmp_path):
-    s = SimulatedScanner(socket=str(tmp_path / "a.sock"), fifo=str(tmp_path / "a.fifo"), post=Events()).start()
+    s = SimulatedScanner(socket=str(tmp_path / "a.sock"), fifo=str(tmp_path / "a.fifo"), post=Posted()).start()
     assert wait_for(lambda: (tmp_path / "a.sock").exists() and (tmp_path / "a.fifo").exists())
     s.stop()
     assert not (tmp_path / "a.sock").exists() and not (tmp_path / "a.fifo").exists()
@@ -73,7 +64,7 @@ def test_files_are_removed_on_stop(tmp_path):
 
 def test_a_regular_file_in_the_fifo_place_is_reported(tmp_path):
     (tmp_path / "x").write_text("not a pipe")
-    posted = Events()
+    posted = Posted()
     s = SimulatedScanner(fifo=str(tmp_path / "x"), post=posted).start()
     try:
         assert wait_for(lambda: posted.of(events.DEVICE_STATE))

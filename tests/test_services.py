@@ -116,7 +116,8 @@ def test_availability_reads_the_cache_with_counters_merged(env):
     assert a.cache_age_s() == 0.0
     env.clock.advance(600)
     assert a.cache_age_s() == 600.0
-    a.conn.execute("INSERT INTO sync_state (resource, last_success_at) VALUES ('slots:ag-gone', '2020-01-01T00:00:00Z')")
+    a.conn.execute("INSERT INTO sync_state (resource, last_success_at) "
+                   "VALUES ('slots:ag-gone', '2020-01-01T00:00:00Z')")
     assert a.cache_age_s() == 600.0                               # an agenda no longer in the catalog
     assert a.day_slots("svc-nope", days[0]) == [] and a.free_days("svc-nope", days[0], days[0]) == []
 
@@ -272,7 +273,8 @@ def test_cancel_with_the_tickets_qr_code(env):
     assert env.outcome(env.services.cancel_by_token("garbage")).code == "invalid_token"
     env.offline = True
     queued = env.outcome(env.services.cancel_by_token(booked["checkin_token"]))
-    assert queued.status == "queued" and queued.details["verified"] and queued.details["reference"] == booked["reference"]
+    assert queued.status == "queued" and queued.details["verified"]
+    assert queued.details["reference"] == booked["reference"]
     assert env.row(queued.key)["personal"] is not None           # the token, until the server has answered
     assert env.worker.run_once().push.acknowledged == [queued.key]
     assert env.row(queued.key)["personal"] is None

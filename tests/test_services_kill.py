@@ -13,7 +13,7 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 
-from test_sync_kill import drain_and_collect, kill_rounds
+from support import drain_and_collect, kill_rounds
 
 from kiosk.api.client import ApiClient
 from kiosk.demo_api import admin

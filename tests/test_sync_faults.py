@@ -8,18 +8,21 @@ import random
 from datetime import datetime
 
 import pytest
+import test_sync
 from test_api_client_support import FaultProxy, closed_port_url
-from test_sync import START, env  # noqa: F401 - the fixture
+from test_sync import START
 
 from kiosk.api.client import ApiClient
 from kiosk.sync import SyncWorker
 from offline_cache.catalog import sync_state
 
+env = test_sync.env   # the same synchronised terminal as test_sync
+
 ERROR_500 = ("status", 500, {}, {"error": "internal_error", "message": "boom", "details": {}})
 
 
 @pytest.fixture
-def proxied(env):  # noqa: F811
+def proxied(env):
     proxy = FaultProxy(env.client.base_url)
     client = ApiClient(proxy.url, credentials_path=env.creds, now=env.clock.now, max_attempts=1)
     yield env, proxy, env.make_worker(client)
@@ -74,7 +77,7 @@ def test_a_schema_breaking_catalog_keeps_the_previous_cache(proxied):
     assert env.ui.execute("SELECT name FROM services WHERE id = ?", (service["id"],)).fetchone()[0] == "Nouveau nom"
 
 
-def test_offline_backoff_grows_and_is_capped(env):  # noqa: F811
+def test_offline_backoff_grows_and_is_capped(env):
     client = ApiClient(closed_port_url(), credentials_path=env.creds, max_attempts=1)
     worker = SyncWorker(env.cache, client, clock=env.clock, post=lambda *a, **k: None,
                         offline_backoff_base_s=5, offline_backoff_cap_s=60, rng=random.Random(1))
@@ -86,7 +89,7 @@ def test_offline_backoff_grows_and_is_capped(env):  # noqa: F811
     assert worker.status()["online"] is False
 
 
-def test_first_come_first_served_even_when_sending_concurrently(env):  # noqa: F811
+def test_first_come_first_served_even_when_sending_concurrently(env):
     """Two citizens asked for the same slot while offline: the one who asked first gets it,
     however many POSTs fly at once (they never share a wave)."""
     from kiosk.sync.push import _waves

@@ -13,23 +13,16 @@ and there are no more bookings than 201 verdicts.
 from __future__ import annotations
 
 import json
-import os
 import random
-import select
-import signal
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
+
+from support import drain_and_collect, kill_rounds
 
 from kiosk.api.client import ApiClient
-from kiosk.demo_api import admin, db
+from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock, running_server
-from kiosk.sync import SyncWorker
-from offline_cache.db import open_cache
 
-REPO = Path(__file__).resolve().parent.parent
 ROUNDS = 50
 CHILD = r"""
 import json, random, sys, time
@@ -56,63 +49,6 @@ while True:
     worker.notify_new_action()
     time.sleep(rng.uniform(0, 0.03))
 """
-
-
-def _lines(child: subprocess.Popen, until: float) -> list[str]:
-    """Whatever the child printed before ``until`` (non-blocking reads on its stdout)."""
-    out, buf = [], b""
-    fd = child.stdout.fileno()
-    while time.monotonic() < until:
-        ready, _, _ = select.select([fd], [], [], max(0.0, until - time.monotonic()))
-        if not ready:
-            break
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            break
-        buf += chunk
-    return buf.decode().splitlines() + out
-
-
-def kill_rounds(script: str, args: list[str], rounds: int, rng: random.Random,
-                window: tuple[float, float]) -> list[str]:
-    """Start ``script`` (args + the round number) on the same cache ``rounds`` times, SIGKILL it
-    after a random moment within ``window`` seconds, and return every line it printed."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
-           "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
-    printed: list[str] = []
-    for round_no in range(rounds):
-        child = subprocess.Popen([sys.executable, "-c", script, *args, str(round_no)], cwd=REPO, env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        lines = _lines(child, time.monotonic() + rng.uniform(*window))
-        child.send_signal(signal.SIGKILL)
-        rest, err = child.communicate(timeout=10)
-        assert child.returncode == -signal.SIGKILL, err.decode()[-2000:]
-        printed += lines + rest.decode().splitlines()
-    return printed
-
-
-def drain_and_collect(base: str, creds, cache, db_path, device_id: str):
-    """The last restart (a worker sends whatever is left), then what the server and the outbox hold:
-    ({idempotency key: (status, body)}, [booking ids], [outbox uuids])."""
-    worker = SyncWorker(cache, ApiClient(base, credentials_path=creds), post=lambda *a, **k: None)
-    for _ in range(5):
-        worker.run_once()
-        if worker.status()["outbox_depth"] == 0:
-            break
-    assert worker.status()["outbox_depth"] == 0
-    conn = db.connect(db_path)
-    try:
-        verdicts = {r["key"]: (r["status"], json.loads(r["body"])) for r in conn.execute(
-            "SELECT key, status, body FROM idempotency WHERE device_id = ?", (device_id,))}
-        bookings = [r[0] for r in conn.execute("SELECT id FROM bookings WHERE device_id = ?", (device_id,))]
-    finally:
-        conn.close()
-    cache_conn = open_cache(cache)
-    try:
-        queued = [r[0] for r in cache_conn.execute("SELECT uuid FROM outbox")]
-    finally:
-        cache_conn.close()
-    return verdicts, bookings, queued
 
 
 def test_kill_9_rounds_lose_and_duplicate_nothing(tmp_path):

@@ -7,8 +7,9 @@ the finger events the app would receive (panel-normalised, with their finger ids
 from __future__ import annotations
 
 import pytest
-from evdev import AbsInfo, InputEvent
+from evdev import AbsInfo
 from evdev import ecodes as e
+from support import ev, syn
 
 from drivers.touch.decode import Finger, TouchDecoder
 from drivers.touch.transform import Axes, Calibration
@@ -16,14 +17,6 @@ from kiosk.shell.display import Display
 
 MT = Axes((0, 1000), (0, 2000), (0, 200), multitouch=True)
 ST = Axes((0, 1000), (0, 2000))
-
-
-def ev(t: int, code: int, value: int) -> InputEvent:
-    return InputEvent(0, 0, t, code, value)
-
-
-def syn() -> InputEvent:
-    return ev(e.EV_SYN, e.SYN_REPORT, 0)
 
 
 def slot(n):

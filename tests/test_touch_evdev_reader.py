@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import queue
 from pathlib import Path
 
 import pygame
 import pytest
 from evdev import InputEvent
 from evdev import ecodes as e
+from support import FakeTouchDevice, Posted, ev, wait_for
 
 from drivers.touch import make_touch
 from drivers.touch.device import DeviceGone, EvdevTouchDevice, find_touch
@@ -17,12 +17,6 @@ from drivers.touch.evdev_touch import TOUCH_ID, EvdevTouch
 from drivers.touch.transform import Axes
 from kiosk import events
 from kiosk.config.models import TouchConfig
-
-AXES = Axes((0, 4095), (0, 4095), None, multitouch=True)
-
-
-def ev(t, code, value):
-    return InputEvent(0, 0, t, code, value)
 
 
 def tap_frames(raw_x: int, raw_y: int, tracking_id: int = 5) -> list[list[InputEvent]]:
@@ -34,53 +28,9 @@ def tap_frames(raw_x: int, raw_y: int, tracking_id: int = 5) -> list[list[InputE
             [ev(e.EV_ABS, e.ABS_MT_TRACKING_ID, -1), ev(e.EV_KEY, e.BTN_TOUCH, 0), syn]]
 
 
-class Posted(list):
-    def __call__(self, event_type, **attrs):
-        self.append((event_type, attrs))
-        return True
-
-    def of(self, event_type):
-        return [a for t, a in self if t == event_type]
-
-
-class FakeDevice:
-    """Stands for a grabbed touch device at ``path``: yields queued event batches; gone when the path is."""
-
-    opened: list[FakeDevice] = []
-    axes = AXES
-    current_slot = 0
-
-    def __init__(self, path: str) -> None:
-        if not os.path.exists(path):
-            raise DeviceGone(f"{path} is gone (touch screen unplugged?)")
-        self.path, self.queue, self.closed = path, queue.Queue(), False
-        FakeDevice.opened.append(self)
-
-    def read(self, timeout):
-        if not os.path.exists(self.path):
-            raise DeviceGone(f"{self.path} is gone (touch screen unplugged?)")
-        try:
-            return self.queue.get(timeout=min(timeout, 0.02))
-        except queue.Empty:
-            return []
-
-    def close(self):
-        self.closed = True
-
-
-def wait_for(predicate, timeout=2.0):
-    import time
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.005)
-    return predicate()
-
-
 @pytest.fixture
 def node(tmp_path):
-    FakeDevice.opened = []
+    FakeTouchDevice.opened = []
     path = tmp_path / "usb-ILITEK_Multi-Touch-event-if00"
     path.touch()
     return path
@@ -88,11 +38,11 @@ def node(tmp_path):
 
 def test_reader_posts_finger_events_and_device_state(node):
     posted = Posted()
-    touch = EvdevTouch(str(node), post=posted, open_device=FakeDevice, retry_interval=0.02).start()
+    touch = EvdevTouch(str(node), post=posted, open_device=FakeTouchDevice, retry_interval=0.02).start()
     try:
-        assert wait_for(lambda: FakeDevice.opened)
+        assert wait_for(lambda: FakeTouchDevice.opened)
         for frame in tap_frames(1024, 3072):
-            FakeDevice.opened[0].queue.put(frame)
+            FakeTouchDevice.opened[0].queue.put(frame)
         assert wait_for(lambda: posted.of(pygame.FINGERUP))
     finally:
         touch.stop()
@@ -102,25 +52,25 @@ def test_reader_posts_finger_events_and_device_state(node):
                     "dx": 0.0, "dy": 0.0, "pressure": 1.0}
     up, = posted.of(pygame.FINGERUP)
     assert (up["finger_id"], up["x"], up["y"]) == (5, down["x"], down["y"])
-    assert FakeDevice.opened[0].closed
+    assert FakeTouchDevice.opened[0].closed
 
 
 def test_unplug_releases_the_finger_and_replug_resumes(node):
     posted = Posted()
-    touch = EvdevTouch(str(node), post=posted, open_device=FakeDevice, retry_interval=0.02).start()
+    touch = EvdevTouch(str(node), post=posted, open_device=FakeTouchDevice, retry_interval=0.02).start()
     try:
-        assert wait_for(lambda: FakeDevice.opened)
-        FakeDevice.opened[0].queue.put(tap_frames(100, 100)[0])   # a finger down…
+        assert wait_for(lambda: FakeTouchDevice.opened)
+        FakeTouchDevice.opened[0].queue.put(tap_frames(100, 100)[0])   # a finger down…
         assert wait_for(lambda: posted.of(pygame.FINGERDOWN))
         node.unlink()                                              # …and the cable pulled
         assert wait_for(lambda: touch.state == "disconnected")
         assert [a["finger_id"] for a in posted.of(pygame.FINGERUP)] == [5]
         assert posted.of(events.DEVICE_STATE)[-1]["state"] == "disconnected"
-        assert FakeDevice.opened[0].closed
+        assert FakeTouchDevice.opened[0].closed
         node.touch()
-        assert wait_for(lambda: touch.state == "ready" and len(FakeDevice.opened) == 2)
+        assert wait_for(lambda: touch.state == "ready" and len(FakeTouchDevice.opened) == 2)
         for frame in tap_frames(200, 200, tracking_id=6):
-            FakeDevice.opened[1].queue.put(frame)
+            FakeTouchDevice.opened[1].queue.put(frame)
         assert wait_for(lambda: len(posted.of(pygame.FINGERUP)) == 2)
     finally:
         touch.stop()
@@ -183,13 +133,13 @@ def test_a_tap_on_the_panel_taps_the_right_widget_in_the_real_app(make_pilot, no
     u, v = (px + 0.5) / d.physical[0], (py + 0.5) / d.physical[1]
     # Where a sensor turned by `touch_rotation` reports that panel point: undo the clockwise turn.
     u, v = {0: (u, v), 90: (v, 1 - u), 180: (1 - u, 1 - v), 270: (1 - v, u)}[touch_rotation]
-    touch = EvdevTouch(str(node), rotation=touch_rotation, post=events.post, open_device=FakeDevice,
+    touch = EvdevTouch(str(node), rotation=touch_rotation, post=events.post, open_device=FakeTouchDevice,
                        retry_interval=0.02).start()
     try:
-        assert wait_for(lambda: FakeDevice.opened)
+        assert wait_for(lambda: FakeTouchDevice.opened)
         for frame in tap_frames(round(u * 4095), round(v * 4095)):
-            FakeDevice.opened[0].queue.put(frame)
-        assert wait_for(lambda: FakeDevice.opened[0].queue.empty())
+            FakeTouchDevice.opened[0].queue.put(frame)
+        assert wait_for(lambda: FakeTouchDevice.opened[0].queue.empty())
         assert wait_for(lambda: (pilot.settle(), pilot.screen.name == "toolkit")[1])
     finally:
         touch.stop()
@@ -269,10 +219,10 @@ def test_evdev_device_wrapper(monkeypatch):
 
 def test_stopping_releases_a_finger_still_down(node):
     posted = Posted()
-    touch = EvdevTouch(str(node), post=posted, open_device=FakeDevice).start()
+    touch = EvdevTouch(str(node), post=posted, open_device=FakeTouchDevice).start()
     try:
-        assert wait_for(lambda: FakeDevice.opened)
-        FakeDevice.opened[0].queue.put(tap_frames(100, 100)[0])
+        assert wait_for(lambda: FakeTouchDevice.opened)
+        FakeTouchDevice.opened[0].queue.put(tap_frames(100, 100)[0])
         assert wait_for(lambda: posted.of(pygame.FINGERDOWN))
     finally:
         touch.stop()

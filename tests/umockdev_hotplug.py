@@ -25,7 +25,7 @@ from evdev import InputEvent
 from drivers.evdev_input import DeviceGone, os_detail
 from drivers.hotplug import HotplugMonitor, rules_for
 from drivers.printer import status as st
-from drivers.scanner.hid import HidScanner, wait_for
+from drivers.scanner.hid import HidScanner
 from drivers.scanner.keymap import keymap_table
 from drivers.scanner.recording import key_events
 from kiosk import events
@@ -33,7 +33,7 @@ from kiosk.config import load_config
 from kiosk.config.models import PrinterConfig, ScannerConfig
 from kiosk.devices.hardware import Devices
 from tests.conftest import REPO
-from tests.test_printer_worker import Events as Queue  # the pygame events drivers posted
+from tests.support import PygameEvents, wait_for
 
 EPSON = """P: /devices/pci0000:00/0000:00:14.0/usb1/1-2
 N: bus/usb/001/005=00
@@ -115,7 +115,7 @@ class RawEventNode:
 
     def __init__(self, path: str) -> None:
         try:
-            self._file = open(path, "rb")
+            self._file = open(path, "rb")  # noqa: SIM115 - open as long as the device is, closed by close()
         except OSError as exc:
             raise DeviceGone(*os_detail(exc, path, "scanner")) from None
         self.path = path
@@ -156,7 +156,7 @@ def sdl_events():
 @pytest.fixture
 def queue():
     pygame.event.clear()
-    return Queue()
+    return PygameEvents()
 
 
 def plug(bed, description: str) -> None:

@@ -14,7 +14,7 @@ UI thread after it was handed over.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 Align = Literal["left", "center", "right"]
 Size = Literal["normal", "tall", "wide", "large"]  # large = double width and height
@@ -72,7 +72,7 @@ class Feed:
     lines: int = 1
 
 
-Block = Union[Line, QrCode, Rule, Feed]
+Block = Line | QrCode | Rule | Feed
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from drivers.optional import importable
+
 if TYPE_CHECKING:
     import zxingcpp
 
@@ -73,11 +75,7 @@ class ZxingDecoder(Decoder):
 
     @staticmethod
     def is_usable() -> bool:
-        try:
-            import zxingcpp  # noqa: F401
-        except ImportError:
-            return False
-        return True
+        return importable("zxingcpp")
 
     def __init__(self, thorough: bool = False) -> None:
         import zxingcpp
@@ -130,11 +128,7 @@ class ZbarDecoder(Decoder):
 
     @staticmethod
     def is_usable() -> bool:
-        try:
-            from pyzbar import pyzbar  # noqa: F401  (ImportError also when libzbar0 is missing)
-        except ImportError:
-            return False
-        return True
+        return importable("pyzbar.pyzbar")   # not importable either when libzbar0 is missing
 
     def __init__(self) -> None:
         from pyzbar import pyzbar

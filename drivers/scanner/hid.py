@@ -22,6 +22,7 @@ from pathlib import Path
 
 from drivers.driver_thread import Post
 from drivers.evdev_input import DeviceGone, GrabbedInput, GrabbedReaderLoop, InputEvent, has_bit, os_detail
+from drivers.optional import importable
 from drivers.scanner.base import Scanner, default_post
 from drivers.scanner.hid_decode import HidDecoder
 from drivers.scanner.keymap import keymap_table
@@ -68,12 +69,7 @@ class HidScanner(GrabbedReaderLoop[GrabbedInput], Scanner):
 
     @staticmethod
     def is_usable() -> bool:
-        try:
-            import evdev  # noqa: F401
-            import xkbcommon  # noqa: F401
-        except ImportError:
-            return False
-        return True
+        return importable("evdev", "xkbcommon")
 
     def __init__(self, device: str | None = None, vendor_id: int | None = None,
                  product_id: int | None = None, layout: str = "fr", variant: str = "",
@@ -130,15 +126,4 @@ class HidScanner(GrabbedReaderLoop[GrabbedInput], Scanner):
             if rejection.reason != "device disconnected during the scan":   # not the person's doing
                 self._reject(rejection.reason, "hid")
         self._rejections_seen = len(rejections)
-
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 2.0) -> bool:
-    """Poll ``predicate`` until true or ``timeout``: a helper for tests and the admin screen."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.005)
-    return predicate()
 

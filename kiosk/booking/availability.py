@@ -15,9 +15,7 @@ the most places left, and its slot's end.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.clock import PARIS, Clock
+from kiosk.text import folded_words
 from offline_cache import places as cache_reads
 from offline_cache.db import open_cache
 
@@ -46,12 +45,6 @@ class DaySlot:
 @lru_cache(maxsize=8192)
 def _paris(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(PARIS)   # the cache's UTC text ends in Z (Python ≥ 3.11)
-
-
-def folded_words(text: str) -> list[str]:
-    """Lower-case words without accents: what a search compares."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
-    return re.findall(r"[0-9a-z]+", plain.replace("œ", "oe").replace("æ", "ae"))
 
 
 def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:

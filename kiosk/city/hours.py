@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import islice
 from typing import Any, NamedTuple
 
 from opening_hours import OpeningHours, State
@@ -182,7 +183,7 @@ def _aware(wall: datetime | None) -> datetime | None:
 
 def _next_opening(intervals: Iterator[Interval], closures: Sequence[Closure]) -> datetime | None:
     """The first open moment of ``intervals`` that is not inside an exceptional closure."""
-    for _step, (start, end, state, _comment) in zip(range(MAX_STEPS), intervals):
+    for start, end, state, _comment in islice(intervals, MAX_STEPS):
         if state != State.OPEN:
             continue
         candidate = start

@@ -28,8 +28,8 @@ from kiosk.city.hours import (
     state_at,
     week,
 )
-from kiosk.city.text import sort_key
 from kiosk.clock import PARIS
+from kiosk.text import sort_key
 
 log = logging.getLogger(__name__)
 

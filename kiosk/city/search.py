@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.city.text import fold, folded_words, sort_key
+from kiosk.text import fold, folded_words, sort_key
 from offline_cache.places import query_words, search_matching
 
 TYPO_MIN_LETTERS = 5

@@ -198,7 +198,8 @@ class ApiConfig(_Section):
         if parts.query or parts.fragment:
             raise ValueError("must not contain a '?' or '#' part")
         if parts.scheme == "http" and not is_loopback(host):
-            raise ValueError("must use https:// (plain http:// is only allowed for this machine: 127.0.0.1, ::1 or localhost)")
+            raise ValueError("must use https:// (plain http:// is only allowed for this machine: "
+                             "127.0.0.1, ::1 or localhost)")
         return value if value.endswith("/") else value + "/"  # so relative API paths join under it
 
     @field_validator("ca_bundle", mode="before")
@@ -493,6 +494,7 @@ class KioskConfig(_Section):
     tracking: TrackingConfig = Field(default_factory=TrackingConfig, description="a [tracking] section")
     city: CityConfig = Field(default_factory=CityConfig, description="a [city] section")
     booking: BookingConfig = Field(default_factory=BookingConfig, description="a [booking] section")
-    accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig, description="an [accessibility] section")
+    accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig,
+                                               description="an [accessibility] section")
     admin: AdminConfig = Field(description="an [admin] section with pin_hash")
     source: Path = Field(description="the file this configuration came from (set by the loader, not a TOML key)")

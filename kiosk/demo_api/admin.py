@@ -125,5 +125,6 @@ def rotate_signing_key(db_path: str | Path, kid: str, days: int = 365, clock: Cl
 
 def revoke_signing_key(db_path: str | Path, kid: str, clock: Clock = utc_now) -> bool:
     """A leaked key: withdrawn from ``keys`` and listed in ``revoked_keys``."""
-    return _write(db_path, lambda c: c.execute("UPDATE signing_keys SET revoked_at=? WHERE kid=? AND revoked_at IS NULL",
-                                               (clock().isoformat(), kid)).rowcount == 1)
+    return _write(db_path, lambda c: c.execute(
+        "UPDATE signing_keys SET revoked_at=? WHERE kid=? AND revoked_at IS NULL",
+        (clock().isoformat(), kid)).rowcount == 1)

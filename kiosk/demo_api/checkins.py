@@ -50,7 +50,8 @@ def create(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
         conn = req.conn
         row = _booking(req, body)
         if row["state"] != "booked":
-            code = {"cancelled": "booking_cancelled", "arrived": "already_checked_in"}.get(row["state"], "invalid_state")
+            code = {"cancelled": "booking_cancelled",
+                    "arrived": "already_checked_in"}.get(row["state"], "invalid_state")
             raise ApiError(409, code, f"booking is {row['state']}", {"state": row["state"]})
         slot = conn.execute("SELECT * FROM slots WHERE id=?", (row["slot_id"],)).fetchone()
         start = datetime.fromisoformat(slot["start"])

@@ -96,7 +96,8 @@ def places(rng: random.Random, today: date) -> list[dict[str, Any]]:
                 "id": f"pl-{n:04d}", "name": name, "category": category,
                 "address": address(f"{rng.randint(1, 60)} {street}" if has_phone else street),
                 "latitude": lat, "longitude": lon,
-                "phone": f"02 41 {rng.randint(30, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}" if has_phone else None,
+                "phone": (f"02 41 {rng.randint(30, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+                          if has_phone else None),
                 "opening_hours": rng.choice(hour_choices), "closures": [],
                 "wheelchair": rng.choice(["yes", "yes", "limited", "no", "unknown"])})
     return out
@@ -148,7 +149,8 @@ def events(today: date) -> list[dict[str, Any]]:
 
 TRACKING_TYPES = {
     "Demande d'acte de naissance": ["Demande reçue", "Recherche de l'acte", "Acte envoyé"],
-    "Permis de construire": ["Dossier déposé", "Dossier complet", "Consultation des services", "Instruction", "Décision"],
+    "Permis de construire": ["Dossier déposé", "Dossier complet", "Consultation des services", "Instruction",
+                             "Décision"],
     "Déclaration préalable de travaux": ["Dossier déposé", "Instruction", "Décision"],
     "Inscription scolaire": ["Demande reçue", "Affectation de l'école", "Inscription confirmée"],
     "Demande de logement social": ["Demande enregistrée", "Passage en commission", "Proposition de logement"],
@@ -202,7 +204,8 @@ def extend_slots(conn: sqlite3.Connection, now: datetime) -> int:
     with db.write(conn):
         for agenda in d.AGENDAS:
             last = conn.execute("SELECT max(start_ts) FROM slots WHERE agenda_id=?", (agenda[0],)).fetchone()[0]
-            first = today if last is None else max(today, datetime.fromtimestamp(last, PARIS).date() + timedelta(days=1))
+            first = (today if last is None
+                     else max(today, datetime.fromtimestamp(last, PARIS).date() + timedelta(days=1)))
             days = (today + timedelta(days=SLOT_DAYS) - first).days
             rows = list(slot_rows(agenda, first, days))
             for row in rows:

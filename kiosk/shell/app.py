@@ -404,12 +404,11 @@ class App:
             self.layout_screen(screen)
         surf = self.display.surface
         full = screen._needs_full or (screen.overlays and screen._dirty)
-        if full:
-            # The screen's header, content and footer cover the viewport; only what is
-            # outside it (the low-reach banner) needs painting here.
-            if self.viewport.top > 0:
-                banner = pygame.Rect(0, 0, self.viewport.width, self.viewport.top)
-                draw_reach_banner(surf, self.ui, banner, screen.title() or self.config.branding.town_name)
+        # The screen's header, content and footer cover the viewport; only what is outside it
+        # (the low-reach banner) needs painting here, on a full redraw.
+        if full and self.viewport.top > 0:
+            banner = pygame.Rect(0, 0, self.viewport.width, self.viewport.top)
+            draw_reach_banner(surf, self.ui, banner, screen.title() or self.config.branding.town_name)
         rects = screen.render(surf, self.ui)
         self.display.present(None if full else rects)
         self.frames += 1

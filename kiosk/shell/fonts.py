@@ -136,7 +136,7 @@ class FontBook:
         surf = pygame.Surface((max(1, width), height), pygame.SRCALPHA)
         base = self._faces["bold" if bold else "regular"][0].sized(size).get_ascent()
         x = 0
-        for (face, _run), part in zip(runs, parts):
+        for (face, _run), part in zip(runs, parts, strict=True):
             # Align the baselines of runs that come from different fonts.
             y = base - face.sized(size).get_ascent()
             surf.blit(part, (x, y))

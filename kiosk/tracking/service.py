@@ -57,7 +57,7 @@ def load_or_create_secret(path: Path) -> bytes:
         text = path.read_text(encoding="ascii").strip()
         secret = bytes.fromhex(text)
         if len(secret) < 16:
-            raise ValueError(f"{path}: the tracking secret is too short; delete the file to make a new one")
+            raise ValueError(f"{path}: the tracking secret is too short; delete the file to make a new one") from None
         return secret
     secret = secrets.token_bytes(SECRET_BYTES)
     with os.fdopen(fd, "w", encoding="ascii") as f:

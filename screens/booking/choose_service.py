@@ -157,7 +157,7 @@ class BookingServicesScreen(Screen):
 
 
 def _fold(text: str) -> str:
-    from kiosk.booking.availability import folded_words
+    from kiosk.text import folded_words
 
     return " ".join(folded_words(text))
 

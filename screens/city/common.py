@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 from kiosk.city.guide import CityGuide, guide_for
 from kiosk.city.listing import PlaceRow
-from kiosk.city.text import fold
 from kiosk.city.wording import direction_arrow, state_words
 from kiosk.formatting import format_distance_m
 from kiosk.i18n import _, ngettext
 from kiosk.shell.ui import TEXT_SMALL
+from kiosk.text import fold
 from screens.widgets import Column, Label
 from screens.widgets.list_row import ListRow
 

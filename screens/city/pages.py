@@ -22,7 +22,8 @@ class PagesScreen(Screen):
         if city is None:
             return unavailable()
         pages = city.pages()
-        items = [ListRow(p["title"], id=f"page-{i}", on_tap=lambda pid=p["id"]: self.app.nav.push(PageScreen(self.app, pid)))
+        items = [ListRow(p["title"], id=f"page-{i}",
+                         on_tap=lambda pid=p["id"]: self.app.nav.push(PageScreen(self.app, pid)))
                  for i, p in enumerate(pages)]
         if not items:
             items = [Label(_("No practical page is published yet."), id="pages-empty")]
@@ -59,7 +60,7 @@ class PageScreen(Screen):
             elif block.kind == "list":
                 marks = [f"{n}." for n in range(1, len(block.items) + 1)] if block.ordered else ["•"] * len(block.items)
                 items.append(Column([Label(f"{m} {text}", id=f"block-{i}-{j}")
-                                     for j, (m, text) in enumerate(zip(marks, block.items))], gap=8))
+                                     for j, (m, text) in enumerate(zip(marks, block.items, strict=True))], gap=8))
             else:
                 items.append(Label(block.text, id=f"block-{i}"))
         if not items:

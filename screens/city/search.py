@@ -89,7 +89,8 @@ class CitySearchScreen(Screen):
         if found.places:
             items.append(Label(_("Places"), size=TEXT_BODY, bold=True, id="results-places"))
             for i, row in enumerate(city.rows_for(found.places[:PLACES_SHOWN])):
-                items.append(place_row(row, now, lambda pid=row.id: push(PlaceScreen(app, pid)), id=f"result-place-{i}"))
+                items.append(place_row(row, now, lambda pid=row.id: push(PlaceScreen(app, pid)),
+                                       id=f"result-place-{i}"))
         if found.services:
             items.append(Label(_("Services"), size=TEXT_BODY, bold=True, id="results-services"))
             items += [ListRow(s["name"], [category_title(s.get("domain") or "")], id=f"result-service-{i}",

@@ -105,9 +105,10 @@ class Column(Container):
         spare = inner.height - sum(heights) - gap * max(0, len(kids) - 1)
         flex_total = sum(c.flex for c in kids)
         if flex_total:
-            heights = [max(0, int(spare * c.flex / flex_total)) if c.flex else h for c, h in zip(kids, heights)]
+            heights = [max(0, int(spare * c.flex / flex_total)) if c.flex else h
+                       for c, h in zip(kids, heights, strict=True)]
         y = inner.top
-        for child, h in zip(kids, heights):
+        for child, h in zip(kids, heights, strict=True):
             child.backdrop = self._child_backdrop(ui)
             child.place(ui, pygame.Rect(inner.left, y, inner.width, h))
             y += h + gap
@@ -164,7 +165,7 @@ class Row(Container):
         if len(lines) == 1:
             heights = [max(heights[0], inner.height)]
         y = inner.top
-        for line, h in zip(lines, heights):
+        for line, h in zip(lines, heights, strict=True):
             x = inner.left
             for child in line:
                 child.backdrop = self._child_backdrop(ui)

@@ -36,8 +36,8 @@ class ListRow(Widget):
 
     # -- geometry ------------------------------------------------------------
     def _aside_blocks(self, ui: UiContext) -> list[tuple[str, int, bool]]:
-        sizes = [ui.font_px(TEXT_BODY + 12)] + [ui.font_px(TEXT_SMALL)] * (len(self.aside) - 1)
-        return [(text, size, i == 0) for i, (text, size) in enumerate(zip(self.aside, sizes))]
+        first, others = ui.font_px(TEXT_BODY + 12), ui.font_px(TEXT_SMALL)
+        return [(text, first if i == 0 else others, i == 0) for i, text in enumerate(self.aside)]
 
     def _aside_width(self, ui: UiContext) -> int:
         blocks = self._aside_blocks(ui)

@@ -110,7 +110,8 @@ class TextField(Widget):
         out = []
         y = self.rect.top
         for line in self._caption_lines(ui, self.rect.width):
-            out.append((line, small, True, "text", pygame.Rect(self.rect.left, y, ui.fonts.width(line, small, True), small_lh)))
+            out.append((line, small, True, "text",
+                        pygame.Rect(self.rect.left, y, ui.fonts.width(line, small, True), small_lh)))
             y += small_lh
         box = self._box(ui)
         size = ui.font_px(TEXT_BODY + 6)
@@ -124,7 +125,8 @@ class TextField(Widget):
                     pygame.Rect(box.left + ui.px(20), box.centery - lh // 2, ui.fonts.width(text, size), lh)))
         y = box.bottom
         for line in self._error_lines(ui, self.rect.width):
-            out.append((line, small, True, "danger", pygame.Rect(self.rect.left, y, ui.fonts.width(line, small, True), small_lh)))
+            out.append((line, small, True, "danger",
+                        pygame.Rect(self.rect.left, y, ui.fonts.width(line, small, True), small_lh)))
             y += small_lh
         return out
 

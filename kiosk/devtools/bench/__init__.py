@@ -14,7 +14,7 @@ named with their unit (``median_ms``, ``cpu_percent``, ``rss_mib``,
 ``window_s``; a bare count such as ``samples`` has none), and register it with
 :func:`benchmark`. Raise :class:`BenchmarkError` with a sentence a technician
 understands when it cannot run. :func:`summarize` turns raw samples into the
-usual figures. Then add the module to the import list at the end of this file:
+usual figures. Then add the module to MODULES at the end of this file:
 nothing is discovered by scanning, and benchmarks run in the order of that
 list, then in registration order within a module.
 
@@ -28,6 +28,7 @@ our Python work plus SDL's software surfaces, not a GPU or a panel's refresh.
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import os
@@ -93,7 +94,7 @@ class Session:
         if key not in self._shared:
             try:
                 self._shared[key] = fn()
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - kept, raised again to every bench that shares it
                 self._shared[key] = exc
         value = self._shared[key]
         if isinstance(value, Exception):
@@ -138,7 +139,7 @@ def machine() -> dict[str, Any]:
                             "project_bytecode_cached": Path(cache_from_source(str(REPO / "kiosk" / "app.py"))).exists()}
     try:
         with open("/proc/cpuinfo") as f:
-            info["cpu_model"] = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "")
+            info["cpu_model"] = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
     except OSError:
         pass
     try:
@@ -181,7 +182,8 @@ def table(report: dict[str, Any], errors: dict[str, str]) -> str:
             f"(SDL {m.get('sdl', '?')}, dummy video driver) · load {m['load_1min']}")
     if not m["project_bytecode_cached"]:
         head += ("\nNote: the project has no cached bytecode (.pyc; PYTHONDONTWRITEBYTECODE is "
-                 f"{'set' if os.environ.get('PYTHONDONTWRITEBYTECODE') else 'not set'}), so each start compiles its sources.")
+                 f"{'set' if os.environ.get('PYTHONDONTWRITEBYTECODE') else 'not set'}), "
+                 "so each start compiles its sources.")
     rows = [("benchmark", "median", "p99", "target", "result")]
     details, starred = [], False
     for bench in REGISTRY.values():
@@ -207,7 +209,7 @@ def table(report: dict[str, Any], errors: dict[str, str]) -> str:
         if extra:
             details.append(f"  {bench.name}: {extra}")
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    lines = [head, ""] + ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows] + [""]
+    lines = [head, ""] + ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows] + [""]
     if starred:
         lines.append("* fewer than 100 samples: p99 is the maximum.")
     lines += [f"Statistics: {P99_METHOD}.", "", "Details:", *details]
@@ -250,34 +252,19 @@ def main(as_json: bool = False, quick: bool = False, only: list[str] | None = No
     return 1 if errors else 0
 
 
-# -- shared tools and the benchmark modules --------------------------------------------------
-# Both are imported last because they use the names above (REPO, BenchmarkError, benchmark, ...).
-
-# The child-process tools, re-exported so that benchmarks and tests find them here.
+# -- the benchmark modules -------------------------------------------------------------------
 # Every benchmark module, in run order: importing one registers its benchmarks. A new module
-# is added to this list; nothing is found by scanning the folder.
-from kiosk.devtools.bench import (
-    app_benchmarks,  # noqa: E402,F401 - cold start, transitions, idle CPU, memory
-    booking_benchmarks,  # noqa: E402,F401 - booking: each step, a 200-slot day, the whole flow
-    cache_benchmarks,  # noqa: E402,F401 - offline cache: full load, place search
-    city_benchmarks,  # noqa: E402,F401 - city information: search as you type, a 500-place category
-    scanner_benchmarks,  # noqa: E402,F401 - scanners: QR decode per frame, HID decoding, degraded set
-    services_benchmarks,  # noqa: E402,F401 - services: a day's slots, booking online
-    sync_benchmarks,  # noqa: E402,F401 - sync worker: no-change round, flush 1 000 actions
+# is added to this list; nothing is found by scanning the folder. They are imported last, by
+# name, because they use the names above (REPO, BenchmarkError, benchmark, ...). The child-process
+# tools they share are in kiosk.devtools.bench.processes.
+MODULES = (
+    "app_benchmarks",        # cold start, transitions, idle CPU, memory
+    "cache_benchmarks",      # offline cache: full load, place search
+    "sync_benchmarks",       # sync worker: no-change round, flush 1 000 actions
+    "scanner_benchmarks",    # scanners: QR decode per frame, HID decoding, degraded set
+    "services_benchmarks",   # services: a day's slots, booking online
+    "city_benchmarks",       # city information: search as you type, a 500-place category
+    "booking_benchmarks",    # booking: each step, a 200-slot day, the whole flow
 )
-from kiosk.devtools.bench.processes import (
-    HEADLESS_ENV,
-    READY,
-    RUN_ARGS,
-    START_TIMEOUT_S,
-    STOP_GRACE_S,
-    SYSTEMD_ENV,
-    OutputLines,
-    child,
-    child_env,
-    kiosk_run,
-    proc_cpu_s,
-    proc_status_mib,
-    stop,
-    wait_ready,
-)
+for _module in MODULES:
+    importlib.import_module(f"{__name__}.{_module}")

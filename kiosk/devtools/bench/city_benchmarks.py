@@ -1,9 +1,10 @@
 """City information benchmarks: search as you type, and opening a big category.
 
 Both run on a real cache file (production settings) holding a generated town of 10 000
-places (``kiosk.devtools.sample_town``, fixed seed) and the demo town's services and pages. Search is timed keystroke by keystroke,
-through the whole city search (places with one typo forgiven, services, pages), with some
-words typed wrongly on purpose so the typo path is measured too. Opening a category is what
+places (``kiosk.devtools.sample_town``, fixed seed) and the demo town's services and pages.
+Search is timed keystroke by keystroke, through the whole city search (places with one typo
+forgiven, services, pages), with some words typed wrongly on purpose so the typo path is
+measured too. Opening a category is what
 the list screen asks for: 500 places read, located, their opening states computed at a fixed
 instant and sorted by distance. Opening hours are varied per place (hundreds of distinct
 strings, as in a real town). The judged figure is an opening with the strings already parsed,

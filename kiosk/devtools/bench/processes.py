@@ -7,6 +7,7 @@ started; output is read without a thread so that reading adds no delay to what i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import subprocess
@@ -89,10 +90,8 @@ def stop(proc: subprocess.Popen[bytes], grace_s: float = STOP_GRACE_S) -> None:
     try:
         if proc.poll() is None:
             proc.terminate()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(grace_s)
-            except subprocess.TimeoutExpired:
-                pass
     finally:
         if proc.poll() is None:
             proc.kill()
