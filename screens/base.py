@@ -4,12 +4,18 @@ A screen builds its widgets (``compose``), reacts to their callbacks and to
 app events, and may return a result to whoever opened it (``dismiss``), like
 Textual's screens. It reads data through the app's services and never touches
 hardware, SQLite or the network itself.
+
+Screens see the app through :class:`ScreenHost`, the small interface below, and
+never import the app: the shell (``kiosk.shell``) imports screens to show them,
+so a screen importing the shell back would tie every module of both into one
+import cycle. ``tests/test_architecture.py`` keeps it that way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pygame
 
@@ -22,15 +28,155 @@ from screens.widgets.label import Label
 from screens.widgets.toast import Toast
 
 if TYPE_CHECKING:
-    from kiosk.shell.app import App
+    from kiosk.admin.pin import PinGuard
+    from kiosk.city.guide import CityGuide
+    from kiosk.clock import Clock
+    from kiosk.config import KioskConfig
+    from kiosk.devices.hardware import Devices
+    from kiosk.services import Services
+    from kiosk.shell.visit import Visit
+    from kiosk.tracking.service import TrackingService
+    from screens.widgets.footer import Footer
 
 
+# -- the app, as screens see it --------------------------------------------------------------------
+class DisplayFacts(Protocol):
+    """What a screen reads of the display: its upright size, to pick a layout, and its rotation."""
+
+    @property
+    def logical(self) -> tuple[int, int]: ...
+
+    @property
+    def rotation(self) -> int: ...
+
+
+class Navigation(Protocol):
+    """The stack of screens (``kiosk.shell.navigation.Navigator``)."""
+
+    @property
+    def stack(self) -> list[Screen]: ...
+
+    @property
+    def current(self) -> Screen | None: ...
+
+    def push(self, screen: Screen, on_result: Callable[[Any], None] | None = None) -> None: ...
+
+    def pop(self, screen: Screen | None = None, result: Any = None) -> None: ...
+
+    def replace(self, screen: Screen) -> None: ...
+
+    def reset(self, screens: list[Screen]) -> None: ...
+
+
+class ScreenHost(Protocol):
+    """What a screen may use of the app that shows it (``kiosk.shell.app.App`` is one).
+
+    Read-only facts (configuration, clock, display, the visit, the services), the stack of
+    screens, and the few actions a screen asks of the shell. Anything else a screen needs
+    belongs to a feature service, not here.
+    """
+
+    @property
+    def config(self) -> KioskConfig: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def demo(self) -> bool: ...
+
+    @property
+    def display(self) -> DisplayFacts: ...
+
+    @property
+    def ui(self) -> UiContext: ...
+
+    @property
+    def low_reach_available(self) -> bool: ...
+
+    @property
+    def visit(self) -> Visit:
+        """What the person typed and chose: wiped when the visit ends."""
+
+    @property
+    def nav(self) -> Navigation: ...
+
+    @property
+    def services(self) -> Services | None:
+        """The feature services (None without a central API: the screens then say so)."""
+
+    @property
+    def tracking(self) -> TrackingService: ...
+
+    @property
+    def devices(self) -> Devices: ...
+
+    @property
+    def pin_guard(self) -> PinGuard: ...
+
+    @property
+    def network(self) -> str | None:
+        """``"online"`` or ``"offline"`` once the sync worker says, else None."""
+
+    @property
+    def has_central_api(self) -> bool:
+        """A sync worker talks to a central API (not in a demo without one)."""
+
+    @property
+    def sync_status(self) -> Mapping[str, Any]:
+        """The sync worker's last ``SYNC_STATUS`` (empty before the first)."""
+
+    @property
+    def out_of_service(self) -> str | None:
+        """Why the terminal cannot serve, while it cannot."""
+
+    def guide(self) -> CityGuide | None:
+        """The town's information (kiosk.city), opened at first use; None while there is no cache."""
+
+    def offered_features(self) -> Sequence[Feature]:
+        """The home screen's tiles on this terminal (its profile, demo or not)."""
+
+    def make_header(self) -> Header: ...
+
+    def make_footer(self, screen: Screen) -> Footer: ...
+
+    def layout_screen(self, screen: Screen) -> None: ...
+
+    def go_home(self) -> None:
+        """« Accueil »: asks first when something typed would be erased."""
+
+    def end_visit(self, reason: str) -> None:
+        """Erase the visit and show a fresh home screen."""
+
+    def update_settings(self, **changes: Any) -> None:
+        """Change the visit's language or accessibility settings and rebuild the screen."""
+
+    def sync_now(self) -> bool:
+        """Ask the sync worker for a round now; False when there is none or it is busy."""
+
+    def quit(self, reason: str, code: int = 0) -> None: ...
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A tile of the home screen; ``kiosk.shell.features`` lists those the terminal offers."""
+
+    id: str
+    title: str                  # msgid, translated when shown
+    subtitle: str               # msgid
+    icon: str
+    profiles: frozenset[str]    # "street", "counter"
+    open: Callable[[ScreenHost], Screen]
+    demo_only: bool = False
+
+
+# -- screens -----------------------------------------------------------------------------------------
 class Screen:
     name = "screen"            # used in logs and screenshot file names
     show_footer = True
     is_home = False
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         self.app = app
         self.root: Column | None = None
         self.header: Header | None = None
@@ -40,7 +186,7 @@ class Screen:
         self._dirty: set[Widget] = set()
         self._needs_full = True
         self._needs_layout = False
-        self.laid_out_for: tuple | None = None  # (ui, viewport) of the last layout
+        self.laid_out_for: tuple[int, tuple[int, ...]] | None = None  # (id of the ui, viewport) of the last layout
 
     # -- to override ------------------------------------------------------
     def title(self) -> str:
@@ -82,7 +228,7 @@ class Screen:
         self.root = Column(parts, gap=0)
         self.root.backdrop = app.ui.theme.background
         self._adopt(self.root)
-        self.laid_out_for: tuple | None = None
+        self.laid_out_for = None
         self.overlays = [o for o in self.overlays if not getattr(o, "screen_owned", False)]
         self._needs_full = True
 
@@ -93,6 +239,7 @@ class Screen:
     def layout(self, ui: UiContext, viewport: pygame.Rect) -> None:
         if self.root is None:
             self.build()
+        assert self.root is not None
         self.root.backdrop = ui.theme.background
         self.root.place(ui, viewport)
         for overlay in self.overlays:

@@ -19,7 +19,7 @@ def test_production_home_shows_only_real_features(make_pilot):
 
 
 def test_without_features_home_says_so_plainly(make_pilot, monkeypatch):
-    monkeypatch.setattr("screens.shell.home.features_for", lambda profile, demo: [])   # a terminal with none enabled
+    monkeypatch.setattr("kiosk.shell.features.features_for", lambda profile, demo: [])   # a terminal with none enabled
     prod = make_pilot(demo=False)
     assert "Aucun service n’est encore disponible" in prod.text()
     assert "1 place de la Mairie" in prod.text()

@@ -13,7 +13,8 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from kiosk.api.checkin_token import TokenError, check_expiry, check_signature, decode_unverified
+from kiosk.api.checkin_token import TokenError as TokenError  # re-exported: screens catch it
+from kiosk.api.checkin_token import check_expiry, check_signature, decode_unverified
 from kiosk.clock import PARIS
 from kiosk.services.outcomes import Action, Kind, Outcome, Status
 from offline_cache.catalog import utc_text
@@ -58,6 +59,13 @@ def verify_token(conn: sqlite3.Connection, token: str, at: datetime, *, any_day:
     if day != at.astimezone(PARIS).date() and not any_day:
         raise TokenError("outside_checkin_window")
     return payload
+
+
+def claimed_reference(token: str) -> str:
+    """The reference a token says it is for, before anything about it is verified: for a token
+    signed by a key not synced here yet, taken as if typed (the central API then judges it with
+    the last name, as any typed reference). Raises :class:`TokenError` for a malformed token."""
+    return str(decode_unverified(token.strip()).get("ref", ""))
 
 
 def checkin(scanned_at: datetime, *, token: str | None = None, reference: str | None = None) -> Action:

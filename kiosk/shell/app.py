@@ -10,7 +10,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
@@ -39,6 +42,13 @@ from screens.widgets.footer import Footer
 from screens.widgets.header import Header, HeaderInfo
 from screens.widgets.reach_banner import draw_reach_banner
 
+if TYPE_CHECKING:
+    from kiosk.city.guide import CityGuide
+    from kiosk.data_layer import DataLayer
+    from kiosk.services import Services
+    from kiosk.tracking.service import TrackingService
+    from screens.base import Feature, Screen
+
 log = logging.getLogger(__name__)
 
 LOW_REACH_TOP = 0.40     # share of a portrait screen kept free of controls in low-reach mode
@@ -48,7 +58,7 @@ class App:
     def __init__(self, config: KioskConfig, *, clock: Clock | None = None, demo: bool = False,
                  size: tuple[int, int] | None = None, rotation: int | None = None,
                  fullscreen: bool | None = None, live_screenshot: str | Path | None = None,
-                 data=None) -> None:
+                 data: DataLayer | None = None) -> None:
         self.config = config
         self.clock = clock or Clock()
         self.demo = demo
@@ -58,7 +68,7 @@ class App:
                                title=f"Kiosk — {config.branding.town_name}")
         a = config.accessibility
         self.visit = Visit(Settings(config.languages.default, a.large_text, a.high_contrast, a.low_reach))
-        self.nav = Navigator(self)
+        self.nav = Navigator(self.show_screen)
         self.pointer = PointerTracker(self)
         i = config.idle
         self.idle = IdleController(self, IdleTimings(i.warn_after_s, i.reset_after_s, i.dim_after_s))
@@ -71,8 +81,8 @@ class App:
             data.device_states = data.device_states or getattr(self.devices, "heartbeat_states", None)
             data.clock = self.clock            # the sync worker reads the app's (injected) clock too
         self.city_cache: Path | None = None      # the cache the city screens read, if not the data layer's
-        self.city_guide = None                   # kiosk.city.guide.CityGuide, opened at first use (guide_for)
-        self.sync_status: dict = {}              # the sync worker's last SYNC_STATUS
+        self.city_guide: CityGuide | None = None  # opened at first use (kiosk.city.guide.guide_for)
+        self.sync_status: dict[str, Any] = {}    # the sync worker's last SYNC_STATUS
         self.network: str | None = None          # "online" / "offline" once the sync worker says
         self.out_of_service: str | None = None   # reason, while the terminal cannot serve
         self.errors: list[BaseException] = []    # exceptions the failsafe caught (tests read them)
@@ -80,20 +90,20 @@ class App:
         self.quitting = False                    # quit() was called: start nothing more
         self.frames = 0
         self.exit_code = 0
-        self.on_ready = None                     # callback after the first presented frame
+        self.on_ready: Callable[[], None] | None = None   # callback after the first presented frame
         self.live_screenshot = Path(live_screenshot) if live_screenshot else None
         self.animating = False                   # a list is still moving after a fling
         self._last_anim = 0.0
-        self._minute_shown: tuple | None = None
+        self._minute_shown: datetime | None = None
         self._watchdog_every = sdnotify.watchdog_interval_s()
         self._next_watchdog = 0.0
         self.fonts: FontBook | None = None
-        self.ui: UiContext = None  # type: ignore[assignment]
+        self.ui: UiContext = None  # type: ignore[assignment]  # made by start() (apply_settings), before any screen
         self.viewport = pygame.Rect(0, 0, 0, 0)
         self.logo: pygame.Surface | None = None
 
     @functools.cached_property
-    def tracking(self):
+    def tracking(self) -> TrackingService:
         """The request-tracking service, made on first use (it loads the API models)."""
         from kiosk.tracking.service import TrackingService
 
@@ -136,6 +146,7 @@ class App:
         if s.low_reach and self.low_reach_available:
             top = int(H * LOW_REACH_TOP)
             self.viewport = pygame.Rect(0, top, W, H - top)
+        assert self.fonts is not None, "apply_settings() runs after start()"
         self.ui = UiContext(theme=theme, fonts=self.fonts, scale=min(W, H) / 1080, large_text=s.large_text)
         self._minute_shown = None
         if rebuild:
@@ -145,12 +156,31 @@ class App:
                 self.nav.current.rebuild()
 
     @property
-    def services(self):
+    def services(self) -> Services | None:
         """kiosk.services.Services, what screens call for data (None without a data layer); made
         at first use, so that importing it never delays the first frame."""
         if self.data is None:
             return None
-        return self.data.services or self.data.make_services()
+        services: Services = self.data.services or self.data.make_services()
+        return services
+
+    @property
+    def has_central_api(self) -> bool:
+        return self.data is not None
+
+    def sync_now(self) -> bool:
+        return self.data is not None and bool(self.data.sync_now())
+
+    def guide(self) -> CityGuide | None:
+        from kiosk.city.guide import guide_for
+
+        return guide_for(self)
+
+    def offered_features(self) -> list[Feature]:
+        # imported at the first home screen: the feature list brings every feature's screens
+        from kiosk.shell import features
+
+        return features.features_for(self.config.terminal.profile, self.demo)
 
     @property
     def low_reach_available(self) -> bool:
@@ -158,12 +188,12 @@ class App:
         W, H = self.display.logical
         return H > W
 
-    def update_settings(self, **changes) -> None:
+    def update_settings(self, **changes: Any) -> None:
         self.visit.settings = dataclasses.replace(self.visit.settings, **changes)
         self.apply_settings()
 
     # -- screens --------------------------------------------------------------
-    def show_screen(self, screen) -> None:
+    def show_screen(self, screen: Screen) -> None:
         if screen.root is None:
             screen.build()
         if screen.laid_out_for == self._layout_key():
@@ -174,10 +204,10 @@ class App:
             screen.header.set_time_text(self._time_text())  # it may have been hidden for minutes
         self.pointer.reset()
 
-    def _layout_key(self) -> tuple:
+    def _layout_key(self) -> tuple[int, tuple[int, ...]]:
         return (id(self.ui), tuple(self.viewport))
 
-    def layout_screen(self, screen) -> None:
+    def layout_screen(self, screen: Screen) -> None:
         if screen is self.nav.current:
             screen.layout(self.ui, self.viewport)
 
@@ -198,7 +228,7 @@ class App:
         )
         return Header(info, on_language=(lambda: self.update_settings(language=other)) if other else None)
 
-    def make_footer(self, screen) -> Footer:
+    def make_footer(self, screen: Screen) -> Footer:
         return Footer(on_home=self.go_home, on_back=self.go_back, on_help=self.open_help,
                       on_access=self.open_accessibility, at_home=screen.is_home,
                       can_go_back=self.nav.can_go_back and not screen.is_home)
@@ -211,10 +241,11 @@ class App:
     # -- actions the screens call --------------------------------------------
     def go_home(self) -> None:
         if self.visit.has_personal_data:
-            self.nav.current.open_dialog(Dialog(
+            screen = self._top()
+            screen.open_dialog(Dialog(
                 _("Leave and erase?"),
                 _("What you typed will be erased."),
-                [Button(_("Stay"), id="stay", on_tap=lambda: self.nav.current.close_overlay("dialog")),
+                [Button(_("Stay"), id="stay", on_tap=lambda: self._top().close_overlay("dialog")),
                  Button(_("Erase and go home"), kind="primary", id="confirm-home", on_tap=self._home_now)],
             ))
             return
@@ -226,6 +257,13 @@ class App:
         from screens.shell.home import HomeScreen
 
         self.nav.reset([HomeScreen(self)])
+
+    def _top(self) -> Screen:
+        """The screen on top: there is one from start() on, unless the failsafe's plain message shows."""
+        screen = self.nav.current
+        if screen is None:
+            raise RuntimeError("no screen is shown")
+        return screen
 
     def go_back(self) -> None:
         self.nav.pop()
@@ -270,11 +308,11 @@ class App:
         self.quitting = True
 
     # -- input ----------------------------------------------------------------
-    def hit(self, pos) -> Widget | None:
+    def hit(self, pos: tuple[int, int]) -> Widget | None:
         screen = self.nav.current
         return screen.hit(pos) if screen else None
 
-    def scrollable_at(self, pos) -> Widget | None:
+    def scrollable_at(self, pos: tuple[int, int]) -> Widget | None:
         screen = self.nav.current
         if screen is None or any(not getattr(o, "until", None) for o in screen.overlays):
             return None
@@ -290,7 +328,7 @@ class App:
     def note_activity(self) -> None:
         self.idle.activity(self.clock.monotonic())
 
-    def corner_tap(self, pos) -> None:
+    def corner_tap(self, pos: tuple[int, int]) -> None:
         size = self.ui.px(140)
         if pos[0] < size and pos[1] < size and self.corner.tap(self.clock.monotonic()):
             self.open_admin()
@@ -335,10 +373,10 @@ class App:
                         screen.header.set_network(state, _("Online") if state == "online" else _("Offline"))
         elif event.type == events.DEVICE_STATE:
             self.devices.update(event.device, event.state, getattr(event, "detail", ""))
-            self.nav.current.handle_event(event)
+            self._top().handle_event(event)
         elif event.type == events.SYNC_STATUS:
             self.sync_status = dict(event.dict)
-            self.nav.current.handle_event(event)
+            self._top().handle_event(event)
         elif event.type in (events.SCAN_READ, events.SCAN_REJECTED):
             from kiosk.devices.scan_codes import deliver_scan
 
@@ -403,6 +441,7 @@ class App:
         if screen._needs_layout:
             self.layout_screen(screen)
         surf = self.display.surface
+        assert surf is not None, "the display opens in start()"
         full = screen._needs_full or (screen.overlays and screen._dirty)
         # The screen's header, content and footer cover the viewport; only what is outside it
         # (the low-reach banner) needs painting here, on a full redraw.

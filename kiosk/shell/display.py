@@ -127,7 +127,9 @@ class Display:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.stem + ".tmp" + path.suffix)
-        pygame.image.save(self.window if as_panel else self.surface, str(tmp))
+        picture = self.window if as_panel else self.surface
+        assert picture is not None, "the display is not open"
+        pygame.image.save(picture, str(tmp))
         os.replace(tmp, path)
 
     def close(self) -> None:

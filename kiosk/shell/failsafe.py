@@ -9,12 +9,13 @@ again a little later.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pygame
 
 if TYPE_CHECKING:
-    from kiosk.shell.app import App
+    from kiosk.shell.host import ShellHost
 
 log = logging.getLogger(__name__)
 
@@ -22,11 +23,11 @@ RECOVER_AFTER_S = 10.0   # how long the plain message stays when even the apolog
 
 
 class Failsafe:
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: ShellHost) -> None:
         self.app = app
         self.recover_at = 0.0
 
-    def guard(self, fn, *args) -> None:
+    def guard(self, fn: Callable[..., object], *args: object) -> None:
         """Run ``fn``; if it raises, show the apology instead of dying."""
         try:
             fn(*args)
@@ -57,6 +58,7 @@ class Failsafe:
 
     def _plain_message(self) -> None:
         surf = self.app.display.surface
+        assert surf is not None, "the display is not open"
         surf.fill((0, 0, 0))
         font = pygame.font.Font(None, max(24, surf.get_width() // 20))
         text = font.render("Service momentanément indisponible", True, (255, 255, 255))

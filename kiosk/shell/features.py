@@ -1,57 +1,36 @@
-"""The feature tiles of the home screen.
+"""The features this kiosk offers: the tiles of the home screen.
 
-A feature registers itself here when it exists (booking, request tracking,
-city information, check-in…), with the terminal profiles it belongs to; the
-home screen shows exactly the registered ones for this terminal.
+The list is written here, in the order the tiles appear, with the terminal
+profiles each belongs to; the home screen shows those of this terminal. A new
+feature (check-in, queue display…) adds its line here. Nothing registers itself
+by being imported: the shell depends on the screens it offers, and screens never
+depend on the shell (see ``tests/test_architecture.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from kiosk.i18n import N_
+from screens.base import Feature
+from screens.booking.choose_service import BookingServicesScreen
+from screens.city.home import CityHomeScreen
+from screens.shell.toolkit_demo import ToolkitDemoScreen
+from screens.tracking.number import TrackingScreen
 
-if TYPE_CHECKING:
-    from kiosk.shell.app import App
-    from screens.base import Screen
+__all__ = ["FEATURES", "Feature", "features_for"]
 
-
-@dataclass(frozen=True)
-class Feature:
-    id: str
-    title: str                  # msgid, translated when shown
-    subtitle: str               # msgid
-    icon: str
-    profiles: frozenset[str]    # "street", "counter"
-    open: Callable[[App], Screen]
-    demo_only: bool = False
-
-
-_REGISTRY: list[Feature] = []
-
-
-def register(feature: Feature) -> Feature:
-    if any(f.id == feature.id for f in _REGISTRY):
-        raise ValueError(f"feature {feature.id!r} registered twice")
-    _REGISTRY.append(feature)
-    return feature
+FEATURES: tuple[Feature, ...] = (
+    Feature(id="booking", title=N_("Book an appointment"), subtitle=N_("At the town hall, with a printed ticket"),
+            icon="◷", profiles=frozenset({"street", "counter"}), open=BookingServicesScreen),
+    # city information: places, hours, events, pages
+    Feature(id="city", title=N_("My town"), subtitle=N_("Places, opening hours, what's on"),
+            icon="⌂", profiles=frozenset({"street"}), open=CityHomeScreen),
+    # a practice screen for the touch toolkit, in demo mode only
+    Feature(id="toolkit", title=N_("Try the touch screen"), subtitle=N_("Keyboard, numbers, lists"),
+            icon="☰", profiles=frozenset({"street", "counter"}), open=ToolkitDemoScreen, demo_only=True),
+    Feature(id="tracking", title=N_("Follow my request"), subtitle=N_("With the number on your receipt"),
+            icon="№", profiles=frozenset({"street", "counter"}), open=TrackingScreen),
+)
 
 
 def features_for(profile: str, demo: bool) -> list[Feature]:
-    _load_builtin()
-    return [f for f in _REGISTRY if profile in f.profiles and (demo or not f.demo_only)]
-
-
-_loaded = False
-
-
-def _load_builtin() -> None:
-    """Import the modules that register features (each does so at import)."""
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    import screens.booking.choose_service  # noqa: F401  (« Prendre rendez-vous »)
-    import screens.city.home  # noqa: F401  (city information: places, hours, events, pages)
-    import screens.shell.toolkit_demo  # noqa: F401  (demo-only practice screen)
-    import screens.tracking.number  # noqa: F401  (« Suivre ma demande »)
+    return [f for f in FEATURES if profile in f.profiles and (demo or not f.demo_only)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 
 import pygame
@@ -22,7 +23,8 @@ DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
 def _atkinson_dir() -> Path:
-    import fontpkg_atkinson_hyperlegible as atkinson
+    # the package ships no type information, and the pyproject pattern "fontpkg*" does not match its name
+    import fontpkg_atkinson_hyperlegible as atkinson  # type: ignore[import-untyped]
 
     return Path(atkinson.ROOT) / "files"
 
@@ -90,10 +92,10 @@ class FontBook:
             if not faces:
                 raise FileNotFoundError(f"no usable font for style {style!r}: {files}")
             self._faces[style] = faces
-        self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, int, tuple[int, ...], bool], pygame.Surface] = OrderedDict()
         self._cache_size = cache_size
-        self._widths: dict[tuple, int] = {}  # layout measures the same strings again and again
-        self.wrap_cache: dict[tuple, tuple[str, ...]] = {}  # screens.widgets.text.wrap
+        self._widths: dict[tuple[str, int, bool], int] = {}  # layout measures the same strings again and again
+        self.wrap_cache: dict[tuple[str, int, int, bool], tuple[str, ...]] = {}  # screens.widgets.text.wrap
 
     def _runs(self, text: str, bold: bool) -> list[tuple[_Face, str]]:
         faces = self._faces["bold" if bold else "regular"]
@@ -122,7 +124,7 @@ class FontBook:
             self._widths[key] = w
         return w
 
-    def render(self, text: str, size: int, colour, bold: bool = False) -> pygame.Surface:
+    def render(self, text: str, size: int, colour: Sequence[int], bold: bool = False) -> pygame.Surface:
         """A transparent surface with ``text`` on one line (cached)."""
         key = (text, size, tuple(colour), bold)
         surf = self._cache.get(key)

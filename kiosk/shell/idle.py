@@ -10,6 +10,10 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from screens.base import Screen, ScreenHost
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +76,12 @@ class IdleMonitor:
 class IdleController(IdleMonitor):
     """Applies the monitor's decisions to the app: the warning dialog, the reset, dimming."""
 
-    def __init__(self, app, timings: IdleTimings) -> None:
+    def __init__(self, app: ScreenHost, timings: IdleTimings) -> None:
         super().__init__(timings, app.clock.monotonic())
         self.app = app
         self.base = timings
 
-    def _timings_for(self, screen) -> IdleTimings:
+    def _timings_for(self, screen: Screen | None) -> IdleTimings:
         """A screen showing something sensitive (a request's status) may set ``wipe_after_s``,
         shorter than the general rule: the warning then comes early enough that the visit still
         ends ``wipe_after_s`` after the last touch."""
@@ -100,25 +104,26 @@ class IdleController(IdleMonitor):
 
         app = self.app
         screen = app.nav.current
+        assert screen is not None, "the app steps the idle controller only under a screen"
         if self.warned_at is None:   # keep the countdown's length once it is shown
             self.t = self._timings_for(screen)
         action = self.decide(now, self.visit_in_progress)
         if action == "warn":
             self.warned_at = now
             log.info("idle warning shown")
-            screen.open_dialog(IdleDialog(app, self.seconds_left(now)), screen_owned=False)
+            screen.open_dialog(IdleDialog(self.keep_visit, self.seconds_left(now)), screen_owned=False)
         elif action == "tick":
             dialog = screen.find("idle-dialog")
             if dialog is None:  # the screen changed under the warning: show it again
-                screen.open_dialog(IdleDialog(app, self.seconds_left(now)), screen_owned=False)
-            else:
+                screen.open_dialog(IdleDialog(self.keep_visit, self.seconds_left(now)), screen_owned=False)
+            elif isinstance(dialog, IdleDialog):
                 dialog.set_seconds(self.seconds_left(now))
         elif action == "reset":
             self.warned_at = None
             app.end_visit("idle")
         elif action == "dim":
             self.dimmed = True
-            screen.add_overlay(DimOverlay(app))
+            screen.add_overlay(DimOverlay())
 
     def keep_visit(self) -> None:
         """« Continuer » in the warning."""

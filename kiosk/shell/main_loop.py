@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 if TYPE_CHECKING:
-    from kiosk.shell.app import App
+    from kiosk.shell.host import ShellHost
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class LiveScreenshot:
         self.last = -1e9
         self.pending = False
 
-    def frame_shown(self, app: App, force: bool = False) -> None:
+    def frame_shown(self, app: ShellHost, force: bool = False) -> None:
         now = time.monotonic()
         if force or now - self.last >= LIVE_SCREENSHOT_EVERY_S:
             app.display.save(self.path)
@@ -45,7 +45,7 @@ class LiveScreenshot:
             self.pending = True
 
 
-def run(app: App, live_screenshot: Path | None = None) -> int:
+def run(app: ShellHost, live_screenshot: Path | None = None) -> int:
     shot = LiveScreenshot(live_screenshot) if live_screenshot else None
     app.start()
     app.running = True
@@ -63,7 +63,7 @@ def run(app: App, live_screenshot: Path | None = None) -> int:
     return app.exit_code
 
 
-def _wait(app: App) -> None:
+def _wait(app: ShellHost) -> None:
     if app.animating:
         time.sleep(FRAME_S)
         return

@@ -7,15 +7,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kiosk.shell.app import App
     from screens.base import Screen
 
 log = logging.getLogger(__name__)
 
 
 class Navigator:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, show: Callable[[Screen], None]) -> None:
+        self.show = show                  # lays the screen out (the app's show_screen)
         self.stack: list[Screen] = []
 
     @property
@@ -32,7 +31,7 @@ class Navigator:
         screen = self.current
         if screen is not None:
             log.info("screen %s", screen.name)
-            self.app.show_screen(screen)
+            self.show(screen)
             screen.on_show()
 
     def push(self, screen: Screen, on_result: Callable[[Any], None] | None = None) -> None:

@@ -17,7 +17,7 @@ import pygame
 from screens.widgets.containers import ScrollView
 
 if TYPE_CHECKING:
-    from kiosk.shell.app import App
+    from kiosk.shell.host import ShellHost
     from screens.widgets.base import Widget
 
 SLOP_PX = 24  # at 1080 px width
@@ -44,7 +44,7 @@ def _scroller_of(widget: Widget | None) -> ScrollView | None:
 
 
 class PointerTracker:
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: ShellHost) -> None:
         self.app = app
         self.press: _Press | None = None
 
@@ -60,7 +60,7 @@ class PointerTracker:
         if event.type in (pygame.FINGERDOWN, pygame.FINGERUP, pygame.FINGERMOTION):
             w, h = d.physical
             pos = d.to_logical(event.x * w, event.y * h)
-            pointer = ("finger", event.touch_id, event.finger_id)
+            pointer: tuple[object, ...] = ("finger", event.touch_id, event.finger_id)
             kind = {pygame.FINGERDOWN: "down", pygame.FINGERUP: "up", pygame.FINGERMOTION: "move"}[event.type]
         elif event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
             if getattr(event, "touch", False):
@@ -76,7 +76,7 @@ class PointerTracker:
         return True
 
     # -- gestures ------------------------------------------------------------
-    def _down(self, pointer, pos) -> None:
+    def _down(self, pointer: tuple[object, ...], pos: tuple[int, int]) -> None:
         app = self.app
         app.note_activity()
         if self.press is not None:
@@ -94,7 +94,7 @@ class PointerTracker:
         if target is not None:
             target.set_pressed(True)
 
-    def _move(self, pointer, pos) -> None:
+    def _move(self, pointer: tuple[object, ...], pos: tuple[int, int]) -> None:
         p = self.press
         if p is None or p.pointer != pointer or p.swallowed:
             return
@@ -110,7 +110,7 @@ class PointerTracker:
         p.samples.append((self.app.clock.monotonic(), pos[1]))
         del p.samples[:-6]
 
-    def _up(self, pointer, pos) -> None:
+    def _up(self, pointer: tuple[object, ...], pos: tuple[int, int]) -> None:
         p = self.press
         if p is None or p.pointer != pointer:
             return

@@ -103,6 +103,15 @@ class TrackingService:
         thread.start()
         return number
 
+    @staticmethod
+    def demo_codes() -> list[str]:
+        """Numbers of the demo town's requests, shown on a demo terminal so that someone trying
+        it has receipts to type. The reference server's seed always makes them (a test keeps
+        them true); imported only in demo mode."""
+        from kiosk.demo_api.seed_data import DEMO_TRACKING_CODES
+
+        return list(DEMO_TRACKING_CODES)
+
     def join(self, timeout: float = 10.0) -> None:
         """Wait for lookups in flight (tests, stop)."""
         for thread in list(self._threads):

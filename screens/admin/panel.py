@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
+
+import pygame
 
 import kiosk
 from kiosk import events
@@ -13,6 +16,7 @@ from kiosk.services.action_kinds import admin_words
 from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Dialog, Label, Row
+from screens.widgets.base import Widget
 
 ACTION_WORDS = admin_words()
 
@@ -33,7 +37,7 @@ class AdminScreen(Screen):
             (_("Profile"), _("street totem") if c.terminal.profile == "street" else _("counter terminal")),
             (_("Configuration file"), str(c.source)),
             (_("Screen"), _("{width}×{height}, rotation {angle}°").format(width=d.logical[0], height=d.logical[1],
-                                                                         angle=d.rotation)),
+                                                                      angle=d.rotation)),
             (_("Languages"), ", ".join(c.languages.offered)),
             (_("Central API"), str(c.api.base_url)),
             (_("Printer"), c.printer.type),
@@ -42,7 +46,7 @@ class AdminScreen(Screen):
             (_("Mode"), _("demonstration") if self.app.demo else _("production")),
         ]
 
-    def compose(self):
+    def compose(self) -> Widget:
         facts = [Label(_("{setting}: {state}").format(setting=k, state=v), size=TEXT_SMALL, id=f"fact-{i}")
                  for i, (k, v) in enumerate(self._facts())]
         oos = self.app.out_of_service is not None
@@ -55,7 +59,7 @@ class AdminScreen(Screen):
         printer = Row(printer_buttons, gap=20)
         self.sync_state = Label(self._sync_text(), bold=True, id="sync-state")
         sync_now = Button(_("Synchronise now"), id="sync-now", on_tap=self._sync_now)
-        sync_now.enabled = self.app.data is not None
+        sync_now.enabled = self.app.has_central_api
         actions = Row([
             Button(_("Put back in service") if oos else _("Put out of service"), id="toggle-service",
                    on_tap=self._toggle_service),
@@ -74,7 +78,7 @@ class AdminScreen(Screen):
                        Row([sync_now], gap=20), actions, leave], gap=32)
 
     @staticmethod
-    def _refusal_lines(refusals: list[dict]) -> list[str]:
+    def _refusal_lines(refusals: list[dict[str, Any]]) -> list[str]:
         """The last actions the central API refused for good, newest first (no personal data)."""
         if not refusals:
             return []
@@ -86,13 +90,13 @@ class AdminScreen(Screen):
             except ValueError:
                 when = "?"
             lines.append(_("{when} · {kind} · {status} {error}: {message}").format(
-                when=when, kind=_(ACTION_WORDS.get(r.get("kind"), "?")), status=r.get("status") or "",
+                when=when, kind=_(ACTION_WORDS.get(str(r.get("kind")), "?")), status=r.get("status") or "",
                 error=r.get("error") or "", message=(r.get("message") or "")[:120]))
         return lines
 
     def _sync_text(self) -> str:
         app = self.app
-        if app.data is None:
+        if not app.has_central_api:
             return _("Synchronisation: no central API in this mode")
         status = app.sync_status
         if not status:
@@ -106,7 +110,7 @@ class AdminScreen(Screen):
         return text
 
     def _sync_now(self) -> None:
-        if self.app.data is not None and self.app.data.sync_now():
+        if self.app.sync_now():
             self.toast(_("Synchronisation started."))
 
     def _printer_text(self) -> str:
@@ -134,7 +138,7 @@ class AdminScreen(Screen):
                                                                  devices.state("printer").state))
         self.toast(_("Test ticket sent to the printer."))
 
-    def handle_event(self, event) -> None:
+    def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == events.SYNC_STATUS:
             self.sync_state.set_text(self._sync_text())
             if (event.dict.get("refusals") or []) != self.shown_refusals:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 
 from kiosk.i18n import _, ngettext
-from screens.base import Screen
+from screens.base import Screen, ScreenHost
 from screens.widgets import Column, Label, NumericKeypad, TextField
+from screens.widgets.base import Widget
 from screens.widgets.keypad import BACKSPACE, ENTER
 
 FIELD = "admin_pin"
@@ -20,14 +21,14 @@ class AdminPinScreen(Screen):
     name = "admin_pin"
     is_admin = True
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.message = ""
 
     def title(self) -> str:
         return _("Maintenance")
 
-    def compose(self):
+    def compose(self) -> Widget:
         self.field = TextField(self.app.visit.fields, FIELD, caption=_("Technician code"), masked=True,
                                max_length=8, allowed=str.isdigit, id="pin")
         self.field.focused = True
@@ -79,7 +80,8 @@ class AdminPinScreen(Screen):
                                "Too many attempts. Try again in {n} minutes.", minutes).format(n=minutes))
 
     def tick(self, now: float) -> None:
-        was_locked = not self.keypad.find("key-0").enabled
+        key = self.keypad.find("key-0")
+        was_locked = key is not None and not key.enabled
         if self.app.pin_guard.locked_for_s() > 0 or was_locked:
             self._refresh_lock()
             if was_locked and self.app.pin_guard.locked_for_s() == 0:

@@ -14,11 +14,10 @@ import re
 from datetime import datetime
 
 from kiosk import events
-from kiosk.api.checkin_token import TokenError, decode_unverified
 from kiosk.booking import flow as booking_flow
 from kiosk.booking import form as booking_form
 from kiosk.booking.tickets import appointment_words, cancellation_slip
-from kiosk.checkin.service import UnknownKey
+from kiosk.checkin.service import TokenError, UnknownKey, claimed_reference
 from kiosk.i18n import N_, _
 from kiosk.services import Status
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
@@ -154,7 +153,7 @@ class BookingCancelScreen(Screen):
             # Signed by a key not synced here yet: take its reference as if typed; the central API
             # judges it with the last name, as for any typed reference.
             self.ticket = None
-            self.app.visit.fields[REFERENCE] = str(decode_unverified(text.strip()).get("ref", ""))[:40]
+            self.app.visit.fields[REFERENCE] = claimed_reference(text)[:40]
             self.errors[REFERENCE] = ""
             self.focus = NAME
             return self.rebuild()

@@ -9,10 +9,10 @@ call (the city-information pages offer « Prendre rendez-vous » on a service).
 from __future__ import annotations
 
 from kiosk.formatting import format_date_long
-from kiosk.i18n import N_, _, ngettext
-from kiosk.shell.features import Feature, register
+from kiosk.i18n import _, ngettext
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
+from screens.booking.availability_note import availability_age
 from screens.widgets import AzertyKeyboard, Button, Column, Grid, Label, Row, TextField
 from screens.widgets.keyboard import BACKSPACE, ENTER
 
@@ -21,7 +21,7 @@ SEARCH_FIELD = "booking_search"
 
 def _flow():
     """kiosk.booking.flow, imported when the flow opens: it brings the services and the ticket
-    code (~50 ms), and this module is imported to register the home tile before the first frame."""
+    code (~50 ms), and this module is imported for the home tile (kiosk.shell.features) before the first frame."""
     from kiosk.booking import flow as booking_flow
 
     return booking_flow
@@ -34,23 +34,6 @@ def open_booking(app, service_id: str | None = None) -> None:
     app.nav.push(chooser)
     if service_id is not None and app.services is not None and app.services.availability.service(service_id):
         chooser.open_service(service_id)
-
-
-def availability_age(app) -> str:
-    """« Horaires d'il y a 2 heures » while offline: the person knows they may have changed."""
-    if app.services is None or not _flow().contact_required(app):
-        return ""
-    age = app.services.availability.cache_age_s()
-    if age is None:
-        return _("Offline: the free times shown may have changed.")
-    minutes = int(age // 60)
-    if minutes < 60:
-        return ngettext("Offline: free times as of {n} minute ago; they may have changed.",
-                        "Offline: free times as of {n} minutes ago; they may have changed.", max(1, minutes)
-                        ).format(n=max(1, minutes))
-    hours = minutes // 60
-    return ngettext("Offline: free times as of {n} hour ago; they may have changed.",
-                    "Offline: free times as of {n} hours ago; they may have changed.", hours).format(n=hours)
 
 
 class BookingServicesScreen(Screen):
@@ -160,7 +143,3 @@ def _fold(text: str) -> str:
     from kiosk.text import folded_words
 
     return " ".join(folded_words(text))
-
-
-register(Feature(id="booking", title=N_("Book an appointment"), subtitle=N_("At the town hall, with a printed ticket"),
-                 icon="◷", profiles=frozenset({"street", "counter"}), open=BookingServicesScreen))

@@ -11,7 +11,7 @@ from kiosk.formatting import format_date_long, format_month_year, weekday_names
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
-from screens.booking.choose_service import availability_age
+from screens.booking.availability_note import availability_age
 from screens.widgets import Button, Column, Label, Row
 from screens.widgets.calendar import FREE_MARK, MonthCalendar
 

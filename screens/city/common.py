@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kiosk.city.guide import CityGuide, guide_for
+from kiosk.city.guide import CityGuide
 from kiosk.city.listing import PlaceRow
 from kiosk.city.wording import direction_arrow, state_words
 from kiosk.formatting import format_distance_m
@@ -25,7 +25,7 @@ _ICONS = (("sant", "✚"), ("sport", "★"), ("cultur", "♫"), ("loisir", "☀"
 
 
 def guide(app) -> CityGuide | None:
-    return guide_for(app)
+    return app.guide()
 
 
 def category_title(name: str) -> str:

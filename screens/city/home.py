@@ -7,8 +7,7 @@ Two taps from the home screen reach any place: a category (or « Ouvert maintena
 
 from __future__ import annotations
 
-from kiosk.i18n import N_, _
-from kiosk.shell.features import Feature, register
+from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY
 from screens.base import Screen
 from screens.widgets import Button, Column, Grid, Label
@@ -66,9 +65,3 @@ class CityHomeScreen(Screen):
         else:
             parts.append(Label(_("No place is listed yet."), id="no-categories"))
         return Column(with_freshness(city, parts), gap=28)
-
-
-register(Feature(
-    id="city", title=N_("My town"), subtitle=N_("Places, opening hours, what's on"),
-    icon="⌂", profiles=frozenset({"street"}), open=CityHomeScreen,
-))

@@ -6,6 +6,7 @@ from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Label
+from screens.widgets.base import Widget
 
 
 class AccessibilityScreen(Screen):
@@ -23,7 +24,7 @@ class AccessibilityScreen(Screen):
         button.enabled = enabled
         return button
 
-    def compose(self):
+    def compose(self) -> Widget:
         app = self.app
         low_reach_ok = app.low_reach_available
         items = [

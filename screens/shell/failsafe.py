@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY
-from screens.base import Screen
+from screens.base import Screen, ScreenHost
 from screens.widgets import Button, Column, Label
+from screens.widgets.base import Widget
 
 RETURN_AFTER_S = 10.0
 
@@ -15,14 +16,14 @@ class FailsafeScreen(Screen):
     show_footer = False
     ignores_idle = True
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
-        self.deadline = app.clock.monotonic() + RETURN_AFTER_S
+        self.deadline: float = app.clock.monotonic() + RETURN_AFTER_S
 
     def title(self) -> str:
         return _("Sorry, something went wrong")
 
-    def compose(self):
+    def compose(self) -> Widget:
         return Column([
             Label(_("The terminal had a problem and stopped what you were doing. Nothing was sent."),
                   size=TEXT_BODY, id="apology"),

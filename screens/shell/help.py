@@ -5,6 +5,7 @@ from __future__ import annotations
 from kiosk.i18n import _
 from screens.base import Screen
 from screens.widgets import Column, Label
+from screens.widgets.base import Widget
 
 
 class HelpScreen(Screen):
@@ -13,7 +14,7 @@ class HelpScreen(Screen):
     def title(self) -> str:
         return _("Help")
 
-    def compose(self):
+    def compose(self) -> Widget:
         items = [
             _("Touch the screen with one finger. Lists move when you slide your finger up or down."),
             _("« Back » takes you to the previous step. « Home » takes you to the start."),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from kiosk.i18n import _
-from kiosk.shell.features import features_for
 from kiosk.shell.ui import TEXT_BODY
 from screens.base import Screen
 from screens.widgets import Button, Column, Grid, Label
+from screens.widgets.base import Widget
 
 
 class HomeScreen(Screen):
@@ -16,9 +16,9 @@ class HomeScreen(Screen):
     def title(self) -> str:
         return _("Welcome")
 
-    def compose(self):
+    def compose(self) -> Widget:
         app = self.app
-        features = features_for(app.config.terminal.profile, app.demo)
+        features = app.offered_features()
         intro = Label(_("Touch a tile to start."), size=TEXT_BODY, colour="muted", id="intro")
         if not features:
             return Column([

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pygame
 
 from kiosk.i18n import _, ngettext
@@ -11,9 +13,9 @@ from screens.widgets.base import Widget
 
 
 class IdleDialog(Dialog):
-    def __init__(self, app, seconds: int) -> None:
+    def __init__(self, on_continue: Callable[[], None], seconds: int) -> None:
         super().__init__(_("Are you still there?"), self._message(seconds),
-                         [Button(_("Continue"), kind="primary", id="continue", on_tap=app.idle.keep_visit)],
+                         [Button(_("Continue"), kind="primary", id="continue", on_tap=on_continue)],
                          id="idle-dialog")
         self.seconds = seconds
 
@@ -34,13 +36,13 @@ class IdleDialog(Dialog):
 class DimOverlay(Widget):
     """Darkens an idle home screen; the first touch only wakes it."""
 
-    def __init__(self, app) -> None:
+    def __init__(self) -> None:
         super().__init__(id="dim")
         self.label = Label(_("Touch the screen to start"), size=TEXT_DISPLAY, bold=True, align="center",
                            colour="on_primary", bg="primary", padding=40, id="dim-label")
         self.label.parent = self
 
-    def children(self):
+    def children(self) -> list[Widget]:
         return [self.label]
 
     def place(self, ui: UiContext, rect: pygame.Rect) -> None:
@@ -55,5 +57,5 @@ class DimOverlay(Widget):
         surf.blit(scrim, self.rect.topleft)
         self.label.draw(surf, ui)
 
-    def hit(self, pos):
+    def hit(self, pos: tuple[int, int]) -> Widget | None:
         return None

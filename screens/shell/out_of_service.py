@@ -6,6 +6,7 @@ from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY
 from screens.base import Screen
 from screens.widgets import Column, Label
+from screens.widgets.base import Widget
 
 
 class OutOfServiceScreen(Screen):
@@ -16,7 +17,7 @@ class OutOfServiceScreen(Screen):
     def title(self) -> str:
         return _("Terminal out of service")
 
-    def compose(self):
+    def compose(self) -> Widget:
         return Column([
             Label(_("This terminal cannot serve you at the moment. We are sorry."), size=TEXT_BODY, id="oos-message"),
             Label(_("The town hall reception can help you during opening hours."), colour="muted", id="oos-help"),

@@ -6,11 +6,11 @@ from, and gives the tests a screen where a person types.
 
 from __future__ import annotations
 
-from kiosk.i18n import N_, _
-from kiosk.shell.features import Feature, register
+from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_SMALL
-from screens.base import Screen
+from screens.base import Screen, ScreenHost
 from screens.widgets import AzertyKeyboard, Button, Column, Dialog, Label, NumericKeypad, Row, TextField
+from screens.widgets.base import Widget
 from screens.widgets.keyboard import BACKSPACE, ENTER
 
 MODES = ("keyboard", "keypad", "list", "dialog")
@@ -19,14 +19,14 @@ MODES = ("keyboard", "keypad", "list", "dialog")
 class ToolkitDemoScreen(Screen):
     name = "toolkit"
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.mode = "keyboard"
 
     def title(self) -> str:
         return _("Try the touch screen")
 
-    def compose(self):
+    def compose(self) -> Widget:
         labels = {"keyboard": _("Keyboard"), "keypad": _("Numbers"), "list": _("List"), "dialog": _("Window")}
         tabs = Row([Button(labels[m], selected=(m == self.mode), id=f"tab-{m}",
                            on_tap=lambda m=m: self._switch(m)) for m in MODES], gap=12)
@@ -37,13 +37,13 @@ class ToolkitDemoScreen(Screen):
         self.mode = mode
         self.rebuild()
 
-    def _keyboard(self):
+    def _keyboard(self) -> Widget:
         self.field = TextField(self.app.visit.fields, "demo_name", caption=_("Your name"),
                                placeholder=_("Type with the keyboard below"), max_length=50, id="name")
         self.field.focused = True
         return Column([self.field, AzertyKeyboard(self._type)], gap=20)
 
-    def _keypad(self):
+    def _keypad(self) -> Widget:
         self.field = TextField(self.app.visit.fields, "demo_number", caption=_("A number"),
                                max_length=12, allowed=str.isdigit, id="number")
         self.field.focused = True
@@ -60,14 +60,14 @@ class ToolkitDemoScreen(Screen):
             return
         self.field.set_error("")
 
-    def _list(self):
+    def _list(self) -> Widget:
         rows = [Button(_("Item {n}").format(n=n), kind="secondary", id=f"item-{n}",
                        on_tap=lambda n=n: self.toast(_("You chose item {n}.").format(n=n)))
                 for n in range(1, 31)]
         return Column([Label(_("Slide your finger up or down to move the list."), size=TEXT_SMALL,
-                             colour="muted", id="list-hint")] + rows, gap=16)
+                             colour="muted", id="list-hint"), *rows], gap=16)
 
-    def _dialog(self):
+    def _dialog(self) -> Widget:
         return Column([
             Label(_("A window asks a question and waits for your answer."), id="dialog-hint"),
             Button(_("Open a window"), kind="primary", id="open-dialog", on_tap=self._open_dialog),
@@ -83,9 +83,3 @@ class ToolkitDemoScreen(Screen):
     def _answer(self, yes: bool) -> None:
         self.close_overlay("dialog")
         self.toast(_("Thank you!"))
-
-
-register(Feature(
-    id="toolkit", title=N_("Try the touch screen"), subtitle=N_("Keyboard, numbers, lists"),
-    icon="☰", profiles=frozenset({"street", "counter"}), open=ToolkitDemoScreen, demo_only=True,
-))

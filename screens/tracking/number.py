@@ -11,7 +11,6 @@ import math
 
 from kiosk import events
 from kiosk.i18n import N_, _, ngettext
-from kiosk.shell.features import Feature, register
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from kiosk.tracking import code as tracking_code
 from screens.base import Screen
@@ -71,9 +70,7 @@ class TrackingScreen(Screen):
                         size=TEXT_SMALL, colour="muted", id="privacy")
         side_items = [intro, self.field, privacy]
         if app.demo:
-            from kiosk.demo_api.seed_data import DEMO_TRACKING_CODES
-
-            side_items.append(Label(_("Demo: try {codes}.").format(codes=", ".join(DEMO_TRACKING_CODES)),
+            side_items.append(Label(_("Demo: try {codes}.").format(codes=", ".join(app.tracking.demo_codes())),
                                     size=TEXT_SMALL, colour="muted", id="demo-codes"))
         side = Column(side_items, gap=24)
         width, height = app.display.logical
@@ -192,7 +189,3 @@ class TrackingScreen(Screen):
             self.app.visit.fields[FIELD] = ""
             self.error = ""
             self.rebuild()
-
-
-register(Feature(id="tracking", title=N_("Follow my request"), subtitle=N_("With the number on your receipt"),
-                 icon="№", profiles=frozenset({"street", "counter"}), open=TrackingScreen))
