@@ -30,7 +30,7 @@ FEATURES = ("kiosk.booking", "kiosk.tracking", "kiosk.checkin", "kiosk.city", "k
 SCREENS_MAY_IMPORT_OF_KIOSK = (
     "kiosk.shell.ui", "kiosk.shell.theme", "kiosk.shell.fonts", "kiosk.shell.visit",
     *FEATURES, "kiosk.devices", "kiosk.admin", "kiosk.config",
-    "kiosk.events", "kiosk.i18n", "kiosk.formatting", "kiosk.clock",
+    "kiosk.events", "kiosk.i18n", "kiosk.formatting", "kiosk.clock", "kiosk.text",
 )
 
 # Imports that break a contract today and are being removed on another branch. Each entry says
