@@ -34,7 +34,7 @@ from drivers.driver_thread import DriverThread
 from drivers.printer import status as st
 from drivers.printer.backends import Backend, BackendError
 from drivers.printer.render import TicketRenderer
-from drivers.printer.ticket import Ticket
+from kiosk.printing.document import Ticket
 
 log = logging.getLogger(__name__)
 _WAKE = object()   # stop(), a hotplug event or poll_now(): see what the thread should do

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from kiosk import events
 from kiosk.booking import form as booking_form
 from kiosk.booking.tickets import booking_ticket
 from kiosk.services import DaySlot, Outcome
@@ -89,13 +88,6 @@ def ticket(app, d: BookingDraft) -> Any:
         token=d.outcome.result.get("checkin_token") if is_confirmed(d) else None,
         confirmed=is_confirmed(d), printed_at=app.clock.now(), language=app.visit.settings.language,
         town_phone=app.config.booking.phone)
-
-
-def print_outcome(event, job_id: str | None) -> str | None:
-    """« printed » or « failed » when ``event`` is the end of print job ``job_id``, else None."""
-    if job_id is None or getattr(event, "job_id", None) != job_id:
-        return None
-    return {events.PRINT_DONE: "printed", events.PRINT_FAILED: "failed"}.get(event.type)
 
 
 def forget(app) -> None:

@@ -1,4 +1,4 @@
-"""The tickets the application prints, as documents (see drivers.printer.ticket).
+"""The tickets the application prints, as documents (see kiosk.printing.document).
 
 Built in the language the person chose, from data already on screen; a ticket never
 carries more personal data than the screen showed.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from drivers.printer.ticket import Ticket, TicketBuilder
+from kiosk.printing.document import Ticket, TicketBuilder
 from kiosk.clock import PARIS
 from kiosk.formatting import format_date_long, format_datetime_long, format_time
 from kiosk.i18n import _

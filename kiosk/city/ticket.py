@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from drivers.printer.ticket import Ticket, TicketBuilder
+from kiosk.printing.document import Ticket, TicketBuilder
 from kiosk.city.geo import has_coordinates
 from kiosk.city.listing import PlaceDetail
 from kiosk.city.wording import day_hours_words, day_label, day_note, state_words

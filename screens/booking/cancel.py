@@ -15,11 +15,12 @@ from datetime import datetime
 
 from kiosk import events
 from kiosk.api.checkin_token import TokenError, decode_unverified
-from kiosk.booking import flow as booking_flow
 from kiosk.booking import form as booking_form
 from kiosk.booking.tickets import appointment_words, cancellation_slip
 from kiosk.checkin.service import UnknownKey
+from kiosk.devices.scan_codes import ScanKind, ScannedCode
 from kiosk.i18n import N_, _
+from kiosk.printing.service import PrintState
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import AzertyKeyboard, Button, Column, Label, Row, TextField
@@ -40,7 +41,8 @@ def _problem(code: str) -> str:
 
 class BookingCancelScreen(Screen):
     name = "booking_cancel"
-    wants_all_scans = True   # « ce QR code n'est pas celui d'un ticket » says more than a generic refusal
+    scan_kinds = frozenset({ScanKind.CHECKIN_TOKEN})     # the QR code of the ticket to cancel
+    explains_other_scans = True   # « ce QR code n'est pas celui d'un ticket » says more than a generic refusal
 
     def __init__(self, app) -> None:
         super().__init__(app)
@@ -50,8 +52,16 @@ class BookingCancelScreen(Screen):
         self.ticket: dict | None = None      # what a scanned code says (service, start)
         self.pending: int | None = None
         self.outcome = None
-        self.print_job: str | None = None
-        self.print_state = ""
+        self.printing = app.printing.job()
+
+    @property
+    def print_state(self) -> PrintState:
+        """The ticket's printing: "" (not sent), printing, printed or failed."""
+        return self.printing.state
+
+    @print_state.setter
+    def print_state(self, state: str) -> None:     # the screenshot gallery shows each state
+        self.printing.state = PrintState(state)
 
     def title(self) -> str:
         return _("Cancel an appointment")
@@ -137,13 +147,15 @@ class BookingCancelScreen(Screen):
             self.step = "review"
         self.rebuild()
 
+    def handle_scan(self, code: ScannedCode) -> None:
+        """From the scan router: the ticket's QR code, or another code to explain (in the form only)."""
+        if self.step == "form":
+            self._scanned(code.value if code.kind is ScanKind.CHECKIN_TOKEN else code.text)
+
     def handle_event(self, event) -> None:
-        if event.type == events.SCAN_READ and self.step == "form":
-            self._scanned(event.text)
-        elif event.type == events.ACTION_DONE and event.request_id == self.pending:
+        if event.type == events.ACTION_DONE and event.request_id == self.pending:
             self._answer(event.outcome)
-        elif booking_flow.print_outcome(event, self.print_job):
-            self.print_state = booking_flow.print_outcome(event, self.print_job)
+        elif self.printing.update(event):
             self.rebuild()
 
     def _scanned(self, text: str) -> None:
@@ -201,7 +213,7 @@ class BookingCancelScreen(Screen):
         self.pending = None
         if outcome.status in ("done", "queued"):
             self.outcome, self.step = outcome, "result"
-            if self.app.devices.can_print:
+            if self.app.printing.can_print():
                 self._print()
         else:
             self.step = "form"
@@ -216,8 +228,8 @@ class BookingCancelScreen(Screen):
         status = {"printing": _("Printing the confirmation…"),
                   "printed": _("Your confirmation is printed. Take it below the screen."),
                   "failed": _("The confirmation cannot be printed; the cancellation is recorded all the same.")}
-        if self.print_state:
-            parts.append(Label(status[self.print_state], size=TEXT_SMALL, id="print-status"))
+        if self.printing.state:
+            parts.append(Label(status[self.printing.state], size=TEXT_SMALL, id="print-status"))
         parts.append(Button(_("Finish"), kind="primary", id="finish",
                             on_tap=lambda: self.app.end_visit("cancellation finished")))
         return Column(parts, gap=24)
@@ -232,5 +244,4 @@ class BookingCancelScreen(Screen):
             service_name=service.get("name"), start=datetime.fromisoformat(start) if start else None,
             queued=self.outcome.status == "queued", printed_at=self.app.clock.now(),
             language=self.app.visit.settings.language)
-        self.print_job = self.app.devices.printer.submit(slip)
-        self.print_state = "printing"
+        self.printing.submit(slip)

@@ -98,8 +98,7 @@ class PlaceScreen(Screen):
     def _print(self) -> None:
         from kiosk.city.ticket import place_ticket
 
-        printer = self.app.devices.printer
-        if printer is None or self.detail is None:
+        if not self.app.printing.present or self.detail is None:
             return
         ticket = place_ticket(self.detail, guide(self.app).now(), self.app.config.branding.town_name)
         self.printing.submit(ticket)

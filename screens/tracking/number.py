@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from kiosk import events
+from kiosk.devices.scan_codes import ScanKind, ScannedCode
 from kiosk.i18n import N_, _, ngettext
 from kiosk.shell.features import Feature, register
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
@@ -40,7 +41,8 @@ OUTCOMES = {
 
 class TrackingScreen(Screen):
     name = "tracking"
-    wants_all_scans = True   # « ce QR code n'est pas celui d'un récépissé » says more than a generic refusal
+    scan_kinds = frozenset({ScanKind.TRACKING_CODE})    # the scan router opens this screen for a receipt
+    explains_other_scans = True   # « ce QR code n'est pas celui d'un récépissé » says more than a generic refusal
 
     def __init__(self, app) -> None:
         super().__init__(app)
@@ -130,7 +132,9 @@ class TrackingScreen(Screen):
 
     # -- looking up ------------------------------------------------------------------------
     def _search(self, text: str, *, typed: bool) -> None:
-        found = tracking_code.parse_typed(text) if typed else tracking_code.parse_scanned(text)
+        self._look_up(tracking_code.parse_typed(text) if typed else tracking_code.parse_scanned(text))
+
+    def _look_up(self, found: str | tracking_code.CodeProblem) -> None:
         if isinstance(found, tracking_code.CodeProblem):
             self._show_problem(found.reason)
             return
@@ -139,12 +143,19 @@ class TrackingScreen(Screen):
         self.pending = self.app.tracking.lookup(found)
         self.rebuild()
 
+    def handle_scan(self, code: ScannedCode) -> None:
+        """From the scan router: a receipt's number (read once), or another code to explain."""
+        if self.pending is not None or self.cooldown_until is not None:
+            return
+        if code.kind is ScanKind.TRACKING_CODE:
+            self._look_up(code.value)
+        else:
+            self._look_up(tracking_code.parse_scanned(code.text))
+        if self.error:
+            self.rebuild()
+
     def handle_event(self, event) -> None:
-        if event.type == events.SCAN_READ and self.pending is None and self.cooldown_until is None:
-            self._search(event.text, typed=False)
-            if self.error:
-                self.rebuild()
-        elif event.type == events.TRACKING_RESULT and event.answer.lookup == self.pending:
+        if event.type == events.TRACKING_RESULT and event.answer.lookup == self.pending:
             self._answer(event.answer)
 
     def _answer(self, answer) -> None:

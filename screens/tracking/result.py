@@ -105,8 +105,9 @@ class TrackingResultScreen(Screen):
         buttons.append(Button(_("Finish"), kind="primary", id="finish",
                               on_tap=lambda: self.app.end_visit("tracking finished")))
         out = [Row(buttons, gap=20)]
-        if self.app.devices.printer is not None and not self.printing.offered:
-            out.insert(0, Label(self.app.devices.printer_problem(), size=TEXT_SMALL, colour="muted", id="no-print"))
+        problem = self.printing.problem()
+        if problem:
+            out.insert(0, Label(problem, size=TEXT_SMALL, colour="muted", id="no-print"))
         return Column(out, gap=16)
 
     # -- printing ----------------------------------------------------------------------------
