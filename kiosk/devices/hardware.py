@@ -10,21 +10,40 @@ driver at once when its device is plugged in or unplugged.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.devices.status import PRINTER_STATE_WORDS, DeviceState
+
+if TYPE_CHECKING:
+    import pygame
+
+    from drivers.hotplug.monitor import HotplugMonitor
+    from drivers.hotplug.rules import DeviceRule, UdevEvent
+    from drivers.printer.worker import PrintWorker
+    from drivers.scanner.base import Scanner
+    from kiosk.config import KioskConfig
 
 log = logging.getLogger(__name__)
 __all__ = ["Devices", "DeviceState", "PRINTER_STATE_WORDS"]
 
 
+class TouchDriver(Protocol):
+    """What the app needs of a touch driver (drivers.touch.make_touch)."""
+
+    def start(self) -> object: ...
+
+    def stop(self) -> None: ...
+
+
 class Devices:
-    def __init__(self, config, demo: bool) -> None:
+    def __init__(self, config: KioskConfig, demo: bool) -> None:
         self.config = config
         self.demo = demo
-        self.printer = None          # drivers.printer.worker.PrintWorker, or None without a printer
-        self.scanner = None          # drivers.scanner.Scanner, or None without a scanner
-        self.touch = None            # drivers.touch.EvdevTouch, or None when SDL delivers touches
-        self.hotplug = None          # drivers.hotplug.HotplugMonitor, or None (demo, nothing udev can see)
+        self.printer: PrintWorker | None = None      # None without a printer
+        self.scanner: Scanner | None = None          # None without a scanner
+        self.touch: TouchDriver | None = None        # drivers.touch.EvdevTouch, or None when SDL delivers touches
+        self.hotplug: HotplugMonitor | None = None   # None (demo, nothing udev can see)
         self.states: dict[str, DeviceState] = {}
 
     def start(self) -> None:
@@ -44,9 +63,9 @@ class Devices:
         if rules:
             self.hotplug = HotplugMonitor(rules, self._hotplug_event).start()
 
-    def _hotplug_event(self, rule, event) -> None:
+    def _hotplug_event(self, rule: DeviceRule, event: UdevEvent) -> None:
         """In the hotplug thread: tell the driver; it reopens or reports DEVICE_STATE itself."""
-        driver = {"printer": self.printer, "scanner": self.scanner, "camera": self.scanner,
+        driver: Any = {"printer": self.printer, "scanner": self.scanner, "camera": self.scanner,
                   "touch": self.touch}.get(rule.device)
         if driver is None or not hasattr(driver, "device_added"):
             return
@@ -61,36 +80,38 @@ class Devices:
             return  # SDL delivers the finger events itself (the demo's twin: the mouse or SDL touch)
         from drivers.touch import make_touch
 
-        self.touch = make_touch(section)
+        touch: TouchDriver = make_touch(section)
+        self.touch = touch
         self.states["touch"] = DeviceState("starting", device="touch")
-        self.touch.start()
+        touch.start()
 
     def _start_scanner(self) -> None:
-        section = self.config.scanner
-        if self.demo and section.type != "simulated":
+        section: object = self.config.scanner
+        if self.demo and self.config.scanner.type != "simulated":
             section = {"type": "simulated"}  # the demo's twin: scans come from the admin screen
-        if (section["type"] if isinstance(section, dict) else section.type) == "none":
+        elif self.config.scanner.type == "none":
             self.states["scanner"] = DeviceState("disabled", device="scanner")
             return
         from drivers.scanner import make_scanner
 
-        self.scanner = make_scanner(section)
-        self.states[self.scanner.device_name] = DeviceState("starting", device=self.scanner.device_name)
-        self.scanner.start()
+        scanner = self.scanner = make_scanner(section)
+        self.states[scanner.device_name] = DeviceState("starting", device=scanner.device_name)
+        scanner.start()
 
     def _start_printer(self) -> None:
-        section = self.config.printer
-        if self.demo and section.type != "simulated":
+        config = self.config.printer
+        section: object = config
+        if self.demo and config.type != "simulated":
             # The demo runs on any machine: a real printer section is replaced by its simulated twin.
-            section = {"type": "simulated", "profile": section.profile, "qr": section.qr}
-        if (section["type"] if isinstance(section, dict) else section.type) == "none":
+            section = {"type": "simulated", "profile": config.profile, "qr": config.qr}
+        elif config.type == "none":
             self.states["printer"] = DeviceState("disabled")
             return
         from drivers.printer.worker import build_worker
 
-        self.printer = build_worker(section)
+        printer = self.printer = build_worker(section)
         self.states["printer"] = DeviceState("starting")
-        self.printer.start()
+        printer.start()
 
     def stop(self) -> None:
         if self.hotplug is not None:
@@ -142,9 +163,11 @@ class Devices:
         """Whether the printer is the simulated twin, whose receipts can be shown on screen."""
         return hasattr(getattr(self.printer, "backend", None), "receipt_surface")
 
-    def last_receipt(self):
+    def last_receipt(self) -> pygame.Surface | None:
         """The simulated printer's last receipt as a pygame Surface (None: none yet, or a real printer)."""
-        return self.printer.backend.receipt_surface() if self.draws_receipts else None
+        draw: Callable[[], pygame.Surface | None] | None = getattr(
+            getattr(self.printer, "backend", None), "receipt_surface", None)
+        return draw() if draw is not None else None
 
     def printer_problem(self) -> str:
         """What to tell a citizen instead of offering a ticket ("" when the printer prints)."""

@@ -10,6 +10,8 @@ The screen erases itself after ``[booking] done_home_after_s`` without a touch.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.booking import flow as booking_flow
 from kiosk.booking.tickets import appointment_words
 from kiosk.i18n import _
@@ -17,13 +19,19 @@ from kiosk.printing.service import PrintState
 from kiosk.shell.ui import TEXT_BODY, TEXT_DISPLAY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Label, Row
+from screens.widgets.base import Widget
 from screens.widgets.qr_code import QrCodeView
+
+if TYPE_CHECKING:
+    import pygame
+
+    from kiosk.shell.app import App
 
 
 class BookingDoneScreen(Screen):
     name = "booking_done"
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: App) -> None:
         super().__init__(app)
         self.draft = booking_flow.draft(app)
         self.wipe_after_s = app.config.booking.done_home_after_s
@@ -43,12 +51,12 @@ class BookingDoneScreen(Screen):
         return _("Your appointment is booked") if booking_flow.is_confirmed(self.draft) \
             else _("Your request is recorded")
 
-    def compose(self):
+    def compose(self) -> Widget:
         d, lang = self.draft, self.app.visit.settings.language
         confirmed = booking_flow.is_confirmed(d)
         service = self.app.services.availability.service(d.service_id) or {}
         when = appointment_words(booking_flow.confirmed_start(d), lang)
-        parts = []
+        parts: list[Widget] = []
         if not confirmed:
             parts.append(Label(_("Request recorded — you will receive the confirmation by SMS or e-mail. The time is "
                                  "not guaranteed until then."), bold=True, bg="surface", padding=24, id="request-note"))
@@ -57,8 +65,8 @@ class BookingDoneScreen(Screen):
                            size=TEXT_BODY + 4, bold=True, id="when"))
         parts.append(Label(_("Reference"), size=TEXT_SMALL, colour="muted", align="center", id="reference-title"))
         parts.append(Label(booking_flow.reference(d), size=TEXT_DISPLAY, bold=True, align="center", id="reference"))
-        token = d.outcome.result.get("checkin_token") if confirmed else None
-        code = []
+        token = d.outcome.result.get("checkin_token") if confirmed and d.outcome else None
+        code: list[Widget] = []
         if token:
             code = [QrCodeView(token, size=560 if self._cannot_print() else 420, id="qr"),
                     Label(_("Show this code at the counter when you arrive."), size=TEXT_SMALL, align="center",
@@ -82,7 +90,7 @@ class BookingDoneScreen(Screen):
         state = self.printing.state
         return state is PrintState.FAILED or (not state and not self.app.printing.can_print())
 
-    def _print_status(self):
+    def _print_status(self) -> Label:
         if not self.app.printing.present:
             text = _("Printing is not possible on this terminal: note the reference.")
         elif self._cannot_print():
@@ -109,6 +117,6 @@ class BookingDoneScreen(Screen):
         self.printing.submit(booking_flow.ticket(self.app, self.draft))
         self.rebuild()
 
-    def handle_event(self, event) -> None:
+    def handle_event(self, event: pygame.event.Event) -> None:
         if self.printing.update(event) or self.printing.is_printer_state(event):
             self.rebuild()

@@ -8,6 +8,7 @@ The lookup runs in the tracking service's thread; this screen waits for its
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from kiosk import events
 from kiosk.devices.scan_codes import ScanKind, ScannedCode
@@ -17,7 +18,14 @@ from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from kiosk.tracking import code as tracking_code
 from screens.base import Screen
 from screens.widgets import Button, Column, Label, Row, TextField
+from screens.widgets.base import Widget
 from screens.widgets.code_keypad import BACKSPACE, ENTER, CodeKeypad
+
+if TYPE_CHECKING:
+    import pygame
+
+    from kiosk.shell.app import App
+    from kiosk.tracking.service import TrackingAnswer
 
 FIELD = "tracking_code"
 
@@ -44,7 +52,7 @@ class TrackingScreen(Screen):
     scan_kinds = frozenset({ScanKind.TRACKING_CODE})    # the scan router opens this screen for a receipt
     explains_other_scans = True   # « ce QR code n'est pas celui d'un récépissé » says more than a generic refusal
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: App) -> None:
         super().__init__(app)
         self.wipe_after_s = app.config.tracking.wipe_after_s
         self.pending: int | None = None        # lookup number we are waiting for
@@ -58,7 +66,7 @@ class TrackingScreen(Screen):
         return _("Follow my request")
 
     # -- widgets ---------------------------------------------------------------------------
-    def compose(self):
+    def compose(self) -> Widget:
         app = self.app
         value = app.visit.fields.get(FIELD, "")
         self.field = TextField(app.visit.fields, FIELD, caption=_("Request number"),
@@ -154,11 +162,11 @@ class TrackingScreen(Screen):
         if self.error:
             self.rebuild()
 
-    def handle_event(self, event) -> None:
+    def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == events.TRACKING_RESULT and event.answer.lookup == self.pending:
             self._answer(event.answer)
 
-    def _answer(self, answer) -> None:
+    def _answer(self, answer: TrackingAnswer) -> None:
         self.pending = None
         if answer.outcome == "found":
             from screens.tracking.result import TrackingResultScreen
