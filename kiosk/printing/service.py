@@ -61,14 +61,12 @@ class PrintingService:
 
     def can_print(self) -> bool:
         """Whether a ticket can be printed now (the printer's last known state)."""
-        queue = self._queue
-        return queue is not None and queue.can_print
+        return self._devices.can_print
 
     def problem(self) -> str:
-        """Why there is no ticket, in one sentence for people ("" when the printer prints)."""
-        if self.can_print():
-            return ""
-        return self.state().citizen_message() or DeviceState("error").citizen_message()
+        """Why there is no ticket, in one sentence for people ("" when the printer prints);
+        the words of the shared device-state model (kiosk/devices/status.py)."""
+        return self._devices.printer_problem()
 
     def state(self) -> DeviceState:
         """The printer's last reported state (for the technician's words)."""
