@@ -22,7 +22,7 @@ import pygame
 
 if TYPE_CHECKING:
     from kiosk.services.outcomes import Outcome
-    from kiosk.tracking.service import TrackingAnswer
+    from kiosk.tracking.answer import TrackingAnswer
 
 NETWORK_STATUS = pygame.event.custom_type()
 SYNC_STATUS = pygame.event.custom_type()

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from kiosk.clock import Clock
     from kiosk.config import KioskConfig
     from kiosk.devices.hardware import Devices
+    from kiosk.printing.service import PrintingService
     from kiosk.services import Services
     from kiosk.shell.visit import Visit
     from kiosk.tracking.service import TrackingService
@@ -110,6 +111,10 @@ class ScreenHost(Protocol):
 
     @property
     def devices(self) -> Devices: ...
+
+    @property
+    def printing(self) -> PrintingService:
+        """The one way screens print: submit a document, hear back by event, say what is wrong."""
 
     @property
     def pin_guard(self) -> PinGuard: ...

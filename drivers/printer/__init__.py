@@ -1,5 +1,5 @@
 """The ticket printer: tickets as documents, ESC/POS rendering, backends, status, worker, simulated twin.
 
-The UI builds a :class:`~drivers.printer.ticket.Ticket` and hands it to the
+The UI builds a :class:`~kiosk.printing.document.Ticket` and hands it to the
 :class:`~drivers.printer.worker.PrintWorker`; results come back as ``kiosk.events``.
 """

@@ -1,4 +1,4 @@
-"""Render a :class:`~drivers.printer.ticket.Ticket` to ESC/POS bytes for one printer profile.
+"""Render a :class:`~kiosk.printing.document.Ticket` to ESC/POS bytes for one printer profile.
 
 python-escpos's ``Dummy`` printer collects the bytes of its styling, QR, image and cut
 commands, so we reuse its knowledge of the protocol and of printer capability profiles.
@@ -27,7 +27,7 @@ from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 from PIL import Image
 
-from drivers.printer.ticket import SIZE_FACTORS, Feed, Line, QrCode, Rule, Ticket
+from kiosk.printing.document import SIZE_FACTORS, Feed, Line, QrCode, Rule, Ticket
 
 ESC_INIT = b"\x1b@"
 #: Code pages we accept, best first: Python codec name, escpos-printer-db name.

@@ -34,7 +34,7 @@ from drivers.driver_thread import DriverThread, Post, default_post
 from drivers.printer import status as st
 from drivers.printer.backends import Backend, BackendError
 from drivers.printer.render import TicketRenderer
-from drivers.printer.ticket import Ticket
+from kiosk.printing.document import Ticket
 
 if TYPE_CHECKING:
     from kiosk.config.models import PrinterConfig

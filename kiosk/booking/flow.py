@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from drivers.printer.ticket import Ticket
-from kiosk import events
 from kiosk.booking import form as booking_form
 from kiosk.booking.tickets import booking_ticket
 from kiosk.clock import Clock
 from kiosk.config import KioskConfig
+from kiosk.printing.document import Ticket
 from kiosk.services import DaySlot, Kind, Outcome, Services, Status
 
 DRAFT = "booking"
@@ -52,11 +51,6 @@ class BookingHost(Protocol):
     def config(self) -> KioskConfig: ...
     @property
     def clock(self) -> Clock: ...
-
-
-class _Event(Protocol):
-    @property
-    def type(self) -> int: ...
 
 
 @dataclass
@@ -135,13 +129,6 @@ def ticket(app: BookingHost, d: BookingDraft) -> Ticket:
         token=d.outcome.result.get("checkin_token") if d.outcome and is_confirmed(d) else None,
         confirmed=is_confirmed(d), printed_at=app.clock.now(), language=app.visit.settings.language,
         town_phone=app.config.booking.phone)
-
-
-def print_outcome(event: _Event, job_id: str | None) -> str | None:
-    """« printed » or « failed » when ``event`` is the end of print job ``job_id``, else None."""
-    if job_id is None or getattr(event, "job_id", None) != job_id:
-        return None
-    return {events.PRINT_DONE: "printed", events.PRINT_FAILED: "failed"}.get(event.type)
 
 
 def forget(app: BookingHost) -> None:

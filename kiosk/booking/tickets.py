@@ -1,4 +1,4 @@
-"""The tickets the application prints, as documents (see drivers.printer.ticket).
+"""The tickets the application prints, as documents (see kiosk.printing.document).
 
 Built in the language the person chose, from data already on screen; a ticket never
 carries more personal data than the screen showed.
@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from drivers.printer.ticket import Ticket, TicketBuilder
 from kiosk.api.models import TrackedRequest
 from kiosk.clock import PARIS
 from kiosk.formatting import format_date_long, format_datetime_long, format_time
 from kiosk.i18n import _
+from kiosk.printing.document import Ticket, TicketBuilder
 from kiosk.tracking.code import tracking_address
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from drivers.printer.ticket import Ticket, TicketBuilder
 from kiosk.city.geo import has_coordinates
 from kiosk.city.listing import PlaceDetail
 from kiosk.city.wording import day_hours_words, day_label, day_note, state_words
 from kiosk.formatting import format_datetime_long
 from kiosk.i18n import _
+from kiosk.printing.document import Ticket, TicketBuilder
 
 
 def map_link(lat: float, lon: float) -> str:

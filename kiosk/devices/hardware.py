@@ -95,8 +95,9 @@ class Devices:
         scanner.start()
 
     def _start_printer(self) -> None:
-        section = self.config.printer
-        if self.demo and section.type != "simulated":
+        config = self.config.printer
+        section: object = config
+        if self.demo and config.type != "simulated":
             # The demo runs on any machine: a real printer section is replaced by its simulated twin.
             section = PrinterConfig(type="simulated", profile=section.profile, qr=section.qr)
         if section.type == "none":

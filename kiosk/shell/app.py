@@ -24,6 +24,7 @@ from kiosk.config import KioskConfig
 from kiosk.devices.hardware import Devices
 from kiosk.formatting import format_date_short, format_time
 from kiosk.i18n import _
+from kiosk.printing.service import PrintingService
 from kiosk.shell.corner import CornerTaps
 from kiosk.shell.display import Display
 from kiosk.shell.failsafe import Failsafe
@@ -34,6 +35,7 @@ from kiosk.shell.pointer import PointerTracker
 from kiosk.shell.theme import high_contrast_theme, normal_theme
 from kiosk.shell.ui import UiContext
 from kiosk.shell.visit import Settings, Visit
+from screens.scan_router import ScanRouter
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
 from screens.widgets.containers import ScrollView
@@ -76,6 +78,8 @@ class App:
         self.corner = CornerTaps()
         self.pin_guard = PinGuard(self.clock, config.admin.pin_hash)
         self.devices = Devices(config, demo)
+        self.printing = PrintingService(self.devices)   # the one printing service screens print through
+        self.scans = ScanRouter(self)                    # the one scan router: every SCAN_READ / SCAN_REJECTED
         self.data = data                         # kiosk.data_layer.DataLayer, or None (no central API)
         if data is not None:
             data.device_states = data.device_states or getattr(self.devices, "heartbeat_states", None)
@@ -378,9 +382,7 @@ class App:
             self.sync_status = dict(event.dict)
             self._top().handle_event(event)
         elif event.type in (events.SCAN_READ, events.SCAN_REJECTED):
-            from kiosk.devices.scan_codes import deliver_scan
-
-            deliver_scan(self.nav.current, event)
+            self.scans.deliver(event)
         elif event.type == events.SERVICE_STATE:
             self._service_state(event.in_service, getattr(event, "reason", ""))
         elif event.type in events.NAMES and self.nav.current is not None:

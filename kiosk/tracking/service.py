@@ -16,7 +16,6 @@ import os
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,25 +27,12 @@ from kiosk.api import models
 from kiosk.api.errors import ApiError, NotFound
 from kiosk.clock import Clock
 from kiosk.config import TrackingConfig
+from kiosk.tracking.answer import TrackingAnswer
 from kiosk.tracking.guess_throttle import GuessThrottle
 
 log = logging.getLogger(__name__)
 
 SECRET_BYTES = 32
-
-
-@dataclass(frozen=True)
-class TrackingAnswer:
-    """What the screen shows. ``outcome`` is one of: found, unknown (the central API does
-    not know the number), offline_unknown (no network and not remembered here),
-    cooldown (too many unknown numbers: ``cooldown_s`` left), error (a fault of ours)."""
-
-    lookup: int
-    outcome: str
-    request: models.TrackedRequest | None = None
-    online: bool = False
-    info_at: datetime | None = None     # when the central API last updated this status
-    cooldown_s: int = 0
 
 
 def load_or_create_secret(path: Path) -> bytes:

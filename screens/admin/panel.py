@@ -12,6 +12,7 @@ from kiosk import events
 from kiosk.clock import PARIS
 from kiosk.formatting import format_time
 from kiosk.i18n import _
+from kiosk.printing.service import PrintState
 from kiosk.services.action_kinds import admin_words
 from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen
@@ -24,6 +25,10 @@ ACTION_WORDS = admin_words()
 class AdminScreen(Screen):
     name = "admin"
     is_admin = True
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.test_print = app.printing.job()
 
     def title(self) -> str:
         return _("Maintenance")
@@ -53,7 +58,7 @@ class AdminScreen(Screen):
         self.printer_state = Label(self._printer_text(), bold=True, id="printer-state")
         self.inputs_state = Label(self._inputs_text(), bold=True, id="inputs-state")
         printer_buttons = [Button(_("Print a test ticket"), id="print-test", on_tap=self._print_test)]
-        printer_buttons[0].enabled = self.app.devices.printer is not None
+        printer_buttons[0].enabled = self.app.printing.present
         if self.app.devices.draws_receipts:      # the demo's simulated printer
             printer_buttons.append(Button(_("Last ticket"), id="last-receipt", on_tap=self._show_receipt))
         printer = Row(printer_buttons, gap=20)
@@ -129,13 +134,12 @@ class AdminScreen(Screen):
         self.app.nav.push(ReceiptScreen(self.app))
 
     def _print_test(self) -> None:
-        from drivers.printer.ticket import admin_test_ticket
         from kiosk.formatting import format_datetime_long
+        from kiosk.printing.document import admin_test_ticket
 
-        devices = self.app.devices
+        printing = self.app.printing
         when = format_datetime_long(self.app.clock.now(), "fr")
-        self.test_job = devices.printer.submit(admin_test_ticket(self.app.config.terminal.id, when,
-                                                                 devices.state("printer").state))
+        self.test_print.submit(admin_test_ticket(self.app.config.terminal.id, when, printing.state().state))
         self.toast(_("Test ticket sent to the printer."))
 
     def handle_event(self, event: pygame.event.Event) -> None:
@@ -146,12 +150,10 @@ class AdminScreen(Screen):
         elif event.type == events.DEVICE_STATE:
             self.printer_state.set_text(self._printer_text())
             self.inputs_state.set_text(self._inputs_text())
-        elif event.type == events.PRINT_DONE and event.job_id == getattr(self, "test_job", None):
+        elif (state := self.test_print.update(event)) is PrintState.PRINTED:
             self.toast(_("Test ticket printed."))
-        elif event.type == events.PRINT_FAILED and event.job_id == getattr(self, "test_job", None):
-            from kiosk.devices.status import DeviceState
-
-            reason = DeviceState(event.reason).words()
+        elif state is PrintState.FAILED:
+            reason = self.app.printing.reason_words(self.test_print.reason)
             self.toast(_("The test ticket could not be printed ({reason}).").format(reason=reason), kind="warn")
 
     def _toggle_service(self) -> None:

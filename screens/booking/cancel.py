@@ -11,19 +11,29 @@ like every action: offline, it is recorded and sent later, and the screen says s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from kiosk import events
-from kiosk.booking import flow as booking_flow
 from kiosk.booking import form as booking_form
 from kiosk.booking.tickets import appointment_words, cancellation_slip
 from kiosk.checkin.service import TokenError, UnknownKey, claimed_reference
+from kiosk.devices.scan_codes import ScanKind, ScannedCode
 from kiosk.i18n import N_, _
+from kiosk.printing.service import PrintState
 from kiosk.services import Status
+from kiosk.services.outcomes import Outcome
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import AzertyKeyboard, Button, Column, Label, Row, TextField
+from screens.widgets.base import Widget
 from screens.widgets.keyboard import BACKSPACE, ENTER
+
+if TYPE_CHECKING:
+    import pygame
+
+    from screens.base import ScreenHost
 
 REFERENCE, NAME = "cancel_reference", "cancel_last_name"
 PROBLEMS = {
@@ -40,27 +50,37 @@ def _problem(code: str) -> str:
 
 class BookingCancelScreen(Screen):
     name = "booking_cancel"
-    wants_all_scans = True   # « ce QR code n'est pas celui d'un ticket » says more than a generic refusal
+    scan_kinds = frozenset({ScanKind.CHECKIN_TOKEN})     # the QR code of the ticket to cancel
+    explains_other_scans = True   # « ce QR code n'est pas celui d'un ticket » says more than a generic refusal
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.step = "form"           # form → review → (pending) → result
         self.focus = REFERENCE
         self.errors: dict[str, str] = {}
-        self.ticket: dict | None = None      # what a scanned code says (service, start)
+        self.ticket: dict[str, Any] | None = None      # what a scanned code says (service, start)
         self.pending: int | None = None
-        self.outcome = None
-        self.print_job: str | None = None
-        self.print_state = ""
+        self.outcome: Outcome | None = None
+        self.printing = app.printing.job()
+
+    @property
+    def print_state(self) -> PrintState:
+        """The ticket's printing: "" (not sent), printing, printed or failed."""
+        return self.printing.state
+
+    @print_state.setter
+    def print_state(self, state: str) -> None:     # the screenshot gallery shows each state
+        self.printing.state = PrintState(state)
 
     def title(self) -> str:
         return _("Cancel an appointment")
 
-    def compose(self):
-        return getattr(self, f"_{self.step}")()
+    def compose(self) -> Widget:
+        step: Callable[[], Widget] = getattr(self, f"_{self.step}")
+        return step()
 
     # -- the form --------------------------------------------------------------------------------
-    def _form(self):
+    def _form(self) -> Widget:
         fields = self.app.visit.fields
         self.fields = {
             REFERENCE: TextField(fields, REFERENCE, caption=_("Reference of the appointment"),
@@ -72,8 +92,9 @@ class BookingCancelScreen(Screen):
         for key, field in self.fields.items():
             field.focused = key == self.focus
             field.error = self.errors.get(key, "")
-        parts = [Label(_("Scan the QR code of your ticket, or type its reference. Then type your last name."),
-                       size=TEXT_BODY, id="intro")]
+        parts: list[Widget] = [Label(
+            _("Scan the QR code of your ticket, or type its reference. Then type your last name."),
+            size=TEXT_BODY, id="intro")]
         if self.ticket:
             parts.append(Label(self._ticket_words(), bold=True, bg="surface", padding=20, id="scanned"))
         width, height = self.app.display.logical
@@ -84,9 +105,11 @@ class BookingCancelScreen(Screen):
         return Column(parts, gap=24)
 
     def _ticket_words(self) -> str:
+        ticket = self.ticket
+        assert ticket is not None     # shown only for a scanned ticket
         lang = self.app.visit.settings.language
-        service = self.app.services.availability.service(str(self.ticket.get("svc"))) or {}
-        when = appointment_words(datetime.fromisoformat(self.ticket["start"]), lang)
+        service = self.app.services.availability.service(str(ticket.get("svc"))) or {}
+        when = appointment_words(datetime.fromisoformat(ticket["start"]), lang)
         return " — ".join(x for x in (service.get("name"), when) if x)
 
     def _set_focus(self, key: str) -> None:
@@ -137,13 +160,15 @@ class BookingCancelScreen(Screen):
             self.step = "review"
         self.rebuild()
 
-    def handle_event(self, event) -> None:
-        if (scan := events.ScanRead.of(event)) and self.step == "form":
-            self._scanned(scan.text)
-        elif (done := events.ActionDone.of(event)) and done.request_id == self.pending:
+    def handle_scan(self, code: ScannedCode) -> None:
+        """From the scan router: the ticket's QR code, or another code to explain (in the form only)."""
+        if self.step == "form":
+            self._scanned(code.value if code.kind is ScanKind.CHECKIN_TOKEN else code.text)
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if (done := events.ActionDone.of(event)) and done.request_id == self.pending:
             self._answer(done.outcome)
-        elif booking_flow.print_outcome(event, self.print_job):
-            self.print_state = booking_flow.print_outcome(event, self.print_job)
+        elif self.printing.update(event):
             self.rebuild()
 
     def _scanned(self, text: str) -> None:
@@ -169,9 +194,10 @@ class BookingCancelScreen(Screen):
         self.rebuild()
 
     # -- review, then the answer ---------------------------------------------------------------
-    def _review(self):
+    def _review(self) -> Widget:
         fields = self.app.visit.fields
-        parts = [Label(_("Do you want to cancel this appointment?"), size=TEXT_BODY + 4, bold=True, id="question")]
+        parts: list[Widget] = [Label(_("Do you want to cancel this appointment?"), size=TEXT_BODY + 4, bold=True,
+                                     id="question")]
         facts = [Label(_("Reference: {reference}").format(reference=fields.get(REFERENCE, "").upper()), bold=True,
                        id="review-reference"),
                  Label(_("Name: {name}").format(name=booking_form.clean_name(fields.get(NAME, ""))), id="review-name")]
@@ -197,32 +223,34 @@ class BookingCancelScreen(Screen):
         self.pending = self.app.services.cancel(*checked)
         self.rebuild()
 
-    def _answer(self, outcome) -> None:
+    def _answer(self, outcome: Outcome) -> None:
         self.pending = None
         if outcome.status in (Status.DONE, Status.QUEUED):
             self.outcome, self.step = outcome, "result"
-            if self.app.devices.can_print:
+            if self.app.printing.can_print():
                 self._print()
         else:
             self.step = "form"
             self.errors[REFERENCE] = outcome.message
         self.rebuild()
 
-    def _result(self):
+    def _result(self) -> Widget:
+        assert self.outcome is not None     # the result step follows an answer
         queued = self.outcome.status == Status.QUEUED
         text = _("Cancellation recorded. The terminal is offline: it will be sent to the town hall as soon as it "
                  "is back online.") if queued else _("Your appointment is cancelled.")
-        parts = [Label(text, size=TEXT_BODY + 4, bold=True, bg="surface", padding=24, id="cancelled")]
+        parts: list[Widget] = [Label(text, size=TEXT_BODY + 4, bold=True, bg="surface", padding=24, id="cancelled")]
         status = {"printing": _("Printing the confirmation…"),
                   "printed": _("Your confirmation is printed. Take it below the screen."),
                   "failed": _("The confirmation cannot be printed; the cancellation is recorded all the same.")}
-        if self.print_state:
-            parts.append(Label(status[self.print_state], size=TEXT_SMALL, id="print-status"))
+        if self.printing.state:
+            parts.append(Label(status[self.printing.state], size=TEXT_SMALL, id="print-status"))
         parts.append(Button(_("Finish"), kind="primary", id="finish",
                             on_tap=lambda: self.app.end_visit("cancellation finished")))
         return Column(parts, gap=24)
 
     def _print(self) -> None:
+        assert self.outcome is not None     # printed once the cancellation is answered
         result = self.outcome.result
         service = self.app.services.availability.service(result.get("service_id") or str((self.ticket or {}).get(
             "svc"))) or {}
@@ -232,5 +260,4 @@ class BookingCancelScreen(Screen):
             service_name=service.get("name"), start=datetime.fromisoformat(start) if start else None,
             queued=self.outcome.status == Status.QUEUED, printed_at=self.app.clock.now(),
             language=self.app.visit.settings.language)
-        self.print_job = self.app.devices.printer.submit(slip)
-        self.print_state = "printing"
+        self.printing.submit(slip)

@@ -8,18 +8,25 @@ call (the city-information pages offer « Prendre rendez-vous » on a service).
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
 from kiosk.formatting import format_date_long
 from kiosk.i18n import _, ngettext
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.booking.availability_note import availability_age
 from screens.widgets import AzertyKeyboard, Button, Column, Grid, Label, Row, TextField
+from screens.widgets.base import Widget
 from screens.widgets.keyboard import BACKSPACE, ENTER
+
+if TYPE_CHECKING:
+    from screens.base import ScreenHost
 
 SEARCH_FIELD = "booking_search"
 
 
-def _flow():
+def _flow() -> ModuleType:
     """kiosk.booking.flow, imported when the flow opens: it brings the services and the ticket
     code (~50 ms), and this module is imported for the home tile (kiosk.shell.features) before the first frame."""
     from kiosk.booking import flow as booking_flow
@@ -27,7 +34,7 @@ def _flow():
     return booking_flow
 
 
-def open_booking(app, service_id: str | None = None) -> None:
+def open_booking(app: ScreenHost, service_id: str | None = None) -> None:
     """Open the booking flow, at the start or — given ``service_id`` — on that service's
     « Avant de réserver » page (« Retour » then leads to the list of services)."""
     chooser = BookingServicesScreen(app)
@@ -39,7 +46,7 @@ def open_booking(app, service_id: str | None = None) -> None:
 class BookingServicesScreen(Screen):
     name = "booking"
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.domain: str | None = None
         self.searching = False
@@ -51,12 +58,12 @@ class BookingServicesScreen(Screen):
         width, height = self.app.display.logical
         return 3 if width > height else 2
 
-    def compose(self):
+    def compose(self) -> Widget:
         app = self.app
         if app.services is None:
             return Column([Label(_("Booking is not available on this terminal at the moment. Please ask at "
                                    "the town hall reception."), id="unavailable")])
-        parts = []
+        parts: list[Widget] = []
         age = availability_age(app)
         if age:
             parts.append(Label(age, size=TEXT_SMALL, bold=True, bg="surface", padding=16, id="availability-age"))
@@ -76,7 +83,7 @@ class BookingServicesScreen(Screen):
         return Column(parts, gap=28)
 
     # -- domains and services -------------------------------------------------------------
-    def _domains(self):
+    def _domains(self) -> Widget:
         services = self.app.services.availability.services()
         counts: dict[str, int] = {}
         for s in services:
@@ -91,7 +98,7 @@ class BookingServicesScreen(Screen):
         self.domain = domain
         self.rebuild()
 
-    def _service_tiles(self, services):
+    def _service_tiles(self, services: list[dict[str, Any]]) -> Widget:
         if not services:
             return Label(_("No service matches. Try another word, or choose a department."), id="no-service")
         lang = self.app.visit.settings.language
@@ -114,7 +121,7 @@ class BookingServicesScreen(Screen):
         self.searching = not self.searching
         self.rebuild()
 
-    def _search(self):
+    def _search(self) -> Widget:
         self.field = TextField(self.app.visit.fields, SEARCH_FIELD, caption=_("Search for a service"),
                                placeholder=_("for example: passport"), max_length=40, id="search-field")
         self.field.focused = True

@@ -10,6 +10,7 @@ what to do next; nothing here ever shows an HTTP code.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from kiosk import events
 from kiosk.booking import flow as booking_flow
@@ -21,29 +22,37 @@ from kiosk.services import DaySlot, Status
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Grid, Label, Row
+from screens.widgets.base import Widget
+
+if TYPE_CHECKING:
+    import pygame
+
+    from kiosk.services.outcomes import Outcome
+    from screens.base import ScreenHost
 
 
 class BookingConfirmScreen(Screen):
     name = "booking_confirm"
 
-    def __init__(self, app, person: dict[str, str]) -> None:
+    def __init__(self, app: ScreenHost, person: dict[str, str]) -> None:
         super().__init__(app)
         self.person = person
         self.draft = booking_flow.draft(app)
         self.pending: int | None = None
         self.problem = ""                    # a refusal or error, in words
-        self.alternatives: list[dict] = []   # after a 409
+        self.alternatives: list[dict[str, Any]] = []   # after a 409
 
     def title(self) -> str:
         return _("Check and confirm")
 
-    def compose(self):
+    def compose(self) -> Widget:
         app, d = self.app, self.draft
+        assert d.slot is not None     # this step follows the choice of a time
         lang = app.visit.settings.language
         reads = app.services.availability
         service = reads.service(d.service_id) or {}
         place = reads.place(service.get("place_id"))
-        parts = []
+        parts: list[Widget] = []
         if self.alternatives or self.problem:
             parts.append(self._trouble(lang))
         who = f"{self.person['first_name']} {self.person['last_name']}"
@@ -63,7 +72,7 @@ class BookingConfirmScreen(Screen):
                             Label(value, bold=True, id=f"summary-{i}")], gap=4)
             line = [texts] + ([Button(_("Change"), id=edit_id, on_tap=edit)] if edit else [])
             parts.append(Row(line, gap=20, padding=20, bg="surface"))
-        actions = []
+        actions: list[Widget] = []
         if booking_flow.contact_required(app):
             actions.append(Label(_("The terminal is offline: this sends a request for this time. The town hall "
                                    "confirms it by SMS or e-mail."), bold=True, id="offline-note"))
@@ -80,8 +89,8 @@ class BookingConfirmScreen(Screen):
             return Row([Column(summary, gap=20), Column(trouble + actions, gap=20)], gap=40, wrap=False)
         return Column(parts + actions, gap=20)
 
-    def _trouble(self, lang: str):
-        items = [Label(self.problem, bold=True, colour="danger", id="problem")]
+    def _trouble(self, lang: str) -> Column:
+        items: list[Widget] = [Label(self.problem, bold=True, colour="danger", id="problem")]
         if self.alternatives:
             buttons = []
             for alt in self.alternatives:
@@ -109,7 +118,7 @@ class BookingConfirmScreen(Screen):
     def _edit_person(self) -> None:
         self._back_to("booking_person")
 
-    def _take_alternative(self, alt: dict) -> None:
+    def _take_alternative(self, alt: dict[str, Any]) -> None:
         start = datetime.fromisoformat(alt["start"]).astimezone(PARIS)
         self.draft.slot = DaySlot(start, datetime.fromisoformat(alt["end"]).astimezone(PARIS),
                                   int(alt.get("places_left", 1)), (alt["id"],))
@@ -127,11 +136,11 @@ class BookingConfirmScreen(Screen):
             self.pending = booking_flow.submit(self.app, self.person)
         self.rebuild()
 
-    def handle_event(self, event) -> None:
+    def handle_event(self, event: pygame.event.Event) -> None:
         if (done := events.ActionDone.of(event)) and done.request_id == self.pending:
             self._answer(done.outcome)
 
-    def _answer(self, outcome) -> None:
+    def _answer(self, outcome: Outcome) -> None:
         self.pending = None
         if outcome.status in (Status.DONE, Status.QUEUED):
             from screens.booking.done import BookingDoneScreen

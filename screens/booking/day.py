@@ -4,6 +4,7 @@ one chosen already, and « Jour suivant disponible » to jump ahead without hunt
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from kiosk.booking import flow as booking_flow
 from kiosk.clock import PARIS
@@ -13,7 +14,11 @@ from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.booking.availability_note import availability_age
 from screens.widgets import Button, Column, Label, Row
+from screens.widgets.base import Widget
 from screens.widgets.calendar import FREE_MARK, MonthCalendar
+
+if TYPE_CHECKING:
+    from screens.base import ScreenHost
 
 HORIZON_DAYS = 92     # how far the calendar pages ahead (the town publishes about a month)
 
@@ -25,7 +30,7 @@ def _month_end(month: date) -> date:
 class BookingDayScreen(Screen):
     name = "booking_day"
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.draft = booking_flow.draft(app)
         reads = app.services.availability
@@ -38,12 +43,12 @@ class BookingDayScreen(Screen):
     def title(self) -> str:
         return _("Choose a day")
 
-    def compose(self):
+    def compose(self) -> Widget:
         app, d = self.app, self.draft
         lang = app.visit.settings.language
         reads = app.services.availability
         service = reads.service(d.service_id) or {}
-        parts = [Label(service.get("name", ""), bold=True, id="service-name")]
+        parts: list[Widget] = [Label(service.get("name", ""), bold=True, id="service-name")]
         age = availability_age(app)
         if age:
             parts.append(Label(age, size=TEXT_SMALL, bold=True, bg="surface", padding=16, id="availability-age"))

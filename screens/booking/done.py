@@ -10,37 +10,53 @@ The screen erases itself after ``[booking] done_home_after_s`` without a touch.
 
 from __future__ import annotations
 
-from kiosk import events
+from typing import TYPE_CHECKING
+
 from kiosk.booking import flow as booking_flow
 from kiosk.booking.tickets import appointment_words
 from kiosk.i18n import _
+from kiosk.printing.service import PrintState
 from kiosk.shell.ui import TEXT_BODY, TEXT_DISPLAY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Label, Row
+from screens.widgets.base import Widget
 from screens.widgets.qr_code import QrCodeView
+
+if TYPE_CHECKING:
+    import pygame
+
+    from screens.base import ScreenHost
 
 
 class BookingDoneScreen(Screen):
     name = "booking_done"
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.draft = booking_flow.draft(app)
         self.wipe_after_s = app.config.booking.done_home_after_s
-        self.print_job: str | None = None
-        self.print_state = ""        # printing / printed / failed
+        self.printing = app.printing.job()
         self._auto_printed = False
+
+    @property
+    def print_state(self) -> PrintState:
+        """The ticket's printing: "" (not sent), printing, printed or failed."""
+        return self.printing.state
+
+    @print_state.setter
+    def print_state(self, state: str) -> None:     # the screenshot gallery shows each state
+        self.printing.state = PrintState(state)
 
     def title(self) -> str:
         return _("Your appointment is booked") if booking_flow.is_confirmed(self.draft) \
             else _("Your request is recorded")
 
-    def compose(self):
+    def compose(self) -> Widget:
         d, lang = self.draft, self.app.visit.settings.language
         confirmed = booking_flow.is_confirmed(d)
         service = self.app.services.availability.service(d.service_id) or {}
         when = appointment_words(booking_flow.confirmed_start(d), lang)
-        parts = []
+        parts: list[Widget] = []
         if not confirmed:
             parts.append(Label(_("Request recorded — you will receive the confirmation by SMS or e-mail. The time is "
                                  "not guaranteed until then."), bold=True, bg="surface", padding=24, id="request-note"))
@@ -49,15 +65,15 @@ class BookingDoneScreen(Screen):
                            size=TEXT_BODY + 4, bold=True, id="when"))
         parts.append(Label(_("Reference"), size=TEXT_SMALL, colour="muted", align="center", id="reference-title"))
         parts.append(Label(booking_flow.reference(d), size=TEXT_DISPLAY, bold=True, align="center", id="reference"))
-        token = d.outcome.result.get("checkin_token") if confirmed else None
-        code = []
+        token = d.outcome.result.get("checkin_token") if confirmed and d.outcome else None
+        code: list[Widget] = []
         if token:
             code = [QrCodeView(token, size=560 if self._cannot_print() else 420, id="qr"),
                     Label(_("Show this code at the counter when you arrive."), size=TEXT_SMALL, align="center",
                           id="qr-hint")]
         parts.append(self._print_status())
         buttons = []
-        if self.app.devices.printer is not None and self.print_state not in ("printing", "printed"):
+        if self.app.printing.present and self.printing.state not in (PrintState.PRINTING, PrintState.PRINTED):
             label = _("Try printing again") if self._cannot_print() else _("Print my ticket")
             buttons.append(Button(label, id="print", on_tap=self._print))
         buttons.append(Button(_("Finish"), kind="primary", id="finish",
@@ -71,17 +87,18 @@ class BookingDoneScreen(Screen):
 
     def _cannot_print(self) -> bool:
         """The job failed, or the printer says it cannot print (no paper, off) before we tried."""
-        return self.print_state == "failed" or (not self.print_state and not self.app.devices.can_print)
+        state = self.printing.state
+        return state is PrintState.FAILED or (not state and not self.app.printing.can_print())
 
-    def _print_status(self):
-        if self.app.devices.printer is None:
+    def _print_status(self) -> Label:
+        if not self.app.printing.present:
             text = _("Printing is not possible on this terminal: note the reference.")
         elif self._cannot_print():
             text = _("The ticket cannot be printed. Your appointment is recorded all the same: note the reference "
                      "or photograph the code.")
         else:
             text = {"printing": _("Printing your ticket…"),
-                    "printed": _("Your ticket is printed. Take it below the screen.")}.get(self.print_state, "")
+                    "printed": _("Your ticket is printed. Take it below the screen.")}.get(self.printing.state, "")
         bold = self._cannot_print()
         return Label(text, size=TEXT_BODY if bold else TEXT_SMALL, bold=bold, align="center", id="print-status")
 
@@ -92,19 +109,14 @@ class BookingDoneScreen(Screen):
 
     # -- printing ------------------------------------------------------------------------------
     def on_show(self) -> None:
-        if not self._auto_printed and self.app.devices.can_print:
+        if not self._auto_printed and self.app.printing.can_print():
             self._auto_printed = True
             self._print()
 
     def _print(self) -> None:
-        self.print_job = self.app.devices.printer.submit(booking_flow.ticket(self.app, self.draft))
-        self.print_state = "printing"
+        self.printing.submit(booking_flow.ticket(self.app, self.draft))
         self.rebuild()
 
-    def handle_event(self, event) -> None:
-        finished = booking_flow.print_outcome(event, self.print_job)
-        if finished:
-            self.print_state = finished
-            self.rebuild()
-        elif event.type == events.DEVICE_STATE and event.device == "printer":
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if self.printing.update(event) or self.printing.is_printer_state(event):
             self.rebuild()

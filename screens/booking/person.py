@@ -7,13 +7,19 @@ field in plain words. What is typed lives in the visit's fields and goes when it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.booking import flow as booking_flow
 from kiosk.booking import form as booking_form
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import AzertyKeyboard, Button, Column, Label, Row, TextField
+from screens.widgets.base import Widget
 from screens.widgets.keyboard import BACKSPACE, ENTER
+
+if TYPE_CHECKING:
+    from screens.base import ScreenHost
 
 ORDER = booking_form.FIELDS
 LIMITS = {"last_name": booking_form.NAME_MAX, "first_name": booking_form.NAME_MAX, "phone": 20,
@@ -23,7 +29,7 @@ LIMITS = {"last_name": booking_form.NAME_MAX, "first_name": booking_form.NAME_MA
 class BookingPersonScreen(Screen):
     name = "booking_person"
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.focus = "last_name"
         self.errors: dict[str, str] = {}     # field -> message shown under it
@@ -39,7 +45,7 @@ class BookingPersonScreen(Screen):
         return {"last_name": _("Last name"), "first_name": _("First name"),
                 "phone": _("Mobile phone {why}").format(why=contact), "email": _("E-mail {why}").format(why=contact)}
 
-    def compose(self):
+    def compose(self) -> Widget:
         captions = self._captions()
         self.fields: dict[str, TextField] = {}
         for name in ORDER:

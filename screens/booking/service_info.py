@@ -4,30 +4,36 @@ missing document."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.booking import flow as booking_flow
 from kiosk.formatting import format_duration_min
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Label
+from screens.widgets.base import Widget
+
+if TYPE_CHECKING:
+    from screens.base import ScreenHost
 
 
 class BookingServiceScreen(Screen):
     name = "booking_service"
 
-    def __init__(self, app, service_id: str) -> None:
+    def __init__(self, app: ScreenHost, service_id: str) -> None:
         super().__init__(app)
         self.service_id = service_id
 
     def title(self) -> str:
         return _("Before you book")
 
-    def compose(self):
+    def compose(self) -> Widget:
         reads = self.app.services.availability
         service = reads.service(self.service_id) or {}
         place = reads.place(service.get("place_id"))
         lang = self.app.visit.settings.language
-        parts = [Label(service.get("name", ""), size=TEXT_BODY + 8, bold=True, id="service-name"),
+        parts: list[Widget] = [Label(service.get("name", ""), size=TEXT_BODY + 8, bold=True, id="service-name"),
                  Label(service.get("description", ""), id="service-description")]
         facts = []
         if service.get("duration_minutes"):

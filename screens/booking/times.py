@@ -6,12 +6,19 @@ them): the person picks a time, never a counter.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.booking import flow as booking_flow
 from kiosk.formatting import format_date_long, format_time
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY
 from screens.base import Screen
 from screens.widgets import Button, Column, Grid, Label
+from screens.widgets.base import Widget
+
+if TYPE_CHECKING:
+    from kiosk.services import DaySlot
+    from screens.base import ScreenHost
 
 NOON = 12
 
@@ -19,17 +26,18 @@ NOON = 12
 class BookingTimeScreen(Screen):
     name = "booking_time"
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.draft = booking_flow.draft(app)
 
     def title(self) -> str:
         return _("Choose a time")
 
-    def compose(self):
+    def compose(self) -> Widget:
         d, lang = self.draft, self.app.visit.settings.language
+        assert d.day is not None     # this step follows the choice of a day
         slots = self.app.services.availability.day_slots(d.service_id, d.day)
-        parts = [Label(format_date_long(d.day, lang), size=TEXT_BODY + 4, bold=True, id="day-title")]
+        parts: list[Widget] = [Label(format_date_long(d.day, lang), size=TEXT_BODY + 4, bold=True, id="day-title")]
         if not slots:
             parts.append(Label(_("The free times of this day were just taken. Please choose another day."),
                                bg="surface", padding=24, id="no-slot"))
@@ -53,7 +61,7 @@ class BookingTimeScreen(Screen):
                               id=f"{part}-slots"))
         return Column(parts, gap=24)
 
-    def _choose(self, slot) -> None:
+    def _choose(self, slot: DaySlot) -> None:
         from screens.booking.person import BookingPersonScreen
 
         self.draft.slot = slot

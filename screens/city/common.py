@@ -4,6 +4,8 @@ the « not available yet » message and category names and icons."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from kiosk.city.guide import CityGuide
 from kiosk.city.listing import PlaceRow
@@ -13,7 +15,11 @@ from kiosk.i18n import _, ngettext
 from kiosk.shell.ui import TEXT_SMALL
 from kiosk.text import fold
 from screens.widgets import Column, Label
+from screens.widgets.base import Widget
 from screens.widgets.list_row import ListRow
+
+if TYPE_CHECKING:
+    from screens.base import ScreenHost
 
 HERE_M = 25   # closer than this, a place is « here »: no arrow, no « 0 m »
 
@@ -24,7 +30,7 @@ _ICONS = (("sant", "✚"), ("sport", "★"), ("cultur", "♫"), ("loisir", "☀"
           ("securit", "⚠"), ("service", "✉"), ("patrimoine", "❖"), ("culte", "✝"))
 
 
-def guide(app) -> CityGuide | None:
+def guide(app: ScreenHost) -> CityGuide | None:
     return app.guide()
 
 
@@ -42,7 +48,7 @@ def places_count(n: int) -> str:
     return ngettext("{n} place", "{n} places", n).format(n=n)
 
 
-def place_row(row: PlaceRow, now, on_tap: Callable[[], None] | None, *, id: str) -> ListRow:
+def place_row(row: PlaceRow, now: datetime, on_tap: Callable[[], None] | None, *, id: str) -> ListRow:
     """« Médiathèque Louise-Bodin / Fermé · ouvre à 15 h / ↙ 1,7 km »."""
     aside: tuple[str, ...] = ()
     if row.where and row.where.distance_m < HERE_M:
@@ -66,6 +72,6 @@ def unavailable() -> Column:
     ], gap=20)
 
 
-def with_freshness(city: CityGuide, items: list) -> list:
+def with_freshness(city: CityGuide, items: list[Widget]) -> list[Widget]:
     line = freshness(city)
     return ([line] if line else []) + items

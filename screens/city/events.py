@@ -8,6 +8,7 @@ from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen
 from screens.city.common import guide, unavailable, with_freshness
 from screens.widgets import Column, Label
+from screens.widgets.base import Widget
 from screens.widgets.list_row import ListRow
 
 
@@ -17,7 +18,7 @@ class EventsScreen(Screen):
     def title(self) -> str:
         return _("What's on")
 
-    def compose(self):
+    def compose(self) -> Widget:
         city = guide(self.app)
         if city is None:
             return unavailable()
@@ -25,8 +26,8 @@ class EventsScreen(Screen):
 
         now, days = city.now(), city.settings.events_days
         events = city.events()
-        items = [Label(ngettext("Events of the next {n} day.", "Events of the next {n} days.", days).format(n=days),
-                       size=TEXT_SMALL, colour="muted", id="events-intro")]
+        intro = ngettext("Events of the next {n} day.", "Events of the next {n} days.", days).format(n=days)
+        items: list[Widget] = [Label(intro, size=TEXT_SMALL, colour="muted", id="events-intro")]
         if not events:
             items.append(Label(_("No event is announced for the coming days."), id="events-empty"))
         for i, e in enumerate(events):

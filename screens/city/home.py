@@ -11,6 +11,7 @@ from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY
 from screens.base import Screen
 from screens.widgets import Button, Column, Grid, Label
+from screens.widgets.base import Widget
 
 
 class CityHomeScreen(Screen):
@@ -19,7 +20,7 @@ class CityHomeScreen(Screen):
     def title(self) -> str:
         return _("My town")
 
-    def compose(self):
+    def compose(self) -> Widget:
         # Imported here, not at the top: this module is imported for the home screen's tile, on
         # the way to the first frame, and the city code (SQLite, opening-hours) is not needed then.
         from screens.city.common import (
@@ -58,7 +59,7 @@ class CityHomeScreen(Screen):
         tiles = [Button(category_title(c.name), kind="tile", icon=category_icon(c.name), subtitle=places_count(c.count),
                         id=f"category-{i}", on_tap=lambda name=c.name: push(PlaceListScreen(app, "category", name)))
                  for i, c in enumerate(categories)]
-        parts = [search, shortcuts]
+        parts: list[Widget] = [search, shortcuts]
         if tiles:
             parts += [Label(_("Places by category"), size=TEXT_BODY, bold=True, id="categories-title"),
                       Grid(tiles, columns=4 if landscape else 3, min_tile_height=220)]

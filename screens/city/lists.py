@@ -7,12 +7,21 @@ switch), from the cache and the clock.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.formatting import format_distance_m
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen
 from screens.city.common import category_title, guide, place_row, unavailable, with_freshness
+from screens.city.place import open_place
 from screens.widgets import Column, Label
+from screens.widgets.base import Widget
+
+if TYPE_CHECKING:
+    from kiosk.city.guide import CityGuide
+    from kiosk.city.listing import PlaceRow
+    from screens.base import ScreenHost
 
 SHOWN = 60   # rows at most: beyond this a passer-by searches instead of scrolling
 
@@ -20,7 +29,7 @@ SHOWN = 60   # rows at most: beyond this a passer-by searches instead of scrolli
 class PlaceListScreen(Screen):
     name = "city_list"
 
-    def __init__(self, app, kind: str, category: str = "") -> None:
+    def __init__(self, app: ScreenHost, kind: str, category: str = "") -> None:
         super().__init__(app)
         self.kind = kind              # "category", "open_now" or "near"
         self.category = category
@@ -32,7 +41,7 @@ class PlaceListScreen(Screen):
             return _("Near here")
         return category_title(self.category)
 
-    def _rows(self, city):
+    def _rows(self, city: CityGuide) -> list[PlaceRow]:
         if self.kind == "open_now":
             return city.open_now(limit=SHOWN)
         if self.kind == "near":
@@ -54,18 +63,15 @@ class PlaceListScreen(Screen):
             return _("No place is listed near this terminal.")
         return _("No place is listed in this category for now.")
 
-    def compose(self):
+    def compose(self) -> Widget:
         city = guide(self.app)
         if city is None:
             return unavailable()
-        from screens.city.place import PlaceScreen
-
         now = city.now()
         rows = self._rows(city)
-        items = [Label(self._intro(), size=TEXT_SMALL, colour="muted", id="list-intro")]
+        items: list[Widget] = [Label(self._intro(), size=TEXT_SMALL, colour="muted", id="list-intro")]
         if not rows:
             items.append(Label(self._empty(), id="list-empty"))
         for i, row in enumerate(rows):
-            items.append(place_row(row, now, lambda pid=row.id: self.app.nav.push(PlaceScreen(self.app, pid)),
-                                   id=f"place-{i}"))
+            items.append(place_row(row, now, open_place(self.app, row.id), id=f"place-{i}"))
         return Column(with_freshness(city, items), gap=16)

@@ -3,12 +3,18 @@ laid out as headings, paragraphs and lists."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.city.common import guide, unavailable, with_freshness
 from screens.widgets import Column, Label
+from screens.widgets.base import Widget
 from screens.widgets.list_row import ListRow
+
+if TYPE_CHECKING:
+    from screens.base import ScreenHost
 
 
 class PagesScreen(Screen):
@@ -17,14 +23,15 @@ class PagesScreen(Screen):
     def title(self) -> str:
         return _("Practical information")
 
-    def compose(self):
+    def compose(self) -> Widget:
         city = guide(self.app)
         if city is None:
             return unavailable()
         pages = city.pages()
-        items = [ListRow(p["title"], id=f"page-{i}",
-                         on_tap=lambda pid=p["id"]: self.app.nav.push(PageScreen(self.app, pid)))
-                 for i, p in enumerate(pages)]
+        items: list[Widget] = [
+            ListRow(p["title"], id=f"page-{i}",
+                    on_tap=lambda pid=p["id"]: self.app.nav.push(PageScreen(self.app, pid)))
+            for i, p in enumerate(pages)]
         if not items:
             items = [Label(_("No practical page is published yet."), id="pages-empty")]
         return Column(with_freshness(city, items), gap=16)
@@ -33,7 +40,7 @@ class PagesScreen(Screen):
 class PageScreen(Screen):
     name = "city_page"
 
-    def __init__(self, app, page_id: str) -> None:
+    def __init__(self, app: ScreenHost, page_id: str) -> None:
         super().__init__(app)
         self.page_id = page_id
         self.page = None
@@ -46,7 +53,7 @@ class PageScreen(Screen):
     def title(self) -> str:
         return self.page[0]["title"] if self.page else _("Practical information")
 
-    def compose(self):
+    def compose(self) -> Widget:
         if guide(self.app) is None:
             return unavailable()
         if self.page is None:

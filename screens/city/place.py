@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from kiosk.city.wording import (
     day_hours_words,
     day_label,
@@ -18,7 +21,14 @@ from screens.base import Screen
 from screens.city.common import HERE_M, category_title, guide, unavailable, with_freshness
 from screens.printing.ticket_printing import TicketPrinting
 from screens.widgets import Button, Column, Label, Row
+from screens.widgets.base import Widget
 from screens.widgets.list_row import PairRow
+
+if TYPE_CHECKING:
+    import pygame
+
+    from kiosk.city.listing import PlaceDetail
+    from screens.base import ScreenHost
 
 
 def _wheelchair(value: str) -> str:
@@ -29,10 +39,10 @@ def _wheelchair(value: str) -> str:
 class PlaceScreen(Screen):
     name = "city_place"
 
-    def __init__(self, app, place_id: str) -> None:
+    def __init__(self, app: ScreenHost, place_id: str) -> None:
         super().__init__(app)
         self.place_id = place_id
-        self.detail = None
+        self.detail: PlaceDetail | None = None
         self.printing = TicketPrinting(
             self, done=_("Your ticket is printed. Don't forget to take it."),
             failed=_("The ticket could not be printed. Please note the information on the screen."))
@@ -45,7 +55,7 @@ class PlaceScreen(Screen):
         self.detail = city.place(self.place_id) if city else None   # read before the title is shown
         super().build()
 
-    def compose(self):
+    def compose(self) -> Widget:
         city = guide(self.app)
         if city is None:
             return unavailable()
@@ -54,8 +64,9 @@ class PlaceScreen(Screen):
             return Label(_("This place is no longer listed."), id="place-gone")
         now = city.now()
         row = detail.row
-        parts = [Label(category_title(row.category), size=TEXT_SMALL, colour="muted", id="place-category"),
-                 Label(state_words(row.state, now), size=TEXT_BODY + 6, bold=True, id="place-state")]
+        parts: list[Widget] = [
+            Label(category_title(row.category), size=TEXT_SMALL, colour="muted", id="place-category"),
+            Label(state_words(row.state, now), size=TEXT_BODY + 6, bold=True, id="place-state")]
         reopening = reopening_words(row.state, now)
         if reopening:
             parts.append(Label(reopening, id="place-reopening"))
@@ -64,13 +75,14 @@ class PlaceScreen(Screen):
         elif row.where:
             parts.append(Label(_("{arrow} {distance}, {direction} (as the crow flies)").format(
                 arrow=direction_arrow(row.where.sector), distance=format_distance_m(row.where.distance_m),
-                direction=direction_words(row.where.sector)), size=TEXT_BODY, bold=True, id="place-direction"))
+                direction=direction_words(row.where.sector)),
+                size=TEXT_BODY, bold=True, id="place-direction"))
         if row.address:
             parts.append(Label(row.address, id="place-address"))
         if detail.phone:
             parts.append(Label(_("Telephone: {number}").format(number=detail.phone), id="place-phone"))
         parts.append(Label(f"♿ {_wheelchair(detail.wheelchair)}", id="place-wheelchair"))
-        more = [self._week(detail)]
+        more: list[Widget] = [self._week(detail)]
         if detail.services:
             more.append(Label(_("Services here"), bold=True, id="place-services-title"))
             more += [Label(f"• {s['name']}", id=f"place-service-{i}") for i, s in enumerate(detail.services)]
@@ -82,11 +94,12 @@ class PlaceScreen(Screen):
                                                     wrap=False)]), gap=20)
         return Column(with_freshness(city, parts + more), gap=20)
 
-    def _week(self, detail):
+    def _week(self, detail: PlaceDetail) -> Column:
         title = Label(_("Opening hours this week"), bold=True, id="week-title")
         if detail.week is None:
             return Column([title, Label(_("Opening hours: please ask"), id="week-unknown")], gap=12)
-        rows, previous_note = [], ""
+        rows: list[Widget] = []
+        previous_note = ""
         for i, day in enumerate(detail.week):
             rows.append(PairRow(day_label(day), day_hours_words(day), highlight=day.is_today, id=f"day-{i}"))
             note = day_note(day)
@@ -98,11 +111,18 @@ class PlaceScreen(Screen):
     def _print(self) -> None:
         from kiosk.city.ticket import place_ticket
 
-        printer = self.app.devices.printer
-        if printer is None or self.detail is None:
+        city = guide(self.app)
+        if not self.app.printing.present or self.detail is None or city is None:
             return
-        ticket = place_ticket(self.detail, guide(self.app).now(), self.app.config.branding.town_name)
+        ticket = place_ticket(self.detail, city.now(), self.app.config.branding.town_name)
         self.printing.submit(ticket)
 
-    def handle_event(self, event) -> None:
+    def handle_event(self, event: pygame.event.Event) -> None:
         self.printing.handle_event(event)
+
+
+def open_place(app: ScreenHost, place_id: str) -> Callable[[], None]:
+    """What a place's row does when touched: open its page."""
+    def push() -> None:
+        app.nav.push(PlaceScreen(app, place_id))
+    return push

@@ -8,13 +8,20 @@ screen, and goes with the screen when the visit ends.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.i18n import _
 from kiosk.shell.ui import MIN_TOUCH, TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.city.common import category_title, guide, place_row, unavailable
+from screens.city.place import open_place
 from screens.widgets import AzertyKeyboard, Column, Label, Row, TextField
+from screens.widgets.base import Widget
 from screens.widgets.keyboard import BACKSPACE, ENTER
 from screens.widgets.list_row import ListRow
+
+if TYPE_CHECKING:
+    from screens.base import ScreenHost
 
 KEYS_PER_ROW = 10   # the AZERTY keyboard's widest row
 PLACES_SHOWN = 8
@@ -24,7 +31,7 @@ OTHERS_SHOWN = 5
 class CitySearchScreen(Screen):
     name = "city_search"
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.typed: dict[str, str] = {}
         self.results: Column | None = None
@@ -32,7 +39,7 @@ class CitySearchScreen(Screen):
     def title(self) -> str:
         return _("Search")
 
-    def compose(self):
+    def compose(self) -> Widget:
         if guide(self.app) is None:
             return unavailable()
         self.field = TextField(self.typed, "query", caption=_("Name of a place, a service or a page"),
@@ -71,26 +78,25 @@ class CitySearchScreen(Screen):
         self.request_layout()
         self.invalidate_all()
 
-    def _result_items(self) -> list:
+    def _result_items(self) -> list[Widget]:
         query = self.typed.get("query", "")
         if not query.strip():
             return [Label(_("Results appear as you type."), size=TEXT_SMALL, colour="muted", id="results-hint")]
         city = guide(self.app)
+        assert city is not None     # this screen shows no results without the town's information
         found = city.search(query)
         if found.empty:
             return [Label(_("Nothing found for « {query} ». Check the spelling, or try another word.").format(
                 query=query), id="results-none")]
         from screens.city.pages import PageScreen
-        from screens.city.place import PlaceScreen
         from screens.city.service import ServiceScreen
 
         push, app, now = self.app.nav.push, self.app, city.now()
-        items: list = []
+        items: list[Widget] = []
         if found.places:
             items.append(Label(_("Places"), size=TEXT_BODY, bold=True, id="results-places"))
             for i, row in enumerate(city.rows_for(found.places[:PLACES_SHOWN])):
-                items.append(place_row(row, now, lambda pid=row.id: push(PlaceScreen(app, pid)),
-                                       id=f"result-place-{i}"))
+                items.append(place_row(row, now, open_place(app, row.id), id=f"result-place-{i}"))
         if found.services:
             items.append(Label(_("Services"), size=TEXT_BODY, bold=True, id="results-services"))
             items += [ListRow(s["name"], [category_title(s.get("domain") or "")], id=f"result-service-{i}",

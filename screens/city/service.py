@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen
 from screens.city.common import category_title, guide, place_row, unavailable
 from screens.widgets import Button, Column, Label
+from screens.widgets.base import Widget
+
+if TYPE_CHECKING:
+    from screens.base import ScreenHost
 
 
 class ServiceScreen(Screen):
     name = "city_service"
 
-    def __init__(self, app, service_id: str) -> None:
+    def __init__(self, app: ScreenHost, service_id: str) -> None:
         super().__init__(app)
         self.service_id = service_id
-        self.service: dict | None = None
+        self.service: dict[str, Any] | None = None
 
     def build(self) -> None:
         city = guide(self.app)
@@ -25,13 +31,14 @@ class ServiceScreen(Screen):
     def title(self) -> str:
         return self.service["name"] if self.service else _("Service")
 
-    def compose(self):
+    def compose(self) -> Widget:
         if guide(self.app) is None:
             return unavailable()
         s = self.service
         if s is None:
             return Label(_("This service is no longer listed."), id="service-gone")
-        parts = [Label(category_title(s.get("domain") or ""), size=TEXT_SMALL, colour="muted", id="service-domain")]
+        parts: list[Widget] = [Label(category_title(s.get("domain") or ""), size=TEXT_SMALL, colour="muted",
+                                     id="service-domain")]
         if s.get("description"):
             parts.append(Label(s["description"], id="service-description"))
         if s.get("agenda_ids") and self.app.services is not None:
@@ -42,6 +49,7 @@ class ServiceScreen(Screen):
             parts.append(Label(_("What to bring"), bold=True, id="service-documents-title"))
             parts += [Label(f"• {d}", id=f"service-document-{i}") for i, d in enumerate(documents)]
         city = guide(self.app)
+        assert city is not None     # checked at the top of compose
         place = city.place(s["place_id"]) if s.get("place_id") else None
         if place is not None:
             from screens.city.place import PlaceScreen

@@ -1,44 +1,55 @@
 """A screen that offers to print one document: send it, and tell the person how it went.
 
 Printing takes seconds and may fail (paper out, printer unplugged), so the screen says
-« Impression en cours… », then « imprimé » or « pas pu être imprimé » from the driver's
-PRINT_DONE / PRINT_FAILED events; when the printer comes and goes, the screen is rebuilt
-so that « Imprimer » appears only while a ticket can really be printed.
+« Impression en cours… », then « imprimé » or « pas pu être imprimé » when the printing
+service's job ends (PRINT_DONE / PRINT_FAILED); when the printer comes and goes, the
+screen is rebuilt so that « Imprimer » appears only while a ticket can really be printed.
 """
 
 from __future__ import annotations
 
-from kiosk import events
+from typing import TYPE_CHECKING
+
 from kiosk.i18n import _
+from kiosk.printing.document import Ticket
+from kiosk.printing.service import PrintJob, PrintState
+
+if TYPE_CHECKING:
+    import pygame
+
+    from screens.base import Screen
 
 
 class TicketPrinting:
-    def __init__(self, screen, *, done: str, failed: str) -> None:
+    def __init__(self, screen: Screen, *, done: str, failed: str) -> None:
         self.screen = screen
+        self.service = screen.app.printing
         self.done, self.failed = done, failed       # translated sentences for the toasts
-        self.job: str | None = None
-        self.offered = screen.app.devices.can_print  # what the screen showed when it was built
+        self.job: PrintJob = self.service.job()
+        self.offered = self.service.can_print()     # what the screen showed when it was built
 
     @property
     def available(self) -> bool:
-        self.offered = self.screen.app.devices.can_print
+        self.offered = self.service.can_print()
         return self.offered
 
-    def submit(self, ticket) -> None:
-        printer = self.screen.app.devices.printer
-        if printer is None:
-            return
-        self.job = printer.submit(ticket)
-        self.screen.toast(_("Printing…"))
+    def problem(self) -> str:
+        """Why « Imprimer » is not offered, for people ("" when a printer prints or there is none)."""
+        return self.service.problem() if self.service.present and not self.offered else ""
 
-    def handle_event(self, event) -> bool:
+    def submit(self, ticket: Ticket) -> None:
+        if self.job.submit(ticket):
+            self.screen.toast(_("Printing…"))
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
         """True if the event was about printing (the screen need not look at it again)."""
-        if event.type == events.PRINT_DONE and event.job_id == self.job:
+        state = self.job.update(event)
+        if state is PrintState.PRINTED:
             self.screen.toast(self.done)
-        elif event.type == events.PRINT_FAILED and event.job_id == self.job:
+        elif state is PrintState.FAILED:
             self.screen.toast(self.failed, kind="warn")
-        elif event.type == events.DEVICE_STATE and event.device == "printer":
-            if self.screen.app.devices.can_print != self.offered:
+        elif self.job.is_printer_state(event):
+            if self.service.can_print() != self.offered:
                 self.screen.rebuild()
         else:
             return False

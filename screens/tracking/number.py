@@ -8,14 +8,23 @@ The lookup runs in the tracking service's thread; this screen waits for its
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from kiosk import events
+from kiosk.devices.scan_codes import ScanKind, ScannedCode
 from kiosk.i18n import N_, _, ngettext
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from kiosk.tracking import code as tracking_code
 from screens.base import Screen
 from screens.widgets import Button, Column, Label, Row, TextField
+from screens.widgets.base import Widget
 from screens.widgets.code_keypad import BACKSPACE, ENTER, CodeKeypad
+
+if TYPE_CHECKING:
+    import pygame
+
+    from kiosk.tracking.answer import TrackingAnswer
+    from screens.base import ScreenHost
 
 FIELD = "tracking_code"
 
@@ -39,9 +48,10 @@ OUTCOMES = {
 
 class TrackingScreen(Screen):
     name = "tracking"
-    wants_all_scans = True   # « ce QR code n'est pas celui d'un récépissé » says more than a generic refusal
+    scan_kinds = frozenset({ScanKind.TRACKING_CODE})    # the scan router opens this screen for a receipt
+    explains_other_scans = True   # « ce QR code n'est pas celui d'un récépissé » says more than a generic refusal
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.wipe_after_s = app.config.tracking.wipe_after_s
         self.pending: int | None = None        # lookup number we are waiting for
@@ -55,7 +65,7 @@ class TrackingScreen(Screen):
         return _("Follow my request")
 
     # -- widgets ---------------------------------------------------------------------------
-    def compose(self):
+    def compose(self) -> Widget:
         app = self.app
         value = app.visit.fields.get(FIELD, "")
         self.field = TextField(app.visit.fields, FIELD, caption=_("Request number"),
@@ -127,7 +137,9 @@ class TrackingScreen(Screen):
 
     # -- looking up ------------------------------------------------------------------------
     def _search(self, text: str, *, typed: bool) -> None:
-        found = tracking_code.parse_typed(text) if typed else tracking_code.parse_scanned(text)
+        self._look_up(tracking_code.parse_typed(text) if typed else tracking_code.parse_scanned(text))
+
+    def _look_up(self, found: str | tracking_code.CodeProblem) -> None:
         if isinstance(found, tracking_code.CodeProblem):
             self._show_problem(found.reason)
             return
@@ -136,15 +148,22 @@ class TrackingScreen(Screen):
         self.pending = self.app.tracking.lookup(found)
         self.rebuild()
 
-    def handle_event(self, event) -> None:
-        if (scan := events.ScanRead.of(event)) and self.pending is None and self.cooldown_until is None:
-            self._search(scan.text, typed=False)
-            if self.error:
-                self.rebuild()
-        elif (result := events.TrackingResult.of(event)) and result.answer.lookup == self.pending:
+    def handle_scan(self, code: ScannedCode) -> None:
+        """From the scan router: a receipt's number (read once), or another code to explain."""
+        if self.pending is not None or self.cooldown_until is not None:
+            return
+        if code.kind is ScanKind.TRACKING_CODE:
+            self._look_up(code.value)
+        else:
+            self._look_up(tracking_code.parse_scanned(code.text))
+        if self.error:
+            self.rebuild()
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if (result := events.TrackingResult.of(event)) and result.answer.lookup == self.pending:
             self._answer(result.answer)
 
-    def _answer(self, answer) -> None:
+    def _answer(self, answer: TrackingAnswer) -> None:
         self.pending = None
         if answer.outcome == "found":
             from screens.tracking.result import TrackingResultScreen

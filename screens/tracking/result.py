@@ -4,6 +4,8 @@ sends none for this call, and the screen erases itself after a short time withou
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.booking.tickets import status_words, tracking_slip
 from kiosk.clock import PARIS
 from kiosk.formatting import format_date_long, format_datetime_long
@@ -12,14 +14,23 @@ from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, TEXT_TITLE
 from screens.base import Screen
 from screens.printing.ticket_printing import TicketPrinting
 from screens.widgets import Button, Column, Label, Row
+from screens.widgets.base import Widget
 from screens.widgets.timeline import TimelineStep
+
+if TYPE_CHECKING:
+    import pygame
+
+    from kiosk.tracking.answer import TrackingAnswer
+    from screens.base import ScreenHost
 
 
 class TrackingResultScreen(Screen):
     name = "tracking_result"
 
-    def __init__(self, app, answer) -> None:
+    def __init__(self, app: ScreenHost, answer: TrackingAnswer) -> None:
         super().__init__(app)
+        if answer.request is None:
+            raise ValueError("a tracking result needs a found request")
         self.answer = answer
         self.request = answer.request
         self.wipe_after_s = app.config.tracking.wipe_after_s
@@ -33,7 +44,7 @@ class TrackingResultScreen(Screen):
     def _lang(self) -> str:
         return self.app.visit.settings.language
 
-    def compose(self):
+    def compose(self) -> Widget:
         req, lang = self.request, self._lang()
         head = [Label(req.request_type, size=TEXT_TITLE - 4, bold=True, id="request-type")]
         filed = next((s.date for s in req.steps if s.date is not None), None)
@@ -41,8 +52,8 @@ class TrackingResultScreen(Screen):
         if filed is not None:
             facts += " · " + _("filed on {date}").format(date=format_date_long(filed, lang))
         head.append(Label(facts, size=TEXT_SMALL, colour="muted", id="request-facts"))
-        status = [Column(head, gap=8), self._status()]
-        message = [self._message()] if req.message else []
+        status: list[Widget] = [Column(head, gap=8), self._status()]
+        message: list[Widget] = [self._message()] if req.message else []
         steps = Column([Label(_("Steps"), bold=True, id="steps-title"), self._timeline()], gap=16)
         freshness = Label(self._freshness(), size=TEXT_SMALL, colour="muted", id="freshness")
         if self.app.display.logical[0] > self.app.display.logical[1]:
@@ -52,7 +63,7 @@ class TrackingResultScreen(Screen):
                         Column(message + [steps], gap=32)], gap=48, wrap=False)
         return Column(status + message + [steps, freshness, self._actions()], gap=32)
 
-    def _status(self):
+    def _status(self) -> Label:
         req = self.request
         if req.status in ("completed", "rejected"):
             text = status_words(req.status)
@@ -62,7 +73,7 @@ class TrackingResultScreen(Screen):
             text = _("Current step: {step}").format(step=req.current_step)
         return Label(text, size=TEXT_BODY, bold=True, bg="surface", padding=24, id="current-step")
 
-    def _message(self):
+    def _message(self) -> Column:
         portal = self.app.config.tracking.portal_url.split("://", 1)[-1].rstrip("/")
         return Column([
             Label(_("Message from the department"), bold=True, id="message-title"),
@@ -71,7 +82,7 @@ class TrackingResultScreen(Screen):
                   size=TEXT_SMALL, id="message-where"),
         ], gap=12, padding=24, bg="surface", id="message-box")
 
-    def _timeline(self):
+    def _timeline(self) -> Column:
         steps, lang = self.request.steps, self._lang()
         current = next((i for i, s in enumerate(steps) if not s.done), None)
         rows = []
@@ -97,16 +108,17 @@ class TrackingResultScreen(Screen):
             return _("Information as of {when}.").format(when=when)
         return _("Offline: information as of {when}. It may have changed since.").format(when=when)
 
-    def _actions(self):
+    def _actions(self) -> Column:
         buttons = []
         if self.printing.available:
             buttons.append(Button(_("Print"), id="print", on_tap=self._print))
         buttons.append(Button(_("Another number"), id="another", on_tap=self.dismiss))
         buttons.append(Button(_("Finish"), kind="primary", id="finish",
                               on_tap=lambda: self.app.end_visit("tracking finished")))
-        out = [Row(buttons, gap=20)]
-        if self.app.devices.printer is not None and not self.printing.offered:
-            out.insert(0, Label(self.app.devices.printer_problem(), size=TEXT_SMALL, colour="muted", id="no-print"))
+        out: list[Widget] = [Row(buttons, gap=20)]
+        problem = self.printing.problem()
+        if problem:
+            out.insert(0, Label(problem, size=TEXT_SMALL, colour="muted", id="no-print"))
         return Column(out, gap=16)
 
     # -- printing ----------------------------------------------------------------------------
@@ -117,5 +129,5 @@ class TrackingResultScreen(Screen):
                              online=self.answer.online, printed_at=app.clock.now(), language=self._lang())
         self.printing.submit(slip)
 
-    def handle_event(self, event) -> None:
+    def handle_event(self, event: pygame.event.Event) -> None:
         self.printing.handle_event(event)

@@ -112,7 +112,7 @@ def _tracking_result(p: Pilot, status: str, online: bool = True) -> None:
     """A request as the central API describes it (the gallery has no server): the result
     screen is the same whichever way the answer came."""
     from kiosk.api.models import TrackedRequest
-    from kiosk.tracking.service import TrackingAnswer
+    from kiosk.tracking.answer import TrackingAnswer
     from screens.tracking.result import TrackingResultScreen
 
     labels = ["Dossier déposé", "Dossier complet", "Consultation des services", "Instruction", "Décision"]
