@@ -2,12 +2,12 @@
 
 msgids are the English source strings. Catalogs live in
 ``kiosk/locale/<lang>/LC_MESSAGES/kiosk.po`` and are compiled to ``.mo`` by
-``python -m kiosk.devtools.i18n_compile`` (``make setup``). A language's catalog is read
+``python -m kiosk.i18n_catalogs`` (``make setup``). A language's catalog is read
 on its first use: from the ``.mo`` when it is at least as new as the ``.po``,
 otherwise (a fresh ``pip install``, a ``.po`` just edited) compiled in memory
 with babel — nothing is written into the package at run time.
 
-French output gets French typography (``kiosk.formatting.typo_fr``), so
+French output gets French typography (``kiosk.typography.typo_fr``), so
 translators write plain spaces. A msgid missing from the catalog is shown as
 is (English) and logged once: a visitor never sees a crash for a missing string.
 
@@ -21,7 +21,7 @@ import io
 import logging
 from pathlib import Path
 
-from kiosk.formatting import typo_fr
+from kiosk.typography import typo_fr
 
 AVAILABLE = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -82,7 +82,7 @@ def _load(lang: str) -> gettext.NullTranslations:
             with open(mo, "rb") as f:
                 translations = gettext.GNUTranslations(f)
         elif po.exists():
-            from kiosk.devtools.i18n_compile import compile_catalog  # imports babel
+            from kiosk.i18n_catalogs import compile_catalog  # imports babel
 
             log.info("%s is missing or older than %s: compiling it in memory", mo.name, po)
             translations = gettext.GNUTranslations(io.BytesIO(compile_catalog(po)))

@@ -28,17 +28,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from offline_cache.errors import CacheCorrupt, CacheError
+
 BUSY_TIMEOUT_S = 5.0
 
 _savepoints = itertools.count()
-
-
-class CacheError(Exception):
-    """The offline cache cannot be used; the message says what a technician should do."""
-
-
-class CacheCorrupt(CacheError):
-    """The file is not a usable SQLite database (garbage, truncated, damaged)."""
 
 
 def _corrupt(path: Path, exc: Exception) -> CacheCorrupt:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from offline_cache.db import CacheError
+from offline_cache.errors import CacheError
 
 # v1: everything the kiosk needs offline. Times are ISO 8601 UTC text ("2026-12-01T08:30:00Z")
 # so that they sort as text; JSON columns hold lists or objects from the central API.

@@ -33,29 +33,6 @@ SCREENS_MAY_IMPORT_OF_KIOSK = (
     "kiosk.events", "kiosk.i18n", "kiosk.formatting", "kiosk.clock", "kiosk.text", "kiosk.printing",
 )
 
-# Imports that break a contract today and are being removed on another branch. Each entry says
-# which change removes it; once that change is merged the entry is stale, and the test says to
-# delete it (from then on the contract holds without exception).
-PENDING_REMOVAL: dict[tuple[str, str], str] = {
-    # A stale or missing .mo is compiled in memory with the developer tool's compiler: the piece
-    # the terminal needs (compile_catalog) belongs in shipped code, e.g. kiosk.i18n itself.
-    ("kiosk.i18n", "kiosk.devtools.i18n_compile"): "compile_catalog to move out of kiosk.devtools (not yet done)",
-}
-
-# Cycles of more than one module that exist today outside the app shell and screens, each with
-# the change that would break it (not yet done when this list was written). Same rule: a cycle
-# that is gone or has changed must leave this list.
-PENDING_CYCLES: dict[frozenset[str], str] = {
-    # backends' factory imports the backends that subclass its Backend (typed driver sections)
-    frozenset({"drivers.printer.backends", "drivers.printer.simulated", "drivers.printer.usb_serial"}):
-        "the backend factory in a module of its own (drivers/printer, being reworked for typed sections)",
-    # db opens with migrations.migrate, which raises db.CacheError
-    frozenset({"offline_cache.db", "offline_cache.migrations"}): "CacheError in a module of its own",
-    # i18n applies formatting.typo_fr; formatting asks i18n for the current language
-    frozenset({"kiosk.formatting", "kiosk.i18n"}): "the current language in one module both read",
-}
-
-
 # -- reading the imports ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Import:
@@ -207,7 +184,7 @@ CONTRACTS = [
 
 @pytest.mark.parametrize("contract", CONTRACTS, ids=lambda c: c.name.split(" ")[0] + "-" + c.sources[0])
 def test_dependency_contract(contract: Contract) -> None:
-    breaches = [i for i in contract.breaches() if (i.module, i.target) not in PENDING_REMOVAL]
+    breaches = contract.breaches()
     assert not breaches, f"contract broken: {contract.name}\n  " + "\n  ".join(map(str, breaches))
 
 
@@ -215,13 +192,6 @@ def test_the_cli_imports_developer_tools_only_when_a_developer_command_runs() ->
     eager = [i for i in imports_of("kiosk.cli") if _within(i.target, ("kiosk.devtools",)) and not i.lazy]
     assert not eager, "kiosk.cli must import developer tools inside the command that uses them:\n  " + \
         "\n  ".join(map(str, eager))
-
-
-def test_imports_pending_removal_still_exist() -> None:
-    """An entry of PENDING_REMOVAL whose import is gone must be deleted, so the contract is whole again."""
-    present = {(i.module, i.target) for i in all_imports()}
-    stale = [f"{m} → {t} ({why})" for (m, t), why in PENDING_REMOVAL.items() if (m, t) not in present]
-    assert not stale, "delete these entries of PENDING_REMOVAL, their import is gone:\n  " + "\n  ".join(stale)
 
 
 # -- cycles ----------------------------------------------------------------------------------------
@@ -296,16 +266,10 @@ def _cycle_path(graph: dict[str, set[str]], component: set[str]) -> list[str]:
 
 def test_no_import_cycle_spans_more_than_one_module() -> None:
     graph = import_graph()
-    cycles = [c for c in strongly_connected(graph) if len(c) > 1 and frozenset(c) not in PENDING_CYCLES]
+    cycles = [c for c in strongly_connected(graph) if len(c) > 1]
     report = [f"{len(c)} modules: {', '.join(sorted(c))}\n    for example {' → '.join(_cycle_path(graph, c))}"
               for c in cycles]
     assert not cycles, "import cycles:\n  " + "\n  ".join(report)
-
-
-def test_cycles_pending_removal_still_exist() -> None:
-    components = {frozenset(c) for c in strongly_connected(import_graph()) if len(c) > 1}
-    stale = [f"{sorted(c)} ({why})" for c, why in PENDING_CYCLES.items() if c not in components]
-    assert not stale, "delete these entries of PENDING_CYCLES, the cycle is gone or changed:\n  " + "\n  ".join(stale)
 
 
 # -- the reader itself -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from kiosk import i18n
 from kiosk.city.hours import Closure, Status, is_public_holiday, opening_state, week
 from kiosk.city.wording import day_hours_words, day_label, day_note, reopening_words, state_words
 from kiosk.clock import PARIS
-from kiosk.formatting import NBSP
+from kiosk.typography import NBSP
 
 MAIRIE = "Mo-Fr 08:30-12:00,13:30-17:00; Sa 09:00-12:00; PH off"
 TUTH = "Tu,Th 14:00-18:00"

@@ -15,8 +15,8 @@ from kiosk.formatting import (
     format_distance_m,
     format_duration_min,
     format_time,
-    typo_fr,
 )
+from kiosk.typography import typo_fr
 
 NBSP, NNBSP, APOS = "\u00a0", "\u202f", "\u2019"
 

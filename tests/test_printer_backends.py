@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from drivers.printer.backends import BackendError, FileBackend, NetworkBackend, NoneBackend, make_backend
+from drivers.printer.backends import BackendError, FileBackend, NetworkBackend, NoneBackend
+from drivers.printer.factory import make_backend
 from drivers.printer.fakeprinter import FakeNetworkPrinter
 from drivers.printer.usb_serial import SerialBackend, UsbBackend
 from kiosk.config.models import PrinterConfig

@@ -10,8 +10,9 @@ from support import PygameEvents
 from test_printer_render import BOOKING_QR, booking_ticket
 
 from drivers.printer import status as st
-from drivers.printer.backends import BackendError, make_backend
+from drivers.printer.backends import BackendError
 from drivers.printer.decode import DecodeError, decode
+from drivers.printer.factory import make_backend
 from drivers.printer.render import TicketRenderer
 from drivers.printer.simulated import SimulatedPrinter
 from drivers.printer.ticket import Line, QrCode, Ticket

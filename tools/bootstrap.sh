@@ -72,4 +72,4 @@ fi
 # (or at all, if PYTHONDONTWRITEBYTECODE is set or the tree is read-only).
 $VENV/bin/python -m compileall -q -j 0 kiosk screens drivers offline_cache provisioning
 # Compile the translation catalogs (.po -> .mo) so the app starts without doing it.
-$VENV/bin/python -m kiosk.devtools.i18n_compile
+$VENV/bin/python -m kiosk.i18n_catalogs

@@ -181,6 +181,6 @@ class PrintWorker(DriverThread):
 
 def build_worker(section: PrinterConfig, post: Post = default_post) -> PrintWorker:
     """The worker a ``[printer]`` section describes (not started): its backend, its renderer, its timings."""
-    from drivers.printer.backends import make_backend
+    from drivers.printer.factory import make_backend
     return PrintWorker(make_backend(section), TicketRenderer(section.profile, section.qr), post=post,
                        poll_interval=section.poll_interval_s, status_timeout=section.status_timeout_s)
