@@ -9,7 +9,7 @@ import zxingcpp
 from PIL import Image
 
 from drivers.printer.render import RenderError, TicketRenderer, encode_text, qr_image
-from drivers.printer.ticket import Line, QrCode, Ticket, TicketBuilder
+from kiosk.printing.document import Line, QrCode, Ticket, TicketBuilder
 
 BOOKING_QR = "KIOSK1:RDV:2026-12-03T09:30:etat-civil:7f3a9c2e-5b1d-4e8a-9f20-3c6d8e1b2a47:" + "A" * 86
 

@@ -15,10 +15,10 @@ from drivers.printer.decode import DecodeError, decode
 from drivers.printer.factory import make_backend
 from drivers.printer.render import TicketRenderer
 from drivers.printer.simulated import SimulatedPrinter
-from drivers.printer.ticket import Line, QrCode, Ticket
 from drivers.printer.worker import PrintWorker
 from kiosk import events
 from kiosk.config.models import PrinterConfig
+from kiosk.printing.document import Line, QrCode, Ticket
 
 REFERENCE = Ticket("Mairie", (Line("Été à l’accueil", bold=True, underline=True),
                               Line("5 € → guichet", align="right", size="wide"), QrCode("ABC", module=4)),
@@ -121,7 +121,7 @@ def test_worker_drives_the_simulated_printer():
 
 
 def test_admin_test_ticket_prints_everything_we_use():
-    from drivers.printer.ticket import admin_test_ticket
+    from kiosk.printing.document import admin_test_ticket
     printer = SimulatedPrinter()
     printer.write(TicketRenderer().render(admin_test_ticket("mairie-01", "22/11/2026 17:08", "ready")))
     ops = decode(bytes(printer.received))

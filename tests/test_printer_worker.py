@@ -12,9 +12,9 @@ from drivers.printer import status as st
 from drivers.printer.backends import NetworkBackend
 from drivers.printer.fakeprinter import FakeNetworkPrinter
 from drivers.printer.render import TicketRenderer
-from drivers.printer.ticket import TicketBuilder
 from drivers.printer.worker import PrintWorker
 from kiosk import events
+from kiosk.printing.document import TicketBuilder
 
 TICKET = TicketBuilder("Mairie").line("Numéro 42", size="large", align="center").qr("Q-42").build()
 
