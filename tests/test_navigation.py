@@ -13,6 +13,15 @@ def test_home_shows_the_features_of_the_profile(make_pilot):
     assert not demo.widget("home").enabled and not demo.widget("back").enabled
 
 
+def test_home_tiles_keep_their_order(make_pilot):
+    """The shell's list decides the order (it used to follow whichever screen module was imported
+    first): booking, tracking, city information, then the demo's practice tile, in reading order."""
+    demo = make_pilot()
+    ids = ["feature-booking", "feature-tracking", "feature-city", "feature-toolkit"]
+    spots = [(demo.widget(i).rect.top, demo.widget(i).rect.left) for i in ids]
+    assert spots == sorted(spots)
+
+
 def test_production_home_shows_only_real_features(make_pilot):
     prod = make_pilot(demo=False)
     assert not prod.has("feature-toolkit") and prod.has("feature-tracking")

@@ -21,14 +21,14 @@ __all__ = ["FEATURES", "Feature", "features_for"]
 FEATURES: tuple[Feature, ...] = (
     Feature(id="booking", title=N_("Book an appointment"), subtitle=N_("At the town hall, with a printed ticket"),
             icon="◷", profiles=frozenset({"street", "counter"}), open=BookingServicesScreen),
+    Feature(id="tracking", title=N_("Follow my request"), subtitle=N_("With the number on your receipt"),
+            icon="№", profiles=frozenset({"street", "counter"}), open=TrackingScreen),
     # city information: places, hours, events, pages
     Feature(id="city", title=N_("My town"), subtitle=N_("Places, opening hours, what's on"),
             icon="⌂", profiles=frozenset({"street"}), open=CityHomeScreen),
     # a practice screen for the touch toolkit, in demo mode only
     Feature(id="toolkit", title=N_("Try the touch screen"), subtitle=N_("Keyboard, numbers, lists"),
             icon="☰", profiles=frozenset({"street", "counter"}), open=ToolkitDemoScreen, demo_only=True),
-    Feature(id="tracking", title=N_("Follow my request"), subtitle=N_("With the number on your receipt"),
-            icon="№", profiles=frozenset({"street", "counter"}), open=TrackingScreen),
 )
 
 
