@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from pilot_helpers import open_admin, wait_for
+from timebase import test_now
 
+from kiosk.clock import ManualClock
 from kiosk.data_layer import DataLayer
+
+pytestmark = pytest.mark.reference_server
 
 
 def test_demo_data_layer_enrols_syncs_and_reports_to_the_header_and_admin(make_pilot):
-    pilot = make_pilot(data=DataLayer.demo)
+    pilot = make_pilot(clock=ManualClock(test_now()), data=DataLayer.demo)
     data = pilot.app.data
     assert not pilot.has("header-network")          # unknown until the first sync
     wait_for(pilot, lambda: pilot.app.network == "online")
@@ -53,7 +58,7 @@ def test_a_screen_books_through_the_services_and_hears_back_by_event(make_pilot)
             if event.type == events.ACTION_DONE:
                 self.heard.append((event.request_id, event.outcome))
 
-    pilot = make_pilot(data=DataLayer.demo)
+    pilot = make_pilot(clock=ManualClock(test_now()), data=DataLayer.demo)
     wait_for(pilot, lambda: pilot.app.sync_status.get("last_success") is not None)
     services = pilot.app.services
     probe = Probe(pilot.app)

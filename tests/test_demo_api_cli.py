@@ -8,10 +8,13 @@ import socket
 import subprocess
 import sys
 
+import pytest
 import requests
 
 from kiosk.api import contract
 from kiosk.demo_api.cli import main
+
+pytestmark = pytest.mark.reference_server
 
 
 def test_runs_until_interrupted_and_prints_a_working_enrolment_code(tmp_path):
@@ -71,3 +74,45 @@ def test_embedded_server_for_demo_mode(tmp_path):
     finally:
         api.stop()
     assert not api.thread.is_alive()
+
+
+def test_clock_from_stdin_starts_at_now_and_moves_only_when_told(tmp_path):
+    from datetime import datetime, timedelta
+    from email.utils import parsedate_to_datetime
+
+    from timebase import test_now
+
+    start = test_now().replace(microsecond=0)
+    later = start + timedelta(days=1, hours=2)
+    with subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "demo-api", "--port", "0", "--db", str(tmp_path / "demo.sqlite3"),
+         "--now", start.isoformat(), "--clock-from-stdin"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=os.getcwd(),
+    ) as proc:
+        try:
+            base = proc.stdout.readline().split()[5]
+            proc.stdout.readline()
+
+            def server_date() -> datetime:
+                return parsedate_to_datetime(requests.get(f"{base}/v1/catalog", timeout=5).headers["Date"])
+
+            assert server_date() == start
+            proc.stdin.write(f"now {later.isoformat()}\n")
+            proc.stdin.flush()
+            assert proc.stdout.readline() == f"now {later.isoformat()}\n"
+            assert server_date() == later                          # in effect once acknowledged
+            proc.stdin.write("now yesterday\n")
+            proc.stdin.flush()
+            assert proc.stdout.readline().startswith("error ")
+            assert server_date() == later
+            proc.stdin.close()                                     # EOF stops it, as --exit-with-stdin does
+            assert proc.wait(timeout=10) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+def test_clock_from_stdin_needs_now(tmp_path, capsys):
+    assert main(["--port", "0", "--db", str(tmp_path / "x.sqlite3"), "--clock-from-stdin"]) == 2
+    assert "needs --now" in capsys.readouterr().err
