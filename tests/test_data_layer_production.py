@@ -5,16 +5,19 @@ file appears; one without its cache folder says so in one line and keeps running
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
+import pytest
 from pilot_helpers import wait_for
+from timebase import test_now
 
 from kiosk.api.client import ApiClient
 from kiosk.data_layer import DataLayer
 from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock, running_server
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
 
 
 def test_unprovisioned_terminal_is_offline_then_comes_online_with_its_credentials(make_pilot, tmp_path, caplog):

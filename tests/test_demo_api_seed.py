@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from timebase import test_now
 
 from kiosk.api import models
 from kiosk.demo_api import db, seed, seed_data
 from kiosk.demo_api.holidays import easter_sunday, french_holidays, is_holiday
 
+pytestmark = pytest.mark.reference_server
+
 PARIS = ZoneInfo("Europe/Paris")
-START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)  # Monday 4 May 2026, 07:00 in Paris
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
 
 
 @pytest.mark.parametrize("year,easter", [(2024, date(2024, 3, 31)), (2025, date(2025, 4, 20)),

@@ -4,16 +4,19 @@ request tracking, keys, and the error shape for bad input."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 import requests
+from timebase import test_now
 
 from kiosk.api import contract
 from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ApiClient, ManualClock, enroll, running_server
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
 
 
 @pytest.fixture(scope="module")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
+from timebase import test_now
 
 from kiosk.demo_api import admin
 from kiosk.demo_api.holidays import is_holiday
 from kiosk.demo_api.testing import ManualClock, enroll, running_server
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)  # Monday 4 May 2026
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ booking requests, cancellations, check-ins with offline token verification."""
 from __future__ import annotations
 
 import queue
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from test_api_client_support import FaultProxy
+from timebase import test_now
 
 from kiosk import events, i18n
 from kiosk.api.client import ApiClient
@@ -23,7 +24,9 @@ from kiosk.services import DaySlot, Services, verify_token
 from kiosk.sync import SyncWorker
 from offline_cache.db import open_cache
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)   # Monday 4 May 2026, 07:00 in Paris
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
 PERSON = {"last_name": "Quastenberg", "first_name": "Zéphyrine", "phone": "06 12 34 56 78"}
 TERMINAL = {"hostname": "borne-hall", "kind": "totem", "app_version": "1.4.0"}
 

@@ -8,11 +8,11 @@ import json
 import os
 import sqlite3
 import stat
-from datetime import UTC, datetime
 
 import pygame
 import pytest
 from test_api_client_support import FaultProxy
+from timebase import test_now
 
 from kiosk import events
 from kiosk.api.client import ApiClient
@@ -23,7 +23,9 @@ from kiosk.demo_api.testing import ManualClock, running_server
 from kiosk.tracking.service import TrackingService, load_or_create_secret
 from offline_cache.db import open_cache
 
-START = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
 
 
 @pytest.fixture(autouse=True)
