@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from booking_town import town  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.reference_server
 
 
 def test_service_page_opens_the_booking_flow_on_that_service(town, make_pilot):  # noqa: F811

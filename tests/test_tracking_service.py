@@ -37,11 +37,11 @@ def event_queue():
 
 
 class Env:
-    def __init__(self, tmp_path, base: str, db_path) -> None:
+    def __init__(self, tmp_path, base: str, db_path, server_clock: ManualClock) -> None:
         self.tmp, self.db_path, self.base = tmp_path, db_path, base
         self.creds = tmp_path / "credentials.json"
         self.client = ApiClient(base, credentials_path=self.creds, max_attempts=1)
-        self.client.enroll(admin.create_enrolment_code(db_path), {"hostname": "borne", "kind": "totem",
+        self.client.enroll(admin.create_enrolment_code(db_path, server_clock), {"hostname": "borne", "kind": "totem",
                                                                    "app_version": "1.4.0"})
         self.cache = tmp_path / "cache.sqlite3"
         self.secret = tmp_path / "tracking.key"
@@ -78,8 +78,9 @@ class Env:
 @pytest.fixture
 def env(tmp_path):
     db_path = tmp_path / "api.sqlite3"
-    with running_server(db_path, ManualClock(START)) as base:
-        yield Env(tmp_path, base, db_path)
+    server_clock = ManualClock(START)
+    with running_server(db_path, server_clock) as base:
+        yield Env(tmp_path, base, db_path, server_clock)
 
 
 def test_online_answer_is_remembered_by_keyed_hash_only(env):

@@ -44,17 +44,19 @@ def next_working_day_at(hour: int, minute: int = 0, *, after: datetime | None = 
     return datetime.combine(day, time(hour, minute), PARIS)
 
 
-def seeded_slots(agenda_id: str, *, after: datetime | None = None) -> list[tuple[str, datetime]]:
+def seeded_slots(agenda_id: str, *, after: datetime | None = None,
+                 today: bool = False) -> list[tuple[str, datetime]]:
     """``(slot id, start)`` of the agenda's slots that the demo town seeded at ``after`` (default
-    :func:`test_now`) holds on the following days: tests that book pick theirs from the data,
-    whatever the weekday of the instant and the holidays around it."""
+    :func:`test_now`) holds on the following days (``today``: and those of its own day still to
+    come): tests that book pick theirs from the data, whatever the weekday of the instant and the
+    holidays around it."""
     from kiosk.demo_api import seed, seed_data
 
     start = after or test_now()
     agenda = next(a for a in seed_data.AGENDAS if a[0] == agenda_id)
-    tomorrow = start.astimezone(PARIS).date() + timedelta(days=1)
-    return [(row[0], datetime.fromisoformat(row[2]))
-            for row in seed.slot_rows(agenda, tomorrow, seed.SLOT_DAYS - 1)]
+    day = start.astimezone(PARIS).date()
+    rows = [(row[0], datetime.fromisoformat(row[2])) for row in seed.slot_rows(agenda, day, seed.SLOT_DAYS)]
+    return [(sid, at) for sid, at in rows if (at > start if today else at.date() > day)]
 
 
 def first_slot_at(agenda_id: str, hhmm: str, *, after: datetime | None = None) -> tuple[str, datetime]:
