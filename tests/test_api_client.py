@@ -38,7 +38,7 @@ def env(tmp_path):
 def free_slot(client: ApiClient, agenda: str = "ag-etat-civil-1", nth: int = 0) -> models.Slot:
     day = START.date()
     slots = client.slots(agenda, day, day + timedelta(days=14)).data.slots
-    return [s for s in slots if s.places_left > 0][nth]
+    return [s for s in slots if s.places_left > 0 and s.start > START][nth]   # still to come at START
 
 
 def booking_body(client: ApiClient, slot_id: str) -> dict:

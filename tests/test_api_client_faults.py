@@ -52,7 +52,8 @@ def proxied(upstream):
 
 def booking(client: ApiClient) -> dict:
     day = START.date()
-    slot = next(s for s in client.slots("ag-etat-civil-1", day, day + timedelta(days=7)).data.slots if s.places_left)
+    slot = next(s for s in client.slots("ag-etat-civil-1", day, day + timedelta(days=7)).data.slots
+                if s.places_left and s.start > START)                        # still to come at START
     return {"slot_id": slot.id, "service_id": "svc-cni", "person": PERSON, "channel": "kiosk",
             "terminal_id": client.device_id, "created_at": START.isoformat()}
 

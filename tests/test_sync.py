@@ -51,7 +51,7 @@ class Env:
     def free_slots(self, n: int, agenda: str = "ag-etat-civil-1") -> list[str]:
         day = START.date()
         slots = self.client.slots(agenda, day, day + timedelta(days=20)).data.slots
-        return [s.id for s in slots if s.places_left > 0][:n]
+        return [s.id for s in slots if s.places_left > 0 and s.start > START][:n]   # still to come at START
 
     def enqueue_booking(self, slot_id: str) -> str:
         payload = {"slot_id": slot_id, "service_id": "svc-cni", "channel": "kiosk",
