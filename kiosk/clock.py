@@ -25,6 +25,18 @@ class Clock:
         return datetime.now(PARIS)
 
 
+class StartedClock(Clock):
+    """The real clock, except that wall time starts at a chosen instant and runs on from there
+    (a process a test starts at its instant: timers still fire, as they do not on a ManualClock)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start = start if start.tzinfo else start.replace(tzinfo=PARIS)
+        self._t0 = time.monotonic()
+
+    def now(self) -> datetime:
+        return (self._start + timedelta(seconds=time.monotonic() - self._t0)).astimezone(PARIS)
+
+
 WallListener = Callable[[datetime], None]
 """Called with the new wall time each time a :class:`ManualClock` moves."""
 

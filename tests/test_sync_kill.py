@@ -20,36 +20,46 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+import pytest
+from timebase import test_now
+
 from kiosk.api.client import ApiClient
+from kiosk.clock import StartedClock
 from kiosk.demo_api import admin, db
 from kiosk.demo_api.testing import ManualClock, running_server
 from kiosk.sync import SyncWorker
 from offline_cache.db import open_cache
 
+pytestmark = pytest.mark.reference_server
+
 REPO = Path(__file__).resolve().parent.parent
 ROUNDS = 50
 CHILD = r"""
 import json, random, sys, time
+from datetime import datetime
 from kiosk.api.client import ApiClient
+from kiosk.clock import StartedClock
 from kiosk.sync import SyncWorker
 from offline_cache.db import open_cache
 from offline_cache.outbox import Outbox
 
-base, creds, cache, slots_file, seed = sys.argv[1:6]
+base, creds, cache, slots_file, now, seed = sys.argv[1:7]
+clock = StartedClock(datetime.fromisoformat(now))      # the test's instant, not the wall clock
 slots = json.load(open(slots_file))
 rng = random.Random(int(seed))
-client = ApiClient(base, credentials_path=creds, max_attempts=1, connect_timeout_s=1, read_timeout_s=5)
-worker = SyncWorker(cache, client, post=lambda *a, **k: None, catalog_interval_s=3600, slots_interval_s=3600,
-                    keys_interval_s=3600)
+client = ApiClient(base, credentials_path=creds, max_attempts=1, connect_timeout_s=1, read_timeout_s=5,
+                   now=clock.now)
+worker = SyncWorker(cache, client, clock=clock, post=lambda *a, **k: None, catalog_interval_s=3600,
+                    slots_interval_s=3600, keys_interval_s=3600)
 worker.start()
 outbox = Outbox(open_cache(cache))
 print("ready", flush=True)
 while True:
     key = outbox.enqueue("booking", {"slot_id": rng.choice(slots), "service_id": "svc-cni", "channel": "kiosk",
-                                     "created_at": "2026-05-04T07:00:00+02:00"},
+                                     "created_at": clock.now().isoformat()},
                          personal={"person": {"last_name": "Quastenberg", "first_name": "Zéphyrine",
                                               "phone": "06 12 34 56 78"}})
     print(key, flush=True)
@@ -91,10 +101,12 @@ def kill_rounds(script: str, args: list[str], rounds: int, rng: random.Random,
     return printed
 
 
-def drain_and_collect(base: str, creds, cache, db_path, device_id: str):
-    """The last restart (a worker sends whatever is left), then what the server and the outbox hold:
-    ({idempotency key: (status, body)}, [booking ids], [outbox uuids])."""
-    worker = SyncWorker(cache, ApiClient(base, credentials_path=creds), post=lambda *a, **k: None)
+def drain_and_collect(base: str, creds, cache, db_path, device_id: str, now: datetime):
+    """The last restart (a worker sends whatever is left, on the test's time ``now``), then what
+    the server and the outbox hold: ({idempotency key: (status, body)}, [booking ids], [outbox uuids])."""
+    clock = StartedClock(now)
+    worker = SyncWorker(cache, ApiClient(base, credentials_path=creds, now=clock.now), clock=clock,
+                        post=lambda *a, **k: None)
     for _ in range(5):
         worker.run_once()
         if worker.status()["outbox_depth"] == 0:
@@ -116,7 +128,7 @@ def drain_and_collect(base: str, creds, cache, db_path, device_id: str):
 
 
 def test_kill_9_rounds_lose_and_duplicate_nothing(tmp_path):
-    start = datetime.now(UTC).replace(microsecond=0)
+    start = test_now().replace(microsecond=0)   # KIOSK_TEST_NOW (tests/timebase.py)
     clock = ManualClock(start)
     db_path = tmp_path / "api.sqlite3"
     with running_server(db_path, clock) as base:
@@ -127,16 +139,18 @@ def test_kill_9_rounds_lose_and_duplicate_nothing(tmp_path):
         day = start.date()
         from datetime import timedelta
         slots = [s.id for agenda in ("ag-etat-civil-1", "ag-etat-civil-2")
-                 for s in client.slots(agenda, day, day + timedelta(days=30)).data.slots if s.places_left]
+                 for s in client.slots(agenda, day, day + timedelta(days=30)).data.slots
+                 if s.places_left and s.start > start]
         assert len(slots) > 50
         slots_file = tmp_path / "slots.json"
         slots_file.write_text(json.dumps(slots))
         cache = tmp_path / "cache.sqlite3"
         t0 = time.monotonic()
-        printed = [line for line in kill_rounds(CHILD, [base, str(creds), str(cache), str(slots_file)], ROUNDS,
-                                                random.Random(2026), (0.05, 0.9)) if line != "ready"]
+        args = [base, str(creds), str(cache), str(slots_file), start.isoformat()]
+        printed = [line for line in kill_rounds(CHILD, args, ROUNDS, random.Random(2026), (0.05, 0.9))
+                   if line != "ready"]
         elapsed = time.monotonic() - t0
-        verdicts, bookings, queued = drain_and_collect(base, creds, cache, db_path, client.device_id)
+        verdicts, bookings, queued = drain_and_collect(base, creds, cache, db_path, client.device_id, start)
 
     assert len(printed) >= ROUNDS and len(set(printed)) == len(printed)
     assert set(printed) <= set(queued), "a confirmed action is missing from the outbox"
