@@ -11,6 +11,7 @@ from pilot_helpers import wait_for
 from timebase import test_now
 
 from kiosk.api.client import ApiClient
+from kiosk.clock import ManualClock as KioskClock
 from kiosk.data_layer import DataLayer
 from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock, running_server
@@ -29,7 +30,7 @@ def test_unprovisioned_terminal_is_offline_then_comes_online_with_its_credential
         overrides = {"api.base_url": base, "api.credentials_path": str(creds),
                      "sync.cache_path": str(tmp_path / "lib" / "cache.sqlite3")}
         with caplog.at_level(logging.ERROR, logger="kiosk.data_layer"):
-            pilot = make_pilot(demo=False, overrides=overrides, data=DataLayer.production)
+            pilot = make_pilot(demo=False, overrides=overrides, data=DataLayer.production, clock=KioskClock(START))
             wait_for(pilot, lambda: pilot.app.network == "offline")
         assert pilot.widget("header-network").text == "Hors ligne"
         assert f"working offline from the cache: No credentials file at {creds}" in caplog.text

@@ -15,6 +15,8 @@ from kiosk.api.client import ApiClient
 from kiosk.sync import SyncWorker
 from offline_cache.catalog import sync_state
 
+pytestmark = pytest.mark.reference_server
+
 ERROR_500 = ("status", 500, {}, {"error": "internal_error", "message": "boom", "details": {}})
 
 
