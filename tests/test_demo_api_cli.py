@@ -10,6 +10,7 @@ import sys
 
 import pytest
 import requests
+from timebase import test_now
 
 from kiosk.api import contract
 from kiosk.demo_api.cli import main
@@ -21,7 +22,7 @@ def test_runs_until_interrupted_and_prints_a_working_enrolment_code(tmp_path):
     db_path = tmp_path / "demo.sqlite3"
     with subprocess.Popen(
         [sys.executable, "-c", "import sys; from kiosk.demo_api.cli import main; sys.exit(main(sys.argv[1:]))",
-         "--host", "127.0.0.1", "--port", "0", "--db", str(db_path)],
+         "--host", "127.0.0.1", "--port", "0", "--db", str(db_path), "--now", test_now().isoformat()],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=os.getcwd(),
     ) as proc:
         _exercise(proc)
@@ -61,7 +62,7 @@ def test_bad_port_exits_2(tmp_path, capsys):
 
 def test_embedded_server_for_demo_mode(tmp_path):
     from kiosk.demo_api.server import start_embedded
-    api = start_embedded(tmp_path / "demo.sqlite3")
+    api = start_embedded(tmp_path / "demo.sqlite3", clock=test_now)
     try:
         assert api.url.startswith("http://127.0.0.1:")
         r = requests.post(f"{api.url}/v1/devices/enroll", timeout=5, json={
@@ -79,8 +80,6 @@ def test_embedded_server_for_demo_mode(tmp_path):
 def test_clock_from_stdin_starts_at_now_and_moves_only_when_told(tmp_path):
     from datetime import datetime, timedelta
     from email.utils import parsedate_to_datetime
-
-    from timebase import test_now
 
     start = test_now().replace(microsecond=0)
     later = start + timedelta(days=1, hours=2)
