@@ -4,7 +4,7 @@ request tracking, keys, and the error shape for bad input."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -54,7 +54,7 @@ def test_enrolment_code_is_one_time(env):
 
 def test_expired_and_unknown_codes_are_refused(env):
     base, db_path, clock = env
-    code = admin.create_enrolment_code(db_path, lambda: START.replace(year=2025))
+    code = admin.create_enrolment_code(db_path, lambda: START - timedelta(days=365))   # long expired
     api = ApiClient(base)
     for c in (code, "SCV-XXXX-YYYY"):
         r = api.call("POST", "/v1/devices/enroll", auth=False, json={"enrolment_code": c, "terminal": facts()})

@@ -46,17 +46,19 @@ def next_working_day_at(hour: int, minute: int = 0, *, after: datetime | None = 
 
 def seeded_slots(agenda_id: str, *, after: datetime | None = None,
                  today: bool = False) -> list[tuple[str, datetime]]:
-    """``(slot id, start)`` of the agenda's slots that the demo town seeded at ``after`` (default
-    :func:`test_now`) holds on the following days (``today``: and those of its own day still to
-    come): tests that book pick theirs from the data, whatever the weekday of the instant and the
-    holidays around it."""
+    """``(slot id, start)`` of the agenda's slots in the demo town seeded at :func:`test_now`, on the
+    days after ``after``'s day (default: the test instant; ``today``: and those of its own day still
+    to come): tests that book pick theirs from the data, whatever the weekday of the instant and
+    the holidays around it."""
     from kiosk.demo_api import seed, seed_data
 
-    start = after or test_now()
+    seeded = test_now()
+    start = after or seeded
     agenda = next(a for a in seed_data.AGENDAS if a[0] == agenda_id)
+    rows = seed.slot_rows(agenda, seeded.astimezone(PARIS).date(), seed.SLOT_DAYS)
     day = start.astimezone(PARIS).date()
-    rows = [(row[0], datetime.fromisoformat(row[2])) for row in seed.slot_rows(agenda, day, seed.SLOT_DAYS)]
-    return [(sid, at) for sid, at in rows if (at > start if today else at.date() > day)]
+    found = [(row[0], datetime.fromisoformat(row[2])) for row in rows]
+    return [(sid, at) for sid, at in found if (at > start if today else at.date() > day)]
 
 
 def first_slot_at(agenda_id: str, hhmm: str, *, after: datetime | None = None) -> tuple[str, datetime]:
