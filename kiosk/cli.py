@@ -72,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo_api.add_argument("--db", default="demo-api.sqlite3", metavar="PATH",
                           help="SQLite file, created and seeded if missing")
     demo_api.add_argument("--exit-with-stdin", action="store_true", help=argparse.SUPPRESS)
+    demo_api.add_argument("--now", metavar="ISO8601",
+                          help="start the server's clock at this instant (with its offset, e.g. "
+                               "2026-12-01T09:30:00+01:00), then let it run with real time; "
+                               "a new database is seeded for that date")
+    demo_api.add_argument("--clock-from-stdin", action="store_true",
+                          help="with --now: the clock stands still and moves only when a line 'now ISO8601' "
+                               "arrives on standard input, acknowledged by one line 'now ISO8601' on standard "
+                               "output; the server stops when standard input closes (tests drive it this way)")
     return p
 
 
@@ -214,7 +222,9 @@ def cmd_demo_api(args: argparse.Namespace) -> int:
     from kiosk.demo_api.cli import main as demo_api_main  # lazy: keeps cryptography off the kiosk's start path
 
     return demo_api_main(["--host", args.host, "--port", str(args.port), "--db", args.db]
-                         + (["--exit-with-stdin"] if args.exit_with_stdin else []))
+                         + (["--exit-with-stdin"] if args.exit_with_stdin else [])
+                         + (["--now", args.now] if args.now else [])
+                         + (["--clock-from-stdin"] if args.clock_from_stdin else []))
 
 
 def main(argv: list[str] | None = None) -> int:

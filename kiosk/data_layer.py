@@ -23,9 +23,18 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import kiosk
+from kiosk.clock import Clock, ManualClock
+
+if TYPE_CHECKING:    # imported when used: the first frame does not wait for HTTP, SQLite or the services
+    from kiosk.api.client import ApiClient
+    from kiosk.config import KioskConfig
+    from kiosk.services import Services
+    from kiosk.sync.worker import SyncWorker
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +44,18 @@ class DemoApiProcess:
     and serving never compete with the UI thread, and its memory is not the terminal's."""
 
     START_TIMEOUT_S = 60.0
+    STEP_TIMEOUT_S = 10.0
 
-    def __init__(self, db_path: Path) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "demo-api", "--port", "0", "--db", str(db_path), "--exit-with-stdin"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    def __init__(self, db_path: Path, now: datetime | None = None, *, stepped: bool = False) -> None:
+        """``now``: the instant the server's clock starts at (the app's clock); ``stepped``: it
+        stands still there and moves only by :meth:`set_now` (the app runs on a ManualClock)."""
+        command = [sys.executable, "-m", "kiosk", "demo-api", "--port", "0", "--db", str(db_path), "--exit-with-stdin"]
+        if now is not None:
+            command += ["--now", now.isoformat()]
+        if stepped:
+            command.append("--clock-from-stdin")
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self._step_lock = threading.Lock()
         # If the server hangs before printing its two lines, kill it: readline() then returns "".
         watchdog = threading.Timer(self.START_TIMEOUT_S, self.proc.kill)
         watchdog.start()
@@ -57,15 +73,38 @@ class DemoApiProcess:
             watchdog.cancel()
 
     def _line(self) -> str:
+        assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         if not line:
             raise RuntimeError(f"the demo API did not start (exit status {self.proc.poll()})")
         return line
 
+    def set_now(self, now: Callable[[], datetime]) -> None:
+        """Move a stepped server's clock to ``now()`` (read under the lock, so the last move
+        sent is the latest) and wait for its acknowledgement: the next request sees it."""
+        with self._step_lock:
+            if self.proc.poll() is not None or self.proc.stdin is None or self.proc.stdin.closed:
+                return
+            when = now()
+            watchdog = threading.Timer(self.STEP_TIMEOUT_S, self.proc.kill)
+            watchdog.start()
+            try:
+                self.proc.stdin.write(f"now {when.isoformat()}\n")
+                self.proc.stdin.flush()
+                answer = self._line()
+            finally:
+                watchdog.cancel()
+            if not answer.startswith("now "):
+                raise RuntimeError(f"the demo API refused the time {when.isoformat()}: {answer.strip()}")
+
     def new_enrolment_code(self) -> str:
         return self.enrolment_code
 
     def stop(self) -> None:
+        with self._step_lock:
+            self._stop()
+
+    def _stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -79,30 +118,30 @@ class DemoApiProcess:
 
 
 class DataLayer:
-    def __init__(self, config, run_dir: Path, *, embedded: bool, remove_run_dir: bool = False,
+    def __init__(self, config: KioskConfig, run_dir: Path, *, embedded: bool, remove_run_dir: bool = False,
                  device_states: Callable[[], dict[str, str]] | None = None) -> None:
         self.config = config
         self.run_dir = run_dir
         self.embedded = embedded
         self.remove_run_dir = remove_run_dir
         self.device_states = device_states     # for the heartbeat (Devices.heartbeat_states)
-        self.services = None   # kiosk.services.Services, made by make_services() on the UI thread
-        self.clock = None      # the app's clock (set by the app): the services, the worker and the client read it
-        self.api = None        # DemoApiProcess in demo mode
-        self.client = None     # kiosk.api.client.ApiClient
-        self.worker = None     # kiosk.sync.worker.SyncWorker
+        self.services: Services | None = None   # made by make_services() on the UI thread
+        self.clock: Clock | None = None   # the app's clock (set by the app): the services, the worker and the client
+        self.api: DemoApiProcess | None = None   # in demo mode
+        self.client: ApiClient | None = None
+        self.worker: SyncWorker | None = None
         self.error: str | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
 
     @classmethod
-    def demo(cls, config) -> DataLayer:
+    def demo(cls, config: KioskConfig) -> DataLayer:
         """A fresh demo town for this run, in a private temporary folder removed at exit."""
         run_dir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
         return cls(config, run_dir, embedded=True, remove_run_dir=True)
 
     @classmethod
-    def production(cls, config) -> DataLayer:
+    def production(cls, config: KioskConfig) -> DataLayer:
         """The configured cache and credentials; the central API at ``[api] base_url``."""
         return cls(config, Path(config.sync.cache_path).parent, embedded=False)
 
@@ -114,23 +153,23 @@ class DataLayer:
     def credentials_path(self) -> Path:
         return self.run_dir / "credentials.json" if self.embedded else Path(self.config.api.credentials_path)
 
-    def make_services(self):
+    def make_services(self) -> Services:
         """The screens' services (no I/O here: connections open on first use)."""
         from kiosk.services import Services
 
-        self.services = Services(
+        services = self.services = Services(
             self.cache_path, client_source=lambda: self.client, clock=self.clock,
             wake_sync=lambda: self.worker.notify_new_action() if self.worker is not None else None,
             known_offline=lambda: self.worker is not None and self.worker.online is False,
             timeout_s=self.config.api.action_timeout_s)
-        return self.services
+        return services
 
     @property
     def tracking_secret_path(self) -> Path:
         """The HMAC key of the offline request-tracking memory: beside the cache, never in it."""
         return self.run_dir / "tracking.key"
 
-    def lookup_client(self, timeout_s: float):
+    def lookup_client(self, timeout_s: float) -> ApiClient | None:
         """A client of its own for a lookup a person waits for: one attempt, short timeouts;
         None while the data layer has no client (starting, or failed to start)."""
         client = self.client
@@ -149,17 +188,18 @@ class DataLayer:
             from kiosk.sync.worker import SyncWorker
 
             api_cfg = self.config.api
+            api: DemoApiProcess | None = None
             if self.embedded:
-                self.api = DemoApiProcess(self.run_dir / "demo-api.sqlite3")
-                base_url = self.api.url
+                api = self.api = self._start_demo_api()
+                base_url = api.url
             else:
                 base_url = api_cfg.base_url
-            self.client = ApiClient(base_url, credentials_path=self.credentials_path,
+            client = self.client = ApiClient(base_url, credentials_path=self.credentials_path,
                                     ca_bundle=api_cfg.ca_bundle, connect_timeout_s=api_cfg.connect_timeout_s,
                                     read_timeout_s=api_cfg.read_timeout_s,
                                     now=self.clock.now if self.clock is not None else None)
-            if self.embedded:
-                self.client.enroll(self.api.new_enrolment_code(), {
+            if api is not None:
+                client.enroll(api.new_enrolment_code(), {
                     "hostname": (socket.gethostname() or "kiosk")[:100],
                     "kind": "totem" if self.config.terminal.profile == "street" else "counter",
                     "app_version": kiosk.__version__,
@@ -169,9 +209,10 @@ class DataLayer:
                 return
             if self._stopping.is_set():
                 return
-            self.worker = SyncWorker(self.cache_path, self.client, clock=self.clock, device_states=self.device_states,
-                                     **self.config.sync.model_dump(exclude={"cache_path"}))
-            self.worker.start()
+            worker = self.worker = SyncWorker(self.cache_path, client, clock=self.clock,
+                                              device_states=self.device_states,
+                                              **self.config.sync.model_dump(exclude={"cache_path"}))
+            worker.start()
             log.info("data layer started (%s)", f"demo API process at {base_url}" if self.embedded else base_url)
             from kiosk.services import warm_up
 
@@ -179,6 +220,27 @@ class DataLayer:
         except Exception as exc:  # noqa: BLE001 - the kiosk keeps serving from its cache without it
             self.error = f"{type(exc).__name__}: {exc}"
             log.exception("the data layer could not start; the terminal works from its cache")
+
+    def _start_demo_api(self) -> DemoApiProcess:
+        """The reference server on the app's time: it starts at the app clock's ``now()``; with
+        a ManualClock (tests, screenshots) it stands still and follows every move of that clock,
+        synchronously, so the server never disagrees with the terminal about the time."""
+        db_path = self.run_dir / "demo-api.sqlite3"
+        clock = self.clock
+        if clock is None or type(clock) is Clock:   # the wall clock: the server reads its own, as ever
+            return DemoApiProcess(db_path)
+        if not isinstance(clock, ManualClock):
+            return DemoApiProcess(db_path, clock.now())
+        clock.add_listener(self._follow_clock)      # before reading now(): no move is missed
+        api = DemoApiProcess(db_path, clock.now(), stepped=True)
+        self.api = api
+        api.set_now(clock.now)                      # any move made while the server was starting
+        return api
+
+    def _follow_clock(self, _when: datetime) -> None:
+        api, clock = self.api, self.clock
+        if api is not None and clock is not None:
+            api.set_now(clock.now)
 
     def _production_files_ok(self) -> bool:
         """One clear line per missing piece. Without the cache folder there is nothing to sync
@@ -219,6 +281,8 @@ class DataLayer:
             self.worker.stop()
         if self.client is not None:
             self.client.close()
+        if isinstance(self.clock, ManualClock):
+            self.clock.remove_listener(self._follow_clock)
         if self.api is not None:
             self.api.stop()
         if self.remove_run_dir:

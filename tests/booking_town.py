@@ -3,9 +3,8 @@ and the real app with a real data layer pointed at them (helpers shared by the b
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
+from timebase import test_now
 
 from kiosk.api.client import ApiClient
 from kiosk.clock import ManualClock
@@ -14,15 +13,15 @@ from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock as ServerClock
 from kiosk.demo_api.testing import running_server
 
-START = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)   # lundi 4 mai 2026, 10 h à Paris
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py); modules that use the town carry reference_server
 
 
 class Town:
-    def __init__(self, tmp_path, base: str, db_path) -> None:
+    def __init__(self, tmp_path, base: str, db_path, server_clock: ServerClock) -> None:
         self.run_dir, self.base, self.db_path = tmp_path / "run", base, db_path
         self.run_dir.mkdir()
         self.client = ApiClient(base, credentials_path=self.run_dir / "credentials.json")
-        self.client.enroll(admin.create_enrolment_code(db_path),
+        self.client.enroll(admin.create_enrolment_code(db_path, server_clock),
                            {"hostname": "borne", "kind": "totem", "app_version": "1.4.0"})
 
     def start(self, make_pilot, size=(1080, 1920), **overrides):
@@ -45,8 +44,9 @@ class Town:
 def town(tmp_path):
     """The reference server on loopback with a fresh demo town, and this terminal enrolled."""
     db_path = tmp_path / "api.sqlite3"
-    with running_server(db_path, ServerClock(START)) as base:
-        yield Town(tmp_path, base, db_path)
+    server_clock = ServerClock(START)
+    with running_server(db_path, server_clock) as base:
+        yield Town(tmp_path, base, db_path, server_clock)
 
 
 def said(pilot) -> str:

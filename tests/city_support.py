@@ -9,18 +9,40 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import Path
+
+from timebase import test_now
 
 from kiosk.api.client import ApiClient
 from kiosk.clock import PARIS
 from kiosk.demo_api import admin
+from kiosk.demo_api.holidays import is_holiday
 from kiosk.demo_api.testing import ManualClock, running_server
 from kiosk.sync.pull import Puller, PullReport
 from offline_cache.db import open_cache
 
-# Tuesday 1 December 2026, 9 h 30 in Saint-Clément-des-Vignes (the screenshots' instant)
-SEEDED_AT = datetime(2026, 12, 1, 9, 30, tzinfo=PARIS)
+
+def quiet_tuesday_morning(after: datetime) -> datetime:
+    """The city scenarios' instant, derived from the test instant: 9 h 30 on the first Tuesday on or
+    after ``after``'s day (Paris) whose next 15 days hold no public holiday and no change of clocks,
+    outside the pool's summer season (June to August). The town's week then reads as the scenarios
+    tell it (« Fermé · ouvre demain à 14 h », the library's inventory from Friday); every date in
+    their words is computed from this instant."""
+    day = after.astimezone(PARIS).date()
+    while True:
+        if day.weekday() == 1:
+            window = [day + timedelta(days=n) for n in range(16)]
+            start = datetime.combine(day, time(9, 30), PARIS)
+            offsets = {datetime.combine(d, time(12), PARIS).utcoffset() for d in window}
+            if (not any(is_holiday(d) for d in window) and len(offsets) == 1
+                    and not any(d.month in (6, 7, 8) for d in window)):
+                return start
+        day += timedelta(days=1)
+
+
+# 9 h 30 on a quiet Tuesday in Saint-Clément-des-Vignes, from KIOSK_TEST_NOW (tests/timebase.py)
+SEEDED_AT = quiet_tuesday_morning(test_now())
 TERMINAL = {"hostname": "borne-place-mairie", "kind": "totem", "app_version": "1.4.0"}
 _FILLED: dict[datetime, Path] = {}
 

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -199,16 +200,19 @@ def kill_rounds(script: str, args: list[str], rounds: int, rng: random.Random,
     return printed
 
 
-def drain_and_collect(base: str, creds: Path, cache: Path, db_path: Path, device_id: str
+def drain_and_collect(base: str, creds: Path, cache: Path, db_path: Path, device_id: str, now: datetime
                       ) -> tuple[dict[str, tuple[int, Any]], list[str], list[str]]:
-    """The last restart (a worker sends whatever is left), then what the server and the outbox hold:
-    ({idempotency key: (status, body)}, [booking ids], [outbox uuids])."""
+    """The last restart (a worker sends whatever is left, on the test's time ``now``), then what the
+    server and the outbox hold: ({idempotency key: (status, body)}, [booking ids], [outbox uuids])."""
     from kiosk.api.client import ApiClient
+    from kiosk.clock import StartedClock
     from kiosk.demo_api import db
     from kiosk.sync import SyncWorker
     from offline_cache.db import open_cache
 
-    worker = SyncWorker(cache, ApiClient(base, credentials_path=creds), post=lambda *a, **k: None)
+    clock = StartedClock(now)
+    worker = SyncWorker(cache, ApiClient(base, credentials_path=creds, now=clock.now), clock=clock,
+                        post=lambda *a, **k: None)
     for _ in range(5):
         worker.run_once()
         if worker.status()["outbox_depth"] == 0:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from timebase import test_now
 
 from kiosk.api import models
 from kiosk.api.client import ApiClient, read_credentials, write_credentials
@@ -15,7 +16,9 @@ from kiosk.api.errors import Conflict, CredentialsError, DeviceRevoked, FinalRef
 from kiosk.demo_api import admin, db
 from kiosk.demo_api.testing import ManualClock, running_server
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)  # Monday 4 May 2026, 07:00 in Paris
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
 PERSON = {"last_name": "Quastenberg", "first_name": "Zéphyrine", "phone": "06 12 34 56 78"}
 TERMINAL = {"hostname": "borne-hall", "kind": "totem", "app_version": "1.4.0"}
 
@@ -35,7 +38,7 @@ def env(tmp_path):
 def free_slot(client: ApiClient, agenda: str = "ag-etat-civil-1", nth: int = 0) -> models.Slot:
     day = START.date()
     slots = client.slots(agenda, day, day + timedelta(days=14)).data.slots
-    return [s for s in slots if s.places_left > 0][nth]
+    return [s for s in slots if s.places_left > 0 and s.start > START][nth]   # still to come at START
 
 
 def booking_body(client: ApiClient, slot_id: str) -> dict:

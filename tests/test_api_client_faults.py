@@ -13,13 +13,16 @@ from email.utils import format_datetime
 
 import pytest
 from test_api_client_support import FaultProxy, SilentServer, closed_port_url, self_signed, tls_context
+from timebase import test_now
 
 from kiosk.api.client import ApiClient, parse_retry_after
 from kiosk.api.errors import InvalidResponse, RetryLater, ServerError, Timeout, TlsFailure, Unavailable
 from kiosk.demo_api import admin, db
 from kiosk.demo_api.testing import ManualClock, running_server
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
 PERSON = {"last_name": "Quastenberg", "first_name": "Zéphyrine", "phone": "06 12 34 56 78"}
 TERMINAL = {"hostname": "borne-hall", "kind": "totem", "app_version": "1.4.0"}
 
@@ -49,7 +52,8 @@ def proxied(upstream):
 
 def booking(client: ApiClient) -> dict:
     day = START.date()
-    slot = next(s for s in client.slots("ag-etat-civil-1", day, day + timedelta(days=7)).data.slots if s.places_left)
+    slot = next(s for s in client.slots("ag-etat-civil-1", day, day + timedelta(days=7)).data.slots
+                if s.places_left and s.start > START)                        # still to come at START
     return {"slot_id": slot.id, "service_id": "svc-cni", "person": PERSON, "channel": "kiosk",
             "terminal_id": client.device_id, "created_at": START.isoformat()}
 

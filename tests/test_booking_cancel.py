@@ -8,15 +8,22 @@ import uuid
 
 import pytest
 from booking_town import START, said
+from timebase import first_slot_at
 
 from kiosk import events
 from kiosk.demo_api import db
+from kiosk.formatting import format_date_long
+
+pytestmark = pytest.mark.reference_server
+
+# A 10 h 30 slot at État civil after the test instant's day, taken from the seeded data.
+DAY_SLOT, DAY_SLOT_AT = first_slot_at("ag-etat-civil-1", "10:30")
+DAY_WORDS = format_date_long(DAY_SLOT_AT.date(), "fr")      # e.g. « mercredi 6 mai 2026 »
 
 
 def booked(town, last_name: str = "N'Diaye"):
     """A booking made elsewhere (the web portal, another terminal): reference and token."""
-    day_slot = "ag-etat-civil-1-202605061030"
-    return town.client.create_booking({"slot_id": day_slot, "service_id": "svc-cni", "channel": "kiosk",
+    return town.client.create_booking({"slot_id": DAY_SLOT, "service_id": "svc-cni", "channel": "kiosk",
                                        "terminal_id": town.client.device_id, "created_at": START.isoformat(),
                                        "person": {"last_name": last_name, "first_name": "Awa"}}, str(uuid.uuid4()))
 
@@ -49,7 +56,7 @@ def test_cancel_by_scanning_the_ticket(town, make_pilot):
     open_cancel(pilot)
     events.ScanRead(text=booking.checkin_token, source="hid").post()
     pilot.settle()
-    assert "Carte nationale d'identité — mercredi 6 mai 2026 à 10 h 30" in said(pilot)
+    assert f"Carte nationale d'identité — {DAY_WORDS} à 10 h 30" in said(pilot)
     assert pilot.app.visit.fields["cancel_reference"] == booking.reference
     pilot.type("N'Diaye")
     cancel_now(pilot)
@@ -116,7 +123,7 @@ def test_offline_cancellation_is_recorded_and_sent_later(town, make_pilot):
     open_cancel(pilot)
     events.ScanRead(text=booking.checkin_token, source="hid").post()   # checked offline, with cached keys
     pilot.settle()
-    assert "mercredi 6 mai 2026" in said(pilot)
+    assert DAY_WORDS in said(pilot)
     pilot.type("N'Diaye")
     cancel_now(pilot)
     assert "Annulation enregistrée" in said(pilot) and "hors ligne" in said(pilot)

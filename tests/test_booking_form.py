@@ -8,6 +8,8 @@ from booking_town import said, to_person_step
 from kiosk.booking import form as booking_form
 from kiosk.booking.form import check, name_problem, normalise_email, normalise_phone
 
+pytestmark = pytest.mark.reference_server
+
 
 @pytest.mark.parametrize("name", ["N'Diaye", "Lefèvre-Müller", "Ève", "De La Fontaine", "O’Brien", "Çelik",
                                   "Łukasz", "A", "x" * 50, "  Dupont  "])

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.reference_server
+
 
 def test_service_page_opens_the_booking_flow_on_that_service(town, make_pilot):
     pilot = town.pilot(make_pilot)

@@ -4,16 +4,29 @@ the entry point for other features, and the offline labels."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from booking_town import said
+from timebase import seeded_slots, test_now
 
 from kiosk import events
 from kiosk.clock import PARIS, ManualClock
 from kiosk.devtools.offline_seed import SeededData
+from kiosk.formatting import format_date_long, format_datetime_long
 
-NOW = datetime(2026, 12, 1, 9, 30, tzinfo=PARIS)      # mardi 1er décembre 2026
+pytestmark = pytest.mark.reference_server
+
+NOW = test_now()   # KIOSK_TEST_NOW (tests/timebase.py): the cache is filled from the reference seed at it
+
+
+def first_free(*agendas: str) -> datetime:
+    """The first seeded time still to come at NOW over these agendas (the services' counters)."""
+    return min(at for agenda in agendas for _id, at in seeded_slots(agenda, today=True))
+
+
+def seeded_days(agenda: str) -> list[date]:
+    return sorted({at.date() for _id, at in seeded_slots(agenda, today=True)})
 
 
 @pytest.fixture
@@ -29,7 +42,8 @@ def test_domains_then_services_with_their_next_date(seeded):
     assert "État civil" in said(pilot) and "3 démarches" in said(pilot)
     pilot.tap(text="État civil")
     words = said(pilot)
-    assert "Passeport" in words and "Prochaine date libre : mardi 1er décembre 2026" in words
+    passport = format_date_long(first_free("ag-etat-civil-2", "ag-etat-civil-1").date(), "fr")
+    assert "Passeport" in words and f"Prochaine date libre : {passport}" in words
     assert "Urbanisme" not in words.split("État civil", 1)[1]
     pilot.tap("all-domains")
     assert pilot.has("domains")
@@ -74,14 +88,20 @@ def test_calendar_preselects_the_first_free_day_and_jumps_ahead(seeded):
     assert pilot.screen.name == "booking_service"
     pilot.tap("choose-day")
     first = pilot.screen.draft.day
-    assert first == date(2026, 12, 2)                    # urbanisme: Monday afternoons and Wednesdays
-    assert pilot.widget("day-2026-12-02").selected and pilot.widget("day-2026-12-02").enabled
-    closed = pilot.widget("day-2026-12-03")             # a Thursday: no slot
-    assert not closed.enabled and closed.subtitle is None and pilot.widget("day-2026-12-02").subtitle == "●"
+    days = seeded_days("ag-urbanisme")                   # urbanisme: Monday afternoons and Wednesdays
+    assert first == days[0]
+    assert pilot.widget(f"day-{first}").selected and pilot.widget(f"day-{first}").enabled
+    # a day of the same month without slot (a Thursday, a Sunday...), after the test instant's day if any
+    month = [first.replace(day=1) + timedelta(days=n) for n in range(31)]
+    without = [d for d in month if d.month == first.month and d not in days]
+    today = NOW.astimezone(PARIS).date()
+    closed = pilot.widget(f"day-{next((d for d in without if d > today), without[0])}")
+    assert not closed.enabled and closed.subtitle is None and pilot.widget(f"day-{first}").subtitle == "●"
     pilot.tap("next-day")
-    assert pilot.screen.draft.day == date(2026, 12, 7)
+    assert pilot.screen.draft.day == days[1]
     pilot.tap("month-next")
-    assert "janvier 2027" in said(pilot)
+    next_month = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+    assert format_date_long(next_month, "fr").split(" ", 2)[2] in said(pilot)      # e.g. « janvier 2027 »
     pilot.tap("back")
     assert pilot.screen.name == "booking_service"
 
@@ -93,6 +113,10 @@ def test_time_step_groups_morning_and_afternoon(seeded):
     open_booking(pilot.app, "svc-cni")
     pilot.settle()
     pilot.tap("choose-day")
+    # the first day with times left both in the morning and in the afternoon (a Saturday has only mornings)
+    times = [at for _id, at in seeded_slots("ag-etat-civil-1", today=True)]
+    pilot.screen.draft.day = next(d for d in sorted({t.date() for t in times})
+                                  if {t.hour < 12 for t in times if t.date() == d} == {True, False})
     pilot.tap("see-times")
     assert pilot.has("am-slots") and pilot.has("pm-slots")
     assert "Matin" in said(pilot) and "Après-midi" in said(pilot) and "14 h" in said(pilot)
@@ -186,7 +210,9 @@ def test_the_flow_in_english(seeded):
     pilot = seeded(overrides={"languages.default": "en"})
     STATES["booking_confirm"]["default"](pilot)
     words = said(pilot)
-    assert "Check and confirm" in words and "Tuesday 1 December 2026 at 9:50 am" in words
+    when = format_datetime_long(first_free("ag-etat-civil-1", "ag-etat-civil-2").astimezone(PARIS), "en")
+    assert "Check and confirm" in words and when.replace("\xa0", " ") in words
     assert "Ève Lefèvre-Müller" in words and "Change" in words
     pilot.tap("edit-time")
-    assert pilot.screen.name == "booking_day" and "December 2026" in said(pilot)
+    month_words = format_date_long(first_free("ag-etat-civil-1", "ag-etat-civil-2").date(), "en").split(" ", 2)[2]
+    assert pilot.screen.name == "booking_day" and month_words in said(pilot)      # e.g. « December 2026 »

@@ -12,9 +12,12 @@ from city_support import SEEDED_AT, seeded_cache
 from kiosk import i18n
 from kiosk.city import agenda
 from kiosk.city.pages import Block, get_page, inline, list_pages, page_blocks
+from kiosk.formatting import format_date_long, format_day_month, format_weekday
 from offline_cache.catalog import record_success
 from offline_cache.db import open_cache
 from offline_cache.from_api import apply_catalog
+
+pytestmark = pytest.mark.reference_server
 
 NBSP = "\u00a0"
 
@@ -103,16 +106,19 @@ def test_event_going_on_is_shown_until_it_ends(conn):
     assert plain(agenda.event_when(conseil, during)) == "En cours, jusqu'à 22 h".replace("'", "’")
     assert plain(agenda.event_when(conseil, conseil.start - timedelta(hours=2))) == "Aujourd’hui, 20 h – 22 h"
     assert plain(agenda.event_when(conseil, conseil.start - timedelta(days=1))) == "Demain, 20 h – 22 h"
-    assert plain(agenda.event_when(conseil, SEEDED_AT)) == "samedi 5 décembre, 20 h – 22 h"
+    saturday = SEEDED_AT.date() + timedelta(days=4)                 # the council meets on the Saturday
+    assert plain(agenda.event_when(conseil, SEEDED_AT)) == \
+        f"{format_weekday(saturday, 'fr')} {format_day_month(saturday, 'fr')}, 20 h – 22 h"
     assert agenda.upcoming(conn, conseil.end, days=1) == []
 
 
 def test_bad_events_are_skipped_and_logged_once(conn, caplog):
     conn.execute("INSERT INTO events (id, title, start, \"end\") VALUES ('ev-nostart', 'Sans date', NULL, NULL)")
-    conn.execute("INSERT INTO events (id, title, start, \"end\") VALUES ('ev-backwards', 'À l''envers', "
-                 "'2026-12-02T10:00:00Z', '2026-12-02T08:00:00Z')")
-    conn.execute("INSERT INTO events (id, title, start, \"end\") VALUES ('ev-garbage', 'Illisible', "
-                 "'2026-12-02 vers 10 h', '2026-12-03T08:00:00Z')")
+    tomorrow = SEEDED_AT.date() + timedelta(days=1)                  # inside the 14 days looked at
+    conn.execute("INSERT INTO events (id, title, start, \"end\") VALUES ('ev-backwards', 'À l''envers', ?, ?)",
+                 (f"{tomorrow}T10:00:00Z", f"{tomorrow}T08:00:00Z"))
+    conn.execute("INSERT INTO events (id, title, start, \"end\") VALUES ('ev-garbage', 'Illisible', ?, ?)",
+                 (f"{tomorrow} vers 10 h", f"{tomorrow + timedelta(days=1)}T08:00:00Z"))
     with caplog.at_level(logging.WARNING, logger="kiosk.city.agenda"):
         ids = [e.id for e in agenda.upcoming(conn, SEEDED_AT, days=14)]
         agenda.upcoming(conn, SEEDED_AT, days=14)
@@ -126,13 +132,13 @@ def test_freshness_line(conn):
     assert agenda.freshness_words(conn, SEEDED_AT + timedelta(hours=23), stale) is None
     i18n.set_language("fr")
     assert plain(agenda.freshness_words(conn, SEEDED_AT + timedelta(days=3), stale)) == \
-        "Informations du mardi 1er décembre 2026"
+        f"Informations du {format_date_long(SEEDED_AT.date(), 'fr')}"
     assert plain(agenda.freshness_words(conn, SEEDED_AT + timedelta(hours=5), timedelta(hours=2))) == \
         "Informations d’aujourd’hui à 9 h 30"
     i18n.set_language("en")
     try:
         assert plain(agenda.freshness_words(conn, SEEDED_AT + timedelta(days=3), stale)) == \
-            "Information as of Tuesday 1 December 2026"
+            f"Information as of {format_date_long(SEEDED_AT.date(), 'en')}"
     finally:
         i18n.set_language("fr")
     record_success(conn, "catalog", SEEDED_AT + timedelta(days=3))

@@ -11,6 +11,8 @@ from kiosk.city.search import CitySearch, Vocabulary, near_prefix, within_one_ed
 from offline_cache.db import open_cache
 from offline_cache.from_api import apply_catalog
 
+pytestmark = pytest.mark.reference_server
+
 
 @pytest.fixture
 def search(tmp_path):

@@ -5,16 +5,20 @@ file appears; one without its cache folder says so in one line and keeps running
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
+import pytest
 from support import settle_until
+from timebase import test_now
 
 from kiosk.api.client import ApiClient
+from kiosk.clock import ManualClock as KioskClock
 from kiosk.data_layer import DataLayer
 from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock, running_server
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
 
 
 def test_unprovisioned_terminal_is_offline_then_comes_online_with_its_credentials(make_pilot, tmp_path, caplog):
@@ -26,7 +30,7 @@ def test_unprovisioned_terminal_is_offline_then_comes_online_with_its_credential
         overrides = {"api.base_url": base, "api.credentials_path": str(creds),
                      "sync.cache_path": str(tmp_path / "lib" / "cache.sqlite3")}
         with caplog.at_level(logging.ERROR, logger="kiosk.data_layer"):
-            pilot = make_pilot(demo=False, overrides=overrides, data=DataLayer.production)
+            pilot = make_pilot(demo=False, overrides=overrides, data=DataLayer.production, clock=KioskClock(START))
             settle_until(pilot, lambda: pilot.app.network == "offline")
         assert pilot.widget("header-network").text == "Hors ligne"
         assert f"working offline from the cache: No credentials file at {creds}" in caplog.text

@@ -6,17 +6,34 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from timebase import first_slot_at, seeded_slots, test_now
 
+from kiosk.clock import PARIS
 from kiosk.demo_api import admin, db, signing
 from kiosk.demo_api.testing import ApiClient, ManualClock, enroll, running_server
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)  # Monday 4 May 2026, 07:00 in Paris
-SLOT = "ag-etat-civil-2-202605051400"  # Tuesday 5 May, 14:00, one place
-EMPLOI = "ag-emploi-202605070900"  # Thursday 7 May, three places
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
+# Slots taken from the seeded data after the test instant's day (any weekday, holidays skipped):
+SLOT, SLOT_AT = first_slot_at("ag-etat-civil-2", "14:00")   # a Tuesday or Thursday, 14:00, one place
+NEXT_SLOT = next(sid for sid, at in seeded_slots("ag-etat-civil-2") if at == SLOT_AT + timedelta(minutes=30))
+EMPLOI, EMPLOI_AT = first_slot_at("ag-emploi", "09:00")   # a Thursday, three places
+FOREIGN_SLOT = first_slot_at("ag-urbanisme", "14:00")[0]   # an agenda svc-passeport does not use
+KEY_YEAR = START.astimezone(UTC).year                      # the seed names its signing key after it
+
+
+def at(when: datetime, **delta: float) -> str:
+    """``when`` shifted, as the terminal writes it (Paris time with its offset)."""
+    return (when + timedelta(**delta)).astimezone(PARIS).replace(microsecond=0).isoformat()
+
+
+CREATED_AT = at(START, minutes=2)
+BEFORE_SLOT = SLOT_AT - timedelta(minutes=10)               # in the check-in window
 
 
 @pytest.fixture
@@ -35,7 +52,7 @@ def api(env):
 
 def booking(slot=SLOT, service="svc-passeport", **person):
     return {"slot_id": slot, "service_id": service, "channel": "kiosk", "terminal_id": None,
-            "created_at": "2026-05-04T07:02:00+02:00",
+            "created_at": CREATED_AT,
             "person": person or {"last_name": "Lefèvre", "first_name": "Hélène", "phone": "06 12 34 56 78"}}
 
 
@@ -51,7 +68,7 @@ def test_booking_201_then_the_slot_is_full(api):
     assert r.data["state"] == "booked" and r.data["slot_id"] == SLOT and r.data["reference"].startswith("RDV-")
     assert "Lefèvre" not in r.text and "06 12" not in r.text, "no personal data comes back"
     slots = api.call("GET", "/v1/agendas/{agenda_id}/slots", agenda_id="ag-etat-civil-2",
-                     params={"from": "2026-05-05", "to": "2026-05-05"})
+                     params={"from": SLOT_AT.date().isoformat(), "to": SLOT_AT.date().isoformat()})
     assert next(s for s in slots.data["slots"] if s["id"] == SLOT)["places_left"] == 0
 
 
@@ -74,7 +91,7 @@ def test_replay_is_the_same_even_for_a_409(api):
 def test_same_key_different_body_is_422(api):
     key = str(uuid.uuid4())
     assert book(api, booking(), key).status_code == 201
-    r = book(api, booking(slot="ag-etat-civil-2-202605051430"), key)
+    r = book(api, booking(slot=NEXT_SLOT), key)
     assert r.status_code == 422 and r.data["error"] == "idempotency_key_reused"
 
 
@@ -83,7 +100,7 @@ def test_keys_are_per_device(env, api):
     other = enroll(base, db_path, clock)
     key = str(uuid.uuid4())
     assert book(api, booking(), key).status_code == 201
-    assert book(other, booking(slot="ag-etat-civil-2-202605051430"), key).status_code == 201
+    assert book(other, booking(slot=NEXT_SLOT), key).status_code == 201
 
 
 @pytest.mark.parametrize("headers,code", [({}, "missing_idempotency_key"),
@@ -100,14 +117,14 @@ def test_409_offers_the_nearest_free_slots_of_the_service(api):
     alternatives = r.data["details"]["alternatives"]
     assert 1 <= len(alternatives) <= 5 and SLOT not in [a["id"] for a in alternatives]
     assert {a["agenda_id"] for a in alternatives} <= {"ag-etat-civil-1", "ag-etat-civil-2"}
-    asked = datetime(2026, 5, 5, 14, 0, tzinfo=timezone(timedelta(hours=2)))
+    asked = SLOT_AT
     gaps = [abs(datetime.fromisoformat(a["start"]) - asked) for a in alternatives]
     assert gaps == sorted(gaps) and gaps[0] <= timedelta(minutes=30)
 
 
 def test_a_past_slot_is_409(api, env):
     _base, _db, clock = env
-    clock.advance(days=2)
+    clock.now = SLOT_AT + timedelta(minutes=1)        # the slot has started
     r = book(api, booking())
     assert r.status_code == 409
     assert all(datetime.fromisoformat(a["start"]) > clock.now for a in r.data["details"]["alternatives"])
@@ -164,7 +181,7 @@ def test_ten_terminals_race_for_the_last_place(env):
     assert statuses == [201] + [409] * 9
     assert all(r.data["details"]["alternatives"] for r in results if r.status_code == 409)
     slots = clients[0].call("GET", "/v1/agendas/{agenda_id}/slots", agenda_id="ag-emploi",
-                            params={"from": "2026-05-07", "to": "2026-05-07"})
+                            params={"from": EMPLOI_AT.date().isoformat(), "to": EMPLOI_AT.date().isoformat()})
     assert next(s for s in slots.data["slots"] if s["id"] == EMPLOI)["places_left"] == 0
     import sqlite3
     conn = sqlite3.connect(db_path)
@@ -220,9 +237,9 @@ def test_cancel_with_the_tickets_token(api):
 
 
 def test_booking_request_is_pending(api):
-    body = {"service_id": "svc-passeport", "wanted_start": "2026-05-05T14:00:00+02:00", "wanted_slot_id": SLOT,
+    body = {"service_id": "svc-passeport", "wanted_start": at(SLOT_AT), "wanted_slot_id": SLOT,
             "person": {"last_name": "Nguyen", "first_name": "Thi Mai", "email": "thimai.nguyen@exemple.fr"},
-            "channel": "kiosk", "terminal_id": api.device_id, "created_at": "2026-05-04T07:05:00+02:00"}
+            "channel": "kiosk", "terminal_id": api.device_id, "created_at": at(START, minutes=5)}
     key = str(uuid.uuid4())
     r = api.call("POST", "/v1/booking-requests", json=body, headers={"Idempotency-Key": key})
     assert r.status_code == 202 and r.data["state"] == "pending" and r.data["reference"].startswith("DEM-")
@@ -230,14 +247,14 @@ def test_booking_request_is_pending(api):
     no_contact = {**body, "person": {"last_name": "Nguyen", "first_name": "Thi Mai"}}
     assert api.call("POST", "/v1/booking-requests", json=no_contact,
                     headers={"Idempotency-Key": str(uuid.uuid4())}).status_code == 400
-    foreign = {**body, "wanted_slot_id": "ag-urbanisme-202605061400"}
+    foreign = {**body, "wanted_slot_id": FOREIGN_SLOT}
     assert api.call("POST", "/v1/booking-requests", json=foreign,
                     headers={"Idempotency-Key": str(uuid.uuid4())}).status_code == 400
 
 
 def checkin(api, **body):
     return api.call("POST", "/v1/checkins", headers={"Idempotency-Key": str(uuid.uuid4())},
-                    json={"terminal_id": api.device_id, "scanned_at": "2026-05-05T13:50:00+02:00", **body})
+                    json={"terminal_id": api.device_id, "scanned_at": at(BEFORE_SLOT), **body})
 
 
 def test_checkin_token_verifies_offline_with_the_published_key(api):
@@ -257,7 +274,7 @@ def test_checkin_token_verifies_offline_with_the_published_key(api):
 
 def test_checkin_with_token_gives_a_queue_number_once(api, env):
     _base, _db, clock = env
-    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=UTC)  # 13:50 in Paris
+    clock.now = BEFORE_SLOT  # 13:50 in Paris
     made = book(api, booking()).data
     r = checkin(api, token=made["checkin_token"])
     assert r.status_code == 200 and r.data["queue_number"] == "B001"
@@ -267,15 +284,15 @@ def test_checkin_with_token_gives_a_queue_number_once(api, env):
 
 def test_checkin_refusals(api, env):
     _base, _db, clock = env
-    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=UTC)
+    clock.now = BEFORE_SLOT
     made = book(api, booking()).data
     body, sig = made["checkin_token"].split(".")
     assert checkin(api, token=body + "." + sig[:-4] + "AAAA").data["error"] == "invalid_token"
     assert checkin(api, token="pas-un-jeton").data["error"] == "invalid_token"
     assert checkin(api, reference="RDV-ZZZZ-99").status_code == 404
-    r = checkin(api, reference=made["reference"], scanned_at="2026-05-04T13:50:00+02:00")
+    r = checkin(api, reference=made["reference"], scanned_at=at(BEFORE_SLOT, days=-1))
     assert r.status_code == 409 and r.data["error"] == "outside_checkin_window"
-    r = checkin(api, reference=made["reference"], scanned_at="2026-05-05T18:50:00+02:00")
+    r = checkin(api, reference=made["reference"], scanned_at=at(BEFORE_SLOT, hours=5))
     assert r.status_code == 400 and "clock" in r.data["message"]
     cancel(api, made["id"], made["reference"], "Lefèvre")
     assert checkin(api, token=made["checkin_token"]).data["error"] == "booking_cancelled"
@@ -284,9 +301,9 @@ def test_checkin_refusals(api, env):
 def test_back_office_states_noshow_and_fulfilled(api, env):
     from kiosk.demo_api import admin
     _base, db_path, clock = env
-    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=UTC)
+    clock.now = BEFORE_SLOT
     first = book(api, booking()).data
-    second = book(api, booking(slot="ag-etat-civil-2-202605051430", last_name="Ménard", first_name="Zoé",
+    second = book(api, booking(slot=NEXT_SLOT, last_name="Ménard", first_name="Zoé",
                                email="zoe@exemple.fr")).data
     assert checkin(api, reference=first["reference"]).status_code == 200
     admin.set_booking_state(db_path, first["id"], "fulfilled")
@@ -294,7 +311,7 @@ def test_back_office_states_noshow_and_fulfilled(api, env):
     with pytest.raises(ValueError):
         admin.set_booking_state(db_path, second["id"], "fulfilled")
     clock.advance(minutes=30)
-    r = checkin(api, reference=second["reference"], scanned_at="2026-05-05T14:20:00+02:00")
+    r = checkin(api, reference=second["reference"], scanned_at=at(BEFORE_SLOT, minutes=30))
     assert r.status_code == 409 and r.data["error"] == "invalid_state"
     r = cancel(api, first["id"], first["reference"], "Lefèvre")
     assert r.status_code == 409 and r.data["details"] == {"state": "fulfilled"}
@@ -305,21 +322,21 @@ def test_key_rotation_keeps_old_tokens_valid_until_the_old_key_is_revoked(api, e
     _base, db_path, clock = env
     old = book(api, booking()).data
     clock.advance(minutes=1)
-    admin.rotate_signing_key(db_path, "scv-2026-02", clock=clock)
-    new = book(api, booking(slot="ag-etat-civil-2-202605051430")).data
-    assert signing.decode_unverified(old["checkin_token"])["kid"] == "scv-2026-01"
-    assert signing.decode_unverified(new["checkin_token"])["kid"] == "scv-2026-02"
+    admin.rotate_signing_key(db_path, f"scv-{KEY_YEAR}-02", clock=clock)
+    new = book(api, booking(slot=NEXT_SLOT)).data
+    assert signing.decode_unverified(old["checkin_token"])["kid"] == f"scv-{KEY_YEAR}-01"
+    assert signing.decode_unverified(new["checkin_token"])["kid"] == f"scv-{KEY_YEAR}-02"
     keys = api.call("GET", "/v1/keys").data
-    assert {k["kid"] for k in keys["keys"]} == {"scv-2026-01", "scv-2026-02"}
+    assert {k["kid"] for k in keys["keys"]} == {f"scv-{KEY_YEAR}-01", f"scv-{KEY_YEAR}-02"}
 
-    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=UTC)
+    clock.now = BEFORE_SLOT
     assert checkin(api, token=new["checkin_token"]).status_code == 200
-    assert admin.revoke_signing_key(db_path, "scv-2026-01", clock=clock)
+    assert admin.revoke_signing_key(db_path, f"scv-{KEY_YEAR}-01", clock=clock)
     r = checkin(api, token=old["checkin_token"])
     assert r.status_code == 400 and r.data["error"] == "invalid_token"
     keys = api.call("GET", "/v1/keys").data
-    assert "scv-2026-01" in [k["kid"] for k in keys["revoked_keys"]]
-    assert [k["kid"] for k in keys["keys"]] == ["scv-2026-02"]
+    assert f"scv-{KEY_YEAR}-01" in [k["kid"] for k in keys["revoked_keys"]]
+    assert [k["kid"] for k in keys["keys"]] == [f"scv-{KEY_YEAR}-02"]
     assert checkin(api, reference=old["reference"]).status_code == 200, "the reference still works"
 
 
@@ -327,8 +344,8 @@ def test_outbox_retries_of_cancel_and_checkin_get_the_first_answer(api, env):
     """A terminal that lost the answer resends with the same key: it must not be told
     "already cancelled" or "already checked in" for its own action."""
     _base, _db, clock = env
-    clock.now = datetime(2026, 5, 5, 11, 50, tzinfo=UTC)
-    first, second = book(api, booking()).data, book(api, booking(slot="ag-etat-civil-2-202605051430")).data
+    clock.now = BEFORE_SLOT
+    first, second = book(api, booking()).data, book(api, booking(slot=NEXT_SLOT)).data
     key = str(uuid.uuid4())
     cancel_body = {"reference": first["reference"], "last_name": "Lefèvre", "terminal_id": api.device_id}
     answers = [api.call("POST", "/v1/bookings/{booking_id}/cancel", booking_id=first["id"], json=cancel_body,
@@ -336,7 +353,7 @@ def test_outbox_retries_of_cancel_and_checkin_get_the_first_answer(api, env):
     assert [a.status_code for a in answers] == [200, 200] and answers[0].data == answers[1].data
     key = str(uuid.uuid4())
     checkin_body = {"token": second["checkin_token"], "terminal_id": api.device_id,
-                    "scanned_at": "2026-05-05T13:50:00+02:00"}
+                    "scanned_at": at(BEFORE_SLOT)}
     answers = [api.call("POST", "/v1/checkins", json=checkin_body, headers={"Idempotency-Key": key})
                for _ in range(2)]
     assert [a.status_code for a in answers] == [200, 200]
@@ -344,9 +361,9 @@ def test_outbox_retries_of_cancel_and_checkin_get_the_first_answer(api, env):
 
 
 def test_booking_request_wanted_start_must_follow_created_at(api):
-    body = {"service_id": "svc-cni", "wanted_start": "2026-05-04T07:00:00+02:00",
+    body = {"service_id": "svc-cni", "wanted_start": at(START),
             "person": {"last_name": "Nguyen", "first_name": "Thi Mai", "phone": "0611223344"},
-            "channel": "kiosk", "terminal_id": api.device_id, "created_at": "2026-05-04T07:05:00+02:00"}
+            "channel": "kiosk", "terminal_id": api.device_id, "created_at": at(START, minutes=5)}
     r = api.call("POST", "/v1/booking-requests", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
     assert r.status_code == 400 and "wanted_start" in r.data["message"]
 
@@ -358,8 +375,11 @@ def test_many_terminals_many_slots_never_exceed_capacity(env):
     import sqlite3
     base, db_path, clock = env
     clients = [enroll(base, db_path, clock) for _ in range(20)]
-    # Thursdays 7 and 21 May (the 14th is Ascension: no slot that day)
-    slots = [f"ag-emploi-20260507{h}00" for h in ("09", "10", "11")] + ["ag-emploi-202605210900"]
+    # the three slots of the first Point emploi morning, and the first slot of a later one (holidays have none)
+    emploi = seeded_slots("ag-emploi")
+    slots = [sid for sid, at in emploi if at.date() == EMPLOI_AT.date()]
+    slots.append(next(sid for sid, at in emploi if at.date() > EMPLOI_AT.date()))
+    assert len(slots) == 4
     results, barrier = [], threading.Barrier(len(clients))
 
     def run(client, seed):
@@ -385,9 +405,9 @@ def test_many_terminals_many_slots_never_exceed_capacity(env):
 
 def test_booking_request_state_by_id_or_reference(env, api):
     base, db_path, clock = env
-    body = {"service_id": "svc-passeport", "wanted_start": "2026-05-05T14:00:00+02:00",
+    body = {"service_id": "svc-passeport", "wanted_start": at(SLOT_AT),
             "person": {"last_name": "Nguyen", "first_name": "Thi Mai", "email": "thimai.nguyen@exemple.fr"},
-            "channel": "kiosk", "terminal_id": api.device_id, "created_at": "2026-05-04T07:05:00+02:00"}
+            "channel": "kiosk", "terminal_id": api.device_id, "created_at": at(START, minutes=5)}
     made = api.call("POST", "/v1/booking-requests", json=body, headers={"Idempotency-Key": str(uuid.uuid4())}).data
     by_id = api.call("GET", "/v1/booking-requests/{request_id}", request_id=made["id"])
     assert by_id.status_code == 200 and by_id.data == made and "Nguyen" not in by_id.text
@@ -404,13 +424,15 @@ def test_booking_request_state_by_id_or_reference(env, api):
 def test_stored_answers_expire_after_72_hours(env, api):
     base, db_path, clock = env
     key = str(uuid.uuid4())
-    first = book(api, booking(EMPLOI, "svc-emploi"), key)
+    # three places still to come after the 73 hours the test waits: a Point emploi slot after that day
+    emploi = first_slot_at("ag-emploi", "09:00", after=START + timedelta(hours=73))[0]
+    first = book(api, booking(emploi, "svc-emploi"), key)
     assert first.status_code == 201, first.text
     clock.advance(hours=71)
-    replay = book(api, booking(EMPLOI, "svc-emploi"), key)
+    replay = book(api, booking(emploi, "svc-emploi"), key)
     assert replay.headers.get("Idempotent-Replayed") == "true" and replay.data == first.data
     clock.advance(hours=2)
-    again = book(api, booking(EMPLOI, "svc-emploi"), key)            # forgotten: a new request
+    again = book(api, booking(emploi, "svc-emploi"), key)            # forgotten: a new request
     assert again.status_code == 201 and again.data["id"] != first.data["id"], again.text
     conn = db.connect(db_path)
     try:

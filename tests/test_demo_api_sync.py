@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import timedelta
 
 import pytest
+from timebase import next_working_day_at, test_now
 
+from kiosk.clock import PARIS
 from kiosk.demo_api import admin
 from kiosk.demo_api.holidays import is_holiday
 from kiosk.demo_api.testing import ManualClock, enroll, running_server
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)  # Monday 4 May 2026
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
+TODAY = START.astimezone(PARIS).date()          # the day the demo town is seeded: its 30 days start there
 
 
 @pytest.fixture
@@ -109,13 +114,16 @@ def test_slots_window_default_and_holidays(env):
     api, _db = env
     r = api.call("GET", "/v1/agendas/{agenda_id}/slots", agenda_id="ag-etat-civil-1")
     assert r.status_code == 200 and r.data["full"] is True
-    days = {s.start.date() for s in r.model.slots}
-    assert min(days) == date(2026, 5, 4) and max(days) <= date(2026, 6, 3)
-    assert not any(is_holiday(d) for d in days) and date(2026, 5, 14) not in days
+    days = {s.start.astimezone(PARIS).date() for s in r.model.slots}
+    window = [TODAY + timedelta(days=n) for n in range(30)]
+    # État civil opens Monday to Saturday: every day of the window but Sundays and public holidays
+    assert days == {d for d in window if d.weekday() != 6 and not is_holiday(d)}
+    assert not any(is_holiday(d) for d in days)
     assert all(s.places_left == 1 for s in r.model.slots)
+    weekday = next_working_day_at(9).date()     # the next Monday-to-Friday that is not a holiday
     one_day = api.call("GET", "/v1/agendas/{agenda_id}/slots", agenda_id="ag-etat-civil-1",
-                       params={"from": "2026-05-05", "to": "2026-05-05"})
-    assert {s.start.date() for s in one_day.model.slots} == {date(2026, 5, 5)}
+                       params={"from": weekday.isoformat(), "to": weekday.isoformat()})
+    assert {s.start.astimezone(PARIS).date() for s in one_day.model.slots} == {weekday}
     assert len(one_day.model.slots) == 10 + 10  # 8:30-11:50 and 13:30-16:50, 20-minute slots
 
 
@@ -136,7 +144,8 @@ def test_unknown_agenda_is_404(env):
 
 def test_slots_304_and_delta_after_booking_and_withdrawal(env):
     api, db_path = env
-    window = {"from": "2026-05-04", "to": "2026-05-20"}
+    # from the day after the test instant: every slot of the window is still to come
+    window = {"from": (TODAY + timedelta(days=1)).isoformat(), "to": (TODAY + timedelta(days=17)).isoformat()}
     first = api.call("GET", "/v1/agendas/{agenda_id}/slots", agenda_id="ag-urbanisme", params=window)
     etag, cursor = first.headers["ETag"], first.data["cursor"]
     assert api.call("GET", "/v1/agendas/{agenda_id}/slots", agenda_id="ag-urbanisme", params=window,
@@ -145,7 +154,7 @@ def test_slots_304_and_delta_after_booking_and_withdrawal(env):
     r = api.call("POST", "/v1/bookings", headers={"Idempotency-Key": "0b7d3c8e-5f3a-4c1e-9a43-2a5d6f7e8c90"}, json={
         "slot_id": booked, "service_id": "svc-urbanisme", "channel": "kiosk", "terminal_id": api.device_id,
         "person": {"last_name": "Rabouin", "first_name": "Marc", "phone": "06 11 22 33 44"},
-        "created_at": "2026-05-04T07:01:00+02:00"})
+        "created_at": (START + timedelta(minutes=1)).astimezone(PARIS).isoformat()})
     assert r.status_code == 201
     assert admin.delete_slot(db_path, withdrawn)
 
@@ -167,21 +176,23 @@ def test_restart_days_later_publishes_the_new_days_in_the_delta(tmp_path):
     with running_server(db_path, clock) as base:
         api = enroll(base, db_path, clock)
         first = api.call("GET", "/v1/agendas/{agenda_id}/slots", agenda_id="ag-ccas",
-                         params={"from": "2026-05-04", "to": "2026-06-30"})
-    assert max(s.start.date() for s in first.model.slots) <= date(2026, 6, 2)
+                         params={"from": TODAY.isoformat(), "to": (TODAY + timedelta(days=57)).isoformat()})
+    last_day = TODAY + timedelta(days=29)
+    assert max(s.start.astimezone(PARIS).date() for s in first.model.slots) <= last_day
     clock.advance(days=10)
     with running_server(db_path, clock) as base:
         api.base_url = base
         delta = api.call("GET", "/v1/agendas/{agenda_id}/slots", agenda_id="ag-ccas",
-                         params={"from": "2026-05-04", "to": "2026-06-30", "since": first.data["cursor"]})
-    new_days = {s.start.date() for s in delta.model.slots}
-    assert new_days and min(new_days) > date(2026, 6, 2) and max(new_days) <= date(2026, 6, 12)
+                         params={"from": TODAY.isoformat(), "to": (TODAY + timedelta(days=57)).isoformat(),
+                                 "since": first.data["cursor"]})
+    new_days = {s.start.astimezone(PARIS).date() for s in delta.model.slots}
+    assert new_days and min(new_days) > last_day and max(new_days) <= last_day + timedelta(days=10)
     assert not any(is_holiday(d) for d in new_days)
 
 
 def test_server_exposes_its_bound_port(tmp_path):
     from kiosk.demo_api.server import serve
-    server, thread = serve("127.0.0.1", 0, tmp_path / "api.sqlite3")
+    server, thread = serve("127.0.0.1", 0, tmp_path / "api.sqlite3", clock=lambda: START)
     try:
         assert server.port > 0 and server.url == f"http://127.0.0.1:{server.port}"
     finally:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
 
 import pytest
+from timebase import test_now
 
 import kiosk
 from kiosk.api.client import ApiClient
@@ -21,7 +21,9 @@ from kiosk.usage import MAX_FEATURES, UsageCounters
 from offline_cache.db import open_cache
 from offline_cache.outbox import Outbox
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
 TERMINAL = {"hostname": "borne-hall", "kind": "totem", "app_version": "1.4.0"}
 
 

@@ -160,7 +160,7 @@ def test_sync_state_records_success_and_failure(conn):
 def test_several_writes_in_one_transaction_are_atomic(town):
     with pytest.raises(sqlite3.IntegrityError), write_transaction(town):
         replace_catalog(town, "places", [])
-        record_success(town, "catalog", datetime.now(UTC), etag='"v2"')
+        record_success(town, "catalog", datetime(2026, 12, 1, 8, 0, tzinfo=UTC), etag='"v2"')   # rolled back
         upsert_slots(town, [{"id": "x", "agenda_id": "ag-404", "start": "2026-12-01T08:00:00Z",
                              "end": "2026-12-01T08:15:00Z", "places_left": 1}])
     assert town.execute("SELECT count(*) FROM places").fetchone()[0] == len(PLACES)

@@ -6,10 +6,11 @@ booking requests, cancellations, check-ins with offline token verification."""
 from __future__ import annotations
 
 import queue
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from test_api_client_support import FaultProxy
+from timebase import next_working_day_at, test_now
 
 from kiosk import events, i18n
 from kiosk.api.client import ApiClient
@@ -23,7 +24,9 @@ from kiosk.services import DaySlot, Services, verify_token
 from kiosk.sync import SyncWorker
 from offline_cache.db import open_cache
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)   # Monday 4 May 2026, 07:00 in Paris
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
 PERSON = {"last_name": "Quastenberg", "first_name": "Zéphyrine", "phone": "06 12 34 56 78"}
 TERMINAL = {"hostname": "borne-hall", "kind": "totem", "app_version": "1.4.0"}
 
@@ -287,7 +290,16 @@ def test_cancel_with_the_tickets_qr_code(env):
 
 # -- check-in -------------------------------------------------------------------------------
 def booked_today(env) -> dict:
+    """A booking for later today (check-in is for the day of the appointment). When the test instant
+    leaves no time today (a Sunday, a holiday, the evening), the terminal and the server first move to
+    8 h on the next working day after it (derived from KIOSK_TEST_NOW); ``env.booked_at`` says when."""
+    env.booked_at = START
     today = env.services.availability.day_slots("svc-cni", START.astimezone(PARIS).date())
+    if not today:
+        env.booked_at = next_working_day_at(8)
+        env.clock.set_now(env.booked_at)
+        env.server_clock.now = env.booked_at
+        today = env.services.availability.day_slots("svc-cni", env.booked_at.date())
     return env.outcome(env.services.book("svc-cni", today[0], PERSON)).result
 
 
@@ -321,7 +333,7 @@ def test_offline_checkin_refuses_forged_revoked_and_wrong_day_tokens_before_stor
     assert env.outcome(env.services.check_in(token="not a token")).code == "invalid_token"
     env.clock.advance(86400)   # the next day
     assert env.outcome(env.services.check_in(token=token)).code == "outside_checkin_window"
-    env.clock.set_now(START)
+    env.clock.set_now(env.booked_at)
     env.offline = False
     assert env.outcome(env.services.cancel(booking["reference"], PERSON["last_name"])).status == "done"
     env.worker.run_once(force=True)   # keys and revocations: the cancelled booking's token is revoked

@@ -11,42 +11,49 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+import pytest
 from support import drain_and_collect, kill_rounds
+from timebase import test_now
 
 from kiosk.api.client import ApiClient
 from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock, running_server
 
+pytestmark = pytest.mark.reference_server
+
 ROUNDS = 30
 CHILD = r"""
 import json, random, sys
-from datetime import datetime, timezone
+from datetime import datetime
 from kiosk.api.client import ApiClient
+from kiosk.clock import StartedClock
 from kiosk.services import ActionRunner
 from kiosk.booking.service import booking
 from kiosk.sync import SyncWorker
 
-base, creds, cache, slots_file, seed = sys.argv[1:6]
+base, creds, cache, slots_file, now, seed = sys.argv[1:7]
+clock = StartedClock(datetime.fromisoformat(now))      # the test's instant, not the wall clock
 slots = json.load(open(slots_file))
 rng = random.Random(int(seed))
-client = ApiClient(base, credentials_path=creds, max_attempts=1, connect_timeout_s=1, read_timeout_s=5)
-worker = SyncWorker(cache, client, post=lambda *a, **k: None, catalog_interval_s=3600, slots_interval_s=3600,
-                    keys_interval_s=3600)
+client = ApiClient(base, credentials_path=creds, max_attempts=1, connect_timeout_s=1, read_timeout_s=5,
+                   now=clock.now)
+worker = SyncWorker(cache, client, clock=clock, post=lambda *a, **k: None, catalog_interval_s=3600,
+                    slots_interval_s=3600, keys_interval_s=3600)
 worker.start()
-runner = ActionRunner(cache, client_source=lambda: client, wake_sync=worker.notify_new_action,
+runner = ActionRunner(cache, client_source=lambda: client, clock=clock, wake_sync=worker.notify_new_action,
                       known_offline=lambda: worker.online is False, timeout_s=2)
 print("ready", flush=True)
 person = {"last_name": "Quastenberg", "first_name": "Zéphyrine", "phone": "06 12 34 56 78"}
 while True:
-    outcome = runner.run(booking("svc-cni", rng.choice(slots), person, datetime.now(timezone.utc)))
+    outcome = runner.run(booking("svc-cni", rng.choice(slots), person, clock.now()))
     print(json.dumps([outcome.key, outcome.status, outcome.result.get("id")]), flush=True)
 """
 
 
 def test_kill_9_while_the_service_books_online(tmp_path):
-    start = datetime.now(UTC).replace(microsecond=0)
+    start = test_now().replace(microsecond=0)   # KIOSK_TEST_NOW (tests/timebase.py)
     clock = ManualClock(start)
     db_path = tmp_path / "api.sqlite3"
     with running_server(db_path, clock) as base:
@@ -56,15 +63,15 @@ def test_kill_9_while_the_service_books_online(tmp_path):
                       {"hostname": "borne-kill", "kind": "totem", "app_version": "1.4.0"})
         day = start.date()
         slots = [s.id for s in client.slots("ag-etat-civil-1", day, day + timedelta(days=30)).data.slots
-                 if s.places_left]
+                 if s.places_left and s.start > start]
         assert len(slots) > 50
         slots_file = tmp_path / "slots.json"
         slots_file.write_text(json.dumps(slots))
         cache = tmp_path / "cache.sqlite3"
-        lines = kill_rounds(CHILD, [base, str(creds), str(cache), str(slots_file)], ROUNDS, random.Random(2027),
-                            (0.1, 1.0))
+        args = [base, str(creds), str(cache), str(slots_file), start.isoformat()]
+        lines = kill_rounds(CHILD, args, ROUNDS, random.Random(2027), (0.1, 1.0))
         reported = [json.loads(line) for line in lines if line.startswith("[")]
-        verdicts, bookings, queued = drain_and_collect(base, creds, cache, db_path, client.device_id)
+        verdicts, bookings, queued = drain_and_collect(base, creds, cache, db_path, client.device_id, start)
 
     keys = [key for key, _status, _id in reported]
     assert len(reported) >= ROUNDS and len(set(keys)) == len(keys)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from test_api_client_support import FaultProxy
+from timebase import test_now
 
 from kiosk import events
 from kiosk.api.client import ApiClient
@@ -21,7 +22,9 @@ from kiosk.sync import SyncWorker
 from offline_cache.db import open_cache
 from offline_cache.outbox import Outbox
 
-START = datetime(2026, 5, 4, 5, 0, tzinfo=UTC)   # Monday 4 May 2026, 07:00 in Paris
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
 PERSON = {"person": {"last_name": "Quastenberg", "first_name": "Zéphyrine", "phone": "06 12 34 56 78"}}
 TERMINAL = {"hostname": "borne-hall", "kind": "totem", "app_version": "1.4.0"}
 
@@ -48,7 +51,7 @@ class Env:
     def free_slots(self, n: int, agenda: str = "ag-etat-civil-1") -> list[str]:
         day = START.date()
         slots = self.client.slots(agenda, day, day + timedelta(days=20)).data.slots
-        return [s.id for s in slots if s.places_left > 0][:n]
+        return [s.id for s in slots if s.places_left > 0 and s.start > START][:n]   # still to come at START
 
     def enqueue_booking(self, slot_id: str) -> str:
         payload = {"slot_id": slot_id, "service_id": "svc-cni", "channel": "kiosk",

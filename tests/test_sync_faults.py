@@ -17,6 +17,7 @@ from kiosk.sync import SyncWorker
 from offline_cache.catalog import sync_state
 
 env = test_sync.env   # the same synchronised terminal as test_sync
+pytestmark = pytest.mark.reference_server
 
 ERROR_500 = ("status", 500, {}, {"error": "internal_error", "message": "boom", "details": {}})
 

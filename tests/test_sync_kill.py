@@ -15,34 +15,42 @@ from __future__ import annotations
 import json
 import random
 import time
-from datetime import UTC, datetime
+from datetime import timedelta
 
+import pytest
 from support import drain_and_collect, kill_rounds
+from timebase import test_now
 
 from kiosk.api.client import ApiClient
 from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock, running_server
 
+pytestmark = pytest.mark.reference_server
+
 ROUNDS = 50
 CHILD = r"""
 import json, random, sys, time
+from datetime import datetime
 from kiosk.api.client import ApiClient
+from kiosk.clock import StartedClock
 from kiosk.sync import SyncWorker
 from offline_cache.db import open_cache
 from offline_cache.outbox import Outbox
 
-base, creds, cache, slots_file, seed = sys.argv[1:6]
+base, creds, cache, slots_file, now, seed = sys.argv[1:7]
+clock = StartedClock(datetime.fromisoformat(now))      # the test's instant, not the wall clock
 slots = json.load(open(slots_file))
 rng = random.Random(int(seed))
-client = ApiClient(base, credentials_path=creds, max_attempts=1, connect_timeout_s=1, read_timeout_s=5)
-worker = SyncWorker(cache, client, post=lambda *a, **k: None, catalog_interval_s=3600, slots_interval_s=3600,
-                    keys_interval_s=3600)
+client = ApiClient(base, credentials_path=creds, max_attempts=1, connect_timeout_s=1, read_timeout_s=5,
+                   now=clock.now)
+worker = SyncWorker(cache, client, clock=clock, post=lambda *a, **k: None, catalog_interval_s=3600,
+                    slots_interval_s=3600, keys_interval_s=3600)
 worker.start()
 outbox = Outbox(open_cache(cache))
 print("ready", flush=True)
 while True:
     key = outbox.enqueue("booking", {"slot_id": rng.choice(slots), "service_id": "svc-cni", "channel": "kiosk",
-                                     "created_at": "2026-05-04T07:00:00+02:00"},
+                                     "created_at": clock.now().isoformat()},
                          personal={"person": {"last_name": "Quastenberg", "first_name": "Zéphyrine",
                                               "phone": "06 12 34 56 78"}})
     print(key, flush=True)
@@ -52,7 +60,7 @@ while True:
 
 
 def test_kill_9_rounds_lose_and_duplicate_nothing(tmp_path):
-    start = datetime.now(UTC).replace(microsecond=0)
+    start = test_now().replace(microsecond=0)   # KIOSK_TEST_NOW (tests/timebase.py)
     clock = ManualClock(start)
     db_path = tmp_path / "api.sqlite3"
     with running_server(db_path, clock) as base:
@@ -61,18 +69,19 @@ def test_kill_9_rounds_lose_and_duplicate_nothing(tmp_path):
         client.enroll(admin.create_enrolment_code(db_path, clock),
                       {"hostname": "borne-kill", "kind": "totem", "app_version": "1.4.0"})
         day = start.date()
-        from datetime import timedelta
         slots = [s.id for agenda in ("ag-etat-civil-1", "ag-etat-civil-2")
-                 for s in client.slots(agenda, day, day + timedelta(days=30)).data.slots if s.places_left]
+                 for s in client.slots(agenda, day, day + timedelta(days=30)).data.slots
+                 if s.places_left and s.start > start]
         assert len(slots) > 50
         slots_file = tmp_path / "slots.json"
         slots_file.write_text(json.dumps(slots))
         cache = tmp_path / "cache.sqlite3"
         t0 = time.monotonic()
-        printed = [line for line in kill_rounds(CHILD, [base, str(creds), str(cache), str(slots_file)], ROUNDS,
-                                                random.Random(2026), (0.05, 0.9)) if line != "ready"]
+        args = [base, str(creds), str(cache), str(slots_file), start.isoformat()]
+        printed = [line for line in kill_rounds(CHILD, args, ROUNDS, random.Random(2026), (0.05, 0.9))
+                   if line != "ready"]
         elapsed = time.monotonic() - t0
-        verdicts, bookings, queued = drain_and_collect(base, creds, cache, db_path, client.device_id)
+        verdicts, bookings, queued = drain_and_collect(base, creds, cache, db_path, client.device_id, start)
 
     assert len(printed) >= ROUNDS and len(set(printed)) == len(printed)
     assert set(printed) <= set(queued), "a confirmed action is missing from the outbox"

@@ -20,6 +20,8 @@ from kiosk.demo_api.testing import ManualClock as ServerClock
 from kiosk.demo_api.testing import running_server
 from kiosk.logs import redact
 
+pytestmark = pytest.mark.reference_server
+
 
 class Town(booking_town.Town):
     def codes(self, status: str) -> list[str]:
@@ -41,8 +43,9 @@ class Town(booking_town.Town):
 @pytest.fixture
 def town(tmp_path):
     db_path = tmp_path / "api.sqlite3"
-    with running_server(db_path, ServerClock(booking_town.START)) as base:
-        yield Town(tmp_path, base, db_path)
+    server_clock = ServerClock(booking_town.START)
+    with running_server(db_path, server_clock) as base:
+        yield Town(tmp_path, base, db_path, server_clock)
 
 
 def search(pilot, typed: str) -> None:

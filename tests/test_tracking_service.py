@@ -8,11 +8,11 @@ import json
 import os
 import sqlite3
 import stat
-from datetime import UTC, datetime
 
 import pygame
 import pytest
 from test_api_client_support import FaultProxy
+from timebase import test_now
 
 from kiosk import events
 from kiosk.api.client import ApiClient
@@ -23,7 +23,9 @@ from kiosk.demo_api.testing import ManualClock, running_server
 from kiosk.tracking.service import TrackingService, load_or_create_secret
 from offline_cache.db import open_cache
 
-START = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
+pytestmark = pytest.mark.reference_server
+
+START = test_now()   # KIOSK_TEST_NOW (tests/timebase.py)
 
 
 @pytest.fixture(autouse=True)
@@ -35,11 +37,11 @@ def event_queue():
 
 
 class Env:
-    def __init__(self, tmp_path, base: str, db_path) -> None:
+    def __init__(self, tmp_path, base: str, db_path, server_clock: ManualClock) -> None:
         self.tmp, self.db_path, self.base = tmp_path, db_path, base
         self.creds = tmp_path / "credentials.json"
         self.client = ApiClient(base, credentials_path=self.creds, max_attempts=1)
-        self.client.enroll(admin.create_enrolment_code(db_path), {"hostname": "borne", "kind": "totem",
+        self.client.enroll(admin.create_enrolment_code(db_path, server_clock), {"hostname": "borne", "kind": "totem",
                                                                    "app_version": "1.4.0"})
         self.cache = tmp_path / "cache.sqlite3"
         self.secret = tmp_path / "tracking.key"
@@ -76,8 +78,9 @@ class Env:
 @pytest.fixture
 def env(tmp_path):
     db_path = tmp_path / "api.sqlite3"
-    with running_server(db_path, ManualClock(START)) as base:
-        yield Env(tmp_path, base, db_path)
+    server_clock = ManualClock(START)
+    with running_server(db_path, server_clock) as base:
+        yield Env(tmp_path, base, db_path, server_clock)
 
 
 def test_online_answer_is_remembered_by_keyed_hash_only(env):
