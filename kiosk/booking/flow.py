@@ -61,6 +61,29 @@ class BookingDraft:
     outcome: Outcome | None = None        # once confirmed (done or queued)
     offline: bool = False                 # the person is asking for a time, not booking it
 
+    @property
+    def chosen_service_id(self) -> str:
+        """The service chosen at the first step, which every later step follows."""
+        if self.service_id is None:
+            raise RuntimeError("no service chosen: the booking steps start with the choice of a service")
+        return self.service_id
+
+    @property
+    def chosen_day(self) -> date:
+        """The day chosen at the calendar step, which the steps after it follow."""
+        if self.day is None:
+            raise RuntimeError("no day chosen: the time step follows the choice of a day")
+        return self.day
+
+
+def services(app: BookingHost) -> Services:
+    """The feature services. The booking steps open only when they exist (the first step says
+    « booking is not available » without them), so their absence here is a bug, said plainly."""
+    found = app.services
+    if found is None:
+        raise RuntimeError("the booking steps need the feature services, and this terminal has none")
+    return found
+
 
 def draft(app: BookingHost) -> BookingDraft:
     d = app.visit.drafts.setdefault(DRAFT, BookingDraft())
@@ -77,9 +100,7 @@ def choose_service(app: BookingHost, service_id: str) -> BookingDraft:
 
 
 def contact_required(app: BookingHost) -> bool:
-    services = app.services
-    assert services is not None   # booking is offered only with a data layer
-    return services.is_offline or app.network == "offline"
+    return services(app).is_offline or app.network == "offline"
 
 
 def checked_person(app: BookingHost) -> booking_form.Checked:
@@ -91,11 +112,9 @@ def submit(app: BookingHost, person: dict[str, str]) -> int:
     d = draft(app)
     assert d.service_id and d.slot
     d.offline = contact_required(app)
-    services = app.services
-    assert services is not None
     if d.offline:
-        return services.request_booking(d.service_id, d.slot.start, person, wanted_slot_id=d.slot.slot_id)
-    return services.book(d.service_id, d.slot, person)
+        return services(app).request_booking(d.service_id, d.slot.start, person, wanted_slot_id=d.slot.slot_id)
+    return services(app).book(d.service_id, d.slot, person)
 
 
 def confirmed_start(d: BookingDraft) -> datetime:
@@ -119,12 +138,11 @@ def is_confirmed(d: BookingDraft) -> bool:
 
 
 def ticket(app: BookingHost, d: BookingDraft) -> Ticket:
-    assert app.services is not None and d.service_id is not None
-    services = app.services.availability
-    service = services.service(d.service_id)
+    reads = services(app).availability
+    service = reads.service(d.chosen_service_id)
     assert service is not None
     return booking_ticket(
-        town=app.config.branding.town_name, service=service, place=services.place(service.get("place_id")),
+        town=app.config.branding.town_name, service=service, place=reads.place(service.get("place_id")),
         start=confirmed_start(d), reference=reference(d),
         token=d.outcome.result.get("checkin_token") if d.outcome and is_confirmed(d) else None,
         confirmed=is_confirmed(d), printed_at=app.clock.now(), language=app.visit.settings.language,

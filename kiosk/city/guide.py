@@ -162,7 +162,7 @@ def guide_for(app: GuideHost) -> CityGuide | None:
         path = app.data.cache_path
     if path is None or not Path(path).exists():
         return None
-    from offline_cache.db import CacheError
+    from offline_cache.errors import CacheError
 
     try:
         guide = CityGuide.open(path, app.config, app.clock, warm_up=True)

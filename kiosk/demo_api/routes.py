@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from kiosk.api.action_kinds import ACTION_KINDS
+from kiosk.api.action_kinds import ACTION_KINDS, Kind
 
 from . import bookings, checkins, devices, reads
 from .request import JsonObject, Raw, Request
@@ -23,15 +23,15 @@ def _route(method: str, template: str, handler: Handler, auth: bool = True) -> R
 
 
 # The handler of each kind of citizen's action; its route comes from the registry.
-ACTION_HANDLERS: dict[str, Handler] = {
-    "booking": bookings.create,
-    "cancellation": bookings.cancel,
-    "booking_request": bookings.create_request,
-    "checkin": checkins.create,
+ACTION_HANDLERS: dict[Kind, Handler] = {
+    Kind.BOOKING: bookings.create,
+    Kind.CANCELLATION: bookings.cancel,
+    Kind.BOOKING_REQUEST: bookings.create_request,
+    Kind.CHECKIN: checkins.create,
 }
 
 
-def _action(name: str):
+def _action(name: Kind) -> Route:
     kind = ACTION_KINDS[name]
     return _route(kind.method, kind.path, ACTION_HANDLERS[name])
 
@@ -41,11 +41,11 @@ ROUTES = [
     _route("POST", "/v1/devices/{device_id}/heartbeat", devices.heartbeat),
     _route("GET", "/v1/catalog", reads.catalog),
     _route("GET", "/v1/agendas/{agenda_id}/slots", reads.slots),
-    _action("booking"),
-    _action("cancellation"),
-    _action("booking_request"),
+    _action(Kind.BOOKING),
+    _action(Kind.CANCELLATION),
+    _action(Kind.BOOKING_REQUEST),
     _route("GET", "/v1/booking-requests/{request_id}", bookings.get_request),
-    _action("checkin"),
+    _action(Kind.CHECKIN),
     _route("GET", "/v1/requests/{tracking_code}", reads.tracked_request),
     _route("GET", "/v1/keys", reads.keys),
     _route("GET", "/v1/openapi.yaml", reads.openapi, auth=False),

@@ -96,7 +96,7 @@ class Devices:
 
     def _start_printer(self) -> None:
         config = self.config.printer
-        section: object = config
+        section: PrinterConfig = config
         if self.demo and config.type != "simulated":
             # The demo runs on any machine: a real printer section is replaced by its simulated twin.
             section = PrinterConfig(type="simulated", profile=section.profile, qr=section.qr)

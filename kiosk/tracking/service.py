@@ -154,7 +154,8 @@ class TrackingService:
         if self.cache_path is None or self.secret_path is None:
             return None
         from offline_cache import tracked
-        from offline_cache.db import CacheError, open_cache
+        from offline_cache.db import open_cache
+        from offline_cache.errors import CacheError
 
         try:
             if self._secret is None:

@@ -15,7 +15,7 @@ from kiosk.i18n import _
 from kiosk.printing.service import PrintState
 from kiosk.services.action_kinds import admin_words
 from kiosk.shell.ui import TEXT_SMALL
-from screens.base import Screen
+from screens.base import Screen, ScreenHost
 from screens.widgets import Button, Column, Dialog, Label, Row
 from screens.widgets.base import Widget
 
@@ -26,7 +26,7 @@ class AdminScreen(Screen):
     name = "admin"
     is_admin = True
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.test_print = app.printing.job()
 

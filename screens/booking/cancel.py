@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kiosk import events
+from kiosk.booking import flow as booking_flow
 from kiosk.booking import form as booking_form
 from kiosk.booking.tickets import appointment_words, cancellation_slip
 from kiosk.checkin.service import TokenError, UnknownKey, claimed_reference
@@ -108,7 +109,7 @@ class BookingCancelScreen(Screen):
         ticket = self.ticket
         assert ticket is not None     # shown only for a scanned ticket
         lang = self.app.visit.settings.language
-        service = self.app.services.availability.service(str(ticket.get("svc"))) or {}
+        service = booking_flow.services(self.app).availability.service(str(ticket.get("svc"))) or {}
         when = appointment_words(datetime.fromisoformat(ticket["start"]), lang)
         return " — ".join(x for x in (service.get("name"), when) if x)
 
@@ -173,7 +174,7 @@ class BookingCancelScreen(Screen):
 
     def _scanned(self, text: str) -> None:
         try:
-            self.ticket = self.app.services.read_ticket(text.strip())
+            self.ticket = booking_flow.services(self.app).read_ticket(text.strip())
         except UnknownKey:
             # Signed by a key not synced here yet: take its reference as if typed; the central API
             # judges it with the last name, as for any typed reference.
@@ -220,7 +221,7 @@ class BookingCancelScreen(Screen):
         checked = self._checked()
         if checked is None:
             return self._back_to_form()
-        self.pending = self.app.services.cancel(*checked)
+        self.pending = booking_flow.services(self.app).cancel(*checked)
         self.rebuild()
 
     def _answer(self, outcome: Outcome) -> None:
@@ -252,8 +253,8 @@ class BookingCancelScreen(Screen):
     def _print(self) -> None:
         assert self.outcome is not None     # printed once the cancellation is answered
         result = self.outcome.result
-        service = self.app.services.availability.service(result.get("service_id") or str((self.ticket or {}).get(
-            "svc"))) or {}
+        reads = booking_flow.services(self.app).availability
+        service = reads.service(result.get("service_id") or str((self.ticket or {}).get("svc"))) or {}
         start = result.get("start") or (self.ticket or {}).get("start")
         slip = cancellation_slip(
             town=self.app.config.branding.town_name, reference=self.app.visit.fields.get(REFERENCE, "").upper(),

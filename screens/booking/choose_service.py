@@ -8,6 +8,7 @@ call (the city-information pages offer « Prendre rendez-vous » on a service).
 
 from __future__ import annotations
 
+from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from screens.widgets.base import Widget
 from screens.widgets.keyboard import BACKSPACE, ENTER
 
 if TYPE_CHECKING:
+    from kiosk.booking.availability import Availability
     from screens.base import ScreenHost
 
 SEARCH_FIELD = "booking_search"
@@ -60,7 +62,8 @@ class BookingServicesScreen(Screen):
 
     def compose(self) -> Widget:
         app = self.app
-        if app.services is None:
+        services = app.services
+        if services is None:
             return Column([Label(_("Booking is not available on this terminal at the moment. Please ask at "
                                    "the town hall reception."), id="unavailable")])
         parts: list[Widget] = []
@@ -71,26 +74,26 @@ class BookingServicesScreen(Screen):
                  Button(_("Cancel an appointment"), icon="✕", id="cancel-booking", on_tap=self._open_cancel)]
         parts.append(Row(tools, gap=20))
         if self.searching:
-            parts.append(self._search())
+            parts.append(self._search(services.availability))
         elif self.domain is None:
             parts.append(Label(_("Which department do you want to see?"), size=TEXT_BODY, id="intro"))
-            parts.append(self._domains())
+            parts.append(self._domains(services.availability))
         else:
             parts.append(Row([Button(_("All departments"), icon="←", id="all-domains",
                                      on_tap=lambda: self._set_domain(None))], gap=20))
             parts.append(Label(self.domain, bold=True, size=TEXT_BODY + 4, id="domain-title"))
-            parts.append(self._service_tiles(app.services.availability.services(self.domain)))
+            parts.append(self._service_tiles(services.availability.services(self.domain)))
         return Column(parts, gap=28)
 
     # -- domains and services -------------------------------------------------------------
-    def _domains(self) -> Widget:
-        services = self.app.services.availability.services()
+    def _domains(self, reads: Availability) -> Widget:
+        services = reads.services()
         counts: dict[str, int] = {}
         for s in services:
             counts[s["domain"]] = counts.get(s["domain"], 0) + 1
         tiles = [Button(domain, kind="tile", id=f"domain-{i}",
                         subtitle=ngettext("{n} service", "{n} services", n).format(n=n),
-                        on_tap=lambda d=domain: self._set_domain(d))
+                        on_tap=partial(self._set_domain, domain))
                  for i, (domain, n) in enumerate(sorted(counts.items(), key=lambda kv: _fold(kv[0])))]
         return Grid(tiles, columns=self._columns(), min_tile_height=170, id="domains")
 
@@ -107,7 +110,7 @@ class BookingServicesScreen(Screen):
             when = _("Next free date: {date}").format(date=format_date_long(s["next_free"].date(), lang)) \
                 if s["next_free"] else _("No free date at the moment")
             tiles.append(Button(s["name"], kind="tile", subtitle=when, id=f"service-{s['id']}",
-                                on_tap=lambda sid=s["id"]: self.open_service(sid)))
+                                on_tap=partial(self.open_service, s["id"])))
         return Grid(tiles, columns=self._columns(), min_tile_height=200, id="services")
 
     def open_service(self, service_id: str) -> None:
@@ -121,11 +124,11 @@ class BookingServicesScreen(Screen):
         self.searching = not self.searching
         self.rebuild()
 
-    def _search(self) -> Widget:
+    def _search(self, reads: Availability) -> Widget:
         self.field = TextField(self.app.visit.fields, SEARCH_FIELD, caption=_("Search for a service"),
                                placeholder=_("for example: passport"), max_length=40, id="search-field")
         self.field.focused = True
-        found = self.app.services.availability.search_services(self.field.value)
+        found = reads.search_services(self.field.value)
         results = self._service_tiles(found[:6])
         return Column([self.field, AzertyKeyboard(self._key), Label(_("Services found"), bold=True,
                                                                      id="results-title"), results], gap=20)

@@ -10,6 +10,7 @@ what to do next; nothing here ever shows an HTTP code.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from kiosk import events
@@ -49,8 +50,8 @@ class BookingConfirmScreen(Screen):
         app, d = self.app, self.draft
         assert d.slot is not None     # this step follows the choice of a time
         lang = app.visit.settings.language
-        reads = app.services.availability
-        service = reads.service(d.service_id) or {}
+        reads = booking_flow.services(app).availability
+        service = reads.service(d.chosen_service_id) or {}
         place = reads.place(service.get("place_id"))
         parts: list[Widget] = []
         if self.alternatives or self.problem:
@@ -96,7 +97,7 @@ class BookingConfirmScreen(Screen):
             for alt in self.alternatives:
                 start = datetime.fromisoformat(alt["start"]).astimezone(PARIS)
                 buttons.append(Button(appointment_words(start, lang), id=f"alternative-{alt['id']}",
-                                      on_tap=lambda a=alt: self._take_alternative(a)))
+                                      on_tap=partial(self._take_alternative, alt)))
             items.append(Grid(buttons, columns=1, min_tile_height=0, gap=12, id="alternatives"))
         items.append(Button(_("Choose another time"), id="other-time", on_tap=self._edit_time))
         return Column(items, gap=16, padding=20, bg="surface", id="trouble")

@@ -33,11 +33,11 @@ class BookingDayScreen(Screen):
     def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.draft = booking_flow.draft(app)
-        reads = app.services.availability
+        reads = booking_flow.services(app).availability
         today = app.clock.now().astimezone(PARIS).date()
         self.today = today
         if self.draft.day is None or self.draft.day < today:
-            self.draft.day = reads.next_free_day(self.draft.service_id, today - timedelta(days=1))
+            self.draft.day = reads.next_free_day(self.draft.chosen_service_id, today - timedelta(days=1))
         self.month = (self.draft.day or today).replace(day=1)
 
     def title(self) -> str:
@@ -46,8 +46,8 @@ class BookingDayScreen(Screen):
     def compose(self) -> Widget:
         app, d = self.app, self.draft
         lang = app.visit.settings.language
-        reads = app.services.availability
-        service = reads.service(d.service_id) or {}
+        reads = booking_flow.services(app).availability
+        service = reads.service(d.chosen_service_id) or {}
         parts: list[Widget] = [Label(service.get("name", ""), bold=True, id="service-name")]
         age = availability_age(app)
         if age:
@@ -56,7 +56,7 @@ class BookingDayScreen(Screen):
             parts.append(Label(_("There is no free time for this service at the moment. Please ask at the town hall "
                                  "reception, or choose another service."), bg="surface", padding=24, id="no-day"))
             return Column(parts, gap=24)
-        free = reads.free_days(d.service_id, self.month, _month_end(self.month))
+        free = reads.free_days(d.chosen_service_id, self.month, _month_end(self.month))
         first_month = self.today.replace(day=1)
         last_month = (self.today + timedelta(days=HORIZON_DAYS)).replace(day=1)
         prev_month = Button("‹", id="month-prev", on_tap=lambda: self._page(-1))
@@ -85,7 +85,8 @@ class BookingDayScreen(Screen):
         self.rebuild()
 
     def _next_day(self) -> None:
-        found = self.app.services.availability.next_free_day(self.draft.service_id, self.draft.day)
+        found = booking_flow.services(self.app).availability.next_free_day(self.draft.chosen_service_id,
+                                                                           self.draft.chosen_day)
         if found is None:
             self.toast(_("There is no later day with free times."))
             return

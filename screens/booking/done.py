@@ -54,7 +54,7 @@ class BookingDoneScreen(Screen):
     def compose(self) -> Widget:
         d, lang = self.draft, self.app.visit.settings.language
         confirmed = booking_flow.is_confirmed(d)
-        service = self.app.services.availability.service(d.service_id) or {}
+        service = booking_flow.services(self.app).availability.service(d.chosen_service_id) or {}
         when = appointment_words(booking_flow.confirmed_start(d), lang)
         parts: list[Widget] = []
         if not confirmed:

@@ -7,6 +7,7 @@ field in plain words. What is typed lives in the visit's fields and goes when it
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from kiosk.booking import flow as booking_flow
@@ -51,7 +52,7 @@ class BookingPersonScreen(Screen):
         for name in ORDER:
             field = TextField(self.app.visit.fields, booking_form.KEYS[name], caption=captions[name],
                               max_length=LIMITS[name], id=f"field-{name}",
-                              on_tap=lambda n=name: self._set_focus(n))
+                              on_tap=partial(self._set_focus, name))
             field.focused = name == self.focus
             field.error = self.errors.get(name, "")
             self.fields[name] = field

@@ -29,7 +29,7 @@ class BookingServiceScreen(Screen):
         return _("Before you book")
 
     def compose(self) -> Widget:
-        reads = self.app.services.availability
+        reads = booking_flow.services(self.app).availability
         service = reads.service(self.service_id) or {}
         place = reads.place(service.get("place_id"))
         lang = self.app.visit.settings.language

@@ -6,6 +6,7 @@ them): the person picks a time, never a counter.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from kiosk.booking import flow as booking_flow
@@ -35,9 +36,9 @@ class BookingTimeScreen(Screen):
 
     def compose(self) -> Widget:
         d, lang = self.draft, self.app.visit.settings.language
-        assert d.day is not None     # this step follows the choice of a day
-        slots = self.app.services.availability.day_slots(d.service_id, d.day)
-        parts: list[Widget] = [Label(format_date_long(d.day, lang), size=TEXT_BODY + 4, bold=True, id="day-title")]
+        day = d.chosen_day
+        slots = booking_flow.services(self.app).availability.day_slots(d.chosen_service_id, day)
+        parts: list[Widget] = [Label(format_date_long(day, lang), size=TEXT_BODY + 4, bold=True, id="day-title")]
         if not slots:
             parts.append(Label(_("The free times of this day were just taken. Please choose another day."),
                                bg="surface", padding=24, id="no-slot"))
@@ -51,7 +52,7 @@ class BookingTimeScreen(Screen):
             t = s.start.time()
             halves["am" if t.hour < NOON else "pm"].append(Button(
                 format_time(t, lang), kind="key", selected=s.slot_id == chosen, id=f"slot-{t.hour:02d}{t.minute:02d}",
-                on_tap=lambda s=s: self._choose(s)))
+                on_tap=partial(self._choose, s)))
         for part, title in (("am", _("Morning")), ("pm", _("Afternoon"))):
             buttons = halves[part]
             if not buttons:

@@ -7,6 +7,8 @@ Two taps from the home screen reach any place: a category (or « Ouvert maintena
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY
 from screens.base import Screen
@@ -56,8 +58,12 @@ class CityHomeScreen(Screen):
                    on_tap=lambda: push(PagesScreen(app))),
         ], columns=4 if landscape else 2, min_tile_height=220)
         categories = city.categories()
+
+        def open_category(name: str) -> Callable[[], None]:
+            return lambda: push(PlaceListScreen(app, "category", name))
+
         tiles = [Button(category_title(c.name), kind="tile", icon=category_icon(c.name), subtitle=places_count(c.count),
-                        id=f"category-{i}", on_tap=lambda name=c.name: push(PlaceListScreen(app, "category", name)))
+                        id=f"category-{i}", on_tap=open_category(c.name))
                  for i, c in enumerate(categories)]
         parts: list[Widget] = [search, shortcuts]
         if tiles:

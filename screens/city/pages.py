@@ -3,7 +3,8 @@ laid out as headings, paragraphs and lists."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
@@ -14,7 +15,15 @@ from screens.widgets.base import Widget
 from screens.widgets.list_row import ListRow
 
 if TYPE_CHECKING:
+    from kiosk.city.pages import Block
     from screens.base import ScreenHost
+
+
+def open_page(app: ScreenHost, page_id: str) -> Callable[[], None]:
+    """What a practical page's row does when touched: open the page."""
+    def push() -> None:
+        app.nav.push(PageScreen(app, page_id))
+    return push
 
 
 class PagesScreen(Screen):
@@ -29,8 +38,7 @@ class PagesScreen(Screen):
             return unavailable()
         pages = city.pages()
         items: list[Widget] = [
-            ListRow(p["title"], id=f"page-{i}",
-                    on_tap=lambda pid=p["id"]: self.app.nav.push(PageScreen(self.app, pid)))
+            ListRow(p["title"], id=f"page-{i}", on_tap=open_page(self.app, p["id"]))
             for i, p in enumerate(pages)]
         if not items:
             items = [Label(_("No practical page is published yet."), id="pages-empty")]
@@ -43,7 +51,7 @@ class PageScreen(Screen):
     def __init__(self, app: ScreenHost, page_id: str) -> None:
         super().__init__(app)
         self.page_id = page_id
-        self.page = None
+        self.page: tuple[dict[str, Any], list[Block]] | None = None
 
     def build(self) -> None:
         city = guide(self.app)
@@ -59,7 +67,7 @@ class PageScreen(Screen):
         if self.page is None:
             return Label(_("This page is no longer published."), id="page-gone")
         _row, blocks = self.page
-        items = []
+        items: list[Widget] = []
         for i, block in enumerate(blocks):
             if block.kind == "heading":
                 items.append(Label(block.text, size=TEXT_BODY + (6 if block.level <= 1 else 0), bold=True,

@@ -88,10 +88,10 @@ class CitySearchScreen(Screen):
         if found.empty:
             return [Label(_("Nothing found for « {query} ». Check the spelling, or try another word.").format(
                 query=query), id="results-none")]
-        from screens.city.pages import PageScreen
-        from screens.city.service import ServiceScreen
+        from screens.city.pages import open_page
+        from screens.city.service import open_service
 
-        push, app, now = self.app.nav.push, self.app, city.now()
+        app, now = self.app, city.now()
         items: list[Widget] = []
         if found.places:
             items.append(Label(_("Places"), size=TEXT_BODY, bold=True, id="results-places"))
@@ -100,10 +100,10 @@ class CitySearchScreen(Screen):
         if found.services:
             items.append(Label(_("Services"), size=TEXT_BODY, bold=True, id="results-services"))
             items += [ListRow(s["name"], [category_title(s.get("domain") or "")], id=f"result-service-{i}",
-                              on_tap=lambda sid=s["id"]: push(ServiceScreen(app, sid)))
+                              on_tap=open_service(app, s["id"]))
                       for i, s in enumerate(found.services[:OTHERS_SHOWN])]
         if found.pages:
             items.append(Label(_("Practical information"), size=TEXT_BODY, bold=True, id="results-pages"))
-            items += [ListRow(p["title"], id=f"result-page-{i}", on_tap=lambda pid=p["id"]: push(PageScreen(app, pid)))
+            items += [ListRow(p["title"], id=f"result-page-{i}", on_tap=open_page(app, p["id"]))
                       for i, p in enumerate(found.pages[:OTHERS_SHOWN])]
         return items

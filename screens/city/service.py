@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kiosk.i18n import _
@@ -13,6 +14,13 @@ from screens.widgets.base import Widget
 
 if TYPE_CHECKING:
     from screens.base import ScreenHost
+
+
+def open_service(app: ScreenHost, service_id: str) -> Callable[[], None]:
+    """What a service's row does when touched: open its page."""
+    def push() -> None:
+        app.nav.push(ServiceScreen(app, service_id))
+    return push
 
 
 class ServiceScreen(Screen):

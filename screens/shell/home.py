@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY
-from screens.base import Screen
+from screens.base import Feature, Screen, ScreenHost
 from screens.widgets import Button, Column, Grid, Label
 from screens.widgets.base import Widget
 
@@ -28,7 +30,14 @@ class HomeScreen(Screen):
         landscape = app.display.logical[0] > app.display.logical[1]
         tiles = [
             Button(_(f.title), kind="tile", icon=f.icon, subtitle=_(f.subtitle), id=f"feature-{f.id}",
-                   on_tap=lambda f=f: app.nav.push(f.open(app)))
+                   on_tap=_opener(app, f))
             for f in features
         ]
         return Column([intro, Grid(tiles, columns=3 if landscape else 2, min_tile_height=260)], gap=28)
+
+
+def _opener(app: ScreenHost, feature: Feature) -> Callable[[], None]:
+    """What a tile does when touched: open its feature's first screen (made then, not before)."""
+    def open_feature() -> None:
+        app.nav.push(feature.open(app))
+    return open_feature

@@ -6,6 +6,8 @@ from, and gives the tests a screen where a person types.
 
 from __future__ import annotations
 
+from functools import partial
+
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen, ScreenHost
@@ -29,7 +31,7 @@ class ToolkitDemoScreen(Screen):
     def compose(self) -> Widget:
         labels = {"keyboard": _("Keyboard"), "keypad": _("Numbers"), "list": _("List"), "dialog": _("Window")}
         tabs = Row([Button(labels[m], selected=(m == self.mode), id=f"tab-{m}",
-                           on_tap=lambda m=m: self._switch(m)) for m in MODES], gap=12)
+                           on_tap=partial(self._switch, m)) for m in MODES], gap=12)
         body = getattr(self, f"_{self.mode}")()
         return Column([tabs, body], gap=28)
 
@@ -62,10 +64,13 @@ class ToolkitDemoScreen(Screen):
 
     def _list(self) -> Widget:
         rows = [Button(_("Item {n}").format(n=n), kind="secondary", id=f"item-{n}",
-                       on_tap=lambda n=n: self.toast(_("You chose item {n}.").format(n=n)))
+                       on_tap=partial(self._chose, n))
                 for n in range(1, 31)]
         return Column([Label(_("Slide your finger up or down to move the list."), size=TEXT_SMALL,
                              colour="muted", id="list-hint"), *rows], gap=16)
+
+    def _chose(self, n: int) -> None:
+        self.toast(_("You chose item {n}.").format(n=n))
 
     def _dialog(self) -> Widget:
         return Column([

@@ -47,7 +47,7 @@ def _app(online: bool = True) -> tuple[App, Pilot]:
 def _steps(app: App) -> list[tuple[str, Callable[[], Any]]]:
     """Each step's screen, made as the step before it makes it (its draft already filled)."""
     from kiosk.booking import flow as booking_flow
-    from kiosk.services import Outcome
+    from kiosk.services import Kind, Outcome, Status
     from screens.booking.cancel import BookingCancelScreen
     from screens.booking.choose_service import BookingServicesScreen
     from screens.booking.confirm import BookingConfirmScreen
@@ -58,10 +58,10 @@ def _steps(app: App) -> list[tuple[str, Callable[[], Any]]]:
     from screens.booking.times import BookingTimeScreen
 
     draft = booking_flow.choose_service(app, SERVICE)
-    reads = app.services.availability
+    reads = booking_flow.services(app).availability
     draft.day = reads.next_free_day(SERVICE, NOW.date() - timedelta(days=1))
-    draft.slot = reads.day_slots(SERVICE, draft.day)[0]
-    draft.outcome = Outcome("booking", "done", "k", result={
+    draft.slot = reads.day_slots(SERVICE, draft.chosen_day)[0]
+    draft.outcome = Outcome(Kind.BOOKING, Status.DONE, "k", result={
         "reference": "RDV-K7QM-4P", "start": draft.slot.start.isoformat(), "checkin_token": "x" * 300})
 
     def again(make: Callable[[], Any]) -> Callable[[], Any]:
@@ -128,10 +128,11 @@ def booking_steps(session: Session) -> dict[str, Any]:
 
 def _crowded_day(app: App) -> date:
     """Add free slots to one day until the service has 200 of them (counters merged)."""
+    from kiosk.booking import flow as booking_flow
     from offline_cache.catalog import upsert_slots
     from offline_cache.db import write_transaction
 
-    reads: Availability = app.services.availability
+    reads: Availability = booking_flow.services(app).availability
     day = reads.next_free_day(SERVICE, NOW.date())
     assert day is not None   # the demo town's service has free days
     have = len(reads.day_slots(SERVICE, day))
@@ -191,7 +192,7 @@ def _one_flow() -> tuple[float, int]:
         pilot.tap("see-times")
         times = app.nav.current
         assert isinstance(times, BookingTimeScreen) and times.draft.day is not None
-        first = app.services.availability.day_slots(SERVICE, times.draft.day)[0]
+        first = booking_flow.services(app).availability.day_slots(SERVICE, times.draft.day)[0]
         pilot.tap(f"slot-{first.start:%H%M}")
         pilot.type("Lefèvre")
         pilot.tap("key-enter")

@@ -61,8 +61,11 @@ def sample_token(reference: str, start: datetime) -> str:
 
 def _offline(p: Pilot) -> None:
     from kiosk import events
+    from kiosk.devtools.offline_seed import SeededData
 
-    p.app.data.online = False
+    data = p.app.data
+    assert isinstance(data, SeededData)     # the booking states run on the seeded cache (data_for)
+    data.online = False
     events.NetworkStatus(online=False).post()
     p.settle()
 
@@ -92,12 +95,12 @@ def _time(p: Pilot) -> None:
 def _person(p: Pilot, offline: bool = False) -> None:
     if offline:
         _offline(p)
+    from kiosk.booking import flow as booking_flow
     from screens.booking.times import BookingTimeScreen
 
     _time(p)
-    day = _on(p, BookingTimeScreen).draft.day
-    assert day is not None
-    first = p.app.services.availability.day_slots(SERVICE, day)[0]
+    day = _on(p, BookingTimeScreen).draft.chosen_day
+    first = booking_flow.services(p.app).availability.day_slots(SERVICE, day)[0]
     p.tap(f"slot-{first.start:%H%M}")
 
 
@@ -124,10 +127,11 @@ def _confirm(p: Pilot, offline: bool = False) -> None:
 
 
 def _outcome(p: Pilot, status: str, **kw: Any) -> Outcome:
-    from kiosk.services import Outcome
+    from kiosk.booking import flow as booking_flow
+    from kiosk.services import Kind, Outcome, Status
 
-    kind = "booking_request" if status == "queued" and p.app.services.is_offline else "booking"
-    return Outcome(kind, status, str(uuid.uuid5(uuid.NAMESPACE_URL, "kiosk-gallery")), **kw)
+    kind = Kind.BOOKING_REQUEST if status == "queued" and booking_flow.services(p.app).is_offline else Kind.BOOKING
+    return Outcome(kind, Status(status), str(uuid.uuid5(uuid.NAMESPACE_URL, "kiosk-gallery")), **kw)
 
 
 def _conflict(p: Pilot) -> None:
@@ -201,15 +205,15 @@ def _cancel_review(p: Pilot) -> None:
 
 
 def _cancel_answer(p: Pilot, status: str) -> None:
-    from kiosk.services import Outcome
+    from kiosk.services import Kind, Outcome, Status
     from screens.booking.cancel import BookingCancelScreen
 
     _cancel_review(p)
     screen = _on(p, BookingCancelScreen)
     if status == "refused":
-        screen._answer(Outcome("cancellation", "refused", code="not_found"))
+        screen._answer(Outcome(Kind.CANCELLATION, Status.REFUSED, code="not_found"))
     else:
-        screen._answer(Outcome("cancellation", status, "k", result={"service_id": SERVICE}))
+        screen._answer(Outcome(Kind.CANCELLATION, Status(status), "k", result={"service_id": SERVICE}))
 
 
 STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
