@@ -46,8 +46,8 @@ from screens.widgets.reach_banner import draw_reach_banner
 
 if TYPE_CHECKING:
     from kiosk.city.guide import CityGuide
-    from kiosk.data_layer import DataLayer
     from kiosk.services import Services
+    from kiosk.shell.data_source import DataSource
     from kiosk.tracking.service import TrackingService
     from screens.base import Feature, Screen
 
@@ -60,7 +60,7 @@ class App:
     def __init__(self, config: KioskConfig, *, clock: Clock | None = None, demo: bool = False,
                  size: tuple[int, int] | None = None, rotation: int | None = None,
                  fullscreen: bool | None = None, live_screenshot: str | Path | None = None,
-                 data: DataLayer | None = None) -> None:
+                 data: DataSource | None = None) -> None:
         self.config = config
         self.clock = clock or Clock()
         self.demo = demo
@@ -80,7 +80,7 @@ class App:
         self.devices = Devices(config, demo)
         self.printing = PrintingService(self.devices)   # the one printing service screens print through
         self.scans = ScanRouter(self)                    # the one scan router: every SCAN_READ / SCAN_REJECTED
-        self.data = data                         # kiosk.data_layer.DataLayer, or None (no central API)
+        self.data = data                         # the data side (kiosk.data_layer.DataLayer), or None
         if data is not None:
             data.device_states = data.device_states or getattr(self.devices, "heartbeat_states", None)
             data.clock = self.clock            # the sync worker reads the app's (injected) clock too
