@@ -130,6 +130,12 @@ def _under_journald(stream: TextIO, env: Mapping[str, str]) -> bool:
     return value == f"{st.st_dev}:{st.st_ino}"
 
 
+class _KioskHandler(logging.StreamHandler[TextIO]):
+    """Ours, so that setting logging up again replaces it instead of adding a second one."""
+
+    _kiosk = True   # what tests and tools look for on the root logger's handlers
+
+
 def setup_logging(
     level: str | int = "INFO",
     stream: TextIO | None = None,
@@ -154,11 +160,10 @@ def setup_logging(
         journal = _under_journald(stream, env)
 
     root = logging.getLogger()
-    for old in [h for h in root.handlers if getattr(h, "_kiosk", False)]:
+    for old in [h for h in root.handlers if isinstance(h, _KioskHandler)]:
         root.removeHandler(old)
         old.close()
-    handler = logging.StreamHandler(stream)
-    handler._kiosk = True  # type: ignore[attr-defined]
+    handler = _KioskHandler(stream)
     handler.setFormatter(KioskFormatter(journal))
     handler.addFilter(PrivacyFilter())
     root.addHandler(handler)

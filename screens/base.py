@@ -327,7 +327,7 @@ class Screen:
 
     # -- overlays ---------------------------------------------------------
     def open_dialog(self, dialog: Dialog, *, screen_owned: bool = True) -> None:
-        dialog.screen_owned = screen_owned  # type: ignore[attr-defined]
+        dialog.screen_owned = screen_owned
         self.close_overlay(dialog.id)
         self.add_overlay(dialog)
 

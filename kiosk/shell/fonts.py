@@ -24,7 +24,7 @@ DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 def _atkinson_dir() -> Path:
     # the package ships no type information, and the pyproject pattern "fontpkg*" does not match its name
-    import fontpkg_atkinson_hyperlegible as atkinson  # type: ignore[import-untyped]
+    import fontpkg_atkinson_hyperlegible as atkinson
 
     return Path(atkinson.ROOT) / "files"
 

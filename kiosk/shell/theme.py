@@ -78,7 +78,7 @@ class Theme:
 def normal_theme(primary_hex: str = "#1d4e89") -> Theme:
     white, ink = (255, 255, 255), (26, 26, 26)
     primary = darken_until(parse_hex(primary_hex), white, NORMAL_MIN_CONTRAST + 0.3)
-    pressed_primary = tuple(int(c * 0.75) for c in primary)
+    pressed_primary: RGB = (int(primary[0] * 0.75), int(primary[1] * 0.75), int(primary[2] * 0.75))
     return Theme(
         name="normal",
         min_contrast=NORMAL_MIN_CONTRAST,
@@ -92,7 +92,7 @@ def normal_theme(primary_hex: str = "#1d4e89") -> Theme:
         on_secondary=primary,
         border=(120, 120, 120),
         pressed=(214, 224, 238),
-        pressed_primary=pressed_primary,  # type: ignore[arg-type]
+        pressed_primary=pressed_primary,
         disabled_bg=(226, 226, 226),
         on_disabled=(88, 88, 88),
         header_bg=primary,

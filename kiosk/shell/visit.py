@@ -23,13 +23,12 @@ class Settings:
 @dataclass
 class Visit:
     defaults: Settings
-    settings: Settings = None  # type: ignore[assignment]
+    settings: Settings = field(init=False)   # the visit's own choices: the defaults until changed
     fields: dict[str, str] = field(default_factory=dict)   # what was typed, by field key
     drafts: dict[str, Any] = field(default_factory=dict)   # per-feature state (e.g. a booking in progress)
 
     def __post_init__(self) -> None:
-        if self.settings is None:
-            self.settings = self.defaults
+        self.settings = self.defaults
 
     @property
     def has_personal_data(self) -> bool:

@@ -19,6 +19,8 @@ from screens.widgets.label import Label
 class Dialog(Widget):
     def __init__(self, title: str, message: str, buttons: Sequence[Button], *, id: str = "dialog") -> None:
         super().__init__(id=id)
+        #: Closed with its screen (a screen's own question); False for the shell's (the idle warning).
+        self.screen_owned = True
         self.title = Label(title, size=TEXT_TITLE - 8, bold=True, id=f"{id}-title")
         self.message = Label(message, size=TEXT_BODY, id=f"{id}-message")
         self.buttons = Row(list(buttons), gap=20)
