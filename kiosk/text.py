@@ -6,7 +6,7 @@ case and accents do not count, so « ecole », « École » and « ÉCOLE » are
 « Médiathèque » sorts with the M's rather than after Z. The French ligatures « œ » and « æ »
 count as the two letters nobody types them otherwise than with: « oeuvre » finds « Œuvre ».
 FTS5 does not know that (it keeps « œuvre » whole), so the index is given its text with the
-ligatures already spelt out (``offline_cache.migrations``, v5); ``tests/test_text_folding.py``
+ligatures already spelt out (``offline_cache.migrations``, v5); ``tests/city/test_text_folding.py``
 checks that this module and the index fold alike.
 
 Lower case, not ``casefold()``: the index keeps « ß » as it is, and so must a query.

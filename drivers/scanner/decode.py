@@ -2,7 +2,7 @@
 
 Why two decoders behind one call: zxing-cpp is the default — about ten times faster
 than zbar on a 720p frame and far more tolerant of blur, rotation and low contrast
-(see the degradation table in tests/test_scanner_decode.py and ``kiosk bench``) —
+(see the degradation table in tests/hardware/test_scanner_decode.py and ``kiosk bench``) —
 but zbar (pyzbar + Debian ``libzbar0``) is what some distributions and technicians
 already trust, so ``decoder = "zbar"`` keeps it one key away.
 

@@ -21,7 +21,7 @@ Adding a kind (the queue ticket is next):
 4. build its :class:`~kiosk.services.outcomes.Action` in the feature's service.
 
 Nothing else: the outbox accepts it (its ``kind`` column has no list since schema v5), the
-sync worker sends it, and ``tests/test_action_kinds.py`` fails if a piece is missing.
+sync worker sends it, and ``tests/central_api/test_action_kinds.py`` fails if a piece is missing.
 """
 
 from __future__ import annotations

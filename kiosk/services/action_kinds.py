@@ -3,7 +3,7 @@
 The contract's side of each kind (outbox name, route, models) is declared in
 :mod:`kiosk.api.action_kinds`, which also says how to add a kind; here, beside it, each kind
 gets the words the admin screen shows and the refusal codes its outcome may carry (each has
-its sentence in :data:`kiosk.services.outcomes.MESSAGES`). ``tests/test_action_kinds.py``
+its sentence in :data:`kiosk.services.outcomes.MESSAGES`). ``tests/central_api/test_action_kinds.py``
 checks that every kind of the registry is declared here too.
 """
 

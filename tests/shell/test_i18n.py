@@ -17,7 +17,7 @@ from kiosk.devtools import i18n_compile as ic
 from kiosk.i18n import N_, _, ngettext
 
 NBSP, NNBSP = "\u00a0", "\u202f"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 FR_ENTRIES = r'''
 msgid "Home"

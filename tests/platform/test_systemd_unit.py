@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 UNIT = REPO / "systemd" / "kiosk.service"
 INSTALLED_KIOSK = "/opt/kiosk/.venv/bin/kiosk"
 # Measured with systemd 252 (Debian 12): 1.6 ("OK"). What remains is what the kiosk needs:

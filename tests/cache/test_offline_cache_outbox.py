@@ -19,7 +19,7 @@ from offline_cache.catalog import replace_catalog
 from offline_cache.db import open_cache, write_transaction
 from offline_cache.outbox import BACKOFF_CAP_S, RETRY_AFTER_MAX_S, Outbox, backoff_delay
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PERSON = {"last_name": "Quastenberg", "first_name": "Zéphyrine", "phone": "06 12 34 56 78",
           "email": "zephyrine.quastenberg@example.fr"}
 BOOKING = {"slot": "sl-1", "service": "sv-cni", "channel": "kiosk", "terminal": "totem-3"}

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 KIOSK = [sys.executable, "-m", "kiosk", "run", "--config", str(REPO / "kiosk.toml"),
          "--demo", "--windowed", "--size", "1080x1920"]
 SUN_PATH_MAX = 107  # sockaddr_un.sun_path is 108 bytes with the final NUL

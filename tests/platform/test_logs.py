@@ -14,7 +14,7 @@ import pytest
 
 from kiosk.logs import PrivacyFilter, redact, setup_logging
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)

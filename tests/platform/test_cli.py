@@ -21,7 +21,7 @@ import pytest
 from kiosk.admin.pin import verify_pin
 from kiosk.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 REPO_TOML = REPO / "kiosk.toml"
 BIN = Path(sys.executable).parent  # the virtualenv's bin/, where pip put the entry points
 RUN_OPTIONS = ("--config", "--demo", "--windowed", "--size", "--rotate")
