@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,6 +44,32 @@ def _corrupt(path: Path, exc: Exception) -> CacheCorrupt:
         "filled at the next synchronisation.")
 
 
+def _wal_mode(conn: sqlite3.Connection, path: Path) -> str:
+    """The file's journal mode, switched to WAL if it is not yet.
+
+    Ask first: switching needs an exclusive lock, so a file already in WAL — every start but
+    the first — is not switched again while another process writes or recovers it. And wait
+    for that lock ourselves: SQLite does not call the busy handler for this switch, so when
+    the app and the sync worker open a new cache at the same moment, the second one would
+    fail at once with « database is locked » instead of waiting ``BUSY_TIMEOUT_S``.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+            if mode.lower() != "wal":
+                mode = str(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0])
+            return mode
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise _corrupt(path, exc) from exc
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+        except sqlite3.DatabaseError as exc:
+            raise _corrupt(path, exc) from exc
+
+
 def open_cache(path: str | Path, *, migrate: bool = True, check: bool = False) -> sqlite3.Connection:
     """Open (creating if needed) the cache at ``path`` for the calling thread.
 
@@ -58,17 +85,7 @@ def open_cache(path: str | Path, *, migrate: bool = True, check: bool = False) -
                          "and that the kiosk user may write there.") from exc
     try:
         conn.row_factory = sqlite3.Row
-        try:
-            # Ask first: switching the mode needs an exclusive lock that SQLite does not wait for
-            # (no busy handler), so a file already in WAL — every start but the first — is not
-            # switched again while another process writes or recovers it after a crash.
-            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-            if mode.lower() != "wal":
-                mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                raise
-            raise _corrupt(path, exc) from exc
+        mode = _wal_mode(conn, path)
         if mode.lower() != "wal":
             raise CacheError(f"The offline cache {path} cannot use WAL mode (got {mode!r}); "
                              "is it on a network or read-only file system? Put it on the local disk.")

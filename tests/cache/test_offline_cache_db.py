@@ -131,3 +131,19 @@ def test_write_transaction_is_all_or_nothing_and_nests(db_path):
 def test_missing_directory_gives_a_clear_error(tmp_path):
     with pytest.raises(CacheError, match="directory exists"):
         open_cache(tmp_path / "no-such-dir" / "cache.sqlite3")
+
+
+def test_opening_waits_for_a_writer_before_switching_a_new_file_to_wal(tmp_path):
+    """While another connection writes to a new file (as the first opener does when it migrates
+    it), SQLite fails the switch to WAL at once, without its busy handler: the cache waits for the
+    lock itself, so the app and the sync worker may open a new cache at the same moment."""
+    path = tmp_path / "new.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")                                     # a writer holds the file
+    threading.Timer(0.3, other.commit).start()
+    conn = open_cache(path)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        conn.close()
+        other.close()
