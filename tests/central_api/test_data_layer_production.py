@@ -32,6 +32,8 @@ def test_unprovisioned_terminal_is_offline_then_comes_online_with_its_credential
         with caplog.at_level(logging.ERROR, logger="kiosk.data_layer"):
             pilot = make_pilot(demo=False, overrides=overrides, data=DataLayer.production, clock=KioskClock(START))
             settle_until(pilot, lambda: pilot.app.network == "offline")
+            # the start-up thread says « offline » just before it starts the worker: wait for both
+            settle_until(pilot, lambda: pilot.app.data is not None and pilot.app.data.worker is not None)
         assert pilot.widget("header-network").text == "Hors ligne"
         assert f"working offline from the cache: No credentials file at {creds}" in caplog.text
         data = pilot.app.data
