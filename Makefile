@@ -22,10 +22,11 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-# Lint, then the whole suite on two workers, then the tests that start the reference server again
-# at two instants that break date code: the night Paris changes clocks, and New Year's Eve.
+# Lint, then the whole suite, then the tests that start the reference server again at two instants
+# that break date code: the night Paris changes clocks, and New Year's Eve. Four workers on two cores:
+# most tests spend their time waiting (sockets, child processes, timers), not computing.
 test: lint
-	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(VENV)/bin/python -m pytest -q -n 2
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(VENV)/bin/python -m pytest -q -n 4
 	$(MAKE) --no-print-directory test-instants
 
 test-instants: setup
