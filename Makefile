@@ -26,7 +26,7 @@ lint: setup
 # that break date code: the night Paris changes clocks, and New Year's Eve. Four workers on two cores:
 # most tests spend their time waiting (sockets, child processes, timers), not computing.
 test: lint
-	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(VENV)/bin/python -m pytest -q -n 4
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(VENV)/bin/python -m pytest -q -n 4 --durations=10
 	$(MAKE) --no-print-directory test-instants
 
 test-instants: setup
