@@ -217,7 +217,7 @@ class DataLayer:
             from kiosk.services import warm_up
 
             warm_up(tickets=self.config.terminal.profile == "counter")   # not on the UI thread at the first tap
-        except Exception as exc:  # noqa: BLE001 - the kiosk keeps serving from its cache without it
+        except Exception as exc:  # the kiosk keeps serving from its cache without it
             self.error = f"{type(exc).__name__}: {exc}"
             log.exception("the data layer could not start; the terminal works from its cache")
 

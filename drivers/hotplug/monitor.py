@@ -118,5 +118,5 @@ class HotplugMonitor(DriverThread):
             log.info("hotplug: %s %s (%s)", rule.device, event.action, event.node or event.sys_path)
             try:
                 self._on_event(rule, event)
-            except Exception:  # noqa: BLE001 - one bad handler must not stop the monitor
+            except Exception:  # one bad handler must not stop the monitor
                 log.exception("hotplug handler for %s failed", rule.device)

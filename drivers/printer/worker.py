@@ -133,7 +133,7 @@ class PrintWorker(DriverThread):
         """A status check that cannot kill the thread: a driver bug counts as a disconnection."""
         try:
             self._poll()
-        except Exception as exc:  # noqa: BLE001 - the printer thread must outlive any driver bug
+        except Exception as exc:  # the printer thread must outlive any driver bug
             log.exception("printer status check crashed")
             self.backend.close()
             self._set_status(st.PrinterStatus(st.DISCONNECTED, f"internal error: {type(exc).__name__}"))

@@ -62,7 +62,7 @@ def _warm_up(cache_path: Path, today: date) -> None:
         finally:
             conn.close()
         log.info("opening hours ready: %d distinct strings parsed", hours.warm_up(texts, today))
-    except Exception:  # noqa: BLE001 - only an optimisation: the lists parse what they need
+    except Exception:  # only an optimisation: the lists parse what they need
         log.exception("could not parse the opening hours ahead of time")
 
 

@@ -75,7 +75,7 @@ class ApiHandler(BaseHTTPRequestHandler):
         detection can be tested by moving it."""
         return format_datetime(self.server.clock().astimezone(UTC), usegmt=True)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:  # stdlib signature
         log.debug("%s %s", self.address_string(), format % args)  # paths carry no personal data
 
     def _read_body(self) -> bytes:

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from kiosk.api.checkin_token import TokenError as TokenError  # re-exported: handlers catch it
-from kiosk.api.checkin_token import b64url, check_expiry, check_signature, decode_unverified, unb64url  # noqa: F401 (re-exported)
+from kiosk.api.checkin_token import b64url, check_expiry, check_signature, decode_unverified, unb64url  # re-exported
 
 
 def public_key_text(key: Ed25519PublicKey) -> str:

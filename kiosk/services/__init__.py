@@ -61,8 +61,8 @@ def warm_up(*, tickets: bool) -> None:
     """Import what actions need (call from a background thread). ``tickets``: also the Ed25519
     code that checks a scanned ticket (about 7 MiB resident): a counter terminal, where
     check-ins are the daily work, loads it now; a street totem at its first scanned ticket."""
-    import kiosk.booking.service  # noqa: F401
-    import kiosk.checkin.service  # noqa: F401
+    import kiosk.booking.service
+    import kiosk.checkin.service
     import kiosk.services.actions  # noqa: F401
 
     if tickets:

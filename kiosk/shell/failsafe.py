@@ -49,7 +49,7 @@ class Failsafe:
         try:
             app.apply_settings(rebuild=False)
             app.nav.reset([HomeScreen(app), FailsafeScreen(app)])
-        except Exception as inner:  # noqa: BLE001 - even the apology failed: show a plain one
+        except Exception as inner:  # even the apology failed: show a plain one
             log.exception("the failsafe screen itself failed")
             app.errors.append(inner)
             app.nav.stack.clear()

@@ -62,7 +62,7 @@ class Heartbeat:
         if self.device_states is not None:
             try:
                 states = {str(k)[:40]: contract_state(v) for k, v in (self.device_states() or {}).items()}
-            except Exception:   # noqa: BLE001 - a broken driver report must not stop the heartbeat
+            except Exception:  # a broken driver report must not stop the heartbeat
                 log.exception("device states for the heartbeat could not be read")
         return {"version": kiosk.__version__, "uptime_s": max(0, int(mono - self.started_mono)),
                 "device_states": states, "outbox_depth": outbox_depth,

@@ -107,7 +107,7 @@ class TrackingService:
     def _run(self, number: int, code: str) -> None:
         try:
             answer = self._answer(number, code)
-        except Exception:  # noqa: BLE001 - a bug here must not leave the person waiting forever
+        except Exception:  # a bug here must not leave the person waiting forever
             log.exception("tracking lookup %d failed", number)
             answer = TrackingAnswer(number, "error")
         if answer.outcome in ("unknown", "offline_unknown") and self.throttle.record_unknown():

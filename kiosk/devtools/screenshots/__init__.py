@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-from kiosk.clock import PARIS, ManualClock  # noqa: E402
-from kiosk.config import KioskConfig, load_config  # noqa: E402
-from kiosk.devtools.city_demo_cache import build_demo_cache  # noqa: E402
+from kiosk.clock import PARIS, ManualClock
+from kiosk.config import KioskConfig, load_config
+from kiosk.devtools.city_demo_cache import build_demo_cache
 
 if TYPE_CHECKING:
     from kiosk.devtools.offline_seed import SeededData
