@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from kiosk import events
 from kiosk.devices.status import DeviceState
-from kiosk.printing.document import Ticket
 
 if TYPE_CHECKING:
     import pygame
 
     from kiosk.devices.hardware import Devices
+    from kiosk.printing.document import Ticket
 
 
 class PrintState(StrEnum):

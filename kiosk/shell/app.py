@@ -35,7 +35,6 @@ from kiosk.shell.pointer import PointerTracker
 from kiosk.shell.theme import high_contrast_theme, normal_theme
 from kiosk.shell.ui import UiContext
 from kiosk.shell.visit import Settings, Visit
-from screens.scan_router import ScanRouter
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
 from screens.widgets.containers import ScrollView
@@ -50,6 +49,7 @@ if TYPE_CHECKING:
     from kiosk.shell.data_source import DataSource
     from kiosk.tracking.service import TrackingService
     from screens.base import Feature, Screen
+    from screens.scan_router import ScanRouter
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,6 @@ class App:
         self.pin_guard = PinGuard(self.clock, config.admin.pin_hash)
         self.devices = Devices(config, demo)
         self.printing = PrintingService(self.devices)   # the one printing service screens print through
-        self.scans = ScanRouter(self)                    # the one scan router: every SCAN_READ / SCAN_REJECTED
         self.data = data                         # the data side (kiosk.data_layer.DataLayer), or None
         if data is not None:
             data.device_states = data.device_states or getattr(self.devices, "heartbeat_states", None)
@@ -105,6 +104,14 @@ class App:
         self.ui: UiContext = None  # type: ignore[assignment]  # made by start() (apply_settings), before any screen
         self.viewport = pygame.Rect(0, 0, 0, 0)
         self.logo: pygame.Surface | None = None
+
+    @functools.cached_property
+    def scans(self) -> ScanRouter:
+        """The one scan router: every SCAN_READ / SCAN_REJECTED goes through it. Made at the first
+        scan, so that reading codes costs nothing on the way to the first frame."""
+        from screens.scan_router import ScanRouter
+
+        return ScanRouter(self)
 
     @functools.cached_property
     def tracking(self) -> TrackingService:
