@@ -8,17 +8,20 @@ import json
 import sqlite3
 import uuid
 
-import booking_town
 import pytest
 from booking_town import START, said
+from timebase import first_slot_at
 
 from kiosk import events
 from kiosk.devices.scan_codes import ScanKind, read_scan
+from kiosk.formatting import format_date_long
 from screens.scan_router import ROUTES
 
 TICKET = "Ce code est le billet d'un rendez-vous. Présentez-le à l'accueil de la mairie à votre arrivée."
 NOT_OURS = "Cette borne ne peut pas utiliser ce code."
-town = booking_town.town            # the fixture: the reference server and an enrolled terminal
+pytestmark = pytest.mark.reference_server   # the town (tests/booking_town.py) starts at KIOSK_TEST_NOW
+
+SLOT, SLOT_AT = first_slot_at("ag-etat-civil-1", "10:30")
 
 
 def tracking_code(town, status: str = "completed") -> str:
@@ -33,14 +36,14 @@ def tracking_code(town, status: str = "completed") -> str:
 def booking_token(town) -> str:
     """The QR code of a booking made elsewhere (the web portal), signed by the central API."""
     booking = town.client.create_booking(
-        {"slot_id": "ag-etat-civil-1-202605061030", "service_id": "svc-cni", "channel": "kiosk",
+        {"slot_id": SLOT, "service_id": "svc-cni", "channel": "kiosk",
          "terminal_id": town.client.device_id, "created_at": START.isoformat(),
          "person": {"last_name": "Martin", "first_name": "Léa"}}, str(uuid.uuid4()))
     return booking.checkin_token
 
 
 def scan(pilot, text: str, source: str = "hid") -> None:
-    events.post(events.SCAN_READ, text=text, source=source)
+    events.ScanRead(text=text, source=source).post()
     pilot.settle()
 
 
@@ -90,7 +93,7 @@ def test_a_screen_that_waits_for_a_kind_gets_it_first(town, make_pilot):
     scan(pilot, token)                                    # the cancel form waits for a ticket's QR code
     assert pilot.screen.name == "booking_cancel" and TICKET not in said(pilot)
     assert pilot.app.visit.fields["cancel_reference"].startswith("RDV-")
-    assert "mercredi 6 mai 2026 à 10 h 30" in said(pilot)
+    assert f"{format_date_long(SLOT_AT.date(), 'fr')} à 10 h 30" in said(pilot)   # e.g. « mercredi 6 mai 2026 »
     scan(pilot, f"https://demarches.ville.fr/suivi/{tracking_code(town)}")   # it explains other codes itself
     assert pilot.screen.name == "booking_cancel" and "pas celui d'un ticket" in said(pilot)
 
