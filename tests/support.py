@@ -182,6 +182,28 @@ def _lines(child: subprocess.Popen[bytes], until: float) -> list[str]:
     return buf.decode().splitlines()
 
 
+#: The start of a kill -9 child (``python -c``): a terminal's API client and sync worker on the cache,
+#: on the test's time. The test's script goes on from there (its argv: base URL, credentials, cache,
+#: a JSON file of slot ids, the instant, the round number as seed).
+KILL_CHILD_TERMINAL = r"""
+import json, random, sys, time
+from datetime import datetime
+from kiosk.api.client import ApiClient
+from kiosk.clock import StartedClock
+from kiosk.sync import SyncWorker
+
+base, creds, cache, slots_file, now, seed = sys.argv[1:7]
+clock = StartedClock(datetime.fromisoformat(now))      # the test's instant, not the wall clock
+slots = json.load(open(slots_file))
+rng = random.Random(int(seed))
+client = ApiClient(base, credentials_path=creds, max_attempts=1, connect_timeout_s=1, read_timeout_s=5,
+                   now=clock.now)
+worker = SyncWorker(cache, client, clock=clock, post=lambda *a, **k: None, catalog_interval_s=3600,
+                    slots_interval_s=3600, keys_interval_s=3600)
+worker.start()
+"""
+
+
 def kill_rounds(script: str, args: list[str], rounds: int, rng: random.Random,
                 window: tuple[float, float]) -> list[str]:
     """Start ``script`` (args + the round number) on the same cache ``rounds`` times, SIGKILL it

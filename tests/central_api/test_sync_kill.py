@@ -18,7 +18,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from support import drain_and_collect, kill_rounds
+from support import KILL_CHILD_TERMINAL, drain_and_collect, kill_rounds
 from timebase import test_now
 
 from kiosk.api.client import ApiClient
@@ -28,24 +28,10 @@ from kiosk.demo_api.testing import ManualClock, running_server
 pytestmark = pytest.mark.reference_server
 
 ROUNDS = 50
-CHILD = r"""
-import json, random, sys, time
-from datetime import datetime
-from kiosk.api.client import ApiClient
-from kiosk.clock import StartedClock
-from kiosk.sync import SyncWorker
+CHILD = KILL_CHILD_TERMINAL + r"""
 from offline_cache.db import open_cache
 from offline_cache.outbox import Outbox
 
-base, creds, cache, slots_file, now, seed = sys.argv[1:7]
-clock = StartedClock(datetime.fromisoformat(now))      # the test's instant, not the wall clock
-slots = json.load(open(slots_file))
-rng = random.Random(int(seed))
-client = ApiClient(base, credentials_path=creds, max_attempts=1, connect_timeout_s=1, read_timeout_s=5,
-                   now=clock.now)
-worker = SyncWorker(cache, client, clock=clock, post=lambda *a, **k: None, catalog_interval_s=3600,
-                    slots_interval_s=3600, keys_interval_s=3600)
-worker.start()
 outbox = Outbox(open_cache(cache))
 print("ready", flush=True)
 while True:
