@@ -132,10 +132,12 @@ class ScanRouter:
         screen = app.nav.current
         if screen is None:
             return
-        if event.type != events.SCAN_READ:          # SCAN_REJECTED: never the text, only why
-            _toast(app, _(UNREADABLE) if getattr(event, "reason", "") == "unreadable" else _(NOT_OURS), "warn")
+        scan = events.ScanRead.of(event)
+        if scan is None:                            # SCAN_REJECTED: never the text, only why
+            rejected = events.ScanRejected.of(event)
+            _toast(app, _(UNREADABLE) if rejected and rejected.reason == "unreadable" else _(NOT_OURS), "warn")
             return
-        code = read_scan(event.text)
+        code = read_scan(scan.text)
         take = scan_taker(screen, code.kind)
         if take is not None:
             take(code)

@@ -107,12 +107,12 @@ class PrintJob:
 
     def update(self, event: pygame.event.Event) -> PrintState | None:
         """The job's new state if ``event`` is its PRINT_DONE / PRINT_FAILED, else None."""
-        if self.job_id is None or getattr(event, "job_id", None) != self.job_id:
+        if self.job_id is None:
             return None
-        if event.type == events.PRINT_DONE:
+        if (done := events.PrintDone.of(event)) and done.job_id == self.job_id:
             self.state = PrintState.PRINTED
-        elif event.type == events.PRINT_FAILED:
-            self.state, self.reason = PrintState.FAILED, str(getattr(event, "reason", ""))
+        elif (failed := events.PrintFailed.of(event)) and failed.job_id == self.job_id:
+            self.state, self.reason = PrintState.FAILED, failed.reason
         else:
             return None
         return self.state
