@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from test_api_client_support import FaultProxy, SilentServer, closed_port_url, self_signed, tls_context
+from fault_servers import FaultProxy, SilentServer, closed_port_url, self_signed, tls_context
 from timebase import test_now
 
 from kiosk.api.client import ApiClient, parse_retry_after

@@ -9,7 +9,7 @@ import queue
 from datetime import datetime, timedelta
 
 import pytest
-from test_api_client_support import FaultProxy
+from fault_servers import FaultProxy
 from timebase import next_working_day_at, test_now
 
 from kiosk import events, i18n

@@ -9,7 +9,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from test_api_client_support import FaultProxy
+from fault_servers import FaultProxy
 from timebase import test_now
 
 from kiosk import events

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 import test_sync
-from test_api_client_support import FaultProxy, closed_port_url
+from fault_servers import FaultProxy, closed_port_url
 from test_sync import START
 
 from kiosk.api.client import ApiClient

@@ -11,7 +11,7 @@ import stat
 
 import pygame
 import pytest
-from test_api_client_support import FaultProxy
+from fault_servers import FaultProxy
 from timebase import test_now
 
 from kiosk import events
