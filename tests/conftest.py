@@ -27,6 +27,16 @@ LANDSCAPE = (1920, 1080)
 pytest_plugins = ["booking_town"]
 
 
+@pytest.fixture(autouse=True)
+def every_test_starts_in_french():
+    """The display language is process-wide state: a test that switches to English must not decide
+    the language of whichever test the worker runs next (the order changes with -n and -m)."""
+    from kiosk import i18n
+    i18n.set_language("fr")
+    yield
+    i18n.set_language("fr")
+
+
 @pytest.fixture
 def make_pilot():
     from kiosk import i18n

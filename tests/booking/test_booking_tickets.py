@@ -20,12 +20,6 @@ START = datetime(2026, 12, 3, 9, 30, tzinfo=PARIS)
 PRINTED = datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)
 
 
-@pytest.fixture(autouse=True)
-def french_afterwards():
-    yield
-    i18n.set_language("fr")
-
-
 def bytes_of(ticket) -> bytes:
     return TicketRenderer("TM-T88V", "native").render(ticket).replace(b"\xa0", b" ")
 
