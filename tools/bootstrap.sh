@@ -23,6 +23,8 @@ command -v gcc >/dev/null || missing+=(gcc)                                  # t
 ls /usr/lib/*/libudev.so.1 >/dev/null 2>&1 || missing+=(libudev1)           # hotplug (pyudev)
 command -v umockdev-wrapper >/dev/null || missing+=(umockdev)                # hotplug tests: real udev events
 ls /usr/lib/*/girepository-1.0/UMockdev-1.0.typelib >/dev/null 2>&1 || missing+=(gir1.2-umockdev-1.0)
+command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || missing+=(openssh-server)   # provisioning tests: ssh on loopback
+command -v ssh >/dev/null || missing+=(openssh-client)
 [ -d /usr/lib/python3/dist-packages/gi ] || missing+=(python3-gi)            # to drive umockdev from Python
 "$PYTHON" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
     || missing+=(python3-dev)
@@ -49,7 +51,7 @@ if [ ! -f $stamp ] || [ pyproject.toml -nt $stamp ] || [ constraints.txt -nt $st
     # "compat" editable mode puts the repository on sys.path with a .pth line; the default
     # import-hook finder costs about 20 ms at every start of the kiosk.
     $VENV/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt \
-        --config-settings editable_mode=compat -e '.[test]'
+        --config-settings editable_mode=compat -e '.[test,fleet]'
     touch $stamp
 fi
 # The hotplug tests drive umockdev through GObject introspection. PyGObject comes from Debian
