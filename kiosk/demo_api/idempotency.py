@@ -18,6 +18,7 @@ bounds the table; expired answers are deleted in the same transaction as each ne
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, timedelta
@@ -27,6 +28,7 @@ from .errors import ApiError
 from .request import JsonObject, Request
 
 Result = tuple[int, JsonObject]
+UUID_TEXT = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\Z")
 KEY_TTL = timedelta(hours=72)
 
 
@@ -34,10 +36,10 @@ def client_key(req: Request) -> str:
     raw = req.headers.get("Idempotency-Key")
     if not raw:
         raise ApiError(400, "missing_idempotency_key", "the Idempotency-Key header (a UUID) is required")
-    try:
-        return str(uuid.UUID(raw.strip()))
-    except ValueError:
-        raise ApiError(400, "invalid_request", "Idempotency-Key must be a UUID") from None
+    # the hyphenated form only (`format: uuid`): uuid.UUID also reads braces, "urn:uuid:" and bare hex
+    if not UUID_TEXT.match(raw):
+        raise ApiError(400, "invalid_request", "Idempotency-Key must be a UUID")
+    return str(uuid.UUID(raw))
 
 
 def run(req: Request, operation: Callable[[], Result]) -> tuple[int, JsonObject, dict[str, str]]:
