@@ -73,6 +73,8 @@ class ApiHandler(BaseHTTPRequestHandler):
         """What ``http.server`` answers by itself (a malformed request line, a URI or
         headers too long, an unsupported HTTP version) in the contract's error shape too."""
         self.close_connection = True
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"   # a refused request line: answer with a status line and headers
         status = HTTPStatus(code)
         error = STDLIB_ERRORS.get(code, "_".join(status.phrase.lower().split()).replace("-", "_"))
         self._send(code, {"error": error, "message": message or status.phrase, "details": {}}, {"Connection": "close"})
