@@ -425,8 +425,9 @@ class SyncConfig(_Section):
     clock_skew_limit_s: int = Field(default=60, ge=5, le=3600, description="seconds from 5 to 3600")
     heartbeat_interval_s: int = Field(default=300, ge=30, le=86400, description="seconds from 30 to 86400")
     cache_path: Path = Field(default=Path("/var/lib/kiosk/cache.sqlite3"), description="a file path")
+    state_file: Path = Field(default=Path("/run/kiosk/state.json"), description="a file path")
 
-    @field_validator("cache_path", mode="before")
+    @field_validator("cache_path", "state_file", mode="before")
     @classmethod
     def _cache_file(cls, value: Any, info: ValidationInfo) -> Path:
         path = _config_path(value, info)  # created at first start: need not exist yet

@@ -45,6 +45,7 @@ from screens.widgets.reach_banner import draw_reach_banner
 
 if TYPE_CHECKING:
     from kiosk.city.guide import CityGuide
+    from kiosk.devices.published import StatePublisher
     from kiosk.services import Services
     from kiosk.shell.data_source import DataSource
     from kiosk.tracking.service import TrackingService
@@ -94,6 +95,7 @@ class App:
         self.frames = 0
         self.exit_code = 0
         self.on_ready: Callable[[], None] | None = None   # callback after the first presented frame
+        self.state_publisher: StatePublisher | None = None  # the state file for technicians (set by `kiosk run`)
         self.live_screenshot = Path(live_screenshot) if live_screenshot else None
         self.animating = False                   # a list is still moving after a fling
         self._last_anim = 0.0
@@ -384,9 +386,11 @@ class App:
                         screen.header.set_network(state, _("Online") if state == "online" else _("Offline"))
         elif event.type == events.DEVICE_STATE:
             self.devices.update(event.device, event.state, getattr(event, "detail", ""))
+            self.publish_state(devices=self.devices.summary())
             self._top().handle_event(event)
         elif event.type == events.SYNC_STATUS:
             self.sync_status = dict(event.dict)
+            self.publish_state(sync=self.sync_status)
             self._top().handle_event(event)
         elif event.type in (events.SCAN_READ, events.SCAN_REJECTED):
             self.scans.deliver(event)
@@ -395,10 +399,16 @@ class App:
         elif event.type in events.NAMES and self.nav.current is not None:
             self.nav.current.handle_event(event)
 
+    def publish_state(self, **changes: Any) -> None:
+        """Tell the state file what changed (kiosk.devices.published); it writes only on a difference."""
+        if self.state_publisher is not None:
+            self.state_publisher.update(self.clock.now(), **changes)
+
     def _service_state(self, in_service: bool, reason: str) -> None:
         from screens.shell.home import HomeScreen
         from screens.shell.out_of_service import OutOfServiceScreen
 
+        self.publish_state(in_service=in_service)
         if not in_service:
             log.warning("out of service: %s", reason)
             self.out_of_service = reason or "unknown"
@@ -470,6 +480,7 @@ class App:
                 self.devices.start()
                 if self.data is not None:
                     self.data.start()
+            self.publish_state(ready=True, devices=self.devices.summary())
         return True
 
     def next_deadline(self) -> float | None:

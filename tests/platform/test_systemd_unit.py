@@ -16,7 +16,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 UNIT = REPO / "systemd" / "kiosk.service"
-INSTALLED_KIOSK = "/opt/kiosk/.venv/bin/kiosk"
+INSTALLED_KIOSK = "/opt/kiosk/current/venv/bin/kiosk"
 # Measured with systemd 252 (Debian 12): 1.6 ("OK"). What remains is what the kiosk needs:
 # the network (PrivateNetwork, AF_INET, no IP allow list: 1.0 of raw weight), devices
 # (PrivateDevices, DeviceAllow), supplementary groups, no PrivateUsers/MemoryDenyWriteExecute
