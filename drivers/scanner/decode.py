@@ -11,15 +11,22 @@ costs decode time on every frame and invites false reads from posters behind the
 person. Frames are 8-bit grayscale ``numpy`` arrays (height × width); colour frames
 are reduced to gray first. Text comes back as ``str``; zbar's bytes are read as
 UTF-8, then Latin-1 (what QR byte mode means by default).
+
+A frame the plain decode finds nothing in gets second chances (:mod:`drivers.scanner.rescue`:
+local threshold, sharpen, soften…) when it may hold a code at all — phone screens at the
+counter need them; an empty frame does not pay for them. The texts are returned whole, never
+cut or filtered here: the length limit every scanner shares is applied where scans are posted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from drivers.optional import importable
+from drivers.scanner.rescue import CAMERA_PASSES, PASSES, Pass, code_area
 
 if TYPE_CHECKING:
     import zxingcpp
@@ -41,16 +48,58 @@ def to_gray(frame: Any) -> np.ndarray:   # a numpy array, or a PIL image
 
 
 class Decoder:
-    """``decode(gray) -> [text, ...]`` for the QR codes found in one frame."""
+    """``decode(gray) -> [text, ...]`` for the QR codes found in one frame.
+
+    Subclasses give ``_plain`` (the everyday decode, and whether it saw something QR-like it
+    could not read) and ``_read`` (one decode of a prepared image); ``rescue`` names the
+    passes of :data:`drivers.scanner.rescue.PASSES` tried, in order, when ``_plain`` found
+    nothing and the frame may hold a code (``()``: none). ``last_pass`` says which one read
+    the last frame ("plain", a pass name, or None when nothing was read).
+    """
 
     name: ClassVar[str] = ""
     requirement: ClassVar[str] = ""
+
+    def __init__(self, rescue: Sequence[str] = CAMERA_PASSES) -> None:
+        unknown = [p for p in rescue if p not in PASSES]
+        if unknown:
+            raise ValueError(f"unknown decode pass {unknown[0]!r} (known: {', '.join(PASSES)})")
+        self.rescue: tuple[Pass, ...] = tuple(PASSES[p] for p in rescue)
+        self.last_pass: str | None = None
 
     @staticmethod
     def is_usable() -> bool:
         return True
 
     def decode(self, gray: np.ndarray) -> list[str]:
+        self.last_pass = None
+        if gray.ndim != 2 or min(gray.shape) < 8:          # nothing a camera or a file could hold a code in
+            return []
+        gray = np.ascontiguousarray(gray, dtype=np.uint8)
+        found, hint = self._plain(gray)
+        if found:
+            self.last_pass = "plain"
+            return found
+        if not self.rescue:
+            return []
+        area = code_area(gray)
+        if area is None:
+            if not hint:
+                return []
+            area = (slice(None), slice(None))
+        part = np.ascontiguousarray(gray[area])
+        for step in self.rescue:
+            found = self._read(step.prepare(part), step.binarizer)
+            if found:
+                self.last_pass = step.name
+                return found
+        return []
+
+    def _plain(self, gray: np.ndarray) -> tuple[list[str], bool]:
+        """The texts found, and whether something QR-like was seen but not read."""
+        raise NotImplementedError
+
+    def _read(self, image: np.ndarray, binarizer: str) -> list[str]:
         raise NotImplementedError
 
 
@@ -77,32 +126,41 @@ class ZxingDecoder(Decoder):
     def is_usable() -> bool:
         return importable("zxingcpp")
 
-    def __init__(self, thorough: bool = False) -> None:
+    def __init__(self, thorough: bool = False, rescue: Sequence[str] = CAMERA_PASSES) -> None:
         import zxingcpp
+        super().__init__(rescue)
         self.thorough = thorough
-        self._read = zxingcpp.read_barcodes
+        self._zxing = zxingcpp.read_barcodes
         self._formats = zxingcpp.barcode_formats_from_str("QRCode")
         self._local, self._global = zxingcpp.Binarizer.LocalAverage, zxingcpp.Binarizer.GlobalHistogram
 
     def _texts(self, gray: np.ndarray, try_invert: bool = True, binarizer: zxingcpp.Binarizer | None = None
-               ) -> list[str]:
-        """zxing-cpp's own defaults unless told otherwise (try_invert on, the local-average binarizer)."""
-        found = self._read(gray, formats=self._formats, try_invert=try_invert, binarizer=binarizer or self._local)
-        return [r.text for r in found if r.valid]
+               ) -> tuple[list[str], bool]:
+        """zxing-cpp's own defaults unless told otherwise (try_invert on, the local-average binarizer);
+        with whether a symbol was located but not decoded (``return_errors``: the rescue passes' hint)."""
+        found = self._zxing(gray, formats=self._formats, try_invert=try_invert, binarizer=binarizer or self._local,
+                            return_errors=True)
+        return [r.text for r in found if r.valid], any(not r.valid for r in found)
 
-    def decode(self, gray: np.ndarray) -> list[str]:
+    def _plain(self, gray: np.ndarray) -> tuple[list[str], bool]:
         if self.thorough:
-            found = self._texts(gray)
+            found, hint = self._texts(gray)
         else:
             small = gray.shape[1] >= self.HALVE_FROM_WIDTH
-            found = self._texts(np.ascontiguousarray(gray[::2, ::2]) if small else gray, try_invert=False)
+            found, hint = self._texts(np.ascontiguousarray(gray[::2, ::2]) if small else gray, try_invert=False)
             if not found:
-                found = self._texts(gray, binarizer=self._global, try_invert=False)
+                found, seen = self._texts(gray, binarizer=self._global, try_invert=False)
+                hint = hint or seen
         if not found:
             stretched = stretch_low_contrast(gray)
             if stretched is not None:
-                found = self._texts(stretched, try_invert=self.thorough)
-        return found
+                found, seen = self._texts(stretched, try_invert=self.thorough)
+                hint = hint or seen
+        return found, hint
+
+    def _read(self, image: np.ndarray, binarizer: str) -> list[str]:
+        return self._texts(image, try_invert=self.thorough,
+                           binarizer=self._global if binarizer == "global" else self._local)[0]
 
 
 def stretch_low_contrast(gray: np.ndarray, below: int = 48) -> np.ndarray | None:
@@ -130,14 +188,18 @@ class ZbarDecoder(Decoder):
     def is_usable() -> bool:
         return importable("pyzbar.pyzbar")   # not importable either when libzbar0 is missing
 
-    def __init__(self) -> None:
+    def __init__(self, rescue: Sequence[str] = CAMERA_PASSES) -> None:
         from pyzbar import pyzbar
+        super().__init__(rescue)
         self._decode = pyzbar.decode
         self._symbols = [pyzbar.ZBarSymbol.QRCODE]
 
-    def decode(self, gray: np.ndarray) -> list[str]:
-        h, w = gray.shape
-        found = self._decode((gray.tobytes(), w, h), symbols=self._symbols)
+    def _plain(self, gray: np.ndarray) -> tuple[list[str], bool]:
+        return self._read(gray, "local"), False        # zbar says nothing of what it saw but could not read
+
+    def _read(self, image: np.ndarray, binarizer: str) -> list[str]:
+        h, w = image.shape
+        found = self._decode((np.ascontiguousarray(image).tobytes(), w, h), symbols=self._symbols)
         return [_text(r.data) for r in found]
 
 
@@ -151,14 +213,15 @@ def _text(data: bytes) -> str:
 DECODERS: dict[str, type[Decoder]] = {"zxing": ZxingDecoder, "zbar": ZbarDecoder}
 
 
-def make_decoder(name: str = "zxing", thorough: bool = False) -> Decoder:
+def make_decoder(name: str = "zxing", thorough: bool = False, rescue: Sequence[str] = CAMERA_PASSES) -> Decoder:
     """The decoder ``name`` ("zxing" or "zbar"), or a :class:`DecoderUnavailable` saying what to install.
 
     ``thorough`` (zxing only) trades speed for the widest search: for image files, not cameras.
+    ``rescue``: the second-chance passes (:mod:`drivers.scanner.rescue`), ``()`` for none.
     """
     cls = DECODERS.get(name)
     if cls is None:
         raise ValueError(f"unknown QR decoder {name!r} (known: {', '.join(DECODERS)})")
     if not cls.is_usable():
         raise DecoderUnavailable(f"the {name} decoder needs {cls.requirement}, which is not installed")
-    return ZxingDecoder(thorough) if cls is ZxingDecoder else cls()
+    return ZxingDecoder(thorough, rescue) if cls is ZxingDecoder else cls(rescue=rescue)
