@@ -50,11 +50,11 @@ def to_gray(frame: Any) -> np.ndarray:   # a numpy array, or a PIL image
 class Decoder:
     """``decode(gray) -> [text, ...]`` for the QR codes found in one frame.
 
-    Subclasses give ``_plain`` (the everyday decode, and whether it saw something QR-like it
-    could not read) and ``_read`` (one decode of a prepared image); ``rescue`` names the
-    passes of :data:`drivers.scanner.rescue.PASSES` tried, in order, when ``_plain`` found
-    nothing and the frame may hold a code (``()``: none). ``last_pass`` says which one read
-    the last frame ("plain", a pass name, or None when nothing was read).
+    Subclasses give ``_plain`` (the everyday decode) and ``_read`` (one decode of a prepared
+    image); ``rescue`` names the passes of :data:`drivers.scanner.rescue.PASSES` tried, in
+    order, on the part of the frame that may hold a code when ``_plain`` found nothing
+    (``()``: none). ``last_pass`` says which one read the last frame ("plain", a pass name,
+    or None when nothing was read).
     """
 
     name: ClassVar[str] = ""
@@ -76,17 +76,13 @@ class Decoder:
         if gray.ndim != 2 or min(gray.shape) < 8:          # nothing a camera or a file could hold a code in
             return []
         gray = np.ascontiguousarray(gray, dtype=np.uint8)
-        found, hint = self._plain(gray)
+        found = self._plain(gray)
         if found:
             self.last_pass = "plain"
             return found
-        if not self.rescue:
-            return []
-        area = code_area(gray)
+        area = code_area(gray) if self.rescue else None
         if area is None:
-            if not hint:
-                return []
-            area = (slice(None), slice(None))
+            return []
         part = np.ascontiguousarray(gray[area])
         for step in self.rescue:
             found = self._read(step.prepare(part), step.binarizer)
@@ -95,8 +91,7 @@ class Decoder:
                 return found
         return []
 
-    def _plain(self, gray: np.ndarray) -> tuple[list[str], bool]:
-        """The texts found, and whether something QR-like was seen but not read."""
+    def _plain(self, gray: np.ndarray) -> list[str]:
         raise NotImplementedError
 
     def _read(self, image: np.ndarray, binarizer: str) -> list[str]:
@@ -135,32 +130,28 @@ class ZxingDecoder(Decoder):
         self._local, self._global = zxingcpp.Binarizer.LocalAverage, zxingcpp.Binarizer.GlobalHistogram
 
     def _texts(self, gray: np.ndarray, try_invert: bool = True, binarizer: zxingcpp.Binarizer | None = None
-               ) -> tuple[list[str], bool]:
-        """zxing-cpp's own defaults unless told otherwise (try_invert on, the local-average binarizer);
-        with whether a symbol was located but not decoded (``return_errors``: the rescue passes' hint)."""
-        found = self._zxing(gray, formats=self._formats, try_invert=try_invert, binarizer=binarizer or self._local,
-                            return_errors=True)
-        return [r.text for r in found if r.valid], any(not r.valid for r in found)
+               ) -> list[str]:
+        """zxing-cpp's own defaults unless told otherwise (try_invert on, the local-average binarizer)."""
+        found = self._zxing(gray, formats=self._formats, try_invert=try_invert, binarizer=binarizer or self._local)
+        return [r.text for r in found if r.valid]
 
-    def _plain(self, gray: np.ndarray) -> tuple[list[str], bool]:
+    def _plain(self, gray: np.ndarray) -> list[str]:
         if self.thorough:
-            found, hint = self._texts(gray)
+            found = self._texts(gray)
         else:
             small = gray.shape[1] >= self.HALVE_FROM_WIDTH
-            found, hint = self._texts(np.ascontiguousarray(gray[::2, ::2]) if small else gray, try_invert=False)
+            found = self._texts(np.ascontiguousarray(gray[::2, ::2]) if small else gray, try_invert=False)
             if not found:
-                found, seen = self._texts(gray, binarizer=self._global, try_invert=False)
-                hint = hint or seen
+                found = self._texts(gray, binarizer=self._global, try_invert=False)
         if not found:
             stretched = stretch_low_contrast(gray)
             if stretched is not None:
-                found, seen = self._texts(stretched, try_invert=self.thorough)
-                hint = hint or seen
-        return found, hint
+                found = self._texts(stretched, try_invert=self.thorough)
+        return found
 
     def _read(self, image: np.ndarray, binarizer: str) -> list[str]:
         return self._texts(image, try_invert=self.thorough,
-                           binarizer=self._global if binarizer == "global" else self._local)[0]
+                           binarizer=self._global if binarizer == "global" else self._local)
 
 
 def stretch_low_contrast(gray: np.ndarray, below: int = 48) -> np.ndarray | None:
@@ -194,8 +185,8 @@ class ZbarDecoder(Decoder):
         self._decode = pyzbar.decode
         self._symbols = [pyzbar.ZBarSymbol.QRCODE]
 
-    def _plain(self, gray: np.ndarray) -> tuple[list[str], bool]:
-        return self._read(gray, "local"), False        # zbar says nothing of what it saw but could not read
+    def _plain(self, gray: np.ndarray) -> list[str]:
+        return self._read(gray, "local")
 
     def _read(self, image: np.ndarray, binarizer: str) -> list[str]:
         h, w = image.shape

@@ -6,10 +6,12 @@ a dimmed display, cracks, a thumb over a corner. Each pass below rewrites the fr
 zxing-cpp's (or zbar's) own binarizer gets a cleaner picture; the decoder tries them in
 order only when its plain decode found nothing, and stops at the first text.
 
-Why a gate first (:func:`may_hold_a_code`): the passes cost ~10–30 ms together, and nearly
-every frame a counter camera takes all day holds no code at all. A frame goes through the
-passes only if zxing-cpp saw something QR-like it could not decode, or if some of it (48×48 pixels) has the fine texture of modules (mean absolute high-pass ≥ ``TEXTURE_LEVEL``): a
-bare counter, a dark room or a covered lens cost the plain decode and ~1 ms more.
+Why look first (:func:`code_area`): the passes cost ~10–30 ms together on a whole 720p frame,
+and nearly every frame a counter camera takes all day holds no code at all. A frame goes
+through the passes only where some 48×48-pixel area of it has the fine texture of modules
+(mean absolute high-pass ≥ ``TEXTURE_LEVEL``), and only on the box around that texture: a bare
+counter or a dark room costs the plain decode and ~1 ms more; a phone held up costs the passes
+on its screen, not on the whole frame.
 
 The passes and their order were measured on the phone-screen set of
 :mod:`kiosk.devtools.phone_qr_set` (``kiosk bench --only camera``, README « Printers and
@@ -29,6 +31,11 @@ from PIL import Image, ImageChops, ImageFilter
 #: frame may hold a code. Measured: 2–3 on a bare counter or a dark frame, 6 and up on a
 #: dimmed phone showing a code (the weakest readable case of the set).
 TEXTURE_LEVEL = 5
+#: Texture over more than this share of the frame is not a code held up — sensor noise in a dark
+#: room at high gain, a patterned surface filling the view — and a code that large would be read
+#: by the plain decode. Measured: a code the passes read spans at most about half the frame with
+#: its margins; noise spans all of it, and the passes would cost ~30 ms each on it.
+MAX_AREA = 0.75
 
 
 def code_area(gray: np.ndarray) -> tuple[slice, slice] | None:
@@ -39,7 +46,8 @@ def code_area(gray: np.ndarray) -> tuple[slice, slice] | None:
     code a reflection or a thumb flattened. All nine tiles must be busy: a code is an area of
     modules, while the straight edges of a phone, a counter or a sleeve only cross a line of
     tiles. Measured on the half-resolution frame, which keeps the modules of the smallest code
-    we read (1.6 pixels) as texture.
+    we read (1.6 pixels) as texture. None too when the texture covers most of the frame
+    (:data:`MAX_AREA`).
     """
     h, w = gray.shape
     half = Image.fromarray(np.ascontiguousarray(gray[::2, ::2]))
@@ -52,8 +60,11 @@ def code_area(gray: np.ndarray) -> tuple[slice, slice] | None:
         return None
     ys, xs = np.nonzero(block)
     tile, margin = 16, 64
-    return (slice(max(0, int(ys.min()) * tile - margin), min(h, (int(ys.max()) + 3) * tile + margin)),
-            slice(max(0, int(xs.min()) * tile - margin), min(w, (int(xs.max()) + 3) * tile + margin)))
+    rows = slice(max(0, int(ys.min()) * tile - margin), min(h, (int(ys.max()) + 3) * tile + margin))
+    cols = slice(max(0, int(xs.min()) * tile - margin), min(w, (int(xs.max()) + 3) * tile + margin))
+    if (rows.stop - rows.start) * (cols.stop - cols.start) > MAX_AREA * h * w:
+        return None
+    return rows, cols
 
 
 def _pil(gray: np.ndarray) -> Image.Image:
@@ -105,4 +116,4 @@ PASSES: dict[str, Pass] = {p.name: p for p in (
     Pass("soften-global", softened, "global"),
 )}
 #: The passes a camera tries, in order (measured yield per millisecond on the phone-screen set).
-CAMERA_PASSES: tuple[str, ...] = ("threshold", "sharpen", "threshold-raw", "soften", "soften-global")
+CAMERA_PASSES: tuple[str, ...] = ("threshold", "threshold-raw", "sharpen", "soften", "soften-global")

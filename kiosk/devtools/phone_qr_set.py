@@ -91,11 +91,12 @@ def _screen(modules: np.ndarray, shot: Shot, rng: np.random.Generator) -> Image.
     margin = side // 6
     screen = np.full((side + 2 * margin, side + 2 * margin), 255, np.uint8)
     screen[margin:margin + side, margin:margin + side] = np.repeat(np.repeat(modules, ppm, 0), ppm, 1)
-    lum = shot.black + (screen.astype(np.float32) / 255) * (shot.white - shot.black)
-    raster = np.repeat(np.repeat(lum, SUB, 0), SUB, 1)
-    raster[SUB - 1::SUB, :] *= shot.grid          # the black matrix between the screen's pixels
-    raster[:, SUB - 1::SUB] *= shot.grid
-    img = Image.fromarray(np.clip(raster, 0, 255).astype(np.uint8))
+    levels = np.clip(shot.black + np.arange(256, dtype=np.float32) / 255 * (shot.white - shot.black), 0, 255)
+    raster = np.repeat(np.repeat(levels.astype(np.uint8)[screen], SUB, 0), SUB, 1)
+    through = (np.arange(256) * shot.grid).astype(np.uint8)     # the black matrix between the screen's pixels
+    raster[SUB - 1::SUB, :] = through[raster[SUB - 1::SUB, :]]
+    raster[:, SUB - 1::SUB] = through[raster[:, SUB - 1::SUB]]
+    img = Image.fromarray(raster)
     if shot.crack:
         _cracks(img, shot.crack, rng)
     return img
@@ -126,14 +127,19 @@ def _homography(src: list[tuple[float, float]], dst: list[tuple[float, float]]) 
     return tuple(np.linalg.solve(np.array(rows, float), np.array(rhs, float)))
 
 
-def _background(rng: np.random.Generator) -> np.ndarray:
+def _uniform_noise(rng: np.random.Generator, shape: tuple[int, ...], sigma: float) -> np.ndarray:
+    """Zero-mean noise of standard deviation ``sigma`` (uniform: a fifth of the cost of Gaussian noise)."""
+    return (rng.random(shape, dtype=np.float32) - np.float32(0.5)) * np.float32(sigma * math.sqrt(12))
+
+
+def _background(rng: np.random.Generator) -> Image.Image:
     """A counter seen from below: smooth light variations and some texture (a person, a wall)."""
     w, h = FRAME
     coarse = rng.normal(0, 1, (h // 40 + 2, w // 40 + 2))
-    smooth = np.asarray(Image.fromarray(((coarse - coarse.min()) / np.ptp(coarse) * 255).astype(np.uint8))
+    smooth = np.asarray(Image.fromarray(((coarse - coarse.min()) / np.ptp(coarse) * 89).astype(np.uint8))
                         .resize((w, h), Image.Resampling.BICUBIC), np.float32)
-    grain = rng.standard_normal((h, w), dtype=np.float32) * 6
-    return 60 + 0.35 * smooth + np.linspace(-15, 15, w, dtype=np.float32)[None, :] + grain
+    ramp = np.linspace(45, 75, w, dtype=np.float32)[None, :]
+    return Image.fromarray(np.clip(smooth + ramp + _uniform_noise(rng, (h, w), 6), 0, 255).astype(np.uint8))
 
 
 def photograph(text: str | None, shot: Shot, seed: int) -> np.ndarray:
@@ -152,31 +158,29 @@ def photograph(text: str | None, shot: Shot, seed: int) -> np.ndarray:
         x = sx * half_w * (1 - shot.tilt if sy < 0 else 1)                # the far (top) edge is shorter
         y = sy * half_h * (1 - shot.tilt / 2 if sy < 0 else 1)
         corners.append((cx + x * math.cos(a) - y * math.sin(a), cy + x * math.sin(a) + y * math.cos(a)))
-    src = [(0.0, 0.0), (screen.width, 0.0), (screen.width, screen.height), (0.0, screen.height)]
-    coeffs = _homography(src, corners)
-    seen = screen.transform(FRAME, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR, fillcolor=0)
-    mask = Image.new("L", screen.size, 255).transform(FRAME, Image.Transform.PERSPECTIVE, coeffs,
-                                                       Image.Resampling.BILINEAR, fillcolor=0)
-    bezel = Image.new("L", FRAME, 0)                           # the phone's dark body around its screen
-    ImageDraw.Draw(bezel).polygon([(x + (x - cx) * 0.12, y + (y - cy) * 0.25) for x, y in corners], fill=255)
-    m = np.asarray(mask, np.float32) / 255
-    b = np.asarray(bezel, np.float32) / 255
-    img = _background(rng)
+    out = _background(rng)
     if shot.phone:
-        img = img * (1 - b) + 18 * b
-        img = img * (1 - m) + np.asarray(seen, np.float32) * m
-    code_side = n * shot.module_px
-    if shot.glare:
-        img = _glare(img, (cx, cy), code_side, shot.glare, rng)
-    if shot.finger:
-        img = _finger(img, corners, shot.finger, rng)
-    out = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+        src = [(0.0, 0.0), (screen.width, 0.0), (screen.width, screen.height), (0.0, screen.height)]
+        coeffs = _homography(src, corners)
+        seen = screen.transform(FRAME, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR)
+        mask = Image.new("L", FRAME, 0)
+        ImageDraw.Draw(mask).polygon(corners, fill=255)
+        body = [(x + (x - cx) * 0.12, y + (y - cy) * 0.25) for x, y in corners]   # the phone's dark body
+        ImageDraw.Draw(out).polygon(body, fill=18)
+        out = Image.composite(seen, out, mask)
+    if shot.glare or shot.finger:
+        img = np.asarray(out, np.float32)
+        if shot.glare:
+            img = _glare(img, (cx, cy), n * shot.module_px, shot.glare, rng)
+        if shot.finger:
+            img = _finger(img, corners, shot.finger, rng)
+        out = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
     if shot.defocus:
         out = out.filter(ImageFilter.GaussianBlur(shot.defocus))
     arr = np.asarray(out, np.float32)
     if shot.motion:
         arr = _motion(arr, shot.motion, rng)
-    arr = arr + rng.standard_normal(arr.shape, dtype=np.float32) * shot.noise
+    arr = arr + _uniform_noise(rng, arr.shape, shot.noise)
     buf = io.BytesIO()
     Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).save(buf, "JPEG", quality=shot.jpeg)
     buf.seek(0)
@@ -220,7 +224,7 @@ def _finger(img: np.ndarray, corners: list[tuple[float, float]], depth: float, r
                       np.float32) / 255
     shadow = np.asarray(small.filter(ImageFilter.GaussianBlur(side * 0.015)).resize(shape.size, Image.Resampling.BILINEAR),
                         np.float32) / 255
-    skin = 150 + rng.normal(0, 4, img.shape).astype(np.float32)
+    skin = 150 + _uniform_noise(rng, img.shape, 4)
     return (img * (1 - 0.45 * shadow)) * (1 - soft) + skin * soft
 
 
