@@ -211,7 +211,7 @@ def _finger(img: np.ndarray, corners: list[tuple[float, float]], depth: float, r
     """A thumb holding the phone: a rounded shape over the bottom-right part of the screen, with its shadow."""
     (x0, y0), _, (x2, y2), _ = corners
     side = math.dist((x0, y0), (x2, y2)) / math.sqrt(2)
-    reach = depth * side / (7 / 6 * 1.0)                 # the screen is 7/6 of the code (margin)
+    reach = depth * side * 6 / 7                  # ``side`` is the screen's: the code and its margins
     ex, ey = x2 + rng.uniform(0.0, 0.15) * side, y2 + rng.uniform(-0.1, 0.1) * side
     shape = Image.new("L", (img.shape[1], img.shape[0]), 0)
     r = side * 0.28
@@ -219,13 +219,15 @@ def _finger(img: np.ndarray, corners: list[tuple[float, float]], depth: float, r
     d.ellipse([ex - reach - r, ey - reach - r * 0.9, ex - reach + r, ey - reach + r * 0.9], fill=255)
     d.polygon([(ex - reach - r * 0.8, ey - reach + r * 0.6), (ex - reach + r * 0.8, ey - reach - r * 0.6),
                (ex + 3 * side, ey + 3 * side), (ex + 2 * side, ey + 3 * side)], fill=255)
-    small = shape.resize((shape.width // 4, shape.height // 4), Image.Resampling.BOX)
-    soft = np.asarray(small.filter(ImageFilter.GaussianBlur(0.8)).resize(shape.size, Image.Resampling.BILINEAR),
-                      np.float32) / 255
-    shadow = np.asarray(small.filter(ImageFilter.GaussianBlur(side * 0.015)).resize(shape.size, Image.Resampling.BILINEAR),
-                        np.float32) / 255
+    small = shape.resize((shape.width // 4, shape.height // 4), Image.Resampling.BOX)   # blurred at a quarter size
+
+    def blurred(radius: float) -> np.ndarray:
+        big = small.filter(ImageFilter.GaussianBlur(radius)).resize(shape.size, Image.Resampling.BILINEAR)
+        return np.asarray(big, np.float32) / 255
+    soft, shadow = blurred(0.8), blurred(side * 0.015)
     skin = 150 + _uniform_noise(rng, img.shape, 4)
-    return (img * (1 - 0.45 * shadow)) * (1 - soft) + skin * soft
+    thumbed: np.ndarray = (img * (1 - 0.45 * shadow)) * (1 - soft) + skin * soft
+    return thumbed
 
 
 def _motion(arr: np.ndarray, length: int, rng: np.random.Generator) -> np.ndarray:
@@ -243,7 +245,9 @@ Level = tuple[str, Callable[[Shot], Shot]]
 
 
 def _levels(label: str, values: tuple[float, ...], make: Callable[[Shot, float], Shot]) -> list[Level]:
-    return [(label.format(v), lambda s, v=v: make(s, v)) for v in values]
+    def level(v: float) -> Callable[[Shot], Shot]:
+        return lambda shot: make(shot, v)
+    return [(label.format(v), level(v)) for v in values]
 
 
 #: kind -> four levels (label, shot -> degraded shot), from ordinary to bad.
