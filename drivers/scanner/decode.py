@@ -84,8 +84,11 @@ class Decoder:
         if area is None:
             return []
         part = np.ascontiguousarray(gray[area])
+        prepared: dict[object, np.ndarray] = {}          # passes that differ only by binarizer share it
         for step in self.rescue:
-            found = self._read(step.prepare(part), step.binarizer)
+            if step.prepare not in prepared:
+                prepared[step.prepare] = step.prepare(part)
+            found = self._read(prepared[step.prepare], step.binarizer)
             if found:
                 self.last_pass = step.name
                 return found

@@ -86,14 +86,13 @@ def threshold_locally(gray: np.ndarray, radius: int = 8, offset: int = 4, smooth
     return np.asarray(darker.point(lambda v: 0 if v > offset else 255))
 
 
-#: A strong 5×5 sharpening kernel (centre 32, the 24 neighbours -1, divided by 8): a 3×3 kernel
-#: is too short for modules of 3–4 pixels blurred over as many.
-_SHARPEN = ImageFilter.Kernel((5, 5), [-1] * 12 + [32] + [-1] * 12, 8)
-
-
 def sharpened(gray: np.ndarray) -> np.ndarray:
-    """For a phone held too close (defocus) or moving."""
-    return np.asarray(_pil(gray).filter(_SHARPEN))
+    """For a phone held too close (defocus) or moving: each pixel pushed away from its 5×5 mean,
+    three times the difference (a 3×3 neighbourhood is too small for modules of 3–4 pixels
+    blurred over as many). The same as a 5×5 sharpening kernel, at the cost of a box blur."""
+    mean = np.asarray(_pil(gray).filter(ImageFilter.BoxBlur(2)), np.int16)
+    g = gray.astype(np.int16)
+    return np.clip(g + ((g - mean) * 25 >> 3), 0, 255).astype(np.uint8)
 
 
 def softened(gray: np.ndarray) -> np.ndarray:

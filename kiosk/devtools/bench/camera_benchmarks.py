@@ -4,7 +4,7 @@ Frames come from :mod:`kiosk.devtools.phone_qr_set` (our check-in tokens on a ph
 1280×720 counter camera sees it, fixed seeds). Each cost benchmark times the same frame with
 the plain decode alone (``old_…`` figures: what the camera did before the rescue passes) and
 with the camera's pass list (:data:`drivers.scanner.rescue.CAMERA_PASSES`; the main figures),
-in one run, so the two compare on the same machine and load:
+in turns within one run, so the two compare on the same machine and load:
 
 - empty: the counter with nobody in front — what nearly every frame of the day costs;
 - blank phone: a phone held up showing no code — its screen's texture opens the passes, so
@@ -61,12 +61,17 @@ def _frame(session: Session, which: str) -> tuple[np.ndarray, str | None]:
     return session.once(f"camera_frame_{which}", make)
 
 
-def _time(decoder: Decoder, gray: np.ndarray, rounds: int) -> list[float]:
-    samples = []
+def _time(decoders: dict[str, Decoder], gray: np.ndarray, rounds: int) -> dict[str, list[float]]:
+    """Milliseconds per decode for each decoder, taken in turns (in alternating order) so that a
+    change of load during the run weighs on both lists alike."""
+    samples: dict[str, list[float]] = {name: [] for name in decoders}
+    order = list(decoders.items())
     for _ in range(rounds):
-        t0 = time.perf_counter_ns()
-        decoder.decode(gray)
-        samples.append((time.perf_counter_ns() - t0) / 1e6)
+        order.reverse()
+        for name, decoder in order:
+            t0 = time.perf_counter_ns()
+            decoder.decode(gray)
+            samples[name].append((time.perf_counter_ns() - t0) / 1e6)
     return samples
 
 
@@ -78,9 +83,9 @@ def _compare(session: Session, which: str, expect: Sequence[bool]) -> dict[str, 
         got = dec.decode(gray)                                         # warm-up, and a sanity check
         if (text in got) != reads or (text is None and got):
             raise BenchmarkError(f"the {which} frame decoded to {len(got)} codes with the {name} passes")
-    rounds = 20 if session.quick else 200
-    figures = summarize(_time(decoders["new"], gray, rounds), "ms")
-    figures.update(summarize(_time(decoders["old"], gray, rounds), "ms", prefix="old_"))
+    samples = _time(decoders, gray, 20 if session.quick else 200)
+    figures = summarize(samples["new"], "ms")
+    figures.update(summarize(samples["old"], "ms", prefix="old_"))
     figures["read_by"] = decoders["new"].last_pass or "nothing"
     return figures
 
