@@ -54,8 +54,8 @@ def code_area(gray: np.ndarray) -> tuple[slice, slice] | None:
     if half.width < 24 or half.height < 24:
         return slice(0, h), slice(0, w)          # a tiny image: the whole of it
     detail = np.asarray(ImageChops.difference(half, half.filter(ImageFilter.BoxBlur(2))).reduce(8))
-    rows = np.minimum(np.minimum(detail[:-2], detail[1:-1]), detail[2:])
-    block = np.minimum(np.minimum(rows[:, :-2], rows[:, 1:-1]), rows[:, 2:]) >= TEXTURE_LEVEL
+    three_high = np.minimum(np.minimum(detail[:-2], detail[1:-1]), detail[2:])
+    block = np.minimum(np.minimum(three_high[:, :-2], three_high[:, 1:-1]), three_high[:, 2:]) >= TEXTURE_LEVEL
     if not block.any():
         return None
     ys, xs = np.nonzero(block)
@@ -87,8 +87,8 @@ def threshold_locally(gray: np.ndarray, radius: int = 8, offset: int = 4, smooth
 
 
 def sharpened(gray: np.ndarray) -> np.ndarray:
-    """For a phone held too close (defocus) or moving: each pixel pushed away from its 5×5 mean,
-    three times the difference (a 3×3 neighbourhood is too small for modules of 3–4 pixels
+    """For a phone held too close (defocus) or moving: each pixel pushed away from its 5×5 mean
+    by about three times the difference (a 3×3 neighbourhood is too small for modules of 3–4 pixels
     blurred over as many). The same as a 5×5 sharpening kernel, at the cost of a box blur."""
     mean = np.asarray(_pil(gray).filter(ImageFilter.BoxBlur(2)), np.int16)
     g = gray.astype(np.int16)
@@ -109,8 +109,8 @@ class Pass:
 
 PASSES: dict[str, Pass] = {p.name: p for p in (
     Pass("threshold", threshold_locally),
-    Pass("sharpen", sharpened),
     Pass("threshold-raw", lambda gray: threshold_locally(gray, smooth=False)),
+    Pass("sharpen", sharpened),
     Pass("soften", softened),
     Pass("soften-global", softened, "global"),
 )}
