@@ -2,7 +2,7 @@
 
 Why here and not in each screen: a QR code on a poster, a product barcode or a
 payment QR scanned by mistake must get the same short answer everywhere ("this code
-is not one of ours"), and the scan router (kiosk/scanning) sends each code to the flow
+is not one of ours"), and the scan router (screens/scan_router.py) sends each code to the flow
 that handles its kind. Every scan is read once, here. The shapes come from the Kiosk
 Sync API (kiosk/api/openapi.yaml): signed check-in tokens (``base64url "." base64url``),
 tracking codes (``ABCD-1234``, or the portal's tracking address printed on a receipt)
