@@ -40,7 +40,7 @@ def key_entry(kid: str, key: Ed25519PrivateKey, not_before, not_after) -> dict:
 
 def payload(**changes) -> dict:
     return {"jti": "bk-000042", "ref": "RDV-7K3P-Q9", "svc": "svc-cni", "slot": "sl-1",
-            "start": (AT + timedelta(hours=2)).isoformat(), "exp": int((AT + timedelta(days=1)).timestamp()),
+            "start": AT.isoformat(), "exp": int((AT + timedelta(days=1)).timestamp()),
             **changes}
 
 
