@@ -67,7 +67,7 @@ def raw():
 
 
 def _client(url: str) -> ApiClient:
-    client = ApiClient(url, max_attempts=1, connect_timeout_s=2, read_timeout_s=3, )
+    client = ApiClient(url, max_attempts=1, connect_timeout_s=2, read_timeout_s=3, max_body_bytes=1_000_000)
     client._credentials = Credentials("dev-1", "t" * 32)   # no enrolment: the server here is not the API
     return client
 
