@@ -122,6 +122,9 @@ def _check_header(path: Path, part: str) -> None:
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     valid = header[24:28] == header[92:96]   # the page count is trustworthy (SQLite's own rule)
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size:
+        return   # a checkpoint may be copying pages in (page 1 first): only SQLite can judge the pair
     if valid and pages and size < pages * page_size:
         raise _corrupt(path, sqlite3.DatabaseError(f"truncated: {size} bytes, {pages} pages of {page_size}"), part)
 
@@ -295,9 +298,12 @@ def open_cache(path: str | Path, *, migrate: bool = True, check: bool = False,
     and other :class:`CacheError` are raised either way.
     """
     path = Path(path)
-    if not recover:
+    try:
         return _open(path, migrate, check)
-    with _recovery:
+    except CacheCorrupt:
+        if not recover:
+            raise
+    with _recovery:   # one thread replaces; the others, waiting here, then open what it made
         for _attempt in range(3):   # the catalog and the outbox may both be damaged
             try:
                 return _open(path, migrate, check)
@@ -313,7 +319,8 @@ def storage_error(exc: BaseException, path: str | Path) -> CacheError:
     path = Path(path)
     if _is_full(exc, path):
         return _full(path, exc)
-    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in str(exc) or "not a database" in str(exc):
         return _corrupt(path, exc)
     return CacheError(f"The offline cache {path} failed: {type(exc).__name__}: {exc}")
 
