@@ -133,6 +133,18 @@ def test_one_bad_part_fails_alone_and_is_said_once(api, tmp_path, caplog, bad):
     assert not [r for r in caplog.records if r.exc_info]
 
 
+def test_such_a_time_is_found_even_spelt_with_json_escapes(api, tmp_path):
+    """The client looks for these times only where the raw answer may hold one (a walk over
+    100 000 slots costs a second): a year written with \\u escapes is one of those places."""
+    import json
+
+    escaped = json.dumps(_keys(not_before=EXTREME)).replace('"0001-', '"\\u0030\\u0030\\u0030\\u0031-').encode()
+    assert b"0001-" not in escaped
+    report, conn = _round(api, tmp_path, {**GOOD, "v1/keys": escaped})
+    conn.close()
+    assert set(report.pull.failed) == {"keys"} and isinstance(report.pull.failed["keys"], InvalidResponse)
+
+
 def test_the_cache_refuses_such_a_time_with_a_value_error_not_an_overflow():
     """Below the client too: the cache's UTC text says what is wrong in the exception tree a
     caller expects (the sync round turns it into the client's InvalidResponse)."""
