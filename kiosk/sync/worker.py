@@ -297,8 +297,8 @@ class SyncWorker:
         """A round met the disk, not the network: one line when it is news (a full disk is said
         once, not at every round); a damaged file is checked — and replaced — at the next open."""
         problem = storage_error(exc, self.cache_path)
-        if isinstance(problem, CacheCorrupt):
-            log.error("sync round stopped: %s", str(problem).split(". ")[0])
+        if isinstance(problem, CacheCorrupt):   # the one error line is the replacement's (offline_cache.db)
+            log.info("sync round stopped: %s; it is read in full at the next round", problem.reason)
             self._check_next_open = True
             self._close()
         else:

@@ -10,63 +10,23 @@ real cache.
 
 from __future__ import annotations
 
-import base64
 import logging
 import os
-import random
 import tempfile
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import get_args
 
 import pytest
+from answers_support import DOMAINS, EXTREME, GOOD, START, _catalog, _key, _keys, _slots
 from fault_servers import ScriptedApi
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from timebase import test_now
 
-from kiosk.api import models
 from kiosk.api.client import ApiClient, write_credentials
 from kiosk.api.errors import ApiError, InvalidResponse
 from kiosk.clock import ManualClock
 from kiosk.sync.worker import SyncWorker
 from offline_cache.db import open_cache
-
-START = test_now()
-EXTREME = "0001-01-01T00:00:00+14:00"
-DOMAINS = list(get_args(models.Domain))
-
-
-def _key(kid: str, not_before: str | None = None) -> dict:
-    return {"kid": kid, "alg": "EdDSA", "crv": "Ed25519",
-            "public_key": base64.urlsafe_b64encode(random.Random(kid).randbytes(32)).decode().rstrip("="),
-            "not_before": not_before or (START - timedelta(days=30)).isoformat(),
-            "not_after": (START + timedelta(days=300)).isoformat()}
-
-
-def _keys(not_before: str | None = None, revoked_at: str | None = None) -> dict:
-    return {"keys": [_key("k-2026", not_before)],
-            "revoked_keys": [{"kid": "k-2019", "revoked_at": revoked_at or START.isoformat()}],
-            "revoked_tokens": [{"jti": "tok-1", "revoked_at": START.isoformat()}]}
-
-
-def _catalog(event_start: str | None = None) -> dict:
-    return {"cursor": "c1", "full": True,
-            "services": [{"id": "svc-cni", "name": "Carte d'identité", "domain": DOMAINS[0], "description": "",
-                          "documents": [], "duration_minutes": 15, "agenda_ids": ["ag-1", "ag-2"], "place_id": None}],
-            "places": [],
-            "pages": [],
-            "events": [{"id": "ev-1", "title": "Marché", "description": "", "place_id": None, "category": "fête",
-                        "start": event_start or (START + timedelta(days=2)).isoformat(),
-                        "end": (START + timedelta(days=2, hours=3)).isoformat()}],
-            "deleted": {"services": [], "places": [], "pages": [], "events": []}}
-
-
-def _slots(agenda: str, start: str | None = None) -> dict:
-    first = (START + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
-    return {"agenda_id": agenda, "cursor": "s1", "full": True, "deleted": [],
-            "slots": [{"id": f"{agenda}-s1", "start": start or first.isoformat(),
-                       "end": (first + timedelta(minutes=15)).isoformat(), "places_left": 1}]}
 
 
 @pytest.fixture
@@ -97,10 +57,6 @@ def _stored(conn) -> dict[str, set]:
             "revocations": {r[0] for r in conn.execute("SELECT subject FROM revocations")},
             "services": {r[0] for r in conn.execute("SELECT id FROM services")},
             "slots": {r[0] for r in conn.execute("SELECT id FROM slots")}}
-
-
-GOOD = {"v1/catalog": _catalog(), "v1/agendas/ag-1/": _slots("ag-1"), "v1/agendas/ag-2/": _slots("ag-2"),
-        "v1/keys": _keys()}
 
 
 @pytest.mark.parametrize("bad", [
