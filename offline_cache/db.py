@@ -90,8 +90,14 @@ def _full(path: Path, exc: BaseException) -> DiskFull:
 
 
 def _corrupt(path: Path, exc: BaseException, part: str = "catalog") -> CacheError:
+    """What an error met while opening says: a full disk, a damaged file — or neither (locked,
+    an I/O error, no permission), which must never move a healthy file aside."""
     if _is_full(exc, path):
         return _full(path, exc)
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    if isinstance(exc, sqlite3.OperationalError) and not name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return CacheError(f"The offline cache {path} cannot be used now ({exc}): check the disk, the file's owner "
+                          "and mode; nothing was moved.")
     if part == "outbox":
         advice = ("It holds citizens' actions not yet sent: the kiosk moves it aside (never deletes it) and "
                   "starts a new one; keep the old file for support.")
