@@ -86,7 +86,7 @@ class CityGuide:
         """
         from offline_cache.db import open_cache
 
-        guide = cls(open_cache(cache_path, recover=True), origin=Origin.from_config(config.location), clock=clock,
+        guide = cls(open_cache(cache_path), origin=Origin.from_config(config.location), clock=clock,
                     settings=config.city)
         if warm_up:
             today = clock.now().astimezone(PARIS).date()
