@@ -133,6 +133,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             app.quit("exit after first frame (benchmark)")
 
     app.on_ready = ready
+    if not args.demo:  # the demo is not a terminal: kiosk-provision has nothing to read from it
+        from kiosk import __version__
+        from kiosk.devices.published import StatePublisher
+
+        app.state_publisher = StatePublisher(config.sync.state_file, version=__version__,
+                                             terminal=config.terminal.id, started_at=app.clock.now())
     # systemd stops a service with SIGTERM: leave the loop and close the display cleanly.
     signal.signal(signal.SIGTERM, lambda *_: app.quit("SIGTERM (service stop)"))
     log.info("starting: terminal %s, config %s, demo %s", config.terminal.id, config.source, args.demo)
@@ -146,6 +152,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         # No usable display (no KMSDRM device, no X server…): one clear line, exit 1 so systemd retries.
         log.error("cannot open the display (SDL_VIDEODRIVER=%s): %s", os.environ.get("SDL_VIDEODRIVER", "auto"), err)
         return 1
+    finally:
+        if app.state_publisher is not None:
+            app.state_publisher.remove()
 
 
 def _ms_since_process_start() -> float:

@@ -353,6 +353,15 @@ WholeNumber = Annotated[int, BeforeValidator(_integral)]
 Key40 = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 
 
+class StorageHealth(Outgoing):
+    """The state of the terminal's own disk: « full » (new actions refused, none lost),
+    « outbox_moved_aside » (a damaged file of waiting actions kept for support), or
+    « unavailable » (the cache cannot be opened)."""
+
+    state: Literal["ok", "full", "outbox_moved_aside", "unavailable"]
+    outbox_files_moved_aside: WholeNumber = Field(ge=0)
+
+
 class Heartbeat(Outgoing):
     """Health of one terminal; usage counters are anonymous per-feature totals."""
 
@@ -363,6 +372,7 @@ class Heartbeat(Outgoing):
     last_sync: AwareDatetime | None
     usage: dict[Key40, Annotated[WholeNumber, Field(ge=0, le=1_000_000_000)]] = Field(max_length=64)
     sent_at: AwareDatetime
+    storage: StorageHealth | None = None
 
 
 class HeartbeatAck(Incoming):

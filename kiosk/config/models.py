@@ -288,9 +288,8 @@ class PrinterConfig(_Section):
 # (drivers.scanner.make_scanner). A hid scanner needs device, or vendor_id and product_id (checked below).
 SCANNER_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "none": ((), ()),
-    "simulated": ((), ("socket", "fifo", "max_length")),
-    "hid": ((), ("device", "vendor_id", "product_id", "layout", "variant", "suffix", "inter_key_timeout_s",
-                 "max_length")),
+    "simulated": ((), ("socket", "fifo")),
+    "hid": ((), ("device", "vendor_id", "product_id", "layout", "variant", "suffix", "inter_key_timeout_s")),
     "camera": ((), ("device", "width", "height", "decoder", "max_fps", "repeat_after_s")),
 }
 
@@ -313,7 +312,6 @@ class ScannerConfig(_Section):
                                   description='"enter", "tab", "none" or up to 8 characters such as "#"')
     inter_key_timeout_s: float | None = Field(default=None, ge=0.02, le=2,
                                                  description="seconds, 0.02 to 2")
-    max_length: int | None = Field(default=None, ge=16, le=4096, description="a number of characters, 16 to 4096")
     width: int | None = Field(default=None, ge=160, le=3840, description="pixels, 160 to 3840 (e.g. 1280)")
     height: int | None = Field(default=None, ge=120, le=2160, description="pixels, 120 to 2160 (e.g. 720)")
     decoder: Literal["zxing", "zbar"] | None = Field(default=None, description='"zxing" or "zbar"')
@@ -425,8 +423,9 @@ class SyncConfig(_Section):
     clock_skew_limit_s: int = Field(default=60, ge=5, le=3600, description="seconds from 5 to 3600")
     heartbeat_interval_s: int = Field(default=300, ge=30, le=86400, description="seconds from 30 to 86400")
     cache_path: Path = Field(default=Path("/var/lib/kiosk/cache.sqlite3"), description="a file path")
+    state_file: Path = Field(default=Path("/run/kiosk/state.json"), description="a file path")
 
-    @field_validator("cache_path", mode="before")
+    @field_validator("cache_path", "state_file", mode="before")
     @classmethod
     def _cache_file(cls, value: Any, info: ValidationInfo) -> Path:
         path = _config_path(value, info)  # created at first start: need not exist yet

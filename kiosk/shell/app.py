@@ -45,6 +45,7 @@ from screens.widgets.reach_banner import draw_reach_banner
 
 if TYPE_CHECKING:
     from kiosk.city.guide import CityGuide
+    from kiosk.devices.published import StatePublisher
     from kiosk.services import Services
     from kiosk.shell.data_source import DataSource
     from kiosk.tracking.service import TrackingService
@@ -65,9 +66,9 @@ class App:
         self.clock = clock or Clock()
         self.demo = demo
         d = config.display
+        self.kiosk_mode = d.fullscreen if fullscreen is None else fullscreen
         self.display = Display(size or d.size_px, d.rotation if rotation is None else rotation,
-                               fullscreen=d.fullscreen if fullscreen is None else fullscreen,
-                               title=f"Kiosk — {config.branding.town_name}")
+                               fullscreen=self.kiosk_mode, title=f"Kiosk — {config.branding.town_name}")
         a = config.accessibility
         self.visit = Visit(Settings(config.languages.default, a.large_text, a.high_contrast, a.low_reach))
         self.nav = Navigator(self.show_screen)
@@ -91,9 +92,11 @@ class App:
         self.errors: list[BaseException] = []    # exceptions the failsafe caught (tests read them)
         self.running = False
         self.quitting = False                    # quit() was called: start nothing more
+        self.close_requests_ignored = 0          # window-close requests a terminal did not obey
         self.frames = 0
         self.exit_code = 0
         self.on_ready: Callable[[], None] | None = None   # callback after the first presented frame
+        self.state_publisher: StatePublisher | None = None  # the state file for technicians (set by `kiosk run`)
         self.live_screenshot = Path(live_screenshot) if live_screenshot else None
         self.animating = False                   # a list is still moving after a fling
         self._last_anim = 0.0
@@ -312,6 +315,19 @@ class App:
             self.data.stop()
         self.display.close()
 
+    def _close_requested(self) -> None:
+        """A window manager's close request (Alt+F4, a close button, a session ending). A terminal
+        (full screen, ``kiosk_mode``) ignores it: quitting would exit with status 0, which
+        systemd's ``Restart=on-failure`` does not restart, leaving a dead screen in the street.
+        Only the admin's « Quitter pour la maintenance » and SIGTERM stop it. A developer's
+        window (``--windowed``, ``fullscreen = false``) closes as any window does."""
+        if not self.kiosk_mode:
+            self.quit("window closed")
+            return
+        self.close_requests_ignored += 1
+        log.warning("window close request ignored (%d so far): a terminal stops only from the admin screen "
+                    "or with systemctl stop", self.close_requests_ignored)
+
     def quit(self, reason: str, code: int = 0) -> None:
         log.info("leaving: %s", reason)
         self.exit_code = code
@@ -371,7 +387,7 @@ class App:
 
     def _dispatch(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:
-            self.quit("window closed")
+            self._close_requested()
             return
         if self.pointer.handle(event):
             return
@@ -384,9 +400,11 @@ class App:
                         screen.header.set_network(state, _("Online") if state == "online" else _("Offline"))
         elif event.type == events.DEVICE_STATE:
             self.devices.update(event.device, event.state, getattr(event, "detail", ""))
+            self.publish_state(devices=self.devices.summary())
             self._top().handle_event(event)
         elif event.type == events.SYNC_STATUS:
             self.sync_status = dict(event.dict)
+            self.publish_state(sync=self.sync_status)
             self._top().handle_event(event)
         elif event.type in (events.SCAN_READ, events.SCAN_REJECTED):
             self.scans.deliver(event)
@@ -395,10 +413,16 @@ class App:
         elif event.type in events.NAMES and self.nav.current is not None:
             self.nav.current.handle_event(event)
 
+    def publish_state(self, **changes: Any) -> None:
+        """Tell the state file what changed (kiosk.devices.published); it writes only on a difference."""
+        if self.state_publisher is not None:
+            self.state_publisher.update(self.clock.now(), **changes)
+
     def _service_state(self, in_service: bool, reason: str) -> None:
         from screens.shell.home import HomeScreen
         from screens.shell.out_of_service import OutOfServiceScreen
 
+        self.publish_state(in_service=in_service)
         if not in_service:
             log.warning("out of service: %s", reason)
             self.out_of_service = reason or "unknown"
@@ -470,6 +494,7 @@ class App:
                 self.devices.start()
                 if self.data is not None:
                     self.data.start()
+            self.publish_state(ready=True, devices=self.devices.summary())
         return True
 
     def next_deadline(self) -> float | None:

@@ -16,7 +16,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 UNIT = REPO / "systemd" / "kiosk.service"
-INSTALLED_KIOSK = "/opt/kiosk/.venv/bin/kiosk"
+INSTALLED_KIOSK = "/opt/kiosk/current/venv/bin/kiosk"
 # Measured with systemd 252 (Debian 12): 1.5 ("OK"; 1.6 before @resources was filtered, issue 17).
 # What remains is what the kiosk needs: the network (PrivateNetwork, AF_INET, no IP allow list),
 # devices (PrivateDevices, DeviceAllow), supplementary groups, no PrivateUsers/MemoryDenyWriteExecute

@@ -1,0 +1,1 @@
+"""One module per `kiosk-provision` command; provisioning.cli.COMMANDS lists them."""
