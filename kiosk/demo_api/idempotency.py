@@ -7,12 +7,14 @@ A 4xx decided by the operation (slot gone, unknown booking...) is stored and rep
 too: the outbox must get the same verdict however many times it asks. Malformed
 requests (400 before the operation), auth failures and 5xx are not stored.
 
-Stored answers are kept :data:`KEY_TTL` (72 h, as documented in ``openapi.yaml``), then
+Stored answers are kept :data:`KEY_TTL` (30 days, as documented in ``openapi.yaml``), then
 forgotten: a key seen again after that is a new request. A terminal retries every 15
-minutes at most while online, so 24 h would do for a working network; 72 h also covers a
-terminal whose answer was lost and whose network then stayed down over a long weekend. It
-bounds the table; expired answers are deleted in the same transaction as each new one
-(indexed by age).
+minutes at most while online, so 24 h would do for a working network; but the same span also
+bounds how old an action may be when it arrives (``plausible.MAX_ACTION_AGE``): a terminal cut
+off for two weeks in August must still deliver the requests it promised the citizens it stored,
+so the memory is sized for a long outage, not for a weekend. It bounds the table (a few hundred
+bytes per action a terminal sends); expired answers are deleted in the same transaction as each
+new one (indexed by age).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from .request import JsonObject, Request
 
 Result = tuple[int, JsonObject]
 UUID_TEXT = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\Z")
-KEY_TTL = timedelta(hours=72)
+KEY_TTL = timedelta(days=30)
 
 
 def client_key(req: Request) -> str:
