@@ -46,6 +46,9 @@ SAMPLE_EVERY = 2_000                   # events between two memory samples
 # process; a drag or a fling moves the clock at every frame, and on a busy machine each round
 # trip waits for the server to be scheduled. The soak tells it the time every this many events.
 SERVER_CLOCK_EVERY = 50
+# Growth is judged only over this many events after the warm-up: over fewer, the caches still
+# filling up to their bounds weigh more than any leak (a smoke run reports it, unjudged).
+JUDGED_FROM = 20_000
 WORDS = ("mairie", "école", "piscine", "Lefèvre", "Ève", "carte", "passeport", "0612345678",
          "jean.dupont@example.org", "ABCD-1234", "maire e", "ecole maire", "œuvre", "Zoë", "12", "rue")
 
@@ -89,7 +92,8 @@ class SoakReport:
             f"events: {self.events} in {self.seconds:.0f} s ({self.events_per_s:.0f} events/s), "
             f"warm-up {self.warmup_events}",
             f"resident memory: {self.rss_warm_kib / 1024:.1f} MiB after warm-up, {self.rss_end_kib / 1024:.1f} MiB "
-            f"at the end; growth {self.growth_per_10k_mib:+.2f} MiB per 10 000 events (goal <= 1)",
+            f"at the end; growth {self.growth_per_10k_mib:+.2f} MiB per 10 000 events (goal <= 1"
+            + ("" if self.growth_judged else f"; not judged under {JUDGED_FROM} events after the warm-up") + ")",
             f"crashes: {len(self.crashes)} (goal 0)",
             f"apology screens: {self.apologies} (goal 0)",
             "actions: " + ", ".join(f"{k} {v}" for k, v in sorted(self.actions.items())),
@@ -101,8 +105,13 @@ class SoakReport:
         return "\n".join(lines)
 
     @property
+    def growth_judged(self) -> bool:
+        return self.events - self.warmup_events >= JUDGED_FROM
+
+    @property
     def ok(self) -> bool:
-        return not self.crashes and not self.apologies and self.growth_per_10k_mib <= 1.0
+        growth_ok = self.growth_per_10k_mib <= 1.0 or not self.growth_judged
+        return not self.crashes and not self.apologies and growth_ok
 
 
 def rss_kib() -> int:

@@ -224,3 +224,21 @@ def test_many_visits_leave_no_more_behind_than_half_as_many(town, make_pilot, fa
     assert not _grown(after_n, after_2n), _grown(after_n, after_2n)
     over = {name: size for name, size in caches.items() if size[1] is not None and size[0] > size[1]}
     assert not over, over
+
+
+def test_going_round_in_circles_keeps_a_bounded_stack(pilot):
+    from kiosk.shell.navigation import MAX_DEPTH
+
+    for _ in range(3 * MAX_DEPTH):
+        pilot.tap("help")
+        pilot.tap("accessibility")
+    stack = pilot.app.nav.stack
+    assert len(stack) == MAX_DEPTH and stack[0].name == "home"
+    assert [s.name for s in stack[-2:]] == ["help", "accessibility"]
+    pilot.tap("back")
+    assert pilot.screen.name == "help"                   # « Retour » still goes back, as far as it was kept
+    for _ in range(MAX_DEPTH):
+        if pilot.screen.name == "home":
+            break
+        pilot.tap("back")
+    assert pilot.screen.name == "home"
