@@ -23,11 +23,12 @@ DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 # The rendered-text cache is bounded twice. By entries: a screen draws some dozens of strings, in
 # two languages and two text sizes, and going back to a screen should find them. By pixels: a line
-# of large text is a surface of some 100 000 pixels (4 bytes each), so 800 of them were up to
-# 50 MB of a terminal's memory, most of it strings shown once (the header's clock changes every
-# minute); 3 million pixels (12 MB) still hold several screens' worth.
+# of large text is a surface of up to some 100 000 pixels (4 bytes each): a soak run filled the 800
+# entries with 12.4 million pixels (50 MB), many of them strings shown once (the header's clock
+# changes every minute); 6 million pixels (24 MB) still hold about 400 strings, several screens'
+# worth in both languages, so that going back and forth between screens renders nothing again.
 RENDERS_KEPT = 800
-RENDER_PIXELS_KEPT = 3_000_000
+RENDER_PIXELS_KEPT = 6_000_000
 # Widths of strings measured by layout (a few hundred bytes each): emptied when this many, as the
 # header's clock and typed text make new keys for as long as the terminal runs.
 WIDTHS_KEPT = 20_000
