@@ -305,7 +305,7 @@ class Monkey:
         if printer is None:
             return
         deadline = time.monotonic() + 0.5
-        while time.monotonic() < deadline and getattr(printer, "busy", False):
+        while time.monotonic() < deadline and not printer._jobs.empty():   # taken by the printer's thread
             time.sleep(0.005)
             self.pilot.app.step()
 
