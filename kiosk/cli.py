@@ -69,8 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     soak.add_argument("--events", type=int, metavar="N", help="stop after N events")
     soak.add_argument("--duration", type=float, metavar="SECONDS", help="stop after this many seconds")
     soak.add_argument("--seed", type=int, default=1, help="seed of the random actions (default 1)")
-    soak.add_argument("--warmup", type=int, default=5000, metavar="N",
-                      help="events before memory is measured (default 5000)")
+    soak.add_argument("--warmup", type=int, default=20_000, metavar="N",
+                      help="events before memory is measured (default 20000: the bounded caches are full by then)")
     soak.add_argument("--size", type=_size, default=(1080, 1920), metavar="WxH")
     soak.add_argument("--now", metavar="ISO8601", help="the accelerated clock's start (default 2026-12-01 09:30 Paris)")
     soak.add_argument("--no-network-cuts", action="store_true", help="never cut the central API")

@@ -337,7 +337,7 @@ def _now_arg(text: str | None) -> datetime | None:
 
 
 def run_soak(*, events: int | None = None, duration_s: float | None = None, seed: int = 1,
-             warmup: int = 5_000, size: tuple[int, int] = (1080, 1920), now: datetime | None = None,
+             warmup: int = 20_000, size: tuple[int, int] = (1080, 1920), now: datetime | None = None,
              network_cuts: bool = True, with_data: bool = True,
              progress: Callable[[str], None] | None = None) -> SoakReport:
     """Run the monkey until ``events`` events or ``duration_s`` seconds, whichever comes first."""
