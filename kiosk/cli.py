@@ -1,4 +1,4 @@
-"""`kiosk` command line: run, check-config, screenshots, bench, hash-pin, demo-api, scan-image.
+"""`kiosk` command line: run, check-config, screenshots, bench, soak, hash-pin, demo-api, scan-image.
 
 Heavy modules (pygame, pydantic) are imported inside the commands that need
 them, so `kiosk --help` and configuration errors answer at once.
@@ -63,6 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("files", nargs="+", metavar="FILE", help="image files (PNG, JPEG, BMP…)")
     scan.add_argument("--decoder", choices=("zxing", "zbar"), default="zxing",
                       help="QR decoder: zxing (default) or zbar")
+
+    soak = sub.add_parser("soak", help="random taps, scans and network cuts on the headless demo for a while; "
+                          "reports crashes, apology screens and memory growth")
+    soak.add_argument("--events", type=int, metavar="N", help="stop after N events")
+    soak.add_argument("--duration", type=float, metavar="SECONDS", help="stop after this many seconds")
+    soak.add_argument("--seed", type=int, default=1, help="seed of the random actions (default 1)")
+    soak.add_argument("--warmup", type=int, default=20_000, metavar="N",
+                      help="events before memory is measured (default 20000: the bounded caches are full by then)")
+    soak.add_argument("--size", type=_size, default=(1080, 1920), metavar="WxH")
+    soak.add_argument("--now", metavar="ISO8601", help="the accelerated clock's start (default 2026-12-01 09:30 Paris)")
+    soak.add_argument("--no-network-cuts", action="store_true", help="never cut the central API")
 
     sub.add_parser("hash-pin", help="read an admin PIN on stdin and print the hash for kiosk.toml [admin] pin_hash")
 
@@ -204,6 +215,26 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_main(as_json=args.json, quick=args.quick, only=args.only)
 
 
+def cmd_soak(args: argparse.Namespace) -> int:
+    from kiosk.devtools.soak import main as soak_main  # lazy: a developer command
+
+    if args.events is None and args.duration is None:
+        args.events = 10_000
+    return soak_main(events=args.events, duration_s=args.duration, seed=args.seed, warmup=args.warmup,
+                     size=args.size, now=args.now, network_cuts=not args.no_network_cuts,
+                     command=_soak_command(args))
+
+
+def _soak_command(args: argparse.Namespace) -> str:
+    """The run's options as a command line, for the report (what to type to run it again)."""
+    words = ["kiosk soak", f"--seed {args.seed}", f"--warmup {args.warmup}", f"--size {args.size[0]}x{args.size[1]}"]
+    words += [f"--events {args.events}"] if args.events is not None else []
+    words += [f"--duration {args.duration:g}"] if args.duration is not None else []
+    words += [f"--now {args.now}"] if args.now else []
+    words += ["--no-network-cuts"] if args.no_network_cuts else []
+    return " ".join(words)
+
+
 def cmd_hash_pin(args: argparse.Namespace) -> int:
     from kiosk.admin.pin import hash_pin
 
@@ -240,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "check-config": cmd_check_config, "screenshots": cmd_screenshots,
                "bench": cmd_bench, "hash-pin": cmd_hash_pin, "demo-api": cmd_demo_api,
-               "scan-image": cmd_scan_image}[args.command]
+               "scan-image": cmd_scan_image, "soak": cmd_soak}[args.command]
     return handler(args)
 
 

@@ -70,7 +70,7 @@ def make_pilot():
 
     yield factory
     for pilot in pilots:
-        unexpected = pilot.app.errors[pilot.errors_seen:]
+        unexpected = pilot.app.errors.since(pilot.errors_seen)
         pilot.app.stop()
         i18n.set_language("fr")
         assert not unexpected, f"the app raised: {unexpected!r}"

@@ -31,6 +31,16 @@ if TYPE_CHECKING:
     import pygame
 
 FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",)
+# Receipts kept in memory: the demo shows only the last one (« Dernier ticket ») and a test reads
+# the few it printed, while each image is about 0.5 MB and a demo terminal prints for weeks.
+# ``output_dir`` keeps them all on disk for whoever wants every one.
+RECEIPTS_KEPT = 4
+# Bytes of the jobs kept in ``received`` (a test reads what its job sent, the decoder a job at a
+# time); a ticket is under 2 KB and a raster image some tens of KB, so 1 MiB is dozens of jobs.
+RECEIVED_KEPT = 1 << 20
+# A job that never ends with a cut is dropped past this size instead of growing without end.
+PENDING_MAX = 4 << 20
+DECODE_ERRORS_KEPT = 20
 CELL_H = 24
 LINE_GAP = 6          # Epson's default line spacing is 30 dots for a 24-dot font
 
@@ -51,7 +61,8 @@ class ReceiptDrawer:
         self.cell_w = width_px // columns
         self.columns = columns
         self.font = _font(20)
-        self.receipts: list[Image.Image] = []
+        self.receipts: list[Image.Image] = []      # the last RECEIPTS_KEPT, oldest first
+        self.drawn = 0                              # receipts drawn since the start
         self._strips: list[Image.Image] = []
         self._reset()
 
@@ -138,6 +149,8 @@ class ReceiptDrawer:
         for x in range(0, self.width, 16):  # the cut, drawn as a dashed line
             draw.line((x, height - 1, x + 8, height - 1), fill=128)
         self.receipts.append(receipt)
+        self.drawn += 1
+        del self.receipts[:-RECEIPTS_KEPT]
         self._strips = []
 
 
@@ -153,8 +166,9 @@ class SimulatedPrinter(Backend):
         self.drawer = ReceiptDrawer(renderer.width_px, renderer.columns)
         self.paper, self.online, self.cover_open, self.connected = paper, online, cover_open, connected
         self.output_dir = Path(output_dir) if output_dir else None
-        self.received = bytearray()       # every byte of every job, status queries excluded
-        self.decode_errors: list[str] = []
+        # the bytes of the last jobs (at most RECEIVED_KEPT, dropped from the front), status queries excluded
+        self.received = bytearray()
+        self.decode_errors: list[str] = []   # the last DECODE_ERRORS_KEPT
         self._pending = b""
         self._answers = bytearray()
         self._lock = threading.Lock()
@@ -164,6 +178,7 @@ class SimulatedPrinter(Backend):
 
     @property
     def receipts(self) -> list[Image.Image]:
+        """The last receipts drawn (at most RECEIPTS_KEPT), oldest first."""
         return self.drawer.receipts
 
     def receipt_surface(self, index: int = -1) -> pygame.Surface | None:
@@ -197,6 +212,8 @@ class SimulatedPrinter(Backend):
                     self._answers.append(answer)
                 return
             self.received += data
+            if len(self.received) > RECEIVED_KEPT:
+                del self.received[:len(self.received) - RECEIVED_KEPT]
             if self.paper == "out" or not self.online or self.cover_open:
                 return  # a stopped printer prints nothing
             self._pending += data
@@ -205,18 +222,27 @@ class SimulatedPrinter(Backend):
     def _draw_pending(self) -> None:
         last_cut = max(self._pending.rfind(b"\x1dV\x00"), self._pending.rfind(b"\x1dV\x01"))
         if last_cut < 0:
+            if len(self._pending) > PENDING_MAX:
+                self._decode_error(f"no cut in {len(self._pending)} bytes: job dropped")
+                self._pending = b""
             return
         chunk, self._pending = self._pending[: last_cut + 3], self._pending[last_cut + 3:]
-        before = len(self.receipts)
+        before = self.drawer.drawn
         try:
             self.drawer.feed(decode(chunk))
         except DecodeError as exc:
-            self.decode_errors.append(str(exc))
+            self._decode_error(str(exc))
             return
         if self.output_dir is not None:
             self.output_dir.mkdir(parents=True, exist_ok=True)
-            for index in range(before, len(self.receipts)):
-                self.receipts[index].save(self.output_dir / f"receipt-{index + 1:04d}.png")
+            new = min(self.drawer.drawn - before, len(self.receipts))   # past RECEIPTS_KEPT cuts: the last ones
+            first = self.drawer.drawn - new
+            for offset, receipt in enumerate(self.receipts[len(self.receipts) - new:]):
+                receipt.save(self.output_dir / f"receipt-{first + offset + 1:04d}.png")
+
+    def _decode_error(self, message: str) -> None:
+        self.decode_errors.append(message)
+        del self.decode_errors[:-DECODE_ERRORS_KEPT]
 
     def _read(self, size: int, timeout: float) -> bytes:
         if not self.connected:

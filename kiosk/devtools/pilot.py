@@ -26,7 +26,7 @@ _TOUCH_ID = 1
 class Pilot:
     def __init__(self, app: App) -> None:
         self.app = app
-        self.errors_seen = 0
+        self.errors_seen = 0      # app.errors.total when the test last took them
 
     # -- state ------------------------------------------------------------------
     @property
@@ -68,8 +68,8 @@ class Pilot:
 
     def take_errors(self) -> list[BaseException]:
         """Exceptions the failsafe caught since the last call (a test that expects one takes it)."""
-        new = self.app.errors[self.errors_seen:]
-        self.errors_seen = len(self.app.errors)
+        new = self.app.errors.since(self.errors_seen)
+        self.errors_seen = self.app.errors.total
         return new
 
     # -- running --------------------------------------------------------------------

@@ -25,6 +25,7 @@ from kiosk.devices.hardware import Devices
 from kiosk.formatting import format_date_short, format_time
 from kiosk.i18n import _
 from kiosk.printing.service import PrintingService
+from kiosk.shell.caught import CaughtErrors
 from kiosk.shell.corner import CornerTaps
 from kiosk.shell.display import Display
 from kiosk.shell.failsafe import Failsafe
@@ -89,7 +90,7 @@ class App:
         self.sync_status: dict[str, Any] = {}    # the sync worker's last SYNC_STATUS
         self.network: str | None = None          # "online" / "offline" once the sync worker says
         self.out_of_service: str | None = None   # reason, while the terminal cannot serve
-        self.errors: list[BaseException] = []    # exceptions the failsafe caught (tests read them)
+        self.errors = CaughtErrors()             # the last exceptions the failsafe caught (tests read them)
         self.running = False
         self.quitting = False                    # quit() was called: start nothing more
         self.close_requests_ignored = 0          # window-close requests a terminal did not obey

@@ -21,6 +21,18 @@ log = logging.getLogger(__name__)
 
 DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
+# The rendered-text cache is bounded twice. By entries: a screen draws some dozens of strings, in
+# two languages and two text sizes, and going back to a screen should find them. By pixels: a line
+# of large text is a surface of up to some 100 000 pixels (4 bytes each): a soak run filled the 800
+# entries with 12.4 million pixels (50 MB), many of them strings shown once (the header's clock
+# changes every minute); 6 million pixels (24 MB) still hold about 400 strings, several screens'
+# worth in both languages, so that going back and forth between screens renders nothing again.
+RENDERS_KEPT = 800
+RENDER_PIXELS_KEPT = 6_000_000
+# Widths of strings measured by layout (a few hundred bytes each): emptied when this many, as the
+# header's clock and typed text make new keys for as long as the terminal runs.
+WIDTHS_KEPT = 20_000
+
 
 def _atkinson_dir() -> Path:
     # the package ships no type information, and the pyproject pattern "fontpkg*" does not match its name
@@ -76,7 +88,7 @@ def shared_fontbook() -> FontBook:
 class FontBook:
     """Measures and renders text in a style (size in px, bold or not)."""
 
-    def __init__(self, paths: dict[str, list[Path]] | None = None, cache_size: int = 800) -> None:
+    def __init__(self, paths: dict[str, list[Path]] | None = None, cache_size: int = RENDERS_KEPT) -> None:
         if not pygame.font.get_init():
             pygame.font.init()
         if not pygame.freetype.get_init():
@@ -94,6 +106,7 @@ class FontBook:
             self._faces[style] = faces
         self._cache: OrderedDict[tuple[str, int, tuple[int, ...], bool], pygame.Surface] = OrderedDict()
         self._cache_size = cache_size
+        self.cached_pixels = 0      # total of the cached surfaces' pixels (≤ RENDER_PIXELS_KEPT)
         self._widths: dict[tuple[str, int, bool], int] = {}  # layout measures the same strings again and again
         self.wrap_cache: dict[tuple[str, int, int, bool], tuple[str, ...]] = {}  # screens.widgets.text.wrap
 
@@ -118,7 +131,7 @@ class FontBook:
         key = (text, size, bold)
         w = self._widths.get(key)
         if w is None:
-            if len(self._widths) > 50_000:
+            if len(self._widths) >= WIDTHS_KEPT:
                 self._widths.clear()
             w = sum(face.sized(size).size(run)[0] for face, run in self._runs(text, bold))
             self._widths[key] = w
@@ -144,6 +157,9 @@ class FontBook:
             surf.blit(part, (x, y))
             x += part.get_width()
         self._cache[key] = surf
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        self.cached_pixels += surf.get_width() * surf.get_height()
+        while len(self._cache) > 1 and (len(self._cache) > self._cache_size
+                                        or self.cached_pixels > RENDER_PIXELS_KEPT):
+            _, old = self._cache.popitem(last=False)
+            self.cached_pixels -= old.get_width() * old.get_height()
         return surf

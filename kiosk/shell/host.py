@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from screens.base import ScreenHost
 
 if TYPE_CHECKING:
+    from kiosk.shell.caught import CaughtErrors
     from kiosk.shell.display import Display
     from screens.widgets.base import Widget
 
@@ -35,8 +36,8 @@ class ShellHost(ScreenHost, Protocol):
     def display(self) -> Display: ...
 
     @property
-    def errors(self) -> list[BaseException]:
-        """The exceptions the failsafe caught (tests read them)."""
+    def errors(self) -> CaughtErrors:
+        """The last exceptions the failsafe caught (tests read them)."""
 
     @property
     def exit_code(self) -> int: ...

@@ -11,6 +11,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Screens kept on the stack. The deepest flow (booking: eight steps) stays well within it, but links
+# can go round for as long as a visit lasts — « Aide » then « Accessibilité » then « Aide »…, a place
+# and its services and their places — and each screen keeps its widgets. Past this depth the oldest
+# screen above home is forgotten: « Retour » from the bottom of a long detour leads home.
+MAX_DEPTH = 16
+
 
 class Navigator:
     def __init__(self, show: Callable[[Screen], None]) -> None:
@@ -38,6 +44,9 @@ class Navigator:
         hidden = self.current
         screen.on_result = on_result
         self.stack.append(screen)
+        if len(self.stack) > MAX_DEPTH:
+            dropped = self.stack.pop(1)
+            log.info("navigation deeper than %d screens: %s forgotten", MAX_DEPTH, dropped.name)
         self._shown(hidden)
 
     def pop(self, screen: Screen | None = None, result: Any = None) -> None:

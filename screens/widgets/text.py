@@ -38,6 +38,11 @@ def _cut_word(word: str, fonts: FontBook, size: int, bold: bool, width: int) -> 
     return pieces
 
 
+# Line breaks cached in the FontBook (a few hundred bytes each): emptied when this many, as the
+# header's clock and typed text make new keys for as long as the terminal runs.
+WRAPS_KEPT = 8192
+
+
 def wrap(text: str, fonts: FontBook, size: int, width: int, bold: bool = False) -> list[str]:
     """Lines of ``text`` no wider than ``width`` pixels ("\\n" forces a break)."""
     # Layout asks for the same text at the same width many times (measure, place, draw);
@@ -46,7 +51,7 @@ def wrap(text: str, fonts: FontBook, size: int, width: int, bold: bool = False) 
     key = (text, size, width, bold)
     lines = cache.get(key)
     if lines is None:
-        if len(cache) > 8192:
+        if len(cache) >= WRAPS_KEPT:
             cache.clear()
         lines = cache[key] = _wrap(text, fonts, size, width, bold)
     return list(lines)
