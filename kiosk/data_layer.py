@@ -211,7 +211,7 @@ class DataLayer:
                 return
             worker = self.worker = SyncWorker(self.cache_path, client, clock=self.clock,
                                               device_states=self.device_states,
-                                              **self.config.sync.model_dump(exclude={"cache_path"}))
+                                              **self.config.sync.model_dump(exclude={"cache_path", "state_file"}))
             worker.start()
             log.info("data layer started (%s)", f"demo API process at {base_url}" if self.embedded else base_url)
             from kiosk.services import warm_up
