@@ -2,7 +2,7 @@
 
 Layout (under ``--root``)::
 
-    /opt/kiosk/releases/<version>/   app/ (the release's code) and venv/ (its own virtualenv)
+    /opt/kiosk/releases/<version>/   venv/ (its own virtualenv, built like install builds it)
     /opt/kiosk/current  -> releases/<version>     what the service runs
     /opt/kiosk/previous -> releases/<version>     where `rollback` (or a failed update) goes back to
 
@@ -21,16 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import subprocess
-import sys
-import tarfile
-import tempfile
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.util import find_spec
 from pathlib import Path
 
 from provisioning import cache_backup
@@ -38,8 +32,6 @@ from provisioning.common import Paths
 from provisioning.service_control import ServiceControl, ServiceError, health_check, kiosk_environment
 
 PACKAGES = ("kiosk", "screens", "drivers", "offline_cache", "provisioning")
-EXTRA_FILES = ("pyproject.toml", "kiosk.toml", "systemd")
-VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$")
 READY_TIMEOUT_S = 60.0   # the unit's TimeoutStartSec=
 SETTLE_S = 20.0          # ready, then this long without a restart: a crash loop shows within it
 
@@ -94,104 +86,33 @@ def prune(paths: Paths) -> list[str]:
     return [name for name in removed if not name.startswith(".")]
 
 
-def source_version(source: Path) -> str:
-    """The version a release's ``pyproject.toml`` declares."""
+def stage(paths: Paths, source: Path, version: str | None = None, *, no_deps: bool = False) -> tuple[str, bool]:
+    """Install ``source`` (a wheel or a source folder) as ``releases/<version>`` the way ``install``
+    does (:mod:`provisioning.release_build`), unless that release is already there; returns
+    (version, installed now). A release that does not even start (``kiosk --help``) is refused
+    here, before anything is stopped."""
+    from provisioning.release_build import BuildError, build_release, is_installed, read_source
+
     try:
-        data = tomllib.loads((source / "pyproject.toml").read_text())
-        version = str(data["project"]["version"])
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
-        raise ReleaseError(f"{source} is not a kiosk release: no readable pyproject.toml version ({exc})") from None
-    return version
-
-
-def _unpacked(source: Path, scratch: Path) -> Path:
-    """The release's folder: ``source`` itself, or a .tar.gz unpacked (one top folder allowed)."""
-    if source.is_dir():
-        return source
-    if not tarfile.is_tarfile(source):
-        raise ReleaseError(f"{source}: not a release folder or a .tar.gz archive")
-    with tarfile.open(source) as archive:
-        archive.extractall(scratch, filter="data")
-    entries = list(scratch.iterdir())
-    return entries[0] if len(entries) == 1 and entries[0].is_dir() else scratch
+        wanted = read_source(source, version)
+        if is_installed(paths.releases / wanted.version):
+            return wanted.version, False
+        if wanted.version in {linked_version(paths.current), linked_version(previous_link(paths))}:
+            raise ReleaseError(f"release {wanted.version} is in use but incomplete: run kiosk-provision install")
+        build_release(paths.releases, wanted, no_deps=no_deps)
+    except BuildError as err:
+        raise ReleaseError(f"release not installed: {err}") from None
+    return wanted.version, True
 
 
 def _run(command: list[str], what: str, env: dict[str, str] | None = None) -> str:
+    """``command``'s output; ReleaseError with its last error line if it fails."""
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, env=env)
     if done.returncode != 0:
         lines = [line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()]
         why = next((line for line in reversed(lines) if "Error" in line), lines[-1] if lines else "no message")
         raise ReleaseError(f"{what} failed: {why[:200]}")
     return done.stdout
-
-
-def dependencies_dir() -> Path:
-    """Where the installed kiosk's dependencies live (pygame, pydantic…): a new release's
-    virtualenv reuses them, so an update needs no network and no compiler."""
-    spec = find_spec("pydantic")
-    if spec is None or spec.origin is None:
-        raise ReleaseError("cannot find the installed dependencies (pydantic) to give to the new release")
-    return Path(spec.origin).parent.parent
-
-
-def stage(paths: Paths, source: Path, version: str | None = None) -> tuple[str, bool]:
-    """Install ``source`` as ``releases/<version>`` unless that release is already there;
-    returns (version, installed now). Built in a hidden folder, renamed when whole."""
-    source = source.resolve()
-    if not source.exists():
-        raise ReleaseError(f"{source}: no such release folder or archive")
-    with tempfile.TemporaryDirectory(prefix="kiosk-release-") as scratch:
-        tree = _unpacked(source, Path(scratch))
-        version = version or source_version(tree)
-        if not VERSION_RE.match(version):
-            raise ReleaseError(f"{version!r} is not a usable release name (letters, digits, . _ + -)")
-        final = paths.releases / version
-        if (final / "venv" / "bin" / "python").exists():
-            return version, False
-        missing = [name for name in PACKAGES if not (tree / name / "__init__.py").is_file()]
-        if missing:
-            raise ReleaseError(f"{source} is not a kiosk release: missing {', '.join(missing)}")
-        partial = paths.releases / f".{version}.partial"
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        try:
-            _build(tree, partial, final)
-            if final.exists():
-                shutil.rmtree(final)
-            os.replace(partial, final)
-        except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise
-    return version, True
-
-
-def _build(tree: Path, into: Path, final: Path) -> None:
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    app = into / "app"
-    for name in (*PACKAGES, *EXTRA_FILES):
-        item = tree / name
-        if item.is_dir():
-            shutil.copytree(item, app / name, ignore=ignore)
-        elif item.is_file():
-            app.mkdir(exist_ok=True)
-            shutil.copy2(item, app / name)
-    venv = into / "venv"
-    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], "creating the release's virtualenv")
-    site = next((venv / "lib").glob("python*/site-packages"))
-    # The release's code first, then the dependencies; both as the final paths (after the rename).
-    (site / "kiosk-release.pth").write_text(f"{final / 'app'}\n")
-    (site / "kiosk-dependencies.pth").write_text(f"{dependencies_dir()}\n")
-    python = venv / "bin" / "python"
-    for script, module in (("kiosk", "kiosk.cli"), ("kiosk-provision", "provisioning.cli")):
-        path = venv / "bin" / script
-        path.write_text(f"#!{final / 'venv' / 'bin' / 'python'}\nimport sys\nfrom {module} import main\n"
-                        "sys.exit(main())\n")
-        path.chmod(0o755)
-    env = {**kiosk_environment(), "PYTHONPATH": str(app)}
-    # A terminal never compiles at start (/opt is read-only there): catalogs and byte code now.
-    _run([str(python), "-m", "kiosk.i18n_catalogs"], "compiling the release's translations", env)
-    _run([str(python), "-m", "compileall", "-q", "-j", "0", *(str(app / name) for name in PACKAGES)],
-         "byte-compiling the release", env)
 
 
 def schema_of(paths: Paths, version: str) -> int:
@@ -252,14 +173,14 @@ def _go_to(paths: Paths, control: ServiceControl, target: str, *, leaving: str, 
     return health_check(control, ready_timeout_s, settle_s)
 
 
-def update(paths: Paths, source: Path, control: ServiceControl, *, version: str | None = None,
+def update(paths: Paths, source: Path, control: ServiceControl, *, version: str | None = None, no_deps: bool = False,
            ready_timeout_s: float = READY_TIMEOUT_S, settle_s: float = SETTLE_S) -> Report:
     report = Report()
     old = linked_version(paths.current)
     if old is None:
         raise ReleaseError(f"no current release in {paths.opt}: run kiosk-provision install first")
     before_previous = linked_version(previous_link(paths))
-    new, installed = stage(paths, source, version)
+    new, installed = stage(paths, source, version, no_deps=no_deps)
     report.current, report.previous = old, before_previous
     if new == old:
         report.lines.append(f"release {new} is already the current one: nothing to do")

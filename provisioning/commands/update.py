@@ -10,18 +10,21 @@ from provisioning.release import READY_TIMEOUT_S, SETTLE_S, Report
 
 HELP = "install RELEASE beside the current one, switch to it, and go back by itself if it is not healthy"
 DESCRIPTION = (
-    "Install RELEASE (a release folder or .tar.gz with the kiosk's pyproject.toml and packages) as "
-    "/opt/kiosk/releases/<version>, stop the kiosk, back up its cache, switch the 'current' link and start it. "
+    "Install RELEASE (a kiosk wheel or source folder, as for install) as /opt/kiosk/releases/<version> "
+    "with its own virtualenv, stop the kiosk, back up its cache, switch the 'current' link and start it. "
     "The release must send READY=1 within --ready-timeout and then run --settle seconds without a restart; "
     "otherwise the previous release, its links and a cache it can read come back by themselves, and the reason is "
     "printed (exit 1). The last two releases are kept. Running it again with the current release changes nothing.")
-EXAMPLE = "kiosk-provision update /tmp/kiosk-1.5.0.tar.gz --settle 30"
+EXAMPLE = "kiosk-provision update /tmp/kiosk-1.5.0-py3-none-any.whl --settle 30"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("release", metavar="RELEASE", type=Path, help="release folder or .tar.gz archive")
+    parser.add_argument("release", metavar="RELEASE", type=Path, help="a kiosk wheel or source folder")
     parser.add_argument("--version", dest="release_version", metavar="VERSION",
                         help="release name (default: the version its pyproject.toml declares)")
+    parser.add_argument("--no-deps", action="store_true",
+                        help="offline: install only the kiosk; its dependencies come from the system's "
+                             "site-packages and those of the Python running kiosk-provision")
     add_health_arguments(parser)
 
 
@@ -48,7 +51,7 @@ def run(args: argparse.Namespace, paths: Paths) -> Outcome:
 
     try:
         report = release.update(paths, args.release, for_paths(paths), version=args.release_version,
-                                ready_timeout_s=args.ready_timeout, settle_s=args.settle)
+                                no_deps=args.no_deps, ready_timeout_s=args.ready_timeout, settle_s=args.settle)
     except (release.ReleaseError, ServiceError, cache_backup.BackupError) as err:
         out = Outcome(data={"changed": False})
         out.problem(f"update: {err}")

@@ -47,7 +47,8 @@ def make_release(where: Path, version: str, *patches: dict[str, tuple[str, str]]
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for name in release.PACKAGES:
         shutil.copytree(REPO / name, tree / name, ignore=ignore)
-    for name in ("pyproject.toml", "kiosk.toml"):
+    shutil.copytree(REPO / "systemd", tree / "systemd")
+    for name in ("pyproject.toml", "kiosk.toml", "README.md", "constraints.txt"):
         shutil.copy2(REPO / name, tree / name)
     pyproject = tree / "pyproject.toml"
     text = pyproject.read_text()
@@ -76,7 +77,7 @@ def write_config(paths: Paths, base_url: str = "http://127.0.0.1:9/") -> None:
 
 def first_release(paths: Paths, source: Path) -> str:
     """What `install` leaves for update to start from: a release behind the ``current`` link."""
-    version, _ = release.stage(paths, source)
+    version, _ = release.stage(paths, source, no_deps=True)
     release.point(paths.current, version)
     return version
 
