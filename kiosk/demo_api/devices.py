@@ -38,12 +38,16 @@ def create_enrolment_code(conn: sqlite3.Connection, now: datetime, days: int = 7
 def enroll(req: Request) -> tuple[int, JsonObject]:
     req.json_object()  # 415 / invalid_json before field validation
     body = parse_body(models.EnrollRequest, req.body)
-    refused = ApiError(401, "invalid_enrolment_code", "Code d'enrôlement inconnu, expiré ou déjà utilisé.")
     with db.write(req.conn):
         row = req.conn.execute("SELECT * FROM enrolment_codes WHERE code_hash=?",
                                (digest(body.enrolment_code.upper()),)).fetchone()
-        if row is None or row["used_at"] or datetime.fromisoformat(row["expires_at"]) <= req.now:
-            raise refused
+        # details.reason lets the technician's tool say which: a used code calls for a new one,
+        # an unknown one for a typo check
+        reason = ("unknown" if row is None else "used" if row["used_at"]
+                  else "expired" if datetime.fromisoformat(row["expires_at"]) <= req.now else None)
+        if reason is not None:
+            raise ApiError(401, "invalid_enrolment_code", "Code d'enrôlement inconnu, expiré ou déjà utilisé.",
+                           {"reason": reason})
         device_id = "dev-" + secrets.token_hex(4)
         token = secrets.token_urlsafe(32)
         req.conn.execute("UPDATE enrolment_codes SET used_at=?, device_id=? WHERE code_hash=?",

@@ -40,3 +40,22 @@ def test_the_server_refuses_an_unknown_key(sshd_server, tmp_path):
     assert done.returncode == 255
     assert "host key" in done.stderr.lower()
     assert target.run("true").returncode == 0
+
+
+def test_ansible_reaches_the_target_with_the_inventory_variables(ssh_target, tmp_path):
+    """The harness's inventory data is enough for Ansible (the fleet tests build on it)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    inventory = tmp_path / "inventory.json"
+    inventory.write_text(json.dumps({"all": {"hosts": {"terminal-1": ssh_target.inventory_vars()}}}))
+    ansible = Path(sys.executable).parent / "ansible"
+    done = subprocess.run([str(ansible), "all", "-i", str(inventory), "-m", "ansible.builtin.ping"],
+                          capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "ANSIBLE_HOST_KEY_CHECKING": "True",
+                               "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-local"),
+                               "ANSIBLE_REMOTE_TEMP": str(tmp_path / "ansible-remote"), "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert '"ping": "pong"' in done.stdout
