@@ -74,10 +74,9 @@ def health_check(control: ServiceControl, ready_timeout_s: float, settle_s: floa
         restarts = control.restarts_since()
         if restarts:
             return f"the kiosk was ready, then restarted by itself {restarts} time(s) within {settle_s:g} s"
-        if not control.is_active():
-            return f"the kiosk was ready, then stopped within {settle_s:g} s"
         if time.monotonic() >= deadline:
-            return None
+            # not active now and not restarted meanwhile: it stopped (a crash being restarted is counted above)
+            return None if control.is_active() else f"the kiosk was ready, then stopped within {settle_s:g} s"
         time.sleep(poll_s)
 
 

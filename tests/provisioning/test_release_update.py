@@ -159,8 +159,10 @@ def test_a_migrating_update_then_a_rollback_lose_no_action_and_send_none_twice(t
     target = sshd_server.target(terminal.paths.root)
     service(terminal.paths).stop()
     waiting = enqueue(terminal, town, 2)            # waiting in the outbox when the update comes
-    code, out = provision_json(target, "update", str(make_release(terminal.work, "1.1.0", MIGRATES)),
-                               "--no-deps", "--settle", "2")
+    source = make_release(terminal.work, "1.1.0", MIGRATES)
+    started = time.monotonic()
+    code, out = provision_json(target, "update", str(source), "--no-deps", "--settle", "2")
+    print(f"\nupdate over ssh, health check with 2 s settling: {time.monotonic() - started:.1f} s")
     assert (code, out["changed"], out["current"], out["previous"]) == (0, True, "1.1.0", "1.0.0"), out
     assert out["ok"] and out["problems"] == []
     wait_sent(terminal, waiting)                    # sent by the new release
