@@ -127,6 +127,8 @@ class SystemdService:
             return 0
 
     def start(self) -> None:
+        # A unit left « failed » would read as a failed start before systemd even ran this one.
+        self._run("reset-failed", self.unit)
         self._restarts_at_start = self._nrestarts()
         self._action("start")
 

@@ -1,0 +1,77 @@
+"""The release links, pruning, and update/rollback's refusals (one plain line, exit 1, nothing changed)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from provisioning import cli
+from provisioning.common import Paths
+from provisioning.release import linked_version, point, previous_link, prune
+
+
+def releases(paths: Paths, *versions: str) -> None:
+    for version in versions:
+        (paths.releases / version / "venv").mkdir(parents=True)
+        (paths.releases / version / "COMPLETE").write_text(version + "\n")
+
+
+def run(paths: Paths, *args: str, capsys) -> tuple[int, dict[str, object]]:
+    code = cli.main([*args, "--root", str(paths.root), "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_links_are_relative_and_switched_whole(tmp_path):
+    paths = Paths(tmp_path)
+    releases(paths, "1.0.0", "1.1.0")
+    point(paths.current, "1.0.0")
+    point(paths.current, "1.1.0")
+    assert os.readlink(paths.current) == "releases/1.1.0" and linked_version(paths.current) == "1.1.0"
+    assert sorted(p.name for p in paths.opt.iterdir()) == ["current", "releases"]   # no temporary link left
+    point(previous_link(paths), None)                                               # removing a missing link
+    assert linked_version(previous_link(paths)) is None
+
+
+def test_only_the_current_and_previous_releases_are_kept(tmp_path):
+    paths = Paths(tmp_path)
+    releases(paths, "1.0.0", "1.1.0", "1.2.0")
+    (paths.releases / ".1.3.0.partial").mkdir()         # an interrupted build
+    point(paths.current, "1.2.0")
+    point(previous_link(paths), "1.1.0")
+    assert prune(paths) == ["1.0.0"]
+    assert sorted(p.name for p in paths.releases.iterdir()) == ["1.1.0", "1.2.0"]
+
+
+def test_update_before_any_install_says_what_to_do(tmp_path, capsys):
+    paths = Paths(tmp_path)
+    code, out = run(paths, "update", str(tmp_path / "kiosk-9.0.0-py3-none-any.whl"), capsys=capsys)
+    assert code == 1 and out["changed"] is False
+    assert out["problems"] == [f"update: no current release in {paths.opt}: run kiosk-provision install first"]
+
+
+def test_update_with_a_release_that_is_not_there(tmp_path, capsys):
+    paths = Paths(tmp_path)
+    releases(paths, "1.0.0")
+    point(paths.current, "1.0.0")
+    missing = tmp_path / "nowhere"
+    code, out = run(paths, "update", str(missing), capsys=capsys)
+    assert (code, out["problems"]) == (1, [f"update: release not installed: {missing}: no such wheel or folder"])
+    assert linked_version(paths.current) == "1.0.0"
+
+
+def test_rollback_without_a_previous_release(tmp_path, capsys):
+    paths = Paths(tmp_path)
+    releases(paths, "1.0.0")
+    point(paths.current, "1.0.0")
+    code, out = run(paths, "rollback", capsys=capsys)
+    assert (code, out["problems"]) == (1, [f"rollback: no previous release to go back to in {paths.opt}"])
+    assert linked_version(paths.current) == "1.0.0"
+
+
+def test_bad_usage_is_exit_2(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["update", "--root", str(tmp_path), "--settle", "soon"])
+    assert exit_.value.code == 2
+    assert "invalid float value: 'soon'" in capsys.readouterr().err
