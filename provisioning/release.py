@@ -188,8 +188,11 @@ def update(paths: Paths, source: Path, control: ServiceControl, *, version: str 
     report.changed = True
     if installed:
         report.lines.append(f"release {new} installed beside {old}")
-    why = _go_to(paths, control, new, leaving=old, previous=old, ready_timeout_s=ready_timeout_s,
-                 settle_s=settle_s, backup_first=True, log=report.lines.append)
+    try:
+        why = _go_to(paths, control, new, leaving=old, previous=old, ready_timeout_s=ready_timeout_s,
+                     settle_s=settle_s, backup_first=True, log=report.lines.append)
+    except (ReleaseError, ServiceError, cache_backup.BackupError) as err:   # e.g. the backup: go back all the same
+        why = str(err)
     if why is None:
         report.current, report.previous = new, old
         report.removed = prune(paths)
@@ -222,8 +225,15 @@ def rollback(paths: Paths, control: ServiceControl, *, ready_timeout_s: float = 
     if previous is None or current is None:
         raise ReleaseError(f"no previous release to go back to in {paths.opt}")
     report.changed = True
-    why = _go_to(paths, control, previous, leaving=current, previous=current, ready_timeout_s=ready_timeout_s,
-                 settle_s=settle_s, backup_first=False, log=report.lines.append)
+    try:
+        why = _go_to(paths, control, previous, leaving=current, previous=current, ready_timeout_s=ready_timeout_s,
+                     settle_s=settle_s, backup_first=False, log=report.lines.append)
+    except (ReleaseError, ServiceError, cache_backup.BackupError):
+        # Refused before the links moved (the cache could not be made readable): the kiosk
+        # that was stopped for it runs again, unchanged.
+        if linked_version(paths.current) == current:
+            control.start()
+        raise
     report.current, report.previous = previous, current
     if why is None:
         report.lines.append(f"back on release {previous} (previous: {current})")

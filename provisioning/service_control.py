@@ -344,21 +344,42 @@ class _Supervisor:
         tmp.write_text(json.dumps(self.state))
         os.replace(tmp, self.state_dir / "state.json")
 
-    def spawn(self) -> None:
+    def log(self, data: bytes) -> None:
+        """Append the kiosk's output; past LOG_MAX_BYTES the file becomes ``kiosk.log.1`` (one kept)."""
         log = self.state_dir / "kiosk.log"
         with contextlib.suppress(OSError):
-            if log.stat().st_size > LOG_MAX_BYTES:
+            if log.stat().st_size + len(data) > LOG_MAX_BYTES:
                 os.replace(log, log.with_suffix(".log.1"))
+        with log.open("ab") as out:
+            out.write(data)
+
+    def drain(self) -> None:
+        """Copy what the kiosk wrote so far to the log (its output goes through us, so the log can turn)."""
+        pipe = self.child.stdout if self.child is not None else None
+        while pipe is not None:
+            try:
+                data = os.read(pipe.fileno(), 65536)
+            except (BlockingIOError, ValueError):
+                return
+            if not data:
+                pipe.close()
+                return
+            self.log(data)
+
+    def spawn(self) -> None:
+        if self.child is not None and self.child.stdout is not None:
+            self.child.stdout.close()   # the previous run's pipe
         env = {**self.env, "NOTIFY_SOCKET": str(self.sock_path)}
         if self.policy.watchdog_s > 0:
             env["WATCHDOG_USEC"] = str(int(self.policy.watchdog_s * 1e6))
-        with log.open("ab") as out:
-            try:
-                self.child = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                                              env=env, cwd=self.cwd, start_new_session=True)
-            except OSError as exc:
-                out.write(f"OSError: cannot start {self.command[0]}: {exc.strerror}\n".encode())
-                self.child = None
+        try:
+            self.child = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                          stderr=subprocess.STDOUT, env=env, cwd=self.cwd, start_new_session=True)
+            assert self.child.stdout is not None
+            os.set_blocking(self.child.stdout.fileno(), False)
+        except OSError as exc:
+            self.log(f"OSError: cannot start {self.command[0]}: {exc.strerror}\n".encode())
+            self.child = None
         self.started_at = self.last_ping = time.monotonic()
         self.state.update(main_pid=self.child.pid if self.child else None, active_state="activating", ready=False,
                           status_text="")
@@ -392,12 +413,15 @@ class _Supervisor:
         if child.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.pid, sig)
-            try:
-                child.wait(timeout=self.policy.stop_timeout_s)
-            except subprocess.TimeoutExpired:
+            deadline = time.monotonic() + self.policy.stop_timeout_s
+            while child.poll() is None and time.monotonic() < deadline:
+                self.drain()   # a kiosk logging its way out must not block on a full pipe
+                time.sleep(0.05)
+            if child.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
+        self.drain()
         return child.returncode
 
     def run(self) -> int:
@@ -408,11 +432,18 @@ class _Supervisor:
         self.spawn()
         starts.append(time.monotonic())
         while not self.stopping:
-            ready, _, _ = select.select([self.sock], [], [], 0.1)
+            pipe = self.child.stdout if self.child is not None else None
+            watched: list[Any] = [self.sock] + ([pipe] if pipe is not None and not pipe.closed else [])
+            ready, _, _ = select.select(watched, [], [], 0.1)
             if ready:
-                self.receive()
+                if self.sock in ready:
+                    self.receive()
+                if pipe is not None and pipe in ready:
+                    self.drain()
                 continue
             code = self.child.poll() if self.child is not None else 127
+            if code is not None:
+                self.drain()   # its last words (a traceback) before its exit is recorded
             now = time.monotonic()
             if code is None:
                 if not self.state["ready"] and now - self.started_at > self.policy.start_timeout_s:

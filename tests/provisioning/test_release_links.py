@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
+import sys
 
 import pytest
+from release_support import write_config
 
-from provisioning import cli
+from offline_cache.db import open_cache
+from offline_cache.migrations import CURRENT_VERSION
+from provisioning import cli, release
+from provisioning.cache_backup import BackupError
 from provisioning.common import Paths
 from provisioning.release import linked_version, point, previous_link, prune
+from provisioning.service_control import DirectService, Policy
 
 
 def releases(paths: Paths, *versions: str) -> None:
@@ -75,3 +82,37 @@ def test_bad_usage_is_exit_2(tmp_path, capsys):
         cli.main(["update", "--root", str(tmp_path), "--settle", "soon"])
     assert exit_.value.code == 2
     assert "invalid float value: 'soon'" in capsys.readouterr().err
+
+
+READY = ("import os, socket, time\n"
+         "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.sendto(b'READY=1', os.environ['NOTIFY_SOCKET'])\n"
+         "while True: time.sleep(0.05)\n")
+
+
+def test_a_rollback_refused_for_the_cache_leaves_the_kiosk_running_as_it_was(tmp_path):
+    paths = Paths(tmp_path / "root")
+    write_config(paths)
+    for version in ("1.0.0", "1.1.0"):
+        python = paths.releases / version / "venv" / "bin" / "python"
+        python.parent.mkdir(parents=True)
+        python.write_text(f"#!/bin/sh\necho {CURRENT_VERSION}\n")   # what release.schema_of asks a release
+        python.chmod(0o755)
+    point(paths.current, "1.1.0")
+    point(previous_link(paths), "1.0.0")
+    cache = paths.state / "cache.sqlite3"
+    open_cache(cache).close()
+    conn = sqlite3.connect(cache)
+    conn.execute(f"PRAGMA user_version = {CURRENT_VERSION + 1}")   # migrated by 1.1.0, and no backup kept
+    conn.commit()
+    conn.close()
+    control = DirectService(paths.run_dir / "service", [sys.executable, "-c", READY], env={"PATH": "/usr/bin:/bin"},
+                            policy=Policy(restart_s=0.1, start_timeout_s=5, stop_timeout_s=2, watchdog_s=0))
+    control.start()
+    try:
+        assert control.wait_ready(5) is None
+        with pytest.raises(BackupError, match="no backup of an older cache is kept"):
+            release.rollback(paths, control, ready_timeout_s=5, settle_s=0)
+        assert control.wait_ready(5) is None and control.is_active()
+        assert (linked_version(paths.current), linked_version(previous_link(paths))) == ("1.1.0", "1.0.0")
+    finally:
+        control.stop()

@@ -136,3 +136,25 @@ def test_a_restart_request_with_no_kiosk_running_is_recorded(tmp_path):
     paths = Paths(tmp_path / "root")
     result = restart(paths)
     assert result.ok and (paths.run_dir / "restart-requested").read_text() == "kiosk.service\n"
+
+
+def test_the_kiosks_output_is_kept_within_bounds(tmp_path, stop_after):
+    chatty = ("import os, socket, time\n"
+              "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
+              "s.sendto(b'READY=1', os.environ['NOTIFY_SOCKET'])\n"
+              "for i in range(6000): print('line', i, 'x' * 200, flush=True)\n"
+              "print('done', flush=True)\n"
+              "while True: time.sleep(0.05)\n")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    service = DirectService(tmp_path / "service", [sys.executable, "-c", chatty], env=env, policy=QUICK)
+    stop_after(service)
+    service.start()
+    assert service.wait_ready(5) is None
+    log, old = service.log_path, service.log_path.with_suffix(".log.1")
+    deadline = time.monotonic() + 10
+    while not (log.exists() and log.read_text().endswith("done\n")):
+        assert time.monotonic() < deadline, "the output did not reach the log"
+        time.sleep(0.05)
+    assert old.exists()                                   # 1.3 MB written: the log turned once
+    assert log.stat().st_size + old.stat().st_size >= 6000 * 200
+    assert max(log.stat().st_size, old.stat().st_size) <= 1_000_000
