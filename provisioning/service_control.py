@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import select
@@ -190,7 +191,7 @@ class DirectService:
 
     Its files live in ``state_dir``: ``state.json`` (what the supervisor knows: its pid, the
     kiosk's pid, activating/active/failed/inactive, ready, restarts, last exit, StatusText),
-    ``notify.sock`` and ``kiosk.log`` (the kiosk's output, the journal of this mode).
+    ``kiosk.log`` (the kiosk's output, the journal of this mode).
     """
 
     def __init__(self, state_dir: Path, command: Sequence[str], *, cwd: Path | None = None,
@@ -332,11 +333,12 @@ class _Supervisor:
         self.state: dict[str, Any] = {"supervisor_pid": os.getpid(), "main_pid": None, "active_state": "activating",
                                       "ready": False, "restarts": 0, "exits": 0, "last_exit": None,
                                       "status_text": ""}
-        self.sock_path = state_dir / "notify.sock"
-        with contextlib.suppress(FileNotFoundError):
-            self.sock_path.unlink()
+        # An abstract socket (Linux), named after the state folder: a path under a deep install
+        # prefix would exceed the 108 bytes of a socket address; only the kiosk's own pid is heard.
+        digest = hashlib.sha256(str(state_dir.resolve()).encode()).hexdigest()[:24]
+        self.notify_address = f"@kiosk-provision/{digest}/{os.getpid()}"
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
-        self.sock.bind(str(self.sock_path))
+        self.sock.bind("\0" + self.notify_address[1:])
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)   # who sent it (NotifyAccess=main)
 
     def write_state(self) -> None:
@@ -369,7 +371,7 @@ class _Supervisor:
     def spawn(self) -> None:
         if self.child is not None and self.child.stdout is not None:
             self.child.stdout.close()   # the previous run's pipe
-        env = {**self.env, "NOTIFY_SOCKET": str(self.sock_path)}
+        env = {**self.env, "NOTIFY_SOCKET": self.notify_address}
         if self.policy.watchdog_s > 0:
             env["WATCHDOG_USEC"] = str(int(self.policy.watchdog_s * 1e6))
         try:
@@ -487,8 +489,6 @@ class _Supervisor:
 
     def close(self) -> None:
         self.sock.close()
-        with contextlib.suppress(FileNotFoundError):
-            self.sock_path.unlink()
 
 
 def _supervise(argv: list[str]) -> int:

@@ -85,7 +85,8 @@ def test_bad_usage_is_exit_2(tmp_path, capsys):
 
 
 READY = ("import os, socket, time\n"
-         "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.sendto(b'READY=1', os.environ['NOTIFY_SOCKET'])\n"
+         "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
+         "s.sendto(b'READY=1', '\\0' + os.environ['NOTIFY_SOCKET'][1:])\n"
          "while True: time.sleep(0.05)\n")
 
 

@@ -25,8 +25,9 @@ PROGRAM = textwrap.dedent("""
         if pid_from_child and os.fork() != 0:
             os.wait()
             return
+        address = os.environ["NOTIFY_SOCKET"]      # sd_notify(3): "@" is the abstract namespace
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
-            s.sendto(message.encode(), os.environ["NOTIFY_SOCKET"])
+            s.sendto(message.encode(), "\\0" + address[1:] if address.startswith("@") else address)
         if pid_from_child:
             os._exit(0)
     mode = sys.argv[1]
@@ -141,7 +142,7 @@ def test_a_restart_request_with_no_kiosk_running_is_recorded(tmp_path):
 def test_the_kiosks_output_is_kept_within_bounds(tmp_path, stop_after):
     chatty = ("import os, socket, time\n"
               "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
-              "s.sendto(b'READY=1', os.environ['NOTIFY_SOCKET'])\n"
+              "s.sendto(b'READY=1', '\\0' + os.environ['NOTIFY_SOCKET'][1:])\n"
               "for i in range(6000): print('line', i, 'x' * 200, flush=True)\n"
               "print('done', flush=True)\n"
               "while True: time.sleep(0.05)\n")
