@@ -122,6 +122,9 @@ class SshTarget:
             "ansible_ssh_private_key_file": str(self.server.identity),
             "ansible_ssh_common_args": shlex.join(common),
             "ansible_python_interpreter": sys.executable,
+            # Ansible's default ~/.ansible/cp may be too deep for a Unix socket path (108 bytes) in a test's
+            # home: the control sockets go to the server's short folder instead
+            "ansible_control_path_dir": str(self.server.folder / "cp"),
             "kiosk_root": str(self.root),
         }
 
