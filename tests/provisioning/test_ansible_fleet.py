@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,8 +54,6 @@ class Fleet:
         self.wheels: dict[str, Path] = {}
         self.codes: list[str] = []
         self.inventory = work / "inventory.yml"
-        # ssh's ControlPath sockets: a short folder (a socket address holds 108 bytes; tmp_path can be longer)
-        self.control_dir = Path(tempfile.mkdtemp(prefix="kiosk-cp-", dir="/tmp"))
         groups: dict[str, dict[str, dict[str, object]]] = {}
         for i, host in enumerate(self.hosts):
             paths = self.paths[host]
@@ -99,7 +96,7 @@ class Fleet:
         """ansible-playbook site.yml with this release; returns the run and {host: (ok, changed, failed)}."""
         env = {**os.environ, "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '')}", "ANSIBLE_NOCOLOR": "1",
                "ANSIBLE_HOME": str(self.work / "ansible-home"), "ANSIBLE_FORKS": "10",
-               "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_SSH_CONTROL_PATH_DIR": str(self.control_dir)}
+               "ANSIBLE_RETRY_FILES_ENABLED": "0"}
         env.pop("PYTHONPATH", None)
         done = subprocess.run([str(VENV_BIN / "ansible-playbook"), "-i", str(self.inventory), str(ANSIBLE / "site.yml"),
                                "-e", json.dumps({"kiosk_release_wheel": str(self.wheel(version)),
@@ -114,7 +111,6 @@ class Fleet:
     def stop(self) -> None:
         for paths in self.paths.values():
             service(paths).stop()
-        shutil.rmtree(self.control_dir, ignore_errors=True)
 
 
 @contextmanager
