@@ -113,7 +113,9 @@ def build_release(releases: Path, source: Source, *, no_deps: bool) -> Path:
             pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
                    "--disable-pip-version-check", "--no-warn-script-location"]
             if no_deps:
-                pip += ["--no-deps", "--no-index"]
+                # the running kiosk may be visible through the parent site-packages (an editable
+                # checkout): install this release anyway rather than call it « already satisfied »
+                pip += ["--no-deps", "--no-index", "--ignore-installed"]
             _run([*pip, str(target)], "installing the kiosk into its virtualenv")
         _run([str(venv / "bin" / "kiosk"), "--help"], "starting the installed kiosk")
         (final / COMPLETE).write_text(source.version + "\n", encoding="utf-8")

@@ -17,6 +17,17 @@ os.environ.pop("WATCHDOG_USEC", None)
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests (hypothesis): bounded and derandomized by default, so that the suite stays fast and
+# a failure reproduces on every run; ``--hypothesis-profile=slow`` searches far more, at random.
+# Tests size their example counts from ``settings.default.max_examples``.
+settings.register_profile("kiosk", max_examples=100, derandomize=True, database=None, deadline=None,
+                          print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("slow", max_examples=5000, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("kiosk")
 
 REPO = Path(__file__).resolve().parent.parent
 PORTRAIT = (1080, 1920)

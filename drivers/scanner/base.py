@@ -13,9 +13,10 @@ import logging
 from typing import Self
 
 from drivers.driver_thread import DriverThread, default_post
+from kiosk.devices.scan_codes import MAX_SCAN_LENGTH
 
 log = logging.getLogger(__name__)
-__all__ = ["Scanner", "default_post", "problem_with"]
+__all__ = ["MAX_SCAN_LENGTH", "Scanner", "default_post", "problem_with"]
 
 
 class Scanner(DriverThread):
@@ -49,8 +50,9 @@ class Scanner(DriverThread):
         ScanRejected(reason=reason, source=source).post(self._post)
 
 
-def problem_with(text: str, max_length: int = 512) -> str:
-    """Why ``text`` is not a plausible scan ("" when it is): the rules the HID decoder applies."""
+def problem_with(text: str, max_length: int = MAX_SCAN_LENGTH) -> str:
+    """Why ``text`` is not a plausible scan ("" when it is): the rules the HID decoder applies,
+    which the camera and the simulated scanner apply to what they read."""
     if not text:
         return "empty"
     if len(text) > max_length:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from drivers.driver_thread import Post
-from drivers.scanner.base import Scanner, default_post
+from drivers.scanner.base import Scanner, default_post, problem_with
 from drivers.scanner.decode import Decoder, make_decoder, to_gray
 
 if TYPE_CHECKING:
@@ -162,13 +162,22 @@ class CameraScanner(Scanner):
         return getattr(self.source, "device", type(self.source).__name__)
 
     def process(self, gray: np.ndarray) -> list[str]:
-        """Decode one frame and return the texts that are new scans (also posted)."""
+        """Decode one frame and return the texts that are new scans (also posted). A QR code holds
+        up to 7 089 characters: a new one the HID decoder would refuse (too long, control
+        characters) is refused here too, with a reason and never its text, once per sighting."""
         self.latest_frame = gray
         self.frames_decoded += 1
         new = [t for t in dict.fromkeys(self.decoder.decode(gray)) if self.dedup.is_new(t)]
+        accepted = []
         for text in new:
-            self._emit(text, "camera")
-        return new
+            problem = problem_with(text)
+            if problem:
+                log.warning("camera: rejected a scan: %s (%d characters)", problem, len(text))
+                self._reject(problem, "camera")
+            else:
+                accepted.append(text)
+                self._emit(text, "camera")
+        return accepted
 
     def _run(self) -> None:
         next_at = 0.0

@@ -11,15 +11,22 @@ costs decode time on every frame and invites false reads from posters behind the
 person. Frames are 8-bit grayscale ``numpy`` arrays (height × width); colour frames
 are reduced to gray first. Text comes back as ``str``; zbar's bytes are read as
 UTF-8, then Latin-1 (what QR byte mode means by default).
+
+A frame the plain decode finds nothing in gets second chances (:mod:`drivers.scanner.rescue`:
+local threshold, sharpen, soften…) when it may hold a code at all — phone screens at the
+counter need them; an empty frame does not pay for them. The texts are returned whole, never
+cut or filtered here: the length limit every scanner shares is applied where scans are posted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from drivers.optional import importable
+from drivers.scanner.rescue import CAMERA_PASSES, PASSES, Pass, code_area
 
 if TYPE_CHECKING:
     import zxingcpp
@@ -41,16 +48,56 @@ def to_gray(frame: Any) -> np.ndarray:   # a numpy array, or a PIL image
 
 
 class Decoder:
-    """``decode(gray) -> [text, ...]`` for the QR codes found in one frame."""
+    """``decode(gray) -> [text, ...]`` for the QR codes found in one frame.
+
+    Subclasses give ``_plain`` (the everyday decode) and ``_read`` (one decode of a prepared
+    image); ``rescue`` names the passes of :data:`drivers.scanner.rescue.PASSES` tried, in
+    order, on the part of the frame that may hold a code when ``_plain`` found nothing
+    (``()``: none). ``last_pass`` says which one read the last frame ("plain", a pass name,
+    or None when nothing was read).
+    """
 
     name: ClassVar[str] = ""
     requirement: ClassVar[str] = ""
+
+    def __init__(self, rescue: Sequence[str] = CAMERA_PASSES) -> None:
+        unknown = [p for p in rescue if p not in PASSES]
+        if unknown:
+            raise ValueError(f"unknown decode pass {unknown[0]!r} (known: {', '.join(PASSES)})")
+        self.rescue: tuple[Pass, ...] = tuple(PASSES[p] for p in rescue)
+        self.last_pass: str | None = None
 
     @staticmethod
     def is_usable() -> bool:
         return True
 
     def decode(self, gray: np.ndarray) -> list[str]:
+        self.last_pass = None
+        if gray.ndim != 2 or min(gray.shape) < 8:          # nothing a camera or a file could hold a code in
+            return []
+        gray = np.ascontiguousarray(gray, dtype=np.uint8)
+        found = self._plain(gray)
+        if found:
+            self.last_pass = "plain"
+            return found
+        area = code_area(gray) if self.rescue else None
+        if area is None:
+            return []
+        part = np.ascontiguousarray(gray[area])
+        prepared: dict[object, np.ndarray] = {}          # passes that differ only by binarizer share it
+        for step in self.rescue:
+            if step.prepare not in prepared:
+                prepared[step.prepare] = step.prepare(part)
+            found = self._read(prepared[step.prepare], step.binarizer)
+            if found:
+                self.last_pass = step.name
+                return found
+        return []
+
+    def _plain(self, gray: np.ndarray) -> list[str]:
+        raise NotImplementedError
+
+    def _read(self, image: np.ndarray, binarizer: str) -> list[str]:
         raise NotImplementedError
 
 
@@ -77,20 +124,21 @@ class ZxingDecoder(Decoder):
     def is_usable() -> bool:
         return importable("zxingcpp")
 
-    def __init__(self, thorough: bool = False) -> None:
+    def __init__(self, thorough: bool = False, rescue: Sequence[str] = CAMERA_PASSES) -> None:
         import zxingcpp
+        super().__init__(rescue)
         self.thorough = thorough
-        self._read = zxingcpp.read_barcodes
+        self._zxing = zxingcpp.read_barcodes
         self._formats = zxingcpp.barcode_formats_from_str("QRCode")
         self._local, self._global = zxingcpp.Binarizer.LocalAverage, zxingcpp.Binarizer.GlobalHistogram
 
     def _texts(self, gray: np.ndarray, try_invert: bool = True, binarizer: zxingcpp.Binarizer | None = None
                ) -> list[str]:
         """zxing-cpp's own defaults unless told otherwise (try_invert on, the local-average binarizer)."""
-        found = self._read(gray, formats=self._formats, try_invert=try_invert, binarizer=binarizer or self._local)
+        found = self._zxing(gray, formats=self._formats, try_invert=try_invert, binarizer=binarizer or self._local)
         return [r.text for r in found if r.valid]
 
-    def decode(self, gray: np.ndarray) -> list[str]:
+    def _plain(self, gray: np.ndarray) -> list[str]:
         if self.thorough:
             found = self._texts(gray)
         else:
@@ -103,6 +151,10 @@ class ZxingDecoder(Decoder):
             if stretched is not None:
                 found = self._texts(stretched, try_invert=self.thorough)
         return found
+
+    def _read(self, image: np.ndarray, binarizer: str) -> list[str]:
+        return self._texts(image, try_invert=self.thorough,
+                           binarizer=self._global if binarizer == "global" else self._local)
 
 
 def stretch_low_contrast(gray: np.ndarray, below: int = 48) -> np.ndarray | None:
@@ -130,14 +182,18 @@ class ZbarDecoder(Decoder):
     def is_usable() -> bool:
         return importable("pyzbar.pyzbar")   # not importable either when libzbar0 is missing
 
-    def __init__(self) -> None:
+    def __init__(self, rescue: Sequence[str] = CAMERA_PASSES) -> None:
         from pyzbar import pyzbar
+        super().__init__(rescue)
         self._decode = pyzbar.decode
         self._symbols = [pyzbar.ZBarSymbol.QRCODE]
 
-    def decode(self, gray: np.ndarray) -> list[str]:
-        h, w = gray.shape
-        found = self._decode((gray.tobytes(), w, h), symbols=self._symbols)
+    def _plain(self, gray: np.ndarray) -> list[str]:
+        return self._read(gray, "local")
+
+    def _read(self, image: np.ndarray, binarizer: str) -> list[str]:
+        h, w = image.shape
+        found = self._decode((np.ascontiguousarray(image).tobytes(), w, h), symbols=self._symbols)
         return [_text(r.data) for r in found]
 
 
@@ -151,14 +207,15 @@ def _text(data: bytes) -> str:
 DECODERS: dict[str, type[Decoder]] = {"zxing": ZxingDecoder, "zbar": ZbarDecoder}
 
 
-def make_decoder(name: str = "zxing", thorough: bool = False) -> Decoder:
+def make_decoder(name: str = "zxing", thorough: bool = False, rescue: Sequence[str] = CAMERA_PASSES) -> Decoder:
     """The decoder ``name`` ("zxing" or "zbar"), or a :class:`DecoderUnavailable` saying what to install.
 
     ``thorough`` (zxing only) trades speed for the widest search: for image files, not cameras.
+    ``rescue``: the second-chance passes (:mod:`drivers.scanner.rescue`), ``()`` for none.
     """
     cls = DECODERS.get(name)
     if cls is None:
         raise ValueError(f"unknown QR decoder {name!r} (known: {', '.join(DECODERS)})")
     if not cls.is_usable():
         raise DecoderUnavailable(f"the {name} decoder needs {cls.requirement}, which is not installed")
-    return ZxingDecoder(thorough) if cls is ZxingDecoder else cls()
+    return ZxingDecoder(thorough, rescue) if cls is ZxingDecoder else cls(rescue=rescue)

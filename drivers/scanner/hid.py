@@ -23,7 +23,7 @@ from pathlib import Path
 from drivers.driver_thread import Post
 from drivers.evdev_input import DeviceGone, GrabbedInput, GrabbedReaderLoop, InputEvent, has_bit, os_detail
 from drivers.optional import importable
-from drivers.scanner.base import Scanner, default_post
+from drivers.scanner.base import MAX_SCAN_LENGTH, Scanner, default_post
 from drivers.scanner.hid_decode import HidDecoder
 from drivers.scanner.keymap import keymap_table
 
@@ -73,7 +73,7 @@ class HidScanner(GrabbedReaderLoop[GrabbedInput], Scanner):
 
     def __init__(self, device: str | None = None, vendor_id: int | None = None,
                  product_id: int | None = None, layout: str = "fr", variant: str = "",
-                 suffix: str = "enter", inter_key_timeout_s: float = 0.1, max_length: int = 512, *,
+                 suffix: str = "enter", inter_key_timeout_s: float = 0.1, max_length: int = MAX_SCAN_LENGTH, *,
                  retry_interval: float = 0.5, post: Post = default_post,
                  open_device: Callable[[str], GrabbedInput] = EvdevDevice, sys_input: Path = SYS_INPUT) -> None:
         super().__init__(post=post)
@@ -121,9 +121,9 @@ class HidScanner(GrabbedReaderLoop[GrabbedInput], Scanner):
             self.decoder.abandon("device disconnected during the scan")
 
     def _report_rejections(self) -> None:
-        rejections = self.decoder.rejections
-        for rejection in rejections[self._rejections_seen:]:
+        new = self.decoder.rejected - self._rejections_seen
+        for rejection in self.decoder.rejections[-new:] if new > 0 else ():
             if rejection.reason != "device disconnected during the scan":   # not the person's doing
                 self._reject(rejection.reason, "hid")
-        self._rejections_seen = len(rejections)
+        self._rejections_seen = self.decoder.rejected
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from drivers.evdev_input import InputEvent
 from drivers.scanner.keymap import ALTGR, CAPS, CTRL, NUM, SHIFT, KeymapTable
+from kiosk.devices.scan_codes import MAX_SCAN_LENGTH
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ _HELD = {42: SHIFT, 54: SHIFT, 100: ALTGR, 29: CTRL, 97: CTRL}
 _LOCKS = {58: CAPS, 69: NUM}
 KEY_LEFTALT = 56
 SUFFIXES = {"enter": "\r", "tab": "\t", "none": ""}
+REJECTIONS_KEPT = 32     # the latest rejections, for the reader and tests; ``rejected`` counts them all
 _NOTHING: list[str] = []
 
 
@@ -77,12 +79,13 @@ class HidDecoder:
     """
 
     def __init__(self, table: KeymapTable, *, suffix: str = "enter", inter_key_timeout_s: float = 0.1,
-                 max_length: int = 512) -> None:
+                 max_length: int = MAX_SCAN_LENGTH) -> None:
         self.table = table
         self.suffix = SUFFIXES.get(suffix, suffix)
         self.timeout = inter_key_timeout_s
         self.max_length = max_length
-        self.rejections: list[Rejection] = []
+        self.rejections: list[Rejection] = []     # the latest REJECTIONS_KEPT: a terminal runs for weeks
+        self.rejected = 0                          # every rejection since the start
         self.mods = NUM          # scanners in "keypad digits" mode assume Num Lock on, as PCs start
         self._alt = False
         self._reset()
@@ -199,6 +202,8 @@ class HidDecoder:
         if problem:
             rejection = Rejection(problem, length, kind_of(text))
             self.rejections.append(rejection)
+            self.rejected += 1
+            del self.rejections[:-REJECTIONS_KEPT]
             log.warning("scanner: rejected a scan: %s (%d characters, %s)", problem, length, rejection.kind)
             return _NOTHING
         return [text]

@@ -23,7 +23,7 @@ import stat
 from pathlib import Path
 
 from drivers.driver_thread import Post
-from drivers.scanner.base import Scanner, default_post, problem_with
+from drivers.scanner.base import MAX_SCAN_LENGTH, Scanner, default_post, problem_with
 
 log = logging.getLogger(__name__)
 POLL_S = 0.1
@@ -34,7 +34,7 @@ class SimulatedScanner(Scanner):
 
     type = "simulated"
 
-    def __init__(self, socket: str | None = None, fifo: str | None = None, max_length: int = 512, *,
+    def __init__(self, socket: str | None = None, fifo: str | None = None, max_length: int = MAX_SCAN_LENGTH, *,
                  post: Post = default_post) -> None:
         super().__init__(post=post)
         self.socket_path = Path(socket) if socket else None

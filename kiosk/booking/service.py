@@ -80,13 +80,11 @@ def cancellation_by_token(token: str, now: datetime) -> Action:
     token = token.strip()
     try:
         reference = str(decode_unverified(token).get("ref") or "")
-    except TokenError:
-        reference = ""
-    if not reference:
+        payload, personal = {"reference": reference.upper()}, {"token": token}
+        _check(models.BookingCancel, {**payload, **personal})
+    except ValueError:      # TokenError, or what it claims is no reference: not a ticket, never raised
         return Action(Kind.CANCELLATION, {}, None, precheck=lambda conn: Outcome(Kind.CANCELLATION, Status.REFUSED,
                                                                                code="invalid_token"))
-    payload, personal = {"reference": reference.upper()}, {"token": token}
-    _check(models.BookingCancel, {**payload, **personal})
 
     def precheck(conn: sqlite3.Connection) -> Outcome | dict[str, Any]:
         try:

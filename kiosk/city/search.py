@@ -94,6 +94,11 @@ class Vocabulary:
         return found
 
 
+def _phrase(word: str) -> str:
+    """``word`` as an FTS5 prefix phrase; a ``"`` inside is doubled, as FTS5 escapes it."""
+    return '"' + word.replace('"', '""') + '"*'
+
+
 def _change_key(conn: sqlite3.Connection) -> tuple[int, int]:
     """Changes whenever the file may have changed: another connection's commit (``data_version``,
     e.g. the sync worker's) or one of this connection's own writes. O(1), checked per keystroke."""
@@ -148,15 +153,19 @@ class CitySearch:
         return vocab.alternatives(folded) or [folded]
 
     def expression(self, words: list[str]) -> str | None:
+        """Every word required, each as a quoted prefix or a group of spellings. The words are joined
+        with an explicit ``AND``: the SQLite terminals run (3.40) reads ``(… OR …) "ecole"*`` as a
+        syntax error, implicit AND being allowed between phrases only."""
         if not words:
             return None
         vocab = self.vocabulary() if any(len(fold(w)) >= TYPO_MIN_LETTERS for w in words) else None
         parts = []
         for word in words:
-            group = self._word_group(word, vocab)
-            quoted = [f'"{g}"*' for g in group]
-            parts.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
-        return " ".join(parts)
+            group = [g for g in self._word_group(word, vocab) if g]
+            quoted = [_phrase(g) for g in group]
+            if quoted:
+                parts.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
+        return " AND ".join(parts) or None
 
     # -- services and pages, in memory --------------------------------------------------
     def _matchables(self) -> tuple[list[Matchable], Vocabulary]:

@@ -288,9 +288,8 @@ class PrinterConfig(_Section):
 # (drivers.scanner.make_scanner). A hid scanner needs device, or vendor_id and product_id (checked below).
 SCANNER_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "none": ((), ()),
-    "simulated": ((), ("socket", "fifo", "max_length")),
-    "hid": ((), ("device", "vendor_id", "product_id", "layout", "variant", "suffix", "inter_key_timeout_s",
-                 "max_length")),
+    "simulated": ((), ("socket", "fifo")),
+    "hid": ((), ("device", "vendor_id", "product_id", "layout", "variant", "suffix", "inter_key_timeout_s")),
     "camera": ((), ("device", "width", "height", "decoder", "max_fps", "repeat_after_s")),
 }
 
@@ -313,7 +312,6 @@ class ScannerConfig(_Section):
                                   description='"enter", "tab", "none" or up to 8 characters such as "#"')
     inter_key_timeout_s: float | None = Field(default=None, ge=0.02, le=2,
                                                  description="seconds, 0.02 to 2")
-    max_length: int | None = Field(default=None, ge=16, le=4096, description="a number of characters, 16 to 4096")
     width: int | None = Field(default=None, ge=160, le=3840, description="pixels, 160 to 3840 (e.g. 1280)")
     height: int | None = Field(default=None, ge=120, le=2160, description="pixels, 120 to 2160 (e.g. 720)")
     decoder: Literal["zxing", "zbar"] | None = Field(default=None, description='"zxing" or "zbar"')

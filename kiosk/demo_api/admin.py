@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from kiosk.api import models
+from kiosk.api.checkin_token import KEY_ANNOUNCE_LEAD
 
 from . import db, devices, signing
 from .httpd import utc_now
@@ -118,9 +119,11 @@ def resolve_booking_request(db_path: str | Path, request_id: str, state: str) ->
 
 
 def rotate_signing_key(db_path: str | Path, kid: str, days: int = 365, clock: Clock = utc_now) -> None:
-    """Start signing with a new key. Older keys stay published until they expire, so
-    tokens already printed keep verifying on terminals."""
-    _write(db_path, lambda c: signing.add_key(c, kid, clock(), days))
+    """Announce a new key; it signs from :data:`~kiosk.api.checkin_token.KEY_ANNOUNCE_LEAD` on, as
+    the contract promises, so that every terminal holds it before any ticket carries it (a
+    terminal refuses a key id its current list lacks). Older keys stay published until they
+    expire, so tokens already printed keep verifying on terminals."""
+    _write(db_path, lambda c: signing.add_key(c, kid, clock() + KEY_ANNOUNCE_LEAD, days))
 
 
 def revoke_signing_key(db_path: str | Path, kid: str, clock: Clock = utc_now) -> bool:

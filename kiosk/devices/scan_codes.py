@@ -2,7 +2,7 @@
 
 Why here and not in each screen: a QR code on a poster, a product barcode or a
 payment QR scanned by mistake must get the same short answer everywhere ("this code
-is not one of ours"), and the scan router (kiosk/scanning) sends each code to the flow
+is not one of ours"), and the scan router (screens/scan_router.py) sends each code to the flow
 that handles its kind. Every scan is read once, here. The shapes come from the Kiosk
 Sync API (kiosk/api/openapi.yaml): signed check-in tokens (``base64url "." base64url``),
 tracking codes (``ABCD-1234``, or the portal's tracking address printed on a receipt)
@@ -17,6 +17,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kiosk.i18n import N_
+
+#: The longest text any scanner path (HID, camera, simulated) passes on, in characters. Every code
+#: this terminal uses is far shorter (a check-in token is about 320 characters); a longer one is
+#: refused with a reason at the scanner, and read as not ours here whatever path it took. One
+#: limit for all, so that a code refused by one scanner is not accepted by another.
+MAX_SCAN_LENGTH = 512
 
 _CHECKIN_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}")
 _TRACKING_CODE = re.compile(r"[A-Z]{4}-[0-9]{4}")
@@ -43,7 +49,9 @@ class ScannedCode:
 
 
 def read_scan(text: str) -> ScannedCode:
-    """The one reading of a scanned text."""
+    """The one reading of a scanned text; never raises, whatever the text."""
+    if len(text) > MAX_SCAN_LENGTH:
+        return ScannedCode(ScanKind.UNKNOWN, text, "")
     stripped = text.strip()
     if _CHECKIN_TOKEN.fullmatch(stripped):
         return ScannedCode(ScanKind.CHECKIN_TOKEN, text, stripped)

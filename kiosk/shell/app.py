@@ -66,9 +66,9 @@ class App:
         self.clock = clock or Clock()
         self.demo = demo
         d = config.display
+        self.kiosk_mode = d.fullscreen if fullscreen is None else fullscreen
         self.display = Display(size or d.size_px, d.rotation if rotation is None else rotation,
-                               fullscreen=d.fullscreen if fullscreen is None else fullscreen,
-                               title=f"Kiosk — {config.branding.town_name}")
+                               fullscreen=self.kiosk_mode, title=f"Kiosk — {config.branding.town_name}")
         a = config.accessibility
         self.visit = Visit(Settings(config.languages.default, a.large_text, a.high_contrast, a.low_reach))
         self.nav = Navigator(self.show_screen)
@@ -92,6 +92,7 @@ class App:
         self.errors: list[BaseException] = []    # exceptions the failsafe caught (tests read them)
         self.running = False
         self.quitting = False                    # quit() was called: start nothing more
+        self.close_requests_ignored = 0          # window-close requests a terminal did not obey
         self.frames = 0
         self.exit_code = 0
         self.on_ready: Callable[[], None] | None = None   # callback after the first presented frame
@@ -314,6 +315,19 @@ class App:
             self.data.stop()
         self.display.close()
 
+    def _close_requested(self) -> None:
+        """A window manager's close request (Alt+F4, a close button, a session ending). A terminal
+        (full screen, ``kiosk_mode``) ignores it: quitting would exit with status 0, which
+        systemd's ``Restart=on-failure`` does not restart, leaving a dead screen in the street.
+        Only the admin's « Quitter pour la maintenance » and SIGTERM stop it. A developer's
+        window (``--windowed``, ``fullscreen = false``) closes as any window does."""
+        if not self.kiosk_mode:
+            self.quit("window closed")
+            return
+        self.close_requests_ignored += 1
+        log.warning("window close request ignored (%d so far): a terminal stops only from the admin screen "
+                    "or with systemctl stop", self.close_requests_ignored)
+
     def quit(self, reason: str, code: int = 0) -> None:
         log.info("leaving: %s", reason)
         self.exit_code = code
@@ -373,7 +387,7 @@ class App:
 
     def _dispatch(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:
-            self.quit("window closed")
+            self._close_requested()
             return
         if self.pointer.handle(event):
             return

@@ -12,6 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from timebase import first_slot_at, seeded_slots, test_now
 
+from kiosk.api.checkin_token import KEY_ANNOUNCE_LEAD
 from kiosk.clock import PARIS
 from kiosk.demo_api import admin, db, signing
 from kiosk.demo_api.testing import ApiClient, ManualClock, enroll, running_server
@@ -322,7 +323,8 @@ def test_key_rotation_keeps_old_tokens_valid_until_the_old_key_is_revoked(api, e
     _base, db_path, clock = env
     old = book(api, booking()).data
     clock.advance(minutes=1)
-    admin.rotate_signing_key(db_path, f"scv-{KEY_YEAR}-02", clock=clock)
+    # announced a week ago (keys are listed ahead of use): it signs from now on
+    admin.rotate_signing_key(db_path, f"scv-{KEY_YEAR}-02", clock=lambda: clock() - KEY_ANNOUNCE_LEAD)
     new = book(api, booking(slot=NEXT_SLOT)).data
     assert signing.decode_unverified(old["checkin_token"])["kid"] == f"scv-{KEY_YEAR}-01"
     assert signing.decode_unverified(new["checkin_token"])["kid"] == f"scv-{KEY_YEAR}-02"

@@ -13,6 +13,7 @@ from fault_servers import FaultProxy
 from timebase import next_working_day_at, test_now
 
 from kiosk import events, i18n
+from kiosk.api.checkin_token import KEY_ANNOUNCE_LEAD
 from kiosk.api.client import ApiClient
 from kiosk.checkin.service import TokenError
 from kiosk.clock import PARIS
@@ -22,6 +23,7 @@ from kiosk.demo_api.server import serve
 from kiosk.demo_api.testing import ManualClock, running_server
 from kiosk.services import DaySlot, Services, verify_token
 from kiosk.sync import SyncWorker
+from offline_cache.catalog import utc_text
 from offline_cache.db import open_cache
 
 pytestmark = pytest.mark.reference_server
@@ -345,9 +347,23 @@ def test_offline_checkin_refuses_forged_revoked_and_wrong_day_tokens_before_stor
         verify_token(conn, forged, env.clock.now())
 
 
-def test_a_token_signed_by_an_unknown_key_is_left_to_the_server(env):
+def test_a_key_id_missing_from_a_current_key_list_is_refused_at_once(env):
+    """Keys are announced ahead of use: a list synced within the lead holds every key that can sign."""
     booking = booked_today(env)
     env.services.availability.conn.execute("DELETE FROM keys")
+    env.offline = True
+    outcome = env.outcome(env.services.check_in(token=booking["checkin_token"]))
+    assert outcome.status == "refused" and outcome.code == "invalid_token"
+    conn = env.services.availability.conn
+    assert conn.execute("SELECT count(*) FROM outbox WHERE kind = 'checkin'").fetchone()[0] == 0
+
+
+def test_a_token_signed_by_an_unknown_key_is_left_to_the_server_when_the_key_list_is_old(env):
+    booking = booked_today(env)
+    conn = env.services.availability.conn
+    conn.execute("DELETE FROM keys")
+    old = utc_text(env.clock.now() - KEY_ANNOUNCE_LEAD - timedelta(minutes=1))
+    conn.execute("UPDATE sync_state SET last_success_at = ? WHERE resource = 'keys'", (old,))
     env.offline = True
     outcome = env.outcome(env.services.check_in(token=booking["checkin_token"]))
     assert outcome.status == "queued" and outcome.details["verified"] is False

@@ -10,6 +10,7 @@ from drivers.scanner.hid import HidScanner
 from drivers.scanner.simulated import SimulatedScanner
 from kiosk import events
 from kiosk.config.models import ScannerConfig as Section
+from kiosk.devices.scan_codes import MAX_SCAN_LENGTH
 
 
 def test_none_is_the_default_and_starts_nothing():
@@ -20,9 +21,9 @@ def test_none_is_the_default_and_starts_nothing():
 
 def test_hid_keys_become_arguments():
     s = make_scanner(Section(type="hid", device="/dev/input/by-id/usb-X-event-kbd", layout="us", suffix="tab",
-                             inter_key_timeout_s=0.05, max_length=64, vendor_id=None))
+                             inter_key_timeout_s=0.05, vendor_id=None))
     assert isinstance(s, HidScanner) and s.decoder.table.layout == "us" and s.decoder.suffix == "\t"
-    assert s.decoder.timeout == 0.05 and s.decoder.max_length == 64
+    assert s.decoder.timeout == 0.05 and s.decoder.max_length == MAX_SCAN_LENGTH
     s = make_scanner(Section(type="hid", vendor_id=0x0C2E, product_id=0x0B61))
     assert s.describe() == "USB 0c2e:0b61" and s.decoder.table.layout == "fr"
 

@@ -262,6 +262,7 @@ MODULES = (
     "cache_benchmarks",      # offline cache: full load, place search
     "sync_benchmarks",       # sync worker: no-change round, flush 1 000 actions
     "scanner_benchmarks",    # scanners: QR decode per frame, HID decoding, degraded set
+    "camera_benchmarks",     # camera: phone screens at the counter, cost per frame and share read
     "services_benchmarks",   # services: a day's slots, booking online
     "city_benchmarks",       # city information: search as you type, a 500-place category
     "booking_benchmarks",    # booking: each step, a 200-slot day, the whole flow
