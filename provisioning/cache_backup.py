@@ -72,7 +72,9 @@ def read_meta(folder: Path) -> dict[str, Any] | None:
 
 def take(cache: Path, folder: Path, *, release: str) -> dict[str, Any] | None:
     """Back up ``cache`` (the kiosk stopped) into ``folder``; None when there is no cache yet."""
-    if not cache.is_file():
+    if not cache.is_file():   # nothing to keep; an older backup would stand for a cache that is gone
+        for name in ("backup.json", "cache.sqlite3"):
+            (folder / name).unlink(missing_ok=True)
         return None
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = folder / ".cache.sqlite3.tmp"

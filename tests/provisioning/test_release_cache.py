@@ -74,7 +74,8 @@ def test_the_backup_keeps_the_outbox_but_no_personal_data(cache, tmp_path):
     backup = tmp_path / "backup" / "cache.sqlite3"
     assert rows(backup) == (CURRENT_VERSION, dict.fromkeys(keys, "pending"), 0)
     assert b"0612345678" not in backup.read_bytes() and (backup.stat().st_mode & 0o777) == 0o600
-    assert take(tmp_path / "none.sqlite3", tmp_path / "backup2", release="1.0.0") is None   # no cache yet
+    cache.unlink()                                  # no cache (yet, or any more): no backup either
+    assert take(cache, tmp_path / "backup", release="1.1.0") is None and read_meta(tmp_path / "backup") is None
 
 
 def test_a_cache_the_older_release_can_read_is_left_exactly_as_it_is(cache, tmp_path):
