@@ -31,7 +31,6 @@ from provisioning import cache_backup
 from provisioning.common import Paths
 from provisioning.service_control import ServiceControl, ServiceError, health_check, kiosk_environment
 
-PACKAGES = ("kiosk", "screens", "drivers", "offline_cache", "provisioning")
 READY_TIMEOUT_S = 60.0   # the unit's TimeoutStartSec=
 SETTLE_S = 20.0          # ready, then this long without a restart: a crash loop shows within it
 
@@ -154,12 +153,11 @@ def _backup_dir(paths: Paths) -> Path:
     return paths.state / "update-backup"
 
 
-def _go_to(paths: Paths, control: ServiceControl, target: str, *, leaving: str, previous: str | None,
-           ready_timeout_s: float, settle_s: float, backup_first: bool,
+def _go_to(paths: Paths, control: ServiceControl, cache: Path, target: str, *, leaving: str,
+           previous: str | None, ready_timeout_s: float, settle_s: float, backup_first: bool,
            log: Callable[[str], None]) -> str | None:
     """Stop, (back up,) make the cache readable by ``target``, switch links, start, health check.
     Returns None when ``target`` came up healthy, else why not (the links then name ``target``)."""
-    cache = _cache(paths)
     control.stop()
     if backup_first:
         cache_backup.take(cache, _backup_dir(paths), release=leaving)
@@ -180,6 +178,7 @@ def update(paths: Paths, source: Path, control: ServiceControl, *, version: str 
     if old is None:
         raise ReleaseError(f"no current release in {paths.opt}: run kiosk-provision install first")
     before_previous = linked_version(previous_link(paths))
+    cache = _cache(paths)   # an unreadable kiosk.toml stops us here, before anything changed
     new, installed = stage(paths, source, version, no_deps=no_deps)
     report.current, report.previous = old, before_previous
     if new == old:
@@ -189,7 +188,7 @@ def update(paths: Paths, source: Path, control: ServiceControl, *, version: str 
     if installed:
         report.lines.append(f"release {new} installed beside {old}")
     try:
-        why = _go_to(paths, control, new, leaving=old, previous=old, ready_timeout_s=ready_timeout_s,
+        why = _go_to(paths, control, cache, new, leaving=old, previous=old, ready_timeout_s=ready_timeout_s,
                      settle_s=settle_s, backup_first=True, log=report.lines.append)
     except (ReleaseError, ServiceError, cache_backup.BackupError) as err:   # e.g. the backup: go back all the same
         why = str(err)
@@ -201,7 +200,7 @@ def update(paths: Paths, source: Path, control: ServiceControl, *, version: str 
     # Back by itself: links, cache, service; the failed release is removed.
     report.problem = f"update to {new} failed: {why}; back on {old}"
     try:
-        again = _go_to(paths, control, old, leaving=new,
+        again = _go_to(paths, control, cache, old, leaving=new,
                        previous=before_previous if before_previous != new else None, ready_timeout_s=ready_timeout_s,
                        settle_s=0.0, backup_first=False, log=report.lines.append)
     except (ReleaseError, ServiceError, cache_backup.BackupError) as err:
@@ -224,10 +223,11 @@ def rollback(paths: Paths, control: ServiceControl, *, ready_timeout_s: float = 
     current, previous = linked_version(paths.current), linked_version(previous_link(paths))
     if previous is None or current is None:
         raise ReleaseError(f"no previous release to go back to in {paths.opt}")
+    cache = _cache(paths)
     report.changed = True
     try:
-        why = _go_to(paths, control, previous, leaving=current, previous=current, ready_timeout_s=ready_timeout_s,
-                     settle_s=settle_s, backup_first=False, log=report.lines.append)
+        why = _go_to(paths, control, cache, previous, leaving=current, previous=current,
+                     ready_timeout_s=ready_timeout_s, settle_s=settle_s, backup_first=False, log=report.lines.append)
     except (ReleaseError, ServiceError, cache_backup.BackupError):
         # Refused before the links moved (the cache could not be made readable): the kiosk
         # that was stopped for it runs again, unchanged.

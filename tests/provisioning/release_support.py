@@ -18,6 +18,7 @@ from provisioning.common import Paths
 from provisioning.service_control import DirectService, Policy, direct_service
 
 REPO = Path(__file__).resolve().parent.parent.parent
+PACKAGES = ("kiosk", "screens", "drivers", "offline_cache", "provisioning")
 # The unit's rules, quicker: tests wait seconds, not minutes.
 TEST_POLICY = Policy(restart_s=0.3, start_timeout_s=40.0, stop_timeout_s=10.0, watchdog_s=30.0)
 
@@ -45,7 +46,7 @@ def make_release(where: Path, version: str, *patches: dict[str, tuple[str, str]]
     """This checkout's packages as release ``version`` (a folder like an unpacked release archive)."""
     tree = where / f"src-{version}"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in release.PACKAGES:
+    for name in PACKAGES:
         shutil.copytree(REPO / name, tree / name, ignore=ignore)
     shutil.copytree(REPO / "systemd", tree / "systemd")
     for name in ("pyproject.toml", "kiosk.toml", "README.md", "constraints.txt"):

@@ -60,6 +60,7 @@ def test_update_before_any_install_says_what_to_do(tmp_path, capsys):
 
 def test_update_with_a_release_that_is_not_there(tmp_path, capsys):
     paths = Paths(tmp_path)
+    write_config(paths)
     releases(paths, "1.0.0")
     point(paths.current, "1.0.0")
     missing = tmp_path / "nowhere"
@@ -117,3 +118,16 @@ def test_a_rollback_refused_for_the_cache_leaves_the_kiosk_running_as_it_was(tmp
         assert (linked_version(paths.current), linked_version(previous_link(paths))) == ("1.1.0", "1.0.0")
     finally:
         control.stop()
+
+
+def test_an_invalid_configuration_stops_update_before_anything_changes(tmp_path, capsys):
+    paths = Paths(tmp_path / "root")
+    write_config(paths)
+    paths.config.write_text(paths.config.read_text().replace('profile = "street"', 'profile = "kiosque"'))
+    releases(paths, "1.0.0")
+    point(paths.current, "1.0.0")
+    code, out = run(paths, "update", str(tmp_path / "kiosk-9.0.0-py3-none-any.whl"), capsys=capsys)
+    assert code == 1 and out["changed"] is False
+    [problem] = out["problems"]
+    assert problem.startswith(f"update: {paths.config} is not valid: ") and "profile" in problem
+    assert not (paths.releases / "9.0.0").exists() and linked_version(paths.current) == "1.0.0"
