@@ -209,11 +209,13 @@ class DataLayer:
                 return
             if self._stopping.is_set():
                 return
+            storage = self._check_storage()
             worker = self.worker = SyncWorker(self.cache_path, client, clock=self.clock,
                                               device_states=self.device_states,
                                               **self.config.sync.model_dump(exclude={"cache_path", "state_file"}))
             worker.start()
-            log.info("data layer started (%s)", f"demo API process at {base_url}" if self.embedded else base_url)
+            log.info("data layer started (%s); storage: %s",
+                     f"demo API process at {base_url}" if self.embedded else base_url, storage)
             from kiosk.services import warm_up
 
             warm_up(tickets=self.config.terminal.profile == "counter")   # not on the UI thread at the first tap
@@ -242,6 +244,21 @@ class DataLayer:
         if api is not None and clock is not None:
             api.set_now(clock.now)
 
+    def _check_storage(self) -> str:
+        """Read the whole cache once before the worker starts (a start-up self-test): a damaged
+        catalog or outbox is moved aside and replaced now, before anyone taps; a full disk is
+        said once. Returns the state words for the start-up line."""
+        from offline_cache import health
+        from offline_cache.db import open_cache
+        from offline_cache.errors import CacheError
+
+        try:
+            open_cache(self.cache_path, check=True, recover=True).close()
+        except CacheError as exc:
+            health.noticed(exc, self.cache_path)
+        state = health.storage_state(self.cache_path)
+        return str(state["state"]) + (f" ({state['detail']})" if state["detail"] else "")
+
     def _production_files_ok(self) -> bool:
         """One clear line per missing piece. Without the cache folder there is nothing to sync
         into (False: no worker). Without credentials the worker starts anyway: it looks for the
@@ -251,10 +268,15 @@ class DataLayer:
         from kiosk.api.errors import CredentialsError
 
         if not self.cache_path.parent.is_dir():
+            from offline_cache import health
+            from offline_cache.db import open_cache
+            from offline_cache.errors import FolderMissing
+
             self.error = f"no cache folder {self.cache_path.parent}"
-            log.error("the cache folder %s does not exist: create it, owned by the kiosk user "
-                      "(kiosk-provision install does); the terminal works without its data until then",
-                      self.cache_path.parent)
+            try:
+                open_cache(self.cache_path).close()   # the cache's own words, said once for every feature
+            except FolderMissing as exc:
+                health.noticed(exc, self.cache_path)
             events.NetworkStatus(online=False).post()
             return False
         try:

@@ -14,7 +14,7 @@ default — which a test or a driver may replace by a recorder.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -91,6 +91,7 @@ class SyncStatus(KioskEvent):
     online: bool
     revoked: bool
     refusals: list[dict[str, Any]]   # newest first: kind, at, status, error, message
+    storage: dict[str, Any] = field(default_factory=dict)   # offline_cache.health.storage_state()
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,10 @@ def utc_text(value: datetime | str | None) -> str | None:
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         raise ValueError(f"time without a time zone: {value.isoformat()} (the cache stores UTC)")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except OverflowError:   # 0001-01-01T00:00:00+14:00 is valid ISO 8601, but before year 1 in UTC
+        raise ValueError(f"time outside what UTC can express: {value.isoformat()}") from None
 
 
 def _json_default(value: Any) -> Any:

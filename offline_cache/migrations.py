@@ -16,9 +16,12 @@ in the middle of the step's transaction).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from offline_cache.errors import CacheError
+
+Step = list[str] | Callable[[sqlite3.Connection], None]
 
 # v1: everything the kiosk needs offline. Times are ISO 8601 UTC text ("2026-12-01T08:30:00Z")
 # so that they sort as text; JSON columns hold lists or objects from the central API.
@@ -252,8 +255,72 @@ V6 = [
     "INSERT INTO places_fts(places_fts) VALUES ('rebuild')",
 ]
 
-STEPS: list[tuple[int, list[str]]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6)]
+
+def _move_outbox_out(conn: sqlite3.Connection) -> None:
+    """v7: the outbox leaves the catalog's file for its own (attached as ``actions``).
+
+    The catalog can always be downloaded again, a citizen's waiting action cannot: apart,
+    a damaged catalog is replaced without touching the outbox. SQLite's commits across two
+    WAL files are atomic per file only, so the move is two transactions, in this order:
+
+    1. copy every row into the outbox file (``INSERT OR IGNORE``: the UUID, and the
+       personal row's key, are unique — a copy repeated after a crash adds nothing);
+       commit — only the outbox file changed;
+    2. check that every row is there, then drop the old tables and set version 7;
+       commit — only the catalog file changed.
+
+    A kill -9 before 1's commit leaves the outbox file as it was; between the two, both
+    hold the rows and the next start repeats 1 (no duplicate) and does 2; after 2, done.
+    No application write can come between: every connection is opened through this
+    migration, and the catalog's write lock is held by each step.
+    """
+    s = "actions"
+    if s not in [r[1] for r in conn.execute("PRAGMA database_list")]:
+        raise CacheError("the outbox file must be attached to move the outbox out of the catalog")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if schema_version(conn) == 6:
+            conn.execute(f"INSERT OR IGNORE INTO {s}.outbox SELECT * FROM main.outbox ORDER BY seq")
+            conn.execute(f"INSERT OR IGNORE INTO {s}.outbox_personal SELECT * FROM main.outbox_personal")
+            conn.execute(f"""INSERT INTO {s}.sqlite_sequence (name, seq)
+                SELECT 'outbox', seq FROM main.sqlite_sequence WHERE name = 'outbox'
+                AND NOT EXISTS (SELECT 1 FROM {s}.sqlite_sequence WHERE name = 'outbox')""")
+            conn.execute(f"""UPDATE {s}.sqlite_sequence SET seq = max(seq,
+                coalesce((SELECT seq FROM main.sqlite_sequence WHERE name = 'outbox'), 0)) WHERE name = 'outbox'""")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if schema_version(conn) == 6:
+            missing = conn.execute(f"""SELECT
+                (SELECT count(*) FROM main.outbox WHERE uuid NOT IN (SELECT uuid FROM {s}.outbox)) +
+                (SELECT count(*) FROM main.outbox_personal WHERE uuid NOT IN (SELECT uuid FROM {s}.outbox_personal))
+            """).fetchone()[0]
+            if missing:
+                raise CacheError(f"{missing} outbox rows were not copied into the outbox file; nothing was removed")
+            conn.execute("DROP INDEX main.outbox_due")
+            conn.execute("DELETE FROM main.outbox_personal")   # secure_delete zeroes the freed cells
+            conn.execute("DROP TABLE main.outbox_personal")
+            conn.execute("DROP TABLE main.outbox")
+            conn.execute("DELETE FROM main.sqlite_sequence WHERE name = 'outbox'")
+            conn.execute("PRAGMA main.user_version = 7")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")   # old page images of personal data (best effort)
+
+
+STEPS: list[tuple[int, Step]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6), (7, _move_outbox_out)]
 CURRENT_VERSION = STEPS[-1][0]
+
+# The outbox file's own versions (its ``user_version``). v1 is the catalog's v5/v6 outbox.
+OUTBOX_V1 = [V5[0].replace("outbox_v5", "outbox"),
+             V5[4].replace("outbox_personal_v5", "outbox_personal").replace("outbox_v5", "outbox"),
+             V5[-1]]
+OUTBOX_STEPS: list[tuple[int, Step]] = [(1, OUTBOX_V1)]
 
 
 class SchemaTooNew(CacheError):
@@ -265,25 +332,37 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return version
 
 
-def migrate(conn: sqlite3.Connection, *, target: int = CURRENT_VERSION, path: str | Path = "") -> int:
+def migrate(conn: sqlite3.Connection, *, target: int | None = None, path: str | Path = "",
+            steps: list[tuple[int, Step]] | None = None) -> int:
     """Bring the file to ``target`` (tests stop earlier to build old files); returns the version.
 
-    The version is read again inside each step's write transaction, so two threads opening the
-    same file at once never apply a step twice.
+    ``steps``: the catalog's (:data:`STEPS`, by default) or the outbox file's
+    (:data:`OUTBOX_STEPS`). The version is read again inside each step's write transaction,
+    so two threads opening the same file at once never apply a step twice. A step that is a
+    function manages its own transactions (it must be safe to repeat after a crash).
     """
+    steps = STEPS if steps is None else steps
+    newest = steps[-1][0]
+    target = newest if target is None else target
     where = f"The offline cache {path}" if path else "The offline cache"
     found = schema_version(conn)
-    if found > CURRENT_VERSION:
+    if found > newest:
         raise SchemaTooNew(
             f"{where} has schema version {found}, but this kiosk software knows versions up to "
-            f"{CURRENT_VERSION} only: it was written by a newer kiosk release. Install that release "
+            f"{newest} only: it was written by a newer kiosk release. Install that release "
             "again (or a later one). If the kiosk must run this release, stop it and move the file "
             "aside — keep it for support, its outbox may hold unsent citizens' actions — and a new "
             "cache will be filled at the next synchronisation.")
-    for number, statements in STEPS:
+    for number, statements in steps:
         if number > target:
             break
         if number <= found:
+            continue
+        if callable(statements):
+            if found != number - 1:
+                raise CacheError(f"{where} is at schema version {found}; step {number} needs {number - 1}")
+            statements(conn)
+            found = schema_version(conn)
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from kiosk.api.action_kinds import KIND_NAMES
 from offline_cache.catalog import utc_text
-from offline_cache.db import checkpoint_truncate, write_transaction
+from offline_cache.db import OUTBOX_SCHEMA, checkpoint_truncate, write_transaction
 
 # The kinds an outbox row may have: the registry's, declared once (kiosk.api.action_kinds).
 KINDS = KIND_NAMES
@@ -114,6 +114,9 @@ class Outbox:
             clock = Clock()
         self.conn, self.clock, self.rng = conn, clock, rng or random.Random()
         self._wal_to_purge = False
+        # the outbox's own file when attached (offline_cache.db): its WAL only, not the catalog's
+        attached = OUTBOX_SCHEMA in [r[1] for r in conn.execute("PRAGMA database_list")]
+        self._schema = OUTBOX_SCHEMA if attached else None
 
     def enqueue(self, kind: str, payload: dict[str, Any], *, personal: dict[str, Any] | None,
                 hold_s: float = 0.0) -> str:
@@ -228,7 +231,7 @@ class Outbox:
 
     def _purge_wal(self) -> None:
         """Truncate the WAL, which still holds erased values; if a reader prevents it, retry at next due()."""
-        self._wal_to_purge = not checkpoint_truncate(self.conn)
+        self._wal_to_purge = not checkpoint_truncate(self.conn, self._schema)
 
     # -- inside a transaction ------------------------------------------------------------
     def _personal(self, key: str) -> dict[str, Any] | None:

@@ -4,6 +4,9 @@ No mocked HTTP: the client under test opens real sockets. :class:`FaultProxy` fo
 to the reference server unless a test queued a fault (a status, a raw answer with a
 lying Content-Length, an answer rewritten to break the schema, optionally over TLS);
 :class:`SilentServer` accepts connections and never answers (read timeouts);
+:class:`RawServer` answers every connection with the bytes a test set (wrong chunk sizes, cut
+gzip, no HTTP at all); :class:`ScriptedApi` plays the central API with the JSON answers a test
+set (hypothesis-generated catalogs, slot lists and key sets for a whole sync round);
 :func:`self_signed` makes a certificate with ``cryptography`` for the TLS tests.
 This file has no tests; other test modules import it.
 """
@@ -152,6 +155,108 @@ class SilentServer:
         for s in self.accepted:
             s.close()
         self.sock.close()
+
+
+class RawServer:
+    """Reads a request, writes ``self.answer`` (bytes, anything at all) and closes: what a broken
+    proxy, a half-dead server or a hostile network may send. Set ``answer`` between requests."""
+
+    def __init__(self, answer: bytes = b"") -> None:
+        self.answer = answer
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
+
+    def _serve(self) -> None:
+        self.sock.settimeout(0.05)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                try:
+                    conn.settimeout(2)
+                    data = b""
+                    while b"\r\n\r\n" not in data and len(data) < 1 << 16:
+                        part = conn.recv(65536)
+                        if not part:
+                            break
+                        data += part
+                    conn.sendall(self.answer)
+                    conn.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+class ScriptedApi(ThreadingHTTPServer):
+    """The central API's read side with answers a test chose: ``answers`` maps a path prefix
+    (``"v1/catalog"``, ``"v1/agendas/"``, ``"v1/keys"``) to a JSON-able value or to raw bytes
+    (sent as they are, as ``application/json``); a heartbeat is acknowledged; anything else is
+    the contract's 404. ``seen`` lists the paths asked."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        self.answers: dict[str, object] = {}
+        self.seen: list[str] = []
+        super().__init__(("127.0.0.1", 0), _ScriptedHandler)
+        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+        self.thread.join(timeout=5)
+
+
+class _ScriptedHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: ScriptedApi
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        path = urlsplit(self.path).path.lstrip("/")
+        self.server.seen.append(path)
+        status, answer = 404, {"error": "not_found", "message": "nothing here", "details": {}}
+        if path.endswith("/heartbeat"):
+            status, answer = 200, {"server_time": "2026-12-01T08:00:00+00:00", "config_overrides": {}}
+        for prefix, value in self.server.answers.items():
+            if path.startswith(prefix):
+                status, answer = 200, value
+                break
+        data = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
 
 def closed_port_url() -> str:

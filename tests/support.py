@@ -166,10 +166,9 @@ class FakeTouchDevice(_FakeGrabbedDevice):
 
 
 # -- kill -9 -------------------------------------------------------------------------------
-def _lines(child: subprocess.Popen[bytes], until: float) -> list[str]:
-    """Whatever the child printed before ``until`` (non-blocking reads on its stdout)."""
+def _lines(child: subprocess.Popen[bytes], until: float, buf: bytes = b"") -> list[str]:
+    """Whatever the child printed before ``until`` (non-blocking reads on its stdout), after ``buf``."""
     assert child.stdout is not None
-    buf = b""
     fd = child.stdout.fileno()
     while time.monotonic() < until:
         ready, _, _ = select.select([fd], [], [], max(0.0, until - time.monotonic()))
@@ -204,17 +203,47 @@ worker.start()
 """
 
 
+#: How long a kill -9 child may take to print « ready » (imports, opening the cache): generous, so
+#: that a busy machine slows the test down instead of leaving it too little time to act.
+CHILD_START_TIMEOUT_S = 60.0
+
+
+def _until_ready(child: subprocess.Popen[bytes]) -> bytes:
+    """The bytes the child printed up to its « ready » line and perhaps a little after."""
+    assert child.stdout is not None
+    fd = child.stdout.fileno()
+    deadline = time.monotonic() + CHILD_START_TIMEOUT_S
+    buf = b""
+    while b"ready\n" not in buf and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(fd, 65536) if ready else b""
+        if not chunk:
+            break
+        buf += chunk
+    if b"ready\n" not in buf:
+        raise AssertionError(f"the kill -9 child never said ready: {buf[-300:]!r}")
+    return buf
+
+
 def kill_rounds(script: str, args: list[str], rounds: int, rng: random.Random,
                 window: tuple[float, float]) -> list[str]:
     """Start ``script`` (args + the round number) on the same cache ``rounds`` times, SIGKILL it
-    after a random moment within ``window`` seconds, and return every line it printed."""
+    at a random moment within ``window`` seconds after it printed « ready », and return every line
+    it printed. The window counts from « ready », not from the start: on a loaded machine the
+    start alone can outlast the window, and the rounds would then kill children that never acted."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
            "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
     printed: list[str] = []
     for round_no in range(rounds):
         child = subprocess.Popen([sys.executable, "-c", script, *args, str(round_no)], cwd=REPO, env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        lines = _lines(child, time.monotonic() + rng.uniform(*window))
+        try:
+            started = _until_ready(child)
+        except AssertionError as never_ready:
+            child.kill()
+            _out, err = child.communicate(timeout=10)
+            raise AssertionError(f"{never_ready}; its errors: {err.decode()[-2000:]}") from None
+        lines = _lines(child, time.monotonic() + rng.uniform(*window), started)
         child.send_signal(signal.SIGKILL)
         rest, err = child.communicate(timeout=10)
         assert child.returncode == -signal.SIGKILL, err.decode()[-2000:]

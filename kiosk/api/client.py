@@ -18,6 +18,12 @@ Why each rule:
   :class:`~kiosk.api.errors.InvalidResponse`; the caller keeps its previous cache.
 * **The server's ``Date``** of the last answer is kept (:attr:`ApiClient.clock_skew_s`),
   because a terminal whose clock drifts shows wrong slots and rejects valid check-ins.
+* **Nothing but the exception tree leaves it**: a body cut short, wrongly chunked (negative
+  or huge chunk sizes), wrongly compressed, larger than ``max_body_bytes`` (counted after
+  decompression: a small gzip bomb is refused too), not HTTP at all, or JSON of the right
+  shape holding a time that cannot be expressed in UTC (``0001-01-01T00:00:00+14:00``) is
+  :class:`~kiosk.api.errors.InvalidResponse`, never a ``ValueError``, ``OverflowError`` or
+  urllib3 ``ProtocolError`` that would end a sync round.
 
 The credentials file (written at enrolment, ``{"device_id", "token"}``) must be readable
 by the kiosk user only: a token readable by others lets anyone book as this terminal.
@@ -25,12 +31,15 @@ by the kiosk user only: a token readable by others lets anyone book as this term
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
 import random
+import re
 import stat
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -40,6 +49,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import requests
+import urllib3.exceptions
 from pydantic import BaseModel, ValidationError
 
 from kiosk.api import models
@@ -63,6 +73,14 @@ from kiosk.api.errors import (
 log = logging.getLogger("kiosk.api")
 M = TypeVar("M", bound=BaseModel)
 USER_AGENT = "kiosk-terminal/1 (+Kiosk Sync API v1)"
+MAX_BODY_BYTES = 64 * 1024 * 1024   # a whole town's catalog is a few MB; more is not an answer of the contract
+# What a malformed answer raises below requests (urllib3 decoding chunks and gzip, http.client
+# parsing the status line): each is the server's fault, none may escape as itself.
+# Only a time in year 1 or 9999 can fall outside UTC; digits in JSON are literal or \u003X escapes.
+# Seen in the raw bytes, it is worth walking the parsed answer (which costs a second for 100 000 slots).
+_EDGE_YEAR = re.compile(rb"(?:0001|9999)-|\\u003")
+_MALFORMED = (ValueError, OverflowError, EOFError, zlib.error, http.client.HTTPException,
+              urllib3.exceptions.HTTPError)
 
 
 @dataclass(frozen=True)
@@ -126,11 +144,14 @@ def parse_retry_after(value: str | None, server_date: datetime | None, now: date
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (server_date or now)).total_seconds())
+    try:
+        return max(0.0, (when - (server_date or now)).total_seconds())
+    except OverflowError:   # a date at the edge of the calendar: no usable delay
+        return None
 
 
 class ApiClient:
@@ -141,13 +162,14 @@ class ApiClient:
                  read_timeout_s: float = 10.0, max_attempts: int = 3, backoff_base_s: float = 0.5,
                  backoff_cap_s: float = 5.0, max_retry_wait_s: float = 30.0,
                  now: Callable[[], datetime] | None = None, sleep: Callable[[float], None] = time.sleep,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, max_body_bytes: int = MAX_BODY_BYTES) -> None:
         self._settings = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.credentials_path = Path(credentials_path) if credentials_path else None
         self.timeout = (connect_timeout_s, read_timeout_s)
         self.max_attempts, self.backoff_base_s, self.backoff_cap_s = max(1, max_attempts), backoff_base_s, backoff_cap_s
         self.max_retry_wait_s = max_retry_wait_s
+        self.max_body_bytes = max_body_bytes
         self._now = now or (lambda: datetime.now(UTC))
         self._sleep, self._rng = sleep, rng or random.Random()
         self._credentials: Credentials | None = None
@@ -297,7 +319,12 @@ class ApiClient:
         url = self.base_url + path
         try:
             response = self.session.request(method, url, params=params, json=json_body, headers=headers,
-                                            timeout=self.timeout, verify=self._verify, allow_redirects=False)
+                                            timeout=self.timeout, verify=self._verify, allow_redirects=False,
+                                            stream=True)
+            try:
+                self._read_body(response, method, path)
+            finally:
+                response.close()
         except requests.exceptions.SSLError as exc:
             raise TlsFailure(f"{method} {path}: the server's certificate is not trusted ({_reason(exc)}); "
                              "check api.ca_bundle and the server's certificate") from None
@@ -305,27 +332,53 @@ class ApiClient:
             raise Timeout(f"{method} {path}: no answer within {self.timeout[0]:g} s / {self.timeout[1]:g} s") from None
         except requests.exceptions.ChunkedEncodingError:
             raise InvalidResponse(f"{method} {path}: the answer was cut short") from None
+        except requests.exceptions.ContentDecodingError:
+            raise InvalidResponse(f"{method} {path}: the answer's compression is broken") from None
         except requests.exceptions.ConnectionError as exc:
             if "IncompleteRead" in str(exc) or "Connection broken" in str(exc):
                 raise InvalidResponse(f"{method} {path}: the answer was cut short") from None
+            if "BadStatusLine" in str(exc) or "LineTooLong" in str(exc):
+                raise InvalidResponse(f"{method} {path}: the answer is not HTTP") from None
             raise Unavailable(f"{method} {path}: cannot reach the server ({_reason(exc)})") from None
         except requests.exceptions.RequestException as exc:
             raise Unavailable(f"{method} {path}: {type(exc).__name__}") from None
+        except _MALFORMED as exc:   # below requests: a chunk size, a gzip stream, a status line
+            log.warning("%s %s: malformed answer (%s); previous data kept", method, path, type(exc).__name__)
+            raise InvalidResponse(f"{method} {path}: the answer is malformed ({type(exc).__name__})") from None
         self._record_date(response)
         status = response.status_code
         if status < 300 or status == 304:
             return response
         raise self._error(method, path, response)
 
+    def _read_body(self, response: requests.Response, method: str, path: str) -> None:
+        """Read the whole body (decompressed) into ``response.content``, refusing one larger than
+        ``max_body_bytes``: an endless or gigantic answer must not take the terminal's memory."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise InvalidResponse(f"{method} {path}: the answer is too large ({declared} bytes)",
+                                  status=response.status_code)
+        parts, size = [], 0
+        for chunk in response.iter_content(chunk_size=64 * 1024):
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                log.warning("%s %s: answer larger than %d bytes; previous data kept", method, path,
+                            self.max_body_bytes)
+                raise InvalidResponse(f"{method} {path}: the answer is too large (over {self.max_body_bytes} bytes)",
+                                      status=response.status_code)
+            parts.append(chunk)
+        response._content = b"".join(parts)   # what response.content returns from now on
+
     def _record_date(self, response: requests.Response) -> None:
         try:
             server = parsedate_to_datetime(response.headers["Date"])
-        except (KeyError, TypeError, ValueError, IndexError):
+            if server.tzinfo is None:
+                server = server.replace(tzinfo=UTC)
+            skew = (server - self._now()).total_seconds()
+        except (KeyError, TypeError, ValueError, IndexError, OverflowError):
             return
-        if server.tzinfo is None:
-            server = server.replace(tzinfo=UTC)
         self.last_server_date = server
-        self.clock_skew_s = (server - self._now()).total_seconds()
+        self.clock_skew_s = skew
 
     def _error(self, method: str, path: str, response: requests.Response) -> ApiError:
         status = response.status_code
@@ -359,7 +412,7 @@ class ApiClient:
             raise InvalidResponse(f"{path}: the answer is not JSON ({ctype[:60] or 'no Content-Type'})",
                                   status=response.status_code)
         try:
-            return model.model_validate_json(response.content)
+            result = model.model_validate_json(response.content)
         except ValidationError as exc:
             problems = [(".".join(str(p) for p in e["loc"]) or "body", e["type"])
                         for e in exc.errors(include_url=False, include_input=False, include_context=False)]
@@ -370,6 +423,39 @@ class ApiClient:
             raise InvalidResponse(f"{path}: the answer is {kind} ({model.__name__}: "
                                   f"{'; '.join(f'{loc} {t}' for loc, t in problems[:3])})",
                                   status=response.status_code) from None
+        where = _time_outside_utc(result) if _EDGE_YEAR.search(response.content) else None
+        if where is not None:
+            log.warning("%s: answer has a time that cannot be expressed in UTC at %s; previous data kept", path, where)
+            raise InvalidResponse(f"{path}: the answer is not the contract's shape ({model.__name__}: {where} "
+                                  "is a time outside what UTC can express)", status=response.status_code)
+        return result
+
+
+def _time_outside_utc(value: Any, where: str = "") -> str | None:
+    """Where (``slots.3.start``) the first aware time sits that UTC cannot hold — valid ISO 8601
+    such as ``0001-01-01T00:00:00+14:00`` or ``9999-12-31T23:59:59-14:00``, which the cache's
+    UTC text and every comparison would raise ``OverflowError`` on; None when there is none.
+    Only times in the first or last year of the calendar are tried: the walk stays cheap."""
+    if isinstance(value, datetime):
+        if value.year in (1, 9999) and value.tzinfo is not None:
+            try:
+                value.astimezone(UTC)
+            except OverflowError:
+                return where or "body"
+        return None
+    if isinstance(value, BaseModel):
+        items: Any = value.__dict__.items()
+    elif isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, (list, tuple)):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _time_outside_utc(item, f"{where}.{key}" if where else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def _plain(body: dict[str, Any] | BaseModel) -> dict[str, Any]:

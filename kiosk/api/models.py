@@ -330,6 +330,15 @@ class KeySet(Incoming):
 
 
 # ---------------------------------------------------------------- heartbeat
+class StorageHealth(Outgoing):
+    """The state of the terminal's own disk: « full » (new actions refused, none lost),
+    « outbox_moved_aside » (a damaged file of waiting actions kept for support), or
+    « unavailable » (the cache cannot be opened)."""
+
+    state: Literal["ok", "full", "outbox_moved_aside", "unavailable"]
+    outbox_files_moved_aside: int = Field(ge=0)
+
+
 class Heartbeat(Outgoing):
     """Health of one terminal; usage counters are anonymous per-feature totals."""
 
@@ -340,6 +349,7 @@ class Heartbeat(Outgoing):
     last_sync: AwareDatetime | None
     usage: dict[str, int]
     sent_at: AwareDatetime
+    storage: StorageHealth | None = None
 
 
 class HeartbeatAck(Incoming):

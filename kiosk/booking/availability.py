@@ -24,8 +24,10 @@ from typing import Any
 
 from kiosk.clock import PARIS, Clock
 from kiosk.text import folded_words
+from offline_cache import health
 from offline_cache import places as cache_reads
-from offline_cache.db import open_cache
+from offline_cache.db import generation, open_cache, storage_error
+from offline_cache.errors import CacheCorrupt, CacheError
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=PARIS)
 
@@ -57,12 +59,38 @@ class Availability:
     def __init__(self, cache_path: str | Path, clock: Clock | None = None) -> None:
         self.cache_path, self.clock = Path(cache_path), clock or Clock()
         self._conn: sqlite3.Connection | None = None
+        self._generation = 0
 
     @property
     def conn(self) -> sqlite3.Connection:
+        if self._conn is not None and self._generation != generation(self.cache_path):
+            self.close()   # a damaged file was replaced: this connection reads the old one
         if self._conn is None:
-            self._conn = open_cache(self.cache_path)
+            self._conn = open_cache(self.cache_path, recover=True)
+            self._generation = generation(self.cache_path)
         return self._conn
+
+    def usable(self) -> bool:
+        """Whether there is anything to book from: the cache opens and holds services. False
+        when it cannot be read (said once in the log, see offline_cache.health) or is still
+        empty — the screen then says the plain « not available yet » sentence, not an apology.
+        A file found damaged here is read whole once more, which moves it aside and starts a
+        new one (offline_cache.db); the sync worker fills it."""
+        for attempt in range(2):
+            try:
+                return self.conn.execute("SELECT 1 FROM services LIMIT 1").fetchone() is not None
+            except (CacheError, sqlite3.Error) as exc:
+                problem = storage_error(exc, self.cache_path)
+                self.close()
+                if not isinstance(problem, CacheCorrupt) or attempt:
+                    health.noticed(problem, self.cache_path)
+                    return False
+                try:
+                    open_cache(self.cache_path, check=True, recover=True).close()
+                except CacheError as again:
+                    health.noticed(again, self.cache_path)
+                    return False
+        return False
 
     def close(self) -> None:
         if self._conn is not None:

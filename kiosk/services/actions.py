@@ -46,7 +46,9 @@ from kiosk.api.errors import ApiError, Conflict, CredentialsError, FinalRefusal,
 from kiosk.clock import Clock
 from kiosk.services.outcomes import Action, Kind, Outcome, Status
 from kiosk.sync.push import PushReport, record_outcome, send_row
-from offline_cache.db import open_cache
+from offline_cache import health
+from offline_cache.db import generation, open_cache, storage_error
+from offline_cache.errors import CacheCorrupt, CacheError
 from offline_cache.outbox import Outbox
 
 log = logging.getLogger("kiosk.services")
@@ -72,6 +74,7 @@ class ActionRunner:
         self._client: ApiClient | None = None
         self._source_client: ApiClient | None = None
         self._owner: int | None = None   # the thread that opened the connection
+        self._generation = 0
 
     def submit(self, action: Action) -> int:
         """Queue ``action``; returns the ``request_id`` its ActionDone event will carry."""
@@ -81,8 +84,12 @@ class ActionRunner:
 
     def run(self, action: Action) -> Outcome:
         """The same, synchronously, in the caller's thread (tests, benchmarks, the CLI).
-        Never mix with :meth:`submit` on one runner (one cache connection per thread)."""
-        return self._perform(action)
+        Never mix with :meth:`submit` on one runner (one cache connection per thread). A disk
+        that cannot store it gives the same refused outcome as :meth:`submit`'s."""
+        try:
+            return self._perform(action)
+        except (CacheError, sqlite3.Error) as exc:
+            return self._not_stored(action, exc)
 
     def close(self) -> None:
         """Finish the actions already submitted (each is in the outbox already), then stop."""
@@ -96,12 +103,14 @@ class ActionRunner:
     def _close_connection(self) -> None:
         if self._conn is not None:
             self._conn.close()
-            self._conn = None
+        self._conn = self._outbox = None
 
     # -- in the worker thread --------------------------------------------------------------
     def _run(self, request_id: int, action: Action) -> None:
         try:
             outcome = self._perform(action)
+        except (CacheError, sqlite3.Error) as exc:   # the disk: nothing is stored, and the screen says so
+            outcome = self._not_stored(action, exc)
         except Exception:   # before or while storing: nothing is stored, the screen must say so
             log.exception("%s could not be stored", action.kind)
             outcome = Outcome(action.kind, Status.ERROR, code="storage_failed")
@@ -109,9 +118,23 @@ class ActionRunner:
             # the screen will not hear of it (queue full, app stopping); the action itself is in the outbox
             log.warning("%s result %d could not be posted to the screen (%s)", action.kind, request_id, outcome.status)
 
+    def _not_stored(self, action: Action, exc: BaseException) -> Outcome:
+        """The disk refused the row: nothing is confirmed; the problem is logged once (a full
+        disk at every tap would otherwise fill what little room is left with tracebacks)."""
+        problem = storage_error(exc, self.cache_path)
+        if isinstance(problem, CacheCorrupt):   # checked (and replaced) at the next open
+            log.error("%s could not be stored: %s", action.kind, str(problem).split(". ")[0])
+            self._close_connection()
+        elif not health.noticed(problem, self.cache_path):
+            log.info("%s could not be stored (%s, reported already)", action.kind, type(problem).__name__)
+        return Outcome(action.kind, Status.ERROR, code="storage_failed")
+
     def _open(self) -> tuple[sqlite3.Connection, Outbox]:
+        if self._conn is not None and self._generation != generation(self.cache_path):
+            self._close_connection()   # a damaged file was replaced: this connection reads the old one
         if self._conn is None or self._outbox is None:
-            self._conn, self._owner = open_cache(self.cache_path), threading.get_ident()
+            self._conn, self._owner = open_cache(self.cache_path, recover=True), threading.get_ident()
+            self._generation = generation(self.cache_path)
             self._outbox = Outbox(self._conn, self.clock)
         return self._conn, self._outbox
 
@@ -136,10 +159,16 @@ class ActionRunner:
         client = None if self.known_offline() else self._online_client()
         key = outbox.enqueue(action.kind, action.payload, personal=action.personal,
                              hold_s=(self.timeout_s * 2 + HOLD_MARGIN_S) if client is not None else 0.0)
+        health.recovered(self.cache_path)   # a write worked: if the disk was full, it has room again
         if client is None:
             return self._offline(outbox, action.kind, key, details, "offline")
         try:
             return self._online(outbox, client, action.kind, key, details)
+        except (CacheError, sqlite3.Error) as exc:   # the answer could not be written (a full disk): resent later
+            health.noticed(storage_error(exc, self.cache_path), self.cache_path)
+            log.warning("%s stored, its answer could not be written; left to the sync worker", action.kind)
+            self.wake_sync()
+            return Outcome(action.kind, Status.QUEUED, key, details=details)
         except Exception:   # stored, so not lost: the worker sends it (the hold lapses by itself)
             log.exception("%s stored but its immediate sending failed; left to the sync worker", action.kind)
             self.wake_sync()

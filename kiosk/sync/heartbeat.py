@@ -1,7 +1,9 @@
 """The heartbeat: every ``heartbeat_interval_s`` the terminal tells the central API how it is.
 
 Body: version, uptime, device states, outbox depth, last sync, anonymous usage counters
-(:mod:`kiosk.usage`). Never retried: the next one carries fresher figures anyway.
+(:mod:`kiosk.usage`), and the state of the terminal's disk (:func:`offline_cache.health.storage_state`:
+a full disk or an outbox file moved aside is seen from the town hall, not only on the admin
+screen). Never retried: the next one carries fresher figures anyway.
 
 Device states come from a callable (the app's ``Devices.heartbeat_states()``) returning
 ``{"printer": "ok", ...}``; the contract knows four states, so a driver's own words are
@@ -57,25 +59,29 @@ class Heartbeat:
         self.ignored: dict[str, Any] = {}      # overrides refused, with the value last seen
 
     def body(self, *, now: datetime, mono: float, outbox_depth: int, last_sync: datetime | None,
-             usage: dict[str, int]) -> dict[str, Any]:
+             usage: dict[str, int], storage: dict[str, Any] | None = None) -> dict[str, Any]:
         states: dict[str, str] = {}
         if self.device_states is not None:
             try:
                 states = {str(k)[:40]: contract_state(v) for k, v in (self.device_states() or {}).items()}
             except Exception:  # a broken driver report must not stop the heartbeat
                 log.exception("device states for the heartbeat could not be read")
-        return {"version": kiosk.__version__, "uptime_s": max(0, int(mono - self.started_mono)),
+        body = {"version": kiosk.__version__, "uptime_s": max(0, int(mono - self.started_mono)),
                 "device_states": states, "outbox_depth": outbox_depth,
                 "last_sync": last_sync.isoformat() if last_sync else None, "usage": usage,
                 "sent_at": now.isoformat()}
+        if storage is not None:   # the contract's two fields only: the detail may name local paths
+            body["storage"] = {"state": storage["state"],
+                               "outbox_files_moved_aside": int(storage.get("outbox_files_moved_aside", 0))}
+        return body
 
     def send(self, client: ApiClient, *, now: datetime, mono: float, outbox_depth: int, last_sync: datetime | None,
-             apply: Callable[[str, Any], None]) -> None:
+             apply: Callable[[str, Any], None], storage: dict[str, Any] | None = None) -> None:
         """One heartbeat; raises the client's ApiError (the caller logs it and waits an interval)."""
         self.next_due = mono + self.interval_s
         usage = self.usage.snapshot()
         ack = client.heartbeat(self.body(now=now, mono=mono, outbox_depth=outbox_depth, last_sync=last_sync,
-                                         usage=usage))
+                                         usage=usage, storage=storage))
         self.usage.subtract(usage)
         self.take_overrides(ack.config_overrides, apply)
 

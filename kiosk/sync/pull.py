@@ -10,21 +10,40 @@ so when the window is not the one the cursor was taken for (a new day, or a rest
 this is remembered in memory only) the agenda is fetched in full for the new window.
 
 An answer that fails validation raises before anything is written: the cache keeps the
-previous data, whole.
+previous data, whole. One that passes the contract's models but still cannot be stored (a
+time UTC cannot express, a key that is not 32 bytes, slots of another agenda) is the same
+:class:`~kiosk.api.errors.InvalidResponse`, for that part only: one agenda's bad slots do not
+stop the other agendas, a bad catalog does not stop the keys and revocation lists.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from kiosk.api.client import ApiClient
-from kiosk.api.errors import ApiError, NotFound
+from kiosk.api.errors import ApiError, InvalidResponse, NotFound
 from kiosk.clock import PARIS
 from offline_cache import catalog as cache_catalog
 from offline_cache.db import write_transaction
 from offline_cache.from_api import apply_catalog, apply_key_set, apply_slot_list
+
+log = logging.getLogger("kiosk.sync")
+
+
+@contextmanager
+def _storable(resource: str) -> Iterator[None]:
+    """An answer the cache cannot take becomes the client's typed error, said once without its
+    values (they may be personal), and the transaction it was in is rolled back whole."""
+    try:
+        yield
+    except (ValueError, OverflowError, TypeError, KeyError, sqlite3.IntegrityError) as exc:
+        log.warning("%s: the answer cannot be stored (%s); previous data kept", resource, type(exc).__name__)
+        raise InvalidResponse(f"{resource}: the answer cannot be stored ({type(exc).__name__})") from None
 
 
 @dataclass
@@ -47,7 +66,8 @@ class Puller:
         if fetched.data is None:   # not modified
             report.unchanged.append("catalog")
             return
-        apply_catalog(conn, fetched.data.model_dump(mode="json"), now, etag=fetched.etag)
+        with _storable("catalog"):
+            apply_catalog(conn, fetched.data.model_dump(mode="json"), now, etag=fetched.etag)
         report.changed.append("catalog")
 
     def slots(self, conn: sqlite3.Connection, client: ApiClient, now: datetime, report: PullReport) -> None:
@@ -62,22 +82,25 @@ class Puller:
             try:
                 fetched = client.slots(agenda_id, first, last, etag=state.get("etag") if same_window else None,
                                        since=state.get("cursor") if same_window else None)
-            except NotFound as exc:   # an agenda withdrawn between two catalog syncs: not a network problem
+                if fetched.data is None:   # not modified
+                    report.unchanged.append(resource)
+                    continue
+                start_from = datetime.combine(first, datetime.min.time(), PARIS)
+                start_to = datetime.combine(last + timedelta(days=1), datetime.min.time(), PARIS)
+                with _storable(resource):
+                    apply_slot_list(conn, fetched.data.model_dump(mode="json"), now, start_from=start_from,
+                                    start_to=start_to, etag=fetched.etag)
+            except (NotFound, InvalidResponse) as exc:   # about this agenda only (withdrawn, a bad answer)
                 report.failed[resource] = exc
                 continue
-            if fetched.data is None:   # not modified
-                report.unchanged.append(resource)
-                continue
-            start_from = datetime.combine(first, datetime.min.time(), PARIS)
-            start_to = datetime.combine(last + timedelta(days=1), datetime.min.time(), PARIS)
-            apply_slot_list(conn, fetched.data.model_dump(mode="json"), now, start_from=start_from,
-                            start_to=start_to, etag=fetched.etag)
             self._windows[agenda_id] = (first, last)
             report.changed.append(resource)
 
     def keys(self, conn: sqlite3.Connection, client: ApiClient, now: datetime, report: PullReport) -> None:
         """No ETag on keys: the set is small and replaced whole (unchanged rows are not rewritten)."""
-        apply_key_set(conn, client.keys().model_dump(mode="json"), now)
+        key_set = client.keys().model_dump(mode="json")
+        with _storable("keys"):
+            apply_key_set(conn, key_set, now)
         report.changed.append("keys")
 
 

@@ -20,6 +20,7 @@ started (tests, benchmarks).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import sqlite3
@@ -38,7 +39,10 @@ from kiosk.sync.heartbeat import Heartbeat
 from kiosk.sync.pull import Puller, PullReport, record_failures, stamp_unchanged
 from kiosk.sync.push import PushReport, Refusal, push_rows
 from kiosk.usage import UsageCounters
-from offline_cache.db import open_cache
+from offline_cache import health
+from offline_cache.db import generation, open_cache, storage_error, write_transaction
+from offline_cache.errors import CacheCorrupt, CacheError
+from offline_cache.migrations import schema_version
 from offline_cache.outbox import Outbox
 
 log = logging.getLogger("kiosk.sync")
@@ -85,6 +89,8 @@ class SyncWorker:
         self._retry_after: float | None = None
         self._conn: sqlite3.Connection | None = None
         self._outbox: Outbox | None = None
+        self._generation = 0
+        self._check_next_open = False  # set when a round met a damaged file: the next open reads it whole
         self._wake, self._stopping = threading.Event(), threading.Event()
         self._force = False
         self._lock = threading.Lock()
@@ -139,7 +145,7 @@ class SyncWorker:
         try:
             self.heartbeat.send(self.client, now=self.clock.now(), mono=self.clock.monotonic(),
                                 outbox_depth=outbox.depth(), last_sync=self.last_success or None,
-                                apply=self.apply_override)
+                                apply=self.apply_override, storage=health.storage_state(self.cache_path))
         except ApiError as exc:   # not retried: the next one, an interval later, is fresher anyway
             log.warning("heartbeat not sent: %s", exc)
 
@@ -240,12 +246,17 @@ class SyncWorker:
         return {"last_success": self.last_success, "outbox_depth": outbox.depth(), "failed": failed,
                 "refusals": refusals,
                 "clock_skew_s": self.clock_skew_s, "clock_skew_flagged": self.clock_skew_flagged,
-                "online": bool(self.online), "revoked": self.revoked}
+                "online": bool(self.online), "revoked": self.revoked,
+                "storage": health.storage_state(self.cache_path)}
 
     # -- the thread ------------------------------------------------------------------------
     def _open(self) -> tuple[sqlite3.Connection, Outbox]:
+        if self._conn is not None and self._generation != generation(self.cache_path):
+            self._close()   # another thread replaced a damaged file: this connection reads the old one
         if self._conn is None or self._outbox is None:
-            self._conn = conn = open_cache(self.cache_path)
+            check, self._check_next_open = self._check_next_open, False
+            self._conn = conn = open_cache(self.cache_path, check=check, recover=True)
+            self._generation = generation(self.cache_path)
             self._outbox = Outbox(conn, self.clock)
             row = conn.execute("SELECT max(last_success_at) FROM sync_state").fetchone()
             if row[0]:
@@ -268,19 +279,52 @@ class SyncWorker:
             wait = min(wait, (datetime.fromisoformat(row[0].replace("Z", "+00:00")) - self.clock.now()).total_seconds())
         return max(0.05, wait)
 
+    def _probe_room(self) -> None:
+        """After a full disk, one tiny write per round says whether there is room again (a round
+        may write nothing: all answers « not modified », nothing to send)."""
+        if self._conn is None or not health.is_full(self.cache_path):
+            return
+        with write_transaction(self._conn):
+            self._conn.execute(f"PRAGMA main.user_version = {int(schema_version(self._conn))}")
+        health.recovered(self.cache_path)
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._conn = self._outbox = None
+
+    def storage_failed(self, exc: BaseException) -> CacheError:
+        """A round met the disk, not the network: one line when it is news (a full disk is said
+        once, not at every round); a damaged file is checked — and replaced — at the next open."""
+        problem = storage_error(exc, self.cache_path)
+        if isinstance(problem, CacheCorrupt):   # the one error line is the replacement's (offline_cache.db)
+            log.info("sync round stopped: %s; it is read in full at the next round", problem.reason)
+            self._check_next_open = True
+            self._close()
+        else:
+            health.noticed(problem, self.cache_path)
+        with contextlib.suppress(CacheError, sqlite3.Error):   # if the cache can still be read:
+            _conn, outbox = self._open()
+            if self.heartbeat.next_due <= self.clock.monotonic():
+                self._send_heartbeat(outbox)    # the town hall hears of the disk too
+            events.SyncStatus(**self.status()).post(self.post)   # and the admin screen
+        return problem
+
     def _loop(self) -> None:
         try:
             while not self._stopping.is_set():
                 self._wake.clear()   # before the round: a notify during it triggers the next one at once
                 try:
                     self.run_once()
+                    self._probe_room()
                     wait = self.next_wait_s()
+                except (CacheError, sqlite3.Error) as exc:   # the disk: said once, tried again later
+                    self.storage_failed(exc)
+                    wait = self.backoff[1]
                 except Exception:   # never die: a bug in one round must not stop the next
                     log.exception("sync round failed")
                     self.online, wait = False, self.backoff[1]
                 self._wake.wait(wait)
         finally:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            self._close()
 

@@ -11,7 +11,7 @@ import kiosk
 from kiosk import events
 from kiosk.clock import PARIS
 from kiosk.formatting import format_time
-from kiosk.i18n import _
+from kiosk.i18n import _, ngettext
 from kiosk.printing.service import PrintState
 from kiosk.services.action_kinds import admin_words
 from kiosk.shell.ui import TEXT_SMALL
@@ -63,6 +63,7 @@ class AdminScreen(Screen):
             printer_buttons.append(Button(_("Last ticket"), id="last-receipt", on_tap=self._show_receipt))
         printer = Row(printer_buttons, gap=20)
         self.sync_state = Label(self._sync_text(), bold=True, id="sync-state")
+        self.storage_state = Label(self._storage_text(), bold=True, id="storage-state")
         sync_now = Button(_("Synchronise now"), id="sync-now", on_tap=self._sync_now)
         sync_now.enabled = self.app.has_central_api
         actions = Row([
@@ -78,7 +79,7 @@ class AdminScreen(Screen):
         refusals = [Label(text, size=TEXT_SMALL, id=f"sync-refusal-{i}")
                     for i, text in enumerate(self._refusal_lines(self.shown_refusals))]
         return Column([Column(facts, gap=8, id="facts"), self.printer_state, printer, self.inputs_state,
-                       self.sync_state,
+                       self.sync_state, self.storage_state,
                        *([Column(refusals, gap=8, id="sync-refusals")] if refusals else []),
                        Row([sync_now], gap=20), actions, leave], gap=32)
 
@@ -114,6 +115,24 @@ class AdminScreen(Screen):
             text += " · " + _("clock off by {s} s: check NTP").format(s=round(status.get("clock_skew_s") or 0))
         return text
 
+    def _storage_text(self) -> str:
+        """The terminal's disk, as the sync worker last saw it (offline_cache.health): what a
+        technician must do, if anything."""
+        storage = self.app.sync_status.get("storage") or {}
+        state = storage.get("state")
+        if state is None:
+            return _("Storage: not checked yet")
+        if state == "full":
+            return _("Storage: the disk is full. New actions cannot be saved (none is lost): make room on the disk.")
+        if state == "outbox_moved_aside":
+            n = int(storage.get("outbox_files_moved_aside") or 0)
+            return ngettext("Storage: {n} damaged file of waiting actions was moved aside; keep it for support.",
+                            "Storage: {n} damaged files of waiting actions were moved aside; keep them for support.",
+                            n).format(n=n)
+        if state == "unavailable":
+            return _("Storage: the offline cache cannot be opened; see the log.")
+        return _("Storage: ok")
+
     def _sync_now(self) -> None:
         if self.app.sync_now():
             self.toast(_("Synchronisation started."))
@@ -145,6 +164,7 @@ class AdminScreen(Screen):
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == events.SYNC_STATUS:
             self.sync_state.set_text(self._sync_text())
+            self.storage_state.set_text(self._storage_text())
             if (event.dict.get("refusals") or []) != self.shown_refusals:
                 self.rebuild()
         elif event.type == events.DEVICE_STATE:

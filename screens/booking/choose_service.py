@@ -20,6 +20,7 @@ from screens.booking.availability_note import availability_age
 from screens.widgets import AzertyKeyboard, Button, Column, Grid, Label, Row, TextField
 from screens.widgets.base import Widget
 from screens.widgets.keyboard import BACKSPACE, ENTER
+from screens.widgets.unavailable import data_unavailable
 
 if TYPE_CHECKING:
     from kiosk.booking.availability import Availability
@@ -41,7 +42,8 @@ def open_booking(app: ScreenHost, service_id: str | None = None) -> None:
     « Avant de réserver » page (« Retour » then leads to the list of services)."""
     chooser = BookingServicesScreen(app)
     app.nav.push(chooser)
-    if service_id is not None and app.services is not None and app.services.availability.service(service_id):
+    if (service_id is not None and app.services is not None and app.services.availability.usable()
+            and app.services.availability.service(service_id)):
         chooser.open_service(service_id)
 
 
@@ -63,9 +65,8 @@ class BookingServicesScreen(Screen):
     def compose(self) -> Widget:
         app = self.app
         services = app.services
-        if services is None:
-            return Column([Label(_("Booking is not available on this terminal at the moment. Please ask at "
-                                   "the town hall reception."), id="unavailable")])
+        if services is None or not services.availability.usable():
+            return data_unavailable()   # no cache yet, or it cannot be read: the sentence every feature says
         parts: list[Widget] = []
         age = availability_age(app)
         if age:

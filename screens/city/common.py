@@ -17,6 +17,7 @@ from kiosk.text import fold
 from screens.widgets import Column, Label
 from screens.widgets.base import Widget
 from screens.widgets.list_row import ListRow
+from screens.widgets.unavailable import data_unavailable
 
 if TYPE_CHECKING:
     from screens.base import ScreenHost
@@ -65,11 +66,8 @@ def freshness(city: CityGuide) -> Label | None:
 
 
 def unavailable() -> Column:
-    return Column([
-        Label(_("The town's information is not available on this terminal yet."), bold=True, id="unavailable"),
-        Label(_("It arrives with the next update from the town hall. Please try again in a few minutes."),
-              colour="muted", id="unavailable-more"),
-    ], gap=20)
+    """The sentence every feature says when its data is not here (screens.widgets.unavailable)."""
+    return data_unavailable()
 
 
 def with_freshness(city: CityGuide, items: list[Widget]) -> list[Widget]:

@@ -193,7 +193,8 @@ def test_prune_forgets_old_acknowledged_rows_only(outbox, clock):
 
 
 def _files(db: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*") if p.is_file())
+    """Every file of the cache: the catalog, the outbox beside it, and their WAL and shm."""
+    return b"".join(p.read_bytes() for p in db.parent.glob(db.stem + ".*") if p.is_file())
 
 
 @pytest.mark.parametrize("answer", ["acknowledged", "refused"])

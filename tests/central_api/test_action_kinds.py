@@ -51,7 +51,7 @@ def test_the_outbox_accepts_exactly_the_registrys_kinds(tmp_path):
     with pytest.raises(ValueError, match="unknown outbox kind 'queue_ticket'"):
         outbox.enqueue("queue_ticket", {}, personal=None)
     # the schema itself holds no list of kinds any more (schema v5): the registry decides
-    schema = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'outbox'").fetchone()[0]
+    schema = conn.execute("SELECT sql FROM actions.sqlite_master WHERE name = 'outbox'").fetchone()[0]   # its own file
     assert "'booking'" not in schema
     conn.close()
 

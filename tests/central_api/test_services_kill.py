@@ -55,7 +55,7 @@ def test_kill_9_while_the_service_books_online(tmp_path):
         slots_file.write_text(json.dumps(slots))
         cache = tmp_path / "cache.sqlite3"
         args = [base, str(creds), str(cache), str(slots_file), start.isoformat()]
-        lines = kill_rounds(CHILD, args, ROUNDS, random.Random(2027), (0.1, 1.0))
+        lines = kill_rounds(CHILD, args, ROUNDS, random.Random(2027), (0.02, 0.6))
         reported = [json.loads(line) for line in lines if line.startswith("[")]
         verdicts, bookings, queued = drain_and_collect(base, creds, cache, db_path, client.device_id, start)
 
