@@ -1,23 +1,27 @@
 """The cache across an update and a rollback: no citizen action lost, none sent twice.
 
+The cache is two files (:mod:`offline_cache.db`): the catalog ``cache.sqlite3`` (can always be
+downloaded again) and the outbox ``cache.outbox.sqlite3`` (citizens' actions); releases before
+catalog schema 7 kept the outbox tables in the catalog file. Each file has its schema version
+(``PRAGMA user_version``), and an older kiosk refuses a file newer than it knows.
+
 The rule (README « Updates and rollbacks »):
 
-1. Before a new release starts, with the kiosk stopped, the cache is copied with SQLite's backup
-   API (consistent whatever the WAL holds) to ``/var/lib/kiosk/update-backup/``, with its schema
-   version (``PRAGMA user_version``) and the release that wrote it. The copy keeps no personal
-   data: ``outbox_personal`` is erased in it (rule 3 never needs it).
-2. Going back to a release (a failed health check, or ``rollback``): if that release can read the
-   cache's schema (it was not migrated), the cache is left exactly as it is — it holds every
-   action, with the verdicts the newer release received.
-3. If the newer release migrated the schema beyond what the older one knows (an older kiosk
-   refuses a newer file, :mod:`offline_cache.migrations`), the backup comes back, and **the whole
-   outbox is taken from the newer file** (the columns both schemas know): actions created since
-   the backup are there, actions sent meanwhile keep their « acknowledged » verdict, so nothing is
-   lost and nothing sent again. Everything else (catalog, slots, keys) is the backup's, refreshed
-   at the next sync. Without a usable backup the switch is refused, and nothing is changed.
+1. Before a new release starts, with the kiosk stopped, both files are copied with SQLite's backup
+   API (consistent whatever the WAL holds) to ``/var/lib/kiosk/update-backup/``, with their schema
+   versions. The copies keep no personal data (``outbox_personal`` is erased in them): rule 3
+   never needs it.
+2. Going back to a release: every file that release can read is left exactly as it is.
+3. A file migrated beyond what it knows is replaced by its backup; and **the outbox is always
+   taken whole from the newer file** (the columns both schemas know, in the same order) and put
+   where the older release keeps it (its outbox file, or its catalog file before schema 7; the
+   outbox file is then removed): actions created since the backup are there, actions sent
+   meanwhile keep their « acknowledged », so nothing is lost and nothing sent again. The catalog
+   is the backup's, refreshed at the next sync. Without a usable backup the switch is refused,
+   and nothing is changed.
 
 Every replacement is whole or nothing: the new file is built beside, made durable, and renamed
-over the cache after the old file's WAL was checkpointed, so a power cut leaves one or the other.
+over the old one after its WAL was checkpointed, so a power cut leaves one or the other.
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from offline_cache.db import outbox_path
 from provisioning.common import atomic_write
 
 OUTBOX_TABLES = ("outbox", "outbox_personal")   # parent first (personal rows reference outbox rows)
+CATALOG, OUTBOX = "cache.sqlite3", "outbox.sqlite3"   # the backup's two files
 
 
 class BackupError(Exception):
@@ -67,46 +73,77 @@ def read_meta(folder: Path) -> dict[str, Any] | None:
         meta = json.loads((folder / "backup.json").read_text())
     except (OSError, ValueError):
         return None
-    return meta if isinstance(meta, dict) and (folder / "cache.sqlite3").is_file() else None
+    return meta if isinstance(meta, dict) and (folder / CATALOG).is_file() else None
+
+
+def _copy(src_path: Path, into: Path) -> tuple[int, int]:
+    """``into`` := a private copy of ``src_path`` without personal data; returns (schema, outbox rows)."""
+    into.unlink(missing_ok=True)
+    src = _connect(src_path)
+    try:
+        dst = _connect(into)
+        try:
+            src.backup(dst)
+            version = schema(dst)
+            outbox = 0
+            if _has_table(dst, "main", "outbox"):
+                outbox = dst.execute("SELECT count(*) FROM outbox").fetchone()[0]
+            if _has_table(dst, "main", "outbox_personal"):
+                dst.execute("UPDATE outbox_personal SET data = zeroblob(length(CAST(data AS BLOB)))")
+                dst.execute("DELETE FROM outbox_personal")
+            dst.execute("PRAGMA journal_mode=DELETE")   # one self-contained file
+            dst.execute("VACUUM")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.chmod(into, 0o600)
+    _fsync(into)
+    return version, int(outbox)
 
 
 def take(cache: Path, folder: Path, *, release: str) -> dict[str, Any] | None:
-    """Back up ``cache`` (the kiosk stopped) into ``folder``; None when there is no cache yet."""
-    if not cache.is_file():   # nothing to keep; an older backup would stand for a cache that is gone
-        for name in ("backup.json", "cache.sqlite3"):
-            (folder / name).unlink(missing_ok=True)
+    """Back up the cache's files (the kiosk stopped) into ``folder``; None when there is no cache yet."""
+    for name in ("backup.json", CATALOG, OUTBOX):   # a backup stands for the cache as it is now, or not at all
+        (folder / name).unlink(missing_ok=True)
+    if not cache.is_file():
         return None
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = folder / ".cache.sqlite3.tmp"
-    tmp.unlink(missing_ok=True)
+    outbox = outbox_path(cache)
+    meta: dict[str, Any] = {"release": release, "schema": None, "outbox_schema": None, "outbox_rows": 0}
     try:
-        src = _connect(cache)
-        try:
-            dst = _connect(tmp)
-            try:
-                src.backup(dst)
-                version = schema(dst)
-                outbox = 0
-                if _has_table(dst, "main", "outbox"):
-                    outbox = dst.execute("SELECT count(*) FROM outbox").fetchone()[0]
-                if _has_table(dst, "main", "outbox_personal"):
-                    dst.execute("UPDATE outbox_personal SET data = zeroblob(length(CAST(data AS BLOB)))")
-                    dst.execute("DELETE FROM outbox_personal")
-                dst.execute("PRAGMA journal_mode=DELETE")   # one self-contained file
-                dst.execute("VACUUM")
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        os.chmod(tmp, 0o600)
-        _fsync(tmp)
-        os.replace(tmp, folder / "cache.sqlite3")
+        if outbox.is_file() and _keeps_outbox(cache):
+            # An outbox file beside a catalog that still holds the outbox is left from an earlier
+            # rollback: stale. A release with the outbox file would copy it in first: set it aside.
+            _set_aside(outbox)
+        meta["schema"], rows = _copy(cache, folder / f".{CATALOG}.tmp")
+        os.replace(folder / f".{CATALOG}.tmp", folder / CATALOG)
+        if outbox.is_file():
+            meta["outbox_schema"], rows = _copy(outbox, folder / f".{OUTBOX}.tmp")
+            os.replace(folder / f".{OUTBOX}.tmp", folder / OUTBOX)
+        meta["outbox_rows"] = rows
     except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
+        for name in (CATALOG, OUTBOX):
+            (folder / f".{name}.tmp").unlink(missing_ok=True)
         raise BackupError(f"cannot back up the cache {cache} before the update ({exc}); nothing was changed") from exc
-    meta = {"release": release, "schema": version, "outbox_rows": outbox}
     atomic_write(folder / "backup.json", json.dumps(meta).encode(), 0o600)
     return meta
+
+
+def _keeps_outbox(catalog: Path) -> bool:
+    conn = _connect(catalog)
+    try:
+        return _has_table(conn, "main", "outbox")
+    finally:
+        conn.close()
+
+
+def _set_aside(path: Path) -> None:
+    """Rename a stale outbox file (and its -wal, -shm) out of the kiosk's way; kept for support."""
+    for suffix in ("-wal", "-shm", ""):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(side.with_name(f"{path.name}.superseded{suffix}"))
 
 
 def _columns(conn: sqlite3.Connection, db: str, table: str) -> list[tuple[str, bool]]:
@@ -114,51 +151,106 @@ def _columns(conn: sqlite3.Connection, db: str, table: str) -> list[tuple[str, b
     return [(r[1], bool(r[3]) and r[4] is None and not r[5]) for r in conn.execute(f"PRAGMA {db}.table_info({table})")]
 
 
-def make_readable(cache: Path, folder: Path, target_schema: int) -> str | None:
-    """Rule 2 or 3 for a release that knows cache schemas up to ``target_schema``; returns a line
-    saying what was done when the cache was replaced, None when it was left as it is."""
-    if not cache.is_file():
+def _version(path: Path) -> int | None:
+    if not path.is_file():
         return None
-    conn = _connect(cache)
+    conn = _connect(path)
     try:
-        found = schema(conn)
+        return schema(conn)
     finally:
         conn.close()
-    if found <= target_schema:
-        return None
-    meta = read_meta(folder)
-    if meta is None or not isinstance(meta.get("schema"), int) or meta["schema"] > target_schema:
-        raise BackupError(f"the cache has schema {found}, the release to start knows {target_schema} at most, and "
-                          f"no backup of an older cache is kept in {folder}: not switching")
-    restored = folder / ".restore.sqlite3"
-    restored.unlink(missing_ok=True)
-    try:
-        kept = _merge(folder / "cache.sqlite3", cache, restored)
-        # The newer file's WAL goes into its main file (and the WAL file away) before the rename:
-        # a WAL left beside would be replayed into the restored file.
-        conn = _connect(cache)
+
+
+def _swap(built: Path, path: Path) -> None:
+    """Put ``built`` in place of ``path``: the old file's WAL into it first (and away: a WAL left
+    beside would be replayed into the new file), then one rename."""
+    if path.is_file():
+        conn = _connect(path)
         try:
             busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         finally:
             conn.close()
         if busy:
-            raise BackupError(f"the cache {cache} is still in use: stop the kiosk first")
+            raise BackupError(f"the cache {path} is still in use: stop the kiosk first")
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size:
+            raise BackupError(f"the cache's journal {wal} could not be emptied; nothing was changed")
         for suffix in ("-wal", "-shm"):
-            side = cache.with_name(cache.name + suffix)
-            if side.exists() and side.stat().st_size and suffix == "-wal":
-                raise BackupError(f"the cache's journal {side} could not be emptied; nothing was changed")
-            side.unlink(missing_ok=True)
-        os.chmod(restored, cache.stat().st_mode & 0o777)
-        _fsync(restored)
-        os.replace(restored, cache)
-        _fsync(cache.parent)
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        os.chmod(built, path.stat().st_mode & 0o777)
+    _fsync(built)
+    os.replace(built, path)
+    _fsync(path.parent)
+
+
+def make_readable(cache: Path, folder: Path, target: tuple[int, int | None]) -> str | None:
+    """Rule 2 or 3 for a release that knows catalog schemas up to ``target[0]`` and outbox-file
+    schemas up to ``target[1]`` (None: it keeps the outbox in its catalog); returns a line saying
+    what was done, None when the files were left as they are."""
+    catalog_known, outbox_known = target
+    outbox = outbox_path(cache)
+    catalog_version, outbox_version = _version(cache), _version(outbox)
+    if catalog_version is None or catalog_version <= catalog_known:
+        catalog_version = None                      # readable (or absent): left as it is
+    if outbox_known is not None and (outbox_version is None or outbox_version <= outbox_known):
+        outbox_version = None
+    if catalog_version is None and outbox_version is None:
+        return None
+    meta = read_meta(folder) or {}
+    backup_schema, backup_outbox = meta.get("schema"), meta.get("outbox_schema")
+    if not isinstance(backup_schema, int) or backup_schema > catalog_known or (
+            outbox_version is not None and outbox_known is not None
+            and (not isinstance(backup_outbox, int) or backup_outbox > outbox_known)):
+        found = catalog_version if catalog_version is not None else outbox_version
+        raise BackupError(f"the cache has schema {found}, newer than the release to start knows, and no backup of "
+                          f"an older cache is kept in {folder}: not switching")
+    done: list[str] = []
+    try:
+        if outbox_known is None:
+            # The older release keeps the outbox in its catalog: the backup's, with the newer outbox in it.
+            source = outbox if outbox.is_file() else cache
+            kept = _merge(folder / CATALOG, source, folder / ".restore.sqlite3")
+            _swap(folder / ".restore.sqlite3", cache)
+            for suffix in ("", "-wal", "-shm"):
+                outbox.with_name(outbox.name + suffix).unlink(missing_ok=True)
+            done.append(f"catalog and outbox back to schema {backup_schema}, {kept} action(s) kept")
+        else:
+            if catalog_version is not None:
+                _restore_catalog(folder / CATALOG, folder / ".restore.sqlite3")
+                _swap(folder / ".restore.sqlite3", cache)
+                done.append(f"catalog back to schema {backup_schema}")
+            if outbox_version is not None:
+                kept = _merge(folder / OUTBOX, outbox, folder / ".restore-outbox.sqlite3")
+                _swap(folder / ".restore-outbox.sqlite3", outbox)
+                done.append(f"outbox back to schema {backup_outbox}, {kept} action(s) kept")
     except sqlite3.Error as exc:
-        raise BackupError(f"cannot bring the cache back to schema {meta['schema']} ({exc}); nothing was changed") \
-            from exc
+        raise BackupError(f"cannot bring the cache back ({exc}); nothing was changed") from exc
     finally:
-        restored.unlink(missing_ok=True)
-    return (f"cache brought back to schema {meta['schema']} (backup taken before release {meta['release']} "
-            f"was left); its outbox is the newer one's: {kept} action(s) kept")
+        for name in (".restore.sqlite3", ".restore-outbox.sqlite3"):
+            (folder / name).unlink(missing_ok=True)
+    return (f"cache brought back (backup taken before release {meta.get('release')} was left): "
+            + "; ".join(done) + " — the outbox is the newer one's")
+
+
+def _restore_catalog(backup: Path, into: Path) -> None:
+    """The backup's catalog for a release with an outbox file. A catalog from before the outbox
+    file still has outbox tables: emptied, since the outbox file holds the truth (that release's
+    migration would copy stale rows into it)."""
+    src = _connect(backup)
+    try:
+        conn = _connect(into)
+        try:
+            src.backup(conn)
+            conn.execute("PRAGMA journal_mode=DELETE")
+            if _has_table(conn, "main", "outbox_personal"):
+                conn.execute("UPDATE outbox_personal SET data = zeroblob(length(CAST(data AS BLOB)))")
+                conn.execute("DELETE FROM outbox_personal")
+            if _has_table(conn, "main", "outbox"):
+                conn.execute("DELETE FROM outbox")
+        finally:
+            conn.close()
+    finally:
+        src.close()
 
 
 def _merge(backup: Path, newer: Path, into: Path) -> int:

@@ -114,13 +114,18 @@ def _run(command: list[str], what: str, env: dict[str, str] | None = None) -> st
     return done.stdout
 
 
-def schema_of(paths: Paths, version: str) -> int:
-    """The newest cache schema release ``version`` knows (asked of its own code)."""
+PROBE = ("from offline_cache import migrations as m\n"
+         "print(m.CURRENT_VERSION, m.OUTBOX_STEPS[-1][0] if hasattr(m, 'OUTBOX_STEPS') else '-')")
+
+
+def schema_of(paths: Paths, version: str) -> tuple[int, int | None]:
+    """The newest cache schemas release ``version`` knows, asked of its own code: the catalog's,
+    and its outbox file's (None: a release that keeps the outbox in its catalog)."""
     python = paths.releases / version / "venv" / "bin" / "python"
-    out = _run([str(python), "-c", "from offline_cache.migrations import CURRENT_VERSION; print(CURRENT_VERSION)"],
-               f"reading release {version}'s cache schema", kiosk_environment())
+    out = _run([str(python), "-c", PROBE], f"reading release {version}'s cache schema", kiosk_environment())
     try:
-        return int(out.strip().splitlines()[-1])
+        catalog, outbox = out.strip().splitlines()[-1].split()
+        return int(catalog), (None if outbox == "-" else int(outbox))
     except (ValueError, IndexError):
         raise ReleaseError(f"release {version} did not say which cache schema it knows") from None
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import tomlkit
 
+from offline_cache.migrations import CURRENT_VERSION, OUTBOX_STEPS
 from provisioning import release
 from provisioning.common import Paths
 from provisioning.service_control import DirectService, Policy, direct_service
@@ -27,11 +28,20 @@ SYNTAX_ERROR = {"kiosk/cli.py": ("def build_parser() -> argparse.ArgumentParser:
                                  "def build_parser() -> argparse.ArgumentParser\n    pass")}
 # A release whose kiosk compiles but cannot start: it imports a module that does not exist.
 IMPORT_ERROR = {"kiosk/cli.py": ("    from kiosk.shell.app import App\n", "    from kiosk.shell.app_gone import App\n")}
-# A release that migrates the cache one step further (schema 7: a new outbox column).
+# A release that migrates both cache files one step further: the catalog (a new table) and the
+# outbox file (a new column), as the lines of this checkout's migrations read.
+OUTBOX_VERSION = OUTBOX_STEPS[-1][0]
+_MIGRATIONS = (REPO / "offline_cache" / "migrations.py").read_text()
+_STEPS = next(line for line in _MIGRATIONS.splitlines() if line.startswith("STEPS: "))
+_OUTBOX_STEPS = next(line for line in _MIGRATIONS.splitlines() if line.startswith("OUTBOX_STEPS: "))
 MIGRATES = {"offline_cache/migrations.py": (
-    "STEPS: list[tuple[int, list[str]]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6)]",
-    "STEPS: list[tuple[int, list[str]]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6),\n"
-    "    (7, [\"ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'kiosk'\"])]")}
+    f"{_STEPS}\nCURRENT_VERSION = STEPS[-1][0]",
+    f"{_STEPS[:-1]}, ({CURRENT_VERSION + 1}, [\"CREATE TABLE release_notes (id TEXT PRIMARY KEY)\"])]\n"
+    "CURRENT_VERSION = STEPS[-1][0]")}
+MIGRATES_OUTBOX = {"offline_cache/migrations.py": (
+    _OUTBOX_STEPS,
+    f"{_OUTBOX_STEPS[:-1]}, ({OUTBOX_VERSION + 1}, "
+    "[\"ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'kiosk'\"])]")}
 # A release that comes up (READY=1), migrates the cache, then crashes a moment later.
 CRASHES_AFTER_READY = {"kiosk/cli.py": (
     '        sdnotify.notify("READY=1")\n',

@@ -11,7 +11,7 @@ import pytest
 from release_support import write_config
 
 from offline_cache.db import open_cache
-from offline_cache.migrations import CURRENT_VERSION
+from offline_cache.migrations import CURRENT_VERSION, OUTBOX_STEPS
 from provisioning import cli, release
 from provisioning.cache_backup import BackupError
 from provisioning.common import Paths
@@ -97,7 +97,7 @@ def test_a_rollback_refused_for_the_cache_leaves_the_kiosk_running_as_it_was(tmp
     for version in ("1.0.0", "1.1.0"):
         python = paths.releases / version / "venv" / "bin" / "python"
         python.parent.mkdir(parents=True)
-        python.write_text(f"#!/bin/sh\necho {CURRENT_VERSION}\n")   # what release.schema_of asks a release
+        python.write_text(f"#!/bin/sh\necho {CURRENT_VERSION} {OUTBOX_STEPS[-1][0]}\n")   # release.schema_of's answer
         python.chmod(0o755)
     point(paths.current, "1.1.0")
     point(previous_link(paths), "1.0.0")

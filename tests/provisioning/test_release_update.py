@@ -23,6 +23,8 @@ from release_support import (
     CRASHES_AFTER_READY,
     IMPORT_ERROR,
     MIGRATES,
+    MIGRATES_OUTBOX,
+    OUTBOX_VERSION,
     SYNTAX_ERROR,
     first_release,
     make_release,
@@ -34,7 +36,7 @@ from timebase import test_now
 from kiosk.api.client import write_credentials
 from kiosk.demo_api import httpd, testing
 from kiosk.demo_api.server import serve
-from offline_cache.db import open_cache
+from offline_cache.db import outbox_path
 from offline_cache.migrations import CURRENT_VERSION
 from offline_cache.outbox import Outbox
 from provisioning import release
@@ -111,8 +113,9 @@ def terminal(tmp_path: Path, town: Town) -> Iterator[Terminal]:
 
 def enqueue(terminal: Terminal, town: Town, count: int) -> list[str]:
     """Citizens' booking requests written to the terminal's outbox, as its screens write them."""
-    cache = terminal.paths.state / "cache.sqlite3"
-    conn = open_cache(cache, migrate=False)   # whatever schema the running release left
+    # the outbox file, whatever schema the running release left in it
+    conn = sqlite3.connect(outbox_path(terminal.paths.state / "cache.sqlite3"), isolation_level=None)
+    conn.row_factory = sqlite3.Row
     try:
         outbox, keys = Outbox(conn), []
         for i in range(count):
@@ -127,7 +130,7 @@ def enqueue(terminal: Terminal, town: Town, count: int) -> list[str]:
 
 
 def outbox_states(terminal: Terminal) -> dict[str, str]:
-    conn = sqlite3.connect(terminal.paths.state / "cache.sqlite3")
+    conn = sqlite3.connect(outbox_path(terminal.paths.state / "cache.sqlite3"))
     try:
         return dict(conn.execute("SELECT uuid, state FROM outbox"))
     finally:
@@ -144,10 +147,12 @@ def wait_sent(terminal: Terminal, keys: list[str], timeout: float = 40) -> None:
         time.sleep(0.2)
 
 
-def schema(terminal: Terminal) -> int:
-    if not (terminal.paths.state / "cache.sqlite3").exists():
+def schema(terminal: Terminal, part: str = "catalog") -> int:
+    path = terminal.paths.state / "cache.sqlite3"
+    path = outbox_path(path) if part == "outbox" else path
+    if not path.exists():
         return 0
-    conn = sqlite3.connect(terminal.paths.state / "cache.sqlite3")
+    conn = sqlite3.connect(path)
     try:
         version: int = conn.execute("PRAGMA user_version").fetchone()[0]
         return version
@@ -159,31 +164,34 @@ def test_a_migrating_update_then_a_rollback_lose_no_action_and_send_none_twice(t
     target = sshd_server.target(terminal.paths.root)
     service(terminal.paths).stop()
     waiting = enqueue(terminal, town, 2)            # waiting in the outbox when the update comes
-    source = make_release(terminal.work, "1.1.0", MIGRATES)
+    source = make_release(terminal.work, "1.1.0", MIGRATES, MIGRATES_OUTBOX)
     started = time.monotonic()
     code, out = provision_json(target, "update", str(source), "--no-deps", "--settle", "2")
     print(f"\nupdate over ssh, health check with 2 s settling: {time.monotonic() - started:.1f} s")
     assert (code, out["changed"], out["current"], out["previous"]) == (0, True, "1.1.0", "1.0.0"), out
     assert out["ok"] and out["problems"] == []
     wait_sent(terminal, waiting)                    # sent by the new release
-    assert schema(terminal) == CURRENT_VERSION + 1
+    assert (schema(terminal), schema(terminal, "outbox")) == (CURRENT_VERSION + 1, OUTBOX_VERSION + 1)
     sent_by_new = enqueue(terminal, town, 1)         # created and sent under 1.1.0 (sent at its next start:
     service(terminal.paths).restart()                # a row written from outside does not wake its worker)
     wait_sent(terminal, sent_by_new)
     service(terminal.paths).stop()
     left_waiting = enqueue(terminal, town, 2)        # created under 1.1.0, not sent yet
-    assert len(json.loads((terminal.paths.state / "update-backup" / "backup.json").read_text())) == 3
+    meta = json.loads((terminal.paths.state / "update-backup" / "backup.json").read_text())
+    assert meta == {"release": "1.0.0", "schema": CURRENT_VERSION, "outbox_schema": OUTBOX_VERSION,
+                    "outbox_rows": 2}
 
     code, out = provision_json(target, "rollback", "--settle", "2")
     assert (code, out["current"], out["previous"]) == (0, "1.0.0", "1.1.0"), out
-    assert schema(terminal) == CURRENT_VERSION       # the backup came back: 1.0.0 can read it
+    # the backups came back, with 1.1.0's outbox: 1.0.0 can read them
+    assert (schema(terminal), schema(terminal, "outbox")) == (CURRENT_VERSION, OUTBOX_VERSION)
     everything = waiting + sent_by_new + left_waiting
     wait_sent(terminal, everything)                 # 1.0.0 sends what was left, and only that
     assert {k: town.posts[k] for k in everything} == dict.fromkeys(everything, 1)
-    conn = sqlite3.connect(terminal.paths.state / "cache.sqlite3")
+    conn = sqlite3.connect(outbox_path(terminal.paths.state / "cache.sqlite3"))
     assert conn.execute("SELECT count(*) FROM outbox_personal").fetchone()[0] == 0
     conn.close()
-    backup = sqlite3.connect(terminal.paths.state / "update-backup" / "cache.sqlite3")
+    backup = sqlite3.connect(terminal.paths.state / "update-backup" / "outbox.sqlite3")
     assert backup.execute("SELECT count(*) FROM outbox_personal").fetchone()[0] == 0   # no personal data kept
     backup.close()
 
@@ -213,12 +221,12 @@ def test_a_release_that_migrates_then_crashes_is_left_with_the_cache_it_changed(
     target = sshd_server.target(terminal.paths.root)
     service(terminal.paths).stop()
     waiting = enqueue(terminal, town, 2)
-    code, out = provision_json(target, "update", str(make_release(terminal.work, "1.3.0", MIGRATES,
-                                                                  CRASHES_AFTER_READY)), "--no-deps", "--settle", "5")
+    source = make_release(terminal.work, "1.3.0", MIGRATES, MIGRATES_OUTBOX, CRASHES_AFTER_READY)
+    code, out = provision_json(target, "update", str(source), "--no-deps", "--settle", "5")
     assert code == 1 and out["current"] == "1.0.0", out
     assert "restarted by itself" in out["problems"][0] or "stopped" in out["problems"][0], out
-    assert any(step.startswith("cache brought back to schema 6") for step in out["steps"]), out
-    assert schema(terminal) == CURRENT_VERSION
+    assert any(step.startswith("cache brought back") for step in out["steps"]), out
+    assert (schema(terminal), schema(terminal, "outbox")) == (CURRENT_VERSION, OUTBOX_VERSION)
     wait_sent(terminal, waiting)
     assert {k: town.posts[k] for k in waiting} == dict.fromkeys(waiting, 1)
 
