@@ -37,10 +37,18 @@ def cache_facts(path: Path, *, integrity: bool = False) -> CacheFacts:
         facts.problems.append(f"cannot be opened ({exc})")
         return facts
     try:
+        from offline_cache.db import OUTBOX_SCHEMA, outbox_path
+
+        outbox = outbox_path(path)   # the outbox's own file (catalog schema 7 on), read-only as well
+        schemas = ["main"]
+        if outbox.is_file():
+            conn.execute(f"ATTACH DATABASE ? AS {OUTBOX_SCHEMA}", (f"file:{outbox}?mode=ro",))
+            schemas.append(OUTBOX_SCHEMA)
         if integrity:
-            lines = [str(row[0]) for row in conn.execute("PRAGMA integrity_check(20)")]
-            if lines != ["ok"]:
-                facts.problems += lines
+            for schema in schemas:
+                lines = [str(row[0]) for row in conn.execute(f"PRAGMA {schema}.integrity_check(20)")]
+                if lines != ["ok"]:
+                    facts.problems += lines
         facts.outbox_depth = int(conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0])
         facts.last_sync = conn.execute("SELECT max(last_success_at) FROM sync_state").fetchone()[0]
     except sqlite3.Error as exc:
