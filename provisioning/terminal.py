@@ -28,29 +28,40 @@ class CacheFacts:
 
 
 def cache_facts(path: Path, *, integrity: bool = False) -> CacheFacts:
-    if not path.is_file():
+    """The cache as two files (offline_cache.db: the catalog, and the outbox beside it); a cache
+    from before the split still has its outbox table in the catalog file, and is read there."""
+    from offline_cache.db import outbox_path
+
+    outbox_file = outbox_path(path)
+    if not path.is_file() and not outbox_file.is_file():
         return CacheFacts(False)
     facts = CacheFacts(True)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) if path.is_file() \
+            else sqlite3.connect(":memory:", uri=True)
+        if outbox_file.is_file():
+            conn.execute("ATTACH DATABASE ? AS actions", (f"file:{outbox_file}?mode=ro",))
     except sqlite3.Error as exc:
         facts.problems.append(f"cannot be opened ({exc})")
         return facts
     try:
-        from offline_cache.db import OUTBOX_SCHEMA, outbox_path
-
-        outbox = outbox_path(path)   # the outbox's own file (catalog schema 7 on), read-only as well
-        schemas = ["main"]
-        if outbox.is_file():
-            conn.execute(f"ATTACH DATABASE ? AS {OUTBOX_SCHEMA}", (f"file:{outbox}?mode=ro",))
-            schemas.append(OUTBOX_SCHEMA)
         if integrity:
-            for schema in schemas:
+            for schema, name in (("main", path.name), ("actions", outbox_file.name)):
+                if schema == "actions" and not outbox_file.is_file() or schema == "main" and not path.is_file():
+                    continue
                 lines = [str(row[0]) for row in conn.execute(f"PRAGMA {schema}.integrity_check(20)")]
                 if lines != ["ok"]:
-                    facts.problems += lines
-        facts.outbox_depth = int(conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0])
-        facts.last_sync = conn.execute("SELECT max(last_success_at) FROM sync_state").fetchone()[0]
+                    facts.problems += [f"{name}: {line}" for line in lines]
+        tables = {row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' UNION ALL "
+            "SELECT 'actions.' || name FROM actions.sqlite_schema WHERE type = 'table'"
+            if outbox_file.is_file() else "SELECT name FROM sqlite_schema WHERE type = 'table'")}
+        outbox = "actions.outbox" if "actions.outbox" in tables else "main.outbox" if "outbox" in tables else None
+        if outbox is not None:
+            facts.outbox_depth = int(conn.execute(
+                f"SELECT count(*) FROM {outbox} WHERE state = 'pending'").fetchone()[0])
+        if "sync_state" in tables:
+            facts.last_sync = conn.execute("SELECT max(last_success_at) FROM sync_state").fetchone()[0]
     except sqlite3.Error as exc:
         facts.problems.append(f"cannot be read ({exc})")
     finally:

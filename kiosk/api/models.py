@@ -18,11 +18,23 @@ required fields.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 TRACKING_CODE = r"^[A-Z]{4}-[0-9]{4}$"
+# The patterns of openapi.yaml, written with explicit \uXXXX classes (no \s, \w, \d) so that
+# JSON Schema (ECMA-262), pydantic (Rust regex) and Python's re read them alike.
+ID = r"^[A-Za-z0-9_.:-]{1,100}$"
+NO_CONTROL = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+_CC = r"[^\u0000-\u001F\u007F-\u009F]*"
+LATIN_LETTER = r"[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF]"
+NAME = rf"^{_CC}{LATIN_LETTER}{_CC}$"
+_E = r"[^@\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]"
+EMAIL = rf"^{_E}+@{_E}+\.{_E}+$"
+PHONE = r"^\+?[0-9][0-9 .]{6,18}[0-9]$"
+VERSION = r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,39}$"
+TOKEN = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
 Domain = Literal["État civil", "Citoyenneté", "Éducation", "Urbanisme", "Social-Solidarité",
                  "Réglementation", "Emploi", "Réservation"]
 BookingState = Literal["booked", "arrived", "cancelled", "noshow", "fulfilled"]
@@ -32,7 +44,7 @@ Short = Field(min_length=1, max_length=200)
 class Outgoing(BaseModel):
     """Base of request bodies: unknown fields are an error (see module docstring)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Incoming(BaseModel):
@@ -54,15 +66,15 @@ class Error(Incoming):
 class TerminalFacts(Outgoing):
     """What a terminal says about itself when enrolling; never personal data."""
 
-    hostname: str = Field(min_length=1, max_length=100)
+    hostname: str = Field(min_length=1, max_length=100, pattern=NO_CONTROL)
     kind: Literal["totem", "counter"]
-    app_version: str = Field(min_length=1, max_length=40)
-    model: str | None = Field(default=None, max_length=100)
-    location: str | None = Field(default=None, max_length=200)
+    app_version: str = Field(min_length=1, max_length=40, pattern=VERSION)
+    model: str | None = Field(default=None, max_length=100, pattern=NO_CONTROL)
+    location: str | None = Field(default=None, max_length=200, pattern=NO_CONTROL)
 
 
 class EnrollRequest(Outgoing):
-    enrolment_code: str = Field(min_length=6, max_length=64)
+    enrolment_code: str = Field(min_length=6, max_length=64, pattern=r"^[A-Za-z0-9-]{6,64}$")
     terminal: TerminalFacts
 
 
@@ -189,10 +201,10 @@ class Person(Outgoing):
     """The citizen booking a slot; a phone or an e-mail is optional (a reminder): the booking
     is confirmed on the spot."""
 
-    last_name: str = Field(min_length=1, max_length=100)
-    first_name: str = Field(min_length=1, max_length=100)
-    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 .]{8,20}$")
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)
+    last_name: str = Field(min_length=1, max_length=100, pattern=NAME)
+    first_name: str = Field(min_length=1, max_length=100, pattern=NAME)
+    phone: str | None = Field(default=None, pattern=PHONE)
+    email: str | None = Field(default=None, pattern=EMAIL, max_length=200)
 
 
 class ContactPerson(Person):
@@ -206,11 +218,11 @@ class ContactPerson(Person):
 
 
 class BookingCreate(Outgoing):
-    slot_id: str = Field(min_length=1, max_length=100)
-    service_id: str = Field(min_length=1, max_length=100)
+    slot_id: str = Field(min_length=1, max_length=100, pattern=ID)
+    service_id: str = Field(min_length=1, max_length=100, pattern=ID)
     person: Person
     channel: Literal["kiosk"]
-    terminal_id: str = Field(min_length=1, max_length=100)
+    terminal_id: str = Field(min_length=1, max_length=100, pattern=ID)
     created_at: AwareDatetime
 
 
@@ -230,10 +242,10 @@ class Booking(Incoming):
 class BookingCancel(Outgoing):
     """The reference, proved by the last name (typed) or by the check-in token (the QR code)."""
 
-    reference: str = Field(min_length=1, max_length=40)
-    last_name: str | None = Field(default=None, min_length=1, max_length=100)
-    token: str | None = Field(default=None, max_length=2000)
-    terminal_id: str = Field(min_length=1, max_length=100)
+    reference: str = Field(min_length=1, max_length=40, pattern=NO_CONTROL)
+    last_name: str | None = Field(default=None, min_length=1, max_length=100, pattern=NAME)
+    token: str | None = Field(default=None, min_length=3, max_length=2000, pattern=TOKEN)
+    terminal_id: str = Field(min_length=1, max_length=100, pattern=ID)
 
     @model_validator(mode="after")
     def _one_proof(self) -> BookingCancel:
@@ -245,12 +257,12 @@ class BookingCancel(Outgoing):
 class BookingRequestCreate(Outgoing):
     """A booking asked while the terminal was offline: the wanted time, not a slot."""
 
-    service_id: str = Field(min_length=1, max_length=100)
+    service_id: str = Field(min_length=1, max_length=100, pattern=ID)
     wanted_start: AwareDatetime
-    wanted_slot_id: str | None = Field(default=None, max_length=100)
+    wanted_slot_id: str | None = Field(default=None, max_length=100, pattern=ID)
     person: ContactPerson
     channel: Literal["kiosk"]
-    terminal_id: str = Field(min_length=1, max_length=100)
+    terminal_id: str = Field(min_length=1, max_length=100, pattern=ID)
     created_at: AwareDatetime
 
 
@@ -264,9 +276,9 @@ class BookingRequest(Incoming):
 
 # ---------------------------------------------------------------- check-ins
 class CheckinCreate(Outgoing):
-    token: str | None = Field(default=None, max_length=2000)
-    reference: str | None = Field(default=None, max_length=40)
-    terminal_id: str = Field(min_length=1, max_length=100)
+    token: str | None = Field(default=None, min_length=3, max_length=2000, pattern=TOKEN)
+    reference: str | None = Field(default=None, min_length=1, max_length=40, pattern=NO_CONTROL)
+    terminal_id: str = Field(min_length=1, max_length=100, pattern=ID)
     scanned_at: AwareDatetime
 
     @model_validator(mode="after")
@@ -330,24 +342,35 @@ class KeySet(Incoming):
 
 
 # ---------------------------------------------------------------- heartbeat
+def _integral(value: object) -> object:
+    """JSON Schema's ``integer`` is any number without a fractional part: ``130345.0`` is one."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_integral)]
+Key40 = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+
+
 class StorageHealth(Outgoing):
     """The state of the terminal's own disk: « full » (new actions refused, none lost),
     « outbox_moved_aside » (a damaged file of waiting actions kept for support), or
     « unavailable » (the cache cannot be opened)."""
 
     state: Literal["ok", "full", "outbox_moved_aside", "unavailable"]
-    outbox_files_moved_aside: int = Field(ge=0)
+    outbox_files_moved_aside: WholeNumber = Field(ge=0)
 
 
 class Heartbeat(Outgoing):
     """Health of one terminal; usage counters are anonymous per-feature totals."""
 
-    version: str = Field(min_length=1, max_length=40)
-    uptime_s: int = Field(ge=0)
-    device_states: dict[str, Literal["ok", "degraded", "error", "absent"]]
-    outbox_depth: int = Field(ge=0)
+    version: str = Field(min_length=1, max_length=40, pattern=VERSION)
+    uptime_s: WholeNumber = Field(ge=0, le=315_576_000)
+    device_states: dict[Key40, Literal["ok", "degraded", "error", "absent"]] = Field(max_length=32)
+    outbox_depth: WholeNumber = Field(ge=0, le=10_000_000)
     last_sync: AwareDatetime | None
-    usage: dict[str, int]
+    usage: dict[Key40, Annotated[WholeNumber, Field(ge=0, le=1_000_000_000)]] = Field(max_length=64)
     sent_at: AwareDatetime
     storage: StorageHealth | None = None
 

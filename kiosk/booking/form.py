@@ -11,11 +11,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kiosk.api.models import LATIN_LETTER
 from kiosk.i18n import N_, _
 
 NAME_MAX = 50
 EMAIL_MAX = 200
 APOSTROPHES = "'’"
+# The letters of a name are the contract's (openapi.yaml, Person): what the form lets a person type,
+# the central API accepts. E-mail characters: none of Python's spaces, no control character, no BOM.
+_NAME_LETTER = re.compile(LATIN_LETTER)
+_EMAIL_CHAR = r"[^@\s\x00-\x1f\x7f-\x9f\ufeff]"
 FIELDS = ("last_name", "first_name", "phone", "email")
 KEYS = {name: f"booking_{name}" for name in FIELDS}   # where each value lives in visit.fields
 
@@ -55,7 +60,7 @@ def problem_text(code: str) -> str:
 def _is_name_char(ch: str) -> bool:
     if ch in " -" or ch in APOSTROPHES:
         return True
-    return unicodedata.category(ch) in ("Lu", "Ll", "Lt") and unicodedata.name(ch, "").startswith("LATIN")
+    return bool(_NAME_LETTER.fullmatch(ch)) and unicodedata.category(ch) in ("Lu", "Ll", "Lt")
 
 
 def clean_name(text: str) -> str:
@@ -100,7 +105,8 @@ def display_phone(normalised: str) -> str:
 
 def normalise_email(text: str) -> str | None:
     email = text.strip()
-    if len(email) > EMAIL_MAX or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}", email):
+    if len(email) > EMAIL_MAX or not re.fullmatch(rf"{_EMAIL_CHAR}+@{_EMAIL_CHAR}+\.(?:(?!\.){_EMAIL_CHAR}){{2,}}",
+                                                   email):
         return None
     local, domain = email.rsplit("@", 1)
     if domain.startswith(".") or ".." in domain:

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from kiosk.api import models
 
-from . import db, idempotency, signing
+from . import db, idempotency, plausible, signing
 from .errors import ApiError, parse_body
 from .request import JsonObject, Request
 
@@ -78,6 +78,7 @@ def create(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
     req.json_object()
     body = parse_body(models.BookingCreate, req.body)
     req.check_terminal(body.terminal_id)
+    plausible.stamped("created_at", body.created_at, req.now, plausible.MAX_ACTION_AGE)
 
     def operation() -> tuple[int, JsonObject]:
         conn = req.conn
@@ -152,8 +153,8 @@ def create_request(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
     req.json_object()
     body = parse_body(models.BookingRequestCreate, req.body)
     req.check_terminal(body.terminal_id)
-    if body.wanted_start <= body.created_at:
-        raise ApiError(400, "invalid_request", "wanted_start must be after created_at")
+    plausible.stamped("created_at", body.created_at, req.now, plausible.MAX_ACTION_AGE)
+    plausible.wanted("wanted_start", body.wanted_start, body.created_at, req.now)
 
     def operation() -> tuple[int, JsonObject]:
         conn = req.conn

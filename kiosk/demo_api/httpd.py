@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
@@ -24,6 +25,10 @@ from .errors import ApiError
 from .request import MAX_BODY, JsonObject, Raw, Request
 
 log = logging.getLogger("kiosk.demo_api")
+
+# The error codes of the answers ``http.server`` makes before a request reaches a handler.
+STDLIB_ERRORS = {400: "invalid_request", 414: "uri_too_long", 431: "headers_too_large",
+                 501: "not_implemented", 505: "http_version_not_supported"}
 
 
 class ApiServer(ThreadingHTTPServer):
@@ -55,20 +60,24 @@ class ApiHandler(BaseHTTPRequestHandler):
     _conn: sqlite3.Connection | None = None   # this HTTP connection's database connection
     server_version = "KioskDemoAPI/1"
 
-    def do_GET(self) -> None:
-        self._handle("GET")
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        """Every method reaches the route table (``http.server`` looks up ``do_<METHOD>``):
+        one the contract does not declare on a known path gets 405 with ``Allow``, on an
+        unknown path 404, both in the contract's error shape, instead of the standard
+        library's 501 HTML page (TRACE, OPTIONS, HEAD, QUERY, anything)."""
+        if name.startswith("do_"):
+            return lambda: self._handle(name[3:])
+        raise AttributeError(name)
 
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def do_PUT(self) -> None:
-        self._handle("PUT")
-
-    def do_DELETE(self) -> None:
-        self._handle("DELETE")
-
-    def do_PATCH(self) -> None:
-        self._handle("PATCH")
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """What ``http.server`` answers by itself (a malformed request line, a URI or
+        headers too long, an unsupported HTTP version) in the contract's error shape too."""
+        self.close_connection = True
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"   # a refused request line: answer with a status line and headers
+        status = HTTPStatus(code)
+        error = STDLIB_ERRORS.get(code, "_".join(status.phrase.lower().split()).replace("-", "_"))
+        self._send(code, {"error": error, "message": message or status.phrase, "details": {}}, {"Connection": "close"})
 
     def date_time_string(self, timestamp: float | None = None) -> str:
         """The ``Date`` header follows the server's clock, so terminals' clock-skew
@@ -100,10 +109,11 @@ class ApiHandler(BaseHTTPRequestHandler):
             raw = self._read_body()
             url = urlsplit(self.path)
             found = routes.match(method, url.path)
-            if found == "not_found":
+            if found == []:
                 raise ApiError(404, "not_found", f"no such resource: {url.path}")
-            if isinstance(found, str):  # "method_not_allowed"
-                raise ApiError(405, "method_not_allowed", f"{method} is not allowed on {url.path}")
+            if isinstance(found, list):
+                raise ApiError(405, "method_not_allowed", f"{method} is not allowed on {url.path}",
+                               {"allowed": found}, headers={"Allow": ", ".join(found)})
             handler, needs_auth, params = found
             conn = self._connection()
             query = dict(parse_qsl(url.query, keep_blank_values=True))
@@ -154,7 +164,7 @@ class ApiHandler(BaseHTTPRequestHandler):
         if status != 304:
             self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
-        if payload:
+        if payload and getattr(self, "command", None) != "HEAD":   # a HEAD answer has headers only (RFC 9110 9.3.2)
             self.wfile.write(payload)
 
 

@@ -7,17 +7,20 @@ A 4xx decided by the operation (slot gone, unknown booking...) is stored and rep
 too: the outbox must get the same verdict however many times it asks. Malformed
 requests (400 before the operation), auth failures and 5xx are not stored.
 
-Stored answers are kept :data:`KEY_TTL` (72 h, as documented in ``openapi.yaml``), then
+Stored answers are kept :data:`KEY_TTL` (30 days, as documented in ``openapi.yaml``), then
 forgotten: a key seen again after that is a new request. A terminal retries every 15
-minutes at most while online, so 24 h would do for a working network; 72 h also covers a
-terminal whose answer was lost and whose network then stayed down over a long weekend. It
-bounds the table; expired answers are deleted in the same transaction as each new one
-(indexed by age).
+minutes at most while online, so 24 h would do for a working network; but the same span also
+bounds how old an action may be when it arrives (``plausible.MAX_ACTION_AGE``): a terminal cut
+off for two weeks in August must still deliver the requests it promised the citizens it stored,
+so the memory is sized for a long outage, not for a weekend. It bounds the table (a few hundred
+bytes per action a terminal sends); expired answers are deleted in the same transaction as each
+new one (indexed by age).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, timedelta
@@ -27,17 +30,18 @@ from .errors import ApiError
 from .request import JsonObject, Request
 
 Result = tuple[int, JsonObject]
-KEY_TTL = timedelta(hours=72)
+UUID_TEXT = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\Z")
+KEY_TTL = timedelta(days=30)
 
 
 def client_key(req: Request) -> str:
     raw = req.headers.get("Idempotency-Key")
     if not raw:
         raise ApiError(400, "missing_idempotency_key", "the Idempotency-Key header (a UUID) is required")
-    try:
-        return str(uuid.UUID(raw.strip()))
-    except ValueError:
-        raise ApiError(400, "invalid_request", "Idempotency-Key must be a UUID") from None
+    # the hyphenated form only (`format: uuid`): uuid.UUID also reads braces, "urn:uuid:" and bare hex
+    if not UUID_TEXT.match(raw):
+        raise ApiError(400, "invalid_request", "Idempotency-Key must be a UUID")
+    return str(uuid.UUID(raw))
 
 
 def run(req: Request, operation: Callable[[], Result]) -> tuple[int, JsonObject, dict[str, str]]:

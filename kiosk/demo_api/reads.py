@@ -20,7 +20,9 @@ from .seed import PARIS
 
 KINDS = {"service": "services", "place": "places", "page": "pages", "event": "events"}
 CURSOR = re.compile(r"^([0-9a-f]{8})-([0-9]{1,18})$")
-TRACKING_CODE = re.compile(r"^[A-Z]{4}-[0-9]{4}$")
+TRACKING_CODE = re.compile(r"^[A-Z]{4}-[0-9]{4}\Z")
+# RFC 3339 full-date only, as the contract's `format: date` says (date.fromisoformat also takes 20261201, 2026-W49-1)
+FULL_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 MAX_WINDOW_DAYS = 92
 
 
@@ -69,6 +71,8 @@ def _day(req: Request, name: str, default: date) -> date:
     if raw is None:
         return default
     try:
+        if not FULL_DATE.match(raw):
+            raise ValueError(raw)
         return date.fromisoformat(raw)
     except ValueError:
         raise ApiError(400, "invalid_request", f"{name}: a date like 2026-12-01 is expected") from None
@@ -110,7 +114,7 @@ def slots(req: Request) -> tuple[int, JsonObject | None, dict[str, str]]:
 
 
 def tracked_request(req: Request) -> tuple[int, JsonObject]:
-    code = req.params["tracking_code"].upper()
+    code = req.params["tracking_code"]   # as the contract's pattern says: upper case (terminals send it so)
     if not TRACKING_CODE.match(code):
         raise ApiError(400, "invalid_request", "a tracking code looks like ABCD-1234")
     row = req.conn.execute("SELECT body FROM tracking WHERE code=?", (code,)).fetchone()

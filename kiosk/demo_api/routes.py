@@ -52,13 +52,14 @@ ROUTES = [
 ]
 
 
-def match(method: str, path: str) -> tuple[Handler, bool, dict[str, str]] | str:
-    """The handler for a request, or "not_found" / "method_not_allowed"."""
-    allowed = False
+def match(method: str, path: str) -> tuple[Handler, bool, dict[str, str]] | list[str]:
+    """The handler for a request, or the methods the path allows (an empty list: no such
+    resource, 404; otherwise 405 with these methods in ``Allow``)."""
+    allowed: list[str] = []
     for route_method, pattern, handler, auth in ROUTES:
         m = pattern.match(path)
         if m:
             if route_method == method:
                 return handler, auth, m.groupdict()
-            allowed = True
-    return "method_not_allowed" if allowed else "not_found"
+            allowed.append(route_method)
+    return allowed

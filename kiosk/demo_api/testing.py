@@ -49,8 +49,10 @@ class ApiResponse(requests.Response):
 
 
 class ApiClient:
-    def __init__(self, base_url: str, token: str | None = None, device_id: str | None = None) -> None:
+    def __init__(self, base_url: str, token: str | None = None, device_id: str | None = None,
+                 clock: admin.Clock | None = None) -> None:
         self.base_url, self.token, self.device_id = base_url, token, device_id
+        self.clock = clock   # the server's clock, when the test holds it: actions are stamped with it
         self.session = requests.Session()
 
     def call(self, method: str, template: str, *, json: Any = None, params: Mapping[str, str] | None = None,
@@ -74,7 +76,7 @@ class ApiClient:
 
 def enroll(base_url: str, db_path: str | Path, clock: admin.Clock | None = None, kind: str = "totem") -> ApiClient:
     code = admin.create_enrolment_code(db_path, clock) if clock else admin.create_enrolment_code(db_path)
-    client = ApiClient(base_url)
+    client = ApiClient(base_url, clock=clock)
     r = client.call("POST", "/v1/devices/enroll", auth=False, json={
         "enrolment_code": code,
         "terminal": {"hostname": f"borne-{uuid.uuid4().hex[:6]}", "kind": kind, "app_version": "1.4.0"}})

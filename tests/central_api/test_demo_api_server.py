@@ -167,7 +167,7 @@ def test_request_tracking_without_personal_data(env, client):
     r = client.call("GET", "/v1/requests/{tracking_code}", tracking_code=waiting)
     assert r.status_code == 200 and r.data["message"]
     assert r.model.steps[0].done is True
-    assert client.call("GET", "/v1/requests/{tracking_code}", tracking_code=waiting.lower()).status_code == 200
+    assert client.call("GET", "/v1/requests/{tracking_code}", tracking_code=waiting.lower()).status_code == 400
     r = client.call("GET", "/v1/requests/{tracking_code}",
                     tracking_code="ZZZZ-0000" if "ZZZZ-0000" not in codes else "ZZZZ-0001")
     assert r.status_code == 404
