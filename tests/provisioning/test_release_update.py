@@ -60,6 +60,7 @@ class Town:
     url: str
     posts: Counter[str]
     service_id: str
+    clock: testing.ManualClock
 
 
 @dataclass
@@ -81,7 +82,8 @@ def town(tmp_path: Path) -> Iterator[Town]:
     service_id = conn.execute("SELECT id FROM catalog WHERE kind = 'service' AND deleted = 0 ORDER BY id").fetchone()[0]
     conn.close()
     try:
-        yield Town(f"http://127.0.0.1:{server.server_port}/", server.posts, service_id)  # type: ignore[attr-defined]
+        yield Town(f"http://127.0.0.1:{server.server_port}/", server.posts, service_id,  # type: ignore[attr-defined]
+                   clock)
     finally:
         server.shutdown()
         server.server_close()
@@ -93,7 +95,7 @@ def terminal(tmp_path: Path, town: Town) -> Iterator[Terminal]:
     """Release 1.0.0 installed, enrolled with the town, running and ready."""
     paths = Paths(tmp_path / "root")
     write_config(paths, town.url)
-    api = testing.enroll(town.url.rstrip("/"), tmp_path / "town.sqlite3", kind="totem")
+    api = testing.enroll(town.url.rstrip("/"), tmp_path / "town.sqlite3", town.clock, kind="totem")
     assert api.device_id and api.token
     write_credentials(paths.state / "credentials.json", api.device_id, api.token)
     first_release(paths, make_release(tmp_path, "1.0.0"))
