@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "status": "status",
     "logs": "logs",
     "config": "config",
+    "update": "update",
+    "rollback": "rollback",
 }
 
 

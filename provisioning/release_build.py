@@ -15,6 +15,7 @@ technician install a release on a terminal without network.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import site
@@ -73,7 +74,9 @@ def is_installed(release: Path) -> bool:
 
 
 def _run(command: list[str], what: str) -> None:
-    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=900)
+    # Without PYTHONPATH: the release's own code must be what starts, not the caller's checkout.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=900, env=env)
     if done.returncode != 0:
         lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()]
         raise BuildError(f"{what} failed: {lines[-1].strip() if lines else f'exit {done.returncode}'}")
