@@ -139,6 +139,7 @@ def test_the_role_passes_ansible_lint_with_the_production_profile():
 
 
 @pytest.mark.reference_server   # the terminals enrol with it
+@pytest.mark.fleet
 @pytest.mark.timeout(480)
 def test_install_then_nothing_changes_then_a_rollout_in_batches_stops_at_the_first_failed_health_check(fleet):
     # First run: release, install, configuration from the inventory, enrolment (no kiosk runs yet).
