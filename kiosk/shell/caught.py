@@ -52,6 +52,17 @@ class CaughtErrors(Sequence[BaseException]):
     def __iter__(self) -> Iterator[BaseException]:
         return iter(list(self._recent))
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to a list of exceptions when those are all it ever caught: ``app.errors == []``
+        still means « nothing failed », even after older exceptions were let go."""
+        if isinstance(other, CaughtErrors):
+            return self.total == other.total and list(self._recent) == list(other._recent)
+        if isinstance(other, list | tuple):
+            return self.total == len(other) and list(self._recent) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by content: not hashable
+
     def __repr__(self) -> str:
         return f"CaughtErrors({list(self._recent)!r}, total={self.total})"
 
