@@ -182,7 +182,11 @@ class Monkey:
 
     def tap_anywhere(self) -> int:
         w, h = self.pilot.app.display.logical
-        self.pilot.tap_at((self.rng.randrange(w), self.rng.randrange(h)))
+        point = (self.rng.randrange(w), self.rng.randrange(h))
+        # a random point may land on « Tester l'écran d'erreur » or « Quitter »: those are never tapped
+        if any(wd.id in NEVER_TAP and wd.visible and wd.rect.collidepoint(point) for wd in self.pilot.widgets()):
+            return 1
+        self.pilot.tap_at(point)
         return 1
 
     def type_word(self) -> int:
