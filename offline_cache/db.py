@@ -109,30 +109,60 @@ def _corrupt(path: Path, exc: BaseException, part: str = "catalog") -> CacheErro
                         path=path, part=part, reason=str(exc)[:200])
 
 
-def _check_header(path: Path, part: str) -> None:
-    """A file shorter than its header says (cut by a full disk or a bad copy) is damaged, though
-    SQLite opens it and fails only at the first read of a missing page."""
+def _header_and_size(path: Path) -> tuple[bytes, int] | None:
     try:
         with path.open("rb") as f:
             header = f.read(100)
-        size = path.stat().st_size
+        return header, path.stat().st_size
     except FileNotFoundError:
-        return
+        return None
     except OSError as exc:
         raise CacheError(f"Cannot read the offline cache {path} ({exc}): check its owner and mode.") from exc
-    if len(header) < 100 or not header.startswith(_HEADER):
-        if size:
-            raise _corrupt(path, sqlite3.DatabaseError("file is not a database"), part)
-        return
+
+
+def _wal_in_use(path: Path) -> bool:
+    """A write-ahead log with content beside the file. It may vanish while we look (the last
+    connection of another thread closing checkpoints and deletes it): gone counts as absent."""
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > 0
+    except FileNotFoundError:
+        return False
+
+
+def _truncated(header: bytes, size: int) -> str | None:
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     valid = header[24:28] == header[92:96]   # the page count is trustworthy (SQLite's own rule)
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists() and wal.stat().st_size:
-        return   # a checkpoint may be copying pages in (page 1 first): only SQLite can judge the pair
     if valid and pages and size < pages * page_size:
-        raise _corrupt(path, sqlite3.DatabaseError(f"truncated: {size} bytes, {pages} pages of {page_size}"), part)
+        return f"truncated: {size} bytes, {pages} pages of {page_size}"
+    return None
+
+
+def _check_header(path: Path, part: str) -> None:
+    """A file shorter than its header says (cut by a full disk or a bad copy) is damaged, though
+    SQLite opens it and fails only at the first read of a missing page."""
+    measured = _header_and_size(path)
+    if measured is None:
+        return
+    header, size = measured
+    if len(header) < 100 or not header.startswith(_HEADER):
+        if size:
+            raise _corrupt(path, sqlite3.DatabaseError("file is not a database"), part)
+        return
+    if _wal_in_use(path):
+        return   # a checkpoint may be copying pages in (page 1 first): only SQLite can judge the pair
+    if _truncated(header, size) is None:
+        return
+    # Looked at again once the log is known to be gone: a checkpoint of another connection may
+    # have been between its first page and its last when the file was first measured. A healthy
+    # file must never be called damaged (it would be moved aside).
+    measured = _header_and_size(path)
+    if measured is None or _wal_in_use(path):
+        return
+    problem = _truncated(*measured)
+    if problem is not None:
+        raise _corrupt(path, sqlite3.DatabaseError(problem), part)
 
 
 def _wal_mode(conn: sqlite3.Connection, path: Path, schema: str = "main", part: str = "catalog") -> str:
