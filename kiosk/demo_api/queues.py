@@ -62,7 +62,7 @@ def wait_for(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime,
     day = date.fromisoformat(row["day"])
     if row["state"] != "waiting":
         return 0, 0 if day == numbering.town_day(now) else None
-    ahead = waits.people_ahead(conn, day, row["letter"], before_ts=row["arrived_ts"])
+    ahead = waits.people_ahead(conn, day, row["letter"], row["id"])
     if day != numbering.town_day(now):
         return ahead, None
     start = datetime.fromisoformat(row["start"]) if row["start"] else None
