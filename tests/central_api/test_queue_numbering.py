@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from queue_api_support import WALK_IN, agenda_slot, paris, queue_env
 
 from kiosk.clock import PARIS
-from kiosk.demo_api import admin, db, numbering
+from kiosk.demo_api import admin, db, numbering, queues
 from kiosk.demo_api.errors import ApiError
 
 pytestmark = pytest.mark.reference_server
@@ -201,3 +201,22 @@ def test_a_night_between_two_days_in_utc_is_one_town_day():
     assert numbering.town_day(datetime.fromisoformat("2026-10-25T22:59:00+00:00")) == date(2026, 10, 25)
     assert numbering.town_day(datetime.fromisoformat("2026-10-25T23:00:00+00:00")) == date(2026, 10, 26)
     assert paris(datetime.fromisoformat("2026-10-25T00:30:00+00:00")).endswith("+02:00")
+
+
+def test_a_month_of_queues_is_kept_not_more(tmp_path):
+    conn = _database(tmp_path / "n.sqlite3")
+    first = date(2026, 12, 7)
+
+    def visitor(day: date, n: int) -> None:
+        when = datetime.combine(day, datetime.min.time(), PARIS) + timedelta(hours=9)
+        queues.add_entry(conn, queues.NewEntry(f"qt-{day:%Y%m%d}-{n}", day, "C", n, WALK_IN, "walk_in", when, "dev-a"))
+
+    with db.write(conn):
+        numbering.reserve_block(conn, "dev-a", first)
+        for offset in range(0, 40, 3):
+            visitor(first + timedelta(days=offset), 1)
+    days = [row[0] for row in conn.execute("SELECT DISTINCT day FROM queue_entries ORDER BY day")]
+    last = first + timedelta(days=39)
+    assert days[0] >= (last - timedelta(days=queues.KEPT_DAYS)).isoformat() and days[-1] == last.isoformat()
+    assert conn.execute("SELECT count(*) FROM number_blocks").fetchone()[0] == 0
+    conn.close()
