@@ -261,6 +261,12 @@ class ApiClient:
         return self._call("POST", CANCELLATION.request_path({"booking_id": booking}), models.Booking,
                           json_body=_plain(body), key=idempotency_key)
 
+    def check_cancel(self, booking: str, body: dict[str, Any] | BaseModel) -> models.Booking:
+        """Which booking cancelling ``booking`` (its reference) with this proof would cancel;
+        a read: NotFound or Conflict exactly as the cancellation itself would answer."""
+        return self._call("POST", f"v1/bookings/{_seg(booking)}/cancel-check", models.Booking,
+                          json_body=_plain(body))
+
     def create_booking_request(self, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.BookingRequest:
         return self._call("POST", BOOKING_REQUEST.request_path({}), models.BookingRequest, json_body=_plain(body),
                           key=idempotency_key)
