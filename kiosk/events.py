@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import pygame
 
 if TYPE_CHECKING:
+    from kiosk.booking.cancel_answer import CancelCheck
     from kiosk.services.outcomes import Outcome
     from kiosk.tracking.answer import TrackingAnswer
 
@@ -34,6 +35,7 @@ PRINT_FAILED = pygame.event.custom_type()
 SERVICE_STATE = pygame.event.custom_type()
 TRACKING_RESULT = pygame.event.custom_type()
 ACTION_DONE = pygame.event.custom_type()
+CANCEL_CHECKED = pygame.event.custom_type()
 
 Poster = Callable[..., Any]
 """``post(event_type: int, **attrs)``: the queue's entry; returns False when the event was lost."""
@@ -163,9 +165,17 @@ class ActionDone(KioskEvent):
     outcome: Outcome
 
 
+@dataclass(frozen=True)
+class CancelChecked(KioskEvent):
+    """Which appointment a typed reference and name would cancel (kiosk.booking.cancel_check)."""
+
+    TYPE: ClassVar[int] = CANCEL_CHECKED
+    check: CancelCheck
+
+
 EVENT_CLASSES: tuple[type[KioskEvent], ...] = (
     NetworkStatus, SyncStatus, DeviceState, ScanRead, ScanRejected, PrintDone, PrintFailed, ServiceState,
-    TrackingResult, ActionDone,
+    TrackingResult, ActionDone, CancelChecked,
 )
 BY_TYPE: Mapping[int, type[KioskEvent]] = {cls.TYPE: cls for cls in EVENT_CLASSES}
 # type integer -> its class's name, for messages and logs
