@@ -281,6 +281,18 @@ class Screen:
             return None
         return Dock(panel, action)
 
+    def results_beside_keys(self) -> bool:
+        """Wide enough for live results beside the keyboard, each of its ten keys still full
+        size in half the width (1920×1080 is; 1280×800 is not, and stacks them)."""
+        width, height = self.app.display.logical
+        half = width / self.app.ui.scale / 2 - 60            # in 1080-scale pixels, minus margins
+        return width > height and half >= 10 * KeyPanel.COMPACT_KEY + 9 * 10
+
+    def dock_with_results(self, content: Widget, results: Widget) -> Dock:
+        """The keyboard with the results of what is typed beside it, scrolling on their own:
+        on a wide screen both stay in view while one types."""
+        return Dock(lift_key_panel(content), ScrollView(results, id="results-view"), fill=True)
+
     # -- building ---------------------------------------------------------
     def build(self) -> None:
         app = self.app

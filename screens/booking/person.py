@@ -56,8 +56,9 @@ class BookingPersonScreen(Screen):
             field.focused = name == self.focus
             field.error = self.errors.get(name, "")
             self.fields[name] = field
-        # A phone number is digits only: a large keypad, not the symbols row of the keyboard.
-        self.keyboard: Widget = NumericKeypad(self._key, plus=True) if self.focus == "phone" else AzertyKeyboard(self._key)
+        # A phone number is digits (and « + »): a large keypad, not the symbols row of the keyboard.
+        self.keyboard: Widget = (NumericKeypad(self._key, plus=True) if self.focus == "phone"
+                                 else AzertyKeyboard(self._key))
         consent = Label(_("Your name and contact are sent to the town hall only to manage this appointment, and "
                           "erased from this terminal as soon as it is sent."), size=TEXT_SMALL, colour="muted",
                         id="consent")

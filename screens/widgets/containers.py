@@ -237,7 +237,8 @@ class Dock(Widget):
                 self.side.place(ui, pygame.Rect(inner.right - side_w, inner.top, side_w, inner.height))
             else:
                 # Keys centred when the side fits in the margin, else pushed left to make room.
-                left = max(inner.left, min(inner.centerx - panel_w // 2, inner.right - side_w - gap - panel_w))
+                needed = max(self.side.min_width(ui), ui.px(300))
+                left = max(inner.left, min(inner.centerx - panel_w // 2, inner.right - needed - gap - panel_w))
                 self.panel.place(ui, pygame.Rect(left, inner.top, panel_w, ph))
                 sh = self.side.measure(ui, inner.right - self.panel.rect.right - gap)
                 self.side.place(ui, pygame.Rect(self.panel.rect.right + gap, inner.bottom - sh,
