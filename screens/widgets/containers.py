@@ -15,6 +15,7 @@ import pygame
 from kiosk.shell.theme import RGB
 from kiosk.shell.ui import UiContext
 from screens.widgets.base import Widget, WidgetOptions, theme_colour
+from screens.widgets.button import Button
 
 
 class ContainerOptions(WidgetOptions, total=False):
@@ -147,6 +148,8 @@ class KeyPanel(Column):
         """End the last row of keys with the screen's main action: where the height is too
         short for both the keys and a button of its own (low reach with large text)."""
         self.action = action
+        if isinstance(action, Button):
+            action._min_height = self.key_height(96)   # no taller than the keys it stands with
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -175,7 +178,7 @@ class Dock(Widget):
     bottom right, where the thumb ends after the last key.
     """
 
-    TIGHT_PADDING = 8   # px at 1080 scale, when the screen is short of height for typing
+    TIGHT_PADDING = 4   # px at 1080 scale, when the screen is short of height for typing
 
     def __init__(self, panel: Widget | None, side: Widget | None = None, *, fill: bool = False,
                  gap: int = 24, padding: int = 24, id: str = "dock") -> None:
