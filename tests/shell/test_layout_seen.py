@@ -181,3 +181,14 @@ def test_a_phone_number_typed_fast_after_an_error_lands_on_the_keys_aimed_at(mak
     for ch in "0611223344":
         pilot.tap_at(aimed[ch])
     assert pilot.app.visit.fields["booking_phone"] == "0611223344"
+
+
+def test_the_gallery_renders_in_low_reach_mode_without_problems(tmp_path):
+    """``kiosk screenshots --low-reach``: the typing screen where room is shortest."""
+    from kiosk.devtools.screenshots import render_all
+
+    problems: list[str] = []
+    written = render_all(out=tmp_path, size=PORTRAIT, large_text=True, low_reach=True, only={"booking_person"},
+                         problems=problems)
+    assert len(written) == len(STATES["booking_person"]) and all(p.stat().st_size > 0 for p in written)
+    assert problems == []
