@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     shots.add_argument("--lang", choices=("fr", "en"), default="fr")
     shots.add_argument("--large-text", action="store_true")
     shots.add_argument("--high-contrast", action="store_true")
+    shots.add_argument("--low-reach", action="store_true", help="low-reach mode (portrait sizes only)")
 
     bench = sub.add_parser("bench", help="measure start-up, frame times, idle CPU and memory")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
@@ -204,7 +205,7 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
     logging.disable(logging.CRITICAL)  # the failsafe state logs a deliberate traceback
     problems: list[str] = []
     written = render_all(config, args.out, size=args.size, lang=args.lang, large_text=args.large_text,
-                         high_contrast=args.high_contrast, problems=problems)
+                         high_contrast=args.high_contrast, low_reach=args.low_reach, problems=problems)
     print(f"{len(written)} screenshots written to {args.out}")
     for line in problems:
         print(f"layout problem: {line}")

@@ -21,10 +21,11 @@ import pygame
 
 from kiosk.shell.ui import TEXT_TITLE, UiContext
 from screens.widgets.base import Widget
-from screens.widgets.containers import Column, ScrollView
+from screens.widgets.containers import Column, Container, Dock, KeyPanel, ScrollView
 from screens.widgets.dialog import Dialog
 from screens.widgets.header import Header
 from screens.widgets.label import Label
+from screens.widgets.text_field import TextField
 from screens.widgets.toast import Toast
 
 if TYPE_CHECKING:
@@ -175,6 +176,44 @@ class Feature:
     demo_only: bool = False
 
 
+def lift_key_panel(tree: Widget) -> KeyPanel | None:
+    """Take the first keyboard or keypad out of ``tree`` (it goes to the screen's dock)."""
+    for widget in tree.walk():
+        if isinstance(widget, Container):
+            for child in widget.items:
+                if isinstance(child, KeyPanel):
+                    widget.items.remove(child)
+                    child.parent = None
+                    return child
+    return None
+
+
+def lift_main_action(tree: Widget) -> Widget | None:
+    """Take the last primary button out of ``tree`` (not a key of a keyboard), with the row
+    of buttons it stands in, if it stands in one."""
+    from screens.widgets.button import Button
+    from screens.widgets.containers import Row
+
+    found: tuple[Container, Widget] | None = None
+    for widget in tree.walk():
+        if isinstance(widget, KeyPanel) or not isinstance(widget, Container):
+            continue
+        for child in widget.items:
+            if isinstance(child, Button) and child.kind == "primary":
+                found = (widget, child)
+    if found is None:
+        return None
+    holder, button = found
+    lifted: Widget = button
+    if isinstance(holder, Row) and all(isinstance(c, Button) for c in holder.items) and holder.parent is not None:
+        outer = holder.parent
+        if isinstance(outer, Container) and holder in outer.items:
+            holder, lifted = outer, holder
+    holder.items.remove(lifted)
+    lifted.parent = None
+    return lifted
+
+
 # -- screens -----------------------------------------------------------------------------------------
 class Screen:
     name = "screen"            # used in logs and screenshot file names
@@ -186,6 +225,7 @@ class Screen:
         self.root: Column | None = None
         self.header: Header | None = None
         self.content: ScrollView | None = None
+        self.docked: Widget | None = None
         self.overlays: list[Widget] = []
         self.on_result: Callable[[Any], None] | None = None
         self._dirty: set[Widget] = set()
@@ -217,6 +257,42 @@ class Screen:
     def handle_event(self, event: pygame.event.Event) -> None:
         """An app event (scan, print result, device state…) while this screen is on top."""
 
+    def main_action(self, content: Widget) -> Widget | None:
+        """The button (or row of buttons) that moves the person on, kept out of the scrolling
+        content so it is always on screen without scrolling.
+
+        By default: the last primary button of ``content``, with the row of buttons it stands
+        in, lifted out of it — so every screen, whoever wrote it, keeps its main action in
+        view. A screen overrides this to pick another, or None to keep it in place.
+        """
+        return lift_main_action(content)
+
+    def dock(self, content: Widget) -> Widget | None:
+        """What stays put between the scrolling content and the footer.
+
+        By default: the keyboard or keypad found in ``content`` (lifted out of it) and the
+        ``main_action``. A keyboard inside the scrolling content could be scrolled half out of
+        view, push the field typed into out of sight, or move under the finger; docked, it
+        never does, on any screen, whichever screen put it where.
+        """
+        panel = lift_key_panel(content)
+        action = self.main_action(content)
+        if panel is None and action is None:
+            return None
+        return Dock(panel, action)
+
+    def results_beside_keys(self) -> bool:
+        """Wide enough for live results beside the keyboard, each of its ten keys still full
+        size in half the width (1920×1080 is; 1280×800 is not, and stacks them)."""
+        width, height = self.app.display.logical
+        half = width / self.app.ui.scale / 2 - 60            # in 1080-scale pixels, minus margins
+        return width > height and half >= 10 * KeyPanel.COMPACT_KEY + 9 * 10
+
+    def dock_with_results(self, content: Widget, results: Widget) -> Dock:
+        """The keyboard with the results of what is typed beside it, scrolling on their own:
+        on a wide screen both stay in view while one types."""
+        return Dock(lift_key_panel(content), ScrollView(results, id="results-view"), fill=True)
+
     # -- building ---------------------------------------------------------
     def build(self) -> None:
         app = self.app
@@ -224,10 +300,13 @@ class Screen:
         title = self.title()
         parts: list[Widget] = [self.header]
         content = self.compose()
+        self.docked = self.dock(content)
         body = Column(([Label(title, size=TEXT_TITLE, bold=True, id="title")] if title else []) + [content],
                       gap=28, padding=36)
         self.content = ScrollView(body, flex=1, id="content")
         parts.append(self.content)
+        if self.docked is not None:
+            parts.append(self.docked)
         if self.show_footer:
             parts.append(app.make_footer(self))
         self.root = Column(parts, gap=0)
@@ -247,6 +326,17 @@ class Screen:
         assert self.root is not None
         self.root.backdrop = ui.theme.background
         self.root.place(ui, viewport)
+        # Too little room above the keys for the field typed into: smaller keys (still the
+        # minimum touch size), then the main action beside the last keys instead of below.
+        if self._too_tight_to_type(ui):
+            for panel in self._key_panels():
+                panel.set_compact(True)
+            if isinstance(self.docked, Dock):
+                self.docked.padding = Dock.TIGHT_PADDING
+            self.root.place(ui, viewport)
+        if self._too_tight_to_type(ui) and isinstance(self.docked, Dock) and self.docked.merge_side(ui):
+            self.root.place(ui, viewport)
+        self.reveal_focus()
         for overlay in self.overlays:
             self._place_overlay(overlay, ui, viewport)
         self._needs_full = True
@@ -266,6 +356,36 @@ class Screen:
         self.app.layout_screen(self)
         if self.content is not None:
             self.content.scroll_to(offset)
+        self.reveal_focus()
+
+    # -- typing -----------------------------------------------------------
+    def _key_panels(self) -> list[KeyPanel]:
+        return [w for w in self.docked.walk() if isinstance(w, KeyPanel)] if self.docked else []
+
+    def focused_field(self) -> TextField | None:
+        """The field being typed into, if the scrolling content has one."""
+        if self.content is None:
+            return None
+        fields = [w for w in self.content.walk() if isinstance(w, TextField) and w.visible]
+        return next((f for f in fields if f.focused), None)
+
+    def _too_tight_to_type(self, ui: UiContext) -> bool:
+        """The docked keys leave too little room above them to see the field typed into."""
+        field = self.focused_field()
+        if self.content is None or field is None or not self._key_panels():
+            return False
+        return self.content.rect.height < field.rect.height + 2 * ui.px(36)
+
+    def reveal_focus(self) -> None:
+        """Scroll the content just enough for the field being typed into to be seen whole."""
+        field, view = self.focused_field(), self.content
+        if field is None or view is None:
+            return
+        margin = min(24, max(0, (view.rect.height - field.rect.height) // 2))
+        if field.rect.top < view.rect.top + margin or field.rect.height > view.rect.height:
+            view.scroll_to(view.offset - (view.rect.top + margin - field.rect.top))
+        elif field.rect.bottom > view.rect.bottom - margin:
+            view.scroll_to(view.offset + field.rect.bottom - (view.rect.bottom - margin))
 
     # -- drawing ----------------------------------------------------------
     def mark_dirty(self, widget: Widget) -> None:

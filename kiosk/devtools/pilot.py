@@ -147,9 +147,13 @@ class Pilot:
         """Type on the on-screen keyboard or keypad, switching case and layer as a person would."""
         from screens.widgets.code_keypad import CodeKeypad
         from screens.widgets.keyboard import ACCENT_ROW, LETTER_ROWS, AzertyKeyboard
+        from screens.widgets.keypad import NumericKeypad
 
         on_letters = "".join(LETTER_ROWS) + ACCENT_ROW
         for ch in text:
+            screen = self.screen
+            if ch == " " and screen is not None and isinstance(screen.find("keypad"), NumericKeypad):
+                continue   # a phone number's spaces: the keypad has none, the number reads the same
             if ch == " ":
                 self.tap("key-space")
                 continue

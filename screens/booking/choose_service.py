@@ -54,6 +54,7 @@ class BookingServicesScreen(Screen):
         super().__init__(app)
         self.domain: str | None = None
         self.searching = False
+        self.results: Widget | None = None
 
     def title(self) -> str:
         return _("Book an appointment")
@@ -130,9 +131,16 @@ class BookingServicesScreen(Screen):
                                placeholder=_("for example: passport"), max_length=40, id="search-field")
         self.field.focused = True
         found = reads.search_services(self.field.value)
-        results = self._service_tiles(found[:6])
-        return Column([self.field, AzertyKeyboard(self._key), Label(_("Services found"), bold=True,
-                                                                     id="results-title"), results], gap=20)
+        self.results = Column([Label(_("Services found"), bold=True, id="results-title"),
+                               self._service_tiles(found[:6])], gap=20)
+        if self.results_beside_keys():
+            return Column([self.field, AzertyKeyboard(self._key)], gap=20)   # results beside the keys
+        return Column([self.field, AzertyKeyboard(self._key), self.results], gap=20)
+
+    def dock(self, content: Widget) -> Widget | None:
+        if self.searching and self.results is not None and self.results_beside_keys():
+            return self.dock_with_results(content, self.results)
+        return super().dock(content)
 
     def _key(self, key: str) -> None:
         if key == ENTER:

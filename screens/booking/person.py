@@ -15,7 +15,7 @@ from kiosk.booking import form as booking_form
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen
-from screens.widgets import AzertyKeyboard, Button, Column, Label, Row, TextField
+from screens.widgets import AzertyKeyboard, Button, Column, Label, NumericKeypad, TextField
 from screens.widgets.base import Widget
 from screens.widgets.keyboard import BACKSPACE, ENTER
 
@@ -56,16 +56,22 @@ class BookingPersonScreen(Screen):
             field.focused = name == self.focus
             field.error = self.errors.get(name, "")
             self.fields[name] = field
-        self.keyboard = AzertyKeyboard(self._key, symbols=self.focus == "phone")
+        # A phone number is digits (and « + »): a large keypad, not the symbols row of the keyboard.
+        self.keyboard: Widget = (NumericKeypad(self._key, plus=True) if self.focus == "phone"
+                                 else AzertyKeyboard(self._key))
         consent = Label(_("Your name and contact are sent to the town hall only to manage this appointment, and "
                           "erased from this terminal as soon as it is sent."), size=TEXT_SMALL, colour="muted",
                         id="consent")
         names = Column([self.fields["last_name"], self.fields["first_name"]], gap=16)
         contact = Column([self.fields["phone"], self.fields["email"]], gap=16)
-        width, height = self.app.display.logical
-        form = Row([names, contact], gap=32, wrap=False) if width > height else Column([names, contact], gap=16)
-        go = Button(_("Continue"), kind="primary", id="continue", on_tap=self._continue)
-        return Column([form, self.keyboard, consent, Row([go], gap=20)], gap=24)
+        # One column, as wide as the keyboard below it: only the field typed into needs to show
+        # above the keys, and a wide field keeps its error message short (landscape, large text).
+        form = Column([names, contact], gap=16, max_width=1300)
+        self.go = Button(_("Continue"), kind="primary", id="continue", on_tap=self._continue)
+        return Column([form, self.keyboard, consent], gap=24)
+
+    def main_action(self, content: Widget) -> Widget | None:
+        return self.go
 
     # -- typing -------------------------------------------------------------------------------
     def _set_focus(self, name: str) -> None:

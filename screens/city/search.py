@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.i18n import _
-from kiosk.shell.ui import MIN_TOUCH, TEXT_BODY, TEXT_SMALL
+from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.city.common import category_title, guide, place_row, unavailable
 from screens.city.place import open_place
-from screens.widgets import AzertyKeyboard, Column, Label, Row, TextField
+from screens.widgets import AzertyKeyboard, Column, Label, TextField
 from screens.widgets.base import Widget
 from screens.widgets.keyboard import BACKSPACE, ENTER
 from screens.widgets.list_row import ListRow
@@ -23,7 +23,6 @@ from screens.widgets.list_row import ListRow
 if TYPE_CHECKING:
     from screens.base import ScreenHost
 
-KEYS_PER_ROW = 10   # the AZERTY keyboard's widest row
 PLACES_SHOWN = 8
 OTHERS_SHOWN = 5
 
@@ -47,16 +46,14 @@ class CitySearchScreen(Screen):
         self.field.focused = True
         self.results = Column(self._result_items(), gap=14, id="results")
         typing = Column([self.field, AzertyKeyboard(self._type)], gap=20)
-        if self._side_by_side():
-            return Row([typing, self.results], gap=32, wrap=False)
+        if self.results_beside_keys():
+            return typing      # the results go beside the keyboard (see ``dock``)
         return Column([typing, self.results], gap=28)
 
-    def _side_by_side(self) -> bool:
-        """Results beside the keyboard on a wide screen, if half of it still gives ten keys of
-        full touch size (1920×1080 does; 1280×800 does not, and stacks them)."""
-        W, H = self.app.display.logical
-        half = W / self.app.ui.scale / 2 - 60            # in 1080-scale pixels, minus margins
-        return W > H and half >= KEYS_PER_ROW * MIN_TOUCH + (KEYS_PER_ROW - 1) * 10
+    def dock(self, content: Widget) -> Widget | None:
+        if self.results is not None and self.results_beside_keys():
+            return self.dock_with_results(content, self.results)
+        return super().dock(content)
 
     def _type(self, key: str) -> None:
         if key == BACKSPACE:

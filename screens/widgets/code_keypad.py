@@ -14,7 +14,7 @@ from typing import Unpack
 from kiosk.i18n import _
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
-from screens.widgets.containers import Column, PanelOptions, Row
+from screens.widgets.containers import KeyPanel, PanelOptions, Row
 
 BACKSPACE = "\b"
 ENTER = "\n"
@@ -27,7 +27,7 @@ def _chunks(keys: str, per_row: int) -> list[str]:
     return [keys[i:i + per_row] for i in range(0, len(keys), per_row)]
 
 
-class CodeKeypad(Column):
+class CodeKeypad(KeyPanel):
     def __init__(self, on_key: Callable[[str], None], *, enter_label: str, layer: str = "letters",
                  wide: bool = False, compact: bool = False, id: str = "code-keypad",
                  **kw: Unpack[PanelOptions]) -> None:
@@ -37,23 +37,24 @@ class CodeKeypad(Column):
         self.wide = wide   # landscape: longer rows, so the keypad fits beside the field without scrolling
         # Portrait totems have the height for bigger keys, unless large text already takes it
         # (« Rechercher » must stay on screen without scrolling).
-        self.key_height = 100 if wide or compact else 124
+        self.roomy_key = 100 if wide or compact else 124
         super().__init__(self._rows(), gap=12, id=id, max_width=1000, **kw)
 
     def _key(self, ch: str) -> Button:
-        return Button(ch, kind="key", id=f"key-{ch}", min_height=self.key_height, on_tap=lambda: self.on_key(ch))
+        return Button(ch, kind="key", id=f"key-{ch}", min_height=self.key_height(self.roomy_key),
+                      on_tap=lambda: self.on_key(ch))
 
     def _rows(self) -> list[Widget]:
         if self.layer == "letters":
-            lines = _chunks(ALPHABET, 9 if self.wide else 7)
+            lines = _chunks(ALPHABET, 9 if self.wide or self.compact else 7)   # compact: fewer, longer rows
         else:
-            lines = _chunks(DIGITS, 5 if self.wide else 3)
+            lines = _chunks(DIGITS, 5 if self.wide or self.compact else 3)
         rows: list[Widget] = [Row([self._key(c) for c in line], gap=12, wrap=False) for line in lines]
         switch = Button(_("Digits 0–9") if self.layer == "letters" else _("Letters A–Z"), kind="key",
-                        id="key-layer", min_height=self.key_height, on_tap=self._toggle)
-        erase = Button(_("Erase"), kind="key", icon="⌫", id="key-backspace", min_height=self.key_height,
+                        id="key-layer", min_height=self.key_height(self.roomy_key), on_tap=self._toggle)
+        erase = Button(_("Erase"), kind="key", icon="⌫", id="key-backspace", min_height=self.key_height(self.roomy_key),
                        on_tap=lambda: self.on_key(BACKSPACE))
-        enter = Button(self.enter_label, kind="primary", id="key-enter", min_height=self.key_height,
+        enter = Button(self.enter_label, kind="primary", id="key-enter", min_height=self.key_height(self.roomy_key),
                        on_tap=lambda: self.on_key(ENTER))
         rows.append(Row([switch, erase, enter], gap=12, wrap=False))
         for row in rows:
@@ -63,11 +64,7 @@ class CodeKeypad(Column):
     def set_layer(self, layer: str) -> None:
         if layer != self.layer:
             self.layer = layer
-            self.items = self._rows()
-            for w in self.walk():
-                w.owner = self.owner
-            self.request_layout()
-            self.invalidate()
+            self._rebuild()
 
     def _toggle(self) -> None:
         self.set_layer("digits" if self.layer == "letters" else "letters")

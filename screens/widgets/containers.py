@@ -15,6 +15,7 @@ import pygame
 from kiosk.shell.theme import RGB
 from kiosk.shell.ui import UiContext
 from screens.widgets.base import Widget, WidgetOptions, theme_colour
+from screens.widgets.button import Button
 
 
 class ContainerOptions(WidgetOptions, total=False):
@@ -114,6 +115,165 @@ class Column(Container):
             y += h + gap
 
 
+class KeyPanel(Column):
+    """A keyboard or keypad: rows of keys the screen keeps whole on screen, below the field
+    typed into (see ``Screen.dock``).
+
+    ``compact`` keys are the minimum touch size instead of the roomier default: the screen
+    asks for them when the space left above the keys would not show the field being typed
+    into (landscape, low reach, large text).
+    """
+
+    typing_panel = True
+    COMPACT_KEY = 80   # px at 1080 scale: the minimum touch target
+
+    compact = False
+    action: Widget | None = None   # the screen's main action, at the end of the last row
+
+    def _rows(self) -> list[Widget]:
+        raise NotImplementedError
+
+    def key_height(self, roomy: int) -> int:
+        return self.COMPACT_KEY if self.compact else roomy
+
+    def set_compact(self, compact: bool) -> bool:
+        """Switch key size; True when it changed (the screen lays itself out again)."""
+        if compact == self.compact:
+            return False
+        self.compact = compact
+        self._rebuild()
+        return True
+
+    def set_action(self, action: Widget) -> None:
+        """End the last row of keys with the screen's main action: where the height is too
+        short for both the keys and a button of its own (low reach with large text)."""
+        self.action = action
+        if isinstance(action, Button):
+            action._min_height = self.key_height(96)   # no taller than the keys it stands with
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.items = self._rows()
+        last = self.items[-1] if self.items else None
+        if self.action is not None and isinstance(last, Row):
+            last.items.append(self.action)
+            last.weighted = True   # « Continuer » needs more width than « 123 »
+        for row in self.items:
+            row.parent = self
+            for child in row.children():
+                child.parent = row
+        for w in self.walk():
+            w.owner = self.owner
+        self.request_layout()
+        self.invalidate()
+
+
+class Dock(Widget):
+    """What stays put between the scrolling content and the footer: a keyboard or keypad and
+    the screen's main action, so neither ever needs scrolling to and the keys never move.
+
+    ``side`` (the main action, or a screen's live results) goes beside the keys when the
+    screen is wide enough for both, else below them. A ``fill`` side takes the dock's whole
+    height beside keys given half the width (results as one types); otherwise it sits at the
+    bottom right, where the thumb ends after the last key.
+    """
+
+    TIGHT_PADDING = 4   # px at 1080 scale, when the screen is short of height for typing
+
+    def __init__(self, panel: Widget | None, side: Widget | None = None, *, fill: bool = False,
+                 gap: int = 24, padding: int = 24, id: str = "dock") -> None:
+        super().__init__(id=id)
+        self.panel, self.side, self.fill = panel, side, fill
+        for child in self.children():
+            child.parent = self
+        self.gap, self.padding = gap, padding
+
+    def children(self) -> Sequence[Widget]:
+        return [c for c in (self.panel, self.side) if c is not None and c.visible]
+
+    def _panel_width(self, ui: UiContext, inner_w: int) -> int:
+        if self.panel is None:
+            return 0
+        if self.fill and self.side is not None:
+            return (inner_w - ui.px(self.gap)) // 2
+        limit = getattr(self.panel, "max_width", None)
+        return min(inner_w, ui.px(limit)) if limit else inner_w
+
+    def _beside(self, ui: UiContext, inner_w: int) -> bool:
+        if self.panel is None or self.side is None:
+            return False
+        room = inner_w - self._panel_width(ui, inner_w) - ui.px(self.gap)
+        return room >= max(self.side.min_width(ui), ui.px(300))
+
+    def measure(self, ui: UiContext, width: int) -> int:
+        inner_w = width - 2 * ui.px(self.padding)
+        panel_w = self._panel_width(ui, inner_w)
+        ph = self.panel.measure(ui, panel_w) if self.panel else 0
+        if self.side is None:
+            return ph + 2 * ui.px(self.padding)
+        if self._beside(ui, inner_w):
+            side_w = inner_w - panel_w - ui.px(self.gap)
+            h = ph if self.fill else max(ph, self.side.measure(ui, side_w))
+            return h + 2 * ui.px(self.padding)
+        sh = self.side.measure(ui, inner_w)
+        return ph + sh + (ui.px(self.gap) if self.panel else 0) + 2 * ui.px(self.padding)
+
+    def place(self, ui: UiContext, rect: pygame.Rect) -> None:
+        self.rect = pygame.Rect(rect)
+        p = ui.px(self.padding)
+        inner = self.rect.inflate(-2 * p, -2 * p)
+        gap = ui.px(self.gap)
+        panel_w = self._panel_width(ui, inner.width)
+        for child in self.children():
+            child.backdrop = self.backdrop
+        if self.side is None or self.panel is None:
+            only = self.panel or self.side
+            assert only is not None   # a dock holds at least one thing
+            only.place(ui, pygame.Rect(inner.centerx - panel_w // 2 if self.panel else inner.left, inner.top,
+                                       panel_w if self.panel else inner.width, only.measure(ui, inner.width)))
+            return
+        ph = self.panel.measure(ui, panel_w)
+        if self._beside(ui, inner.width):
+            side_w = inner.width - panel_w - gap
+            if self.fill:
+                self.panel.place(ui, pygame.Rect(inner.left, inner.top, panel_w, ph))
+                self.side.place(ui, pygame.Rect(inner.right - side_w, inner.top, side_w, inner.height))
+            else:
+                # Keys centred when the side fits in the margin, else pushed left to make room.
+                needed = max(self.side.min_width(ui), ui.px(300))
+                left = max(inner.left, min(inner.centerx - panel_w // 2, inner.right - needed - gap - panel_w))
+                self.panel.place(ui, pygame.Rect(left, inner.top, panel_w, ph))
+                sh = self.side.measure(ui, inner.right - self.panel.rect.right - gap)
+                self.side.place(ui, pygame.Rect(self.panel.rect.right + gap, inner.bottom - sh,
+                                                inner.right - self.panel.rect.right - gap, sh))
+            return
+        self.panel.place(ui, pygame.Rect(inner.centerx - panel_w // 2, inner.top, panel_w, ph))
+        sh = self.side.measure(ui, inner.width)
+        self.side.place(ui, pygame.Rect(inner.left, inner.top + ph + gap, inner.width, sh))
+
+    def merge_side(self, ui: UiContext) -> bool:
+        """Put a main action that would sit below the keys into their last row instead; True
+        when done (the screen lays itself out again)."""
+        if not isinstance(self.panel, KeyPanel) or self.side is None or self.fill \
+                or self._beside(ui, self.rect.width - 2 * ui.px(self.padding)):
+            return False
+        self.panel.set_action(self.side)
+        self.side = None
+        return True
+
+    def min_width(self, ui: UiContext) -> int:
+        return max((c.min_width(ui) for c in self.children()), default=0) + 2 * ui.px(self.padding)
+
+    def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
+        surf.fill(self.backdrop, self.rect)
+        pygame.draw.line(surf, ui.theme.border, self.rect.topleft, self.rect.topright, ui.px(2))
+        clip = surf.get_clip()
+        for child in self.children():
+            child.backdrop = self.backdrop
+            if child.rect.colliderect(clip):
+                child.draw(surf, ui)
+
+
 class Row(Container):
     """Children side by side in equal widths, wrapping onto more lines when too narrow."""
 
@@ -122,6 +282,7 @@ class Row(Container):
         super().__init__(items, **kw)
         self.max_per_line = max_per_line
         self.wrap = wrap  # False for keyboard rows: keys keep their order on one line
+        self.weighted = False  # one line of unequal widths: each child its narrowest plus a share
 
     def _lines(self, ui: UiContext, width: int) -> list[Sequence[Widget]]:
         kids = self.children()
@@ -146,10 +307,21 @@ class Row(Container):
         lines = self._lines(ui, inner_w)
         if not lines:
             return 0
+        if self.weighted and not self.wrap:
+            kids = lines[0]
+            return max(c.measure(ui, w) for c, w in zip(kids, self._weighted(ui, inner_w), strict=True)) \
+                + 2 * ui.px(self.padding)
         per_line = len(lines[0])
         cell = self._cell_width(ui, inner_w, per_line)
         heights = [max(c.measure(ui, cell) for c in line) for line in lines]
         return sum(heights) + ui.px(self.gap) * (len(lines) - 1) + 2 * ui.px(self.padding)
+
+    def _weighted(self, ui: UiContext, width: int) -> list[int]:
+        """Widths for one line: each child its narrowest, plus an equal share of what is left."""
+        kids = self.children()
+        mins = [c.min_width(ui) for c in kids]
+        spare = max(0, width - ui.px(self.gap) * (len(kids) - 1) - sum(mins)) // len(kids)
+        return [m + spare for m in mins]
 
     def place(self, ui: UiContext, rect: pygame.Rect) -> None:
         self.rect = pygame.Rect(rect)
@@ -158,6 +330,13 @@ class Row(Container):
         if not lines:
             return
         gap = ui.px(self.gap)
+        if self.weighted and not self.wrap:
+            x = inner.left
+            for child, w in zip(lines[0], self._weighted(ui, inner.width), strict=True):
+                child.backdrop = self._child_backdrop(ui)
+                child.place(ui, pygame.Rect(x, inner.top, w, inner.height))
+                x += w + gap
+            return
         per_line = len(lines[0])
         cell = self._cell_width(ui, inner.width, per_line)
         heights = [max(c.measure(ui, cell) for c in line) for line in lines]

@@ -36,13 +36,38 @@ class Footer(Row):
             button.stack_icon = stacked
             button._min_height = 110 if stacked else 96
 
+    def _widths(self, ui: UiContext, width: int) -> list[int] | None:
+        """Unequal widths that keep the buttons on one line when equal ones would not (large
+        text: « Accessibilité » is wider than « Aide »), else None. One line leaves the height
+        to the screen above, which a keyboard needs."""
+        inner = width - 2 * ui.px(self.padding)
+        gaps = ui.px(self.gap) * (len(self.buttons) - 1)
+        mins = [b.min_width(ui) for b in self.buttons]
+        if max(mins) <= (inner - gaps) // len(mins) or sum(mins) + gaps > inner:
+            return None
+        spare = (inner - gaps - sum(mins)) // len(mins)
+        return [m + spare for m in mins]
+
     def measure(self, ui: UiContext, width: int) -> int:
         self._arrange(ui, width)
-        return super().measure(ui, width)
+        widths = self._widths(ui, width)
+        if widths is None:
+            return super().measure(ui, width)
+        return max(b.measure(ui, w) for b, w in zip(self.buttons, widths, strict=True)) + 2 * ui.px(self.padding)
 
     def place(self, ui: UiContext, rect: pygame.Rect) -> None:
         self._arrange(ui, rect.width)
-        super().place(ui, rect)
+        widths = self._widths(ui, rect.width)
+        if widths is None:
+            super().place(ui, rect)
+            return
+        self.rect = pygame.Rect(rect)
+        inner = self._inner(ui, self.rect)
+        x = inner.left
+        for button, w in zip(self.buttons, widths, strict=True):
+            button.backdrop = ui.theme.surface
+            button.place(ui, pygame.Rect(x, inner.top, w, inner.height))
+            x += w + ui.px(self.gap)
 
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
         surf.fill(ui.theme.surface, self.rect)

@@ -14,7 +14,7 @@ from typing import Unpack
 from kiosk.i18n import _
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
-from screens.widgets.containers import Column, PanelOptions, Row
+from screens.widgets.containers import KeyPanel, PanelOptions, Row
 
 BACKSPACE = "\b"
 ENTER = "\n"
@@ -24,7 +24,7 @@ ACCENT_ROW = "éèêëàçùüïô"
 SYMBOL_ROWS = ("1234567890", "@._-+'/", "âîûöœæÿ")
 
 
-class AzertyKeyboard(Column):
+class AzertyKeyboard(KeyPanel):
     def __init__(self, on_key: Callable[[str], None], *, id: str = "keyboard", symbols: bool = False,
                  **kw: Unpack[PanelOptions]) -> None:
         self.on_key = on_key
@@ -34,40 +34,40 @@ class AzertyKeyboard(Column):
 
     def _key(self, ch: str) -> Button:
         label = ch.upper() if self.upper and ch.isalpha() else ch
-        return Button(label, kind="key", id=f"key-{ch}", on_tap=lambda: self.on_key(label))
+        return Button(label, kind="key", id=f"key-{ch}", min_height=self.key_height(96),
+                      on_tap=lambda: self.on_key(label))
 
     def _rows(self) -> list[Widget]:
         rows: list[Widget] = []
         if self.symbols:
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[0]], gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[1]]
-                            + [Button("⌫", kind="key", id="key-backspace",   # as on the letters layer:
-                                      on_tap=lambda: self.on_key(BACKSPACE))],   # a word would not fit
+                            + [Button("⌫", kind="key", id="key-backspace", min_height=self.key_height(96),
+                                      on_tap=lambda: self.on_key(BACKSPACE))],   # a word would not fit,
+                                                                                 # as on the letters layer
                             gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[2]], gap=10, wrap=False))
         else:
             rows.append(Row([self._key(c) for c in LETTER_ROWS[0]], gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in LETTER_ROWS[1]], gap=10, wrap=False))
-            shift = Button("⇧", kind="key", id="key-shift", selected=self.upper, on_tap=self._toggle_case)
+            shift = Button("⇧", kind="key", id="key-shift", selected=self.upper, min_height=self.key_height(96),
+                           on_tap=self._toggle_case)
             rows.append(Row([shift] + [self._key(c) for c in LETTER_ROWS[2]]
-                            + [Button("⌫", kind="key", id="key-backspace", on_tap=lambda: self.on_key(BACKSPACE))],
+                            + [Button("⌫", kind="key", id="key-backspace", min_height=self.key_height(96),
+                                      on_tap=lambda: self.on_key(BACKSPACE))],
                             gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in ACCENT_ROW], gap=10, wrap=False))
         rows.append(Row([
-            Button("ABC" if self.symbols else "123", kind="key", id="key-layer", on_tap=self._toggle_layer),
-            Button(_("Space"), kind="key", id="key-space", on_tap=lambda: self.on_key(" ")),
-            Button(_("Done"), kind="primary", id="key-enter", min_height=96, on_tap=lambda: self.on_key(ENTER)),
+            Button("ABC" if self.symbols else "123", kind="key", id="key-layer", min_height=self.key_height(96),
+                   on_tap=self._toggle_layer),
+            Button(_("Space"), kind="key", id="key-space", min_height=self.key_height(96),
+                   on_tap=lambda: self.on_key(" ")),
+            Button(_("Done"), kind="primary", id="key-enter", min_height=self.key_height(96),
+                   on_tap=lambda: self.on_key(ENTER)),
         ], gap=10, wrap=False))
         for row in rows:
             row.parent = self
         return rows
-
-    def _rebuild(self) -> None:
-        self.items = self._rows()
-        for w in self.walk():
-            w.owner = self.owner
-        self.request_layout()
-        self.invalidate()
 
     def _toggle_case(self) -> None:
         self.upper = not self.upper

@@ -1,4 +1,5 @@
-"""A large numeric keypad (PIN, phone numbers): 1–9, erase, 0, validate."""
+"""A large numeric keypad (PIN, phone numbers): 1–9, erase, 0, validate; « + » for a phone
+number's country code when asked (``plus=True``)."""
 
 from __future__ import annotations
 
@@ -6,28 +7,39 @@ from collections.abc import Callable
 from typing import Unpack
 
 from kiosk.i18n import _
+from screens.widgets.base import Widget
 from screens.widgets.button import Button
-from screens.widgets.containers import Column, PanelOptions, Row
+from screens.widgets.containers import KeyPanel, PanelOptions, Row
 
 BACKSPACE = "\b"
 ENTER = "\n"
 
 
-class NumericKeypad(Column):
+class NumericKeypad(KeyPanel):
     def __init__(self, on_key: Callable[[str], None], *, enter_label: str | None = None,
-                 id: str = "keypad", **kw: Unpack[PanelOptions]) -> None:
+                 plus: bool = False, id: str = "keypad", **kw: Unpack[PanelOptions]) -> None:
         self.on_key = on_key
-        rows = []
-        for digits in ("123", "456", "789"):
-            rows.append(Row([self._key(d, d) for d in digits], gap=16, wrap=False))
-        rows.append(Row([
-            self._key(BACKSPACE, _("Erase"), icon="⌫", key_id="backspace"),
-            self._key("0", "0"),
-            self._key(ENTER, enter_label or _("OK"), key_id="enter", kind="primary"),
-        ], gap=16, wrap=False))
-        super().__init__(rows, gap=16, id=id, max_width=760, **kw)
+        self.enter_label = enter_label or _("OK")
+        self.plus = plus
+        super().__init__(self._rows(), gap=16, id=id, max_width=760, **kw)
+
+    def _rows(self) -> list[Widget]:
+        rows: list[Widget] = [Row([self._key(d, d) for d in digits], gap=16, wrap=False)
+                              for digits in ("123", "456", "789")]
+        # Compact keys have no height for the word under its sign: « ⌫ » alone, as on the keyboard.
+        erase = (self._key(BACKSPACE, "⌫", key_id="backspace") if self.compact
+                 else self._key(BACKSPACE, _("Erase"), icon="⌫", key_id="backspace"))
+        enter = self._key(ENTER, self.enter_label, key_id="enter", kind="primary")
+        if self.plus:
+            rows.append(Row([self._key("+", "+"), self._key("0", "0"), erase], gap=16, wrap=False))
+            rows.append(Row([enter], gap=16, wrap=False))
+        else:
+            rows.append(Row([erase, self._key("0", "0"), enter], gap=16, wrap=False))
+        for row in rows:
+            row.parent = self
+        return rows
 
     def _key(self, value: str, label: str, *, icon: str | None = None, key_id: str | None = None,
              kind: str = "key") -> Button:
-        return Button(label, kind=kind, icon=icon, id=f"key-{key_id or value}", min_height=110,
+        return Button(label, kind=kind, icon=icon, id=f"key-{key_id or value}", min_height=self.key_height(110),
                       on_tap=lambda: self.on_key(value))

@@ -37,6 +37,10 @@ class TextField(Widget):
         self.on_change = on_change
         self.focused = False
         self.error = ""
+        # Lines kept under the box for an error, shown or not: one from the start, more once a
+        # longer message needed them. An error coming or going then moves nothing below the
+        # field — least of all the keyboard, whose keys are under a finger already moving.
+        self._error_room = 1
 
     @property
     def value(self) -> str:
@@ -67,7 +71,8 @@ class TextField(Widget):
     def set_error(self, message: str) -> None:
         if message != self.error:
             self.error = message
-            self.request_layout()  # the message takes room under the field
+            self.invalidate()       # its room is kept under the box: drawn in place
+            self.request_layout()   # unless it needs more lines than were kept
 
     def set_focused(self, focused: bool) -> None:
         if focused != self.focused:
@@ -90,8 +95,9 @@ class TextField(Widget):
 
     def measure(self, ui: UiContext, width: int) -> int:
         small = ui.fonts.line_height(ui.font_px(TEXT_SMALL), True)
+        self._error_room = max(self._error_room, len(self._error_lines(ui, width)))
         return (len(self._caption_lines(ui, width)) * small + self._box_height(ui)
-                + len(self._error_lines(ui, width)) * small + ui.px(8))
+                + self._error_room * small + ui.px(8))
 
     def _box(self, ui: UiContext) -> pygame.Rect:
         small = ui.fonts.line_height(ui.font_px(TEXT_SMALL), True)

@@ -102,14 +102,17 @@ def test_a_51st_character_is_refused_with_a_message(town, make_pilot):
     assert "au plus 50 caractères" in pilot.widget("field-last_name").error
 
 
-def test_enter_moves_to_the_next_field_and_the_phone_starts_on_digits(town, make_pilot):
+def test_enter_moves_to_the_next_field_and_the_phone_is_typed_on_a_numeric_keypad(town, make_pilot):
+    from screens.widgets.keypad import NumericKeypad
+
     pilot = town.pilot(make_pilot)
     to_person_step(pilot)
     pilot.type("Lefèvre")
     pilot.tap("key-enter")
     pilot.type("Ève")
     pilot.tap("key-enter")
-    assert pilot.widget("keyboard").symbols
+    assert isinstance(pilot.widget("keypad"), NumericKeypad) and pilot.screen.find("keyboard") is None
+    assert pilot.widget("key-1").rect.height >= pilot.widget("key-enter").rect.height >= 80
     pilot.type("+33 6 12 34 56 78")
     pilot.tap("continue")
     assert pilot.screen.name == "booking_confirm" and "06 12 34 56 78" in said(pilot)

@@ -252,7 +252,7 @@ def data_for(screen: str) -> SeededData | None:
 
 def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots", *,
                size: tuple[int, int] = (1080, 1920), lang: str = "fr", large_text: bool = False,
-               high_contrast: bool = False, only: set[str] | None = None,
+               high_contrast: bool = False, low_reach: bool = False, only: set[str] | None = None,
                problems: list[str] | None = None) -> list[Path]:
     """Render every state to ``out/<screen>-<state>.png``; returns the files written.
 
@@ -265,7 +265,7 @@ def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots
 
     config = config or load_config(Path(__file__).resolve().parents[3] / "kiosk.toml")
     overrides = {"languages.default": lang, "accessibility.large_text": large_text,
-                 "accessibility.high_contrast": high_contrast}
+                 "accessibility.high_contrast": high_contrast, "accessibility.low_reach": low_reach}
     config = load_config(config.source, overrides)
     out = Path(out)
     written = []
