@@ -13,8 +13,10 @@ name typed on the keyboard):
 * a hyphenated word (« rendez-vous », « e-mail ») and an e-mail address, which have no space.
 
 Only when such a run is wider than a whole line does it break inside, at the least harmful
-place first: after a no-break space, after a hyphen, before « @ », after « . » or « / »; and only
-if a piece is still too wide, between two characters, so that nothing ever overflows.
+place first: after a no-break space (but not between a number and its word: « vendredi 4 /
+décembre 2026 » never, « vendredi / 4 décembre / 2026 » if it must), after a hyphen, before « @ »,
+after « . » or « / »; and only if a piece is still too wide, between two characters, so that
+nothing ever overflows.
 
 The screen (``screens.widgets.text.wrap``, in pixels of the real font) and the ticket printer
 (``drivers.printer.render``, in characters of the paper's width) both call :func:`break_lines`
@@ -99,23 +101,25 @@ def _paragraph(paragraph: str, fits: Callable[[str], bool]) -> list[str]:
         if fits(candidate.rstrip(" ")):
             line = candidate
             continue
-        if line:
-            lines.append(line.rstrip(" "))
         if fits(token.rstrip(" ")):
+            if line:
+                lines.append(line.rstrip(" "))
             line = token
         else:
-            *full, line = _split_run(token, fits)
+            # It breaks anyway: its first piece may as well finish the current line.
+            *full, line = _split_run(token, fits, line)
             lines.extend(full)
     lines.append(line.rstrip(" "))
     return lines
 
 
-def _split_run(run: str, fits: Callable[[str], bool]) -> list[str]:
-    """A run wider than a line, in pieces that fit: at its soft places, else by character."""
+def _split_run(run: str, fits: Callable[[str], bool], line: str = "") -> list[str]:
+    """A run wider than a line, in pieces that fit, the first one after ``line`` if it fits
+    there: at its soft places, else by character."""
     guarded = keep_together(run)
     pieces, start = [], 0
     for i, ch in enumerate(guarded):
-        if ch in _SOFT_AFTER and i + 1 < len(run):
+        if ch in _SOFT_AFTER and i + 1 < len(run) and not _binds(guarded, i):
             pieces.append(run[start:i + 1])
             start = i + 1
         elif ch in _SOFT_BEFORE and i > start:
@@ -123,7 +127,6 @@ def _split_run(run: str, fits: Callable[[str], bool]) -> list[str]:
             start = i
     pieces.append(run[start:])
     lines: list[str] = []
-    line = ""
     for piece in pieces:
         if fits((line + piece).rstrip(_TRAILING)):
             line += piece
@@ -137,6 +140,15 @@ def _split_run(run: str, fits: Callable[[str], bool]) -> list[str]:
             lines.extend(full)
     lines.append(line)
     return lines
+
+
+_NUMBER_BEFORE = re.compile(r"(?:\d|\b1er)$")
+
+
+def _binds(text: str, i: int) -> bool:
+    """Whether the space at ``i`` joins a number to the word after it (« 4 décembre », « 1 an »):
+    even a run too wide for the line does not break there when it has any other place."""
+    return text[i] != "-" and text[i + 1].isalpha() and bool(_NUMBER_BEFORE.search(text, 0, i))
 
 
 def _cut(word: str, fits: Callable[[str], bool]) -> list[str]:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kiosk.booking.opening import PlaceHours
 from kiosk.clock import PARIS, Clock
 from kiosk.text import folded_words
 from offline_cache import health
@@ -30,6 +31,7 @@ from offline_cache.db import generation, open_cache, storage_error
 from offline_cache.errors import CacheCorrupt, CacheError
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=PARIS)
+SLOTS_PER_READ = 50   # the first free slot is nearly always in the first read
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,7 @@ class Availability:
         """Services by name, each with ``next_free`` (the first free slot's start, or None)."""
         found = cache_reads.services(self.conn, domain)
         for service in found:
-            first = self._free_rows(service["agenda_ids"], self._bookable_from(), None, limit=1)
-            service["next_free"] = _paris(first[0]["start"]) if first else None
+            service["next_free"] = self._first_free(service, self._bookable_from())
         return found
 
     def service(self, service_id: str) -> dict[str, Any] | None:
@@ -144,7 +145,10 @@ class Availability:
             return []
         start, end = _day_bounds(first, last)
         hours = cache_reads.free_hours(self.conn, service["agenda_ids"], max(start, self._bookable_from()), end)
-        return sorted({_paris(f"{hour}:00:00+00:00").date() for hour in hours})
+        days = sorted({_paris(f"{hour}:00:00+00:00").date() for hour in hours})
+        if not self._hours(service).known:
+            return days
+        return [day for day in days if self.day_slots(service_id, day)]   # a day with only closed-hours slots
 
     def next_free_day(self, service_id: str, after: date) -> date | None:
         """The first day after ``after`` with a free slot (« jour suivant disponible »)."""
@@ -152,8 +156,8 @@ class Availability:
         if service is None:
             return None
         start = max(_day_bounds(after + timedelta(days=1), after)[0], self._bookable_from())
-        rows = self._free_rows(service["agenda_ids"], start, None, limit=1)
-        return _paris(rows[0]["start"]).date() if rows else None
+        first = self._first_free(service, start)
+        return first.date() if first else None
 
     def day_slots(self, service_id: str, day: date) -> list[DaySlot]:
         """Free future slots of ``day``, counters merged, by start time."""
@@ -161,16 +165,36 @@ class Availability:
         if service is None:
             return []
         start, end = _day_bounds(day, day)
+        hours = self._hours(service)
         merged: dict[str, list[tuple[Any, ...]]] = {}   # rows come by start time, so the slots do too
         for row in cache_reads.free_slot_rows(self.conn, service["agenda_ids"], max(start, self._bookable_from()),
                                               end):
-            merged.setdefault(row[0], []).append(row)
+            if hours.admits(_paris(row[0]), _paris(row[1])):
+                merged.setdefault(row[0], []).append(row)
         out = []
         for begin, rows in merged.items():   # (start, end, places_left, id, agenda_id)
             if len(rows) > 1:
                 rows.sort(key=lambda r: (-r[2], r[4]))
             out.append(DaySlot(_paris(begin), _paris(rows[0][1]), sum(r[2] for r in rows), tuple(r[3] for r in rows)))
         return out
+
+    def _hours(self, service: dict[str, Any]) -> PlaceHours:
+        """The opening hours of the service's place: no slot outside them is offered (see
+        :mod:`kiosk.booking.opening`)."""
+        return PlaceHours(self.place(service.get("place_id")))
+
+    def _first_free(self, service: dict[str, Any], start: datetime) -> datetime | None:
+        """The start of the first free slot from ``start`` that the place's hours allow."""
+        hours = self._hours(service)
+        while True:
+            rows = self._free_rows(service["agenda_ids"], start, None, limit=SLOTS_PER_READ)
+            for row in rows:
+                begin = _paris(row["start"])
+                if hours.admits(begin, _paris(row["end"])):
+                    return begin
+            if len(rows) < SLOTS_PER_READ:
+                return None
+            start = _paris(rows[-1]["start"]) + timedelta(seconds=1)
 
     def _free_rows(self, agenda_ids: list[str], start: datetime, end: datetime | None,
                    limit: int) -> list[dict[str, Any]]:

@@ -72,8 +72,11 @@ def test_on_screen_a_line_never_breaks_inside_a_date_time_phone_address_or_word(
 
 def test_a_run_wider_than_the_line_breaks_at_its_least_harmful_place(fonts):
     # a date on a narrow button: between its words, not inside one
-    lines = wrap("vendredi 4 décembre 2026", fonts, 50, 260)
-    assert [line.strip() for line in lines] == ["vendredi 4", "décembre", "2026"]
+    lines = wrap("vendredi 4 décembre 2026", fonts, 50, fonts.width("4 décembre", 50) + 4)
+    assert [line.strip() for line in lines] == ["vendredi", "4 décembre", "2026"]
+    # that first piece finishes the line it follows (a long double-width title on the ticket)
+    assert break_lines("Mairie de Saint-Clément-des-Vignes", lambda row: len(row) <= 21) == [
+        "Mairie de Saint-", "Clément-des-Vignes"]
     # an e-mail address: before the @ or after a dot; a long hyphenated name: after a hyphen
     assert wrap("marie-therese.dupre@exemple.fr", fonts, 36, 320) == ["marie-therese.dupre", "@exemple.fr"]
     assert wrap("Saint-Clément-des-Vignes", fonts, 40, 250)[0].endswith("-")
