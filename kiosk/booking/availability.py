@@ -150,6 +150,17 @@ class Availability:
             return days
         return [day for day in days if self.day_slots(service_id, day)]   # a day with only closed-hours slots
 
+    def published_until(self, service_id: str) -> date | None:
+        """The last Paris day the town has published times for (free or taken): beyond it a
+        calendar is grey because booking is not open yet, not because everything is taken."""
+        service = self.service(service_id)
+        if service is None or not service["agenda_ids"]:
+            return None
+        marks = ", ".join("?" for _ in service["agenda_ids"])
+        row = self.conn.execute(f"SELECT max(start) FROM slots WHERE agenda_id IN ({marks})",
+                                service["agenda_ids"]).fetchone()
+        return _paris(row[0]).date() if row and row[0] else None
+
     def next_free_day(self, service_id: str, after: date) -> date | None:
         """The first day after ``after`` with a free slot (« jour suivant disponible »)."""
         service = self.service(service_id)

@@ -106,6 +106,31 @@ def test_calendar_preselects_the_first_free_day_and_jumps_ahead(seeded):
     assert pilot.screen.name == "booking_service"
 
 
+def test_a_grey_month_says_why(seeded):
+    """January was all grey without a word: the calendar says when booking is not open yet (the
+    town publishes about a month ahead), and when a month has no free time left."""
+    pilot = seeded()
+    from screens.booking.choose_service import open_booking
+
+    open_booking(pilot.app, "svc-urbanisme")
+    pilot.settle()
+    pilot.tap("choose-day")
+    last = max(at for _id, at in seeded_slots("ag-urbanisme", today=True)).date()
+    last_words = format_date_long(last, "fr")
+    month = pilot.screen.month
+    while month.year * 12 + month.month < last.year * 12 + last.month:     # to the month the times end in
+        pilot.tap("month-next")
+        month = pilot.screen.month
+    if pilot.has("month-note"):                                           # unless the times end on its last day
+        assert "ne sont pas encore ouverts à la réservation" in pilot.widget("month-note").text
+    pilot.tap("month-next")                                               # past the published times: all grey
+    note = pilot.widget("month-note").text
+    assert "ne sont pas encore ouverts" in note and last_words in note, note
+    assert not any(w.enabled for w in pilot.widgets() if (w.id or "").startswith("day-"))
+    pilot.tap("language")
+    assert "are not open yet" in pilot.widget("month-note").text
+
+
 def test_time_step_groups_morning_and_afternoon(seeded):
     pilot = seeded()
     from screens.booking.choose_service import open_booking
