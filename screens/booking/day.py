@@ -66,10 +66,10 @@ class BookingDayScreen(Screen):
         heading = Row([prev_month, Label(format_month_year(self.month, lang), size=TEXT_BODY + 4, bold=True,
                                          align="center", id="month-title"), next_month], gap=16, wrap=False)
         parts.append(heading)
-        parts.append(MonthCalendar(self.month, free, d.day, weekday_names(lang), self._choose, id="calendar"))
         why = self._why_grey(free, reads.published_until(d.chosen_service_id))
-        if why:
+        if why:          # above the days, where it is read before a grey month puzzles anyone
             parts.append(Label(why, bold=True, bg="surface", padding=16, id="month-note"))
+        parts.append(MonthCalendar(self.month, free, d.day, weekday_names(lang), self._choose, id="calendar"))
         parts.append(Label(_("{mark} days with free times; the other days cannot be chosen.").format(mark=FREE_MARK),
                            size=TEXT_SMALL, colour="muted", id="legend"))
         parts.append(Label(_("Chosen day: {date}").format(date=format_date_long(d.day, lang)), bold=True,
