@@ -31,7 +31,7 @@ from offline_cache.db import generation, open_cache, storage_error
 from offline_cache.errors import CacheCorrupt, CacheError
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=PARIS)
-SLOTS_PER_READ = 50   # the first free slot is nearly always in the first read
+SLOTS_PER_READ = 50   # slots read at a time after a first one the place's hours refuse
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,12 @@ class Availability:
     def services(self, domain: str | None = None) -> list[dict[str, Any]]:
         """Services by name, each with ``next_free`` (the first free slot's start, or None)."""
         found = cache_reads.services(self.conn, domain)
+        hours: dict[str | None, PlaceHours] = {}        # most services are at a few places
         for service in found:
-            service["next_free"] = self._first_free(service, self._bookable_from())
+            at = service.get("place_id")
+            if at not in hours:
+                hours[at] = self._hours(service)
+            service["next_free"] = self._first_free(service, self._bookable_from(), hours=hours[at])
         return found
 
     def service(self, service_id: str) -> dict[str, Any] | None:
@@ -146,9 +150,12 @@ class Availability:
         start, end = _day_bounds(first, last)
         hours = cache_reads.free_hours(self.conn, service["agenda_ids"], max(start, self._bookable_from()), end)
         days = sorted({_paris(f"{hour}:00:00+00:00").date() for hour in hours})
-        if not self._hours(service).known:
+        place_hours = self._hours(service)
+        if not place_hours.known:
             return days
-        return [day for day in days if self.day_slots(service_id, day)]   # a day with only closed-hours slots
+        return [day for day in days if self._first_free(service, max(_day_bounds(day, day)[0],
+                                                                      self._bookable_from()),
+                                                         _day_bounds(day, day)[1], place_hours)]
 
     def published_until(self, service_id: str) -> date | None:
         """The last Paris day the town has published times for (free or taken): beyond it a
@@ -175,8 +182,10 @@ class Availability:
         service = self.service(service_id)
         if service is None:
             return []
+        return self._day_slots(service, self._hours(service), day)
+
+    def _day_slots(self, service: dict[str, Any], hours: PlaceHours, day: date) -> list[DaySlot]:
         start, end = _day_bounds(day, day)
-        hours = self._hours(service)
         merged: dict[str, list[tuple[Any, ...]]] = {}   # rows come by start time, so the slots do too
         for row in cache_reads.free_slot_rows(self.conn, service["agenda_ids"], max(start, self._bookable_from()),
                                               end):
@@ -194,22 +203,21 @@ class Availability:
         :mod:`kiosk.booking.opening`)."""
         return PlaceHours(self.place(service.get("place_id")))
 
-    def _first_free(self, service: dict[str, Any], start: datetime) -> datetime | None:
-        """The start of the first free slot from ``start`` that the place's hours allow."""
-        hours = self._hours(service)
+    def _first_free(self, service: dict[str, Any], start: datetime, end: datetime | None = None,
+                    hours: PlaceHours | None = None) -> datetime | None:
+        """The start of the first free slot in [start, end) that the place's hours allow. The
+        first one nearly always is: it is read alone, then more at a time."""
+        hours = hours or self._hours(service)
+        batch = 1
         while True:
-            rows = self._free_rows(service["agenda_ids"], start, None, limit=SLOTS_PER_READ)
+            rows = cache_reads.free_slot_rows(self.conn, service["agenda_ids"], start, end or FAR_FUTURE, batch)
             for row in rows:
-                begin = _paris(row["start"])
-                if hours.admits(begin, _paris(row["end"])):
+                begin = _paris(row[0])
+                if hours.admits(begin, _paris(row[1])):
                     return begin
-            if len(rows) < SLOTS_PER_READ:
+            if len(rows) < batch:
                 return None
-            start = _paris(rows[-1]["start"]) + timedelta(seconds=1)
-
-    def _free_rows(self, agenda_ids: list[str], start: datetime, end: datetime | None,
-                   limit: int) -> list[dict[str, Any]]:
-        return cache_reads.free_slots(self.conn, agenda_ids, start, end or FAR_FUTURE, limit=limit)
+            start, batch = _paris(rows[-1][0]) + timedelta(seconds=1), SLOTS_PER_READ
 
     def _bookable_from(self) -> datetime:
         """A slot starting this very second is gone already (a request for it would be refused)."""

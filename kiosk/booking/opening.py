@@ -12,11 +12,20 @@ The hours are read by :mod:`kiosk.city.hours` (the same reading as the place's p
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from kiosk.city.hours import DayHours, parse_hours, week
+
+
+@lru_cache(maxsize=4096)
+def _day_hours(text: str, closures: str, day: date, place_id: str) -> DayHours | None:
+    """One day of a place's hours: every calendar and list of services asks for the same days."""
+    days = week(text, json.loads(closures), day, days=1, place_id=place_id)
+    return days[0] if days else None
 
 
 class PlaceHours:
@@ -35,8 +44,8 @@ class PlaceHours:
 
     def _day(self, day: date) -> DayHours | None:
         if day not in self._days:
-            days = week(self._text, self._closures, day, days=1, place_id=self._place_id) if self._text else None
-            self._days[day] = days[0] if days else None
+            self._days[day] = _day_hours(self._text, json.dumps(self._closures, sort_keys=True), day,
+                                         self._place_id) if self._text else None
         return self._days[day]
 
     def admits(self, start: datetime, end: datetime) -> bool:
