@@ -141,9 +141,10 @@ class Availability:
     def free_days(self, service_id: str, first: date, last: date) -> list[date]:
         """Paris days in [first, last] with at least one free future slot (the month calendar).
 
-        One indexed ``LIMIT 1`` probe per day (about 20 µs each) rather than reading every slot
-        of the month (thousands of rows, several milliseconds): the calendar step must open
-        within a frame or two."""
+        The hours that hold a free slot, then, when the place's hours can be read, one indexed
+        ``LIMIT 1`` probe per such day for its first slot those hours allow, rather than reading
+        every slot of the month (thousands of rows, several milliseconds): the calendar step must
+        open within a frame or two (about 2 ms for a month of the identity card's two counters)."""
         service = self.service(service_id)
         if service is None or not service["agenda_ids"]:
             return []
