@@ -4,7 +4,9 @@ Rules shared by every function here:
 
 * A number and its unit never break across lines: U+00A0 (no-break space)
   between them — ``9 h 30``, ``15 min``, ``1,2 km``, and in English ``9:30 am``.
-  Dates keep ordinary spaces so a long date can wrap on a narrow button.
+  Dates keep ordinary spaces (what speech and tests read); :mod:`kiosk.line_breaks`
+  keeps a date on one line wherever it appears, and breaks it between its words only
+  when it is wider than a whole line.
 * ``lang`` is ``"fr"`` or ``"en"`` (``"fr_FR"``/``"en-GB"`` are accepted);
   ``None`` means the UI's current language (``kiosk.i18n.current_language()``).
 * Times are shown as given: pass local time (``Clock.now()`` already is).
@@ -64,6 +66,15 @@ def _names(lang: str, kind: str, width: str) -> dict[int, str]:
     if kind == "day":
         return dict(enumerate(_DAYS[(lang, width)]))
     return dict(enumerate(_MONTHS[(lang, width)], start=1))
+
+
+@cache
+def day_and_month_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every day name and every month name, wide and abbreviated, in every language: what
+    :mod:`kiosk.line_breaks` recognises as a date so that a line never breaks inside one."""
+    days = tuple(name for names in _DAYS.values() for name in names)
+    months = tuple(name for names in _MONTHS.values() for name in names)
+    return days, months
 
 
 def _round_half_up(value: float | int | Decimal, places: int = 0) -> Decimal:

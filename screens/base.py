@@ -407,6 +407,10 @@ class Screen:
         if self._needs_full or (self.overlays and self._dirty):
             self._dirty.clear()
             self._needs_full = False
+            # A full frame owns every pixel of the viewport: paint it before the widgets, so a pixel
+            # no widget covers (a gap, a rounding remainder) never shows the previous layout, nor
+            # darkens again under a translucent overlay drawn on top of the last frame.
+            surf.fill(self.root.backdrop, self.root.rect)
             self.root.draw(surf, ui)
             for overlay in self.overlays:
                 overlay.draw(surf, ui)

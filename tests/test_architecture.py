@@ -30,7 +30,8 @@ FEATURES = ("kiosk.booking", "kiosk.tracking", "kiosk.checkin", "kiosk.city", "k
 SCREENS_MAY_IMPORT_OF_KIOSK = (
     "kiosk.shell.ui", "kiosk.shell.theme", "kiosk.shell.fonts", "kiosk.shell.visit",
     *FEATURES, "kiosk.devices", "kiosk.admin", "kiosk.config",
-    "kiosk.events", "kiosk.i18n", "kiosk.formatting", "kiosk.clock", "kiosk.text", "kiosk.printing",
+    "kiosk.events", "kiosk.i18n", "kiosk.formatting", "kiosk.clock", "kiosk.text", "kiosk.line_breaks",
+    "kiosk.printing",
 )
 
 # -- reading the imports ---------------------------------------------------------------------------

@@ -55,7 +55,8 @@ def seeded_slots(agenda_id: str, *, after: datetime | None = None,
     seeded = test_now()
     start = after or seeded
     agenda = next(a for a in seed_data.AGENDAS if a[0] == agenda_id)
-    rows = seed.slot_rows(agenda, seeded.astimezone(PARIS).date(), seed.SLOT_DAYS)
+    seeded_on = seeded.astimezone(PARIS).date()
+    rows = seed.slot_rows(agenda, seeded_on, seed.SLOT_DAYS, seeded_on=seeded_on)
     day = start.astimezone(PARIS).date()
     found = [(row[0], datetime.fromisoformat(row[2])) for row in rows]
     return [(sid, at) for sid, at in found if (at > start if today else at.date() > day)]

@@ -16,7 +16,6 @@ smuggle an ESC/POS command onto the paper.
 
 from __future__ import annotations
 
-import textwrap
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 from PIL import Image
 
+from kiosk.line_breaks import break_lines
 from kiosk.printing.document import SIZE_FACTORS, Feed, Line, QrCode, Rule, Ticket
 
 ESC_INIT = b"\x1b@"
@@ -175,15 +175,12 @@ class TicketRenderer:
     def wrap(self, text: str, width_factor: int = 1) -> list[str]:
         """Split a paragraph into rows that fit the paper at this character width.
 
-        Double-width rows (a town's name as title: « Saint-Clément-des-Vignes » has 24 characters
-        where 21 fit) may break after a hyphen rather than inside a word; normal rows keep
-        hyphenated codes (« RDV-7K3P-Q9 », addresses) whole when they can."""
+        Rows break where the screen's lines do (:mod:`kiosk.line_breaks`): never inside a date, a
+        time, a phone number, « 1 an », a code (« RDV-7K3P-Q9 ») or a hyphenated word, unless it is
+        wider than the paper — a double-width town name (« Saint-Clément-des-Vignes », 24
+        characters where 21 fit) then breaks after a hyphen rather than inside a word."""
         width = max(1, self.columns // width_factor)
-        rows: list[str] = []
-        for paragraph in text.split("\n"):
-            rows.extend(textwrap.wrap(paragraph, width, break_long_words=True,
-                                      break_on_hyphens=width_factor > 1) or [""])
-        return rows
+        return break_lines(text, lambda row: len(row) <= width)
 
     def _qr(self, printer: Dummy, block: QrCode) -> None:
         if self.native_qr:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kiosk.booking.opening import PlaceHours
 from kiosk.clock import PARIS, Clock
 from kiosk.text import folded_words
 from offline_cache import health
@@ -30,6 +31,7 @@ from offline_cache.db import generation, open_cache, storage_error
 from offline_cache.errors import CacheCorrupt, CacheError
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=PARIS)
+SLOTS_PER_READ = 50   # slots read at a time after a first one the place's hours refuse
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,12 @@ class Availability:
     def services(self, domain: str | None = None) -> list[dict[str, Any]]:
         """Services by name, each with ``next_free`` (the first free slot's start, or None)."""
         found = cache_reads.services(self.conn, domain)
+        hours: dict[str | None, PlaceHours] = {}        # most services are at a few places
         for service in found:
-            first = self._free_rows(service["agenda_ids"], self._bookable_from(), None, limit=1)
-            service["next_free"] = _paris(first[0]["start"]) if first else None
+            at = service.get("place_id")
+            if at not in hours:
+                hours[at] = self._hours(service)
+            service["next_free"] = self._first_free(service, self._bookable_from(), hours=hours[at])
         return found
 
     def service(self, service_id: str) -> dict[str, Any] | None:
@@ -136,15 +141,33 @@ class Availability:
     def free_days(self, service_id: str, first: date, last: date) -> list[date]:
         """Paris days in [first, last] with at least one free future slot (the month calendar).
 
-        One indexed ``LIMIT 1`` probe per day (about 20 µs each) rather than reading every slot
-        of the month (thousands of rows, several milliseconds): the calendar step must open
-        within a frame or two."""
+        The hours that hold a free slot, then, when the place's hours can be read, one indexed
+        ``LIMIT 1`` probe per such day for its first slot those hours allow, rather than reading
+        every slot of the month (thousands of rows, several milliseconds): the calendar step must
+        open within a frame or two (about 2 ms for a month of the identity card's two counters)."""
         service = self.service(service_id)
         if service is None or not service["agenda_ids"]:
             return []
         start, end = _day_bounds(first, last)
         hours = cache_reads.free_hours(self.conn, service["agenda_ids"], max(start, self._bookable_from()), end)
-        return sorted({_paris(f"{hour}:00:00+00:00").date() for hour in hours})
+        days = sorted({_paris(f"{hour}:00:00+00:00").date() for hour in hours})
+        place_hours = self._hours(service)
+        if not place_hours.known:
+            return days
+        return [day for day in days if self._first_free(service, max(_day_bounds(day, day)[0],
+                                                                      self._bookable_from()),
+                                                         _day_bounds(day, day)[1], place_hours)]
+
+    def published_until(self, service_id: str) -> date | None:
+        """The last Paris day the town has published times for (free or taken): beyond it a
+        calendar is grey because booking is not open yet, not because everything is taken."""
+        service = self.service(service_id)
+        if service is None or not service["agenda_ids"]:
+            return None
+        marks = ", ".join("?" for _ in service["agenda_ids"])
+        row = self.conn.execute(f"SELECT max(start) FROM slots WHERE agenda_id IN ({marks})",
+                                service["agenda_ids"]).fetchone()
+        return _paris(row[0]).date() if row and row[0] else None
 
     def next_free_day(self, service_id: str, after: date) -> date | None:
         """The first day after ``after`` with a free slot (« jour suivant disponible »)."""
@@ -152,19 +175,23 @@ class Availability:
         if service is None:
             return None
         start = max(_day_bounds(after + timedelta(days=1), after)[0], self._bookable_from())
-        rows = self._free_rows(service["agenda_ids"], start, None, limit=1)
-        return _paris(rows[0]["start"]).date() if rows else None
+        first = self._first_free(service, start)
+        return first.date() if first else None
 
     def day_slots(self, service_id: str, day: date) -> list[DaySlot]:
         """Free future slots of ``day``, counters merged, by start time."""
         service = self.service(service_id)
         if service is None:
             return []
+        return self._day_slots(service, self._hours(service), day)
+
+    def _day_slots(self, service: dict[str, Any], hours: PlaceHours, day: date) -> list[DaySlot]:
         start, end = _day_bounds(day, day)
         merged: dict[str, list[tuple[Any, ...]]] = {}   # rows come by start time, so the slots do too
         for row in cache_reads.free_slot_rows(self.conn, service["agenda_ids"], max(start, self._bookable_from()),
                                               end):
-            merged.setdefault(row[0], []).append(row)
+            if hours.admits(_paris(row[0]), _paris(row[1])):
+                merged.setdefault(row[0], []).append(row)
         out = []
         for begin, rows in merged.items():   # (start, end, places_left, id, agenda_id)
             if len(rows) > 1:
@@ -172,9 +199,26 @@ class Availability:
             out.append(DaySlot(_paris(begin), _paris(rows[0][1]), sum(r[2] for r in rows), tuple(r[3] for r in rows)))
         return out
 
-    def _free_rows(self, agenda_ids: list[str], start: datetime, end: datetime | None,
-                   limit: int) -> list[dict[str, Any]]:
-        return cache_reads.free_slots(self.conn, agenda_ids, start, end or FAR_FUTURE, limit=limit)
+    def _hours(self, service: dict[str, Any]) -> PlaceHours:
+        """The opening hours of the service's place: no slot outside them is offered (see
+        :mod:`kiosk.booking.opening`)."""
+        return PlaceHours(self.place(service.get("place_id")))
+
+    def _first_free(self, service: dict[str, Any], start: datetime, end: datetime | None = None,
+                    hours: PlaceHours | None = None) -> datetime | None:
+        """The start of the first free slot in [start, end) that the place's hours allow. The
+        first one nearly always is: it is read alone, then more at a time."""
+        hours = hours or self._hours(service)
+        batch = 1
+        while True:
+            rows = cache_reads.free_slot_rows(self.conn, service["agenda_ids"], start, end or FAR_FUTURE, batch)
+            for row in rows:
+                begin = _paris(row[0])
+                if hours.admits(begin, _paris(row[1])):
+                    return begin
+            if len(rows) < batch:
+                return None
+            start, batch = _paris(rows[-1][0]) + timedelta(seconds=1), SLOTS_PER_READ
 
     def _bookable_from(self) -> datetime:
         """A slot starting this very second is gone already (a request for it would be refused)."""

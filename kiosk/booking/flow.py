@@ -146,7 +146,14 @@ def ticket(app: BookingHost, d: BookingDraft) -> Ticket:
         start=confirmed_start(d), reference=reference(d),
         token=d.outcome.result.get("checkin_token") if d.outcome and is_confirmed(d) else None,
         confirmed=is_confirmed(d), printed_at=app.clock.now(), language=app.visit.settings.language,
-        town_phone=app.config.booking.phone)
+        town_phone=app.config.booking.phone, person_name=shown_name(app))
+
+
+def shown_name(app: BookingHost) -> str:
+    """The booking's name as the screen and the ticket write it (« Marie-Thérèse Dupré-Lefèvre »),
+    or "" once what was typed is forgotten."""
+    checked = checked_person(app)
+    return booking_form.person_name(checked.person) if "last_name" in checked.person else ""
 
 
 def forget(app: BookingHost) -> None:

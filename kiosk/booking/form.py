@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kiosk.api.models import LATIN_LETTER
@@ -66,6 +67,47 @@ def _is_name_char(ch: str) -> bool:
 def clean_name(text: str) -> str:
     """Spaces squeezed, the typographic apostrophe kept as typed."""
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+# Particles written in lower case inside a name (« Charles de Gaulle », « Anne d’Ornano »); the
+# first word of a name keeps its capital (« Le Goff », « De Gaulle » written alone).
+PARTICLES = frozenset({"de", "du", "des", "le", "la", "les"})
+ELIDED_PARTICLES = frozenset({"d", "l"})   # « d’ », « l’ » before the name they belong to
+
+
+def _capitalised(part: str) -> str:
+    """« thérèse » and « THÉRÈSE » → « Thérèse »; a deliberate mix (« McBride ») stays as typed."""
+    if part.islower() or part.isupper():
+        return part[:1].upper() + part[1:].lower()
+    return part
+
+
+def display_name(text: str) -> str:
+    """A name written the French way for the screen and the ticket: each part capitalised,
+    across hyphens and apostrophes (« marie-thérèse » → « Marie-Thérèse », « o'neil » → « O'Neil »),
+    particles in lower case inside the name (« jean de la fontaine » → « Jean de la Fontaine »,
+    « anne d'ornano » → « Anne d'Ornano »). Only for showing: what the person typed is what the
+    booking sends (:func:`check`)."""
+    words = clean_name(text).split(" ")
+    out = []
+    for i, word in enumerate(words):
+        if 0 < i < len(words) - 1 and word.lower() in PARTICLES:
+            out.append(word.lower())
+            continue
+        pieces = re.split(r"([-'’])", word)
+        for j, piece in enumerate(pieces):
+            elided = i > 0 and j + 1 < len(pieces) and pieces[j + 1] in APOSTROPHES
+            if elided and piece.lower() in ELIDED_PARTICLES:
+                pieces[j] = piece.lower()
+            elif piece not in ("-", *APOSTROPHES):
+                pieces[j] = _capitalised(piece)
+        out.append("".join(pieces))
+    return " ".join(out)
+
+
+def person_name(person: Mapping[str, str]) -> str:
+    """« Marie-Thérèse Dupré-Lefèvre »: first name then last name, as :func:`display_name` writes them."""
+    return display_name(f"{person.get('first_name', '')} {person.get('last_name', '')}")
 
 
 def name_problem(text: str, field: str) -> str | None:

@@ -52,7 +52,7 @@ def appointment_words(start: datetime, language: str) -> str:
 
 def booking_ticket(*, town: str, service: Mapping[str, Any], place: Mapping[str, Any] | None, start: datetime,
                    reference: str, token: str | None, confirmed: bool, printed_at: datetime, language: str,
-                   town_phone: str | None = None) -> Ticket:
+                   town_phone: str | None = None, person_name: str = "") -> Ticket:
     """The ticket a person leaves with: what, when (in words), where, what to bring, the
     reference and the check-in QR code, and how to cancel. ``confirmed`` is False for a
     request made offline: it promises nothing and says how the confirmation comes."""
@@ -65,6 +65,8 @@ def booking_ticket(*, town: str, service: Mapping[str, Any], place: Mapping[str,
     b.line(service["name"], bold=True)
     when = appointment_words(start, language)
     b.line(when if confirmed else _("Time asked for: {when}").format(when=when), bold=confirmed, size="tall")
+    if person_name:            # as the screen wrote it (kiosk.booking.form.display_name)
+        b.line(_("Name: {name}").format(name=person_name))
     if place:
         b.line(place["name"])
         b.line(place["address"])

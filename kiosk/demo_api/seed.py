@@ -13,7 +13,7 @@ import random
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from . import db, signing
@@ -32,12 +32,40 @@ def local(day: date, hhmm: str) -> datetime:
 SlotRow = tuple[str, str, str, str, int, int]   # id, agenda id, start, end, start timestamp, capacity
 
 
-def slot_rows(agenda: d.Agenda, first_day: date, days: int = SLOT_DAYS) -> Iterator[SlotRow]:
-    """Slots of one agenda: its weekly pattern, minus French public holidays."""
+MAIRIE_CLOSED_AFTER = 12   # days after the seeding day: the Mairie's exceptional closure
+
+
+def place_closures(today: date) -> dict[str, list[dict[str, str]]]:
+    """The exceptional closures of the seeded places (dates relative to the seeding day)."""
+    bridge = today + timedelta(days=MAIRIE_CLOSED_AFTER)
+    return {"pl-mairie": [{"start": bridge.isoformat(), "end": bridge.isoformat(),
+                           "reason": "Fermeture exceptionnelle : formation des agents"}],
+            "pl-mediatheque": [{"start": (today + timedelta(days=3)).isoformat(),
+                                "end": (today + timedelta(days=9)).isoformat(), "reason": "Inventaire annuel"}]}
+
+
+def _closed_days(agenda_id: str, seeded_on: date) -> set[date]:
+    """Days the place of the agenda's services is closed exceptionally: no slot there."""
+    at = {str(s["place_id"]) for s in d.SERVICES if agenda_id in cast("list[str]", s["agenda_ids"])}
+    out: set[date] = set()
+    for place_id in at:
+        for closure in place_closures(seeded_on).get(place_id, []):
+            day, last = date.fromisoformat(closure["start"]), date.fromisoformat(closure["end"])
+            while day <= last:
+                out.add(day)
+                day += timedelta(days=1)
+    return out
+
+
+def slot_rows(agenda: d.Agenda, first_day: date, days: int = SLOT_DAYS, *,
+              seeded_on: date | None = None) -> Iterator[SlotRow]:
+    """Slots of one agenda: its weekly pattern, minus French public holidays and, given the
+    seeding day, minus its place's exceptional closures (the catalog says it is closed)."""
     agenda_id, _name, _counter, _letter, minutes, capacity, weekly = agenda
+    closed = _closed_days(agenda_id, seeded_on) if seeded_on is not None else set()
     for offset in range(days):
         day = first_day + timedelta(days=offset)
-        if is_holiday(day):
+        if is_holiday(day) or day in closed:
             continue
         for start_s, end_s in weekly.get(day.weekday(), []):
             start, stop = local(day, start_s), local(day, end_s)
@@ -65,12 +93,8 @@ def places(rng: random.Random, today: date) -> list[dict[str, Any]]:
         out.append({"id": pid, "name": name, "category": category, "address": address(street),
                     "latitude": lat, "longitude": lon, "phone": phone, "opening_hours": hours,
                     "closures": [], "wheelchair": wheelchair})
-    mairie, media = out[0], out[3]
-    bridge = today + timedelta(days=12)
-    mairie["closures"] = [{"start": bridge.isoformat(), "end": bridge.isoformat(),
-                           "reason": "Fermeture exceptionnelle : formation des agents"}]
-    media["closures"] = [{"start": (today + timedelta(days=3)).isoformat(),
-                          "end": (today + timedelta(days=9)).isoformat(), "reason": "Inventaire annuel"}]
+    for place in out:
+        place["closures"] = place_closures(today).get(place["id"], [])
     for odd in d.ODD_PLACES:
         lat, lon = (None, None) if odd.get("coords", "absent") is None else jitter()
         out.append({"id": odd["id"], "name": odd["name"], "category": odd["category"],
@@ -255,7 +279,7 @@ def seed(conn: sqlite3.Connection, now: datetime) -> None:
     with db.write(conn):
         for agenda in d.AGENDAS:
             conn.execute("INSERT INTO agendas(id, name, counter, letter) VALUES (?, ?, ?, ?)", agenda[:4])
-            for row in slot_rows(agenda, today):
+            for row in slot_rows(agenda, today, seeded_on=today):
                 conn.execute("INSERT INTO slots(id, agenda_id, start, end, start_ts, capacity, version) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?)", (*row, db.bump(conn, "slot_version")))
             version = db.current(conn, "slot_version")

@@ -17,17 +17,19 @@ DAY_HOURS = [("08:30", "12:00"), ("13:30", "17:00")]
 # id, name, counter shown on the queue ticket, ticket letter, slot minutes, capacity,
 # weekly pattern {weekday (0 = Monday): [(start, end), ...]}
 Agenda = tuple[str, str, str, str, int, int, dict[int, list[tuple[str, str]]]]
+# Every slot lies inside the opening hours of the place its services are at (FIXED_PLACES: the
+# Mairie closes at 17 h on weekdays), and none falls on that place's exceptional closure.
 AGENDAS: list[Agenda] = [
     ("ag-etat-civil-1", "État civil — guichet 1", "Guichet 1 — État civil", "A", 20, 1,
      {0: DAY_HOURS, 1: DAY_HOURS, 2: DAY_HOURS, 3: DAY_HOURS, 4: DAY_HOURS, 5: [("09:00", "12:00")]}),
     ("ag-etat-civil-2", "Titres d'identité — guichet 2", "Guichet 2 — Titres d'identité", "B", 30, 1,
-     {1: [("09:00", "12:00"), ("14:00", "18:00")], 3: [("09:00", "12:00"), ("14:00", "18:00")]}),
+     {1: [("09:00", "12:00"), ("14:00", "17:00")], 3: [("09:00", "12:00"), ("14:00", "17:00")]}),
     ("ag-urbanisme", "Service urbanisme", "Bureau 4 — Urbanisme", "U", 45, 1,
-     {0: [("14:00", "17:15")], 2: [("09:00", "12:00"), ("14:00", "17:15")]}),
+     {0: [("14:00", "17:00")], 2: [("09:00", "12:00"), ("14:00", "17:00")]}),
     ("ag-ccas", "CCAS — accueil social", "Bureau 2 — CCAS", "S", 30, 1,
      {0: [("09:00", "12:00")], 1: [("09:00", "12:00")], 3: [("09:00", "12:00"), ("14:00", "16:30")]}),
     ("ag-scolaire", "Affaires scolaires", "Guichet 3 — Éducation", "E", 20, 1,
-     {2: [("08:30", "12:00"), ("13:30", "18:00")], 5: [("09:00", "11:40")]}),
+     {2: [("08:30", "12:00"), ("13:30", "17:00")], 5: [("09:00", "11:40")]}),
     ("ag-emploi", "Point emploi", "Salle du Point emploi", "P", 60, 3, {3: [("09:00", "12:00")]}),
     ("ag-salles", "Vie associative — salles", "Accueil — Vie associative", "R", 30, 1,
      {2: [("10:00", "12:00")], 5: [("09:00", "12:00")]}),

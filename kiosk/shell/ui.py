@@ -28,7 +28,13 @@ class UiContext:
         return self.scale * (LARGE_TEXT_FACTOR if self.large_text else 1.0)
 
     def px(self, value: float) -> int:
-        """A layout length (margins, touch targets) scaled to this display."""
+        """A layout length (margins, touch targets) scaled to this display.
+
+        A positive length never vanishes on a small screen (at least 1 px), but zero stays zero:
+        a ``gap=0`` column that became 1 px left unpainted lines between the header, the content
+        and the footer, which kept whatever an earlier layout drew there."""
+        if value <= 0:
+            return 0
         return max(1, round(value * self.scale))
 
     def font_px(self, value: float) -> int:

@@ -56,7 +56,7 @@ class BookingConfirmScreen(Screen):
         parts: list[Widget] = []
         if self.alternatives or self.problem:
             parts.append(self._trouble(lang))
-        who = f"{self.person['first_name']} {self.person['last_name']}"
+        who = booking_form.person_name(self.person)      # shown the French way; sent as typed
         contact = " · ".join(x for x in (booking_form.display_phone(self.person["phone"])
                                          if self.person.get("phone") else "", self.person.get("email", "")) if x)
         rows = [

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.booking import flow as booking_flow
 from kiosk.clock import PARIS
-from kiosk.formatting import format_date_long, format_month_year, weekday_names
+from kiosk.formatting import format_date_long, format_day_month, format_month_year, weekday_names
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
@@ -66,6 +66,9 @@ class BookingDayScreen(Screen):
         heading = Row([prev_month, Label(format_month_year(self.month, lang), size=TEXT_BODY + 4, bold=True,
                                          align="center", id="month-title"), next_month], gap=16, wrap=False)
         parts.append(heading)
+        why = self._why_grey(free, reads.published_until(d.chosen_service_id))
+        if why:          # above the days, where it is read before a grey month puzzles anyone
+            parts.append(Label(why, bold=True, bg="surface", padding=16, id="month-note"))
         parts.append(MonthCalendar(self.month, free, d.day, weekday_names(lang), self._choose, id="calendar"))
         parts.append(Label(_("{mark} days with free times; the other days cannot be chosen.").format(mark=FREE_MARK),
                            size=TEXT_SMALL, colour="muted", id="legend"))
@@ -74,6 +77,21 @@ class BookingDayScreen(Screen):
         parts.append(Row([Button(_("Next available day"), icon="→", id="next-day", on_tap=self._next_day),
                           Button(_("See the times"), kind="primary", id="see-times", on_tap=self._times)], gap=20))
         return Column(parts, gap=24)
+
+    def _why_grey(self, free: list[date], published: date | None) -> str:
+        """Why this month's days cannot be chosen, when some or all are grey for a reason the
+        legend does not give: booking is not open that far ahead yet, or nothing is left."""
+        lang = self.app.visit.settings.language
+        month = format_month_year(self.month, lang)
+        if published is not None and self.month > published:
+            return _("Appointments for {month} are not open yet: free times are published up to {date}.").format(
+                month=month, date=format_date_long(published, lang))
+        if not free:
+            return _("No free time left in {month}.").format(month=month)
+        if published is not None and _month_end(self.month) > published:
+            return _("Days after {date} are not open for booking yet.").format(
+                date=format_day_month(published, lang))
+        return ""
 
     def _page(self, step: int) -> None:
         month = self.month + timedelta(days=32) if step > 0 else self.month - timedelta(days=1)

@@ -63,6 +63,9 @@ class BookingDoneScreen(Screen):
         parts.append(Label(service.get("name", ""), bold=True, id="service-name"))
         parts.append(Label(when if confirmed else _("Time asked for: {when}").format(when=when),
                            size=TEXT_BODY + 4, bold=True, id="when"))
+        name = booking_flow.shown_name(self.app)
+        if name:                                          # the ticket has it too
+            parts.append(Label(_("Name: {name}").format(name=name), id="person-name"))
         parts.append(Label(_("Reference"), size=TEXT_SMALL, colour="muted", align="center", id="reference-title"))
         parts.append(Label(booking_flow.reference(d), size=TEXT_DISPLAY, bold=True, align="center", id="reference"))
         token = d.outcome.result.get("checkin_token") if confirmed and d.outcome else None

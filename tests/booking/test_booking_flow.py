@@ -176,3 +176,25 @@ def test_idle_reset_in_the_middle_of_who_is_coming_drops_the_name(town, make_pil
     pilot.advance(pilot.app.config.idle.reset_after_s + 1)
     assert pilot.screen.is_home
     assert "booking_last_name" not in pilot.app.visit.fields and not pilot.app.visit.drafts
+
+
+def test_names_are_shown_the_french_way_and_sent_as_typed(town, make_pilot):
+    """« marie-thérèse dupré-lefèvre » stayed in lower case on screen and ticket: both now write
+    « Marie-Thérèse Dupré-Lefèvre », while the town hall receives what the person typed."""
+    import json
+    import sqlite3
+
+    pilot = town.pilot(make_pilot)
+    to_person_step(pilot)
+    fill_person(pilot, last="dupré-lefèvre", first="marie-thérèse", phone="06 12 34 56 78")
+    pilot.tap("continue")
+    assert "Marie-Thérèse Dupré-Lefèvre" in said(pilot)
+    pilot.tap("confirm")
+    pilot.wait_until(lambda: pilot.screen.name == "booking_done")
+    assert pilot.widget("person-name").text == "Nom\xa0: Marie-Thérèse Dupré-Lefèvre"
+    data = TicketRenderer("TM-T88V", "native").render(booking_flow.ticket(pilot.app, pilot.screen.draft))
+    assert "Nom : Marie-Thérèse Dupré-Lefèvre".encode("cp1252") in data.replace(b"\xa0", b" ")
+    with sqlite3.connect(town.db_path) as server:
+        (person,) = server.execute("SELECT person FROM bookings").fetchone()
+    sent = json.loads(person)
+    assert (sent["first_name"], sent["last_name"]) == ("marie-thérèse", "dupré-lefèvre")

@@ -117,3 +117,30 @@ def test_enter_moves_to_the_next_field_and_the_phone_is_typed_on_a_numeric_keypa
     pilot.tap("continue")
     assert pilot.screen.name == "booking_confirm" and "06 12 34 56 78" in said(pilot)
     assert pilot.screen.person == {"last_name": "Lefèvre", "first_name": "Ève", "phone": "+33612345678"}
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("marie-thérèse dupré-lefèvre", "Marie-Thérèse Dupré-Lefèvre"),
+    ("MARIE-THÉRÈSE DUPRÉ-LEFÈVRE", "Marie-Thérèse Dupré-Lefèvre"),
+    ("charles de gaulle", "Charles de Gaulle"),
+    ("jean de la fontaine", "Jean de la Fontaine"),
+    ("anne d'ornano", "Anne d'Ornano"),
+    ("anne d’ornano", "Anne d’Ornano"),
+    ("pierre du  bellay", "Pierre du Bellay"),
+    ("yann le goff", "Yann le Goff"),
+    ("le goff", "Le Goff"),                 # the first word of a name keeps its capital
+    ("d'artagnan", "D'Artagnan"),
+    ("o'neil", "O'Neil"),
+    ("McBride", "McBride"),                 # a deliberate mix of cases stays as typed
+    ("ève", "Ève"),
+    ("", ""),
+])
+def test_names_are_shown_the_french_way(typed, shown):
+    assert booking_form.display_name(typed) == shown
+
+
+def test_the_person_is_sent_as_typed_and_shown_capitalised():
+    checked = check({"last_name": "dupré-lefèvre", "first_name": "marie-thérèse", "phone": "0612345678"},
+                         contact_required=False)
+    assert checked.person["last_name"] == "dupré-lefèvre" and checked.person["first_name"] == "marie-thérèse"
+    assert booking_form.person_name(checked.person) == "Marie-Thérèse Dupré-Lefèvre"

@@ -106,6 +106,58 @@ def test_calendar_preselects_the_first_free_day_and_jumps_ahead(seeded):
     assert pilot.screen.name == "booking_service"
 
 
+def test_a_grey_month_says_why(seeded):
+    """January was all grey without a word: the calendar says when booking is not open yet (the
+    town publishes about a month ahead), and when a month has no free time left."""
+    pilot = seeded()
+    from screens.booking.choose_service import open_booking
+
+    open_booking(pilot.app, "svc-urbanisme")
+    pilot.settle()
+    pilot.tap("choose-day")
+    last = max(at for _id, at in seeded_slots("ag-urbanisme", today=True)).date()
+    last_words = format_date_long(last, "fr")
+    month = pilot.screen.month
+    while month.year * 12 + month.month < last.year * 12 + last.month:     # to the month the times end in
+        pilot.tap("month-next")
+        month = pilot.screen.month
+    if pilot.has("month-note"):                                           # unless the times end on its last day
+        assert "ne sont pas encore ouverts à la réservation" in pilot.widget("month-note").text
+    pilot.tap("month-next")                                               # past the published times: all grey
+    note = pilot.widget("month-note").text
+    assert "ne sont pas encore ouverts" in note and last_words in note, note
+    assert not any(w.enabled for w in pilot.widgets() if (w.id or "").startswith("day-"))
+    pilot.tap("language")
+    assert "are not open yet" in pilot.widget("month-note").text
+
+
+def test_a_month_with_every_time_taken_says_so(seeded):
+    from kiosk.demo_api.holidays import is_holiday
+    from kiosk.demo_api.seed import MAIRIE_CLOSED_AFTER
+    from offline_cache.catalog import upsert_slots
+    from offline_cache.db import write_transaction
+
+    pilot = seeded()
+    today = NOW.astimezone(PARIS).date()
+    later = (today.replace(day=28) + timedelta(days=4)).replace(day=1)      # the next month
+    while later.weekday() != 0 or is_holiday(later) or later == today + timedelta(days=MAIRIE_CLOSED_AFTER):
+        later += timedelta(days=1)                                            # a Monday the Mairie opens
+    start = datetime.combine(later, datetime.min.time(), PARIS) + timedelta(hours=14)
+    conn = pilot.app.services.availability.conn
+    with write_transaction(conn):
+        conn.execute("UPDATE slots SET places_left = 0 WHERE agenda_id = 'ag-urbanisme'")   # all taken…
+        upsert_slots(conn, [{"id": "later", "agenda_id": "ag-urbanisme", "start": start,   # …but one, later
+                             "end": start + timedelta(minutes=45), "places_left": 1}])
+    from screens.booking.choose_service import open_booking
+
+    open_booking(pilot.app, "svc-urbanisme")
+    pilot.settle()
+    pilot.tap("choose-day")
+    assert pilot.screen.draft.day == later
+    pilot.tap("month-prev")
+    assert said(pilot).count("Plus aucun horaire libre en") == 1, said(pilot)
+
+
 def test_time_step_groups_morning_and_afternoon(seeded):
     pilot = seeded()
     from screens.booking.choose_service import open_booking

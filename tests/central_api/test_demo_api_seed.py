@@ -114,7 +114,10 @@ def test_slots_span_30_days_and_skip_holidays_and_sundays(conn):
     window = [today + timedelta(days=n) for n in range(30)]
     # every day of the 30 from the seeding day has slots (État civil opens Monday to Saturday),
     # except Sundays and public holidays, whichever dates the test instant puts in the window
-    assert days == {d for d in window if d.weekday() != 6 and not is_holiday(d)}
+    # (the Mairie's exceptional closure may leave a day without any: only the CCAS and the Maison
+    # France Services agendas are not at the Mairie)
+    bridge = today + timedelta(days=seed.MAIRIE_CLOSED_AFTER)
+    assert days - {bridge} == {d for d in window if d.weekday() != 6 and not is_holiday(d)} - {bridge}
     assert not any(is_holiday(d) for d in days)
     assert all(d.weekday() != 6 for d in days)
 
@@ -150,3 +153,27 @@ def test_a_database_from_another_schema_version_is_refused(tmp_path):
     c.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
     with pytest.raises(RuntimeError, match="schema 99"):
         db.create_schema(c)
+
+
+def test_every_slot_is_inside_the_opening_hours_of_its_place(conn):
+    """A 17 h 30 slot was offered on a day the Mairie's hours say it closes at 17 h: the seed must
+    agree with itself (read with the kiosk's own opening-hours reading), closures included."""
+    from kiosk.city.hours import week
+
+    places = {p["id"]: p for p in _catalog(conn, "place")}
+    today = START.astimezone(PARIS).date()
+    outside = []
+    for agenda in seed_data.AGENDAS:
+        at = {s["place_id"] for s in _catalog(conn, "service") if agenda[0] in s["agenda_ids"]}
+        assert len(at) == 1, agenda[0]
+        place = places[at.pop()]
+        days = {d.day: d for d in week(place["opening_hours"], place["closures"], today, days=31) or []}
+        assert days, place["id"]
+        for start, end in conn.execute("SELECT start, end FROM slots WHERE agenda_id=?", (agenda[0],)):
+            start, end = (datetime.fromisoformat(t).astimezone(PARIS) for t in (start, end))
+            spans = days[start.date()].intervals
+            if not any(a <= start.time() and (b is None or end.time() <= b) for a, b in spans):
+                outside.append(f"{agenda[0]} {start:%a %d %H:%M}–{end:%H:%M} ({place['id']}: {spans})")
+    assert outside == []
+    bridge = today + timedelta(days=seed.MAIRIE_CLOSED_AFTER)
+    assert places["pl-mairie"]["closures"][0]["start"] == bridge.isoformat()

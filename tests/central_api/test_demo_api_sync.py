@@ -10,6 +10,7 @@ from timebase import next_working_day_at, test_now
 from kiosk.clock import PARIS
 from kiosk.demo_api import admin
 from kiosk.demo_api.holidays import is_holiday
+from kiosk.demo_api.seed import MAIRIE_CLOSED_AFTER
 from kiosk.demo_api.testing import ManualClock, enroll, running_server
 
 pytestmark = pytest.mark.reference_server
@@ -116,8 +117,10 @@ def test_slots_window_default_and_holidays(env):
     assert r.status_code == 200 and r.data["full"] is True
     days = {s.start.astimezone(PARIS).date() for s in r.model.slots}
     window = [TODAY + timedelta(days=n) for n in range(30)]
-    # État civil opens Monday to Saturday: every day of the window but Sundays and public holidays
-    assert days == {d for d in window if d.weekday() != 6 and not is_holiday(d)}
+    # État civil opens Monday to Saturday: every day of the window but Sundays, public holidays and
+    # the day the Mairie is closed exceptionally
+    closed = TODAY + timedelta(days=MAIRIE_CLOSED_AFTER)
+    assert days == {d for d in window if d.weekday() != 6 and not is_holiday(d) and d != closed}
     assert not any(is_holiday(d) for d in days)
     assert all(s.places_left == 1 for s in r.model.slots)
     weekday = next_working_day_at(9).date()     # the next Monday-to-Friday that is not a holiday

@@ -18,6 +18,7 @@ from __future__ import annotations
 import abc
 import gc
 import logging
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -35,7 +36,8 @@ ROUNDS = 5             # N: as many as the receipts and errors kept (4 and 5), s
 def _bounded_caches(app) -> dict[str, tuple[int, int]]:
     """name -> (entries, bound) of every cache the app fills as it is used."""
     from drivers.printer import simulated
-    from kiosk.booking import availability
+    from kiosk import line_breaks
+    from kiosk.booking import availability, opening
     from kiosk.city import hours
     from kiosk.shell import fonts as fonts_module
     from kiosk.text import fold
@@ -54,7 +56,7 @@ def _bounded_caches(app) -> dict[str, tuple[int, int]]:
                      ("qr drawn", qr_code._drawn), ("folded text", fold)):
         info = fn.cache_info()
         caches[name] = (info.currsize, info.maxsize)
-    for module in (hours, availability):
+    for module in (hours, availability, opening, line_breaks):
         for name, fn in vars(module).items():
             if hasattr(fn, "cache_info"):
                 info = fn.cache_info()
@@ -63,7 +65,8 @@ def _bounded_caches(app) -> dict[str, tuple[int, int]]:
 
 
 def _empty_caches(app) -> None:
-    from kiosk.booking import availability
+    from kiosk import line_breaks
+    from kiosk.booking import availability, opening
     from kiosk.city import hours
     from kiosk.text import fold
     from screens.widgets import button, qr_code
@@ -75,7 +78,8 @@ def _empty_caches(app) -> None:
     if hasattr(fonts, "cached_pixels"):
         fonts.cached_pixels = 0
     for fn in (button._background, qr_code.qr_modules, qr_code._drawn, fold,
-               *(f for m in (hours, availability) for f in vars(m).values() if hasattr(f, "cache_clear"))):
+               *(f for m in (hours, availability, opening, line_breaks) for f in vars(m).values()
+                 if hasattr(f, "cache_clear"))):
         fn.cache_clear()
     # The ABCs' caches of the types checked against them (weak references), emptied whenever any
     # class is registered with an ABC and filled again as isinstance() is called: not the visits'.
@@ -101,7 +105,11 @@ def held(app) -> dict[str, Any]:
         "failsafe errors": len(app.errors),
         "surfaces": len(surfaces),
         "surface pixels": sum(s.get_width() * s.get_height() for s in surfaces.values()),
-        "objects by type": Counter(type(o).__qualname__ for o in objects),
+        # A weak reference whose object is gone is not counted: its holder drops it lazily (an SQLite
+        # connection keeps one per cursor it made and prunes them every 200 cursors), so how many
+        # are left depends only on where that count stands, not on how long the terminal ran.
+        "objects by type": Counter(type(o).__qualname__ for o in objects
+                                   if not (type(o) is weakref.ReferenceType and o() is None)),
     }
 
 

@@ -59,7 +59,7 @@ def test_wrap_never_breaks_at_a_no_break_space(fonts):
         assert joined and all("9\u00a0h\u00a030" in line for line in joined)
 
 
-def test_wrap_breaks_after_hyphens_and_cuts_words_longer_than_the_line(fonts):
+def test_wrap_breaks_a_too_long_compound_after_a_hyphen_and_cuts_words_longer_than_the_line(fonts):
     lines = wrap("Saint-Clément-des-Vignes", fonts, 40, 250)
     assert len(lines) > 1 and lines[0].endswith("-")
     long = wrap("Anticonstitutionnellement", fonts, 40, 120)

@@ -136,10 +136,14 @@ def _crowded_day(app: App) -> date:
     day = reads.next_free_day(SERVICE, NOW.date())
     assert day is not None   # the demo town's service has free days
     have = len(reads.day_slots(SERVICE, day))
-    # Odd minutes from 6 h 01: the town's own slots start on even minutes, so none merges with them.
-    start = datetime.combine(day, datetime.min.time(), PARIS) + timedelta(hours=6, minutes=1)
-    rows = [{"id": f"bench-{i}", "agenda_id": "ag-etat-civil-1", "start": start + timedelta(minutes=2 * i),
-             "end": start + timedelta(minutes=2 * i + 15), "places_left": 1} for i in range(200 - have)]
+    # Two-minute slots on odd minutes: the town's own start on even minutes, so none merges with
+    # them; inside the Mairie's hours (8 h 30 – 12 h, 13 h 30 – 17 h), or the kiosk would not offer them.
+    midnight = datetime.combine(day, datetime.min.time(), PARIS)
+    starts = [midnight + timedelta(minutes=m) for first, last in ((8 * 60 + 31, 11 * 60 + 57),
+                                                                  (13 * 60 + 31, 16 * 60 + 57))
+              for m in range(first, last + 1, 2)]
+    rows = [{"id": f"bench-{i}", "agenda_id": "ag-etat-civil-1", "start": at, "end": at + timedelta(minutes=2),
+             "places_left": 1} for i, at in enumerate(starts[:200 - have])]
     conn = reads.conn
     with write_transaction(conn):
         upsert_slots(conn, rows)
