@@ -72,7 +72,7 @@ class TerminalConfig(_Section):
     )
     name: str = Field(min_length=1, max_length=80, description="a name of 1 to 80 characters")
     profile: Literal["street", "counter", "display"] = Field(
-        description='"street", "counter" or "display" (a waiting-room screen on the wall)')
+        description='"street", "counter" or "display"')
 
 
 class LocationConfig(_Section):

@@ -317,17 +317,6 @@ class App:
         self.apply_settings(rebuild=False)
         self.nav.reset([self.home_screen()])
 
-    def home_screen(self) -> Screen:
-        """The first screen of this terminal's profile: the feature tiles, or on a waiting-room
-        display (``profile = "display"``: nobody touches it) the calls."""
-        if self.waiting_room is not None:
-            from screens.waiting_room.display import WaitingRoomScreen
-
-            return WaitingRoomScreen(self)
-        from screens.shell.home import HomeScreen
-
-        return HomeScreen(self)
-
     def stop(self) -> None:
         """Stop the device threads and close the display (end of the run, or of a test)."""
         self.devices.stop()

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.api.models import CallBoard
 
 MAX_CALLS = 10      # the contract sends today's last 10; never keep more
 MAX_SERVICES = 40   # per-service waiting lines kept (a town hall has a handful)
@@ -43,17 +46,14 @@ class Board:
     server_time: datetime | None = None
 
 
-def board_from_api(answer: Any, service_names: dict[str, str] | None = None) -> Board:
-    """The display's board from the contract's ``CallBoard``, bounded (read by attribute, so a
-    newer contract with more fields still converts)."""
+def board_from_api(answer: CallBoard, service_names: dict[str, str] | None = None) -> Board:
+    """The display's board from the contract's ``CallBoard``, bounded."""
     names = service_names or {}
     calls = tuple(
-        Call(seq=int(c.seq), number=str(c.queue_number), counter=str(c.counter), service_id=str(c.service_id),
-             kind=str(c.kind), at=c.at)
-        for c in list(answer.calls)[:MAX_CALLS])
+        Call(seq=c.seq, number=c.queue_number, counter=c.counter, service_id=c.service_id, kind=c.kind, at=c.at)
+        for c in answer.calls[:MAX_CALLS])
     waiting = tuple(
-        Waiting(letter=str(w.letter), service_id=str(w.service_id), waiting=int(w.waiting),
-                service=names.get(str(w.service_id), ""))
-        for w in list(answer.waiting)[:MAX_SERVICES])
+        Waiting(letter=w.letter, service_id=w.service_id, waiting=w.waiting, service=names.get(w.service_id, ""))
+        for w in answer.waiting[:MAX_SERVICES])
     return Board(day=answer.day, seq=int(answer.seq), calls=tuple(sorted(calls, key=lambda c: -c.seq)),
-                 waiting=waiting, server_time=getattr(answer, "server_time", None))
+                 waiting=waiting, server_time=answer.server_time)

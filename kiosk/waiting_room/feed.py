@@ -86,7 +86,7 @@ class CallFeed:
             try:
                 answer = client.calls(after=self.after, wait_s=self.wait_s)
                 board = board_from_api(answer, self._names())
-            except Exception as exc:   # any failure is the same to the wall: no calls arrive
+            except Exception as exc:  # noqa: BLE001 - any failure is the same to the wall: no calls arrive
                 self._failed(f"{type(exc).__name__}: {exc}")
                 self._stopping.wait(RETRY_S[min(self.failures, len(RETRY_S)) - 1])
                 continue
@@ -126,7 +126,7 @@ class CallFeed:
         if self._names_cache is None or now - self._names_cache[0] > 300:
             try:
                 names = self.service_names()
-            except Exception as exc:   # a name is a nicety: the letter still shows
+            except Exception as exc:  # noqa: BLE001 - a name is a nicety: the letter still shows
                 log.warning("service names unavailable for the waiting-room display: %s", exc)
                 names = {}
             self._names_cache = (now, names)

@@ -19,7 +19,7 @@ from kiosk.clock import PARIS
 from kiosk.formatting import format_time
 from kiosk.i18n import _, current_language, ngettext
 from kiosk.shell.theme import RGB
-from kiosk.shell.ui import TEXT_BODY, TEXT_DISPLAY, TEXT_TITLE, UiContext
+from kiosk.shell.ui import TEXT_BODY, TEXT_TITLE, UiContext
 from screens.base import Screen, ScreenHost
 from screens.widgets import Column, Label, Row
 from screens.widgets.base import Widget, theme_colour
@@ -115,7 +115,7 @@ class WaitingRoomScreen(Screen):
         return Column(main + side, gap=28)
 
     def _current(self, call: Call, room: WaitingRoom) -> Widget:
-        words = [Label(f"« {w.text} »", size=TEXT_BODY, align="center", id=f"say-{w.language}")
+        words = [Label(f"«\u00a0{w.text}\u00a0»", size=TEXT_BODY, align="center", id=f"say-{w.language}")
                  for w in room.words]
         self.card = PulseCard([
             Label(_("Now called"), size=TEXT_BODY, bold=True, align="center", id="current-caption"),
@@ -162,8 +162,8 @@ class WaitingRoomScreen(Screen):
         for w in state.waiting:
             people = ngettext("{count} person", "{count} people", w.waiting).format(count=w.waiting)
             name = f"{w.letter} · {w.service}" if w.service else w.letter
-            lines.append(Label(f"{name} : {people}" if current_language() == "fr" else f"{name}: {people}",
-                               size=TEXT_BODY + 4, id=f"waiting-{w.letter}"))
+            lines.append(Label(_("{service}: {people}").format(service=name, people=people), size=TEXT_BODY + 4,
+                               id=f"waiting-{w.letter}"))
         return [Column(lines, gap=8, id="waiting")]
 
     # -- reacting -----------------------------------------------------------------------
