@@ -77,6 +77,8 @@ class WaitingRoomScreen(Screen):
     def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.card: PulseCard | None = None
+        self.rows: int | None = None        # earlier calls that fit (None: as configured)
+        self.show_waiting = True            # the people waiting fit too
         self._next_pulse: float | None = None
         self._shown_key: tuple[object, ...] | None = None
 
@@ -108,11 +110,37 @@ class WaitingRoomScreen(Screen):
                               align="center", id="no-call"))
         else:
             main.append(self._current(state.current, room))
-        side = self._earlier(state, room.config.calls_shown) + self._waiting(state)
+        rows = room.config.calls_shown if self.rows is None else self.rows
+        side = self._earlier(state, rows) + (self._waiting(state) if self.show_waiting else [])
         landscape = self.app.display.logical[0] > self.app.display.logical[1]
         if landscape and side:
             return Row([Column(main, gap=24), Column(side, gap=20)], gap=48, max_per_line=2, id="columns")
         return Column(main + side, gap=28)
+
+    def layout(self, ui: UiContext, viewport: pygame.Rect) -> None:
+        """Nobody scrolls a wall: what does not fit is left out, least useful first (the people
+        waiting after two earlier calls are left, then those calls), never the newest call."""
+        if self.rows is not None or not self.show_waiting:
+            self.rows, self.show_waiting = None, True
+            self.build()
+        super().layout(ui, viewport)
+        while self.content is not None and self.content.scrollable and self._leave_out_one():
+            self.build()
+            super().layout(ui, viewport)
+
+    def _leave_out_one(self) -> bool:
+        room = self.room
+        if room is None:
+            return False
+        shown = min(len(room.state.earlier(room.config.calls_shown)), room.config.calls_shown)
+        rows = shown if self.rows is None else self.rows
+        if rows > 2 or (rows > 0 and (not self.show_waiting or not room.state.waiting)):
+            self.rows = rows - 1
+            return True
+        if self.show_waiting and room.state.waiting:
+            self.show_waiting = False
+            return True
+        return False
 
     def _current(self, call: Call, room: WaitingRoom) -> Widget:
         words = [Label(f"«\u00a0{w.text}\u00a0»", size=TEXT_BODY, align="center", id=f"say-{w.language}")
