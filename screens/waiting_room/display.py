@@ -35,6 +35,11 @@ TEXT_COUNTER = 96
 TEXT_ROW = 56
 
 
+def _nowrap(text: str) -> str:
+    """« → Guichet 12 » on one line: a counter is never split from its number."""
+    return text.replace(" ", "\u00a0")
+
+
 class PulseCard(Column):
     """The newest call's card: its background swaps between two strong colours while
     ``pulsing``, so the eye catches which call is new. Its labels follow the colour."""
@@ -79,6 +84,8 @@ class WaitingRoomScreen(Screen):
         self.card: PulseCard | None = None
         self.rows: int | None = None        # earlier calls that fit (None: as configured)
         self.show_waiting = True            # the people waiting fit too
+        self.show_words = True              # the call's words under it fit too
+        self.number_size = TEXT_NUMBER
         self._next_pulse: float | None = None
         self._shown_key: tuple[object, ...] | None = None
 
@@ -118,10 +125,11 @@ class WaitingRoomScreen(Screen):
         return Column(main + side, gap=28)
 
     def layout(self, ui: UiContext, viewport: pygame.Rect) -> None:
-        """Nobody scrolls a wall: what does not fit is left out, least useful first (the people
-        waiting after two earlier calls are left, then those calls), never the newest call."""
-        if self.rows is not None or not self.show_waiting:
-            self.rows, self.show_waiting = None, True
+        """Nobody scrolls a wall: what does not fit is left out, least useful first (earlier calls
+        down to two, the people waiting, the call's words, a slightly smaller number, the last
+        earlier calls, a smaller number still); the newest call itself is never left out."""
+        if self.rows is not None or not (self.show_waiting and self.show_words) or self.number_size != TEXT_NUMBER:
+            self.rows, self.show_waiting, self.show_words, self.number_size = None, True, True, TEXT_NUMBER
             self.build()
         super().layout(ui, viewport)
         while self.content is not None and self.content.scrollable and self._leave_out_one():
@@ -134,20 +142,28 @@ class WaitingRoomScreen(Screen):
             return False
         shown = min(len(room.state.earlier(room.config.calls_shown)), room.config.calls_shown)
         rows = shown if self.rows is None else self.rows
-        if rows > 2 or (rows > 0 and (not self.show_waiting or not room.state.waiting)):
+        if rows > 2:
             self.rows = rows - 1
-            return True
-        if self.show_waiting and room.state.waiting:
+        elif self.show_waiting and room.state.waiting:
             self.show_waiting = False
-            return True
-        return False
+        elif self.show_words and room.words:
+            self.show_words = False
+        elif self.number_size > TEXT_NUMBER * 0.7:
+            self.number_size = int(self.number_size * 0.9)
+        elif rows > 0:
+            self.rows = rows - 1
+        elif self.number_size > TEXT_NUMBER // 2:
+            self.number_size = int(self.number_size * 0.9)
+        else:
+            return False
+        return True
 
     def _current(self, call: Call, room: WaitingRoom) -> Widget:
         words = [Label(f"«\u00a0{w.text}\u00a0»", size=TEXT_BODY, align="center", id=f"say-{w.language}")
-                 for w in room.words]
+                 for w in room.words] if self.show_words else []
         self.card = PulseCard([
             Label(_("Now called"), size=TEXT_BODY, bold=True, align="center", id="current-caption"),
-            Label(call.number, size=TEXT_NUMBER, bold=True, align="center", id="current-number"),
+            Label(call.number, size=self.number_size, bold=True, align="center", id="current-number"),
             Label(_("Counter {counter}").format(counter=call.counter), size=TEXT_COUNTER, bold=True,
                   align="center", id="current-counter"),
             *words,
@@ -178,8 +194,8 @@ class WaitingRoomScreen(Screen):
         for i, call in enumerate(calls):
             rows.append(Row([
                 Label(call.number, size=TEXT_ROW, bold=True, colour=colour, id=f"call-{i}-number"),
-                Label("→ " + _("Counter {counter}").format(counter=call.counter), size=TEXT_ROW, colour=colour,
-                      id=f"call-{i}-counter"),
+                Label(_nowrap("→ " + _("Counter {counter}").format(counter=call.counter)), size=TEXT_ROW,
+                      colour=colour, id=f"call-{i}-counter"),
             ], gap=24, max_per_line=2, bg="surface", padding=8, id=f"call-{i}"))
         return [Column(rows, gap=10, id="earlier")]
 
