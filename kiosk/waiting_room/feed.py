@@ -121,9 +121,10 @@ class CallFeed:
     _names_cache: tuple[float, dict[str, str]] | None = None
 
     def _names(self) -> dict[str, str]:
-        """The services' names (the catalog in the cache), read at most every 5 minutes."""
+        """The services' names (the catalog in the cache), read at most every 5 minutes once known
+        (at every answer until the first catalog sync brought them)."""
         now = time.monotonic()
-        if self._names_cache is None or now - self._names_cache[0] > 300:
+        if self._names_cache is None or not self._names_cache[1] or now - self._names_cache[0] > 300:
             try:
                 names = self.service_names()
             except Exception as exc:  # noqa: BLE001 - a name is a nicety: the letter still shows
