@@ -84,7 +84,10 @@ class CallFeed:
                 continue
             began = time.monotonic()
             try:
-                answer = client.calls(after=self.after, wait_s=self.wait_s)
+                # the first poll, and the first after a failure, answer at once: the wall shows what
+                # is current (or that calls arrive again) without waiting for the next call
+                settled = self.last_answer is not None and self.failures == 0
+                answer = client.calls(after=self.after, wait_s=self.wait_s if settled else 0)
                 board = board_from_api(answer, self._names())
             except Exception as exc:  # noqa: BLE001 - any failure is the same to the wall: no calls arrive
                 self._failed(f"{type(exc).__name__}: {exc}")
