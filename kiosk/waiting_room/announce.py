@@ -21,6 +21,15 @@ _WORDS = {
     "fr": "Numéro {number}, guichet {counter}",
     "en": "Number {number}, counter {counter}",
 }
+_NAMED = {   # a counter the back office names itself (« Bureau 4 », « Guichet 1 »): said as named
+    "fr": "Numéro {number}, {counter}",
+    "en": "Number {number}, {counter}",
+}
+
+
+def counter_is_number(counter: str) -> bool:
+    """« 3 », « 12 », « 3B »: a counter given by its number, to be preceded by « guichet »."""
+    return re.fullmatch(r"[0-9]{1,4}[A-Za-z]?", counter.strip()) is not None
 
 
 @dataclass(frozen=True)
@@ -40,8 +49,9 @@ def spoken_number(number: str) -> str:
 def announcements(call: Call, languages: Sequence[str]) -> list[Announcement]:
     """What is said for ``call``, in each language in turn (unknown languages skipped)."""
     spoken = spoken_number(call.number)
-    return [Announcement(lang, _WORDS[lang].format(number=spoken, counter=call.counter))
-            for lang in languages if lang in _WORDS]
+    words = _WORDS if counter_is_number(call.counter) else _NAMED
+    return [Announcement(lang, words[lang].format(number=spoken, counter=call.counter.strip()))
+            for lang in languages if lang in words]
 
 
 class Announcer(Protocol):

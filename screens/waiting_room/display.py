@@ -20,6 +20,7 @@ from kiosk.formatting import format_time
 from kiosk.i18n import _, current_language, ngettext
 from kiosk.shell.theme import RGB
 from kiosk.shell.ui import TEXT_BODY, TEXT_TITLE, UiContext
+from kiosk.waiting_room.announce import counter_is_number
 from screens.base import Screen, ScreenHost
 from screens.widgets import Column, Label, Row
 from screens.widgets.base import Widget, theme_colour
@@ -33,6 +34,11 @@ PULSE_S = 0.7          # half a period of the newest call's pulse
 TEXT_NUMBER = 240      # the called number, at 1080 px (about 6 cm tall on a 43" screen)
 TEXT_COUNTER = 96
 TEXT_ROW = 56
+
+
+def _counter(counter: str) -> str:
+    """« Guichet 3 » for a counter given by its number; a named one (« Bureau 4 ») as it is named."""
+    return _("Counter {counter}").format(counter=counter) if counter_is_number(counter) else counter.strip()
 
 
 def _nowrap(text: str) -> str:
@@ -164,8 +170,7 @@ class WaitingRoomScreen(Screen):
         self.card = PulseCard([
             Label(_("Now called"), size=TEXT_BODY, bold=True, align="center", id="current-caption"),
             Label(call.number, size=self.number_size, bold=True, align="center", id="current-number"),
-            Label(_("Counter {counter}").format(counter=call.counter), size=TEXT_COUNTER, bold=True,
-                  align="center", id="current-counter"),
+            Label(_counter(call.counter), size=TEXT_COUNTER, bold=True, align="center", id="current-counter"),
             *words,
         ])
         self._next_pulse = self.app.clock.monotonic() + PULSE_S
@@ -194,7 +199,7 @@ class WaitingRoomScreen(Screen):
         for i, call in enumerate(calls):
             rows.append(Row([
                 Label(call.number, size=TEXT_ROW, bold=True, colour=colour, id=f"call-{i}-number"),
-                Label(_nowrap("→ " + _("Counter {counter}").format(counter=call.counter)), size=TEXT_ROW,
+                Label(_nowrap("→ " + _counter(call.counter)), size=TEXT_ROW,
                       colour=colour, id=f"call-{i}-counter"),
             ], gap=24, max_per_line=2, bg="surface", padding=8, id=f"call-{i}"))
         return [Column(rows, gap=10, id="earlier")]

@@ -102,3 +102,7 @@ def test_the_call_is_worded_for_speech_in_french_then_english() -> None:
         ("fr", "Numéro A 12, guichet 3"), ("en", "Number A 12, counter 3")]
     assert spoken_number("B100") == "B 100" and spoken_number("A000") == "A 0" and spoken_number("?") == "?"
     assert announcements(call(1, "A012"), []) == []
+    # a counter the back office names itself is said as named, not « guichet Guichet 1 »
+    assert [w.text for w in announcements(call(1, "C004", "Guichet 1"), ["fr", "en"])] == [
+        "Numéro C 4, Guichet 1", "Number C 4, Guichet 1"]
+    assert [w.text for w in announcements(call(1, "C004", "12B"), ["fr"])] == ["Numéro C 4, guichet 12B"]
