@@ -209,7 +209,7 @@ class WaitingRoomScreen(Screen):
             return []
         lines: list[Widget] = [Label(_("Waiting now"), size=TEXT_TITLE, bold=True, id="waiting-title")]
         for w in state.waiting:
-            people = ngettext("{count} person", "{count} people", w.waiting).format(count=w.waiting)
+            people = _nowrap(ngettext("{count} person", "{count} people", w.waiting).format(count=w.waiting))
             name = f"{w.letter} · {w.service}" if w.service else w.letter
             lines.append(Label(_("{service}: {people}").format(service=name, people=people), size=TEXT_BODY + 4,
                                id=f"waiting-{w.letter}"))
