@@ -126,7 +126,7 @@ def test_an_agent_call_shows_on_the_display_and_a_recall_shows_it_again(make_pil
     wall = display(make_pilot, town, tmp_path)
     assert "Aucun numéro appelé" in wall.text()
     # the service's name comes from the catalog the display syncs like any terminal
-    settle_until(wall, lambda: "C · Inscription sur les listes électorales\u00a0: 2 personnes" in wall.text())
+    settle_until(wall, lambda: "C · Inscription sur les listes électorales\u00a0: 2\u00a0personnes" in wall.text())
 
     assert town.call_next("3") == first
     settle_until(wall, lambda: shown(wall) == first, timeout=5)
