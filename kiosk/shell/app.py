@@ -442,7 +442,8 @@ class App:
             down = events.CallFeedDown.of(event)
             assert down is not None
             room.lost(down.since)
-        self._top().handle_event(event)
+        if self.nav.current is not None:      # none while the failsafe's plain message shows
+            self.nav.current.handle_event(event)
 
     def publish_state(self, **changes: Any) -> None:
         """Tell the state file what changed (kiosk.devices.published); it writes only on a difference."""

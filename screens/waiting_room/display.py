@@ -24,6 +24,7 @@ from kiosk.waiting_room.announce import counter_is_number
 from screens.base import Screen, ScreenHost
 from screens.widgets import Column, Label, Row
 from screens.widgets.base import Widget, theme_colour
+from screens.widgets.containers import Container
 
 if TYPE_CHECKING:
     from kiosk.waiting_room.board import Call
@@ -44,6 +45,36 @@ def _counter(counter: str) -> str:
 def _nowrap(text: str) -> str:
     """« → Guichet 12 » on one line: a counter is never split from its number."""
     return text.replace(" ", "\u00a0")
+
+
+class CallRow(Container):
+    """« B009   → Guichet 4 » on one line: the number takes what it needs, the counter the rest
+    (equal halves would break « Guichet 12 » in large text while the number leaves room)."""
+
+    def __init__(self, number: Label, counter: Label, *, id: str) -> None:
+        super().__init__([number, counter], gap=32, padding=8, bg="surface", id=id)
+        self.number, self.counter = number, counter
+
+    def _split(self, ui: UiContext, width: int) -> tuple[int, int]:
+        inner = width - 2 * ui.px(self.padding)
+        first = min(inner, self.number.min_width(ui) + ui.px(8))
+        return first, max(1, inner - first - ui.px(self.gap))
+
+    def measure(self, ui: UiContext, width: int) -> int:
+        first, rest = self._split(ui, width)
+        return max(self.number.measure(ui, first), self.counter.measure(ui, rest)) + 2 * ui.px(self.padding)
+
+    def min_width(self, ui: UiContext) -> int:
+        return self.number.min_width(ui) + self.counter.min_width(ui) + ui.px(self.gap) + 2 * ui.px(self.padding)
+
+    def place(self, ui: UiContext, rect: pygame.Rect) -> None:
+        self.rect = pygame.Rect(rect)
+        inner = self._inner(ui, self.rect)
+        first, rest = self._split(ui, rect.width)
+        for child in (self.number, self.counter):
+            child.backdrop = self._child_backdrop(ui)
+        self.number.place(ui, pygame.Rect(inner.left, inner.top, first, inner.height))
+        self.counter.place(ui, pygame.Rect(inner.right - rest, inner.top, rest, inner.height))
 
 
 class PulseCard(Column):
@@ -197,11 +228,10 @@ class WaitingRoomScreen(Screen):
         rows: list[Widget] = [Label(heading, size=TEXT_TITLE, bold=True, id="earlier-title")]
         colour = "text" if state.status == "live" else "muted"
         for i, call in enumerate(calls):
-            rows.append(Row([
+            rows.append(CallRow(
                 Label(call.number, size=TEXT_ROW, bold=True, colour=colour, id=f"call-{i}-number"),
-                Label(_nowrap("→ " + _counter(call.counter)), size=TEXT_ROW,
-                      colour=colour, id=f"call-{i}-counter"),
-            ], gap=24, max_per_line=2, bg="surface", padding=8, id=f"call-{i}"))
+                Label(_nowrap("→ " + _counter(call.counter)), size=TEXT_ROW, colour=colour, id=f"call-{i}-counter"),
+                id=f"call-{i}"))
         return [Column(rows, gap=10, id="earlier")]
 
     def _waiting(self, state: DisplayState) -> list[Widget]:
