@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import pygame
 
 if TYPE_CHECKING:
+    from kiosk.booking.cancel_answer import CancelCheck
     from kiosk.services.outcomes import Outcome
     from kiosk.tracking.answer import TrackingAnswer
     from kiosk.waiting_room.board import Board
@@ -35,6 +36,7 @@ PRINT_FAILED = pygame.event.custom_type()
 SERVICE_STATE = pygame.event.custom_type()
 TRACKING_RESULT = pygame.event.custom_type()
 ACTION_DONE = pygame.event.custom_type()
+CANCEL_CHECKED = pygame.event.custom_type()
 CALL_BOARD = pygame.event.custom_type()
 CALL_FEED_DOWN = pygame.event.custom_type()
 
@@ -167,6 +169,14 @@ class ActionDone(KioskEvent):
 
 
 @dataclass(frozen=True)
+class CancelChecked(KioskEvent):
+    """Which appointment a typed reference and name would cancel (kiosk.booking.cancel_check)."""
+
+    TYPE: ClassVar[int] = CANCEL_CHECKED
+    check: CancelCheck
+
+
+@dataclass(frozen=True)
 class CallBoardReceived(KioskEvent):
     """The waiting-room feed's latest answer (kiosk.waiting_room.feed): today's last calls and
     the people waiting, whole; ``received_at`` on the terminal's clock."""
@@ -188,7 +198,7 @@ class CallFeedDown(KioskEvent):
 
 EVENT_CLASSES: tuple[type[KioskEvent], ...] = (
     NetworkStatus, SyncStatus, DeviceState, ScanRead, ScanRejected, PrintDone, PrintFailed, ServiceState,
-    TrackingResult, ActionDone, CallBoardReceived, CallFeedDown,
+    TrackingResult, ActionDone, CancelChecked, CallBoardReceived, CallFeedDown,
 )
 BY_TYPE: Mapping[int, type[KioskEvent]] = {cls.TYPE: cls for cls in EVENT_CLASSES}
 # type integer -> its class's name, for messages and logs
