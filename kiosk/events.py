@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kiosk.booking.cancel_answer import CancelCheck
     from kiosk.services.outcomes import Outcome
     from kiosk.tracking.answer import TrackingAnswer
+    from kiosk.waiting_room.board import Board
 
 NETWORK_STATUS = pygame.event.custom_type()
 SYNC_STATUS = pygame.event.custom_type()
@@ -36,6 +37,8 @@ SERVICE_STATE = pygame.event.custom_type()
 TRACKING_RESULT = pygame.event.custom_type()
 ACTION_DONE = pygame.event.custom_type()
 CANCEL_CHECKED = pygame.event.custom_type()
+CALL_BOARD = pygame.event.custom_type()
+CALL_FEED_DOWN = pygame.event.custom_type()
 
 Poster = Callable[..., Any]
 """``post(event_type: int, **attrs)``: the queue's entry; returns False when the event was lost."""
@@ -173,9 +176,29 @@ class CancelChecked(KioskEvent):
     check: CancelCheck
 
 
+@dataclass(frozen=True)
+class CallBoardReceived(KioskEvent):
+    """The waiting-room feed's latest answer (kiosk.waiting_room.feed): today's last calls and
+    the people waiting, whole; ``received_at`` on the terminal's clock."""
+
+    TYPE: ClassVar[int] = CALL_BOARD
+    board: Board
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class CallFeedDown(KioskEvent):
+    """The waiting-room feed cannot reach the central API (posted once per interruption);
+    ``since``: its last answer, None if it never had one; ``reason`` for the log only."""
+
+    TYPE: ClassVar[int] = CALL_FEED_DOWN
+    since: datetime | None
+    reason: str
+
+
 EVENT_CLASSES: tuple[type[KioskEvent], ...] = (
     NetworkStatus, SyncStatus, DeviceState, ScanRead, ScanRejected, PrintDone, PrintFailed, ServiceState,
-    TrackingResult, ActionDone, CancelChecked,
+    TrackingResult, ActionDone, CancelChecked, CallBoardReceived, CallFeedDown,
 )
 BY_TYPE: Mapping[int, type[KioskEvent]] = {cls.TYPE: cls for cls in EVENT_CLASSES}
 # type integer -> its class's name, for messages and logs

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from kiosk.services import Services
     from kiosk.shell.visit import Visit
     from kiosk.tracking.service import TrackingService
+    from kiosk.waiting_room.room import WaitingRoom
     from screens.widgets.footer import Footer
 
 
@@ -136,6 +137,13 @@ class ScreenHost(Protocol):
     def out_of_service(self) -> str | None:
         """Why the terminal cannot serve, while it cannot."""
 
+    @property
+    def waiting_room(self) -> WaitingRoom | None:
+        """A waiting-room display's calls (``profile = "display"``), else None."""
+
+    def home_screen(self) -> Screen:
+        """The first screen of this terminal's profile (home tiles, or the waiting-room calls)."""
+
     def guide(self) -> CityGuide | None:
         """The town's information (kiosk.city), opened at first use; None while there is no cache."""
 
@@ -171,7 +179,7 @@ class Feature:
     title: str                  # msgid, translated when shown
     subtitle: str               # msgid
     icon: str
-    profiles: frozenset[str]    # "street", "counter"
+    profiles: frozenset[str]    # "street", "counter" ("display" offers no tile)
     open: Callable[[ScreenHost], Screen]
     demo_only: bool = False
 

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Profile = Literal["street", "counter"]
+Profile = Literal["street", "counter", "display"]
 Handler = Callable[["ScreenHost", ScannedCode, "pygame.event.Event"], None]
 
 BOOKING_TICKET = N_("This code is an appointment ticket. Show it at the town hall reception when you arrive.")

@@ -33,12 +33,13 @@ from kiosk.config.models import (
     TerminalConfig,
     TouchConfig,
     TrackingConfig,
+    WaitingRoomConfig,
 )
 
 __all__ = [
     "AVAILABLE_LANGUAGES", "DEMO_PIN", "REPO_CONFIG_PATH", "SYSTEM_CONFIG_PATH", "AccessibilityConfig", "AdminConfig",
     "ApiConfig", "BookingConfig", "BrandingConfig", "CityConfig", "ConfigError", "DisplayConfig", "IdleConfig",
     "KioskConfig", "LanguagesConfig", "LocationConfig", "PrinterConfig", "ScannerConfig", "SyncConfig",
-    "TerminalConfig", "TouchConfig", "TrackingConfig", "config_from_dict", "config_warnings", "load_config",
-    "resolve_config_path",
+    "TerminalConfig", "TouchConfig", "TrackingConfig", "WaitingRoomConfig", "config_from_dict", "config_warnings",
+    "load_config", "resolve_config_path",
 ]

@@ -71,7 +71,8 @@ class TerminalConfig(_Section):
         'or "-", not starting with "-"',
     )
     name: str = Field(min_length=1, max_length=80, description="a name of 1 to 80 characters")
-    profile: Literal["street", "counter"] = Field(description='"street" or "counter"')
+    profile: Literal["street", "counter", "display"] = Field(
+        description='"street", "counter" or "display"')
 
 
 class LocationConfig(_Section):
@@ -462,6 +463,27 @@ class BookingConfig(_Section):
     phone: str | None = Field(default=None, max_length=40, description='a phone number such as "02 41 39 52 10"')
 
 
+class WaitingRoomConfig(_Section):
+    """The waiting-room display (``profile = "display"``): what it shows and how it listens."""
+
+    calls_shown: int = Field(default=6, ge=1, le=10, description="a number from 1 to 10")
+    chime: bool = Field(default=True, description="true or false")
+    languages: tuple[str, ...] = Field(
+        default=("fr", "en"), strict=False, description='a list of language codes such as ["fr", "en"]')
+    poll_wait_s: int = Field(default=20, ge=1, le=25, description="seconds from 1 to 25")
+
+    @field_validator("languages")
+    @classmethod
+    def _spoken(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [c for c in value if c not in AVAILABLE_LANGUAGES]
+        if unknown:
+            raise ValueError(f"{', '.join(map(repr, unknown))} not available "
+                             f"(available: {', '.join(AVAILABLE_LANGUAGES)})")
+        if len(set(value)) != len(value):
+            raise ValueError("lists a language more than once")
+        return value
+
+
 class AccessibilityConfig(_Section):
     large_text: bool = Field(default=False, description="true or false")
     high_contrast: bool = Field(default=False, description="true or false")
@@ -493,6 +515,8 @@ class KioskConfig(_Section):
     tracking: TrackingConfig = Field(default_factory=TrackingConfig, description="a [tracking] section")
     city: CityConfig = Field(default_factory=CityConfig, description="a [city] section")
     booking: BookingConfig = Field(default_factory=BookingConfig, description="a [booking] section")
+    waiting_room: WaitingRoomConfig = Field(default_factory=WaitingRoomConfig,
+                                            description="a [waiting_room] section")
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig,
                                                description="an [accessibility] section")
     admin: AdminConfig = Field(description="an [admin] section with pin_hash")

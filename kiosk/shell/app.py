@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from kiosk.services import Services
     from kiosk.shell.data_source import DataSource
     from kiosk.tracking.service import TrackingService
+    from kiosk.waiting_room.room import WaitingRoom
     from screens.base import Feature, Screen
     from screens.scan_router import ScanRouter
 
@@ -87,6 +88,11 @@ class App:
             data.clock = self.clock            # the sync worker reads the app's (injected) clock too
         self.city_cache: Path | None = None      # the cache the city screens read, if not the data layer's
         self.city_guide: CityGuide | None = None  # opened at first use (kiosk.city.guide.guide_for)
+        self.waiting_room: WaitingRoom | None = None   # a waiting-room display's calls (profile "display")
+        if config.terminal.profile == "display":
+            from kiosk.waiting_room.room import WaitingRoom
+
+            self.waiting_room = WaitingRoom(config.waiting_room, self.clock)
         self.sync_status: dict[str, Any] = {}    # the sync worker's last SYNC_STATUS
         self.network: str | None = None          # "online" / "offline" once the sync worker says
         self.out_of_service: str | None = None   # reason, while the terminal cannot serve
@@ -137,9 +143,18 @@ class App:
         self.fonts = shared_fontbook()
         self.logo = self._load_logo()
         self.apply_settings(rebuild=False)
+        self.nav.reset([self.home_screen()])
+
+    def home_screen(self) -> Screen:
+        """The first screen of this terminal's profile: the feature tiles, or on a waiting-room
+        display (``profile = "display"``: nobody touches it) the calls."""
+        if self.waiting_room is not None:
+            from screens.waiting_room.display import WaitingRoomScreen
+
+            return WaitingRoomScreen(self)
         from screens.shell.home import HomeScreen
 
-        self.nav.reset([HomeScreen(self)])
+        return HomeScreen(self)
 
     def _load_logo(self) -> pygame.Surface | None:
         path = self.config.branding.logo
@@ -269,9 +284,7 @@ class App:
     def _home_now(self) -> None:
         self.visit.fields.clear()
         self.visit.drafts.clear()
-        from screens.shell.home import HomeScreen
-
-        self.nav.reset([HomeScreen(self)])
+        self.nav.reset([self.home_screen()])
 
     def _top(self) -> Screen:
         """The screen on top: there is one from start() on, unless the failsafe's plain message shows."""
@@ -302,13 +315,13 @@ class App:
         self.pointer.reset()
         self.idle.continue_visit(self.clock.monotonic())
         self.apply_settings(rebuild=False)
-        from screens.shell.home import HomeScreen
-
-        self.nav.reset([HomeScreen(self)])
+        self.nav.reset([self.home_screen()])
 
     def stop(self) -> None:
         """Stop the device threads and close the display (end of the run, or of a test)."""
         self.devices.stop()
+        if self.waiting_room is not None:
+            self.waiting_room.stop()
         if self.city_guide is not None:          # before the data layer removes a demo cache
             self.city_guide.close()
             self.city_guide = None
@@ -411,7 +424,25 @@ class App:
             self.scans.deliver(event)
         elif event.type == events.SERVICE_STATE:
             self._service_state(event.in_service, getattr(event, "reason", ""))
+        elif event.type in (events.CALL_BOARD, events.CALL_FEED_DOWN):
+            self._calls(event)
         elif event.type in events.NAMES and self.nav.current is not None:
+            self.nav.current.handle_event(event)
+
+    def _calls(self, event: pygame.event.Event) -> None:
+        """The waiting-room feed spoke: the room's state changes whatever screen is on top
+        (the admin's, a technician's), and the screen showing the calls redraws."""
+        room = self.waiting_room
+        if room is None:
+            return
+        received = events.CallBoardReceived.of(event)
+        if received is not None:
+            room.receive(received.board, received.received_at)
+        else:
+            down = events.CallFeedDown.of(event)
+            assert down is not None
+            room.lost(down.since)
+        if self.nav.current is not None:      # none while the failsafe's plain message shows
             self.nav.current.handle_event(event)
 
     def publish_state(self, **changes: Any) -> None:
@@ -420,7 +451,6 @@ class App:
             self.state_publisher.update(self.clock.now(), **changes)
 
     def _service_state(self, in_service: bool, reason: str) -> None:
-        from screens.shell.home import HomeScreen
         from screens.shell.out_of_service import OutOfServiceScreen
 
         self.publish_state(in_service=in_service)
@@ -429,11 +459,11 @@ class App:
             self.out_of_service = reason or "unknown"
             self.visit.wipe()
             self.apply_settings(rebuild=False)
-            self.nav.reset([HomeScreen(self), OutOfServiceScreen(self)])
+            self.nav.reset([self.home_screen(), OutOfServiceScreen(self)])
         elif self.out_of_service is not None:
             log.info("back in service")
             self.out_of_service = None
-            self.nav.reset([HomeScreen(self)])
+            self.nav.reset([self.home_screen()])
 
     def _timers(self) -> None:
         now = self.clock.monotonic()
@@ -495,8 +525,18 @@ class App:
                 self.devices.start()
                 if self.data is not None:
                     self.data.start()
+                    self._start_call_feed(self.data)
             self.publish_state(ready=True, devices=self.devices.summary())
         return True
+
+    def _start_call_feed(self, data: DataSource) -> None:
+        """A display listens for calls through the data layer's client, once it has one."""
+        if self.waiting_room is None:
+            return
+        from kiosk.waiting_room.names import service_names
+
+        # only the data layer of a terminal has a client (the gallery's seeded data has none)
+        self.waiting_room.start_feed(lambda: getattr(data, "client", None), lambda: service_names(data.cache_path))
 
     def next_deadline(self) -> float | None:
         """The next clock.monotonic() at which a timer needs the loop."""

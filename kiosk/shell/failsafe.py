@@ -41,14 +41,13 @@ class Failsafe:
                   exc_info=(type(exc), exc, exc.__traceback__))
         app.errors.append(exc)
         from screens.shell.failsafe import FailsafeScreen
-        from screens.shell.home import HomeScreen
 
         app.pointer.reset()
         app.visit.fields.clear()
         app.visit.drafts.clear()
         try:
             app.apply_settings(rebuild=False)
-            app.nav.reset([HomeScreen(app), FailsafeScreen(app)])
+            app.nav.reset([app.home_screen(), FailsafeScreen(app)])
         except Exception as inner:  # even the apology failed: show a plain one
             log.exception("the failsafe screen itself failed")
             app.errors.append(inner)
@@ -75,9 +74,7 @@ class Failsafe:
             self.guard(self._recover)
 
     def _recover(self) -> None:
-        from screens.shell.home import HomeScreen
-
-        self.app.nav.reset([HomeScreen(self.app)])
+        self.app.nav.reset([self.app.home_screen()])
 
     def deadline(self) -> float | None:
         return self.recover_at if self.down else None

@@ -108,6 +108,9 @@ class IdleController(IdleMonitor):
         if self.warned_at is None:   # keep the countdown's length once it is shown
             self.t = self._timings_for(screen)
         action = self.decide(now, self.visit_in_progress)
+        if action == "dim" and getattr(screen, "stays_lit", False):
+            self.last_activity = now     # a wall display stays lit for the room: never dimmed
+            return
         if action == "warn":
             self.warned_at = now
             log.info("idle warning shown")

@@ -39,7 +39,8 @@ class AdminScreen(Screen):
         return [
             (_("Version"), kiosk.__version__),
             (_("Terminal"), f"{c.terminal.id} — {c.terminal.name}"),
-            (_("Profile"), _("street totem") if c.terminal.profile == "street" else _("counter terminal")),
+            (_("Profile"), {"street": _("street totem"), "display": _("waiting-room display")}.get(
+                c.terminal.profile, _("counter terminal"))),
             (_("Configuration file"), str(c.source)),
             (_("Screen"), _("{width}×{height}, rotation {angle}°").format(width=d.logical[0], height=d.logical[1],
                                                                       angle=d.rotation)),

@@ -26,7 +26,7 @@ from kiosk.config import loading as config
 
 PIN_HASH = hash_pin("97531", salt=b"test-salt-000001", iterations=1_000)
 SECTIONS = ("terminal, location, branding, languages, display, idle, api, sync, printer, scanner, "
-            "touch, tracking, city, booking, accessibility, admin")
+            "touch, tracking, city, booking, waiting_room, accessibility, admin")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16  # only the signature is checked
 
 MINIMAL = {
@@ -246,7 +246,7 @@ def test_every_key_is_documented_in_kiosk_toml():
         ("display", "rotation", 45, "display.rotation = 45: must be one of 0, 90, 180, 270"),
         ("display", "rotation", "90",
          "display.rotation = '90': must be one of 0, 90, 180, 270 (write it without quotes)"),
-        ("terminal", "profile", "kiosk", 'terminal.profile = \'kiosk\': must be one of "street", "counter"'),
+        ("terminal", "profile", "kiosk", 'terminal.profile = \'kiosk\': must be one of "street", "counter", "display"'),
         ("printer", "type", "escpos", 'printer.type = \'escpos\': must be one of "none", "simulated", "usb", '
                                       '"serial", "network", "file"'),
         ("scanner", "type", "usb", 'scanner.type = \'usb\': must be one of "none", "simulated", "hid", "camera"'),
@@ -320,7 +320,7 @@ def test_unknown_section_and_nested_table(tmp_path):
 @pytest.mark.parametrize(
     ("section", "key", "line"),
     [
-        ("terminal", "profile", 'terminal.profile: missing (required): "street" or "counter"'),
+        ("terminal", "profile", 'terminal.profile: missing (required): "street", "counter" or "display"'),
         ("terminal", "id", 'terminal.id: missing (required): an identifier such as "town-hall-01": 1 to 64 '
                            'lower-case letters, digits or "-", not starting with "-"'),
         ("location", "latitude", "location.latitude: missing (required): degrees from -90 to 90"),

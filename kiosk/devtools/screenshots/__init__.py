@@ -237,8 +237,14 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
 
 
 from kiosk.devtools.screenshots.booking import STATES as _BOOKING_STATES  # noqa: E402
+from kiosk.devtools.screenshots.waiting_room import PROFILE as _DISPLAY_PROFILE  # noqa: E402
+from kiosk.devtools.screenshots.waiting_room import STATES as _WAITING_ROOM_STATES  # noqa: E402
 
 STATES.update(_BOOKING_STATES)
+STATES.update(_WAITING_ROOM_STATES)
+
+# screen name -> the configuration it needs beyond the file's (the display is another profile)
+OVERRIDES: dict[str, dict[str, object]] = {screen: _DISPLAY_PROFILE for screen in _WAITING_ROOM_STATES}
 
 
 def data_for(screen: str) -> SeededData | None:
@@ -272,8 +278,10 @@ def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots
     for screen, states in STATES.items():
         if only and screen not in only:
             continue
+        screen_config = load_config(config.source, {**overrides, **OVERRIDES[screen]}) if screen in OVERRIDES \
+            else config
         for state, reach in states.items():
-            app = App(config, clock=ManualClock(SHOT_TIME), demo=True, size=size, fullscreen=False,
+            app = App(screen_config, clock=ManualClock(SHOT_TIME), demo=True, size=size, fullscreen=False,
                       data=data_for(screen))
             app.start()
             pilot = Pilot(app)

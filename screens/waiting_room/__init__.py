@@ -1,0 +1,1 @@
+"""The waiting-room display's screen (``[terminal] profile = "display"``)."""
