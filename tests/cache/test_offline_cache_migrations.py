@@ -72,7 +72,14 @@ def _seed_v6(conn: sqlite3.Connection) -> None:
     _seed_v4(conn)
 
 
-SEEDERS = {0: _seed_v0, 1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4, 5: _seed_v5, 6: _seed_v6}
+def _seed_v7(conn: sqlite3.Connection) -> None:
+    """v7 keeps the outbox in a file of its own (the same rows, written through the attached
+    schema); v8 adds the queue's tables beside the catalog and must leave both untouched."""
+    _seed_v4(conn)
+
+
+SEEDERS = {0: _seed_v0, 1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4, 5: _seed_v5, 6: _seed_v6,
+           7: _seed_v7}
 
 
 def test_every_earlier_version_has_a_seeder():
@@ -112,6 +119,11 @@ def test_upgrade_from_every_earlier_version_keeps_rows(tmp_path, version):
         if version >= 1:
             conn.execute("DELETE FROM outbox WHERE uuid = '11111111-1111-4111-8111-111111111111'")
             assert conn.execute("SELECT count(*) FROM outbox_personal").fetchone()[0] == 0
+        # v8: the queue's tables exist, empty, and take a block and a number
+        assert conn.execute("SELECT count(*) FROM queue_tickets").fetchone()[0] == 0
+        conn.execute("INSERT INTO number_blocks VALUES ('2026-12-04', 960, 999, 'x')")
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute("INSERT INTO number_blocks VALUES ('2026-12-05', 999, 960, 'x')")
         # the upgraded file works like a new one
         conn.execute("INSERT INTO places (id, name) VALUES ('pl-3', 'Mairie annexe')")
         assert [p["id"] for p in search_places(conn, "mair")] == ["pl-3"]
