@@ -10,7 +10,7 @@ push routes, the client and the reference server's URL table are derived from th
 Why here: the reference server may import only ``kiosk.api``, and it must serve exactly
 these routes.
 
-Adding a kind (the queue ticket is next):
+Adding a kind (the queue ticket was the last one added, in four steps):
 
 1. declare it here: a member of :class:`Kind` and its ``ActionKind`` in ``ACTION_KINDS`` (its
    operation must be in ``openapi.yaml``, its models in :mod:`kiosk.api.models`);
@@ -42,6 +42,7 @@ class Kind(StrEnum):
     BOOKING_REQUEST = "booking_request"
     CANCELLATION = "cancellation"
     CHECKIN = "checkin"
+    QUEUE_TICKET = "queue_ticket"
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,11 @@ BOOKING_REQUEST = ActionKind(Kind.BOOKING_REQUEST, "/v1/booking-requests", model
 CANCELLATION = ActionKind(Kind.CANCELLATION, "/v1/bookings/{booking_id}/cancel", models.BookingCancel, models.Booking,
                           200, path_fields=("booking_id", "reference"))
 CHECKIN = ActionKind(Kind.CHECKIN, "/v1/checkins", models.CheckinCreate, models.Checkin, 200)
+# a walk-in number: the outbox row's UUID makes a second press, or a retry, the same number
+QUEUE_TICKET = ActionKind(Kind.QUEUE_TICKET, "/v1/queue-tickets", models.QueueTicketCreate, models.QueueTicket, 200)
 
-ACTION_KINDS: Mapping[Kind, ActionKind] = {k.name: k for k in (BOOKING, BOOKING_REQUEST, CANCELLATION, CHECKIN)}
+ACTION_KINDS: Mapping[Kind, ActionKind] = {k.name: k for k in (BOOKING, BOOKING_REQUEST, CANCELLATION, CHECKIN,
+                                                                 QUEUE_TICKET)}
 KIND_NAMES: tuple[str, ...] = tuple(ACTION_KINDS)
 
 

@@ -53,7 +53,7 @@ import urllib3.exceptions
 from pydantic import BaseModel, ValidationError
 
 from kiosk.api import models
-from kiosk.api.action_kinds import BOOKING, BOOKING_REQUEST, CANCELLATION, CHECKIN, ActionKind
+from kiosk.api.action_kinds import BOOKING, BOOKING_REQUEST, CANCELLATION, CHECKIN, QUEUE_TICKET, ActionKind
 from kiosk.api.errors import (
     ApiError,
     Conflict,
@@ -73,6 +73,8 @@ from kiosk.api.errors import (
 log = logging.getLogger("kiosk.api")
 M = TypeVar("M", bound=BaseModel)
 USER_AGENT = "kiosk-terminal/1 (+Kiosk Sync API v1)"
+# a long poll's answer may take ``wait`` seconds by design: its read timeout is that plus this margin
+LONG_POLL_MARGIN_S = 5.0
 MAX_BODY_BYTES = 64 * 1024 * 1024   # a whole town's catalog is a few MB; more is not an answer of the contract
 # What a malformed answer raises below requests (urllib3 decoding chunks and gzip, http.client
 # parsing the status line): each is the server's fault, none may escape as itself.
@@ -269,6 +271,27 @@ class ApiClient:
     def checkin(self, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.Checkin:
         return self._call("POST", CHECKIN.request_path({}), models.Checkin, json_body=_plain(body), key=idempotency_key)
 
+    def number_block(self, day: date) -> models.NumberBlock:
+        """This terminal's block of offline queue numbers for ``day`` (today or tomorrow, town time);
+        the same block on every call. Conflict ``no_block_left`` when none is left."""
+        return self._call("GET", "v1/number-blocks", models.NumberBlock, params={"day": day.isoformat()})
+
+    def create_queue_ticket(self, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.QueueTicket:
+        """A walk-in number; the outbox row's UUID as key, so a second press is the same number."""
+        return self._call("POST", QUEUE_TICKET.request_path({}), models.QueueTicket, json_body=_plain(body),
+                          key=idempotency_key)
+
+    def queues(self) -> models.QueueBoard:
+        """The queues now (the walk-in screen reads it live, with a short ``read_timeout_s``)."""
+        return self._call("GET", "v1/queues", models.QueueBoard)
+
+    def calls(self, after: int, wait_s: float) -> models.CallBoard:
+        """One long poll of the calls: the server holds it up to ``wait_s`` (0..25, whole seconds)
+        unless a call newer than ``after`` exists; the read timeout covers the wait."""
+        wait = max(0, min(25, int(wait_s)))
+        return self._call("GET", "v1/calls", models.CallBoard, params={"after": max(0, after), "wait": wait},
+                          read_timeout_s=self.timeout[1] + wait + LONG_POLL_MARGIN_S if wait else None)
+
     def heartbeat(self, body: dict[str, Any] | BaseModel) -> models.HeartbeatAck:
         """Not retried: the next heartbeat carries fresher figures anyway."""
         return self._call("POST", f"v1/devices/{_seg(self.device_id)}/heartbeat", models.HeartbeatAck,
@@ -284,15 +307,18 @@ class ApiClient:
         return Fetched(self._parse(response, model, path), new_etag)
 
     def _call(self, method: str, path: str, model: type[M], *, json_body: dict[str, Any] | None = None,
-              key: str | None = None, auth: bool = True, retry: bool | None = None) -> M:
+              key: str | None = None, auth: bool = True, retry: bool | None = None,
+              params: dict[str, Any] | None = None, read_timeout_s: float | None = None) -> M:
         headers = {"Idempotency-Key": key} if key else {}
-        response = self._send(method, path, json_body=json_body, headers=headers, auth=auth,
-                              retry=(method == "GET" or key is not None) if retry is None else retry)
+        response = self._send(method, path, params=params, json_body=json_body, headers=headers, auth=auth,
+                              retry=(method == "GET" or key is not None) if retry is None else retry,
+                              read_timeout_s=read_timeout_s)
         return self._parse(response, model, path)
 
     def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None,
               json_body: dict[str, Any] | None = None,
-              headers: dict[str, str] | None = None, auth: bool = True, retry: bool = True) -> requests.Response:
+              headers: dict[str, str] | None = None, auth: bool = True, retry: bool = True,
+              read_timeout_s: float | None = None) -> requests.Response:
         """One request, repeated (same headers, same key) on retryable failures when allowed."""
         sent = dict(headers or {})
         if auth:
@@ -300,7 +326,7 @@ class ApiClient:
         attempts = self.max_attempts if retry else 1
         for attempt in range(1, attempts + 1):
             try:
-                return self._once(method, path, params, json_body, sent)
+                return self._once(method, path, params, json_body, sent, read_timeout_s)
             except ApiError as exc:
                 if not exc.retryable or isinstance(exc, (InvalidResponse, TlsFailure)) or attempt == attempts:
                     raise
@@ -315,11 +341,12 @@ class ApiClient:
         raise AssertionError("unreachable")
 
     def _once(self, method: str, path: str, params: dict[str, Any] | None, json_body: dict[str, Any] | None,
-              headers: dict[str, str]) -> requests.Response:
+              headers: dict[str, str], read_timeout_s: float | None = None) -> requests.Response:
         url = self.base_url + path
+        timeout = self.timeout if read_timeout_s is None else (self.timeout[0], read_timeout_s)
         try:
             response = self.session.request(method, url, params=params, json=json_body, headers=headers,
-                                            timeout=self.timeout, verify=self._verify, allow_redirects=False,
+                                            timeout=timeout, verify=self._verify, allow_redirects=False,
                                             stream=True)
             try:
                 self._read_body(response, method, path)
@@ -329,7 +356,7 @@ class ApiClient:
             raise TlsFailure(f"{method} {path}: the server's certificate is not trusted ({_reason(exc)}); "
                              "check api.ca_bundle and the server's certificate") from None
         except requests.exceptions.Timeout:
-            raise Timeout(f"{method} {path}: no answer within {self.timeout[0]:g} s / {self.timeout[1]:g} s") from None
+            raise Timeout(f"{method} {path}: no answer within {timeout[0]:g} s / {timeout[1]:g} s") from None
         except requests.exceptions.ChunkedEncodingError:
             raise InvalidResponse(f"{method} {path}: the answer was cut short") from None
         except requests.exceptions.ContentDecodingError:

@@ -35,6 +35,8 @@ EMAIL = rf"^{_E}+@{_E}+\.{_E}+$"
 PHONE = r"^\+?[0-9][0-9 .]{6,18}[0-9]$"
 VERSION = r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,39}$"
 TOKEN = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
+QUEUE_NUMBER = r"^[A-Z][0-9]{3}$"
+LETTER = r"^[A-Z]$"
 Domain = Literal["État civil", "Citoyenneté", "Éducation", "Urbanisme", "Social-Solidarité",
                  "Réglementation", "Emploi", "Réservation"]
 BookingState = Literal["booked", "arrived", "cancelled", "noshow", "fulfilled"]
@@ -90,6 +92,17 @@ class Document(Incoming):
     note: str | None = None
 
 
+class WalkIn(Incoming):
+    """A service that also receives visitors without appointment: its letter, when numbers are
+    handed out (OSM opening_hours, parsed by the terminal like a place's), how many a day, and
+    where to wait."""
+
+    prefix: str = Field(pattern=LETTER)
+    hours: str = Field(min_length=1)
+    daily_capacity: int = Field(ge=1, le=999, strict=True)
+    waiting_area: str
+
+
 class Service(Incoming):
     id: str
     name: str
@@ -99,6 +112,7 @@ class Service(Incoming):
     duration_minutes: int = Field(ge=5, le=480, strict=True)
     agenda_ids: list[str]
     place_id: str | None
+    walk_in: WalkIn | None = None   # optional: catalogs from before walk-ins stay valid
 
 
 class Closure(Incoming):
@@ -280,6 +294,8 @@ class CheckinCreate(Outgoing):
     reference: str | None = Field(default=None, min_length=1, max_length=40, pattern=NO_CONTROL)
     terminal_id: str = Field(min_length=1, max_length=100, pattern=ID)
     scanned_at: AwareDatetime
+    # the number this terminal printed offline from its block of the day (kept by the server)
+    offline_number: str | None = Field(default=None, pattern=QUEUE_NUMBER)
 
     @model_validator(mode="after")
     def _one_of(self) -> CheckinCreate:
@@ -289,11 +305,99 @@ class CheckinCreate(Outgoing):
 
 
 class Checkin(Incoming):
+    """A visitor's queue ticket for a booking; ``estimated_wait_minutes`` is None when the
+    server cannot estimate it now (never invented). Also ``details.checkin`` of a 409
+    ``already_checked_in``: the same number, to print again."""
+
     booking_id: str
     reference: str
+    service_id: str
+    start: AwareDatetime
     queue_number: str
     counter: str
-    estimated_wait_minutes: int = Field(ge=0, strict=True)
+    people_ahead: int = Field(ge=0, strict=True)
+    estimated_wait_minutes: int | None = Field(ge=0, strict=True)
+
+
+# ---------------------------------------------------------------- queues
+class NumberBlock(Incoming):
+    """The numbers this terminal may hand out offline on ``day`` (every letter), inclusive."""
+
+    day: date
+    first: int = Field(ge=1, le=999, strict=True)
+    last: int = Field(ge=1, le=999, strict=True)
+
+
+class QueueTicketCreate(Outgoing):
+    service_id: str = Field(min_length=1, max_length=100, pattern=ID)
+    terminal_id: str = Field(min_length=1, max_length=100, pattern=ID)
+    taken_at: AwareDatetime
+    offline_number: str | None = Field(default=None, pattern=QUEUE_NUMBER)
+
+
+class QueueTicket(Incoming):
+    id: str
+    service_id: str
+    queue_number: str = Field(pattern=QUEUE_NUMBER)
+    waiting_area: str
+    people_ahead: int = Field(ge=0, strict=True)
+    estimated_wait_minutes: int | None = Field(ge=0, strict=True)
+    taken_at: AwareDatetime
+
+
+QueueStatus = Literal["open", "closed", "full", "closing_soon"]
+
+
+class QueueState(Incoming):
+    """One letter's queue now; ``closing_soon``: the walk-in hours end within 15 minutes."""
+
+    service_id: str
+    letter: str = Field(pattern=LETTER)
+    accepts_walk_ins: bool = Field(strict=True)
+    status: QueueStatus
+    waiting: int = Field(ge=0, strict=True)
+    estimated_wait_minutes: int | None = Field(ge=0, strict=True)
+    opens_at: AwareDatetime | None
+    closes_at: AwareDatetime | None
+    remaining_today: int | None = Field(ge=0, strict=True)
+
+
+class QueueBoard(Incoming):
+    day: date
+    generated_at: AwareDatetime
+    queues: list[QueueState]
+
+
+class Call(Incoming):
+    """A number called (or called again) to a counter, as the waiting room shows it."""
+
+    seq: int = Field(ge=1, strict=True)
+    queue_number: str = Field(pattern=QUEUE_NUMBER)
+    counter: str
+    service_id: str
+    kind: Literal["call", "recall"]
+    at: AwareDatetime
+
+
+class WaitingCount(Incoming):
+    letter: str = Field(pattern=LETTER)
+    service_id: str
+    waiting: int = Field(ge=0, strict=True)
+
+
+class CallBoard(Incoming):
+    """One long-poll answer: complete, the display rebuilds itself from it."""
+
+    day: date
+    seq: int = Field(ge=0, strict=True)
+    calls: list[Call] = Field(max_length=10)
+    waiting: list[WaitingCount]
+    server_time: AwareDatetime
+
+
+class AgentCallCreate(Outgoing):
+    service_id: str = Field(min_length=1, max_length=100, pattern=ID)
+    counter: str = Field(min_length=1, max_length=100, pattern=NO_CONTROL)
 
 
 # ---------------------------------------------------------------- request tracking

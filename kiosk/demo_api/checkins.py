@@ -69,7 +69,8 @@ def create(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
         early = max(0, int((start - body.scanned_at).total_seconds() // 60))
         conn.execute("UPDATE bookings SET state='arrived', queue_number=?, updated_at=? WHERE id=?",
                      (queue_number, req.now.isoformat(), row["id"]))
-        return 200, {"booking_id": row["id"], "reference": row["reference"], "queue_number": queue_number,
-                     "counter": agenda["counter"], "estimated_wait_minutes": max(early, ahead * duration)}
+        return 200, {"booking_id": row["id"], "reference": row["reference"], "service_id": row["service_id"],
+                     "start": slot["start"], "queue_number": queue_number, "counter": agenda["counter"],
+                     "people_ahead": ahead, "estimated_wait_minutes": max(early, ahead * duration)}
 
     return idempotency.run(req, operation)

@@ -29,7 +29,10 @@ TERMINAL_SIDE: Mapping[Kind, KindWording] = {
     Kind.BOOKING_REQUEST: KindWording(N_("booking request")),
     Kind.CANCELLATION: KindWording(N_("cancellation"), ("not_found", "invalid_state", "invalid_token")),
     Kind.CHECKIN: KindWording(N_("check-in"), ("not_found", "booking_cancelled", "already_checked_in",
-                                                "outside_checkin_window", "invalid_token", "token_revoked")),
+                                                "outside_checkin_window", "invalid_token", "token_revoked",
+                                                "number_not_reserved")),
+    Kind.QUEUE_TICKET: KindWording(N_("queue ticket"), ("not_walk_in", "walk_in_closed", "walk_in_full",
+                                                         "number_not_reserved")),
 }
 
 

@@ -50,6 +50,11 @@ MESSAGES = {
     "outside_checkin_window": N_("This appointment is not for today. Please ask at the reception desk."),
     "invalid_token": N_("This code cannot be read as an appointment. Please ask at the reception desk."),
     "token_revoked": N_("This code is no longer valid. Please ask at the reception desk."),
+    "number_not_reserved": N_("Your number could not be confirmed. Please show your ticket at the reception desk."),
+    "not_walk_in": N_("This service only receives visitors with an appointment. You can book one here."),
+    "walk_in_closed": N_("No numbers are given for this service at this time. Come back during its hours "
+                         "or book an appointment."),
+    "walk_in_full": N_("There are no more numbers for this service today. You can book an appointment."),
     "storage_failed": N_("Your request could not be saved. Nothing was booked. Please ask at the reception desk."),
 }
 GENERIC = N_("Your request was not accepted. Please ask at the reception desk.")

@@ -48,8 +48,8 @@ def test_the_outbox_accepts_exactly_the_registrys_kinds(tmp_path):
     outbox = Outbox(conn)
     for name in KIND_NAMES:
         assert outbox.get(outbox.enqueue(name, {}, personal=None)).kind == name
-    with pytest.raises(ValueError, match="unknown outbox kind 'queue_ticket'"):
-        outbox.enqueue("queue_ticket", {}, personal=None)
+    with pytest.raises(ValueError, match="unknown outbox kind 'parking_permit'"):
+        outbox.enqueue("parking_permit", {}, personal=None)
     # the schema itself holds no list of kinds any more (schema v5): the registry decides
     schema = conn.execute("SELECT sql FROM actions.sqlite_master WHERE name = 'outbox'").fetchone()[0]   # its own file
     assert "'booking'" not in schema
@@ -62,13 +62,14 @@ def test_request_paths_come_from_the_registry():
     assert body == {"reference": "RDV-1", "last_name": "X"}                    # the id only names the booking
     assert action_kind("cancellation").request_path({"reference": "RDV-1"}) == "v1/bookings/RDV-1/cancel"
     assert action_kind("booking").request_path({"slot_id": "s"}) == "v1/bookings"
+    assert action_kind("queue_ticket").request_path({"service_id": "svc-x"}) == "v1/queue-tickets"
     with pytest.raises(ValueError, match="unknown action kind"):
-        action_kind("queue_ticket")
+        action_kind("parking_permit")
 
 
 def test_outcomes_take_the_registrys_kinds_only():
     with pytest.raises(ValueError):
-        Outcome("queue_ticket", "done")   # type: ignore[arg-type]  # a plain string that names no kind
+        Outcome("parking_permit", "done")   # type: ignore[arg-type]  # a plain string that names no kind
     assert Outcome("booking", "done").kind is Kind.BOOKING
 
 
