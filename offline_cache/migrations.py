@@ -323,7 +323,6 @@ def _move_outbox_out(conn: sqlite3.Connection) -> None:
 # also after a restart); it holds no name: the booking's token id or reference, the number, the
 # service and what the ticket said. Rows of past days are purged. ``queue_letters``: the letter
 # of each service's check-in numbers (the catalog does not carry it), for numbering offline.
-# ``services.walk_in``: the catalog's walk-in data (issue 12), read offline by the walk-in screen.
 V8 = [
     """CREATE TABLE number_blocks (
         day TEXT PRIMARY KEY,                   -- the town's day, YYYY-MM-DD
@@ -351,10 +350,6 @@ V8 = [
         letter TEXT NOT NULL CHECK (length(letter) = 1 AND letter BETWEEN 'A' AND 'Z'),
         learned_at TEXT NOT NULL                -- learned from the queue board and online check-ins
     )""",
-    # the catalog's walk-in data of a service (JSON: prefix, hours, daily_capacity, waiting_area;
-    # NULL: no walk-ins), and a full catalog at the next sync so that services already cached get it
-    "ALTER TABLE services ADD COLUMN walk_in TEXT",
-    "UPDATE sync_state SET etag = NULL, cursor = NULL WHERE resource = 'catalog'",
     "CREATE INDEX queue_tickets_by_day ON queue_tickets(day)",
     "CREATE INDEX queue_tickets_by_uuid ON queue_tickets(outbox_uuid)",
 ]

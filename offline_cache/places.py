@@ -119,7 +119,6 @@ def services(conn: sqlite3.Connection, domain: str | None = None) -> list[dict[s
         service = dict(row)
         service["documents"] = json.loads(service["documents"])
         service["agenda_ids"] = json.loads(service["agenda_ids"])
-        service["walk_in"] = json.loads(service["walk_in"]) if service.get("walk_in") else None
         out.append(service)
     return out
 

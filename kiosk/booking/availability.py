@@ -116,7 +116,6 @@ class Availability:
         service = dict(row)
         service["documents"] = json.loads(service["documents"])
         service["agenda_ids"] = json.loads(service["agenda_ids"])
-        service["walk_in"] = json.loads(service["walk_in"]) if service.get("walk_in") else None   # cache v8
         return service
 
     def search_services(self, query: str) -> list[dict[str, Any]]:

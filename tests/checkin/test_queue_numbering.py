@@ -120,17 +120,3 @@ def test_memory_recalls_today_only(cache):
     assert memory.letter_for(cache, "svc-passeport") == "B" and memory.letter_for(cache, "svc-x") is None
 
 
-
-
-def test_walk_in_data_of_a_service_is_kept_offline(cache):
-    """Cache v8: a service's walk-in data (the walk-in screen reads it offline); none stays None."""
-    from offline_cache.from_api import apply_catalog
-    from offline_cache.places import services
-
-    walk_in = {"prefix": "C", "hours": "Mo-Fr 08:30-11:45", "daily_capacity": 40, "waiting_area": "Hall"}
-    base = {"domain": "État civil", "description": "", "documents": [], "duration_minutes": 15,
-            "agenda_ids": [], "place_id": None}
-    apply_catalog(cache, {"cursor": "c1", "full": True, "places": [], "pages": [], "events": [],
-                          "deleted": {}, "services": [{**base, "id": "svc-a", "name": "A", "walk_in": walk_in},
-                                                      {**base, "id": "svc-b", "name": "B"}]}, NOW)
-    assert {s["id"]: s["walk_in"] for s in services(cache)} == {"svc-a": walk_in, "svc-b": None}
