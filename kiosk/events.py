@@ -23,7 +23,7 @@ import pygame
 if TYPE_CHECKING:
     from kiosk.services.outcomes import Outcome
     from kiosk.tracking.answer import TrackingAnswer
-    from kiosk.walkin.service import BoardAnswer
+    from kiosk.walkin.answer import BoardAnswer
 
 NETWORK_STATUS = pygame.event.custom_type()
 SYNC_STATUS = pygame.event.custom_type()

@@ -9,11 +9,12 @@ estimated.
 **A number** is a citizen's action of kind ``queue_ticket``, sent like the others by the
 :class:`~kiosk.services.actions.ActionRunner`: the outbox row first, its UUID as the
 Idempotency-Key, then at once online. Offline (the sync worker says the network is down, or
-the board could not be read) the number comes from this terminal's block of the day
-(:mod:`kiosk.queue.numbering`), taken on the runner's own connection just before the row is
-stored and sent with it as ``offline_number``: the server keeps that number, so the one
-printed is the one the agents call. Without a block (never synced today, or used up) no
-number is invented: nothing is stored and the screen sends the person to the reception desk.
+the server refused the connection) the number comes from this terminal's block of the day
+(:mod:`kiosk.queue.numbering`), taken by the runner on its own connection and sent with the
+row as ``offline_number``: the server keeps that number, so the one printed is the one the
+agents call. Without a block (never synced today, or used up) no number is invented: nothing
+is stored and the screen sends the person to the reception desk. When the server may have
+acted (a timeout), no offline number is printed either: the person is sent to the desk.
 
 **One person, one number.** A second press while the first is in flight gets the first's
 request back, and once a number is given the visit remembers it: pressing again (after
@@ -37,6 +38,7 @@ from kiosk.api.errors import ApiError
 from kiosk.clock import PARIS
 from kiosk.i18n import N_
 from kiosk.services.outcomes import Action, Kind, Outcome, Status
+from kiosk.walkin.answer import BoardAnswer
 from kiosk.walkin.offer import Choice, WalkInService, catalog_walk_ins, live_choices, offline_choices, open_today
 
 if TYPE_CHECKING:
@@ -65,15 +67,6 @@ BOOKING_INSTEAD = frozenset({"not_walk_in", "walk_in_closed", "walk_in_full"})
 
 
 # -- the board --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class BoardAnswer:
-    """One live read of the queues: ``board`` when it came, else ``problem`` (a word for the log)."""
-
-    read_id: int
-    board: models.QueueBoard | None
-    problem: str = ""
-
-
 _reads = iter(range(1, 1 << 62))
 _reads_lock = threading.Lock()
 
@@ -147,7 +140,7 @@ def visit_state(drafts: dict[str, Any]) -> WalkInVisit:
     return state
 
 
-def take_number(services: Services, drafts: dict[str, Any], service: WalkInService, *, offline: bool) -> int | None:
+def take_number(services: Services, drafts: dict[str, Any], service: WalkInService) -> int | None:
     """Ask for a number for ``service``; returns the ``request_id`` of its ActionDone event, or
     None when this visit already has its number (show ``visit_state(drafts).taken``). A press
     while one is in flight returns that one's id: never a second number."""
@@ -157,30 +150,34 @@ def take_number(services: Services, drafts: dict[str, Any], service: WalkInServi
     if state.pending is not None:
         return state.pending
     state.service_id = service.id
-    state.pending = services.actions.submit(queue_ticket(service, services.clock.now(), offline=offline))
+    state.pending = services.actions.submit(queue_ticket(service, services.clock.now(),
+                                                         known_offline=services.is_offline))
     return state.pending
 
 
-def queue_ticket(service: WalkInService, now: datetime, *, offline: bool) -> Action:
-    """The ``queue_ticket`` action. Offline, its precheck takes the number from this terminal's
-    block on the runner's connection and adds it to the payload before the row is stored (the
-    runner runs the precheck first, then stores ``payload``): the row and the number agree."""
-    payload: dict[str, Any] = {"service_id": service.id, "taken_at": now.isoformat(), "offline_number": None}
+def queue_ticket(service: WalkInService, now: datetime, *, known_offline: bool) -> Action:
+    """The ``queue_ticket`` action. The runner numbers it from this terminal's block (its
+    ``offline_number`` hook) when it is left to the sync worker before anything reached the
+    server. Known offline with nothing left in today's block, the precheck refuses it before it
+    is stored: a ticket without a number would be numbered later by the town for nobody."""
     day = now.astimezone(PARIS).date()
 
-    def number_from_block(conn: Any) -> Outcome | dict[str, Any]:
-        if not offline:
-            return {}
-        from kiosk.queue.numbering import allocate
+    def block_left(conn: Any) -> Outcome | dict[str, Any]:
+        from kiosk.queue.numbering import remaining
 
-        number = allocate(conn, day, service.prefix)
-        if number is None:
+        if known_offline and remaining(conn, day, service.prefix) == 0:
             log.info("walk-in: offline and no number left in this terminal's block for today")
             return Outcome(Kind.QUEUE_TICKET, Status.REFUSED, code="no_offline_number")
-        payload["offline_number"] = number
-        return {"offline_number": number}
+        return {}
 
-    return Action(Kind.QUEUE_TICKET, payload, details={"service_id": service.id}, precheck=number_from_block)
+    def number_from_block(conn: Any) -> str | None:
+        from kiosk.queue.numbering import allocate
+
+        number: str | None = allocate(conn, day, service.prefix)
+        return number
+
+    return Action(Kind.QUEUE_TICKET, {"service_id": service.id, "taken_at": now.isoformat()},
+                  details={"service_id": service.id}, precheck=block_left, offline_number=number_from_block)
 
 
 def settle(drafts: dict[str, Any], service: WalkInService, outcome: Outcome, now: datetime) -> Taken | None:

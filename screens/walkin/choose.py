@@ -30,7 +30,7 @@ from screens.widgets.unavailable import data_unavailable
 if TYPE_CHECKING:
     import pygame
 
-    from kiosk.api import models
+    from kiosk.walkin.answer import QueueBoard
     from screens.base import ScreenHost
 
 REFRESH_S = 30.0
@@ -41,7 +41,7 @@ class WalkInScreen(Screen):
 
     def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
-        self.board: models.QueueBoard | None = None
+        self.board: QueueBoard | None = None
         self.board_failed = False        # the last read did not answer: figures unknown
         self.reading: int | None = None  # the board read in flight
         self.next_read_at: float | None = None
@@ -63,7 +63,7 @@ class WalkInScreen(Screen):
         self.next_read_at = None
         self.reading = walkin.read_board(services.actions.client_source)
 
-    def board_read(self, board: models.QueueBoard | None) -> None:
+    def board_read(self, board: QueueBoard | None) -> None:
         """The board came (``None``: it did not answer); the next read is due in :data:`REFRESH_S`."""
         self.reading = None
         self.board, self.board_failed = board, board is None
@@ -79,7 +79,7 @@ class WalkInScreen(Screen):
 
     @property
     def offline(self) -> bool:
-        """Numbers come from this terminal's block: the network is down or the board did not answer."""
+        """No live figures: the network is down or the board did not answer."""
         services = self.app.services
         return self.board_failed or (services is not None and services.is_offline)
 
@@ -170,7 +170,7 @@ class WalkInScreen(Screen):
         if services is None:
             return
         first = self._pending() is None
-        request = walkin.take_number(services, self.app.visit.drafts, choice.service, offline=self.offline)
+        request = walkin.take_number(services, self.app.visit.drafts, choice.service)
         if request is None:            # this visit has its number: show it again
             self._show_number()
         elif first:

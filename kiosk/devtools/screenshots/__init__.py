@@ -233,7 +233,6 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
 
 
 from kiosk.devtools.screenshots.booking import STATES as _BOOKING_STATES  # noqa: E402
-
 from kiosk.devtools.screenshots.walkin import STATES as _WALKIN_STATES  # noqa: E402
 
 STATES.update(_BOOKING_STATES)
