@@ -34,9 +34,10 @@ CLOSING_SOON = timedelta(minutes=15)
 
 #: What a service's walk-in queue is now. ``not_walk_in``: the live board says the service no
 #: longer takes walk-ins (the cached catalog is older than that decision); ``unknown``: its hours
-#: cannot be read, so the terminal cannot tell (a number is still offered: the town decides).
+#: cannot be read here, so no number is given offline (the town's server, reading the same string
+#: with the same library, would refuse it too: a printed number nobody would call).
 ChoiceStatus = Literal["open", "closing_soon", "closed", "full", "not_walk_in", "unknown"]
-TAKES_NUMBERS: frozenset[str] = frozenset({"open", "unknown"})
+TAKES_NUMBERS: frozenset[str] = frozenset({"open"})
 
 
 @dataclass(frozen=True)

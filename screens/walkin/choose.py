@@ -149,6 +149,8 @@ class WalkInScreen(Screen):
             return _("Full for today.")
         if choice.status == "not_walk_in":
             return _("By appointment only.")
+        if choice.status == "unknown":
+            return _("Hours not known here: please ask at the reception desk.")
         if choice.opens_at is not None and choice.opens_at.date() == today:
             return _("Closed now. Numbers from {time}.").format(time=format_time(choice.opens_at, lang))
         return _("No more numbers today.")

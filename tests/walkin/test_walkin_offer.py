@@ -47,10 +47,11 @@ def test_offline_status_follows_the_catalogs_hours(now, status, change):
     assert choice.takes_numbers == (status == "open")
 
 
-def test_unreadable_hours_still_give_numbers_the_town_decides():
+def test_unreadable_hours_give_no_number_offline():
+    """The server reads the same string with the same library and would refuse the number."""
     broken = WalkInService("svc-x", "X", "X", "every day but not on Fridays", 10, "Hall")
     [choice] = offline_choices([broken], at(9, 30))
-    assert choice.status == "unknown" and choice.takes_numbers
+    assert choice.status == "unknown" and not choice.takes_numbers
 
 
 def test_open_today_reads_the_day_of_the_week():
