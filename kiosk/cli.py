@@ -77,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("hash-pin", help="read an admin PIN on stdin and print the hash for kiosk.toml [admin] pin_hash")
 
-    demo_api = sub.add_parser("demo-api", help="run the Kiosk Sync API v1 reference server (demo town)")
+    demo_api = sub.add_parser("demo-api", help="run the Kiosk Sync API v1 reference server (demo town)",
+                              epilog="kiosk demo-api agent call|recall|absent|served ...: act as a counter agent "
+                                     "on a running server (kiosk demo-api agent --help)")
     demo_api.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     demo_api.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
     demo_api.add_argument("--db", default="demo-api.sqlite3", metavar="PATH",
@@ -268,6 +270,11 @@ def cmd_demo_api(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["demo-api", "agent"]:   # its own parser: subcommands under an option-taking command
+        from kiosk.demo_api.agent_cli import main as agent_main
+
+        return agent_main(argv[2:])
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "check-config": cmd_check_config, "screenshots": cmd_screenshots,
                "bench": cmd_bench, "hash-pin": cmd_hash_pin, "demo-api": cmd_demo_api,

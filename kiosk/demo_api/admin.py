@@ -5,6 +5,7 @@ kiosk's demo mode to enrol itself, and by tests to make deltas happen."""
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
@@ -131,3 +132,20 @@ def revoke_signing_key(db_path: str | Path, kid: str, clock: Clock = utc_now) ->
     return _write(db_path, lambda c: c.execute(
         "UPDATE signing_keys SET revoked_at=? WHERE kid=? AND revoked_at IS NULL",
         (clock().isoformat(), kid)).rowcount == 1)
+
+
+AGENT_TOKENS_KEPT = 10
+
+
+def create_agent_token(db_path: str | Path, name: str = "agent", clock: Clock = utc_now) -> str:
+    """A bearer token for the agents' routes (the back office's counters), stored hashed; the
+    ten newest stay valid (a demo server prints a new one at each start)."""
+    token = "agt-" + secrets.token_urlsafe(24)
+
+    def go(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO agent_tokens VALUES (?, ?, ?)", (devices.digest(token), name, clock().isoformat()))
+        conn.execute("DELETE FROM agent_tokens WHERE token_hash NOT IN "
+                     "(SELECT token_hash FROM agent_tokens ORDER BY created_at DESC, rowid DESC LIMIT ?)",
+                     (AGENT_TOKENS_KEPT,))
+    _write(db_path, go)
+    return token

@@ -3,6 +3,9 @@
 ``--now`` starts the server's clock at a chosen instant (a demo on a given date; the tests'
 instant), and ``--clock-from-stdin`` hands the clock to the parent process: a test's clock
 moves, and the server's follows, acknowledged line by line so the test never races it.
+
+At start-up it prints its address, a one-time enrolment code (for a terminal), an agent token
+and a command that calls the next visitor with it (``kiosk demo-api agent``, :mod:`.agent_cli`).
 """
 
 from __future__ import annotations
@@ -93,6 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     code = admin.create_enrolment_code(args.db, clock)
     print(f"Kiosk Sync API v1 on http://{args.host}:{server.server_port} (database {args.db})", flush=True)
     print(f"One-time enrolment code: {code}", flush=True)
+    # stepped, standard output carries the clock's acknowledgements only: these lines go to stderr
+    agent_lines = sys.stderr if stepped is not None else sys.stdout
+    agent_token = admin.create_agent_token(args.db, clock=clock)
+    print(f"Agent token: {agent_token}", file=agent_lines, flush=True)
+    print(f"  call the next visitor: kiosk demo-api agent --url http://{args.host}:{server.server_port} "
+          f"--token {agent_token} call --service svc-listes-electorales --counter 'Guichet 1'"
+          " (then recall|absent|served <number>)", file=agent_lines, flush=True)
     if stepped is not None:
         threading.Thread(target=_follow_stdin, args=(stepped, server, sys.stdin, sys.stdout), daemon=True).start()
     elif args.exit_with_stdin:

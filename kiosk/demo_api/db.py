@@ -61,6 +61,24 @@ CREATE TABLE signing_keys(kid TEXT PRIMARY KEY, private_key BLOB NOT NULL, publi
     not_before TEXT NOT NULL, not_after TEXT NOT NULL, revoked_at TEXT);
 CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
+# The queues (issue 12), created with IF NOT EXISTS on every start: a demo database from before
+# them gains the tables and keeps the rest (they hold only the day's queue, nothing to migrate).
+QUEUE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS number_blocks(day TEXT NOT NULL, device_id TEXT NOT NULL,
+    first INTEGER NOT NULL, last INTEGER NOT NULL, PRIMARY KEY(day, device_id), UNIQUE(day, first));
+CREATE TABLE IF NOT EXISTS queue_entries(id TEXT PRIMARY KEY, day TEXT NOT NULL, letter TEXT NOT NULL,
+    number INTEGER NOT NULL, queue_number TEXT NOT NULL, service_id TEXT NOT NULL, kind TEXT NOT NULL,
+    booking_id TEXT UNIQUE, start TEXT, arrived_at TEXT NOT NULL, arrived_ts REAL NOT NULL,
+    device_id TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'waiting', calls INTEGER NOT NULL DEFAULT 0,
+    counter TEXT, first_call_ts REAL, handled_s REAL, handled_ts REAL,
+    UNIQUE(day, queue_number), CHECK (calls BETWEEN 0 AND 3));
+CREATE INDEX IF NOT EXISTS queue_entries_waiting ON queue_entries(day, service_id, state);
+CREATE TABLE IF NOT EXISTS calls(seq INTEGER PRIMARY KEY AUTOINCREMENT, day TEXT NOT NULL,
+    entry_id TEXT NOT NULL REFERENCES queue_entries(id), queue_number TEXT NOT NULL, letter TEXT NOT NULL,
+    counter TEXT NOT NULL, service_id TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL, at_ts REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS calls_by_day ON calls(day, seq);
+CREATE TABLE IF NOT EXISTS agent_tokens(token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+"""
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -83,16 +101,22 @@ def create_schema(conn: sqlite3.Connection) -> bool:
         found = int(conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
         if found != SCHEMA_VERSION:
             raise RuntimeError(f"demo-api database has schema {found}, this code knows {SCHEMA_VERSION}")
+        with write(conn):
+            _run(conn, QUEUE_SCHEMA)
         return False
     with write(conn):
-        for statement in SCHEMA.split(";"):
-            if statement.strip():
-                conn.execute(statement)
+        _run(conn, SCHEMA + QUEUE_SCHEMA)
         conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         # names this database in cursors and ETags: after a restore or a reseed, a terminal's
         # old cursor is recognised as foreign (full answer) instead of giving a wrong delta
         conn.execute("INSERT INTO meta VALUES ('instance', ?)", (secrets.token_hex(4),))
     return True
+
+
+def _run(conn: sqlite3.Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
 
 
 @contextmanager

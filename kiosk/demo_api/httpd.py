@@ -20,6 +20,7 @@ from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from . import db, routes
+from .calls import CallSignal
 from .devices import authenticate
 from .errors import ApiError
 from .request import MAX_BODY, JsonObject, Raw, Request
@@ -36,7 +37,17 @@ class ApiServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], db_path: str, clock: Callable[[], datetime]) -> None:
         self.db_path, self.clock = db_path, clock
+        self.calls_signal = CallSignal()
         super().__init__(address, ApiHandler)
+
+    def shutdown(self) -> None:
+        """Held long polls answer at once: stopping never waits for their ``wait``."""
+        self.calls_signal.close()
+        super().shutdown()
+
+    def server_close(self) -> None:
+        self.calls_signal.close()
+        super().server_close()
 
     @property
     def port(self) -> int:
@@ -117,7 +128,8 @@ class ApiHandler(BaseHTTPRequestHandler):
             handler, needs_auth, params = found
             conn = self._connection()
             query = dict(parse_qsl(url.query, keep_blank_values=True))
-            req = Request(method, url.path, query, self.headers, raw, conn, self.server.clock(), params=params)
+            req = Request(method, url.path, query, self.headers, raw, conn, self.server.clock(), params=params,
+                          signal=self.server.calls_signal, clock_fn=self.server.clock)
             if needs_auth:
                 req.device = authenticate(conn, self.headers.get("Authorization"))
             result = handler(req)

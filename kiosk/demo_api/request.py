@@ -5,11 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from .errors import ApiError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .calls import CallSignal
 
 MAX_BODY = 64 * 1024
 
@@ -40,6 +44,12 @@ class Request:
     now: datetime
     device: sqlite3.Row | None = None
     params: dict[str, str] = field(default_factory=dict)
+    signal: CallSignal | None = None     # the server's wake-up for held long polls
+    clock_fn: Callable[[], datetime] | None = None   # the server's clock, for a request that waits
+
+    def clock(self) -> datetime:
+        """The server's time now (``now`` is when the request arrived)."""
+        return self.clock_fn() if self.clock_fn is not None else self.now
 
     def json_object(self) -> JsonObject:
         """The body as a JSON object, or a 400 saying why not."""
@@ -69,5 +79,7 @@ class Request:
     def body_hash(self) -> str:
         """Fingerprint of the request for idempotency: path + canonical JSON, so the same
         data sent with other whitespace or key order counts as the same request."""
-        canonical = json.dumps(self.json_object(), sort_keys=True, separators=(",", ":"))
+        # an agent's recall, absent or served has no body: its path says it all
+        canonical = json.dumps(self.json_object(), sort_keys=True, separators=(",", ":")) if self.body else ""
+
         return hashlib.sha256(f"{self.method} {self.path}\n{canonical}".encode()).hexdigest()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from kiosk.api.action_kinds import ACTION_KINDS, Kind
 
-from . import bookings, checkins, devices, queues, reads
+from . import bookings, calls, checkins, devices, numbering, queues, reads
 from .request import JsonObject, Raw, Request
 
 # (status, body) or (status, body, headers); no body for 304.
@@ -47,15 +47,15 @@ ROUTES = [
     _action(Kind.BOOKING_REQUEST),
     _route("GET", "/v1/booking-requests/{request_id}", bookings.get_request),
     _action(Kind.CHECKIN),
-    _route("GET", "/v1/number-blocks", queues.number_block),
+    _route("GET", "/v1/number-blocks", numbering.number_block),
     _action(Kind.QUEUE_TICKET),
     _route("GET", "/v1/queues", queues.queues),
-    _route("GET", "/v1/calls", queues.calls),
+    _route("GET", "/v1/calls", calls.calls),
     # the agents' routes check the agent's token themselves (not a terminal's)
-    _route("POST", "/v1/agent/calls", queues.call_next, auth=False),
-    _route("POST", "/v1/agent/calls/{queue_number}/recall", queues.recall, auth=False),
-    _route("POST", "/v1/agent/calls/{queue_number}/absent", queues.absent, auth=False),
-    _route("POST", "/v1/agent/calls/{queue_number}/served", queues.served, auth=False),
+    _route("POST", "/v1/agent/calls", calls.call_next, auth=False),
+    _route("POST", "/v1/agent/calls/{queue_number}/recall", calls.recall, auth=False),
+    _route("POST", "/v1/agent/calls/{queue_number}/absent", calls.absent, auth=False),
+    _route("POST", "/v1/agent/calls/{queue_number}/served", calls.served, auth=False),
     _route("GET", "/v1/requests/{tracking_code}", reads.tracked_request),
     _route("GET", "/v1/keys", reads.keys),
     _route("GET", "/v1/openapi.yaml", reads.openapi, auth=False),

@@ -217,6 +217,20 @@ def extend_slots(conn: sqlite3.Connection, now: datetime) -> int:
     return added
 
 
+def add_walk_ins(conn: sqlite3.Connection) -> int:
+    """Give the seeded services their walk-in data in a database seeded before it existed (a
+    demo database reused across versions); a service edited since keeps what it has."""
+    added = 0
+    with db.write(conn):
+        for service in d.SERVICES:
+            row = conn.execute("SELECT body FROM catalog WHERE kind='service' AND id=? AND deleted=0",
+                               (service["id"],)).fetchone()
+            if "walk_in" in service and row is not None and "walk_in" not in json.loads(row["body"]):
+                db.put_catalog(conn, "service", {**json.loads(row["body"]), "walk_in": service["walk_in"]})
+                added += 1
+    return added
+
+
 def seed(conn: sqlite3.Connection, now: datetime) -> None:
     """Fill an empty database (one transaction)."""
     today = now.astimezone(PARIS).date()

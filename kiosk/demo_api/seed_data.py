@@ -38,6 +38,8 @@ def _docs(*labels: str) -> list[dict[str, Any]]:
     return [{"label": label, "note": None} for label in labels]
 
 
+# A service with ``walk_in`` also hands out numbers without appointment (its own letter, distinct
+# from the agendas' letters above); the others (CNI, passport…) receive on appointment only.
 SERVICES = [
     {"id": "svc-cni", "name": "Carte nationale d'identité", "domain": "État civil",
      "description": "Première demande ou renouvellement. Faites d'abord la pré-demande en ligne sur le site de l'ANTS.",
@@ -57,7 +59,9 @@ SERVICES = [
     {"id": "svc-listes-electorales", "name": "Inscription sur les listes électorales", "domain": "Citoyenneté",
      "description": "Inscription ou changement d'adresse pour voter à Saint-Clément-des-Vignes.",
      "documents": _docs("Pièce d'identité en cours de validité", "Justificatif de domicile de moins de 3 mois"),
-     "duration_minutes": 15, "agenda_ids": ["ag-etat-civil-1"], "place_id": "pl-mairie"},
+     "duration_minutes": 15, "agenda_ids": ["ag-etat-civil-1"], "place_id": "pl-mairie",
+     "walk_in": {"prefix": "C", "hours": "Mo-Fr 08:30-11:45,13:30-16:30; Sa 09:00-11:30; PH off",
+                 "daily_capacity": 40, "waiting_area": "Salle d'attente, rez-de-chaussée"}},
     {"id": "svc-recensement", "name": "Recensement citoyen (16 ans)", "domain": "Citoyenneté",
      "description": "Obligatoire dans les trois mois suivant le 16e anniversaire ; l'attestation est remise sur place.",
      "documents": _docs("Pièce d'identité du jeune", "Livret de famille"),
@@ -70,12 +74,16 @@ SERVICES = [
     {"id": "svc-urbanisme", "name": "Rendez-vous urbanisme (permis, déclaration préalable)", "domain": "Urbanisme",
      "description": "Conseil avant dépôt d'un permis de construire ou d'une déclaration préalable de travaux.",
      "documents": _docs("Plan de situation", "Plan de masse", "Photos du terrain", "Esquisse du projet"),
-     "duration_minutes": 45, "agenda_ids": ["ag-urbanisme"], "place_id": "pl-mairie"},
+     "duration_minutes": 45, "agenda_ids": ["ag-urbanisme"], "place_id": "pl-mairie",
+     "walk_in": {"prefix": "T", "hours": "Mo 14:00-16:45; We 09:00-11:30,14:00-16:45; PH off",
+                 "daily_capacity": 12, "waiting_area": "Couloir du 1er étage, devant le bureau 4"}},
     {"id": "svc-ccas", "name": "Aide sociale et accompagnement (CCAS)", "domain": "Social-Solidarité",
      "description": "Aides facultatives, domiciliation, dossier APA, téléassistance, aide alimentaire.",
      "documents": _docs("Pièce d'identité", "Dernier avis d'imposition",
                         "Justificatifs de ressources des 3 derniers mois"),
-     "duration_minutes": 30, "agenda_ids": ["ag-ccas"], "place_id": "pl-ccas"},
+     "duration_minutes": 30, "agenda_ids": ["ag-ccas"], "place_id": "pl-ccas",
+     "walk_in": {"prefix": "M", "hours": "Mo,Tu,Th 09:00-11:30; PH off", "daily_capacity": 20,
+                 "waiting_area": "Hall du CCAS, 3 rue du Prieuré"}},
     {"id": "svc-debit-boissons", "name": "Débit de boissons temporaire, occupation du domaine public",
      "domain": "Réglementation",
      "description": "Buvette d'association, terrasse, échafaudage ou benne sur la voie publique.",

@@ -21,6 +21,7 @@ def open_database(db_path: str | Path, clock: Callable[[], datetime] = utc_now) 
             seed.seed(conn, clock())
         else:
             seed.extend_slots(conn, clock())
+            seed.add_walk_ins(conn)
     finally:
         conn.close()
 
