@@ -23,6 +23,7 @@ import pygame
 if TYPE_CHECKING:
     from kiosk.services.outcomes import Outcome
     from kiosk.tracking.answer import TrackingAnswer
+    from kiosk.walkin.answer import BoardAnswer
 
 NETWORK_STATUS = pygame.event.custom_type()
 SYNC_STATUS = pygame.event.custom_type()
@@ -34,6 +35,7 @@ PRINT_FAILED = pygame.event.custom_type()
 SERVICE_STATE = pygame.event.custom_type()
 TRACKING_RESULT = pygame.event.custom_type()
 ACTION_DONE = pygame.event.custom_type()
+QUEUE_BOARD = pygame.event.custom_type()
 
 Poster = Callable[..., Any]
 """``post(event_type: int, **attrs)``: the queue's entry; returns False when the event was lost."""
@@ -163,9 +165,17 @@ class ActionDone(KioskEvent):
     outcome: Outcome
 
 
+@dataclass(frozen=True)
+class QueueBoardRead(KioskEvent):
+    """The walk-in screen's live read of the queues came back (see kiosk/walkin/service.py)."""
+
+    TYPE: ClassVar[int] = QUEUE_BOARD
+    answer: BoardAnswer
+
+
 EVENT_CLASSES: tuple[type[KioskEvent], ...] = (
     NetworkStatus, SyncStatus, DeviceState, ScanRead, ScanRejected, PrintDone, PrintFailed, ServiceState,
-    TrackingResult, ActionDone,
+    TrackingResult, ActionDone, QueueBoardRead,
 )
 BY_TYPE: Mapping[int, type[KioskEvent]] = {cls.TYPE: cls for cls in EVENT_CLASSES}
 # type integer -> its class's name, for messages and logs

@@ -355,8 +355,18 @@ V8 = [
 ]
 
 
+# v9: the catalog's walk-in data on services (issue 12): JSON ``{prefix, hours, daily_capacity,
+# waiting_area}`` or NULL for a service seen by appointment only. The catalog's ETag and cursor
+# are forgotten so that the next sync downloads it whole: a delta would bring the walk-in data
+# only of the services changed since, and the others would stay NULL (by appointment only).
+V_WALK_IN = [
+    "ALTER TABLE services ADD COLUMN walk_in TEXT",
+    "UPDATE sync_state SET etag = NULL, cursor = NULL WHERE resource = 'catalog'",
+]
+
+
 STEPS: list[tuple[int, Step]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6), (7, _move_outbox_out),
-                                 (8, V8)]
+                                 (8, V8), (9, V_WALK_IN)]
 CURRENT_VERSION = STEPS[-1][0]
 
 # The outbox file's own versions (its ``user_version``). v1 is the catalog's v5/v6 outbox.

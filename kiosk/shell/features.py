@@ -15,6 +15,7 @@ from screens.booking.choose_service import BookingServicesScreen
 from screens.city.home import CityHomeScreen
 from screens.shell.toolkit_demo import ToolkitDemoScreen
 from screens.tracking.number import TrackingScreen
+from screens.walkin.choose import WalkInScreen
 
 __all__ = ["FEATURES", "Feature", "features_for"]
 
@@ -23,6 +24,7 @@ FEATURES: tuple[Feature, ...] = (
             icon="◷", profiles=frozenset({"street", "counter"}), open=BookingServicesScreen),
     Feature(id="tracking", title=N_("Follow my request"), subtitle=N_("With the number on your receipt"),
             icon="№", profiles=frozenset({"street", "counter"}), open=TrackingScreen),
+    Feature(id="walkin", title=N_("I have no appointment"), subtitle=N_("Take a number"), icon="#", profiles=frozenset({"counter"}), open=WalkInScreen),  # noqa: E501
     # city information: places, hours, events, pages
     Feature(id="city", title=N_("My town"), subtitle=N_("Places, opening hours, what's on"),
             icon="⌂", profiles=frozenset({"street"}), open=CityHomeScreen),

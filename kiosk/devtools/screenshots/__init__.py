@@ -233,13 +233,15 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
 
 
 from kiosk.devtools.screenshots.booking import STATES as _BOOKING_STATES  # noqa: E402
+from kiosk.devtools.screenshots.walkin import STATES as _WALKIN_STATES  # noqa: E402
 
 STATES.update(_BOOKING_STATES)
+STATES.update(_WALKIN_STATES)
 
 
 def data_for(screen: str) -> SeededData | None:
     """The booking screens read a cache: the reference seed's, filled without a server."""
-    if not screen.startswith("booking"):
+    if not screen.startswith(("booking", "walkin")):
         return None
     from kiosk.devtools.offline_seed import SeededData
 
