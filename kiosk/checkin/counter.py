@@ -184,6 +184,8 @@ class CounterCheckin:
         details = {"verified": arrival.verified, "reference": arrival.reference} if arrival.reference else \
             {"verified": arrival.verified}
 
+        uncertain: list[bool] = []   # set by the precheck: an earlier attempt may have reached the town
+
         def precheck(conn: sqlite3.Connection) -> Outcome | dict[str, Any]:
             checked: Outcome | dict[str, Any] = {}
             if token:
@@ -191,7 +193,11 @@ class CounterCheckin:
                 if isinstance(checked, Outcome):
                     return checked
             again = _seen_today(conn, key, day, token, arrival.reference)
-            return again if again is not None else checked
+            if again is not None:
+                return again
+            if _sent_without_answer(conn, token, arrival.reference):
+                uncertain.append(True)
+            return checked
 
         number = None
         if arrival.verified and arrival.service_id:
@@ -200,6 +206,8 @@ class CounterCheckin:
             def number(conn: sqlite3.Connection) -> str | None:
                 """Offline: the next number of this terminal's block, with the letter of the booking's
                 agenda (the town checks both); none when the letter is not known here."""
+                if uncertain:    # the town may hold it with a number of its own: none is invented
+                    return None
                 agenda_id = memory.agenda_of(conn, slot_id, service_id)
                 letter = memory.letter_for(conn, agenda_id) if agenda_id else None
                 return numbering.allocate(conn, day, letter) if letter else None
@@ -347,12 +355,23 @@ def _ticket_json(view: QueueTicketView) -> dict[str, Any]:
             "appointment": view.appointment.isoformat() if view.appointment else None}
 
 
+def _sent_without_answer(conn: sqlite3.Connection, token: str | None, reference: str | None) -> bool:
+    """An earlier check-in of this booking still pending without a number: it was being sent when
+    the terminal stopped (or timed out), so the town may hold it with a number of its own."""
+    field_name, value = ("token", token) if token else ("reference", reference)
+    return bool(value) and conn.execute(
+        "SELECT 1 FROM outbox WHERE kind = 'checkin' AND state = 'pending' "
+        f"AND json_extract(payload, '$.{field_name}') = ? AND json_extract(payload, '$.offline_number') IS NULL",
+        (value,)).fetchone() is not None
+
+
 def _seen_today(conn: sqlite3.Connection, key: str, day: date, token: str | None,
                 reference: str | None) -> Outcome | None:
-    """The same booking checked in here today already: in the memory, or still in the outbox
-    (a repeated scan while the first was on its way, or after a restart before its answer was
-    remembered). Its number comes back as an ``already_checked_in`` outcome; a pending row
-    without a number is sent again instead (the town answers with the first number)."""
+    """The same booking checked in here already: in the memory, or in the outbox — still pending
+    with its offline number (a repeated scan while the first was on its way, or after a restart
+    before it was remembered), or acknowledged with the town's number (a terminal killed between
+    the town's answer and the memory). Its number comes back as an ``already_checked_in`` outcome;
+    a pending row without a number is sent again instead (the town answers with the first number)."""
     found = memory.recall(conn, key, day) if key else None
     if found is not None:
         return Outcome(Kind.CHECKIN, Status.CONFLICT, found.outbox_uuid, code="already_checked_in",
@@ -360,10 +379,11 @@ def _seen_today(conn: sqlite3.Connection, key: str, day: date, token: str | None
     field_name, value = ("token", token) if token else ("reference", reference)
     if not value:
         return None
-    for uuid, payload in conn.execute(
-            "SELECT uuid, payload FROM outbox WHERE kind = 'checkin' AND state = 'pending' "
+    for uuid, payload, summary in conn.execute(
+            "SELECT uuid, payload, server_summary FROM outbox WHERE kind = 'checkin' "
+            "AND state IN ('pending', 'acknowledged') "
             f"AND json_extract(payload, '$.{field_name}') = ? ORDER BY seq", (value,)):
-        number = json.loads(payload).get("offline_number")
+        number = json.loads(payload).get("offline_number") or (json.loads(summary or "{}") or {}).get("queue_number")
         if number:
             return Outcome(Kind.CHECKIN, Status.CONFLICT, str(uuid), code="already_checked_in",
                            result={"remembered": {"number": number}})
