@@ -80,7 +80,7 @@ scenario = st.tuples(
 )
 
 
-@settings(max_examples=4, derandomize=True, deadline=None)
+@settings(max_examples=3, derandomize=True, deadline=None)
 @given(scenario)
 def test_terminals_offline_together_never_print_a_number_twice(case):
     count, visits, rng = case
