@@ -19,7 +19,7 @@ from kiosk.devices.scan_codes import ScanKind, ScannedCode
 from kiosk.i18n import N_, _
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, TEXT_TITLE
 from screens.base import Screen
-from screens.widgets import AzertyKeyboard, Button, Column, Label, TextField
+from screens.widgets import AzertyKeyboard, Button, Column, Label, Row, TextField
 from screens.widgets.base import Widget
 from screens.widgets.keyboard import BACKSPACE, ENTER
 from screens.widgets.unavailable import data_unavailable
@@ -68,16 +68,19 @@ class CheckinScreen(Screen):
                                placeholder="RDV-AB3K-7Q", max_length=40, id="field-reference")
         self.field.focused = True
         self.field.error = self.error
-        parts: list[Widget] = [
-            Label(_("Scan the QR code of your appointment"), size=TEXT_TITLE, bold=True, align="center", id="scan"),
-            Label(_("Hold your ticket or your phone screen under the scanner, below this screen."), size=TEXT_BODY,
-                  align="center", id="scan-how"),
+        scan = [Label(_("Scan the QR code of your appointment"), size=TEXT_TITLE, bold=True, align="center", id="scan"),
+                Label(_("Hold your ticket or your phone screen under the scanner, below this screen."),
+                      size=TEXT_BODY, align="center", id="scan-how")]
+        typed: list[Widget] = [
             Label(_("Or type the reference of your appointment:"), size=TEXT_SMALL, colour="muted", id="or-type"),
             self.field,
-            AzertyKeyboard(self._key, symbols=False),
             Button(_("Continue"), kind="primary", id="continue", on_tap=self._typed),
         ]
-        return Column(parts, gap=24)
+        keyboard = AzertyKeyboard(self._key, symbols=False)
+        width, height = self.app.display.logical
+        if width > height:      # landscape: the keyboard beside the words, nothing to scroll
+            return Row([Column([*scan, *typed], gap=24), keyboard], gap=40, wrap=False)
+        return Column([*scan, *typed[:2], keyboard, typed[2]], gap=24)
 
     # -- input -----------------------------------------------------------------------------------
     def _key(self, key: str) -> None:
