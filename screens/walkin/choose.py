@@ -104,8 +104,8 @@ class WalkInScreen(Screen):
             parts.append(Button(_("Book an appointment"), kind="primary", id="book", on_tap=self._book))
             return Column(parts, gap=28)
         if self.offline:
-            parts.append(Label(_("Not connected: the waiting time cannot be estimated."), size=TEXT_SMALL,
-                               bold=True, bg="surface", padding=16, id="offline-note"))
+            parts.append(Label(_("Not connected: numbers are still given, without an estimate of the wait."),
+                               size=TEXT_SMALL, bold=True, bg="surface", padding=16, id="offline-note"))
         elif board is None:
             parts.append(Label(_("Reading the waiting times…"), size=TEXT_SMALL, colour="muted", id="reading"))
         parts.append(Label(_("Touch the service you came for. Your number prints at once."), size=TEXT_BODY,
@@ -126,7 +126,7 @@ class WalkInScreen(Screen):
     def _wait_words(self, choice: Choice) -> str:
         lang = self.app.visit.settings.language
         if not choice.live:
-            return _("Waiting time cannot be estimated offline.") if self.offline \
+            return _("Wait cannot be estimated offline.") if self.offline \
                 else _("Waiting time not known yet.")
         waiting = choice.waiting or 0
         people = _("Nobody is waiting.") if waiting == 0 else \
@@ -142,7 +142,7 @@ class WalkInScreen(Screen):
         today = self.app.clock.now().date()
         if choice.status == "closing_soon":
             if choice.closes_at is not None:
-                return _("Numbers stop at {time}: too late to be seen today.").format(
+                return _("Numbers until {time}: too late to be seen today.").format(
                     time=format_time(choice.closes_at, lang))
             return _("Numbers stop soon: too late to be seen today.")
         if choice.status == "full":
@@ -172,7 +172,7 @@ class WalkInScreen(Screen):
         if services is None:
             return
         first = self._pending() is None
-        request = walkin.take_number(services, self.app.visit.drafts, choice.service)
+        request = walkin.take_number(services, self.app.visit.drafts, choice.service, offline=self.offline)
         if request is None:            # this visit has its number: show it again
             self._show_number()
         elif first:
