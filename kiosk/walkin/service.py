@@ -132,6 +132,7 @@ class WalkInVisit:
     pending: int | None = None
     service_id: str | None = None
     taken: Taken | None = None
+    pending_since: float = 0.0        # clock.monotonic() of the press in flight
 
 
 def visit_state(drafts: dict[str, Any]) -> WalkInVisit:
@@ -152,7 +153,7 @@ def take_number(services: Services, drafts: dict[str, Any], service: WalkInServi
         return None
     if state.pending is not None:
         return state.pending
-    state.service_id = service.id
+    state.service_id, state.pending_since = service.id, services.clock.monotonic()
     state.pending = services.actions.submit(queue_ticket(service, services.clock.now(),
                                                          known_offline=offline or services.is_offline))
     return state.pending
@@ -212,6 +213,14 @@ def taken(service: WalkInService, outcome: Outcome, now: datetime) -> Taken | No
 def refusal(code: str | None) -> str:
     """The msgid of the sentence for a refused number (translate it with ``_``)."""
     return REFUSALS.get(code or "", GENERIC_REFUSAL)
+
+
+def give_up(drafts: dict[str, Any]) -> None:
+    """Stop waiting for the press's answer: the screen was left, or was covered when the answer
+    came (answers go to the screen on top). The action itself goes on from the outbox; a person
+    is never left before « un instant… » for ever."""
+    state = visit_state(drafts)
+    state.pending = None
 
 
 def forget(drafts: dict[str, Any]) -> None:

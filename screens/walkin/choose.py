@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from screens.base import ScreenHost
 
 REFRESH_S = 30.0
+#: A press unanswered after this long (the runner's two attempts are far shorter) lost its answer:
+#: the screen was covered when it came. The person is told to ask at the desk.
+GIVE_UP_S = 30.0
 
 
 class WalkInScreen(Screen):
@@ -73,9 +76,27 @@ class WalkInScreen(Screen):
     def tick(self, now: float) -> None:
         if self.next_read_at is not None and now >= self.next_read_at and self.reading is None:
             self._read_board()
+        give_up_at = self._give_up_at()
+        if give_up_at is not None and now >= give_up_at:
+            state = walkin.visit_state(self.app.visit.drafts)
+            walkin.give_up(self.app.visit.drafts)
+            self.refused = (state.service_id or "", None)
+            self.rebuild()
 
     def next_deadline(self) -> float | None:
-        return self.next_read_at if self.reading is None else None
+        times = [t for t in (self.next_read_at if self.reading is None else None, self._give_up_at()) if t is not None]
+        return min(times, default=None)
+
+    def _give_up_at(self) -> float | None:
+        if self._pending() is None:
+            return None
+        return walkin.visit_state(self.app.visit.drafts).pending_since + GIVE_UP_S
+
+    def on_hide(self) -> None:
+        """Left while a press is in flight: its answer will reach another screen; stop waiting
+        for it (the action goes on from the outbox)."""
+        if self not in self.app.nav.stack and self._pending() is not None:
+            walkin.give_up(self.app.visit.drafts)
 
     @property
     def offline(self) -> bool:

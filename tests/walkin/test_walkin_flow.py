@@ -343,3 +343,37 @@ def test_the_number_screen_erases_itself_when_the_person_walks_away(counter_at, 
     assert pilot.screen.wipe_after_s
     pilot.advance(pilot.screen.wipe_after_s + pilot.app.config.idle.reset_after_s + 5, step=1)
     assert pilot.screen.is_home and not pilot.app.visit.drafts
+
+
+def test_an_answer_that_reached_another_screen_never_leaves_the_person_waiting(counter_at, make_pilot):
+    """The number came while « Aide » covered the screen (answers go to the screen on top): back on
+    the walk-in screen, « un instant… » gives way to a sentence; leaving while in flight forgets it."""
+    town = counter_at(day_at(10, 0))
+    pilot = town.pilot(make_pilot)
+    open_walk_in(pilot)
+
+    def slowly(answer: dict) -> dict:
+        time.sleep(0.6)
+        return answer
+
+    town.proxy.queue(("rewrite", slowly))
+    pilot.tap(TILE)
+    assert pilot.has("taking")
+    pilot.tap("help")
+    assert pilot.screen.name != "walkin"
+    time.sleep(1.0)                        # the answer arrives and goes to the help screen
+    pilot.settle()
+    pilot.tap("back")
+    assert pilot.screen.name == "walkin" and pilot.has("taking")
+    pilot.advance(31, step=1)
+    assert not pilot.has("taking") and pilot.has("refusal")
+    assert "Adressez-vous à l'accueil" in said(pilot)
+    # and a press left behind by « Retour » does not hold the next opening of the screen
+    town.proxy.queue(("rewrite", slowly))
+    pilot.tap(TILE)
+    assert pilot.has("taking")
+    pilot.tap("back")
+    time.sleep(1.0)
+    pilot.settle()
+    open_walk_in(pilot)
+    assert not pilot.has("taking")
