@@ -12,9 +12,10 @@ Idempotency-Key, then at once online. Offline (the sync worker says the network 
 the server refused the connection) the number comes from this terminal's block of the day
 (:mod:`kiosk.queue.numbering`), taken by the runner on its own connection and sent with the
 row as ``offline_number``: the server keeps that number, so the one printed is the one the
-agents call. Without a block (never synced today, or used up) no number is invented: nothing
-is stored and the screen sends the person to the reception desk. When the server may have
-acted (a timeout), no offline number is printed either: the person is sent to the desk.
+agents call. Without a block (never synced today, or used up) no number is invented: when the
+network is known to be down nothing is stored, and the screen sends the person to the
+reception desk. When the server may have acted (a timeout), no offline number is printed
+either: the person is sent to the desk.
 
 **One person, one number.** A second press while the first is in flight gets the first's
 request back, and once a number is given the visit remembers it: pressing again (after
@@ -131,6 +132,7 @@ class WalkInVisit:
     pending: int | None = None
     service_id: str | None = None
     taken: Taken | None = None
+    pending_since: float = 0.0        # clock.monotonic() of the press in flight
 
 
 def visit_state(drafts: dict[str, Any]) -> WalkInVisit:
@@ -140,26 +142,29 @@ def visit_state(drafts: dict[str, Any]) -> WalkInVisit:
     return state
 
 
-def take_number(services: Services, drafts: dict[str, Any], service: WalkInService) -> int | None:
+def take_number(services: Services, drafts: dict[str, Any], service: WalkInService, *,
+                offline: bool = False) -> int | None:
     """Ask for a number for ``service``; returns the ``request_id`` of its ActionDone event, or
     None when this visit already has its number (show ``visit_state(drafts).taken``). A press
-    while one is in flight returns that one's id: never a second number."""
+    while one is in flight returns that one's id: never a second number. ``offline``: the
+    screen could not read the queue board (the network is most likely down)."""
     state = visit_state(drafts)
     if state.taken is not None:
         return None
     if state.pending is not None:
         return state.pending
-    state.service_id = service.id
+    state.service_id, state.pending_since = service.id, services.clock.monotonic()
     state.pending = services.actions.submit(queue_ticket(service, services.clock.now(),
-                                                         known_offline=services.is_offline))
+                                                         known_offline=offline or services.is_offline))
     return state.pending
 
 
 def queue_ticket(service: WalkInService, now: datetime, *, known_offline: bool) -> Action:
     """The ``queue_ticket`` action. The runner numbers it from this terminal's block (its
     ``offline_number`` hook) when it is left to the sync worker before anything reached the
-    server. Known offline with nothing left in today's block, the precheck refuses it before it
-    is stored: a ticket without a number would be numbered later by the town for nobody."""
+    server. Likely offline (``known_offline``) with nothing left in today's block, the precheck
+    refuses it before it is stored: a ticket without a number would be numbered later by the
+    town for nobody."""
     day = now.astimezone(PARIS).date()
 
     def block_left(conn: Any) -> Outcome | dict[str, Any]:
@@ -208,6 +213,14 @@ def taken(service: WalkInService, outcome: Outcome, now: datetime) -> Taken | No
 def refusal(code: str | None) -> str:
     """The msgid of the sentence for a refused number (translate it with ``_``)."""
     return REFUSALS.get(code or "", GENERIC_REFUSAL)
+
+
+def give_up(drafts: dict[str, Any]) -> None:
+    """Stop waiting for the press's answer: the screen was left, or was covered when the answer
+    came (answers go to the screen on top). The action itself goes on from the outbox; a person
+    is never left before « un instant… » for ever."""
+    state = visit_state(drafts)
+    state.pending = None
 
 
 def forget(drafts: dict[str, Any]) -> None:

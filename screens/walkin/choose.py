@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from screens.base import ScreenHost
 
 REFRESH_S = 30.0
+#: A press unanswered after this long (the runner's two attempts are far shorter) lost its answer:
+#: the screen was covered when it came. The person is told to ask at the desk.
+GIVE_UP_S = 30.0
 
 
 class WalkInScreen(Screen):
@@ -73,9 +76,27 @@ class WalkInScreen(Screen):
     def tick(self, now: float) -> None:
         if self.next_read_at is not None and now >= self.next_read_at and self.reading is None:
             self._read_board()
+        give_up_at = self._give_up_at()
+        if give_up_at is not None and now >= give_up_at:
+            state = walkin.visit_state(self.app.visit.drafts)
+            walkin.give_up(self.app.visit.drafts)
+            self.refused = (state.service_id or "", None)
+            self.rebuild()
 
     def next_deadline(self) -> float | None:
-        return self.next_read_at if self.reading is None else None
+        times = [t for t in (self.next_read_at if self.reading is None else None, self._give_up_at()) if t is not None]
+        return min(times, default=None)
+
+    def _give_up_at(self) -> float | None:
+        if self._pending() is None:
+            return None
+        return walkin.visit_state(self.app.visit.drafts).pending_since + GIVE_UP_S
+
+    def on_hide(self) -> None:
+        """Left while a press is in flight: its answer will reach another screen; stop waiting
+        for it (the action goes on from the outbox)."""
+        if self not in self.app.nav.stack and self._pending() is not None:
+            walkin.give_up(self.app.visit.drafts)
 
     @property
     def offline(self) -> bool:
@@ -104,8 +125,8 @@ class WalkInScreen(Screen):
             parts.append(Button(_("Book an appointment"), kind="primary", id="book", on_tap=self._book))
             return Column(parts, gap=28)
         if self.offline:
-            parts.append(Label(_("Not connected: the waiting time cannot be estimated."), size=TEXT_SMALL,
-                               bold=True, bg="surface", padding=16, id="offline-note"))
+            parts.append(Label(_("Not connected: numbers are still given, without an estimate of the wait."),
+                               size=TEXT_SMALL, bold=True, bg="surface", padding=16, id="offline-note"))
         elif board is None:
             parts.append(Label(_("Reading the waiting times…"), size=TEXT_SMALL, colour="muted", id="reading"))
         parts.append(Label(_("Touch the service you came for. Your number prints at once."), size=TEXT_BODY,
@@ -126,7 +147,7 @@ class WalkInScreen(Screen):
     def _wait_words(self, choice: Choice) -> str:
         lang = self.app.visit.settings.language
         if not choice.live:
-            return _("Waiting time cannot be estimated offline.") if self.offline \
+            return _("Wait cannot be estimated offline.") if self.offline \
                 else _("Waiting time not known yet.")
         waiting = choice.waiting or 0
         people = _("Nobody is waiting.") if waiting == 0 else \
@@ -142,7 +163,7 @@ class WalkInScreen(Screen):
         today = self.app.clock.now().date()
         if choice.status == "closing_soon":
             if choice.closes_at is not None:
-                return _("Numbers stop at {time}: too late to be seen today.").format(
+                return _("Numbers until {time}: too late to be seen today.").format(
                     time=format_time(choice.closes_at, lang))
             return _("Numbers stop soon: too late to be seen today.")
         if choice.status == "full":
@@ -172,7 +193,7 @@ class WalkInScreen(Screen):
         if services is None:
             return
         first = self._pending() is None
-        request = walkin.take_number(services, self.app.visit.drafts, choice.service)
+        request = walkin.take_number(services, self.app.visit.drafts, choice.service, offline=self.offline)
         if request is None:            # this visit has its number: show it again
             self._show_number()
         elif first:

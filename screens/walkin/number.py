@@ -56,12 +56,13 @@ class WalkInNumberScreen(Screen):
 
     def compose(self) -> Widget:
         t, lang = self.taken, self.app.visit.settings.language
-        parts: list[Widget] = [Label(t.service.name, bold=True, size=TEXT_BODY + 4, align="center", id="service-name")]
+        head: list[Widget] = [Label(t.service.name, bold=True, size=TEXT_BODY + 4, align="center", id="service-name")]
         if t.number:
-            parts.append(Label(t.number, size=NUMBER_SIZE, bold=True, align="center", id="number"))
+            head.append(Label(t.number, size=NUMBER_SIZE, bold=True, align="center", id="number"))
         else:
-            parts.append(Label(_("No number could be given: the town hall did not answer in time. Please ask at "
-                                 "the reception desk."), bold=True, bg="surface", padding=24, id="no-number"))
+            head.append(Label(_("No number could be given: the town hall did not answer in time. Please ask at "
+                                "the reception desk."), bold=True, bg="surface", padding=24, id="no-number"))
+        parts: list[Widget] = []
         parts.append(Label(_("Wait in: {place}").format(place=t.waiting_area), size=TEXT_BODY, bold=True,
                            align="center", id="where"))
         if t.people_ahead is not None:
@@ -80,7 +81,11 @@ class WalkInNumberScreen(Screen):
         buttons.append(Button(_("Finish"), kind="primary", id="finish",
                               on_tap=lambda: self.app.end_visit("walk-in number taken")))
         parts.append(Row(buttons, gap=20))
-        return Column(parts, gap=20)
+        width, height = self.app.display.logical
+        if width > height:
+            # Landscape (a counter terminal, often): the number on the left, the rest beside it, no scrolling.
+            return Row([Column(head, gap=20), Column(parts, gap=20)], gap=48, wrap=False)
+        return Column(head + parts, gap=20)
 
     def _wait(self, lang: str) -> str:
         t = self.taken

@@ -10,6 +10,7 @@ for the app and the server alike; « Inscription sur les listes électorales » 
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import datetime
 
 import pygame
@@ -97,7 +98,8 @@ class Counter:
         """An agent calls the next visitor of the service: the number the town holds."""
         token = admin.create_agent_token(self.db_path, clock=self.server_clock)
         answer = requests.post(f"{self.base}/v1/agent/calls", json={"service_id": SERVICE, "counter": "Guichet 2"},
-                               headers={"Authorization": f"Bearer {token}"}, timeout=5)
+                               headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+                               timeout=5)
         assert answer.status_code == 200, answer.text
         return str(answer.json()["queue_number"])
 
@@ -143,7 +145,7 @@ def ticket_text(pilot) -> str:
         walk_in_ticket(pilot.screen.taken, town="Saint-Clément-des-Vignes", follow_url=None,
                        printed_at=pilot.app.clock.now()))
     assert len(data) < 1024
-    return data.decode("cp1252").replace("\xa0", " ")
+    return " ".join(data.decode("cp1252").replace("\xa0", " ").replace("\u2019", "'").split())
 
 
 def test_a_walk_in_takes_two_taps_online_and_prints_at_once(counter_at, make_pilot):
@@ -166,6 +168,8 @@ def test_a_walk_in_takes_two_taps_online_and_prints_at_once(counter_at, make_pil
     # the next person: the visit is wiped at « Terminer », and a new one gets the next number
     pilot.tap("finish")
     assert pilot.screen.is_home and not pilot.app.visit.drafts
+    pilot.clock.advance(60)                               # the next person, a minute later
+    town.server_clock.advance(seconds=60)
     open_walk_in(pilot)
     assert "1 personne en attente" in said(pilot)
     pilot.tap(TILE)
@@ -187,7 +191,7 @@ def test_offline_the_number_comes_from_the_terminals_block_and_reaches_the_town_
     number = wait_number(pilot)
     assert number == f"{LETTER}{block.first:03d}"
     assert "ne peut pas être estimé" in said(pilot)
-    assert "l'attente ne peut pas être estimée" in ticket_text(pilot).replace("\u2019", "'")
+    assert "Hors connexion : l'attente ne peut pas être estimée" in ticket_text(pilot)
     # the network comes back: the ticket reaches the town with its number, which an agent calls
     town.proxy = FaultProxy(town.base, port=port)
     pilot.app.sync_now()
@@ -255,7 +259,7 @@ def test_a_full_service_says_so_and_offers_a_booking(counter_at, make_pilot):
     town = counter_at(day_at(9, 30))
     town.set_service(daily_capacity=1)
     town.client.create_queue_ticket({"service_id": SERVICE, "terminal_id": town.client.device_id,
-                                     "taken_at": town.server_clock.now.isoformat()}, "k-first-visitor")
+                                     "taken_at": town.server_clock.now.isoformat()}, str(uuid.uuid4()))
     pilot = town.pilot(make_pilot)
     open_walk_in(pilot)
     assert "Complet pour aujourd'hui" in said(pilot).replace("\u2019", "'")
@@ -279,7 +283,7 @@ def test_the_towns_refusals_each_have_their_sentence_and_a_booking(counter_at, m
     assert pilot.has(TILE)
     if change == "full":
         town.client.create_queue_ticket({"service_id": SERVICE, "terminal_id": town.client.device_id,
-                                         "taken_at": town.server_clock.now.isoformat()}, "k-first-visitor")
+                                         "taken_at": town.server_clock.now.isoformat()}, str(uuid.uuid4()))
     elif change == "not_walk_in":
         town.set_service(walk_in=None)
     else:                                       # both clocks pass the end of the morning's hours
@@ -318,8 +322,6 @@ def test_offline_without_a_block_no_number_is_invented(counter_at, make_pilot):
         conn.execute("DELETE FROM number_blocks")       # never fetched today
     conn.close()
     town.proxy.stop()
-    pilot.app.sync_now()
-    pilot.wait_until(lambda: pilot.app.network == "offline")
     open_walk_in(pilot, live=False)
     pilot.tap(TILE)
     pilot.wait_until(lambda: pilot.has("refusal"))
@@ -341,3 +343,37 @@ def test_the_number_screen_erases_itself_when_the_person_walks_away(counter_at, 
     assert pilot.screen.wipe_after_s
     pilot.advance(pilot.screen.wipe_after_s + pilot.app.config.idle.reset_after_s + 5, step=1)
     assert pilot.screen.is_home and not pilot.app.visit.drafts
+
+
+def test_an_answer_that_reached_another_screen_never_leaves_the_person_waiting(counter_at, make_pilot):
+    """The number came while « Aide » covered the screen (answers go to the screen on top): back on
+    the walk-in screen, « un instant… » gives way to a sentence; leaving while in flight forgets it."""
+    town = counter_at(day_at(10, 0))
+    pilot = town.pilot(make_pilot)
+    open_walk_in(pilot)
+
+    def slowly(answer: dict) -> dict:
+        time.sleep(0.6)
+        return answer
+
+    town.proxy.queue(("rewrite", slowly))
+    pilot.tap(TILE)
+    assert pilot.has("taking")
+    pilot.tap("help")
+    assert pilot.screen.name != "walkin"
+    time.sleep(1.0)                        # the answer arrives and goes to the help screen
+    pilot.settle()
+    pilot.tap("back")
+    assert pilot.screen.name == "walkin" and pilot.has("taking")
+    pilot.advance(31, step=1)
+    assert not pilot.has("taking") and pilot.has("refusal")
+    assert "Adressez-vous à l'accueil" in said(pilot)
+    # and a press left behind by « Retour » does not hold the next opening of the screen
+    town.proxy.queue(("rewrite", slowly))
+    pilot.tap(TILE)
+    assert pilot.has("taking")
+    pilot.tap("back")
+    time.sleep(1.0)
+    pilot.settle()
+    open_walk_in(pilot)
+    assert not pilot.has("taking")

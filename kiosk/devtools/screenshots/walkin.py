@@ -115,6 +115,7 @@ def _number(p: Pilot, kind: str, print_state: str | None = None) -> None:
 STATES: dict[str, dict[str, Any]] = {
     "walkin": {
         "live": lambda p: _live(p),
+        "closing-soon": lambda p: _live(p, ("closing_soon", "open")),
         "all-closed": lambda p: _live(p, ("closed",)),
         "offline": lambda p: _open(p, offline=True),
         "taking": _taking,
