@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from screens.base import ScreenHost
 
 REFERENCE = "checkin_reference"
+WIDE = 1600     # below this width the keyboard beside the words would get keys too small to touch
 REFERENCE_SHAPE = re.compile(r"[A-Z0-9]+(-[A-Z0-9]+)*")
 PROBLEMS = {
     "empty": N_("Type the reference printed on your ticket, for example RDV-AB3K-7Q."),
@@ -78,7 +79,7 @@ class CheckinScreen(Screen):
         ]
         keyboard = AzertyKeyboard(self._key, symbols=False)
         width, height = self.app.display.logical
-        if width > height:      # landscape: the keyboard beside the words, nothing to scroll
+        if width > height and width >= WIDE:    # a wide landscape: the keyboard beside the words
             return Row([Column([*scan, *typed], gap=24), keyboard], gap=40, wrap=False)
         return Column([*scan, *typed[:2], keyboard, typed[2]], gap=24)
 

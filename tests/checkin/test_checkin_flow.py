@@ -162,6 +162,28 @@ def test_forged_and_other_towns_codes_are_not_ours(counter_town, make_pilot):
     assert "n'est pas le QR code d'un rendez-vous" in said(pilot)
 
 
+def test_another_towns_code_and_an_unreadable_scan(counter_town, make_pilot):
+    """A genuine-looking token signed by a key this town never announced (another town's), then a
+    code the scanner could not read: each its own sentence, nothing sent."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kiosk.api.checkin_token import decode_unverified
+    from kiosk.demo_api.signing import sign
+
+    booking = counter_town.book()
+    claims = {**decode_unverified(booking.checkin_token), "kid": "autre-ville-2026"}
+    foreign = sign("autre-ville-2026", Ed25519PrivateKey.generate(), claims)
+    pilot = counter_town.pilot(make_pilot, ON_TIME)
+    scan(pilot, foreign)
+    checked_in(pilot)
+    assert "Ce code n'est pas un rendez-vous de Saint-Clément-des-Vignes" in said(pilot)
+    assert counter_town.booking_row(booking.reference)[0] == "booked"
+    pilot.tap("again")
+    events.ScanRejected(reason="unreadable", source="camera").post()
+    pilot.settle()
+    assert pilot.screen.name == "checkin" and "Le code n'a pas pu être lu" in said(pilot)
+
+
 def test_typed_reference_checks_in(counter_town, make_pilot):
     booking = counter_town.book()
     pilot = counter_town.pilot(make_pilot, ON_TIME)

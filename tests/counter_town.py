@@ -1,12 +1,14 @@
-"""A counter terminal in the demo town: the reference server on loopback with its own clock,
-bookings made as the web portal would, and the real app (profile « counter ») started at the
-instant a test chooses — on time, too early, too late, another day."""
+"""A counter terminal in the demo town (the check-in tests): the reference server on loopback with
+its own clock, bookings made as the web portal would, and the real app (profile « counter »)
+started at the instant a test chooses — on time, too early, too late, another day. The fixture
+``counter_town`` reaches every test module through ``pytest_plugins`` in tests/conftest.py."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
 
+import pytest
 from timebase import first_slot_at, test_now
 
 from drivers.printer.decode import decode
@@ -15,6 +17,7 @@ from kiosk.clock import ManualClock
 from kiosk.data_layer import DataLayer
 from kiosk.demo_api import admin, db
 from kiosk.demo_api.testing import ManualClock as ServerClock
+from kiosk.demo_api.testing import running_server
 
 START = test_now()
 LANDSCAPE = (1920, 1080)
@@ -77,6 +80,15 @@ class CounterTown:
                                                (booking_id,))]
         finally:
             conn.close()
+
+
+@pytest.fixture
+def counter_town(tmp_path):
+    """The reference server on loopback with a fresh demo town, and a counter terminal enrolled."""
+    db_path = tmp_path / "api.sqlite3"
+    server_clock = ServerClock(START)
+    with running_server(db_path, server_clock) as base:
+        yield CounterTown(tmp_path, base, db_path, server_clock)
 
 
 def said(pilot) -> str:
