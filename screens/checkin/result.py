@@ -154,9 +154,13 @@ class CheckinResultScreen(Screen):
         if r.case is Case.OTHER_DAY and start is not None:
             day = format_date_long(start.date(), lang)
             past = start.date() < self.app.clock.now().astimezone(PARIS).date()
-            text = _("Your appointment was on {date} at {time}.") if past else \
-                _("Your appointment is on {date} at {time}.")
-            return text.format(date=day, time=when) + (f" ({service})" if service else "")
+            if service:
+                text = _("Your appointment ({service}) was on {date} at {time}.") if past else \
+                    _("Your appointment ({service}) is on {date} at {time}.")
+            else:
+                text = _("Your appointment was on {date} at {time}.") if past else \
+                    _("Your appointment is on {date} at {time}.")
+            return text.format(date=day, time=when, service=service)
         if r.case is Case.OTHER_DAY:
             return _("This appointment is not for today.")
         if r.case is Case.CANCELLED:

@@ -133,7 +133,8 @@ def test_another_day_gives_the_date_in_words(counter_town, make_pilot):
     checked_in(pilot)
     words = said(pilot)
     assert "Votre rendez-vous est un autre jour" in words
-    assert f"Votre rendez-vous est le {format_date_long(SLOT_AT.date(), 'fr')} à 10 h 30" in words
+    day = format_date_long(SLOT_AT.date(), "fr")
+    assert f"Votre rendez-vous (Carte nationale d'identité) est le {day} à 10 h 30." in words
 
 
 def test_cancelled_booking(counter_town, make_pilot):
