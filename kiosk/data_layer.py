@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import kiosk
 from kiosk.clock import Clock, ManualClock
+from kiosk.network_state import LinkState
 
 if TYPE_CHECKING:    # imported when used: the first frame does not wait for HTTP, SQLite or the services
     from kiosk.api.client import ApiClient
@@ -130,6 +131,8 @@ class DataLayer:
         self.api: DemoApiProcess | None = None   # in demo mode
         self.client: ApiClient | None = None
         self.worker: SyncWorker | None = None
+        # the header's « En ligne / Hors ligne »: every request of every client reports to it
+        self.link = LinkState(on_back=lambda: self.worker.notify_new_action() if self.worker is not None else None)
         self.error: str | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -160,7 +163,7 @@ class DataLayer:
         services = self.services = Services(
             self.cache_path, client_source=lambda: self.client, clock=self.clock,
             wake_sync=lambda: self.worker.notify_new_action() if self.worker is not None else None,
-            known_offline=lambda: self.worker is not None and self.worker.online is False,
+            known_offline=lambda: self.link.online is False,
             timeout_s=self.config.api.action_timeout_s)
         return services
 
@@ -197,7 +200,8 @@ class DataLayer:
             client = self.client = ApiClient(base_url, credentials_path=self.credentials_path,
                                     ca_bundle=api_cfg.ca_bundle, connect_timeout_s=api_cfg.connect_timeout_s,
                                     read_timeout_s=api_cfg.read_timeout_s,
-                                    now=self.clock.now if self.clock is not None else None)
+                                    now=self.clock.now if self.clock is not None else None,
+                                    link_observer=self.link.observe)
             if api is not None:
                 client.enroll(api.new_enrolment_code(), {
                     "hostname": (socket.gethostname() or "kiosk")[:100],
@@ -211,7 +215,7 @@ class DataLayer:
                 return
             storage = self._check_storage()
             worker = self.worker = SyncWorker(self.cache_path, client, clock=self.clock,
-                                              device_states=self.device_states,
+                                              device_states=self.device_states, link=self.link,
                                               queue_numbers=self.config.terminal.profile == "counter",
                                               **self.config.sync.model_dump(exclude={"cache_path", "state_file"}))
             worker.start()
@@ -264,7 +268,6 @@ class DataLayer:
         """One clear line per missing piece. Without the cache folder there is nothing to sync
         into (False: no worker). Without credentials the worker starts anyway: it looks for the
         file again every few minutes, and the header says « hors ligne » meanwhile."""
-        from kiosk import events
         from kiosk.api.client import read_credentials
         from kiosk.api.errors import CredentialsError
 
@@ -278,14 +281,14 @@ class DataLayer:
                 open_cache(self.cache_path).close()   # the cache's own words, said once for every feature
             except FolderMissing as exc:
                 health.noticed(exc, self.cache_path)
-            events.NetworkStatus(online=False).post()
+            self.link.observe(False)
             return False
         try:
             read_credentials(self.credentials_path)
         except CredentialsError as exc:
             self.error = str(exc)
             log.error("working offline from the cache: %s", exc)
-            events.NetworkStatus(online=False).post()
+            self.link.observe(False)
         return True
 
     def sync_now(self) -> bool:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import pygame
 
 if TYPE_CHECKING:
+    from kiosk.booking.cancel_answer import CancelCheck
     from kiosk.services.outcomes import Outcome
     from kiosk.tracking.answer import TrackingAnswer
     from kiosk.walkin.answer import BoardAnswer
@@ -36,6 +37,7 @@ SERVICE_STATE = pygame.event.custom_type()
 TRACKING_RESULT = pygame.event.custom_type()
 ACTION_DONE = pygame.event.custom_type()
 QUEUE_BOARD = pygame.event.custom_type()
+CANCEL_CHECKED = pygame.event.custom_type()
 
 Poster = Callable[..., Any]
 """``post(event_type: int, **attrs)``: the queue's entry; returns False when the event was lost."""
@@ -173,9 +175,17 @@ class QueueBoardRead(KioskEvent):
     answer: BoardAnswer
 
 
+@dataclass(frozen=True)
+class CancelChecked(KioskEvent):
+    """Which appointment a typed reference and name would cancel (kiosk.booking.cancel_check)."""
+
+    TYPE: ClassVar[int] = CANCEL_CHECKED
+    check: CancelCheck
+
+
 EVENT_CLASSES: tuple[type[KioskEvent], ...] = (
     NetworkStatus, SyncStatus, DeviceState, ScanRead, ScanRejected, PrintDone, PrintFailed, ServiceState,
-    TrackingResult, ActionDone, QueueBoardRead,
+    TrackingResult, ActionDone, QueueBoardRead, CancelChecked,
 )
 BY_TYPE: Mapping[int, type[KioskEvent]] = {cls.TYPE: cls for cls in EVENT_CLASSES}
 # type integer -> its class's name, for messages and logs

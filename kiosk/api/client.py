@@ -164,7 +164,8 @@ class ApiClient:
                  read_timeout_s: float = 10.0, max_attempts: int = 3, backoff_base_s: float = 0.5,
                  backoff_cap_s: float = 5.0, max_retry_wait_s: float = 30.0,
                  now: Callable[[], datetime] | None = None, sleep: Callable[[float], None] = time.sleep,
-                 rng: random.Random | None = None, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+                 rng: random.Random | None = None, max_body_bytes: int = MAX_BODY_BYTES,
+                 link_observer: Callable[[bool], None] | None = None) -> None:
         self._settings = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.credentials_path = Path(credentials_path) if credentials_path else None
@@ -172,6 +173,8 @@ class ApiClient:
         self.max_attempts, self.backoff_base_s, self.backoff_cap_s = max(1, max_attempts), backoff_base_s, backoff_cap_s
         self.max_retry_wait_s = max_retry_wait_s
         self.max_body_bytes = max_body_bytes
+        # told after each request whether the server could be reached (kiosk.network_state); clones share it
+        self.link_observer = link_observer
         self._now = now or (lambda: datetime.now(UTC))
         self._sleep, self._rng = sleep, rng or random.Random()
         self._credentials: Credentials | None = None
@@ -260,6 +263,12 @@ class ApiClient:
         return self._call("POST", CANCELLATION.request_path({"booking_id": booking}), models.Booking,
                           json_body=_plain(body), key=idempotency_key)
 
+    def check_cancel(self, booking: str, body: dict[str, Any] | BaseModel) -> models.Booking:
+        """Which booking cancelling ``booking`` (its reference) with this proof would cancel;
+        a read: NotFound or Conflict exactly as the cancellation itself would answer."""
+        return self._call("POST", f"v1/bookings/{_seg(booking)}/cancel-check", models.Booking,
+                          json_body=_plain(body))
+
     def create_booking_request(self, body: dict[str, Any] | BaseModel, idempotency_key: str) -> models.BookingRequest:
         return self._call("POST", BOOKING_REQUEST.request_path({}), models.BookingRequest, json_body=_plain(body),
                           key=idempotency_key)
@@ -319,7 +328,28 @@ class ApiClient:
               json_body: dict[str, Any] | None = None,
               headers: dict[str, str] | None = None, auth: bool = True, retry: bool = True,
               read_timeout_s: float | None = None) -> requests.Response:
-        """One request, repeated (same headers, same key) on retryable failures when allowed."""
+        """One request, repeated (same headers, same key) on retryable failures when allowed;
+        its outcome told to the link observer."""
+        try:
+            response = self._attempts(method, path, params, json_body, headers, auth, retry, read_timeout_s)
+        except ApiError as exc:
+            self._observe(exc)
+            raise
+        self._observe(None)
+        return response
+
+    def _observe(self, error: ApiError | None) -> None:
+        """Whether the server answered as a server should: a refusal (4xx) is an answer; no
+        answer, a 5xx, a « retry later » or a terminal it does not accept (401, no
+        credentials) is not. A malformed answer says nothing either way."""
+        if self.link_observer is None or isinstance(error, InvalidResponse):
+            return
+        self.link_observer(error is None or not (error.retryable or isinstance(error, (Unauthorized,
+                                                                                        CredentialsError))))
+
+    def _attempts(self, method: str, path: str, params: dict[str, Any] | None, json_body: dict[str, Any] | None,
+                  headers: dict[str, str] | None, auth: bool, retry: bool,
+                  read_timeout_s: float | None = None) -> requests.Response:
         sent = dict(headers or {})
         if auth:
             sent["Authorization"] = f"Bearer {self.credentials.token}"

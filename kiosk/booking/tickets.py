@@ -16,6 +16,7 @@ from kiosk.formatting import format_date_long, format_datetime_long, format_time
 from kiosk.i18n import _
 from kiosk.printing.document import Ticket, TicketBuilder
 from kiosk.tracking.code import tracking_address
+from kiosk.tracking.progress import progress, status_words
 
 
 def tracking_slip(request: TrackedRequest, *, town: str, portal_url: str, info_at: datetime | None, online: bool,
@@ -25,8 +26,10 @@ def tracking_slip(request: TrackedRequest, *, town: str, portal_url: str, info_a
     b.line(_("Follow-up of your request"), bold=True, align="center").rule()
     b.line(_("Number: {code}").format(code=request.tracking_code), bold=True, size="tall")
     b.line(request.request_type)
-    b.line(_("Current step: {step}").format(step=request.current_step), bold=True)
-    b.line(status_words(request.status))
+    where = progress(request)          # the same reading of the steps as the screen's
+    b.line(where.headline(request.status), bold=True)
+    if where.current is not None:
+        b.line(status_words(request.status))
     if info_at is not None:
         when = format_datetime_long(info_at.astimezone(PARIS), language)
         b.line((_("Information as of {when}") if online else _("Information as of {when} (offline)")).format(when=when))
@@ -38,15 +41,6 @@ def tracking_slip(request: TrackedRequest, *, town: str, portal_url: str, info_a
     b.line(_("Printed on {date}").format(date=format_date_long(printed_at.astimezone(PARIS).date(), language)),
            align="center")
     return b.build()
-
-
-def status_words(status: str) -> str:
-    return {
-        "in_progress": _("Being processed"),
-        "waiting_citizen": _("The department is waiting for something from you"),
-        "completed": _("Request completed"),
-        "rejected": _("Request refused"),
-    }.get(status, status)
 
 
 def appointment_words(start: datetime, language: str) -> str:

@@ -122,13 +122,7 @@ def cancel(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
 
     def operation() -> tuple[int, JsonObject]:
         conn = req.conn
-        row = find(conn, req.params["booking_id"])
-        # one answer for "no such booking", "wrong name" and "wrong token": no oracle for guessing references
-        if row is None or row["reference"] != body.reference.upper() or not _proved(req, row, body):
-            raise ApiError(404, "not_found", "Aucun rendez-vous ne correspond à cette référence et ce nom.")
-        if row["state"] != "booked":
-            raise ApiError(409, "invalid_state", f"a booking in state {row['state']!r} cannot be cancelled",
-                           {"state": row["state"]})
+        row = _cancellable(req, body)
         slot = conn.execute("SELECT * FROM slots WHERE id=?", (row["slot_id"],)).fetchone()
         move_places(conn, slot, -1)
         conn.execute("UPDATE bookings SET state='cancelled', updated_at=? WHERE id=?",
@@ -136,6 +130,25 @@ def cancel(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
         return 200, booking_json(conn, row["id"])
 
     return idempotency.run(req, operation)
+
+
+def check_cancel(req: Request) -> tuple[int, JsonObject]:
+    """What a cancellation would cancel, with the same proof and answers; changes nothing."""
+    req.json_object()
+    body = parse_body(models.BookingCancel, req.body)
+    req.check_terminal(body.terminal_id)
+    return 200, booking_json(req.conn, _cancellable(req, body)["id"])
+
+
+def _cancellable(req: Request, body: models.BookingCancel) -> sqlite3.Row:
+    row = find(req.conn, req.params["booking_id"])
+    # one answer for "no such booking", "wrong name" and "wrong token": no oracle for guessing references
+    if row is None or row["reference"] != body.reference.upper() or not _proved(req, row, body):
+        raise ApiError(404, "not_found", "Aucun rendez-vous ne correspond à cette référence et ce nom.")
+    if row["state"] != "booked":
+        raise ApiError(409, "invalid_state", f"a booking in state {row['state']!r} cannot be cancelled",
+                       {"state": row["state"]})
+    return row
 
 
 def _proved(req: Request, row: sqlite3.Row, body: models.BookingCancel) -> bool:

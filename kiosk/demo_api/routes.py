@@ -44,6 +44,7 @@ ROUTES = [
     _route("GET", "/v1/agendas/{agenda_id}/slots", reads.slots),
     _action(Kind.BOOKING),
     _action(Kind.CANCELLATION),
+    _route("POST", "/v1/bookings/{booking_id}/cancel-check", bookings.check_cancel),
     _action(Kind.BOOKING_REQUEST),
     _route("GET", "/v1/booking-requests/{request_id}", bookings.get_request),
     _action(Kind.CHECKIN),

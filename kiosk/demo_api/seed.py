@@ -165,7 +165,20 @@ MESSAGES = {
 }
 
 
+REFUSAL_STEP = "Demande refusée"
+REFUSALS = {
+    "Permis de construire": "Votre demande ne respecte pas le plan local d'urbanisme ; un courrier vous a été envoyé.",
+    "Déclaration préalable de travaux":
+        "Votre demande ne respecte pas le plan local d'urbanisme ; un courrier vous a été envoyé.",
+}
+
+
 def tracking(rng: random.Random, now: datetime, count: int = 60) -> list[dict[str, Any]]:
+    """Requests that agree with themselves, as the contract's TrackedRequest says: the
+    current step is the first step not done (the last one once the request is closed); a
+    refused request lists the steps that happened, then the refusal, and nothing it refused.
+    The generator's draws stay the same (the demo's numbers and their statuses must not move):
+    where a refusal stopped comes from the number itself."""
     letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -182,11 +195,15 @@ def tracking(rng: random.Random, now: datetime, count: int = 60) -> list[dict[st
             outcome = "in_progress"
         done = len(labels) if outcome in ("completed", "rejected") else rng.randint(1, len(labels) - 1)
         start = now - timedelta(days=rng.randint(5, 90))
+        if outcome == "rejected":      # stopped after 1 to len-1 steps, then refused
+            done = 1 + int(code[-4:]) % (len(labels) - 1)
+            labels = [*labels[:done], REFUSAL_STEP]
+            done += 1
         steps = [{"label": lab, "date": (start + timedelta(days=7 * i)).date().isoformat() if i < done else None,
                   "done": i < done} for i, lab in enumerate(labels)]
-        current = labels[done - 1] if outcome != "rejected" else "Demande refusée"
+        current = labels[done] if done < len(labels) else labels[-1]
         message = MESSAGES[kind] if outcome == "waiting_citizen" else (
-            "Votre demande ne respecte pas le plan local d'urbanisme ; un courrier vous a été envoyé."
+            REFUSALS.get(kind, "Votre demande n'a pas pu être acceptée ; un courrier vous en donne la raison.")
             if outcome == "rejected" else None)
         updated = start + timedelta(days=7 * (done - 1), hours=rng.randint(8, 17) - start.hour)
         out.append({"tracking_code": code, "request_type": kind, "status": outcome, "current_step": current,

@@ -38,6 +38,7 @@ from kiosk.clock import Clock
 from kiosk.services.outcomes import Action, Kind, Outcome, Status
 
 if TYPE_CHECKING:
+    from kiosk.booking.cancel_check import CancelChecker
     from kiosk.services.actions import ActionRunner
 
 __all__ = ["Services", "Availability", "DaySlot", "Outcome", "Status", "Kind", "Action", "ActionRunner", "verify_token"]
@@ -89,6 +90,9 @@ class Services:
 
         self._new_runner = new_runner
         self._actions: ActionRunner | None = None
+        self._client_source, self._known_offline = client_source, known_offline
+        self._timeout_s, self._post = timeout_s, post
+        self._cancel_checker: CancelChecker | None = None
 
     @property
     def actions(self) -> ActionRunner:
@@ -126,6 +130,16 @@ class Services:
         from kiosk.booking import service as _booking
 
         return self.actions.submit(_booking.cancellation(reference, last_name))
+
+    def check_cancel(self, reference: str, last_name: str) -> int:
+        """Ask which appointment :meth:`cancel` would cancel, before the person confirms; the
+        answer comes back as a ``CANCEL_CHECKED`` event carrying the number returned here."""
+        if self._cancel_checker is None:
+            from kiosk.booking.cancel_check import CancelChecker
+
+            self._cancel_checker = CancelChecker(self._client_source, known_offline=self._known_offline,
+                                                 timeout_s=self._timeout_s, post=self._post)
+        return self._cancel_checker.check(reference, last_name)
 
     def cancel_by_token(self, token: str) -> int:
         """Cancel with the ticket's QR code (verified on the terminal first)."""

@@ -35,6 +35,7 @@ from kiosk import events
 from kiosk.api.client import ApiClient
 from kiosk.api.errors import ApiError, CredentialsError, InvalidResponse, Unauthorized
 from kiosk.clock import Clock
+from kiosk.network_state import LinkState
 from kiosk.sync.heartbeat import Heartbeat
 from kiosk.sync.pull import Puller, PullReport, record_failures, stamp_unchanged
 from kiosk.sync.push import PushReport, Refusal, push_rows
@@ -58,6 +59,7 @@ class RoundReport:
     pull: PullReport = field(default_factory=PullReport)
     online: bool = False
     error: ApiError | None = None
+    heartbeat_error: ApiError | None = None   # not the round's error: the data did get through
 
 
 class SyncWorker:
@@ -68,10 +70,13 @@ class SyncWorker:
                  clock_skew_limit_s: float = 60.0, push_batch: int = 50, push_parallel: int = 4,
                  heartbeat_interval_s: float = 300.0, device_states: Callable[[], dict[str, str]] | None = None,
                  usage: UsageCounters | None = None, rng: random.Random | None = None,
-                 queue_numbers: bool = False, queue_interval_s: float = 600.0) -> None:
+                 link: LinkState | None = None, queue_numbers: bool = False,
+                 queue_interval_s: float = 600.0) -> None:
         self.cache_path, self.client = Path(cache_path), client
         self.clock = clock or Clock()
         self.post = post or events.post
+        # the header's state, shared with every other request of the terminal (kiosk.network_state)
+        self.link = link or LinkState(self.post)
         self.intervals = {"catalog": catalog_interval_s, "slots": slots_interval_s, "keys": keys_interval_s}
         if queue_numbers:   # a counter terminal: blocks of offline queue numbers (kiosk.queue)
             self.intervals["queue"] = queue_interval_s
@@ -140,17 +145,19 @@ class SyncWorker:
         else:
             report.error = report.push.stopped_by
         if report.error is None and self.heartbeat.next_due <= self.clock.monotonic():
-            self._send_heartbeat(outbox)
+            report.heartbeat_error = self._send_heartbeat(outbox)
         self._after_round(conn, outbox, report)
         return report
 
-    def _send_heartbeat(self, outbox: Outbox) -> None:
+    def _send_heartbeat(self, outbox: Outbox) -> ApiError | None:
         try:
             self.heartbeat.send(self.client, now=self.clock.now(), mono=self.clock.monotonic(),
                                 outbox_depth=outbox.depth(), last_sync=self.last_success or None,
                                 apply=self.apply_override, storage=health.storage_state(self.cache_path))
         except ApiError as exc:   # not retried: the next one, an interval later, is fresher anyway
             log.warning("heartbeat not sent: %s", exc)
+            return exc
+        return None
 
     def apply_override(self, name: str, value: Any) -> None:
         """A ``[sync]`` setting changed by the central API (see :mod:`kiosk.sync.heartbeat`)."""
@@ -216,8 +223,11 @@ class SyncWorker:
         if self.revoked:
             for client in self._push_clients:   # re-read the file next time: it may be re-enrolled
                 client.forget_credentials()
-        # a terminal the server does not accept is offline for the person in front of it
-        online = (error is None or not error.retryable) and not self.revoked
+        # a terminal the server does not accept is offline for the person in front of it; so is
+        # one whose heartbeat, the round's last request, found the server gone
+        beat = report.heartbeat_error
+        online = ((error is None or not error.retryable) and not self.revoked
+                  and not (beat is not None and beat.retryable and not isinstance(beat, InvalidResponse)))
         report.online = online
         if error is not None:
             log.warning("sync round stopped: %s", error)
@@ -230,9 +240,9 @@ class SyncWorker:
             self.clock_skew_s = self.client.clock_skew_s
             if self.clock_skew_flagged and not flagged_before:
                 log.warning("terminal clock differs from the server's by %.0f s: check NTP", self.clock_skew_s)
-        if online != self.online:
-            self.online = online
-            events.NetworkStatus(online=online).post(self.post)
+        if online != self.online:   # news to this worker: the link hears it (its requests told it already
+            self.online = online    # when the client shares the link's observer)
+            self.link.observe(online)
         events.SyncStatus(**self.status(conn, outbox)).post(self.post)
 
     @property

@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any
 from kiosk import events
 from kiosk.booking import flow as booking_flow
 from kiosk.booking import form as booking_form
+from kiosk.booking.cancel_answer import CancelCheck
+from kiosk.booking.cancel_check import normalised_reference
 from kiosk.booking.tickets import appointment_words, cancellation_slip
 from kiosk.checkin.service import TokenError, UnknownKey, claimed_reference
 from kiosk.devices.scan_codes import ScanKind, ScannedCode
 from kiosk.i18n import N_, _
 from kiosk.printing.service import PrintState
 from kiosk.services import Status
-from kiosk.services.outcomes import Outcome
+from kiosk.services.outcomes import GENERIC, MESSAGES, Outcome
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import AzertyKeyboard, Button, Column, Label, Row, TextField
@@ -60,6 +62,8 @@ class BookingCancelScreen(Screen):
         self.focus = REFERENCE
         self.errors: dict[str, str] = {}
         self.ticket: dict[str, Any] | None = None      # what a scanned code says (service, start)
+        self.checking: int | None = None               # a typed reference being checked (kiosk.booking.cancel_check)
+        self.checked: CancelCheck | None = None        # its answer: found (the appointment) or unchecked
         self.pending: int | None = None
         self.outcome: Outcome | None = None
         self.printing = app.printing.job()
@@ -108,10 +112,18 @@ class BookingCancelScreen(Screen):
     def _ticket_words(self) -> str:
         ticket = self.ticket
         assert ticket is not None     # shown only for a scanned ticket
+        return self._appointment_words(str(ticket.get("svc")), ticket["start"])
+
+    def _appointment_words(self, service_id: str, start: str) -> str:
+        """« Carte nationale d'identité — mardi 3 décembre 2026 à 9 h 30 »."""
         lang = self.app.visit.settings.language
-        service = booking_flow.services(self.app).availability.service(str(ticket.get("svc"))) or {}
-        when = appointment_words(datetime.fromisoformat(ticket["start"]), lang)
+        service = booking_flow.services(self.app).availability.service(service_id) or {}
+        when = appointment_words(datetime.fromisoformat(start), lang)
         return " — ".join(x for x in (service.get("name"), when) if x)
+
+    def _found(self) -> dict[str, Any]:
+        """What the central API said the typed reference and name would cancel ({} if unknown)."""
+        return self.checked.booking if self.checked is not None and self.checked.outcome == "found" else {}
 
     def _set_focus(self, key: str) -> None:
         if key != self.focus:
@@ -130,6 +142,7 @@ class BookingCancelScreen(Screen):
             field.backspace()
         elif not field.insert(key.upper() if self.focus == REFERENCE else key):
             return
+        self.checked = None         # another reference or name: checked again at « Continuer »
         if self.focus == REFERENCE and self.ticket:
             self.ticket = None      # typed over the scanned reference
             self.rebuild()
@@ -144,7 +157,10 @@ class BookingCancelScreen(Screen):
         fields = self.app.visit.fields
         for key in (REFERENCE, NAME):
             self._error(key, "")
-        reference = fields.get(REFERENCE, "").strip().upper()
+        # as printed: « rdvqxngsr » is RDV-QXNG-SR, and the form shows it so from now on
+        reference = normalised_reference(fields.get(REFERENCE, ""))
+        if reference:
+            fields[REFERENCE] = reference[:40]
         if not reference:
             self._error(REFERENCE, _problem("reference_empty"))
         elif not re.fullmatch(r"[A-Z0-9]+(-[A-Z0-9]+)*", reference):
@@ -157,8 +173,23 @@ class BookingCancelScreen(Screen):
         return reference, booking_form.clean_name(fields[NAME])
 
     def _review_or_errors(self) -> None:
-        if self._checked() is not None:
+        """The confirm step, once the central API said which appointment this is (a scanned
+        ticket says it itself); a reference that matches nothing is said here, at once."""
+        checked = self._checked()
+        if checked is not None:
             self.step = "review"
+            if not self.ticket or self.ticket.get("ref") != checked[0]:
+                self.ticket, self.checked = None, None
+                self.checking = booking_flow.services(self.app).check_cancel(*checked)
+        self.rebuild()
+
+    def _check_answer(self, check: CancelCheck) -> None:
+        self.checking = None
+        if check.outcome in ("found", "unchecked"):
+            self.checked = check
+        else:
+            self.step = "form"
+            self.errors[REFERENCE] = _(MESSAGES.get(check.code or "not_found", GENERIC))
         self.rebuild()
 
     def handle_scan(self, code: ScannedCode) -> None:
@@ -169,6 +200,8 @@ class BookingCancelScreen(Screen):
     def handle_event(self, event: pygame.event.Event) -> None:
         if (done := events.ActionDone.of(event)) and done.request_id == self.pending:
             self._answer(done.outcome)
+        elif (answer := events.CancelChecked.of(event)) and answer.check.lookup == self.checking:
+            self._check_answer(answer.check)
         elif self.printing.update(event):
             self.rebuild()
 
@@ -204,8 +237,14 @@ class BookingCancelScreen(Screen):
                  Label(_("Name: {name}").format(name=booking_form.clean_name(fields.get(NAME, ""))), id="review-name")]
         if self.ticket:
             facts.insert(0, Label(self._ticket_words(), bold=True, id="review-booking"))
+        elif found := self._found():
+            facts.insert(0, Label(self._appointment_words(found["service_id"], found["start"]), bold=True,
+                                  id="review-booking"))
         parts.append(Column(facts, gap=12, padding=24, bg="surface"))
-        if self.pending is not None:
+        if self.checked is not None and self.checked.outcome == "unchecked":
+            parts.append(Label(_("The terminal cannot check this reference now. If you confirm, the cancellation "
+                                 "is sent as soon as it is back online."), size=TEXT_SMALL, id="unchecked"))
+        if self.pending is not None or self.checking is not None:
             parts.append(Label(_("One moment…"), bold=True, align="center", bg="surface", padding=32, id="waiting"))
         else:
             parts.append(Row([Button(_("No, keep it"), id="keep", on_tap=self._back_to_form),
@@ -215,6 +254,7 @@ class BookingCancelScreen(Screen):
 
     def _back_to_form(self) -> None:
         self.step = "form"
+        self.checking = None     # an answer still on its way is for a question no longer asked
         self.rebuild()
 
     def _confirm(self) -> None:
@@ -254,8 +294,10 @@ class BookingCancelScreen(Screen):
         assert self.outcome is not None     # printed once the cancellation is answered
         result = self.outcome.result
         reads = booking_flow.services(self.app).availability
-        service = reads.service(result.get("service_id") or str((self.ticket or {}).get("svc"))) or {}
-        start = result.get("start") or (self.ticket or {}).get("start")
+        found = self._found()
+        service = reads.service(result.get("service_id") or found.get("service_id")
+                                or str((self.ticket or {}).get("svc"))) or {}
+        start = result.get("start") or found.get("start") or (self.ticket or {}).get("start")
         slip = cancellation_slip(
             town=self.app.config.branding.town_name, reference=self.app.visit.fields.get(REFERENCE, "").upper(),
             service_name=service.get("name"), start=datetime.fromisoformat(start) if start else None,

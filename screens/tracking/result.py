@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kiosk.booking.tickets import status_words, tracking_slip
+from kiosk.booking.tickets import tracking_slip
 from kiosk.clock import PARIS
 from kiosk.formatting import format_date_long, format_datetime_long
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, TEXT_TITLE
+from kiosk.tracking.progress import progress
 from screens.base import Screen
 from screens.printing.ticket_printing import TicketPrinting
 from screens.widgets import Button, Column, Label, Row
@@ -33,6 +34,7 @@ class TrackingResultScreen(Screen):
             raise ValueError("a tracking result needs a found request")
         self.answer = answer
         self.request = answer.request
+        self.progress = progress(answer.request)    # the one reading of its steps (also the slip's)
         self.wipe_after_s = app.config.tracking.wipe_after_s
         self.printing = TicketPrinting(
             self, done=_("Your slip is printed. Take it below the screen."),
@@ -54,48 +56,41 @@ class TrackingResultScreen(Screen):
         head.append(Label(facts, size=TEXT_SMALL, colour="muted", id="request-facts"))
         status: list[Widget] = [Column(head, gap=8), self._status()]
         message: list[Widget] = [self._message()] if req.message else []
-        steps = Column([Label(_("Steps"), bold=True, id="steps-title"), self._timeline()], gap=16)
+        steps: list[Widget] = [Column([Label(_("Steps"), bold=True, id="steps-title"), self._timeline()], gap=16)] \
+            if self.progress.steps else []
         freshness = Label(self._freshness(), size=TEXT_SMALL, colour="muted", id="freshness")
         if self.app.display.logical[0] > self.app.display.logical[1]:
             # Landscape: what the request is and the actions on the left, so that they need no
             # scrolling; the department's message and the steps on the right.
             return Row([Column(status + [freshness, self._actions()], gap=32),
-                        Column(message + [steps], gap=32)], gap=48, wrap=False)
-        return Column(status + message + [steps, freshness, self._actions()], gap=32)
+                        Column(message + steps, gap=32)], gap=48, wrap=False)
+        return Column(status + message + steps + [freshness, self._actions()], gap=32)
 
     def _status(self) -> Label:
-        req = self.request
-        if req.status in ("completed", "rejected"):
-            text = status_words(req.status)
-            if req.status == "rejected" or req.current_step != text:
-                text += " — " + _("last step: {step}").format(step=req.current_step)
-        else:
-            text = _("Current step: {step}").format(step=req.current_step)
-        return Label(text, size=TEXT_BODY, bold=True, bg="surface", padding=24, id="current-step")
+        return Label(self.progress.headline(self.request.status), size=TEXT_BODY, bold=True, bg="surface",
+                     padding=24, id="current-step")
 
     def _message(self) -> Column:
-        portal = self.app.config.tracking.portal_url.split("://", 1)[-1].rstrip("/")
-        return Column([
-            Label(_("Message from the department"), bold=True, id="message-title"),
-            Label(self.request.message or "", id="message"),
-            Label(_("You can answer on {portal} or bring it to the town hall reception.").format(portal=portal),
-                  size=TEXT_SMALL, id="message-where"),
-        ], gap=12, padding=24, bg="surface", id="message-box")
+        rows: list[Widget] = [Label(_("Message from the department"), bold=True, id="message-title"),
+                              Label(self.request.message or "", id="message")]
+        if self.progress.can_answer:     # only when the department waits for something
+            portal = self.app.config.tracking.portal_url.split("://", 1)[-1].rstrip("/")
+            rows.append(Label(_("You can answer on {portal} or bring it to the town hall reception.")
+                              .format(portal=portal), size=TEXT_SMALL, id="message-where"))
+        return Column(rows, gap=12, padding=24, bg="surface", id="message-box")
 
     def _timeline(self) -> Column:
-        steps, lang = self.request.steps, self._lang()
-        current = next((i for i, s in enumerate(steps) if not s.done), None)
+        steps, lang = self.progress.steps, self._lang()
         rows = []
         for i, step in enumerate(steps):
-            if step.done:
-                state = "done"
+            if step.state == "done":
                 detail = _("Done on {date}").format(date=format_date_long(step.date, lang)) if step.date \
                     else _("Done")
-            elif i == current and self.request.status not in ("completed", "rejected"):
-                state, detail = "current", _("In progress")
+            elif step.state == "current":
+                detail = _("In progress")
             else:
-                state, detail = "todo", _("To come")
-            rows.append(TimelineStep(step.label, detail, state, first=i == 0, last=i == len(steps) - 1,
+                detail = _("To come")
+            rows.append(TimelineStep(step.label, detail, step.state, first=i == 0, last=i == len(steps) - 1,
                                      id=f"step-{i}"))
         return Column(rows, gap=0, id="timeline")
 

@@ -44,6 +44,7 @@ def open_cancel(pilot) -> None:
 
 def cancel_now(pilot) -> None:
     pilot.tap("continue")
+    pilot.wait_until(lambda: pilot.screen.checking is None)    # a typed reference is checked first
     assert pilot.has("confirm-cancel"), said(pilot)
     pilot.tap("confirm-cancel")
     pilot.wait_until(lambda: pilot.screen.pending is None)
@@ -80,16 +81,71 @@ def test_cancel_by_reference_and_last_name(town, make_pilot):
     assert state(town, booking.reference) == "cancelled"
 
 
-def test_a_wrong_name_is_refused_in_plain_words_and_nothing_is_cancelled(town, make_pilot):
+def type_reference_and_name(pilot, reference: str, name: str) -> None:
+    pilot.type(reference)
+    pilot.tap("field-last-name")
+    pilot.type(name)
+    pilot.tap("continue")
+    pilot.wait_until(lambda: getattr(pilot.screen, "checking", None) is None)
+
+
+def test_a_wrong_name_is_refused_at_once_in_plain_words_and_nothing_is_cancelled(town, make_pilot):
     booking = booked(town)
     pilot = town.pilot(make_pilot)
     open_cancel(pilot)
-    pilot.type(booking.reference.lower())
-    pilot.tap("field-last-name")
-    pilot.type("Martin")
-    cancel_now(pilot)
+    type_reference_and_name(pilot, booking.reference.lower(), "Martin")
+    assert not pilot.has("confirm-cancel")                 # said before any « Oui, l'annuler »
     assert pilot.has("field-reference") and "Aucun rendez-vous ne correspond" in pilot.widget("field-reference").error
     assert "404" not in said(pilot) and state(town, booking.reference) == "booked"
+
+
+def test_a_reference_that_matches_nothing_is_said_at_once(town, make_pilot):
+    """Issue 14, defect 8: it passed the confirm step and failed after « Oui, l'annuler »."""
+    pilot = town.pilot(make_pilot)
+    open_cancel(pilot)
+    type_reference_and_name(pilot, "RDV-ZZZZ-99", "Martin")
+    assert not pilot.has("confirm-cancel")
+    assert "Aucun rendez-vous ne correspond" in pilot.widget("field-reference").error
+
+
+def test_a_reference_typed_without_hyphens_is_read_like_the_printed_one(town, make_pilot):
+    """Issue 14, defect 8: « rdvqxngsr » passed the confirm step, then failed."""
+    booking = booked(town, "Lefèvre-Müller")
+    pilot = town.pilot(make_pilot)
+    open_cancel(pilot)
+    type_reference_and_name(pilot, booking.reference.replace("-", "").lower(), "lefevre muller")
+    assert pilot.has("confirm-cancel"), said(pilot)
+    assert booking.reference in pilot.widget("review-reference").text
+    pilot.tap("confirm-cancel")
+    pilot.wait_until(lambda: pilot.screen.pending is None)
+    assert "Votre rendez-vous est annulé." in said(pilot)
+    assert state(town, booking.reference) == "cancelled"
+
+
+def test_the_confirm_step_says_which_appointment_is_cancelled(town, make_pilot):
+    """Issue 14, defect 8: a typed reference showed only itself and the name before « Oui, l'annuler »."""
+    booking = booked(town)
+    pilot = town.pilot(make_pilot)
+    open_cancel(pilot)
+    type_reference_and_name(pilot, booking.reference, "N'Diaye")
+    assert pilot.has("confirm-cancel")
+    assert pilot.widget("review-booking").text.replace("\xa0", " ").replace("\u202f", " ") == \
+        f"Carte nationale d'identité — {DAY_WORDS} à 10 h 30"
+    assert state(town, booking.reference) == "booked"      # nothing done before the person confirms
+
+
+def test_offline_a_typed_reference_cannot_be_checked_and_the_screen_says_so(town, make_pilot):
+    booking = booked(town)
+    pilot = town.pilot(make_pilot)
+    pilot.app.data.client.base_url = "http://127.0.0.1:9/"
+    events.NetworkStatus(online=False).post()
+    open_cancel(pilot)
+    type_reference_and_name(pilot, booking.reference, "N'Diaye")
+    assert pilot.has("confirm-cancel") and not pilot.has("review-booking")
+    assert "ne peut pas vérifier" in said(pilot)
+    pilot.tap("confirm-cancel")
+    pilot.wait_until(lambda: pilot.screen.pending is None)
+    assert "Annulation enregistrée" in said(pilot)
 
 
 @pytest.mark.parametrize("reference, name, field, words", [
@@ -145,3 +201,20 @@ def test_a_ticket_signed_by_a_key_not_synced_yet_still_gives_its_reference(town,
     pilot.type("N'Diaye")
     cancel_now(pilot)
     assert state(town, booking.reference) == "cancelled"
+
+
+def test_the_check_changes_nothing_and_answers_as_the_cancellation_would(town):
+    """checkBookingCancel on the reference server: the booking, then 404 for a wrong name, and
+    409 once it is cancelled; the booking is untouched until the cancellation itself."""
+    from kiosk.api.errors import Conflict, NotFound
+
+    booking = booked(town)
+    body = {"reference": booking.reference, "last_name": "ndiaye", "terminal_id": town.client.device_id}
+    found = town.client.check_cancel(booking.reference, body)
+    assert (found.reference, found.state, found.start) == (booking.reference, "booked", booking.start)
+    assert state(town, booking.reference) == "booked"
+    with pytest.raises(NotFound):
+        town.client.check_cancel(booking.reference, {**body, "last_name": "Martin"})
+    town.client.cancel_booking(booking.reference, body, str(uuid.uuid4()))
+    with pytest.raises(Conflict):
+        town.client.check_cancel(booking.reference, body)

@@ -249,3 +249,18 @@ def test_agent_tokens_are_bounded(tmp_path):
     finally:
         conn.close()
     assert len(set(tokens)) == len(tokens)
+
+
+def test_the_remaining_refusals_of_the_queue_operations(env):
+    key = str(uuid.uuid4())
+    env.ticket()
+    assert env.call_next("Guichet 1", key=key).status_code == 200
+    reused = env.call_next("Guichet 2", key=key)
+    assert reused.status_code == 422 and reused.data["error"] == "idempotency_key_reused"
+    for path in ("/v1/queues", "/v1/calls"):
+        assert env.agent.call("GET", path).data["error"] == "unauthorized"     # an agent is not a terminal
+    r = env.terminal.call("POST", "/v1/queue-tickets", headers={"Idempotency-Key": str(uuid.uuid4()),
+                                                                "Content-Type": "text/plain"}, json=None)
+    assert r.status_code == 415 and r.data["error"] == "unsupported_media_type"
+    r = env.agent.call("POST", "/v1/agent/calls/{queue_number}/served", queue_number="C001")
+    assert r.status_code == 400 and r.data["error"] == "missing_idempotency_key"

@@ -151,7 +151,7 @@ def _database(path: Path) -> sqlite3.Connection:
 Step = tuple[str, int]   # ("block", terminal) or ("online", letter index)
 
 
-@settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(st.tuples(st.just("block"), st.integers(0, 30)),
                           st.tuples(st.just("online"), st.integers(0, 2))), max_size=120),
        st.integers(0, 900))

@@ -233,3 +233,63 @@ def test_out_of_paper_hides_print_and_says_why_then_offers_it_again(town, make_p
     printer.poll_now()
     pilot.wait_until(lambda: pilot.has("print"))
     assert not pilot.has("no-print")
+
+
+def _timeline(pilot) -> list[tuple[str, str]]:
+    """The timeline as the person reads it: (step, state) top to bottom."""
+    return [(row.title.text, row.state) for row in pilot.widget("timeline").items]
+
+
+@pytest.mark.parametrize("code", ["NQJQ-6571", "LUQY-3744"])
+def test_the_current_step_is_the_one_the_timeline_marks_in_progress(town, make_pilot, code):
+    """Issue 14, defect 7: « Étape actuelle : Instruction » above a timeline where Instruction
+    was « Faite » and Décision « Étape en cours »."""
+    pilot = town.pilot(make_pilot)
+    search(pilot, code)
+    rows = _timeline(pilot)
+    current = [label for label, state in rows if state == "current"]
+    assert len(current) == 1, rows
+    assert said(pilot).count("Étape actuelle") == 1
+    assert pilot.widget("current-step").text.replace("\xa0", " ") == f"Étape actuelle : {current[0]}"
+    states = [state for _, state in rows]
+    assert states == sorted(states, key=["done", "current", "todo"].index), rows   # done, then current, then to come
+
+
+def test_a_refused_request_shows_only_the_steps_that_happened(town, make_pilot):
+    """Issue 14, defect 7: BCRH-3118 said « Demande refusée — dernière étape : Demande refusée »,
+    marked every step done (« Intervention réalisée » too) and offered to answer a refusal."""
+    pilot = town.pilot(make_pilot)
+    search(pilot, "BCRH-3118")
+    text = said(pilot)
+    rows = _timeline(pilot)
+    assert all(state == "done" for _, state in rows), rows
+    assert rows[-1][0] == "Demande refusée"                       # where it stopped, last
+    assert "Intervention réalisée" not in text                   # never happened
+    assert "dernière étape" not in text and text.count("Demande refusée") == 2   # status line, last step
+    assert pilot.has("message") and not pilot.has("message-where")
+    assert "répondre" not in text
+
+
+def test_only_a_request_waiting_for_the_citizen_says_where_to_answer(town, make_pilot):
+    pilot = town.pilot(make_pilot)
+    search(pilot, "NQJQ-6571")
+    assert pilot.has("message-where") and "répondre" in said(pilot)
+
+
+def test_the_slip_says_the_same_step_as_the_screen():
+    """The printed slip follows the same reading of the steps as the screen."""
+    from kiosk.api.models import TrackedRequest
+
+    request = TrackedRequest.model_validate({
+        "tracking_code": "KXPT-4821", "request_type": "Signalement voirie", "status": "rejected",
+        "current_step": "Demande refusée", "message": "Un courrier vous a été envoyé.",
+        "steps": [{"label": "Signalement reçu", "date": "2026-10-01", "done": True},
+                  {"label": "Demande refusée", "date": "2026-10-08", "done": True},
+                  {"label": "Intervention réalisée", "date": None, "done": False}],
+        "updated_at": "2026-11-20T15:42:00+01:00"})
+    slip = tracking_slip(request, town="Saint-Clément-des-Vignes", portal_url="https://demarches.ville.fr/suivi/",
+                         info_at=request.updated_at, online=True,
+                         printed_at=datetime(2026, 12, 1, 9, 30, tzinfo=UTC), language="fr")
+    data = TicketRenderer("TM-T88V", "native").render(slip)
+    assert "Étape actuelle".encode("cp1252") not in data            # a refused request has none
+    assert "Demande refusée".encode("cp1252") in data

@@ -116,14 +116,17 @@ def _tracking_result(p: Pilot, status: str, online: bool = True) -> None:
     from screens.tracking.result import TrackingResultScreen
 
     labels = ["Dossier déposé", "Dossier complet", "Consultation des services", "Instruction", "Décision"]
-    done = {"waiting_citizen": 2, "in_progress": 3, "completed": 5}[status]
+    if status == "rejected":       # refused after the consultation: only what happened
+        labels = [*labels[:3], "Demande refusée"]
+    done = {"waiting_citizen": 2, "in_progress": 3, "completed": 5, "rejected": 4}[status]
     request = TrackedRequest.model_validate({
         "tracking_code": "KXPT-4821", "request_type": "Permis de construire", "status": status,
-        "current_step": labels[done - 1],
+        "current_step": labels[min(done, len(labels) - 1)],   # the step in progress (the last, once closed)
         "steps": [{"label": lab, "date": f"2026-{9 + i // 3:02d}-{1 + (i * 9) % 27:02d}" if i < done else None,
                    "done": i < done} for i, lab in enumerate(labels)],
-        "message": "Merci de fournir la notice décrivant le terrain et le projet (PC4)."
-        if status == "waiting_citizen" else None,
+        "message": {"waiting_citizen": "Merci de fournir la notice décrivant le terrain et le projet (PC4).",
+                    "rejected": "Votre demande ne respecte pas le plan local d'urbanisme ; un courrier vous a été "
+                                "envoyé."}.get(status),
         "updated_at": "2026-11-20T15:42:00+01:00"})
     _tracking(p)
     answer = TrackingAnswer(1, "found", request, online=online, info_at=request.updated_at)
@@ -200,6 +203,7 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
         "waiting-for-citizen": lambda p: _tracking_result(p, "waiting_citizen"),
         "in-progress-offline": lambda p: _tracking_result(p, "in_progress", online=False),
         "completed": lambda p: _tracking_result(p, "completed"),
+        "refused": lambda p: _tracking_result(p, "rejected"),
     },
     "city": {
         "default": lambda p: _city(p),

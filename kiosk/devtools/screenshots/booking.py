@@ -204,6 +204,20 @@ def _cancel_review(p: Pilot) -> None:
     p.tap("continue")
 
 
+def _cancel_typed_review(p: Pilot, outcome: str) -> None:
+    """A reference typed without hyphens, read as printed; the central API's check answered
+    (found: the appointment it names) or could not be asked (unchecked: offline)."""
+    from kiosk.booking.cancel_answer import CancelCheck
+    from screens.booking.cancel import BookingCancelScreen
+
+    _cancel(p, "rdvk7qm4p", "Lefèvre")
+    p.tap("continue")
+    screen = _on(p, BookingCancelScreen)
+    start = datetime(2026, 12, 3, 10, 30, tzinfo=PARIS)
+    found = {"reference": "RDV-K7QM-4P", "service_id": SERVICE, "start": start.isoformat()}
+    screen._check_answer(CancelCheck(screen.checking or 0, outcome, found if outcome == "found" else {}))
+
+
 def _cancel_answer(p: Pilot, status: str) -> None:
     from kiosk.services import Kind, Outcome, Status
     from screens.booking.cancel import BookingCancelScreen
@@ -250,6 +264,8 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
         "typed": lambda p: _cancel(p, "RDV-K7QM-4P", "Lefèvre"),
         "scanned": _cancel_scanned,
         "review": _cancel_review,
+        "typed-review": lambda p: _cancel_typed_review(p, "found"),
+        "typed-unchecked": lambda p: _cancel_typed_review(p, "unchecked"),
         "wrong-name": lambda p: _cancel_answer(p, "refused"),
         "cancelled": lambda p: _cancel_answer(p, "done"),
         "offline-recorded": lambda p: _cancel_answer(p, "queued"),
