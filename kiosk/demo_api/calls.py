@@ -2,7 +2,7 @@
 
 Why long polling (``GET /v1/calls?after=&wait=``): a display makes plain requests, each answer
 is complete, a lost connection is just the next poll. A held request waits on the server's
-:class:`CallSignal` (a condition variable) which every call and recall notifies once its
+:class:`~.signals.CallSignal` (a condition variable) which every call and recall notifies once its
 transaction is committed, so the display hears of it well under a second later; it looks at the
 clock at least once a second too, so a day that ends during the hold is answered at once.
 
@@ -14,7 +14,6 @@ one), never a terminal's. Their actions carry an ``Idempotency-Key`` like the te
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -30,35 +29,6 @@ MAX_CALLS = 3
 CALLS_SHOWN = 10
 MAX_WAIT_S = 25
 CLOCK_LOOK_S = 1.0
-
-
-class CallSignal:
-    """Wakes the held long polls of one server: a generation number under a condition."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._generation = 0
-        self.closing = False
-
-    @property
-    def generation(self) -> int:
-        with self._cond:
-            return self._generation
-
-    def notify(self) -> None:
-        with self._cond:
-            self._generation += 1
-            self._cond.notify_all()
-
-    def close(self) -> None:
-        """The server stops: every held poll answers now instead of holding its thread."""
-        with self._cond:
-            self.closing = True
-            self._cond.notify_all()
-
-    def wait(self, seen: int, timeout_s: float) -> None:
-        with self._cond:
-            self._cond.wait_for(lambda: self._generation != seen or self.closing, timeout=max(0.0, timeout_s))
 
 
 # ---------------------------------------------------------------- the displays' side

@@ -20,10 +20,10 @@ from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from . import db, routes
-from .calls import CallSignal
 from .devices import authenticate
 from .errors import ApiError
 from .request import MAX_BODY, JsonObject, Raw, Request
+from .signals import CallSignal
 
 log = logging.getLogger("kiosk.demo_api")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from kiosk.api import models
 
@@ -47,7 +47,15 @@ class NewEntry:
         return f"{self.letter}{self.number:03d}"
 
 
+KEPT_DAYS = 31   # the queues of a month, for the back office's figures; older days are deleted
+
+
 def add_entry(conn: sqlite3.Connection, entry: NewEntry) -> None:
+    """One more visitor in the day's queue (inside a write transaction); the days older than
+    :data:`KEPT_DAYS` go at the same time, so the tables stay the size of a month."""
+    oldest = (entry.day - timedelta(days=KEPT_DAYS)).isoformat()
+    for table in ("calls", "queue_entries", "number_blocks"):
+        conn.execute(f"DELETE FROM {table} WHERE day < ?", (oldest,))
     conn.execute("INSERT INTO queue_entries(id, day, letter, number, queue_number, service_id, kind, booking_id, "
                  "start, arrived_at, arrived_ts, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  (entry.id, entry.day.isoformat(), entry.letter, entry.number, entry.queue_number, entry.service_id,
@@ -62,7 +70,7 @@ def wait_for(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime,
     day = date.fromisoformat(row["day"])
     if row["state"] != "waiting":
         return 0, 0 if day == numbering.town_day(now) else None
-    ahead = waits.people_ahead(conn, day, row["letter"], before_ts=row["arrived_ts"])
+    ahead = waits.people_ahead(conn, day, row["letter"], row["id"])
     if day != numbering.town_day(now):
         return ahead, None
     start = datetime.fromisoformat(row["start"]) if row["start"] else None

@@ -8,12 +8,10 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from .errors import ApiError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .calls import CallSignal
+from .signals import CallSignal
 
 MAX_BODY = 64 * 1024
 

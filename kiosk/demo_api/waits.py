@@ -35,14 +35,16 @@ def active_counters(conn: sqlite3.Connection, day: date, letter: str, now: datet
     return max(1, int(row[0]))
 
 
-def people_ahead(conn: sqlite3.Connection, day: date, letter: str, before_ts: float | None = None) -> int:
-    """Numbers of ``letter`` still waiting (not called, not gone) that arrived before ``before_ts``
-    (all of them when None: a person joining now)."""
-    sql = "SELECT count(*) FROM queue_entries WHERE day=? AND letter=? AND state='waiting'"
+def people_ahead(conn: sqlite3.Connection, day: date, letter: str, entry_id: str | None = None) -> int:
+    """Numbers of ``letter`` still waiting (not called, not gone) that arrived before entry
+    ``entry_id`` (two at the same instant: in the order the server received them), or all of
+    them when None (a person joining now)."""
+    sql = "SELECT count(*) FROM queue_entries q WHERE day=? AND letter=? AND state='waiting'"
     args: tuple[object, ...] = (day.isoformat(), letter)
-    if before_ts is not None:
-        sql += " AND arrived_ts < ?"
-        args += (before_ts,)
+    if entry_id is not None:
+        sql += (" AND EXISTS (SELECT 1 FROM queue_entries me WHERE me.id=? AND (q.arrived_ts < me.arrived_ts"
+                " OR (q.arrived_ts = me.arrived_ts AND q.rowid < me.rowid)))")
+        args += (entry_id,)
     return int(conn.execute(sql, args).fetchone()[0])
 
 
