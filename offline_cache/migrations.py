@@ -322,7 +322,7 @@ def _move_outbox_out(conn: sqlite3.Connection) -> None:
 # numbers this terminal gave today (a booking scanned twice gets the same number and a reprint,
 # also after a restart); it holds no name: the booking's token id or reference, the number, the
 # service and what the ticket said. Rows of past days are purged. ``queue_letters``: the letter
-# of each service's check-in numbers (the catalog does not carry it), for numbering offline.
+# of each agenda's check-in numbers (the catalog does not carry it), for numbering offline.
 V8 = [
     """CREATE TABLE number_blocks (
         day TEXT PRIMARY KEY,                   -- the town's day, YYYY-MM-DD
@@ -346,7 +346,7 @@ V8 = [
         stored_at TEXT NOT NULL
     )""",
     """CREATE TABLE queue_letters (
-        service_id TEXT PRIMARY KEY,            -- the letter of the service's check-in numbers,
+        agenda_id TEXT PRIMARY KEY,             -- the letter of the agenda's check-in numbers,
         letter TEXT NOT NULL CHECK (length(letter) = 1 AND letter BETWEEN 'A' AND 'Z'),
         learned_at TEXT NOT NULL                -- learned from the queue board and online check-ins
     )""",

@@ -53,19 +53,35 @@ def remember(conn: sqlite3.Connection, *, key: str, kind: str, day: date, outbox
                       utc_text(at)))
 
 
-def learn_letter(conn: sqlite3.Connection, service_id: str, letter: str, at: datetime) -> None:
-    """The letter the server uses for ``service_id``'s check-in numbers (from an online answer)."""
+def learn_letter(conn: sqlite3.Connection, agenda_id: str, letter: str, at: datetime) -> None:
+    """The letter the town gives ``agenda_id``'s check-in numbers (the catalog does not say it: it is
+    learned from the queue board and from online check-ins), for numbering offline."""
     if len(letter) != 1 or not "A" <= letter <= "Z":
         return
     with write_transaction(conn):
-        conn.execute("INSERT INTO queue_letters (service_id, letter, learned_at) VALUES (?, ?, ?) "
-                     "ON CONFLICT(service_id) DO UPDATE SET letter = excluded.letter, learned_at = excluded.learned_at",
-                     (service_id, letter, utc_text(at)))
+        conn.execute("INSERT INTO queue_letters (agenda_id, letter, learned_at) VALUES (?, ?, ?) "
+                     "ON CONFLICT(agenda_id) DO UPDATE SET letter = excluded.letter, learned_at = excluded.learned_at "
+                     "WHERE letter IS NOT excluded.letter", (agenda_id, letter, utc_text(at)))
 
 
-def letter_for(conn: sqlite3.Connection, service_id: str) -> str | None:
-    row = conn.execute("SELECT letter FROM queue_letters WHERE service_id = ?", (service_id,)).fetchone()
+def letter_for(conn: sqlite3.Connection, agenda_id: str) -> str | None:
+    row = conn.execute("SELECT letter FROM queue_letters WHERE agenda_id = ?", (agenda_id,)).fetchone()
     return None if row is None else str(row[0])
+
+
+def agenda_of(conn: sqlite3.Connection, slot_id: str | None, service_id: str | None) -> str | None:
+    """The agenda a booking's slot belongs to (the cached slots hold full ones too), else the
+    service's only agenda; None when the cache cannot tell."""
+    if slot_id:
+        row = conn.execute("SELECT agenda_id FROM slots WHERE id = ?", (slot_id,)).fetchone()
+        if row is not None:
+            return str(row[0])
+    if service_id:
+        row = conn.execute("SELECT agenda_ids FROM services WHERE id = ?", (service_id,)).fetchone()
+        agendas = json.loads(row[0]) if row is not None else []
+        if len(agendas) == 1:
+            return str(agendas[0])
+    return None
 
 
 def purge_before(conn: sqlite3.Connection, day: date) -> int:

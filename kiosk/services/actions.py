@@ -197,8 +197,9 @@ class ActionRunner:
                     details["offline_number"] = number
             return self._offline(outbox, kind, key, details, type(answer).__name__)
         record_outcome(outbox, PushReport(), row, answer)
-        if isinstance(answer, Conflict):
-            return Outcome(kind, Status.CONFLICT, key, alternatives=answer.alternatives, code=answer.code)
+        if isinstance(answer, Conflict):   # ``result``: the conflict's details (a check-in's first number)
+            return Outcome(kind, Status.CONFLICT, key, alternatives=answer.alternatives, code=answer.code,
+                           result=dict(answer.details))
         if isinstance(answer, FinalRefusal):
             return Outcome(kind, Status.REFUSED, key, code=answer.code or str(answer.status))
         if isinstance(answer, ApiError):   # defensive: a new non-retryable kind, recorded as failed

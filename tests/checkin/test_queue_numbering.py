@@ -115,8 +115,8 @@ def test_memory_recalls_today_only(cache):
     got = memory.recall(cache, "checkin:j1", DAY)
     assert got is not None and got.number == "A961" and got.ticket["where"] == "Guichet 2"
     assert memory.recall(cache, "checkin:j1", DAY + timedelta(days=1)) is None
-    memory.learn_letter(cache, "svc-passeport", "B", NOW)
-    memory.learn_letter(cache, "svc-passeport", "b?", NOW)                # not a letter: ignored
-    assert memory.letter_for(cache, "svc-passeport") == "B" and memory.letter_for(cache, "svc-x") is None
+    memory.learn_letter(cache, "ag-etat-civil-2", "B", NOW)
+    memory.learn_letter(cache, "ag-etat-civil-2", "b?", NOW)              # not a letter: ignored
+    assert memory.letter_for(cache, "ag-etat-civil-2") == "B" and memory.letter_for(cache, "ag-x") is None
 
 

@@ -266,6 +266,7 @@ MODULES = (
     "services_benchmarks",   # services: a day's slots, booking online
     "city_benchmarks",       # city information: search as you type, a 500-place category
     "booking_benchmarks",    # booking: each step, a 200-slot day, the whole flow
+    "checkin_benchmarks",    # check-in: the scan's last key event to the queue ticket's bytes
 )
 for _module in MODULES:
     importlib.import_module(f"{__name__}.{_module}")

@@ -233,19 +233,30 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
 
 
 from kiosk.devtools.screenshots.booking import STATES as _BOOKING_STATES  # noqa: E402
+from kiosk.devtools.screenshots.checkin import STATES as _CHECKIN_STATES  # noqa: E402
 from kiosk.devtools.screenshots.walkin import STATES as _WALKIN_STATES  # noqa: E402
 
 STATES.update(_BOOKING_STATES)
+STATES.update(_CHECKIN_STATES)
 STATES.update(_WALKIN_STATES)
 
 
 def data_for(screen: str) -> SeededData | None:
     """The booking screens read a cache: the reference seed's, filled without a server."""
-    if not screen.startswith(("booking", "walkin")):
+    if not screen.startswith(("booking", "walkin", "checkin")):
         return None
     from kiosk.devtools.offline_seed import SeededData
 
     return SeededData(SHOT_TIME)
+
+
+def config_for(screen: str, config: KioskConfig) -> KioskConfig:
+    """The check-in screens are a counter terminal's (its home tiles, its walk-in offer)."""
+    if screen.startswith("checkin"):
+        return load_config(config.source, {"terminal.profile": "counter", "languages.default": config.languages.default,
+                                           "accessibility.large_text": config.accessibility.large_text,
+                                           "accessibility.high_contrast": config.accessibility.high_contrast})
+    return config
 
 
 def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots", *,
@@ -271,8 +282,8 @@ def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots
         if only and screen not in only:
             continue
         for state, reach in states.items():
-            app = App(config, clock=ManualClock(SHOT_TIME), demo=True, size=size, fullscreen=False,
-                      data=data_for(screen))
+            app = App(config_for(screen, config), clock=ManualClock(SHOT_TIME), demo=True, size=size,
+                      fullscreen=False, data=data_for(screen))
             app.start()
             pilot = Pilot(app)
             pilot.settle()
