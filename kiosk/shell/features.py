@@ -22,11 +22,11 @@ __all__ = ["FEATURES", "Feature", "features_for"]
 
 FEATURES: tuple[Feature, ...] = (
     Feature(id="checkin", title=N_("I have an appointment"), subtitle=N_("Scan its QR code to get your number"), icon="✓", profiles=frozenset({"counter"}), open=CheckinScreen),  # noqa: E501
+    Feature(id="walkin", title=N_("I have no appointment"), subtitle=N_("Take a number"), icon="#", profiles=frozenset({"counter"}), open=WalkInScreen),  # noqa: E501
     Feature(id="booking", title=N_("Book an appointment"), subtitle=N_("At the town hall, with a printed ticket"),
             icon="◷", profiles=frozenset({"street", "counter"}), open=BookingServicesScreen),
     Feature(id="tracking", title=N_("Follow my request"), subtitle=N_("With the number on your receipt"),
             icon="№", profiles=frozenset({"street", "counter"}), open=TrackingScreen),
-    Feature(id="walkin", title=N_("I have no appointment"), subtitle=N_("Take a number"), icon="#", profiles=frozenset({"counter"}), open=WalkInScreen),  # noqa: E501
     # city information: places, hours, events, pages
     Feature(id="city", title=N_("My town"), subtitle=N_("Places, opening hours, what's on"),
             icon="⌂", profiles=frozenset({"street"}), open=CityHomeScreen),
