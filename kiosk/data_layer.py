@@ -216,6 +216,7 @@ class DataLayer:
             storage = self._check_storage()
             worker = self.worker = SyncWorker(self.cache_path, client, clock=self.clock,
                                               device_states=self.device_states, link=self.link,
+                                              queue_numbers=self.config.terminal.profile == "counter",
                                               **self.config.sync.model_dump(exclude={"cache_path", "state_file"}))
             worker.start()
             log.info("data layer started (%s); storage: %s",

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from kiosk.services.outcomes import Outcome
     from kiosk.tracking.answer import TrackingAnswer
     from kiosk.waiting_room.board import Board
+    from kiosk.walkin.answer import BoardAnswer
 
 NETWORK_STATUS = pygame.event.custom_type()
 SYNC_STATUS = pygame.event.custom_type()
@@ -36,6 +37,7 @@ PRINT_FAILED = pygame.event.custom_type()
 SERVICE_STATE = pygame.event.custom_type()
 TRACKING_RESULT = pygame.event.custom_type()
 ACTION_DONE = pygame.event.custom_type()
+QUEUE_BOARD = pygame.event.custom_type()
 CANCEL_CHECKED = pygame.event.custom_type()
 CALL_BOARD = pygame.event.custom_type()
 CALL_FEED_DOWN = pygame.event.custom_type()
@@ -169,6 +171,14 @@ class ActionDone(KioskEvent):
 
 
 @dataclass(frozen=True)
+class QueueBoardRead(KioskEvent):
+    """The walk-in screen's live read of the queues came back (see kiosk/walkin/service.py)."""
+
+    TYPE: ClassVar[int] = QUEUE_BOARD
+    answer: BoardAnswer
+
+
+@dataclass(frozen=True)
 class CancelChecked(KioskEvent):
     """Which appointment a typed reference and name would cancel (kiosk.booking.cancel_check)."""
 
@@ -198,7 +208,7 @@ class CallFeedDown(KioskEvent):
 
 EVENT_CLASSES: tuple[type[KioskEvent], ...] = (
     NetworkStatus, SyncStatus, DeviceState, ScanRead, ScanRejected, PrintDone, PrintFailed, ServiceState,
-    TrackingResult, ActionDone, CancelChecked, CallBoardReceived, CallFeedDown,
+    TrackingResult, ActionDone, CancelChecked, QueueBoardRead, CallBoardReceived, CallFeedDown,
 )
 BY_TYPE: Mapping[int, type[KioskEvent]] = {cls.TYPE: cls for cls in EVENT_CLASSES}
 # type integer -> its class's name, for messages and logs

@@ -35,7 +35,7 @@ RESOURCES: dict[str, Resource] = {r.table: r for r in (
     Resource("places", "id", ("id", "name", "category", "address", "lat", "lon", "phone", "opening_hours",
                               "closures", "wheelchair", "updated"), ("closures",), ("updated",)),
     Resource("services", "id", ("id", "name", "domain", "description", "documents", "duration_minutes",
-                                "agenda_ids", "place_id"), ("documents", "agenda_ids")),
+                                "agenda_ids", "place_id", "walk_in"), ("documents", "agenda_ids", "walk_in")),
     Resource("agendas", "id", ("id", "name", "place_id")),
     Resource("pages", "id", ("id", "title", "format", "body", "position", "updated"), (), ("updated",)),
     Resource("events", "id", ("id", "title", "description", "start", "end", "place_id", "category", "updated"),

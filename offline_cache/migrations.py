@@ -313,7 +313,61 @@ def _move_outbox_out(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")   # old page images of personal data (best effort)
 
 
-STEPS: list[tuple[int, Step]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6), (7, _move_outbox_out)]
+# v8: queue numbers on a counter terminal (issue 12). The central API reserves for each terminal,
+# per day, a block of numbers it never hands out itself (``GET /v1/number-blocks``); offline, the
+# terminal numbers its check-ins and walk-ins from that block, per letter, so that terminals
+# offline together never print the same number. ``queue_numbers.next`` is the next free number
+# of the block for a (day, letter): taking one is a single UPDATE … RETURNING, so a number is
+# never handed out twice, even by two threads or across a kill. ``queue_tickets`` remembers the
+# numbers this terminal gave today (a booking scanned twice gets the same number and a reprint,
+# also after a restart); it holds no name: the booking's token id or reference, the number, the
+# service and what the ticket said. Rows of past days are purged. ``queue_letters``: the letter
+# of each agenda's check-in numbers (the catalog does not carry it), for numbering offline.
+V8 = [
+    """CREATE TABLE number_blocks (
+        day TEXT PRIMARY KEY,                   -- the town's day, YYYY-MM-DD
+        first INTEGER NOT NULL CHECK (first BETWEEN 1 AND 999),
+        last INTEGER NOT NULL CHECK (last BETWEEN first AND 999),
+        fetched_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE queue_numbers (
+        day TEXT NOT NULL,
+        letter TEXT NOT NULL CHECK (length(letter) = 1 AND letter BETWEEN 'A' AND 'Z'),
+        next INTEGER NOT NULL,                  -- the next free number of the day's block
+        PRIMARY KEY (day, letter)
+    )""",
+    """CREATE TABLE queue_tickets (
+        key TEXT PRIMARY KEY,                   -- "checkin:<token id>", "checkin-ref:<REFERENCE>", …
+        kind TEXT NOT NULL,                     -- "checkin" or "walk_in"
+        day TEXT NOT NULL,
+        outbox_uuid TEXT NOT NULL,              -- the action's Idempotency-Key
+        number TEXT,                            -- the printed queue number (NULL: none yet)
+        ticket TEXT NOT NULL DEFAULT '{}',      -- JSON: what the ticket said (no name)
+        stored_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE queue_letters (
+        agenda_id TEXT PRIMARY KEY,             -- the letter of the agenda's check-in numbers,
+        letter TEXT NOT NULL CHECK (length(letter) = 1 AND letter BETWEEN 'A' AND 'Z'),
+        learned_at TEXT NOT NULL                -- learned from the queue board and online check-ins
+    )""",
+    "CREATE INDEX queue_tickets_by_day ON queue_tickets(day)",
+    "CREATE INDEX queue_tickets_by_uuid ON queue_tickets(outbox_uuid)",
+]
+
+
+# v9: the catalog's walk-in data on services (issue 12): JSON ``{prefix, hours, daily_capacity,
+# waiting_area}`` or NULL for a service seen by appointment only. The catalog's ETag and cursor
+# are forgotten so that the next sync downloads it whole: a delta would bring the walk-in data
+# only of the services changed since, and the others would stay NULL (by appointment only).
+V_WALK_IN = [
+    "ALTER TABLE services ADD COLUMN walk_in TEXT",
+    "UPDATE sync_state SET etag = NULL, cursor = NULL WHERE resource = 'catalog'",
+]
+
+
+# (STEPS stays on one line: tests/provisioning/release_support.py patches it to make a migrating release)
+_STEPS_1_TO_7: list[tuple[int, Step]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6), (7, _move_outbox_out)]
+STEPS: list[tuple[int, Step]] = [*_STEPS_1_TO_7, (8, V8), (9, V_WALK_IN)]
 CURRENT_VERSION = STEPS[-1][0]
 
 # The outbox file's own versions (its ``user_version``). v1 is the catalog's v5/v6 outbox.

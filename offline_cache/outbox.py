@@ -156,6 +156,21 @@ class Outbox:
             self.conn.execute("UPDATE outbox SET next_attempt_at = ? WHERE uuid = ? AND state = 'pending'",
                               (utc_text(self.clock.now()), key))
 
+    def amend_payload(self, key: str, changes: dict[str, Any]) -> bool:
+        """Add ``changes`` to a row's payload while it is still pending and was never answered;
+        returns whether it was amended. For a value only known once the first sending failed
+        before reaching the server (an offline queue number): a row already acknowledged keeps
+        what the server saw."""
+        with write_transaction(self.conn):
+            row = self.conn.execute("SELECT payload FROM outbox WHERE uuid = ? AND state = 'pending' "
+                                    "AND server_status IS NULL", (key,)).fetchone()
+            if row is None:
+                return False
+            payload = {**json.loads(row[0]), **changes}
+            self.conn.execute("UPDATE outbox SET payload = ? WHERE uuid = ?",
+                              (json.dumps(payload, ensure_ascii=False, sort_keys=True), key))
+        return True
+
     def get(self, key: str) -> OutboxRow | None:
         row = self.conn.execute(f"{_SELECT} WHERE o.uuid = ?", (key,)).fetchone()
         return _row(row) if row else None

@@ -10,8 +10,8 @@ screen was dropped without a word, and each screen parsed the text again. Now:
    (``explains_other_scans``) gets every code, as the booking-cancel and tracking
    screens do (« ce QR code n'est pas celui d'un récépissé » says more);
 3. otherwise :data:`ROUTES`, keyed by the kind and the terminal's profile, decides:
-   a request receipt opens its status, a booking ticket is explained (on a counter
-   terminal, check-in plugs in here once it exists), an unknown code gets a plain
+   a request receipt opens its status, a booking ticket is explained on a street totem and
+   checked in on a counter terminal (:mod:`screens.checkin`), an unknown code gets a plain
    message — never silence, or the person scans again and again.
 
 A screen that waits for codes declares, as class attributes::
@@ -83,6 +83,16 @@ def genuine_ticket(app: ScreenHost, token: str) -> bool:
     return True
 
 
+def open_checkin(app: ScreenHost, code: ScannedCode, event: pygame.event.Event) -> None:
+    """A booking QR code on a counter terminal, whatever screen is on view: the check-in starts
+    (issue 12). The screen on view stays below it (« Retour » leads back to it)."""
+    from screens.checkin.arrival import CheckinScreen
+
+    screen = CheckinScreen(app)
+    app.nav.push(screen)
+    screen.handle_scan(code)
+
+
 def to_screen_on_view(app: ScreenHost, code: ScannedCode, event: pygame.event.Event) -> None:
     """A bare reference proves nothing (anyone can type one): no flow opens from it; the screen
     on view gets it, as a form would take a typed reference."""
@@ -110,10 +120,10 @@ class Route:
         return self.counter if profile == "counter" else self.street
 
 
-#: The one table of scan routes. Check-in plugs in here: ``counter=open_checkin``.
+#: The one table of scan routes. A booking QR code checks in on a counter terminal.
 ROUTES: Mapping[ScanKind, Route] = {
     ScanKind.TRACKING_CODE: Route.everywhere(open_request_status),
-    ScanKind.CHECKIN_TOKEN: Route(street=explain_booking_ticket, counter=explain_booking_ticket),
+    ScanKind.CHECKIN_TOKEN: Route(street=explain_booking_ticket, counter=open_checkin),
     ScanKind.REFERENCE: Route.everywhere(to_screen_on_view),
     ScanKind.UNKNOWN: Route.everywhere(not_ours),
 }
@@ -138,20 +148,30 @@ class ScanRouter:
             _toast(app, _(UNREADABLE) if rejected and rejected.reason == "unreadable" else _(NOT_OURS), "warn")
             return
         code = read_scan(scan.text)
-        take = scan_taker(screen, code.kind)
+        profile = app.config.terminal.profile
+        take = scan_taker(screen, code.kind, overriding=code.kind in OVERRIDING.get(profile, ()))
         if take is not None:
             take(code)
             return
         log.info("scan of kind %s routed from %s", code.kind, screen.name)
-        self.routes[code.kind].handler(app.config.terminal.profile)(app, code, event)
+        self.routes[code.kind].handler(profile)(app, code, event)
 
 
-def scan_taker(screen: Screen, kind: ScanKind) -> Callable[[ScannedCode], None] | None:
-    """The screen's ``handle_scan`` if it takes this kind of code itself, before any route."""
+#: Kinds whose route, on a profile, goes before a screen that merely explains other codes: a
+#: booking QR code on a counter terminal checks in from ANY screen (issue 12) — only a screen
+#: waiting for that very kind (« Annuler un rendez-vous ») keeps it.
+OVERRIDING: Mapping[str, frozenset[ScanKind]] = {"counter": frozenset({ScanKind.CHECKIN_TOKEN})}
+
+
+def scan_taker(screen: Screen, kind: ScanKind, *, overriding: bool = False) -> Callable[[ScannedCode], None] | None:
+    """The screen's ``handle_scan`` if it takes this kind of code itself, before any route
+    (``overriding``: only if it waits for this very kind)."""
     take: Callable[[ScannedCode], None] | None = getattr(screen, "handle_scan", None)
     if take is None:
         return None
-    if getattr(screen, "explains_other_scans", False) or kind in getattr(screen, "scan_kinds", ()):
+    if kind in getattr(screen, "scan_kinds", ()):
+        return take
+    if getattr(screen, "explains_other_scans", False) and not overriding:
         return take
     return None
 

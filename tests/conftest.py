@@ -35,7 +35,7 @@ LANDSCAPE = (1920, 1080)
 
 # Fixtures of the scenario modules, for every test module that asks for them by name (a fixture
 # imported into a test module would be shadowed by the test's own parameter).
-pytest_plugins = ["booking_town", "sshd"]
+pytest_plugins = ["booking_town", "counter_town", "sshd"]
 
 
 @pytest.fixture(autouse=True)

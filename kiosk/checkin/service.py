@@ -104,13 +104,13 @@ def checkin(scanned_at: datetime, *, token: str | None = None, reference: str | 
         if len(payload["token"]) > MAX_TOKEN_LENGTH:
             raise ValueError("CheckinCreate: invalid token (too long)")
         return Action(Kind.CHECKIN, payload, None, details={"verified": False},
-                      precheck=lambda conn: _precheck(conn, payload, scanned_at))
+                      precheck=lambda conn: precheck_token(conn, payload, scanned_at))
     assert reference is not None   # exactly one of token and reference, and not the token
     payload["reference"] = reference.strip().upper()
     return Action(Kind.CHECKIN, payload, None, details={"verified": False, "reference": payload["reference"]})
 
 
-def _precheck(conn: sqlite3.Connection, payload: dict[str, Any], scanned_at: datetime) -> Outcome | dict[str, Any]:
+def precheck_token(conn: sqlite3.Connection, payload: dict[str, Any], scanned_at: datetime) -> Outcome | dict[str, Any]:
     """Refuse a bad token before it is stored; else what a queued outcome may show of it."""
     try:
         claims = verify_token(conn, payload["token"], scanned_at)

@@ -21,6 +21,7 @@ from kiosk.config.models import (
     ApiConfig,
     BookingConfig,
     BrandingConfig,
+    CheckinConfig,
     CityConfig,
     DisplayConfig,
     IdleConfig,
@@ -28,6 +29,7 @@ from kiosk.config.models import (
     LanguagesConfig,
     LocationConfig,
     PrinterConfig,
+    QueueConfig,
     ScannerConfig,
     SyncConfig,
     TerminalConfig,
@@ -38,8 +40,9 @@ from kiosk.config.models import (
 
 __all__ = [
     "AVAILABLE_LANGUAGES", "DEMO_PIN", "REPO_CONFIG_PATH", "SYSTEM_CONFIG_PATH", "AccessibilityConfig", "AdminConfig",
-    "ApiConfig", "BookingConfig", "BrandingConfig", "CityConfig", "ConfigError", "DisplayConfig", "IdleConfig",
-    "KioskConfig", "LanguagesConfig", "LocationConfig", "PrinterConfig", "ScannerConfig", "SyncConfig",
-    "TerminalConfig", "TouchConfig", "TrackingConfig", "WaitingRoomConfig", "config_from_dict", "config_warnings",
+    "ApiConfig", "BookingConfig", "BrandingConfig", "CheckinConfig", "CityConfig", "ConfigError", "DisplayConfig",
+    "IdleConfig", "KioskConfig", "LanguagesConfig", "LocationConfig", "PrinterConfig", "QueueConfig", "ScannerConfig",
+    "SyncConfig", "TerminalConfig", "TouchConfig", "TrackingConfig", "WaitingRoomConfig", "config_from_dict",
+    "config_warnings",
     "load_config", "resolve_config_path",
 ]

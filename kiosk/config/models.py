@@ -463,6 +463,36 @@ class BookingConfig(_Section):
     phone: str | None = Field(default=None, max_length=40, description='a phone number such as "02 41 39 52 10"')
 
 
+class CheckinConfig(_Section):
+    """Check-in at the counter (kiosk.checkin): the window around an appointment's start in which
+    a scanned booking is checked in. The server checks the day only; this rule is the terminal's."""
+
+    early_min: int = Field(default=30, ge=0, le=240, description="minutes from 0 to 240")
+    late_grace_min: int = Field(default=15, ge=0, le=120, description="minutes from 0 to 120")
+    done_home_after_s: int = Field(default=30, ge=10, le=300, description="seconds from 10 to 300")
+
+
+class QueueConfig(_Section):
+    """Queue tickets (kiosk.queue): the address printed as a QR code to follow one's turn."""
+
+    follow_url: str = Field(default="", max_length=200,
+                            description='empty, or an address template such as '
+                            '"https://www.ville.fr/file?n={number}&j={day}" ({number} and {day} optional)')
+
+    @field_validator("follow_url")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        if not value:
+            return value
+        if not re.fullmatch(r"https?://[^\s]+", value):
+            raise ValueError('must be empty or a full address such as "https://www.ville.fr/file?n={number}"')
+        try:
+            value.format(number="A001", day="2026-12-04")
+        except (KeyError, IndexError, ValueError):
+            raise ValueError("may hold only the placeholders {number} and {day}") from None
+        return value
+
+
 class WaitingRoomConfig(_Section):
     """The waiting-room display (``profile = "display"``): what it shows and how it listens."""
 
@@ -515,6 +545,8 @@ class KioskConfig(_Section):
     tracking: TrackingConfig = Field(default_factory=TrackingConfig, description="a [tracking] section")
     city: CityConfig = Field(default_factory=CityConfig, description="a [city] section")
     booking: BookingConfig = Field(default_factory=BookingConfig, description="a [booking] section")
+    checkin: CheckinConfig = Field(default_factory=CheckinConfig, description="a [checkin] section")
+    queue: QueueConfig = Field(default_factory=QueueConfig, description="a [queue] section")
     waiting_room: WaitingRoomConfig = Field(default_factory=WaitingRoomConfig,
                                             description="a [waiting_room] section")
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig,

@@ -42,7 +42,7 @@ from typing import Any
 
 from kiosk import events
 from kiosk.api.client import ApiClient
-from kiosk.api.errors import ApiError, Conflict, CredentialsError, FinalRefusal, Unauthorized
+from kiosk.api.errors import ApiError, Conflict, CredentialsError, FinalRefusal, InvalidResponse, Timeout, Unauthorized
 from kiosk.clock import Clock
 from kiosk.services.outcomes import Action, Kind, Outcome, Status
 from kiosk.sync.push import PushReport, record_outcome, send_row
@@ -157,13 +157,18 @@ class ActionRunner:
                 return checked
             details.update(checked)
         client = None if self.known_offline() else self._online_client()
-        key = outbox.enqueue(action.kind, action.payload, personal=action.personal,
+        payload = action.payload
+        if client is None and action.offline_number is not None:   # numbered before it can be sent
+            number = action.offline_number(conn)
+            if number:
+                payload, details["offline_number"] = {**payload, "offline_number": number}, number
+        key = outbox.enqueue(action.kind, payload, personal=action.personal,
                              hold_s=(self.timeout_s * 2 + HOLD_MARGIN_S) if client is not None else 0.0)
         health.recovered(self.cache_path)   # a write worked: if the disk was full, it has room again
         if client is None:
             return self._offline(outbox, action.kind, key, details, "offline")
         try:
-            return self._online(outbox, client, action.kind, key, details)
+            return self._online(outbox, client, action.kind, key, details, action.offline_number)
         except (CacheError, sqlite3.Error) as exc:   # the answer could not be written (a full disk): resent later
             health.noticed(storage_error(exc, self.cache_path), self.cache_path)
             log.warning("%s stored, its answer could not be written; left to the sync worker", action.kind)
@@ -174,7 +179,8 @@ class ActionRunner:
             self.wake_sync()
             return Outcome(action.kind, Status.QUEUED, key, details=details)
 
-    def _online(self, outbox: Outbox, client: ApiClient, kind: Kind, key: str, details: dict[str, Any]) -> Outcome:
+    def _online(self, outbox: Outbox, client: ApiClient, kind: Kind, key: str, details: dict[str, Any],
+                offline_number: Callable[[Any], str | None] | None = None) -> Outcome:
         """The online provider: the stored row sent now; its verdict written back as the worker would."""
         row = outbox.get(key)
         if row is None:   # cannot be: it was just written; the caller leaves it to the sync worker
@@ -182,10 +188,18 @@ class ActionRunner:
         answer = send_row(client, row)
         if isinstance(answer, (Unauthorized, CredentialsError)) or (isinstance(answer, ApiError)
                                                                      and answer.retryable):
+            # A request that surely did not act (refused at the door, never connected, a 5xx or
+            # "come back later") may still be numbered offline; after a timeout or a garbled answer
+            # the server may hold the action with a number of its own: no second number is printed.
+            if offline_number is not None and not isinstance(answer, (Timeout, InvalidResponse)):
+                number = offline_number(self._open()[0])
+                if number and outbox.amend_payload(key, {"offline_number": number}):
+                    details["offline_number"] = number
             return self._offline(outbox, kind, key, details, type(answer).__name__)
         record_outcome(outbox, PushReport(), row, answer)
-        if isinstance(answer, Conflict):
-            return Outcome(kind, Status.CONFLICT, key, alternatives=answer.alternatives, code=answer.code)
+        if isinstance(answer, Conflict):   # ``result``: the conflict's details (a check-in's first number)
+            return Outcome(kind, Status.CONFLICT, key, alternatives=answer.alternatives, code=answer.code,
+                           result=dict(answer.details))
         if isinstance(answer, FinalRefusal):
             return Outcome(kind, Status.REFUSED, key, code=answer.code or str(answer.status))
         if isinstance(answer, ApiError):   # defensive: a new non-retryable kind, recorded as failed

@@ -109,6 +109,10 @@ class Action:
     # run first, on the thread's cache connection: an Outcome refuses the action before it is
     # stored; a dict adds to ``details``
     precheck: Callable[[Any], Outcome | dict[str, Any]] | None = None
+    # a queue number from this terminal's offline block (kiosk.queue.numbering), taken on the
+    # thread's cache connection only when the action is left to the sync worker before anything
+    # reached the server; it goes into the payload as ``offline_number`` and into ``details``
+    offline_number: Callable[[Any], str | None] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", Kind(self.kind))

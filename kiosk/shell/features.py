@@ -12,13 +12,17 @@ from __future__ import annotations
 from kiosk.i18n import N_
 from screens.base import Feature
 from screens.booking.choose_service import BookingServicesScreen
+from screens.checkin.arrival import CheckinScreen
 from screens.city.home import CityHomeScreen
 from screens.shell.toolkit_demo import ToolkitDemoScreen
 from screens.tracking.number import TrackingScreen
+from screens.walkin.choose import WalkInScreen
 
 __all__ = ["FEATURES", "Feature", "features_for"]
 
 FEATURES: tuple[Feature, ...] = (
+    Feature(id="checkin", title=N_("I have an appointment"), subtitle=N_("Scan its QR code to get your number"), icon="✓", profiles=frozenset({"counter"}), open=CheckinScreen),  # noqa: E501
+    Feature(id="walkin", title=N_("I have no appointment"), subtitle=N_("Take a number"), icon="#", profiles=frozenset({"counter"}), open=WalkInScreen),  # noqa: E501
     Feature(id="booking", title=N_("Book an appointment"), subtitle=N_("At the town hall, with a printed ticket"),
             icon="◷", profiles=frozenset({"street", "counter"}), open=BookingServicesScreen),
     Feature(id="tracking", title=N_("Follow my request"), subtitle=N_("With the number on your receipt"),

@@ -18,16 +18,20 @@ stop the other agendas, a bad catalog does not stop the keys and revocation list
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from kiosk.api.client import ApiClient
-from kiosk.api.errors import ApiError, InvalidResponse, NotFound
+from kiosk.api.errors import ApiError, FinalRefusal, InvalidResponse, NotFound
 from kiosk.clock import PARIS
+from kiosk.queue import memory as queue_memory
+from kiosk.queue import numbering
 from offline_cache import catalog as cache_catalog
 from offline_cache.db import write_transaction
 from offline_cache.from_api import apply_catalog, apply_key_set, apply_slot_list
@@ -102,6 +106,65 @@ class Puller:
         with _storable("keys"):
             apply_key_set(conn, key_set, now)
         report.changed.append("keys")
+
+
+    def queue(self, conn: sqlite3.Connection, client: ApiClient, now: datetime, report: PullReport) -> None:
+        """A counter terminal's offline numbering (issue 12): today's and tomorrow's blocks of
+        numbers — asked once per day (the server gives the same block on every call), so a round
+        costs no request once both are here — and, at most hourly, the letters of the services'
+        check-in numbers, read from the queue board (the catalog does not carry them). Past days
+        are forgotten. A refusal (no block left today, a server without queues) is about that
+        part only: it is recorded and the round goes on."""
+        today = now.astimezone(PARIS).date()
+        numbering.purge_before(conn, today)
+        queue_memory.purge_before(conn, today)
+        for day in (today, today + timedelta(days=1)):
+            if numbering.block_for(conn, day) is not None:
+                continue
+            resource = f"number_block:{day.isoformat()}"
+            try:
+                block = client.number_block(day)
+            except FinalRefusal as exc:
+                report.failed[resource] = exc
+                continue
+            with _storable(resource):
+                if block.day != day:
+                    raise ValueError("a block for another day")
+                numbering.store_block(conn, numbering.Block(day, block.first, block.last), now)
+                cache_catalog.record_success(conn, resource, now)
+            report.changed.append(resource)
+        state = cache_catalog.sync_state(conn, "queue_letters") or {}
+        if str(state.get("last_success_at") or "") > str(cache_catalog.utc_text(now - LETTERS_EVERY)):
+            return
+        try:
+            board = client.queues()
+        except FinalRefusal as exc:
+            report.failed["queue_letters"] = exc
+            return
+        first_agendas = _first_agendas(conn)
+        with _storable("queue_letters"), write_transaction(conn):
+            for queue in board.queues:
+                # a service without walk-ins is listed with its first agenda's letter; one with
+                # walk-ins, with its walk-in letter (not a check-in's)
+                agenda_id = first_agendas.get(queue.service_id)
+                if not queue.accepts_walk_ins and agenda_id:
+                    queue_memory.learn_letter(conn, agenda_id, queue.letter, now)
+            cache_catalog.record_success(conn, "queue_letters", now)
+        report.changed.append("queue_letters")
+
+
+#: How often the letters of check-in numbers are read again (they change with the town's agendas).
+LETTERS_EVERY = timedelta(hours=1)
+
+
+def _first_agendas(conn: sqlite3.Connection) -> dict[str, str]:
+    """service id → its first agenda (from the cached catalog)."""
+    out: dict[str, str] = {}
+    for service_id, agenda_ids in conn.execute("SELECT id, agenda_ids FROM services"):
+        agendas: Any = json.loads(agenda_ids or "[]")
+        if isinstance(agendas, list) and agendas:
+            out[str(service_id)] = str(agendas[0])
+    return out
 
 
 def stamp_unchanged(conn: sqlite3.Connection, resources: list[str], now: datetime) -> None:

@@ -70,13 +70,16 @@ class SyncWorker:
                  clock_skew_limit_s: float = 60.0, push_batch: int = 50, push_parallel: int = 4,
                  heartbeat_interval_s: float = 300.0, device_states: Callable[[], dict[str, str]] | None = None,
                  usage: UsageCounters | None = None, rng: random.Random | None = None,
-                 link: LinkState | None = None) -> None:
+                 link: LinkState | None = None, queue_numbers: bool = False,
+                 queue_interval_s: float = 600.0) -> None:
         self.cache_path, self.client = Path(cache_path), client
         self.clock = clock or Clock()
         self.post = post or events.post
         # the header's state, shared with every other request of the terminal (kiosk.network_state)
         self.link = link or LinkState(self.post)
         self.intervals = {"catalog": catalog_interval_s, "slots": slots_interval_s, "keys": keys_interval_s}
+        if queue_numbers:   # a counter terminal: blocks of offline queue numbers (kiosk.queue)
+            self.intervals["queue"] = queue_interval_s
         self.backoff = (offline_backoff_base_s, offline_backoff_cap_s)
         self.clock_skew_limit_s, self.push_batch = clock_skew_limit_s, push_batch
         # one client per concurrent POST (a requests.Session is not thread-safe); pulls use ``client``
@@ -196,10 +199,11 @@ class SyncWorker:
         """Due resources in order (catalog first: it may add agendas); the first failure that
         is not about one resource ends the round's downloads and is returned."""
         now, mono = self.clock.now(), self.clock.monotonic()
-        steps = (("catalog", self.puller.catalog), ("slots", self.puller.slots), ("keys", self.puller.keys))
+        steps = (("catalog", self.puller.catalog), ("slots", self.puller.slots), ("keys", self.puller.keys),
+                 ("queue", self.puller.queue))
         error = None
         for name, step in steps:
-            if not force and self._next_due[name] > mono:
+            if name not in self.intervals or (not force and self._next_due[name] > mono):
                 continue
             try:
                 step(conn, self.client, now, report)

@@ -72,7 +72,21 @@ def _seed_v6(conn: sqlite3.Connection) -> None:
     _seed_v4(conn)
 
 
-SEEDERS = {0: _seed_v0, 1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4, 5: _seed_v5, 6: _seed_v6}
+def _seed_v7(conn: sqlite3.Connection) -> None:
+    """v7 keeps the outbox in a file of its own (the same rows, written through the attached
+    schema); v8 adds the queue's tables beside the catalog and must leave both untouched."""
+    _seed_v4(conn)
+
+
+def _seed_v8(conn: sqlite3.Connection) -> None:
+    """v8 holds the queue's tables; v9 adds the services' walk-in data and must keep the rest."""
+    _seed_v4(conn)
+    conn.execute("INSERT INTO queue_letters VALUES ('sv-1', 'A', '2026-12-04T08:00:00Z')")
+    conn.commit()
+
+
+SEEDERS = {0: _seed_v0, 1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4, 5: _seed_v5, 6: _seed_v6,
+           7: _seed_v7, 8: _seed_v8}
 
 
 def test_every_earlier_version_has_a_seeder():
@@ -97,7 +111,9 @@ def test_upgrade_from_every_earlier_version_keeps_rows(tmp_path, version):
             assert [p["id"] for p in search_places(conn, "medi")] == ["pl-1"]   # v2 indexed old rows
             assert search_places(conn, "medi")[0]["closures"] == [{"date": "2026-12-25"}]
             assert conn.execute("SELECT places_left FROM slots WHERE id = 'sl-1'").fetchone()[0] == 2
-            assert tuple(conn.execute("SELECT etag, cursor FROM sync_state").fetchone()) == ('"abc"', "c-42")
+            # v9 forgot the catalog's ETag and cursor (the next sync brings it whole, walk-in data included)
+            assert tuple(conn.execute("SELECT etag, cursor, last_success_at FROM sync_state "
+                                      "WHERE resource = 'catalog'").fetchone()) == (None, None, None)
             assert conn.execute("SELECT count(*) FROM revocations").fetchone()[0] == 1
             pending = Outbox(conn).get("11111111-1111-4111-8111-111111111111")
             assert pending.attempts == 3 and pending.personal == {"last_name": "Dupont"}
@@ -112,6 +128,15 @@ def test_upgrade_from_every_earlier_version_keeps_rows(tmp_path, version):
         if version >= 1:
             conn.execute("DELETE FROM outbox WHERE uuid = '11111111-1111-4111-8111-111111111111'")
             assert conn.execute("SELECT count(*) FROM outbox_personal").fetchone()[0] == 0
+        # v9: services carry their walk-in data (none yet: the next catalog sync brings it)
+        if version >= 1:
+            assert conn.execute("SELECT walk_in FROM services WHERE id = 'sv-1'").fetchone()[0] is None
+        assert conn.execute("SELECT count(*) FROM queue_letters").fetchone()[0] == (version >= 8)
+        # v8: the queue's tables exist, empty, and take a block and a number
+        assert conn.execute("SELECT count(*) FROM queue_tickets").fetchone()[0] == 0
+        conn.execute("INSERT INTO number_blocks VALUES ('2026-12-04', 960, 999, 'x')")
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute("INSERT INTO number_blocks VALUES ('2026-12-05', 999, 960, 'x')")
         # the upgraded file works like a new one
         conn.execute("INSERT INTO places (id, name) VALUES ('pl-3', 'Mairie annexe')")
         assert [p["id"] for p in search_places(conn, "mair")] == ["pl-3"]

@@ -32,7 +32,8 @@ IMPORT_ERROR = {"kiosk/cli.py": ("    from kiosk.shell.app import App\n", "    f
 # outbox file (a new column), as the lines of this checkout's migrations read.
 OUTBOX_VERSION = OUTBOX_STEPS[-1][0]
 _MIGRATIONS = (REPO / "offline_cache" / "migrations.py").read_text()
-_STEPS = next(line for line in _MIGRATIONS.splitlines() if line.startswith("STEPS: "))
+# the STEPS statement, however many lines it takes, up to the line that follows it
+_STEPS = _MIGRATIONS[_MIGRATIONS.index("\nSTEPS: ") + 1:_MIGRATIONS.index("\nCURRENT_VERSION = STEPS[-1][0]")]
 _OUTBOX_STEPS = next(line for line in _MIGRATIONS.splitlines() if line.startswith("OUTBOX_STEPS: "))
 MIGRATES = {"offline_cache/migrations.py": (
     f"{_STEPS}\nCURRENT_VERSION = STEPS[-1][0]",

@@ -64,16 +64,25 @@ def test_a_receipt_scanned_on_home_opens_its_status(town, make_pilot, form):
     assert pilot.screen.name == "tracking" and not pilot.app.visit.fields.get("tracking_code")
 
 
-@pytest.mark.parametrize("profile, size", [("street", (1080, 1920)), ("counter", (1920, 1080))])
-def test_a_booking_qr_on_home_says_what_it_is_for(town, make_pilot, profile, size):
+def test_a_booking_qr_on_home_says_what_it_is_for(town, make_pilot):
+    """On a street totem (on a counter terminal it checks in: tests/checkin)."""
     token = booking_token(town)
-    pilot = town.pilot(make_pilot, size, **{"terminal.profile": profile})
+    pilot = town.pilot(make_pilot, (1080, 1920), **{"terminal.profile": "street"})
     assert read_scan(token).kind is ScanKind.CHECKIN_TOKEN
     scan(pilot, token, source="camera")
     assert pilot.screen.is_home and TICKET in said(pilot)
     pilot.tap("language")                                  # English
     scan(pilot, token, source="camera")
     assert "This code is an appointment ticket. Show it at the town hall reception" in pilot.text()
+
+
+def test_a_booking_qr_on_a_counter_terminal_starts_the_check_in_from_any_screen(town, make_pilot):
+    token = booking_token(town)
+    pilot = town.pilot(make_pilot, (1920, 1080), **{"terminal.profile": "counter"})
+    pilot.tap("feature-tracking")                          # in the middle of something else
+    scan(pilot, token, source="camera")
+    pilot.wait_until(lambda: pilot.screen.name == "checkin_result")
+    assert [s.name for s in pilot.app.nav.stack] == ["home", "tracking", "checkin_result"]
 
 
 def test_a_forged_booking_qr_is_not_ours(town, make_pilot):

@@ -267,6 +267,7 @@ MODULES = (
     "city_benchmarks",       # city information: search as you type, a 500-place category
     "booking_benchmarks",    # booking: each step, a 200-slot day, the whole flow
     "waiting_room_benchmarks",   # waiting room: an agent's call to the wall's frame
+    "checkin_benchmarks",    # check-in: the scan's last key event to the queue ticket's bytes
 )
 for _module in MODULES:
     importlib.import_module(f"{__name__}.{_module}")

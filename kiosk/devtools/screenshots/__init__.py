@@ -237,23 +237,33 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
 
 
 from kiosk.devtools.screenshots.booking import STATES as _BOOKING_STATES  # noqa: E402
+from kiosk.devtools.screenshots.checkin import STATES as _CHECKIN_STATES  # noqa: E402
 from kiosk.devtools.screenshots.waiting_room import PROFILE as _DISPLAY_PROFILE  # noqa: E402
 from kiosk.devtools.screenshots.waiting_room import STATES as _WAITING_ROOM_STATES  # noqa: E402
+from kiosk.devtools.screenshots.walkin import STATES as _WALKIN_STATES  # noqa: E402
 
 STATES.update(_BOOKING_STATES)
+STATES.update(_CHECKIN_STATES)
+STATES.update(_WALKIN_STATES)
 STATES.update(_WAITING_ROOM_STATES)
 
-# screen name -> the configuration it needs beyond the file's (the display is another profile)
-OVERRIDES: dict[str, dict[str, object]] = {screen: _DISPLAY_PROFILE for screen in _WAITING_ROOM_STATES}
+# screen name -> the configuration it needs beyond the file's: the check-in screens are a counter
+# terminal's (its home tiles, its walk-in offer), the wall is the display profile's
+_COUNTER_PROFILE: dict[str, object] = {"terminal.profile": "counter"}
+OVERRIDES: dict[str, dict[str, object]] = {
+    **{screen: _COUNTER_PROFILE for screen in _CHECKIN_STATES},
+    **{screen: _DISPLAY_PROFILE for screen in _WAITING_ROOM_STATES},
+}
 
 
 def data_for(screen: str) -> SeededData | None:
     """The booking screens read a cache: the reference seed's, filled without a server."""
-    if not screen.startswith("booking"):
+    if not screen.startswith(("booking", "walkin", "checkin")):
         return None
     from kiosk.devtools.offline_seed import SeededData
 
     return SeededData(SHOT_TIME)
+
 
 
 def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots", *,

@@ -1,0 +1,1 @@
+"""« Je n'ai pas de rendez-vous »: a queue number without appointment, on a counter terminal."""

@@ -1,0 +1,1 @@
+"""The walk-in screens: choose a service, then the number."""
