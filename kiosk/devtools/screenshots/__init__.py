@@ -242,7 +242,7 @@ STATES.update(_WALKIN_STATES)
 
 
 def data_for(screen: str) -> SeededData | None:
-    """The booking screens read a cache: the reference seed's, filled without a server."""
+    """The booking and walk-in screens read a cache: the reference seed's, filled without a server."""
     if not screen.startswith(("booking", "walkin", "checkin")):
         return None
     from kiosk.devtools.offline_seed import SeededData
