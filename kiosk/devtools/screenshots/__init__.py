@@ -257,7 +257,7 @@ OVERRIDES: dict[str, dict[str, object]] = {
 
 
 def data_for(screen: str) -> SeededData | None:
-    """The booking screens read a cache: the reference seed's, filled without a server."""
+    """The booking and walk-in screens read a cache: the reference seed's, filled without a server."""
     if not screen.startswith(("booking", "walkin", "checkin")):
         return None
     from kiosk.devtools.offline_seed import SeededData
