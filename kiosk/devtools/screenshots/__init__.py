@@ -246,12 +246,13 @@ STATES.update(_BOOKING_STATES)
 STATES.update(_CHECKIN_STATES)
 STATES.update(_WALKIN_STATES)
 STATES.update(_WAITING_ROOM_STATES)
+STATES["home_counter"] = {"default": lambda p: None}   # a counter terminal's home: check-in and walk-in first
 
 # screen name -> the configuration it needs beyond the file's: the check-in screens are a counter
 # terminal's (its home tiles, its walk-in offer), the wall is the display profile's
 _COUNTER_PROFILE: dict[str, object] = {"terminal.profile": "counter"}
 OVERRIDES: dict[str, dict[str, object]] = {
-    **{screen: _COUNTER_PROFILE for screen in _CHECKIN_STATES},
+    **{screen: _COUNTER_PROFILE for screen in (*_CHECKIN_STATES, "home_counter")},
     **{screen: _DISPLAY_PROFILE for screen in _WAITING_ROOM_STATES},
 }
 
