@@ -188,6 +188,7 @@ class DataLayer:
     def _start(self) -> None:
         try:
             from kiosk.api.client import ApiClient
+            from kiosk.api.models import kind_of_profile
             from kiosk.sync.worker import SyncWorker
 
             api_cfg = self.config.api
@@ -205,7 +206,7 @@ class DataLayer:
             if api is not None:
                 client.enroll(api.new_enrolment_code(), {
                     "hostname": (socket.gethostname() or "kiosk")[:100],
-                    "kind": "totem" if self.config.terminal.profile == "street" else "counter",
+                    "kind": kind_of_profile(self.config.terminal.profile),
                     "app_version": kiosk.__version__,
                     "location": self.config.location.address[:200],
                 })

@@ -7,7 +7,9 @@ and its base64url text is the raw 32 bytes here. Keeping that mapping in one pla
 the sync worker only fetches and hands the answer over.
 
 Agendas have no list of their own in the contract: they are the ``agenda_ids`` of services,
-so the cache's agendas (which own the slots) are derived from the services.
+so the cache's agendas (which own the slots) are derived from the services. A service's
+``agenda_letters`` (the letter of each agenda's check-in numbers) go to ``queue_letters``, where
+a counter terminal finds them to number a check-in offline (kiosk/queue/memory.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from offline_cache.catalog import (
     replace_catalog,
     replace_slots,
     upsert_slots,
+    utc_text,
 )
 from offline_cache.db import write_transaction
 
@@ -84,8 +87,27 @@ def apply_catalog(conn: sqlite3.Connection, catalog: Mapping[str, Any], at: date
             for name, rows in parts.items():
                 counts[name] = apply_changes(conn, name, rows, deleted.get(name, ()))[0]
             counts["agendas"] = apply_changes(conn, "agendas", _new_agendas(conn, parts["services"]))[0]
+        _store_letters(conn, parts["services"], at)
         record_success(conn, "catalog", at, etag=etag, cursor=catalog.get("cursor"))
     return counts
+
+
+def _store_letters(conn: sqlite3.Connection, services: Sequence[Mapping[str, Any]], at: datetime) -> int:
+    """Each agenda's letter as the catalog says it (a letter learned otherwise is overwritten: the
+    catalog is the town's word). A value that is not one capital letter is a bad answer: raised,
+    so that the whole catalog is rolled back, as for any answer the cache cannot take."""
+    letters: dict[str, str] = {}
+    for service in services:
+        for agenda_id, letter in (service.get("agenda_letters") or {}).items():
+            if not (isinstance(letter, str) and len(letter) == 1 and "A" <= letter <= "Z"):
+                raise ValueError("an agenda letter is one capital letter")
+            letters[str(agenda_id)] = letter
+    stamp = utc_text(at)
+    for agenda_id, letter in letters.items():
+        conn.execute("INSERT INTO queue_letters (agenda_id, letter, learned_at) VALUES (?, ?, ?) "
+                     "ON CONFLICT(agenda_id) DO UPDATE SET letter = excluded.letter, learned_at = excluded.learned_at "
+                     "WHERE letter IS NOT excluded.letter", (agenda_id, letter, stamp))
+    return len(letters)
 
 
 def _service_refs(conn: sqlite3.Connection) -> list[dict[str, Any]]:

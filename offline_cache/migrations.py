@@ -322,7 +322,8 @@ def _move_outbox_out(conn: sqlite3.Connection) -> None:
 # numbers this terminal gave today (a booking scanned twice gets the same number and a reprint,
 # also after a restart); it holds no name: the booking's token id or reference, the number, the
 # service and what the ticket said. Rows of past days are purged. ``queue_letters``: the letter
-# of each agenda's check-in numbers (the catalog does not carry it), for numbering offline.
+# of each agenda's check-in numbers (from the catalog's agenda_letters, else the queue board), for
+# numbering offline.
 V8 = [
     """CREATE TABLE number_blocks (
         day TEXT PRIMARY KEY,                   -- the town's day, YYYY-MM-DD

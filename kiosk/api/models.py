@@ -65,11 +65,22 @@ class Error(Incoming):
 
 
 # ---------------------------------------------------------------- enrolment
+#: What a terminal is to the town: a street totem, a counter terminal, a waiting-room display
+#: (the back office lists and counts them apart; a display hands out nothing).
+TerminalKind = Literal["totem", "counter", "display"]
+_KIND_OF_PROFILE: dict[str, TerminalKind] = {"street": "totem", "counter": "counter", "display": "display"}
+
+
+def kind_of_profile(profile: str) -> TerminalKind:
+    """The contract's terminal kind for a ``[terminal] profile`` (enrolment says it)."""
+    return _KIND_OF_PROFILE[profile]
+
+
 class TerminalFacts(Outgoing):
     """What a terminal says about itself when enrolling; never personal data."""
 
     hostname: str = Field(min_length=1, max_length=100, pattern=NO_CONTROL)
-    kind: Literal["totem", "counter"]
+    kind: TerminalKind
     app_version: str = Field(min_length=1, max_length=40, pattern=VERSION)
     model: str | None = Field(default=None, max_length=100, pattern=NO_CONTROL)
     location: str | None = Field(default=None, max_length=200, pattern=NO_CONTROL)
@@ -113,6 +124,9 @@ class Service(Incoming):
     agenda_ids: list[str]
     place_id: str | None
     walk_in: WalkIn | None = None   # optional: catalogs from before walk-ins stay valid
+    # agenda id → the letter of its check-in numbers, so that a terminal numbers a check-in offline
+    # without having seen the queue board; optional: catalogs from before it stay valid
+    agenda_letters: dict[str, Annotated[str, Field(pattern=LETTER)]] = Field(default_factory=dict)
 
 
 class Closure(Incoming):

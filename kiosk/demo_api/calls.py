@@ -96,7 +96,8 @@ def _record_call(conn: sqlite3.Connection, entry: sqlite3.Row, counter: str, kin
 
 
 def _next_visitor(rows: list[sqlite3.Row], now: datetime) -> sqlite3.Row | None:
-    """Checked-in bookings whose start has come, earliest start first; then all others by arrival."""
+    """Checked-in bookings whose start has come, earliest start first; then all others by arrival
+    (``rows`` come in arrival order, two at the same instant in the order received: the sort keeps it)."""
     def due(row: sqlite3.Row) -> bool:
         return row["kind"] == "checkin" and row["start"] is not None and datetime.fromisoformat(row["start"]) <= now
     ordered = sorted(rows, key=lambda r: (0, datetime.fromisoformat(r["start"]).timestamp(), r["arrived_ts"])
@@ -128,7 +129,8 @@ def call_next(req: Request) -> Answer:
         if conn.execute("SELECT 1 FROM catalog WHERE kind='service' AND id=? AND deleted=0",
                         (body.service_id,)).fetchone() is None:
             raise ApiError(404, "not_found", "Ce service n'existe pas.", {"service_id": body.service_id})
-        waiting = conn.execute("SELECT * FROM queue_entries WHERE day=? AND service_id=? AND state='waiting'",
+        waiting = conn.execute("SELECT * FROM queue_entries WHERE day=? AND service_id=? AND state='waiting' "
+                               "ORDER BY arrived_ts, rowid",   # same instant: in the order received
                                (day, body.service_id)).fetchall()
         entry = _next_visitor(waiting, now)
         if entry is None:

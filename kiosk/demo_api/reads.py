@@ -55,6 +55,7 @@ def catalog(req: Request) -> tuple[int, JsonObject | None, dict[str, str]]:
             return 304, None, {"ETag": etag}
         rows = req.conn.execute("SELECT kind, id, deleted, body FROM catalog WHERE version > ? ORDER BY kind, id",
                                 (since or 0,)).fetchall()
+        letters = {r["id"]: r["letter"] for r in req.conn.execute("SELECT id, letter FROM agendas")}
     out: JsonObject = {"cursor": cursor, "full": since is None, "services": [], "places": [], "pages": [],
                  "events": [], "deleted": {name: [] for name in KINDS.values()}}
     for row in rows:
@@ -62,8 +63,19 @@ def catalog(req: Request) -> tuple[int, JsonObject | None, dict[str, str]]:
             if since is not None:
                 out["deleted"][KINDS[row["kind"]]].append(row["id"])
         else:
-            out[KINDS[row["kind"]]].append(json.loads(row["body"]))
+            body = json.loads(row["body"])
+            if row["kind"] == "service":
+                body = with_agenda_letters(body, letters)
+            out[KINDS[row["kind"]]].append(body)
     return 200, out, {"ETag": etag}
+
+
+def with_agenda_letters(service: JsonObject, letters: dict[str, str]) -> JsonObject:
+    """The service with the letter of each of its agendas' check-in numbers, read from the agendas
+    (where the queues take it from) rather than stored in the service: one truth, and a service
+    put before letters were in the catalog gets them too."""
+    agenda_ids = service.get("agenda_ids") or []
+    return {**service, "agenda_letters": {a: letters[a] for a in agenda_ids if a in letters}}
 
 
 def _day(req: Request, name: str, default: date) -> date:

@@ -54,8 +54,9 @@ def remember(conn: sqlite3.Connection, *, key: str, kind: str, day: date, outbox
 
 
 def learn_letter(conn: sqlite3.Connection, agenda_id: str, letter: str, at: datetime) -> None:
-    """The letter the town gives ``agenda_id``'s check-in numbers (the catalog does not say it: it is
-    learned from the queue board and from online check-ins), for numbering offline."""
+    """The letter the town gives ``agenda_id``'s check-in numbers, for numbering offline. The
+    catalog's ``agenda_letters`` fill it at every catalog sync (offline_cache.from_api); the queue
+    board and online check-ins confirm it (a catalog of a server from before those letters)."""
     if len(letter) != 1 or not "A" <= letter <= "Z":
         return
     with write_transaction(conn):

@@ -112,7 +112,8 @@ class Puller:
         """A counter terminal's offline numbering (issue 12): today's and tomorrow's blocks of
         numbers — asked once per day (the server gives the same block on every call), so a round
         costs no request once both are here — and, at most hourly, the letters of the services'
-        check-in numbers, read from the queue board (the catalog does not carry them). Past days
+        check-in numbers, read from the queue board (the catalog carries each agenda's letter too,
+        stored at catalog sync; the board covers a server from before that). Past days
         are forgotten. A refusal (no block left today, a server without queues) is about that
         part only: it is recorded and the round goes on."""
         today = now.astimezone(PARIS).date()

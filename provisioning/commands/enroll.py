@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("code", metavar="CODE", help="the one-time enrolment code")
     parser.add_argument("--force", action="store_true", help="enrol again even if credentials exist")
     parser.add_argument("--config", metavar="PATH", help="kiosk.toml (default: PREFIX/etc/kiosk/kiosk.toml)")
-    parser.add_argument("--kind", choices=("totem", "counter"),
+    parser.add_argument("--kind", choices=("totem", "counter", "display"),
                         help="terminal kind sent to the server (default: from [terminal] profile)")
     # Tests: the terminal's clock reads this instant (the reference server runs at the tests' instant).
     parser.add_argument("--now", type=datetime.fromisoformat, help=argparse.SUPPRESS)
@@ -113,6 +113,7 @@ def run(args: argparse.Namespace, paths: Paths) -> Outcome:
     from kiosk import __version__
     from kiosk.api.client import ApiClient, read_credentials
     from kiosk.api.errors import ApiError, CredentialsError, FinalRefusal, TlsFailure, Unavailable
+    from kiosk.api.models import kind_of_profile
 
     out = Outcome()
     code = args.code.strip().upper()
@@ -141,7 +142,7 @@ def run(args: argparse.Namespace, paths: Paths) -> Outcome:
         return out
     client = ApiClient.from_config(config.api, max_attempts=1, now=lambda: now)
     client.credentials_path = credentials
-    kind = args.kind or ("counter" if config.terminal.profile == "counter" else "totem")
+    kind = args.kind or kind_of_profile(config.terminal.profile)
     facts = {"hostname": socket.gethostname()[:100] or config.terminal.id, "kind": kind,
              "app_version": __version__, "location": config.location.address[:200]}
     try:

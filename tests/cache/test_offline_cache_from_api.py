@@ -111,3 +111,22 @@ def test_key_set(conn):
     assert sorted(tuple(r) for r in conn.execute("SELECT subject, kind FROM revocations")) == [
         ("k0", "key"), ("t-9", "token")]
     assert sync_state(conn, "keys")["etag"] == '"k"'
+
+
+def test_agenda_letters_of_the_catalog_are_kept_for_offline_numbers(conn):
+    """The catalog's letters land in ``queue_letters`` (what offline check-ins number with); one
+    overrides a letter learned otherwise; a catalog without them (older server) changes none."""
+    conn.execute("INSERT INTO queue_letters VALUES ('ag-2', 'Z', '2026-11-30T08:00:00Z')")
+    apply_catalog(conn, full_catalog(services=[{**SERVICE, "agenda_letters": {"ag-1": "A", "ag-2": "B"}}]), AT)
+    assert dict(conn.execute("SELECT agenda_id, letter FROM queue_letters").fetchall()) == {"ag-1": "A", "ag-2": "B"}
+    apply_catalog(conn, full_catalog(), AT)
+    assert dict(conn.execute("SELECT agenda_id, letter FROM queue_letters").fetchall()) == {"ag-1": "A", "ag-2": "B"}
+
+
+def test_a_bad_agenda_letter_rolls_the_whole_catalog_back(conn):
+    apply_catalog(conn, full_catalog(), AT)
+    bad = {**SERVICE, "name": "Nouveau nom", "agenda_letters": {"ag-1": "a1"}}
+    with pytest.raises(ValueError, match="one capital letter"):
+        apply_catalog(conn, full_catalog(services=[bad]), AT)
+    assert services(conn)[0]["name"] == "Carte nationale d'identité"        # the previous catalog, whole
+    assert conn.execute("SELECT count(*) FROM queue_letters").fetchone()[0] == 0

@@ -10,7 +10,7 @@ import pytest
 from queue_api_support import APPOINTMENT_ONLY, WALK_IN, WALK_IN_DATA, agenda_slot, on_day, paris, queue_env
 
 from kiosk.api import contract, models
-from kiosk.demo_api import admin
+from kiosk.demo_api import admin, seed_data
 
 pytestmark = pytest.mark.reference_server
 
@@ -146,3 +146,32 @@ def test_an_old_checkin_sent_the_next_day_has_no_estimate(env):
     r = env.checkin(reference=made["reference"], scanned_at=scanned)   # the outbox after a night offline
     assert r.status_code == 200 and r.data["queue_number"] == "A001"
     assert r.data["estimated_wait_minutes"] is None and r.data["people_ahead"] == 0
+
+
+def test_two_tickets_taken_at_the_same_instant_queue_in_the_order_received(env):
+    """Two terminals, one press each at the same instant (same second, same microsecond): the second
+    received has the first ahead of it, waits longer, and the agent calls the first one first."""
+    other = env.enroll()
+    first, second = env.ticket(), env.ticket(terminal=other)
+    assert first.data["taken_at"] == second.data["taken_at"]
+    assert (first.data["people_ahead"], second.data["people_ahead"]) == (0, 1)
+    assert first.data["estimated_wait_minutes"] < second.data["estimated_wait_minutes"]
+    third = env.ticket()
+    assert third.data["people_ahead"] == 2
+    called = [env.call_next(f"Guichet {n}").data["queue_number"] for n in (1, 2, 3)]
+    assert called == [first.data["queue_number"], second.data["queue_number"], third.data["queue_number"]]
+
+
+def test_the_catalog_says_the_letter_of_each_agenda_and_older_catalogs_stay_valid(env):
+    """What an offline counter terminal numbers a check-in with (see tests/checkin)."""
+    r = env.terminal.call("GET", "/v1/catalog")
+    assert r.status_code == 200
+    letters = {a[0]: a[3] for a in seed_data.AGENDAS}
+    for service in r.data["services"]:
+        assert service["agenda_letters"] == {a: letters[a] for a in service["agenda_ids"]}, service["id"]
+    cni = next(s for s in r.data["services"] if s["id"] == APPOINTMENT_ONLY)
+    assert cni["agenda_letters"] == {"ag-etat-civil-1": "A", "ag-etat-civil-2": "B"}
+    older = {k: v for k, v in cni.items() if k != "agenda_letters"}
+    assert models.Service.model_validate(older).agenda_letters == {}
+    with pytest.raises(ValueError, match="agenda_letters"):
+        models.Service.model_validate({**cni, "agenda_letters": {"ag-etat-civil-1": "a"}})

@@ -256,3 +256,27 @@ def test_english_and_portrait(counter_town, make_pilot):
     scan(pilot, booking.checkin_token)
     checked_in(pilot)
     assert "You are checked in" in said(pilot) and "Appointment at 10:30 am" in said(pilot)
+
+
+def test_offline_before_any_online_check_in_the_letter_comes_from_the_catalog(counter_town, make_pilot):
+    """Urbanisme takes walk-ins: the queue board lists it with its walk-in letter (T), never with
+    its agenda's (U). A terminal that synced its catalog and blocks, then went offline before any
+    online check-in, still numbers a verified booking: the catalog says each agenda's letter."""
+    slot, slot_at = first_slot_at("ag-urbanisme", "14:00")
+    booking = counter_town.book(slot, "svc-urbanisme")
+    pilot = counter_town.pilot(make_pilot, slot_at - timedelta(minutes=10))
+    pilot.wait_until(lambda: pilot.app.devices.can_print)
+    base = pilot.app.data.client.base_url
+    pilot.app.data.client.base_url = "http://127.0.0.1:9/"
+    events.NetworkStatus(online=False).post()
+    pilot.settle()
+    scan(pilot, booking.checkin_token)
+    checked_in(pilot)
+    assert "Vous êtes enregistré(e)" in said(pilot) and pilot.widget("number").text == "U960"
+    pilot.wait_until(lambda: pilot.screen.print_state == "printed")
+    assert "U960" in printed_texts(pilot)[-1]
+    pilot.app.data.client.base_url = base                                       # back online
+    pilot.app.sync_now()
+    pilot.wait_until(lambda: counter_town.booking_row(booking.reference)[0] == "arrived", timeout_s=30)
+    assert counter_town.booking_row(booking.reference) == ("arrived", "U960")
+    assert counter_town.queue_entries(booking.id) == ["U960"]
