@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="configuration file (default: $KIOSK_CONFIG, /etc/kiosk/kiosk.toml, "
                           "the repository's kiosk.toml)")
     run.add_argument("--demo", action="store_true", help="demo data and simulated devices; runs on any machine")
-    run.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    run.add_argument("--windowed", action="store_true",
+                     help="a window instead of full screen, the same shape, within 90%% of the desktop")
     run.add_argument("--size", type=_size, metavar="WxH", help="panel size in pixels, e.g. 1080x1920")
     run.add_argument("--rotate", type=int, choices=(0, 90, 180, 270), help="turn the picture clockwise on the panel")
     run.add_argument("--live-screenshot", metavar="PNG", help="keep a PNG of the screen up to date (headless runs)")

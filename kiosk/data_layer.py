@@ -153,6 +153,14 @@ class DataLayer:
         return self.run_dir / "cache.sqlite3" if self.embedded else Path(self.config.sync.cache_path)
 
     @property
+    def central_api_url(self) -> str | None:
+        """The configured ``[api] base_url``, or in the demo its own server's real address (a
+        free port, known once that server has started; None until then)."""
+        if self.embedded:
+            return self.api.url if self.api is not None else None
+        return str(self.config.api.base_url)
+
+    @property
     def credentials_path(self) -> Path:
         return self.run_dir / "credentials.json" if self.embedded else Path(self.config.api.credentials_path)
 

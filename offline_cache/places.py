@@ -16,7 +16,9 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
+from kiosk.api.action_kinds import Kind
 from offline_cache.catalog import utc_text
+from offline_cache.db import OUTBOX_SCHEMA
 
 MAX_WORDS = 8          # beyond this a query is no longer typed by hand
 MAX_WORD_CHARS = 40
@@ -125,6 +127,25 @@ def services(conn: sqlite3.Connection, domain: str | None = None) -> list[dict[s
 
 SLOT_COLUMNS = ("start", "end", "places_left", "id", "agenda_id")
 
+# Places this terminal has promised already: a booking, or a booking request for a given slot,
+# still waiting in the outbox (offline, or not answered yet). The cache's ``places_left`` is
+# the server's count at the last synchronisation and knows nothing of them, so without this
+# the same 8 h 30 would be offered and accepted twice while the network is down. Each pending
+# row holds one place of its slot; once the row is acknowledged (the next slot sync brings the
+# server's lower count), refused or otherwise no longer pending, the place is offered again.
+# Every free-slot read below subtracts them, here and only here, so the calendar's days, a
+# day's times and « next free » agree. Pending rows are few (the outbox_due index finds them).
+_HOLDING_KINDS = (Kind.BOOKING.value, Kind.BOOKING_REQUEST.value)
+_HELD = (f"WITH held(slot_id, n) AS MATERIALIZED (SELECT coalesce(json_extract(payload, '$.slot_id'), "
+         f"json_extract(payload, '$.wanted_slot_id')) AS wanted, count(*) FROM {OUTBOX_SCHEMA}.outbox "
+         "WHERE state = 'pending' AND kind IN (?, ?) GROUP BY 1 HAVING wanted IS NOT NULL)")
+# Read per slot row from the small materialized set: a join would let the planner leave the
+# (agenda_id, start) index that keeps « next free » a LIMIT 1 probe. ``NOT IN`` is looked up
+# in an index SQLite builds once per query, so the month's thousands of unheld slots each
+# cost a lookup, not a scan of the holds (a month calendar: 2 ms without holds).
+_HELD_HERE = "coalesce((SELECT n FROM held WHERE held.slot_id = slots.id), 0)"
+_FREE_HERE = f"places_left > 0 AND (slots.id NOT IN (SELECT slot_id FROM held) OR places_left > {_HELD_HERE})"
+
 
 def free_slots(conn: sqlite3.Connection, agenda_ids: list[str], start_from: datetime | str,
                start_to: datetime | str, limit: int = 500) -> list[dict[str, Any]]:
@@ -141,9 +162,10 @@ def free_slot_rows(conn: sqlite3.Connection, agenda_ids: list[str], start_from: 
         return []
     marks = ", ".join("?" for _ in agenda_ids)
     return conn.execute(
-        f'SELECT start, "end", places_left, id, agenda_id FROM slots WHERE agenda_id IN ({marks}) '
-        "AND start >= ? AND start < ? AND places_left > 0 ORDER BY start, agenda_id LIMIT ?",
-        (*agenda_ids, utc_text(start_from), utc_text(start_to), limit)).fetchall()
+        f'{_HELD} SELECT start, "end", places_left - {_HELD_HERE}, id, agenda_id FROM slots '
+        f"WHERE agenda_id IN ({marks}) AND start >= ? AND start < ? AND {_FREE_HERE} "
+        "ORDER BY start, agenda_id LIMIT ?",
+        (*_HOLDING_KINDS, *agenda_ids, utc_text(start_from), utc_text(start_to), limit)).fetchall()
 
 
 def free_hours(conn: sqlite3.Connection, agenda_ids: list[str], start_from: datetime | str,
@@ -155,7 +177,7 @@ def free_hours(conn: sqlite3.Connection, agenda_ids: list[str], start_from: date
         return []
     marks = ", ".join("?" for _ in agenda_ids)
     rows = conn.execute(
-        f"SELECT DISTINCT substr(start, 1, 13) FROM slots WHERE agenda_id IN ({marks}) "
-        "AND start >= ? AND start < ? AND places_left > 0",
-        (*agenda_ids, utc_text(start_from), utc_text(start_to)))
+        f"{_HELD} SELECT DISTINCT substr(start, 1, 13) FROM slots "
+        f"WHERE agenda_id IN ({marks}) AND start >= ? AND start < ? AND {_FREE_HERE}",
+        (*_HOLDING_KINDS, *agenda_ids, utc_text(start_from), utc_text(start_to)))
     return [r[0] for r in rows]

@@ -130,6 +130,11 @@ class ScreenHost(Protocol):
         """A sync worker talks to a central API (not in a demo without one)."""
 
     @property
+    def central_api_url(self) -> str | None:
+        """Where that central API really is (the demo's server runs on a free port); None
+        when there is none or it has not started yet."""
+
+    @property
     def sync_status(self) -> Mapping[str, Any]:
         """The sync worker's last ``SYNC_STATUS`` (empty before the first)."""
 

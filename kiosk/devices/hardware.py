@@ -109,6 +109,22 @@ class Devices:
         self.states["printer"] = DeviceState("starting")
         printer.start()
 
+    @property
+    def scans_by_hand(self) -> bool:
+        """The scanner is the simulated one (the demo's twin): codes can be scanned from the
+        admin screen."""
+        return self.scanner is not None and self.scanner.type == "simulated"
+
+    def scan_by_hand(self, text: str) -> bool:
+        """Scan ``text`` with the simulated scanner: the same driver rules (length, control
+        characters) and the same ``SCAN_READ`` event, hence the one scan router, as a real scan.
+        False when it was refused (the router then says so) or there is no simulated scanner."""
+        from drivers.scanner.simulated import SimulatedScanner
+
+        if not isinstance(self.scanner, SimulatedScanner):
+            return False
+        return self.scanner.submit(text)
+
     def stop(self) -> None:
         if self.hotplug is not None:
             self.hotplug.stop()

@@ -71,6 +71,11 @@ class SeededData:
     def lookup_client(self, timeout_s: float) -> None:
         return None
 
+    @property
+    def central_api_url(self) -> None:
+        """No central API behind the seeded cache."""
+        return None
+
     def start(self) -> None:
         """Nothing to start: no network."""
 

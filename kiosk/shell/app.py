@@ -198,6 +198,10 @@ class App:
     def has_central_api(self) -> bool:
         return self.data is not None
 
+    @property
+    def central_api_url(self) -> str | None:
+        return self.data.central_api_url if self.data is not None else None
+
     def sync_now(self) -> bool:
         return self.data is not None and bool(self.data.sync_now())
 

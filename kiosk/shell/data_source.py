@@ -38,6 +38,11 @@ class DataSource(Protocol):
     def lookup_client(self, timeout_s: float) -> TrackingClient | None:
         """A client for one lookup a person waits for (None: none at the moment)."""
 
+    @property
+    def central_api_url(self) -> str | None:
+        """Where the central API really is (None: there is none, or it is not started yet).
+        The demo's reference server listens on a free port, not on the configured one."""
+
     def start(self) -> None: ...
 
     def sync_now(self) -> bool: ...

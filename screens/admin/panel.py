@@ -45,12 +45,19 @@ class AdminScreen(Screen):
             (_("Screen"), _("{width}×{height}, rotation {angle}°").format(width=d.logical[0], height=d.logical[1],
                                                                       angle=d.rotation)),
             (_("Languages"), ", ".join(c.languages.offered)),
-            (_("Central API"), str(c.api.base_url)),
+            (_("Central API"), self._api_address()),
             (_("Printer"), c.printer.type),
             (_("Scanner"), c.scanner.type),
             (_("Touch screen"), c.touch.type),
             (_("Mode"), _("demonstration") if self.app.demo else _("production")),
         ]
+
+    def _api_address(self) -> str:
+        """Where the central API really is: the demo's own server listens on a free port, not on
+        the configured one (which the demo does not use)."""
+        if not self.app.has_central_api:
+            return _("none in this mode")
+        return self.app.central_api_url or _("starting")
 
     def compose(self) -> Widget:
         facts = [Label(_("{setting}: {state}").format(setting=k, state=v), size=TEXT_SMALL, id=f"fact-{i}")
@@ -63,6 +70,8 @@ class AdminScreen(Screen):
         if self.app.devices.draws_receipts:      # the demo's simulated printer
             printer_buttons.append(Button(_("Last ticket"), id="last-receipt", on_tap=self._show_receipt))
         printer = Row(printer_buttons, gap=20)
+        scanner = ([Row([Button(_("Scan a code"), id="scan-by-hand", on_tap=self._scan_by_hand)], gap=20)]
+                   if self.app.devices.scans_by_hand else [])    # the demo's simulated scanner
         self.sync_state = Label(self._sync_text(), bold=True, id="sync-state")
         self.storage_state = Label(self._storage_text(), bold=True, id="storage-state")
         sync_now = Button(_("Synchronise now"), id="sync-now", on_tap=self._sync_now)
@@ -77,9 +86,10 @@ class AdminScreen(Screen):
             Button(_("Quit to maintenance"), kind="primary", id="quit", on_tap=self._confirm_quit),
         ], gap=20)
         self.shown_refusals = self.app.sync_status.get("refusals") or []
+        self.shown_api = self._api_address()
         refusals = [Label(text, size=TEXT_SMALL, id=f"sync-refusal-{i}")
                     for i, text in enumerate(self._refusal_lines(self.shown_refusals))]
-        return Column([Column(facts, gap=8, id="facts"), self.printer_state, printer, self.inputs_state,
+        return Column([Column(facts, gap=8, id="facts"), self.printer_state, printer, self.inputs_state, *scanner,
                        self.sync_state, self.storage_state,
                        *([Column(refusals, gap=8, id="sync-refusals")] if refusals else []),
                        Row([sync_now], gap=20), actions, leave], gap=32)
@@ -148,6 +158,11 @@ class AdminScreen(Screen):
         return " · ".join(_("{setting}: {state}").format(setting=names[name], state=state.words())
                           for name, state in self.app.devices.summary().items() if name != "printer")
 
+    def _scan_by_hand(self) -> None:
+        from screens.admin.scan import AdminScanScreen
+
+        self.app.nav.push(AdminScanScreen(self.app))
+
     def _show_receipt(self) -> None:
         from screens.printing.receipt import ReceiptScreen
 
@@ -166,8 +181,8 @@ class AdminScreen(Screen):
         if event.type == events.SYNC_STATUS:
             self.sync_state.set_text(self._sync_text())
             self.storage_state.set_text(self._storage_text())
-            if (event.dict.get("refusals") or []) != self.shown_refusals:
-                self.rebuild()
+            if (event.dict.get("refusals") or []) != self.shown_refusals or self._api_address() != self.shown_api:
+                self.rebuild()   # new refusals, or the demo's server has started meanwhile
         elif event.type == events.DEVICE_STATE:
             self.printer_state.set_text(self._printer_text())
             self.inputs_state.set_text(self._inputs_text())

@@ -34,8 +34,10 @@ def test_right_pin_opens_the_admin_screen_with_the_terminal_facts(pilot):
     pilot.tap("key-enter")
     assert pilot.screen.name == "admin"
     text = pilot.text()
-    for fact in ("0.1.0", "demo-totem-01", "borne de rue", "kiosk.toml", "1080×1920", "http://127.0.0.1:8765/"):
+    for fact in ("0.1.0", "demo-totem-01", "borne de rue", "kiosk.toml", "1080×1920"):
         assert fact in text
+    # no data layer here: no central API is used, so none is named (not the configured, unused one)
+    assert "API centrale\u00a0: aucune dans ce mode" in text and "8765" not in text
     assert "admin_pin" not in pilot.app.visit.fields
 
 

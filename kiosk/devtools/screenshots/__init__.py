@@ -190,6 +190,8 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
     "admin_pin": {"empty": _then(lambda p: p.app.open_admin(), lambda p: p.settle()), "wrong": _wrong_pin,
                   "locked": _locked},
     "admin": {"default": _admin},
+    "admin_scan": {"default": _then(_admin, lambda p: p.tap("scan-by-hand")),
+                   "typed": _then(_admin, lambda p: p.tap("scan-by-hand"), lambda p: p.type("RDV-7K3P-Q9"))},
     "failsafe": {"default": _failsafe},
     "out_of_service": {"default": _then(_admin, lambda p: p.tap("toggle-service"))},
     "tracking": {
@@ -258,8 +260,9 @@ OVERRIDES: dict[str, dict[str, object]] = {
 
 
 def data_for(screen: str) -> SeededData | None:
-    """The booking and walk-in screens read a cache: the reference seed's, filled without a server."""
-    if not screen.startswith(("booking", "walkin", "checkin")):
+    """The booking, walk-in and check-in screens (and the demo scan screen, which books its sample
+    ticket) read a cache: the reference seed's, filled without a server."""
+    if not screen.startswith(("booking", "walkin", "checkin", "admin_scan")):
         return None
     from kiosk.devtools.offline_seed import SeededData
 
