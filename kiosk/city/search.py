@@ -11,7 +11,8 @@ many edits of it (a letter wrong, missing, extra, or two letters swapped), read 
 words, which drop a doubled consonant and a mute « e » at once (« pasport » for
 « passeport », « apartement »); one edit in a five-letter word already lets in too much
 (« poste » is one edit from « piste »), so the budget grows with the word. The closest
-spellings win: a two-edit spelling is tried only when no one-edit spelling exists. The view is a TEMP table of this connection: the file's schema is unchanged.
+spellings win: a two-edit spelling is tried only when no one-edit spelling exists. The view
+is a TEMP table of this connection: the file's schema is unchanged.
 The vocabulary is read again only when the file changed (``PRAGMA data_version``), so a
 keystroke costs a bisection and, for an unknown word, a scan of the words sharing one of
 its first two letters.

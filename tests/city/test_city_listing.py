@@ -98,7 +98,8 @@ def test_places_without_coordinates_come_last(guide):
                                "deleted": {"services": [], "places": [], "pages": [], "events": []},
                                "places": [{"id": "pl-fontaine", "name": "Fontaine Saint-Clément",
                                            "category": "Patrimoine", "address": None, "latitude": MAIRIE[0],
-                                           "longitude": MAIRIE[1] + 0.002, "phone": None, "opening_hours": "Mo-Su 08:00-20:00",
+                                           "longitude": MAIRIE[1] + 0.002, "phone": None,
+                                           "opening_hours": "Mo-Su 08:00-20:00",
                                            "closures": [], "wheelchair": "yes"}]}, SEEDED_AT)
     rows = guide.places_in("Patrimoine")
     assert [r.id for r in rows] == ["pl-fontaine", "pl-lavoir"]
