@@ -8,11 +8,12 @@ was lost; a person deciding whether to come needs the event first and the place 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.city.agenda import event_when, event_when_long
 from kiosk.i18n import _
-from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
+from kiosk.shell.ui import TEXT_BODY
 from screens.base import Screen
 from screens.city.common import guide, place_row, unavailable, with_freshness
 from screens.city.place import open_place
@@ -61,17 +62,20 @@ class EventScreen(Screen):
         if event is None:
             return Label(_("This event is no longer announced."), id="event-gone")
         now = city.now()
-        parts: list[Widget] = [
-            Label(event_when(event, now), size=TEXT_SMALL, colour="muted", id="event-soon"),
-            Label(event_when_long(event), size=TEXT_BODY + 6, bold=True, id="event-when")]
+        parts: list[Widget] = []
+        today = now.date()
+        if event.ongoing(now) or event.start.date() in (today, today + timedelta(days=1)):
+            # « En cours », « Aujourd'hui », « Demain »: what the full date does not say at a glance
+            parts.append(Label(event_when(event, now), size=TEXT_BODY, colour="muted", id="event-soon"))
+        parts.append(Label(event_when_long(event), size=TEXT_BODY + 6, bold=True, id="event-when"))
+        if event.description:
+            parts.append(Label(event.description, id="event-description"))
         venue = city.place(event.place_id) if event.place_id else None
         if venue is not None:
             parts.append(Label(_("Where"), bold=True, id="event-where-title"))
             parts.append(place_row(venue.row, now, open_place(self.app, venue.row.id), id="event-place"))
         elif event.place_name:
             parts.append(Label(event.place_name, id="event-place-name"))
-        if event.description:
-            parts.append(Label(event.description, id="event-description"))
         if self.printing.available:
             parts.append(Button(_("Print"), kind="primary", icon="✉", id="event-print", on_tap=self._print))
         return Column(with_freshness(city, parts), gap=20)

@@ -1,12 +1,12 @@
-"""The top of a portrait screen in low-reach mode: the town's identity, nothing to touch.
+"""The top of a portrait screen in low-reach mode: calm, nothing to touch, no copy.
 
 Low reach keeps every control in the lower 60 % of the screen for people in a wheelchair.
 The freed top part used to repeat the screen's title in large letters — a copy of what
-stands just below it, which reads as an empty band. It now shows what does not change
-from screen to screen and is no copy: the town's logo (when configured) and name, and one
-quiet sentence saying why everything sits lower, for whoever finds the terminal this way
-(the mode is left on by the person before them until the visit ends). Nothing in it moves
-with the screen, so a screen change never redraws it differently.
+stands just below it, which reads as an empty band. The town's name is not repeated either
+(the header right under it says it). What it shows does not change from screen to screen:
+the town's logo when one is configured (its identity, which the header shows small), then
+why everything sits lower and how to put it back, for whoever finds the terminal this way
+(the mode stays on for the rest of the visit, and a standing person may come next).
 """
 
 from __future__ import annotations
@@ -22,27 +22,28 @@ from screens.widgets.picture import Picture
 LOGO_MAX_WIDTH = 280     # layout pixels: the logo is a signature here, not a poster
 
 
-def reach_banner_widgets(town: str, logo: pygame.Surface | None = None) -> list[Widget]:
-    """What the band shows, top to bottom (also what tests and the layout checker read)."""
+def reach_banner_widgets(logo: pygame.Surface | None = None) -> list[Widget]:
+    """What the band shows, top to bottom (also what tests read)."""
     out: list[Widget] = []
     if logo is not None:
         out.append(Picture(logo, max_width=LOGO_MAX_WIDTH, id="reach-logo"))
-    out.append(Label(town, size=TEXT_TITLE, bold=True, align="center", id="reach-town"))
-    out.append(Label(_("The buttons are lower down, within reach."), size=TEXT_BODY, colour="muted",
+    out.append(Label(_("The buttons are lower down, within reach."), size=TEXT_TITLE - 8, bold=True,
                      align="center", id="reach-why"))
+    out.append(Label(_("To put them back in their place: « Accessibility », at the bottom of the screen."),
+                     size=TEXT_BODY, colour="muted", align="center", id="reach-undo"))
     return out
 
 
-def draw_reach_banner(surf: pygame.Surface, ui: UiContext, area: pygame.Rect, town: str,
+def draw_reach_banner(surf: pygame.Surface, ui: UiContext, area: pygame.Rect,
                       logo: pygame.Surface | None = None) -> list[Widget]:
     """Paint the band over ``area`` (a calm surface, the widgets centred) and return the widgets."""
     surf.fill(ui.theme.surface, area)
     margin, gap = ui.px(48), ui.px(24)
     width = area.width - 2 * margin
-    widgets = reach_banner_widgets(town, logo)
+    widgets = reach_banner_widgets(logo)
     heights = [w.measure(ui, width) for w in widgets]
     total = sum(heights) + gap * (len(widgets) - 1)
-    if total > area.height - 2 * ui.px(24) and logo is not None:     # a short band: the name is enough
+    if total > area.height - 2 * ui.px(24) and logo is not None:     # a short band: the words first
         widgets, heights = widgets[1:], heights[1:]
         total = sum(heights) + gap * (len(widgets) - 1)
     y = area.top + max(0, (area.height - total) // 2)

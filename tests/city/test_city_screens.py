@@ -11,7 +11,7 @@ from city_support import SEEDED_AT, seeded_cache
 from support import settle_until
 
 from kiosk.clock import ManualClock
-from kiosk.devtools.screenshots import STATES
+from kiosk.devtools.screenshots import SHOT_TIME, STATES
 from kiosk.formatting import format_date_long, format_date_short, format_datetime_long, format_day_month
 
 pytestmark = pytest.mark.reference_server
@@ -272,11 +272,12 @@ def test_no_print_button_without_a_printer(make_pilot, tmp_path):
 
 
 def test_every_city_state_of_the_gallery_is_reachable(make_pilot):
+    """At the gallery's own instant (SHOT_TIME), as ``kiosk screenshots`` renders them."""
     for screen, states in STATES.items():
         if not screen.startswith("city"):
             continue
         for name, reach in states.items():
-            pilot = make_pilot(clock=ManualClock(SEEDED_AT))
+            pilot = make_pilot(clock=ManualClock(SHOT_TIME))
             reach(pilot)
             assert pilot.screen.name == screen, (screen, name)
 

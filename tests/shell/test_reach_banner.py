@@ -1,5 +1,5 @@
-"""Low reach's top 40 %: the town's identity and why the buttons sit lower — never a copy of
-the title shown just below it — painted by the app itself, inside the band, in any text size."""
+"""Low reach's top 40 %: the town's logo, why the buttons sit lower and how to undo it — never
+a copy of the title or the town name shown just below — painted by the app, inside the band."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _band(pilot):
 
 @pytest.mark.parametrize("large_text", [False, True], ids=["normal-text", "large-text"])
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_the_band_shows_the_town_and_why_not_the_title(make_pilot, large_text, lang):
+def test_the_band_says_why_and_how_to_undo_not_the_title(make_pilot, large_text, lang):
     pilot = make_pilot(PORTRAIT, overrides={"accessibility.low_reach": True, "accessibility.large_text": large_text,
                                             "languages.default": lang})
     pilot.tap("accessibility")
@@ -27,12 +27,13 @@ def test_the_band_shows_the_town_and_why_not_the_title(make_pilot, large_text, l
     app, band = pilot.app, _band(pilot)
     assert band.height == int(1920 * 0.4)
     scratch = pygame.Surface(app.display.surface.get_size())
-    widgets = draw_reach_banner(scratch, app.ui, band, app.config.branding.town_name, app.logo)
+    widgets = draw_reach_banner(scratch, app.ui, band, app.logo)
     texts = [w.text for w in widgets if isinstance(w, Label)]
     title = pilot.widget("title").text
-    assert texts[0] == app.config.branding.town_name and title not in texts
-    assert texts[1] == ("Les boutons sont plus bas, à portée de main." if lang == "fr"
+    assert title not in texts and not any(app.config.branding.town_name in t for t in texts)
+    assert texts[0] == ("Les boutons sont plus bas, à portée de main." if lang == "fr"
                         else "The buttons are lower down, within reach.")
+    assert ("Accessibilité" if lang == "fr" else "Accessibility") in texts[1]
     assert all(band.contains(w.rect) for w in widgets)
     # what the app shows in the band is exactly this (not the title drawn by another path)
     shown = app.display.surface.subsurface(band)
@@ -56,12 +57,10 @@ def test_a_configured_logo_is_shown_above_the_name(make_pilot, tmp_path):
     pilot = make_pilot(PORTRAIT, overrides={"accessibility.low_reach": True, "branding.logo": str(logo)})
     app, band = pilot.app, _band(pilot)
     assert app.logo is not None
-    widgets = draw_reach_banner(pygame.Surface(app.display.surface.get_size()), app.ui, band,
-                                app.config.branding.town_name, app.logo)
+    widgets = draw_reach_banner(pygame.Surface(app.display.surface.get_size()), app.ui, band, app.logo)
     assert isinstance(widgets[0], Picture) and widgets[0].rect.bottom <= widgets[1].rect.top
     assert all(band.contains(w.rect) for w in widgets)
-    # a band too short for the logo keeps the name and the sentence
+    # a band too short for the logo keeps the words
     short = pygame.Rect(0, 0, band.width, 200)
-    widgets = draw_reach_banner(pygame.Surface(app.display.surface.get_size()), app.ui, short,
-                                app.config.branding.town_name, app.logo)
+    widgets = draw_reach_banner(pygame.Surface(app.display.surface.get_size()), app.ui, short, app.logo)
     assert not any(isinstance(w, Picture) for w in widgets)
