@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from kiosk.clock import PARIS
-from kiosk.formatting import format_date_long, format_day_month, format_time, format_weekday
+from kiosk.formatting import format_date_long, format_datetime_long, format_day_month, format_time, format_weekday
 from kiosk.i18n import _
 from offline_cache.catalog import sync_state, utc_text
 
@@ -43,28 +43,52 @@ def _parse(text: str | None) -> datetime | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PARIS)
 
 
+_SELECT = ('SELECT e.id, e.title, e.description, e.start, e."end", e.category, e.place_id, p.name AS place_name '
+           'FROM events e LEFT JOIN places p ON p.id = e.place_id ')
+
+
+def _event(r: sqlite3.Row) -> Event | None:
+    """The row as an event, or None (logged once) when its times are unusable."""
+    try:
+        start, end = _parse(r["start"]), _parse(r["end"])
+    except ValueError:
+        start = end = None
+    if start is None or (end is not None and end < start):
+        if r["id"] not in _reported:
+            _reported.add(r["id"])
+            log.warning("event %s has no usable start/end; not shown", r["id"])
+        return None
+    return Event(r["id"], r["title"], r["description"] or "", start, end or start, r["category"] or "",
+                 r["place_id"], r["place_name"])
+
+
 def upcoming(conn: sqlite3.Connection, now: datetime, *, days: int = 14, limit: int = 100) -> list[Event]:
     """Events not yet over that start within ``days`` days, soonest first."""
     rows = conn.execute(
-        'SELECT e.id, e.title, e.description, e.start, e."end", e.category, e.place_id, p.name AS place_name '
-        'FROM events e LEFT JOIN places p ON p.id = e.place_id '
-        'WHERE (e."end" IS NULL OR e."end" > ?) AND (e.start IS NULL OR e.start < ?) '
+        _SELECT + 'WHERE (e."end" IS NULL OR e."end" > ?) AND (e.start IS NULL OR e.start < ?) '
         "ORDER BY e.start, e.title LIMIT ?",
         (utc_text(now), utc_text(now + timedelta(days=days)), limit)).fetchall()
-    out = []
-    for r in rows:
-        try:
-            start, end = _parse(r["start"]), _parse(r["end"])
-        except ValueError:
-            start = end = None
-        if start is None or (end is not None and end < start):
-            if r["id"] not in _reported:
-                _reported.add(r["id"])
-                log.warning("event %s has no usable start/end; not shown", r["id"])
-            continue
-        out.append(Event(r["id"], r["title"], r["description"] or "", start, end or start, r["category"] or "",
-                         r["place_id"], r["place_name"]))
-    return out
+    return [e for e in map(_event, rows) if e is not None]
+
+
+def event_by_id(conn: sqlite3.Connection, event_id: str) -> Event | None:
+    """One event for its own page; None when it left the catalog (a sync while the page was open)
+    or its times are unusable."""
+    row = conn.execute(_SELECT + "WHERE e.id = ?", (event_id,)).fetchone()
+    return _event(row) if row is not None else None
+
+
+def event_when_long(event: Event) -> str:
+    """The date and time in words, with the year, for the event's page and its ticket:
+    « samedi 12 décembre 2026, de 16 h à 20 h », « samedi 12 décembre 2026 à 16 h » (no end), or
+    « du samedi 12 décembre 2026 à 10 h au dimanche 13 décembre 2026 à 18 h »."""
+    start, end = event.start, event.end
+    if end == start:
+        return format_datetime_long(start)
+    if end.date() == start.date():
+        return _("{date}, from {start} to {end}").format(
+            date=format_date_long(start.date()), start=format_time(start), end=format_time(end))
+    return _("from {start} to {end}").format(start=format_datetime_long(start), end=format_datetime_long(end))
 
 
 def event_when(event: Event, now: datetime) -> str:

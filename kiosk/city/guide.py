@@ -137,6 +137,9 @@ class CityGuide:
     def events(self) -> list[agenda.Event]:
         return agenda.upcoming(self.conn, self.now(), days=self.settings.events_days)
 
+    def event(self, event_id: str) -> agenda.Event | None:
+        return agenda.event_by_id(self.conn, event_id)
+
     def pages(self) -> list[dict[str, Any]]:
         return pages.list_pages(self.conn)
 

@@ -109,11 +109,28 @@ def rows_from_places(places: Sequence[Mapping[str, Any]], now: datetime, *, orig
     return [_row(p, locate(origin, p.get("lat"), p.get("lon")), wall, closing_soon) for p in places]
 
 
+def kind_rank(opening_hours: str | None) -> int:
+    """Where a place comes in its category: 1 when it is open around the clock (« 24/7 »), else 0
+    (a counter, a surgery, a pool — or a place whose hours are not given).
+
+    The catalog has no sub-kind to group by, but its hours tell what kind of place it is: what
+    is open around the clock is unattended equipment (defibrillators, bus stops, letter boxes,
+    recycling points), found on the street and rarely what a person opens a category for,
+    whereas whoever opens « Santé » mostly looks for a doctor or a pharmacy. Without this the
+    nearest of 14 defibrillators came before the first doctor. A category of equipment only
+    (« Transport ») keeps its plain nearest-first order. The defibrillators stay listed, and
+    the nearest comes first among them."""
+    return 1 if (opening_hours or "").split(";")[0].strip().startswith("24/7") else 0
+
+
 def places_in(conn: sqlite3.Connection, category: str, now: datetime, *, origin: Origin | None,
               closing_soon: timedelta = timedelta(minutes=30)) -> list[PlaceRow]:
-    """A category's places, nearest first, with their states; ``[]`` for an empty or unknown category."""
+    """A category's places, staffed places first (``kind_rank``), then nearest first, with their
+    states; ``[]`` for an empty or unknown category."""
     wall = local_wall(now)
-    return [_row(p, w, wall, closing_soon) for p, w in _located(conn, origin, "WHERE category = ?", (category,))]
+    located = _located(conn, origin, "WHERE category = ?", (category,))
+    located.sort(key=lambda pw: kind_rank(pw[0]["opening_hours"]))      # stable: nearest first within
+    return [_row(p, w, wall, closing_soon) for p, w in located]
 
 
 def open_now(conn: sqlite3.Connection, now: datetime, *, origin: Origin | None, limit: int = 40,

@@ -1,18 +1,24 @@
-"""Search as you type across places, services and practical pages, forgiving one typo.
+"""Search as you type across places, services and practical pages, forgiving typos.
 
 Places go through the cache's FTS5 index (accent- and case-insensitive, every word a
 prefix: « medi » finds « Médiathèque »). What a citizen types never reaches FTS5 as syntax:
 only words are kept and each is quoted (``offline_cache.places.query_words``).
 
-One typo in a word of 5 letters or more is forgiven: when such a word is the start of no
-indexed word, it is replaced by the indexed words that start within one edit of it (a
-letter wrong, missing, extra, or two letters swapped), read from an ``fts5vocab`` view of
-the index. The view is a TEMP table of this connection: the file's schema is unchanged.
+One typo in a word of 5 letters or more is forgiven, two from 7 letters: when such a word
+is the start of no indexed word, it is replaced by the indexed words that start within that
+many edits of it (a letter wrong, missing, extra, or two letters swapped), read from an
+``fts5vocab`` view of the index. Two are needed for the commonest misspellings of French
+words, which drop a doubled consonant and a mute « e » at once (« pasport » for
+« passeport », « apartement »); one edit in a five-letter word already lets in too much
+(« poste » is one edit from « piste »), so the budget grows with the word. The closest
+spellings win: a two-edit spelling is tried only when no one-edit spelling exists. The view
+is a TEMP table of this connection: the file's schema is unchanged.
 The vocabulary is read again only when the file changed (``PRAGMA data_version``), so a
 keystroke costs a bisection and, for an unknown word, a scan of the words sharing one of
 its first two letters.
 
-Services and pages are few (tens): they are matched in memory with the same rules.
+Services and pages are few (tens): they are matched in memory with the same rules and the
+same ``Vocabulary``, so a typo forgiven in a place's name is forgiven in a service's.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from kiosk.text import fold, folded_words, sort_key
 from offline_cache.places import query_words, search_matching
 
 TYPO_MIN_LETTERS = 5
+TWO_TYPOS_MIN_LETTERS = 7
 MAX_ALTERNATIVES = 12   # spellings tried for one mistyped word
 
 
@@ -55,6 +62,41 @@ def near_prefix(word: str, term: str) -> bool:
     return any(within_one_edit(word, term[:k]) for k in (n, n - 1, n + 1) if 0 < k <= len(term))
 
 
+def typos_forgiven(word: str) -> int:
+    """How many edits a (folded) word may be from what it meant: 0, 1 from 5 letters, 2 from 7."""
+    n = len(word)
+    return 2 if n >= TWO_TYPOS_MIN_LETTERS else 1 if n >= TYPO_MIN_LETTERS else 0
+
+
+def prefix_distance(word: str, term: str, budget: int) -> tuple[int, int] | None:
+    """The fewest edits (optimal string alignment) turning ``word`` into a start of ``term``, and
+    that start's length, preferring the length nearest ``word``'s; None when more than ``budget``.
+
+    A dynamic programme over ``word`` × ``term[:len(word) + budget]``, given up as soon as a whole
+    row exceeds the budget (most words of the vocabulary are dropped after two or three rows)."""
+    n, m = len(word), min(len(term), len(word) + budget)
+    if n == 0 or m < n - budget:
+        return None
+    before: list[int] = []
+    prev = list(range(m + 1))
+    for i in range(1, n + 1):
+        cur = [i] + [0] * m
+        for j in range(1, m + 1):
+            cost = word[i - 1] != term[j - 1]
+            best = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and word[i - 1] == term[j - 2] and word[i - 2] == term[j - 1]:
+                best = min(best, before[j - 2] + 1)
+            cur[j] = best
+        if min(cur) > budget:
+            return None
+        before, prev = prev, cur
+    found = [(d, abs(k - n), k) for k, d in enumerate(prev) if k > 0 and d <= budget]
+    if not found:
+        return None
+    d, _gap, k = min(found)
+    return d, k
+
+
 class Vocabulary:
     """The distinct words of the places index, sorted, with buckets by first and second letter."""
 
@@ -72,10 +114,35 @@ class Vocabulary:
         return i < len(self.terms) and self.terms[i].startswith(word)
 
     def alternatives(self, word: str) -> list[str]:
-        """Starts of indexed words within one edit of ``word``, at most MAX_ALTERNATIVES."""
+        """Starts of indexed words within one edit of ``word`` or, failing any and when the word is
+        long enough (``typos_forgiven``), within two; at most MAX_ALTERNATIVES."""
+        found = self._one_edit(word)
+        if found or typos_forgiven(word) < 2:
+            return found
+        return self._within(word, 2)
+
+    def _pools(self, word: str) -> tuple[Iterable[str], ...]:
         # A typo leaves the first or the second letter in place, or shifts one onto the other.
-        pools = (self.by_first.get(word[0], ()), self.by_second.get(word[1], ()),
-                 self.by_first.get(word[1], ()), self.by_second.get(word[0], ()))
+        return (self.by_first.get(word[0], ()), self.by_second.get(word[1], ()),
+                self.by_first.get(word[1], ()), self.by_second.get(word[0], ()))
+
+    def _within(self, word: str, budget: int) -> list[str]:
+        """Starts of indexed words within ``budget`` edits, closest first, at most MAX_ALTERNATIVES.
+
+        Only words with the same first letter: two edits at the front of a word would make
+        « pasport » a « sport »; a person rarely gets the first letter wrong, and it keeps the scan
+        to one bucket."""
+        scored: dict[str, int] = {}
+        for pool in (self.by_first.get(word[0], ()),):
+            for term in pool:
+                hit = prefix_distance(word, term, budget)
+                if hit is not None:
+                    stem = term[:hit[1]]
+                    scored[stem] = min(hit[0], scored.get(stem, budget))
+        return sorted(scored, key=lambda stem: (scored[stem], stem))[:MAX_ALTERNATIVES]
+
+    def _one_edit(self, word: str) -> list[str]:
+        pools = self._pools(word)
         found: list[str] = []
         seen: set[str] = set()
         for pool in pools:

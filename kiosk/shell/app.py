@@ -515,7 +515,7 @@ class App:
         # (the low-reach banner) needs painting here, on a full redraw.
         if full and self.viewport.top > 0:
             banner = pygame.Rect(0, 0, self.viewport.width, self.viewport.top)
-            draw_reach_banner(surf, self.ui, banner, screen.title() or self.config.branding.town_name)
+            draw_reach_banner(surf, self.ui, banner, self.logo)
         rects = screen.render(surf, self.ui)
         self.display.present(None if full else rects)
         self.frames += 1

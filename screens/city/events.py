@@ -22,7 +22,7 @@ class EventsScreen(Screen):
         city = guide(self.app)
         if city is None:
             return unavailable()
-        from screens.city.place import PlaceScreen
+        from screens.city.event import open_event
 
         now, days = city.now(), city.settings.events_days
         events = city.events()
@@ -32,6 +32,5 @@ class EventsScreen(Screen):
             items.append(Label(_("No event is announced for the coming days."), id="events-empty"))
         for i, e in enumerate(events):
             details = [event_when(e, now), e.place_name or "", e.description]
-            tap = (lambda pid=e.place_id: self.app.nav.push(PlaceScreen(self.app, pid))) if e.place_name else None
-            items.append(ListRow(e.title, details, id=f"event-{i}", on_tap=tap))
+            items.append(ListRow(e.title, details, id=f"event-{i}", on_tap=open_event(self.app, e.id)))
         return Column(with_freshness(city, items), gap=16)

@@ -22,7 +22,7 @@ from screens.city.common import HERE_M, category_title, guide, unavailable, with
 from screens.printing.ticket_printing import TicketPrinting
 from screens.widgets import Button, Column, Label, Row
 from screens.widgets.base import Widget
-from screens.widgets.list_row import PairRow
+from screens.widgets.list_row import ListRow, PairRow
 
 if TYPE_CHECKING:
     import pygame
@@ -85,7 +85,10 @@ class PlaceScreen(Screen):
         more: list[Widget] = [self._week(detail)]
         if detail.services:
             more.append(Label(_("Services here"), bold=True, id="place-services-title"))
-            more += [Label(f"• {s['name']}", id=f"place-service-{i}") for i, s in enumerate(detail.services)]
+            from screens.city.service import open_service
+
+            more += [ListRow(s["name"], id=f"place-service-{i}", on_tap=open_service(self.app, s["id"], open_place))
+                     for i, s in enumerate(detail.services)]
         if self.printing.available:
             parts.append(Button(_("Print"), kind="primary", icon="✉", id="place-print", on_tap=self._print))
         W, H = self.app.display.logical

@@ -16,19 +16,27 @@ if TYPE_CHECKING:
     from screens.base import ScreenHost
 
 
-def open_service(app: ScreenHost, service_id: str) -> Callable[[], None]:
-    """What a service's row does when touched: open its page."""
+PlaceOpener = Callable[["ScreenHost", str], Callable[[], None]]
+
+
+def open_service(app: ScreenHost, service_id: str, open_place: PlaceOpener) -> Callable[[], None]:
+    """What a service's row does when touched: open its page.
+
+    ``open_place`` (``screens.city.place.open_place``) is what the service's « Where » row does:
+    handed down by the caller because the place screen lists its services and opens this
+    screen, and the two modules must not import each other."""
     def push() -> None:
-        app.nav.push(ServiceScreen(app, service_id))
+        app.nav.push(ServiceScreen(app, service_id, open_place))
     return push
 
 
 class ServiceScreen(Screen):
     name = "city_service"
 
-    def __init__(self, app: ScreenHost, service_id: str) -> None:
+    def __init__(self, app: ScreenHost, service_id: str, open_place: PlaceOpener) -> None:
         super().__init__(app)
         self.service_id = service_id
+        self.open_place = open_place
         self.service: dict[str, Any] | None = None
 
     def build(self) -> None:
@@ -60,11 +68,9 @@ class ServiceScreen(Screen):
         assert city is not None     # checked at the top of compose
         place = city.place(s["place_id"]) if s.get("place_id") else None
         if place is not None:
-            from screens.city.place import PlaceScreen
-
             parts.append(Label(_("Where"), bold=True, id="service-where-title"))
             parts.append(place_row(place.row, city.now(), id="service-place",
-                                   on_tap=lambda: self.app.nav.push(PlaceScreen(self.app, s["place_id"]))))
+                                   on_tap=self.open_place(self.app, s["place_id"])))
         return Column(parts, gap=20)
 
     def _book(self) -> None:

@@ -14,6 +14,7 @@ from conftest import REPO
 from kiosk.city.geo import Origin, bearing_deg, distance_m, has_coordinates, locate, sector
 from kiosk.city.guide import CityGuide
 from kiosk.city.hours import Status
+from kiosk.city.listing import kind_rank
 from kiosk.city.wording import direction_arrow, direction_words, state_words
 from kiosk.clock import ManualClock
 from kiosk.config import load_config
@@ -97,11 +98,24 @@ def test_places_without_coordinates_come_last(guide):
                                "deleted": {"services": [], "places": [], "pages": [], "events": []},
                                "places": [{"id": "pl-fontaine", "name": "Fontaine Saint-Clément",
                                            "category": "Patrimoine", "address": None, "latitude": MAIRIE[0],
-                                           "longitude": MAIRIE[1] + 0.002, "phone": None, "opening_hours": "24/7",
+                                           "longitude": MAIRIE[1] + 0.002, "phone": None,
+                                           "opening_hours": "Mo-Su 08:00-20:00",
                                            "closures": [], "wheelchair": "yes"}]}, SEEDED_AT)
     rows = guide.places_in("Patrimoine")
     assert [r.id for r in rows] == ["pl-fontaine", "pl-lavoir"]
     assert rows[0].where.distance_m == pytest.approx(150.7, abs=1) and rows[0].where.sector == 2
+
+
+def test_staffed_places_before_equipment_open_around_the_clock(guide):
+    """« Santé »: doctors and pharmacies first (nearest first), the 12 defibrillators after them."""
+    rows = guide.places_in("Santé")
+    kinds = ["defibrillateur" in sort_key(r.name) for r in rows]
+    assert kinds.count(True) == 12 and kinds == sorted(kinds)
+    assert rows[0].name.startswith(("Cabinet médical", "Pharmacie"))
+    staffed = [r.where.distance_m for r in rows if r.where and not r.name.startswith("Défibrillateur")]
+    devices = [r.where.distance_m for r in rows if r.where and r.name.startswith("Défibrillateur")]
+    assert staffed == sorted(staffed) and devices == sorted(devices)
+    assert [kind_rank(h) for h in ("24/7", " 24/7; PH off", "Mo-Fr 09:00-12:00", None, "")] == [1, 1, 0, 0, 0]
 
 
 def test_empty_and_unknown_categories(guide):

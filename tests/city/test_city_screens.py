@@ -11,7 +11,7 @@ from city_support import SEEDED_AT, seeded_cache
 from support import settle_until
 
 from kiosk.clock import ManualClock
-from kiosk.devtools.screenshots import STATES
+from kiosk.devtools.screenshots import SHOT_TIME, STATES
 from kiosk.formatting import format_date_long, format_date_short, format_datetime_long, format_day_month
 
 pytestmark = pytest.mark.reference_server
@@ -149,8 +149,16 @@ def test_events_and_pages(city):
     assert titles == ["Conseil municipal", "Heure du conte", "Collecte de sang",
                       "Atelier numérique : démarches en ligne"]
     assert not pilot.has("event-4")                                    # the past one is hidden, later ones too far
-    pilot.tap("event-1")
-    assert pilot.widget("title").text == "Médiathèque Louise-Bodin"
+    pilot.tap("event-1")                                                # the event's own page, not its venue
+    assert pilot.screen.name == "city_event" and pilot.widget("title").text == "Heure du conte"
+    event = pilot.app.guide().event(pilot.screen.event_id)
+    when = plain(pilot.widget("event-when").text)
+    assert plain(format_date_long(event.start.date(), "fr")) in when and " de " in when and " à " in when
+    assert pilot.has("event-description") and pilot.widget("event-place").title == "Médiathèque Louise-Bodin"
+    pilot.tap("event-place")
+    assert pilot.screen.name == "city_place" and pilot.widget("title").text == "Médiathèque Louise-Bodin"
+    pilot.tap("back")
+    assert pilot.screen.name == "city_event"
     pilot.tap("home")
     pilot.tap("feature-city")
     pilot.tap("city-pages")
@@ -177,6 +185,83 @@ def test_print_a_place(city):
     assert "Aujourd’hui".encode("cp1252") in sent
 
 
+def test_print_an_event(city):
+    pilot = city()
+    pilot.tap("city-events")
+    pilot.tap("event-1")
+    printer = pilot.app.devices.printer
+    settle_until(pilot, lambda: pilot.app.devices.can_print and pilot.has("event-print"), 10.0, every=0.02)
+    before = len(printer.backend.received)
+    pilot.tap("event-print")
+    settle_until(pilot, lambda: "Votre ticket est imprimé" in pilot.text(), 10.0, every=0.02)
+    sent = bytes(printer.backend.received[before:])
+    assert b"Heure du conte" in sent and "Médiathèque Louise-Bodin".encode("cp1252") in sent
+    assert b"openstreetmap.org/?mlat=" in sent
+
+
+def test_event_ticket_and_when_in_words(tmp_path):
+    from conftest import REPO
+
+    from kiosk import i18n
+    from kiosk.city.agenda import event_when_long
+    from kiosk.city.guide import CityGuide
+    from kiosk.city.ticket import event_ticket
+    from kiosk.config import load_config
+
+    guide = CityGuide.open(seeded_cache(tmp_path / "cache.sqlite3"), load_config(REPO / "kiosk.toml"),
+                           ManualClock(SEEDED_AT))
+    try:
+        event = next(e for e in guide.events() if e.title == "Heure du conte")
+        assert guide.event(event.id) == event and guide.event("ev-unknown") is None
+        day = plain(format_date_long(event.start.date(), "fr"))
+        assert plain(event_when_long(event)).startswith(f"{day}, de ")
+        text = plain(event_ticket(event, guide.place(event.place_id), SEEDED_AT, "X").plain_text())
+        assert text.splitlines()[:2] == ["Heure du conte", plain(event_when_long(event))]
+        assert "Médiathèque Louise-Bodin" in text and event.description.split()[0] in text
+        assert "Imprimé le" in text
+        gone = plain(event_ticket(event, None, SEEDED_AT, "X").plain_text())
+        assert "openstreetmap" not in gone and "Médiathèque Louise-Bodin" in gone    # the name kept
+        i18n.set_language("en")
+        assert ", from " in event_when_long(event) and " to " in event_when_long(event)
+    finally:
+        i18n.set_language("fr")
+        guide.close()
+
+
+def test_services_of_a_place_open_the_service(city):
+    pilot = city()
+    pilot.tap("city-near")
+    pilot.tap("place-0")
+    row = pilot.widget("place-service-0")
+    assert row.on_tap is not None
+    title = row.title
+    pilot.tap("place-service-0")
+    assert pilot.screen.name == "city_service" and pilot.widget("title").text == title
+
+
+def test_done_on_the_search_keyboard_puts_it_away_to_show_the_results(city):
+    pilot = city()
+    pilot.tap("city-search")
+    pilot.tap("key-enter")                                               # nothing typed: says so, keys stay
+    assert pilot.has("key-a") and pilot.widget("query").error
+    pilot.type("mairie")
+    first = pilot.widget("result-place-0")
+    pilot.tap("key-enter")
+    assert not pilot.has("key-a") and pilot.has("search-edit")
+    view = pilot.screen.content.rect
+    first = pilot.widget("result-place-0")
+    assert view.top <= first.rect.top and first.rect.bottom <= view.bottom      # seen without scrolling
+    pilot.tap("result-place-0")
+    assert pilot.screen.name == "city_place"
+    pilot.tap("back")
+    assert not pilot.has("key-a")                                         # as it was left
+    pilot.tap("search-edit")
+    assert pilot.has("key-a") and pilot.widget("query").value == "mairie"
+    pilot.tap("key-enter")
+    pilot.tap("query")                                                     # touching the field brings them back
+    assert pilot.has("key-a")
+
+
 def test_no_print_button_without_a_printer(make_pilot, tmp_path):
     pilot = make_pilot(demo=False, overrides={"printer.type": "none"}, clock=ManualClock(SEEDED_AT))
     pilot.app.city_cache = seeded_cache(tmp_path / "cache.sqlite3")
@@ -187,11 +272,12 @@ def test_no_print_button_without_a_printer(make_pilot, tmp_path):
 
 
 def test_every_city_state_of_the_gallery_is_reachable(make_pilot):
+    """At the gallery's own instant (SHOT_TIME), as ``kiosk screenshots`` renders them."""
     for screen, states in STATES.items():
         if not screen.startswith("city"):
             continue
         for name, reach in states.items():
-            pilot = make_pilot(clock=ManualClock(SEEDED_AT))
+            pilot = make_pilot(clock=ManualClock(SHOT_TIME))
             reach(pilot)
             assert pilot.screen.name == screen, (screen, name)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from city_support import SEEDED_AT, seeded_cache
 
-from kiosk.city.search import CitySearch, Vocabulary, near_prefix, within_one_edit
+from kiosk.city.search import CitySearch, Vocabulary, near_prefix, prefix_distance, typos_forgiven, within_one_edit
 from offline_cache.db import open_cache
 from offline_cache.from_api import apply_catalog
 
@@ -38,6 +38,35 @@ def test_near_prefix_of_a_half_typed_word():
     assert near_prefix("mediatehq", "mediatheque")        # swapped letters, word not finished
     assert near_prefix("mediateq", "mediatheque")         # a letter missing
     assert not near_prefix("mdiatehq", "mediatheque")     # two mistakes
+
+
+@pytest.mark.parametrize("word, term, budget, expected", [
+    ("pasport", "passeport", 2, (2, 9)), ("pasport", "passeport", 1, None), ("passe", "passeport", 2, (0, 5)),
+    ("mdiatehq", "mediatheque", 2, (2, 9)), ("pasport", "sport", 2, (2, 5)), ("piscine", "sport", 2, None),
+    ("apartement", "appartement", 2, (1, 11))])
+def test_prefix_distance(word, term, budget, expected):
+    assert prefix_distance(word, term, budget) == expected
+
+
+def test_two_typos_only_in_long_words_and_only_when_one_is_not_enough():
+    assert [typos_forgiven(w) for w in ("cni", "poste", "piscin", "pasport")] == [0, 1, 1, 2]
+    vocab = Vocabulary(["passeport", "sport", "piste", "poste", "appartement"])
+    assert vocab.alternatives("pasport") == ["passeport"]      # not « sport »: the first letter is kept
+    assert vocab.alternatives("pastes") == []                  # six letters: one typo at most
+    assert vocab.alternatives("apartement") == ["appartement"]  # one edit found: two are not tried
+
+
+@pytest.mark.parametrize("typed", ["pasport", "Pasport", "passport", "paseport", "passepor"])
+def test_a_common_misspelling_finds_the_service(search, typed):
+    """The search's own example is « passeport »: a person typing it as they hear it finds it."""
+    results = search.search(typed)
+    assert [s["id"] for s in results.services][:1] == ["svc-passeport"], typed
+    assert not any("sport" in p["name"].lower() for p in results.places)
+
+
+def test_two_typos_in_a_place_name(search):
+    assert place_ids(search.search("mdiatehque"))[:1] == ["pl-mediatheque"]
+    assert place_ids(search.search("bibiotheque")) == place_ids(search.search("bibliotheque"))
 
 
 def test_vocabulary_alternatives_including_a_wrong_first_letter():
@@ -75,9 +104,10 @@ def test_one_typo_in_a_long_word(search, typo, expected):
     assert expected in place_ids(search.search(typo))
 
 
-def test_no_typo_allowed_in_short_words_nor_two_typos(search):
+def test_no_typo_allowed_in_short_words_nor_two_typos_below_seven_letters(search):
     assert search.search("pisc").places and not search.search("psic").places      # 4 letters: exact only
-    assert not search.search("mdiatehque").places                                  # two mistakes
+    assert not search.search("psicne").places                                      # 6 letters, two mistakes
+    assert not search.search("mdaitehqeu").places                                  # three mistakes
 
 
 def test_no_result_gives_empty_groups(search):

@@ -227,9 +227,11 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
         "typing": lambda p: _city(p, "city-search", "type:medi"),
         "typo": lambda p: _city(p, "city-search", "type:pasreport"),
         "no-result": lambda p: _city(p, "city-search", "type:zyx"),
+        "validated": lambda p: _city(p, "city-search", "type:mairie", "key-enter"),
     },
     "city_service": {"default": lambda p: _city(p, "city-search", "type:passeport", "result-service-0")},
     "city_events": {"default": lambda p: _city(p, "city-events")},
+    "city_event": {"default": lambda p: _city(p, "city-events", "event-1")},
     "city_pages": {"default": lambda p: _city(p, "city-pages")},
     "city_page": {
         "markdown": lambda p: _city(p, "city-pages", "page-0"),
