@@ -27,7 +27,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 REVOKED_RETRY_S = 300.0      # a revoked terminal checks now and then whether it was re-enrolled
 MAX_IDLE_S = 60.0
 RECENT_REFUSALS = 5          # shown on the admin screen (newest first), without personal data
+TRIM_EVERY = timedelta(hours=1)   # how often delivered and refused outbox rows are bounded
 
 
 @dataclass
@@ -97,6 +98,7 @@ class SyncWorker:
         self._retry_after: float | None = None
         self._conn: sqlite3.Connection | None = None
         self._outbox: Outbox | None = None
+        self._trimmed_at: datetime | None = None
         self._generation = 0
         self._check_next_open = False  # set when a round met a damaged file: the next open reads it whole
         self._wake, self._stopping = threading.Event(), threading.Event()
@@ -243,7 +245,18 @@ class SyncWorker:
         if online != self.online:   # news to this worker: the link hears it (its requests told it already
             self.online = online    # when the client shares the link's observer)
             self.link.observe(online)
+        self._trim(outbox)
         events.SyncStatus(**self.status(conn, outbox)).post(self.post)
+
+    def _trim(self, outbox: Outbox) -> None:
+        """Bound the outbox once an hour (delivered and refused rows; never a pending one)."""
+        now = self.clock.now()
+        if self._trimmed_at is not None and now - self._trimmed_at < TRIM_EVERY:
+            return
+        self._trimmed_at = now
+        gone = outbox.trim(now)
+        if gone:
+            log.info("outbox: %d delivered or refused actions forgotten", gone)
 
     @property
     def clock_skew_flagged(self) -> bool:

@@ -292,3 +292,26 @@ def test_kill_9_never_leaves_a_half_written_row(tmp_path):
                             ).fetchone()[0] == 0
     finally:
         conn.close()
+
+
+def test_trim_bounds_delivered_and_refused_rows_and_never_touches_pending_ones(outbox, clock):
+    """A terminal runs for weeks: delivered rows go after a week, refusals beyond the newest
+    FAILED_KEPT go, and an action still waiting to be delivered stays however old it is."""
+    from offline_cache.outbox import ACKNOWLEDGED_KEPT, FAILED_KEPT
+
+    waiting = outbox.enqueue("checkin", {}, personal=None)
+    delivered_old = outbox.enqueue("checkin", {}, personal=None)
+    outbox.mark_acknowledged(delivered_old, {})
+    refused = [outbox.enqueue("checkin", {}, personal=None) for _ in range(FAILED_KEPT + 3)]
+    for key in refused:
+        outbox.mark_failed(key, 400, "bad")
+    clock.advance(ACKNOWLEDGED_KEPT.total_seconds() + 60)
+    delivered_new = outbox.enqueue("checkin", {}, personal=None)
+    outbox.mark_acknowledged(delivered_new, {})
+
+    assert outbox.trim(clock.now()) == 1 + 3
+    assert outbox.get(delivered_old) is None and outbox.get(delivered_new).state == "acknowledged"
+    assert outbox.get(waiting).state == "pending"
+    assert [outbox.get(k) for k in refused[:3]] == [None, None, None]
+    assert all(outbox.get(k).state == "failed" for k in refused[3:])
+    assert outbox.trim(clock.now()) == 0

@@ -184,6 +184,24 @@ def test_personal_data_is_purged_after_acknowledgement(env):
         assert b"Quastenberg" not in path.read_bytes(), path
 
 
+def test_the_worker_keeps_the_outbox_bounded_over_weeks(env):
+    """Delivered rows do not pile up on a terminal that runs for weeks: a round trims them (once
+    an hour), while an action the server has not taken yet stays."""
+    from offline_cache.outbox import ACKNOWLEDGED_KEPT
+
+    first, second = env.free_slots(2)
+    delivered = env.enqueue_booking(first)
+    assert env.worker.run_once().push.acknowledged == [delivered]
+    env.clock.advance(ACKNOWLEDGED_KEPT.total_seconds() + 2 * 3600)
+    env.server_clock.advance(seconds=ACKNOWLEDGED_KEPT.total_seconds() + 2 * 3600)
+    waiting = env.outbox.enqueue("booking", {"slot_id": second, "service_id": "svc-cni", "channel": "kiosk",
+                                             "created_at": env.clock.now().isoformat()}, personal=PERSON)
+    env.outbox.mark_retry(waiting, "server busy", retry_after_s=3600)   # not due in this round
+    env.worker.run_once()
+    assert env.outbox.get(delivered) is None
+    assert env.outbox.get(waiting).state == "pending"
+
+
 def test_409_is_marked_failed_with_the_alternatives_kept(env):
     slot = env.free_slots(1)[0]
     other = env.client.create_booking({"slot_id": slot, "service_id": "svc-cni", "person": PERSON["person"],
