@@ -25,7 +25,9 @@ from kiosk.api.client import ApiClient
 from kiosk.demo_api import admin
 from kiosk.demo_api.testing import ManualClock, running_server
 
-pytestmark = pytest.mark.reference_server
+# each round starts a fresh Python child and waits for its « ready »: on a loaded machine a start
+# alone takes seconds, so the whole run gets more than the suite's 120 s per test
+pytestmark = [pytest.mark.reference_server, pytest.mark.timeout(360)]
 
 ROUNDS = 50
 CHILD = KILL_CHILD_TERMINAL + r"""

@@ -19,7 +19,9 @@ from kiosk.demo_api import admin, db
 from kiosk.demo_api.testing import ManualClock, running_server
 from kiosk.sync.worker import SyncWorker
 
-pytestmark = pytest.mark.reference_server
+# each round starts a fresh Python child and waits for its « ready »: on a loaded machine a start
+# alone takes seconds, so the whole run gets more than the suite's 120 s per test
+pytestmark = [pytest.mark.reference_server, pytest.mark.timeout(360)]
 
 ROUNDS = 12
 DAY = SLOT_AT.astimezone(PARIS).date()
