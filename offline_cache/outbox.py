@@ -38,6 +38,7 @@ RETRY_AFTER_MAX_S = 6 * 3600.0     # a server's Retry-After is honoured, within 
 MAX_TEXT = 500
 ACKNOWLEDGED_KEPT = timedelta(days=7)   # delivered actions: the week's, for looking back at a counter
 FAILED_KEPT = 200                       # refusals kept for the admin screen (it shows the newest 100)
+FAILED_KEPT_AT_LEAST = timedelta(days=1)   # ... and every refusal of the last day, however many
 # What the admin screen shows of an acknowledgement; anything else in the response is dropped.
 SUMMARY_KEYS = ("id", "booking_id", "reference", "state", "queue_number", "counter", "estimated_wait_minutes")
 
@@ -249,14 +250,16 @@ class Outbox:
     def trim(self, now: datetime) -> int:
         """Keep the outbox bounded on a terminal that runs for weeks: acknowledged rows older than
         :data:`ACKNOWLEDGED_KEPT` go (the day's check-ins are still looked up by the counter), and
-        only the newest :data:`FAILED_KEPT` refusals stay for the admin screen, which shows fewer.
+        of the refusals older than :data:`FAILED_KEPT_AT_LEAST` only the newest :data:`FAILED_KEPT`
+        stay for the admin screen (a day's refusals all stay: a technician looks at today's).
         Pending rows are never touched: they are citizens' actions not yet delivered."""
         with write_transaction(self.conn):
             old = self.conn.execute("DELETE FROM outbox WHERE state = 'acknowledged' AND done_at < ?",
                                     (utc_text(now - ACKNOWLEDGED_KEPT),)).rowcount
             extra = self.conn.execute(
-                "DELETE FROM outbox WHERE state = 'failed' AND seq NOT IN "
-                "(SELECT seq FROM outbox WHERE state = 'failed' ORDER BY seq DESC LIMIT ?)", (FAILED_KEPT,)).rowcount
+                "DELETE FROM outbox WHERE state = 'failed' AND done_at < ? AND seq NOT IN "
+                "(SELECT seq FROM outbox WHERE state = 'failed' ORDER BY seq DESC LIMIT ?)",
+                (utc_text(now - FAILED_KEPT_AT_LEAST), FAILED_KEPT)).rowcount
         return old + extra
 
     def _purge_wal(self) -> None:

@@ -315,3 +315,11 @@ def test_trim_bounds_delivered_and_refused_rows_and_never_touches_pending_ones(o
     assert [outbox.get(k) for k in refused[:3]] == [None, None, None]
     assert all(outbox.get(k).state == "failed" for k in refused[3:])
     assert outbox.trim(clock.now()) == 0
+    today = [outbox.enqueue("checkin", {}, personal=None) for _ in range(FAILED_KEPT + 5)]
+    for key in today:
+        outbox.mark_failed(key, 400, "bad")
+    # the older refusals now lie beyond the newest FAILED_KEPT: they go; a day's refusals all stay
+    assert outbox.trim(clock.now()) == FAILED_KEPT    # refused[3:]
+    assert all(outbox.get(k).state == "failed" for k in today)
+    clock.advance(2 * 86400)                  # a day later, only the newest FAILED_KEPT stay
+    assert outbox.trim(clock.now()) == 5 and outbox.get(today[4]) is None and outbox.get(today[5]).state == "failed"
