@@ -38,8 +38,12 @@ class BookingServiceScreen(Screen):
         docs = service.get("documents") or []
         parts: list[Widget] = [Label(text.name, size=TEXT_BODY + 8, bold=True, id="service-name"),
                                Label(text.description, id="service-description")]
-        if lang != "fr" and (text.french_only or docs):   # the documents' labels are the town's French
-            parts.append(Label(french_only_note(), size=TEXT_SMALL, colour="muted", id="french-only"))
+        # One note, next to what is French: the name or description, else the documents' labels
+        # (the contract translates names and descriptions only), never under an English text alone.
+        note = [Label(french_only_note(), size=TEXT_SMALL, colour="muted", id="french-only")] \
+            if lang != "fr" and (text.french_only or docs) else []
+        if text.french_only:
+            parts[1:1], note = note, []
         facts = []
         if service.get("duration_minutes"):
             facts.append(Label(_("Duration: about {duration}").format(
@@ -49,7 +53,7 @@ class BookingServiceScreen(Screen):
                                id="service-place"))
         parts.append(Column(facts, gap=12))
         if docs:
-            items = [Label(_("Documents to bring"), bold=True, id="documents-title")]
+            items = [Label(_("Documents to bring"), bold=True, id="documents-title"), *note]
             items += [Label(f"•\u00a0{d['label']}" + (f" ({d['note']})" if d.get("note") else ""), id=f"document-{i}")
                       for i, d in enumerate(docs)]
             items.append(Label(_("Without them, the appointment cannot take place."), size=TEXT_SMALL,

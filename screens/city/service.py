@@ -62,14 +62,18 @@ class ServiceScreen(Screen):
         documents = [d for d in documents if d]
         parts: list[Widget] = [Label(domain_name(s.get("domain") or "") or category_title(""), size=TEXT_SMALL,
                                      colour="muted", id="service-domain")]
-        if lang != "fr" and (text.french_only or documents):   # the documents' labels are the town's French
-            parts.append(Label(french_only_note(), size=TEXT_SMALL, colour="muted", id="french-only"))
+        # One note, next to what is French: the description, else the documents' labels (the
+        # contract translates names and descriptions only), never under an English text alone.
+        note: list[Widget] = [Label(french_only_note(), size=TEXT_SMALL, colour="muted", id="french-only")] \
+            if lang != "fr" and (text.french_only or documents) else []
+        if text.french_only:
+            parts, note = parts + note, []
         if text.description:
             parts.append(Label(text.description, id="service-description"))
         if s.get("agenda_ids") and self.app.services is not None:
             parts.append(Button(_("Book an appointment"), kind="primary", id="service-book", on_tap=self._book))
         if documents:
-            parts.append(Label(_("What to bring"), bold=True, id="service-documents-title"))
+            parts += [Label(_("What to bring"), bold=True, id="service-documents-title"), *note]
             parts += [Label(f"• {d}", id=f"service-document-{i}") for i, d in enumerate(documents)]
         city = guide(self.app)
         assert city is not None     # checked at the top of compose

@@ -45,6 +45,7 @@ def test_english_visit_shows_the_towns_english_service_names(town, make_pilot):
     assert "pre-application on the ANTS website" in said(pilot)
     # the documents to bring are the town's French only: the screen says so, once
     assert said(pilot).count(NOTE) == 1 and "Numéro de pré-demande ANTS" in said(pilot)
+    assert pilot.widget("documents").find("french-only") is not None     # beside them, not the English text
 
 
 def test_a_service_without_english_is_shown_in_french_with_the_note_once(town, make_pilot):
@@ -83,6 +84,7 @@ def test_city_service_page_in_english_landscape(town, make_pilot):
     assert pilot.screen.title() == "Passport"
     assert "Biometric passport application" in said(pilot)
     assert said(pilot).count(NOTE) == 1          # its documents are in French
+    assert said(pilot).index(NOTE) > said(pilot).index("What to bring")
 
 
 def test_a_catalog_from_before_translations_still_syncs(town, tmp_path):
