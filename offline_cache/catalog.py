@@ -35,7 +35,8 @@ RESOURCES: dict[str, Resource] = {r.table: r for r in (
     Resource("places", "id", ("id", "name", "category", "address", "lat", "lon", "phone", "opening_hours",
                               "closures", "wheelchair", "updated"), ("closures",), ("updated",)),
     Resource("services", "id", ("id", "name", "domain", "description", "documents", "duration_minutes",
-                                "agenda_ids", "place_id", "walk_in"), ("documents", "agenda_ids", "walk_in")),
+                                "agenda_ids", "place_id", "walk_in", "translations"),
+             ("documents", "agenda_ids", "walk_in", "translations")),
     Resource("agendas", "id", ("id", "name", "place_id")),
     Resource("pages", "id", ("id", "title", "format", "body", "position", "updated"), (), ("updated",)),
     Resource("events", "id", ("id", "title", "description", "start", "end", "place_id", "category", "updated"),
@@ -47,7 +48,7 @@ SLOTS = Resource("slots", "id", ("id", "agenda_id", "start", "end", "places_left
 
 # Defaults for NOT NULL columns with a default, so that a row without them still loads.
 _DEFAULTS = {"category": "", "address": "", "closures": [], "description": "", "documents": [],
-             "agenda_ids": [], "name": "", "body": "", "position": 0, "format": "text"}
+             "agenda_ids": [], "translations": {}, "name": "", "body": "", "position": 0, "format": "text"}
 
 
 def utc_text(value: datetime | str | None) -> str | None:

@@ -366,9 +366,19 @@ V_WALK_IN = [
 ]
 
 
+# v10: the town's translations of a service's name and description (issue 14, defect 12): JSON
+# ``{"en": {"name": …, "description": …}}``, ``{}`` when the town gives none. The catalog's ETag and
+# cursor are forgotten for the same reason as in v9: a delta would bring them only for the services
+# changed since, and the others would stay in French although the town translated them.
+V_TRANSLATIONS = [
+    "ALTER TABLE services ADD COLUMN translations TEXT NOT NULL DEFAULT '{}'",
+    "UPDATE sync_state SET etag = NULL, cursor = NULL WHERE resource = 'catalog'",
+]
+
+
 # (STEPS stays on one line: tests/provisioning/release_support.py patches it to make a migrating release)
 _STEPS_1_TO_7: list[tuple[int, Step]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6), (7, _move_outbox_out)]
-STEPS: list[tuple[int, Step]] = [*_STEPS_1_TO_7, (8, V8), (9, V_WALK_IN)]
+STEPS: list[tuple[int, Step]] = [*_STEPS_1_TO_7, (8, V8), (9, V_WALK_IN), (10, V_TRANSLATIONS)]
 CURRENT_VERSION = STEPS[-1][0]
 
 # The outbox file's own versions (its ``user_version``). v1 is the catalog's v5/v6 outbox.

@@ -111,7 +111,7 @@ def get_place(conn: sqlite3.Connection, place_id: str) -> dict[str, Any] | None:
 
 
 def services(conn: sqlite3.Connection, domain: str | None = None) -> list[dict[str, Any]]:
-    """Services by name, optionally of one domain, JSON columns decoded."""
+    """Services by (French) name, optionally of one domain, JSON columns decoded."""
     sql = "SELECT * FROM services"
     args: tuple[str, ...] = ()
     if domain is not None:
@@ -121,6 +121,7 @@ def services(conn: sqlite3.Connection, domain: str | None = None) -> list[dict[s
         service = dict(row)
         service["documents"] = json.loads(service["documents"])
         service["agenda_ids"] = json.loads(service["agenda_ids"])
+        service["translations"] = json.loads(service.get("translations") or "{}")
         out.append(service)
     return out
 

@@ -67,7 +67,9 @@ def to_person_step(pilot, service_id: str = "svc-cni") -> None:
 
 def domain_index(pilot, service_id: str) -> int:
     grid = pilot.widget("domains")
-    domain = pilot.app.services.availability.service(service_id)["domain"]
+    from kiosk.catalog_text import domain_name
+
+    domain = domain_name(pilot.app.services.availability.service(service_id)["domain"])   # as shown
     return next(i for i, tile in enumerate(grid.items) if tile.label == domain)
 
 

@@ -32,7 +32,7 @@ SCREENS_MAY_IMPORT_OF_KIOSK = (
     "kiosk.shell.ui", "kiosk.shell.theme", "kiosk.shell.fonts", "kiosk.shell.visit",
     *FEATURES, "kiosk.devices", "kiosk.admin", "kiosk.config",
     "kiosk.events", "kiosk.i18n", "kiosk.formatting", "kiosk.clock", "kiosk.text", "kiosk.line_breaks",
-    "kiosk.printing",
+    "kiosk.printing", "kiosk.catalog_text",
 )
 
 # -- reading the imports ---------------------------------------------------------------------------

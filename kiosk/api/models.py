@@ -114,6 +114,18 @@ class WalkIn(Incoming):
     waiting_area: str
 
 
+class ServiceText(Incoming):
+    """A service's name and description in one visit language, as the town gives them; a part
+    left out is shown in French (the kiosk then says that it is given in French only)."""
+
+    name: str | None = Field(default=None, min_length=1)
+    description: str | None = Field(default=None, min_length=1)
+
+
+# A visit language's code in ``translations`` (ISO 639-1, lower case: "en"). French is the text itself.
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+
+
 class Service(Incoming):
     id: str
     name: str
@@ -127,6 +139,9 @@ class Service(Incoming):
     # agenda id → the letter of its check-in numbers, so that a terminal numbers a check-in offline
     # without having seen the queue board; optional: catalogs from before it stay valid
     agenda_letters: dict[str, Annotated[str, Field(pattern=LETTER)]] = Field(default_factory=dict)
+    # language code → the town's own translation of name and description ("en": {...}); optional:
+    # catalogs without it stay valid, and a service without a language is shown in French
+    translations: dict[LanguageCode, ServiceText] = Field(default_factory=dict)
 
 
 class Closure(Incoming):

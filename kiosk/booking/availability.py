@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.booking.opening import PlaceHours
+from kiosk.catalog_text import domain_name, translations
 from kiosk.clock import PARIS, Clock
 from kiosk.text import folded_words
 from offline_cache import health
@@ -121,17 +122,18 @@ class Availability:
         service = dict(row)
         service["documents"] = json.loads(service["documents"])
         service["agenda_ids"] = json.loads(service["agenda_ids"])
+        service["translations"] = json.loads(service.get("translations") or "{}")
         return service
 
     def search_services(self, query: str) -> list[dict[str, Any]]:
         """Services whose name or domain has every typed word as the start of one of its words,
-        ignoring accents and case (« etat civ » finds « État civil »)."""
+        ignoring accents and case (« etat civ » finds « État civil »), in French or in a language
+        the town translated it into (« identity » finds the identity card), domains in the UI's."""
         wanted = folded_words(query)
         found = self.services()
         if not wanted:
             return found
-        return [s for s in found
-                if all(any(w.startswith(q) for w in folded_words(f"{s['name']} {s['domain']}")) for q in wanted)]
+        return [s for s in found if all(any(w.startswith(q) for w in _searchable(s)) for q in wanted)]
 
     def place(self, place_id: str | None) -> dict[str, Any] | None:
         """Where a service takes place (name, address, opening hours), or None."""
@@ -234,3 +236,11 @@ class Availability:
         if not row[1] or row[0] is None:
             return None
         return max(0.0, (self.clock.now() - _paris(row[0])).total_seconds())
+
+
+def _searchable(service: dict[str, Any]) -> list[str]:
+    """A service's words for search: its French name and domain, the town's translated names and
+    the domain as the kiosk shows it in the current language."""
+    names = [service["name"], service["domain"], domain_name(service["domain"])]
+    names += [t.get("name") or "" for t in translations(service).values() if isinstance(t, dict)]
+    return folded_words(" ".join(names))

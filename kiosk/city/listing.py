@@ -173,8 +173,8 @@ def place_detail(conn: sqlite3.Connection, place_id: str, now: datetime, *, orig
     where = locate(origin, place["lat"], place["lon"])
     closures = _closures(place["closures"], place_id)
     days = week(place["opening_hours"], closures, now.astimezone(PARIS).date(), days=week_days, place_id=place_id)
-    services = [dict(r) for r in conn.execute("SELECT id, name FROM services WHERE place_id = ? ORDER BY name",
-                                              (place_id,))]
+    services = [dict(r) for r in conn.execute("SELECT id, name, translations FROM services WHERE place_id = ? "
+                                              "ORDER BY name", (place_id,))]
     return PlaceDetail(_row(place, where, local_wall(now), closing_soon), place["phone"] or None,
                        place["wheelchair"] or "unknown", place["opening_hours"], days,
                        place["lat"], place["lon"], services)

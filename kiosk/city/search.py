@@ -26,10 +26,11 @@ from __future__ import annotations
 import bisect
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.catalog_text import translations
 from kiosk.text import fold, folded_words, sort_key
 from offline_cache.places import query_words, search_matching
 
@@ -238,8 +239,10 @@ class CitySearch:
     def _matchables(self) -> tuple[list[Matchable], Vocabulary]:
         key = _change_key(self.conn)
         if self._others is None or key != self._others_key:
-            out = [Matchable("service", dict(r), folded_words(r["name"]), folded_words(r["domain"] or ""))
-                   for r in self.conn.execute("SELECT id, name, domain, place_id FROM services")]
+            # a service is found by its French name and by the names the town translated it to
+            out = [Matchable("service", dict(r), folded_words(" ".join([r["name"], *_translated_names(dict(r))])),
+                             folded_words(r["domain"] or ""))
+                   for r in self.conn.execute("SELECT id, name, domain, place_id, translations FROM services")]
             out += [Matchable("page", dict(r), folded_words(r["title"]), folded_words(r["body"] or ""))
                     for r in self.conn.execute("SELECT id, title, format, body, position FROM pages")]
             vocab = Vocabulary(w for m in out for w in m.title_words + m.other_words)
@@ -274,3 +277,7 @@ class CitySearch:
         results.services, results.pages = self._match_others(words)
         results.services, results.pages = results.services[:limit], results.pages[:limit]
         return results
+
+
+def _translated_names(row: Mapping[str, Any]) -> list[str]:
+    return [str(t.get("name") or "") for t in translations(row).values() if isinstance(t, dict)]

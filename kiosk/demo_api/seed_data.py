@@ -42,6 +42,8 @@ def _docs(*labels: str) -> list[dict[str, Any]]:
 
 # A service with ``walk_in`` also hands out numbers without appointment (its own letter, distinct
 # from the agendas' letters above); the others (CNI, passport…) receive on appointment only.
+# ``translations``: the town's English for a service; « Débit de boissons temporaire » has none on
+# purpose (a town rarely translates everything): the kiosk shows it in French, saying so.
 SERVICES = [
     {"id": "svc-cni", "name": "Carte nationale d'identité", "domain": "État civil",
      "description": "Première demande ou renouvellement. Faites d'abord la pré-demande en ligne sur le site de l'ANTS.",
@@ -100,6 +102,34 @@ SERVICES = [
      "documents": _docs("Attestation d'assurance responsabilité civile", "Chèque de caution"),
      "duration_minutes": 30, "agenda_ids": ["ag-salles"], "place_id": "pl-mairie"},
 ]
+
+# The town's English for its services (« Débit de boissons temporaire » has none: see above).
+ENGLISH = {
+    "svc-cni": ("National identity card",
+        "First application or renewal. Fill in the pre-application on the ANTS website first."),
+    "svc-passeport": ("Passport",
+        "Biometric passport application, adult or minor (the minor must be present)."),
+    "svc-mariage": ("Marriage or civil partnership (PACS) file",
+        "Hand in the file at least one month before the wished date, both future spouses present."),
+    "svc-listes-electorales": ("Registering on the electoral rolls",
+        "Register, or change your address, to vote in Saint-Clément-des-Vignes."),
+    "svc-recensement": ("Citizen census (age 16)",
+        "Compulsory within three months after the 16th birthday; the certificate is handed over on the spot."),
+    "svc-inscription-scolaire": ("School and after-school registration",
+        "First registration at the state school, canteen and after-school care."),
+    "svc-urbanisme": ("Town planning appointment (permits, prior declaration)",
+        "Advice before applying for a building permit or a prior declaration of works."),
+    "svc-ccas": ("Social aid and support (CCAS)",
+        "Optional aid, postal address, APA file, remote assistance, food aid."),
+    "svc-emploi": ("Job desk: CV and applications",
+        "Small-group workshop with the adviser: CV, letter, registering with France Travail."),
+    "svc-salle": ("Booking a town hall room",
+        "Festival hall, Chai room or association room: visit and signing of the agreement."),
+}
+for _service in SERVICES:
+    if _service["id"] in ENGLISH:
+        _name, _description = ENGLISH[str(_service["id"])]
+        _service["translations"] = {"en": {"name": _name, "description": _description}}
 
 STREETS = [
     "rue Nationale", "rue des Vignes", "rue du Prieuré", "place de l'Église", "rue Saint-Clément",

@@ -12,6 +12,7 @@ from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from kiosk.catalog_text import domain_known, domain_name, french_only_note, service_text
 from kiosk.formatting import format_date_long
 from kiosk.i18n import _, ngettext
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
@@ -79,41 +80,57 @@ class BookingServicesScreen(Screen):
             parts.append(self._search(services.availability))
         elif self.domain is None:
             parts.append(Label(_("Which department do you want to see?"), size=TEXT_BODY, id="intro"))
-            parts.append(self._domains(services.availability))
+            parts += self._domains(services.availability)
         else:
             parts.append(Row([Button(_("All departments"), icon="←", id="all-domains",
                                      on_tap=lambda: self._set_domain(None))], gap=20))
-            parts.append(Label(self.domain, bold=True, size=TEXT_BODY + 4, id="domain-title"))
-            parts.append(self._service_tiles(services.availability.services(self.domain)))
+            parts.append(Label(domain_name(self.domain), bold=True, size=TEXT_BODY + 4, id="domain-title"))
+            parts += self._service_tiles(services.availability.services(self.domain))
         return Column(parts, gap=28)
 
     # -- domains and services -------------------------------------------------------------
-    def _domains(self, reads: Availability) -> Widget:
+    def _domains(self, reads: Availability) -> list[Widget]:
         services = reads.services()
         counts: dict[str, int] = {}
         for s in services:
             counts[s["domain"]] = counts.get(s["domain"], 0) + 1
-        tiles = [Button(domain, kind="tile", id=f"domain-{i}",
+        tiles = [Button(domain_name(domain), kind="tile", id=f"domain-{i}",
                         subtitle=ngettext("{n} service", "{n} services", n).format(n=n),
                         on_tap=partial(self._set_domain, domain))
-                 for i, (domain, n) in enumerate(sorted(counts.items(), key=lambda kv: _fold(kv[0])))]
-        return Grid(tiles, columns=self._columns(), min_tile_height=170, id="domains")
+                 for i, (domain, n) in enumerate(sorted(counts.items(), key=lambda kv: _fold(domain_name(kv[0]))))]
+        french = self._foreign() and not all(domain_known(d) for d in counts)
+        return [*self._french_only(french), Grid(tiles, columns=self._columns(), min_tile_height=170, id="domains")]
+
+    def _foreign(self) -> bool:
+        """The visit is in another language than the town's catalog (French)."""
+        return self.app.visit.settings.language != "fr"
+
+    @staticmethod
+    def _french_only(shown: bool) -> list[Widget]:
+        """The one note, on top of what it is about, that some of it is the town's French only."""
+        return [Label(french_only_note(), size=TEXT_SMALL, colour="muted", id="french-only")] if shown else []
 
     def _set_domain(self, domain: str | None) -> None:
         self.domain = domain
         self.rebuild()
 
-    def _service_tiles(self, services: list[dict[str, Any]]) -> Widget:
+    def _service_tiles(self, services: list[dict[str, Any]], *, by_name: bool = True) -> list[Widget]:
+        """The services' tiles in the visit language where the town gives it (by that name, unless
+        ``by_name`` is off: search results keep their order), with the French-only note if needed."""
         if not services:
-            return Label(_("No service matches. Try another word, or choose a department."), id="no-service")
+            return [Label(_("No service matches. Try another word, or choose a department."), id="no-service")]
         lang = self.app.visit.settings.language
+        shown = [(s, service_text(s, lang)) for s in services]
+        if by_name:
+            shown.sort(key=lambda st: _fold(st[1].name))
         tiles = []
-        for s in services:
+        for s, text in shown:
             when = _("Next free date: {date}").format(date=format_date_long(s["next_free"].date(), lang)) \
                 if s["next_free"] else _("No free date at the moment")
-            tiles.append(Button(s["name"], kind="tile", subtitle=when, id=f"service-{s['id']}",
+            tiles.append(Button(text.name, kind="tile", subtitle=when, id=f"service-{s['id']}",
                                 on_tap=partial(self.open_service, s["id"])))
-        return Grid(tiles, columns=self._columns(), min_tile_height=200, id="services")
+        french = any(text.french_only for _s, text in shown)
+        return [*self._french_only(french), Grid(tiles, columns=self._columns(), min_tile_height=200, id="services")]
 
     def open_service(self, service_id: str) -> None:
         from screens.booking.service_info import BookingServiceScreen
@@ -132,7 +149,7 @@ class BookingServicesScreen(Screen):
         self.field.focused = True
         found = reads.search_services(self.field.value)
         self.results = Column([Label(_("Services found"), bold=True, id="results-title"),
-                               self._service_tiles(found[:6])], gap=20)
+                               *self._service_tiles(found[:6], by_name=False)], gap=20)
         if self.results_beside_keys():
             return Column([self.field, AzertyKeyboard(self._key)], gap=20)   # results beside the keys
         return Column([self.field, AzertyKeyboard(self._key), self.results], gap=20)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.booking import flow as booking_flow
+from kiosk.catalog_text import french_only_note, service_text
 from kiosk.formatting import format_duration_min
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
@@ -33,8 +34,16 @@ class BookingServiceScreen(Screen):
         service = reads.service(self.service_id) or {}
         place = reads.place(service.get("place_id"))
         lang = self.app.visit.settings.language
-        parts: list[Widget] = [Label(service.get("name", ""), size=TEXT_BODY + 8, bold=True, id="service-name"),
-                 Label(service.get("description", ""), id="service-description")]
+        text = service_text(service, lang)
+        docs = service.get("documents") or []
+        parts: list[Widget] = [Label(text.name, size=TEXT_BODY + 8, bold=True, id="service-name"),
+                               Label(text.description, id="service-description")]
+        # One note, next to what is French: the name or description, else the documents' labels
+        # (the contract translates names and descriptions only), never under an English text alone.
+        note = [Label(french_only_note(), size=TEXT_SMALL, colour="muted", id="french-only")] \
+            if lang != "fr" and (text.french_only or docs) else []
+        if text.french_only:
+            parts[1:1], note = note, []
         facts = []
         if service.get("duration_minutes"):
             facts.append(Label(_("Duration: about {duration}").format(
@@ -43,9 +52,8 @@ class BookingServiceScreen(Screen):
             facts.append(Label(_("Where: {place}, {address}").format(place=place["name"], address=place["address"]),
                                id="service-place"))
         parts.append(Column(facts, gap=12))
-        docs = service.get("documents") or []
         if docs:
-            items = [Label(_("Documents to bring"), bold=True, id="documents-title")]
+            items = [Label(_("Documents to bring"), bold=True, id="documents-title"), *note]
             items += [Label(f"•\u00a0{d['label']}" + (f" ({d['note']})" if d.get("note") else ""), id=f"document-{i}")
                       for i, d in enumerate(docs)]
             items.append(Label(_("Without them, the appointment cannot take place."), size=TEXT_SMALL,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kiosk.catalog_text import french_only_note
 from kiosk.i18n import _
-from kiosk.shell.ui import TEXT_BODY
+from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Grid, Label
 from screens.widgets.base import Widget
@@ -67,8 +68,11 @@ class CityHomeScreen(Screen):
                  for i, c in enumerate(categories)]
         parts: list[Widget] = [search, shortcuts]
         if tiles:
-            parts += [Label(_("Places by category"), size=TEXT_BODY, bold=True, id="categories-title"),
-                      Grid(tiles, columns=4 if landscape else 3, min_tile_height=220)]
+            parts.append(Label(_("Places by category"), size=TEXT_BODY, bold=True, id="categories-title"))
+            if app.visit.settings.language != "fr" and any(c.name for c in categories):
+                # the categories are the town's own words, in French: say so rather than seem untranslated
+                parts.append(Label(french_only_note(), size=TEXT_SMALL, colour="muted", id="french-only"))
+            parts.append(Grid(tiles, columns=4 if landscape else 3, min_tile_height=220))
         else:
             parts.append(Label(_("No place is listed yet."), id="no-categories"))
         return Column(with_freshness(city, parts), gap=28)

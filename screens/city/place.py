@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from kiosk.catalog_text import service_text
 from kiosk.city.wording import (
     day_hours_words,
     day_label,
@@ -87,7 +88,9 @@ class PlaceScreen(Screen):
             more.append(Label(_("Services here"), bold=True, id="place-services-title"))
             from screens.city.service import open_service
 
-            more += [ListRow(s["name"], id=f"place-service-{i}", on_tap=open_service(self.app, s["id"], open_place))
+            lang = self.app.visit.settings.language
+            more += [ListRow(service_text(s, lang).name, id=f"place-service-{i}",
+                             on_tap=open_service(self.app, s["id"], open_place))
                      for i, s in enumerate(detail.services)]
         if self.printing.available:
             parts.append(Button(_("Print"), kind="primary", icon="✉", id="place-print", on_tap=self._print))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kiosk.catalog_text import domain_name, service_text
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
@@ -122,8 +123,9 @@ class CitySearchScreen(Screen):
                 items.append(place_row(row, now, open_place(app, row.id), id=f"result-place-{i}"))
         if found.services:
             items.append(Label(_("Services"), size=TEXT_BODY, bold=True, id="results-services"))
-            items += [ListRow(s["name"], [category_title(s.get("domain") or "")], id=f"result-service-{i}",
-                              on_tap=open_service(app, s["id"], open_place))
+            lang = app.visit.settings.language
+            items += [ListRow(service_text(s, lang).name, [domain_name(s.get("domain") or "") or category_title("")],
+                              id=f"result-service-{i}", on_tap=open_service(app, s["id"], open_place))
                       for i, s in enumerate(found.services[:OTHERS_SHOWN])]
         if found.pages:
             items.append(Label(_("Practical information"), size=TEXT_BODY, bold=True, id="results-pages"))

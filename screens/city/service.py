@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from kiosk.catalog_text import domain_name, french_only_note, service_text
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_SMALL
 from screens.base import Screen
@@ -45,7 +46,9 @@ class ServiceScreen(Screen):
         super().build()
 
     def title(self) -> str:
-        return self.service["name"] if self.service else _("Service")
+        if not self.service:
+            return _("Service")
+        return service_text(self.service, self.app.visit.settings.language).name
 
     def compose(self) -> Widget:
         if guide(self.app) is None:
@@ -53,16 +56,24 @@ class ServiceScreen(Screen):
         s = self.service
         if s is None:
             return Label(_("This service is no longer listed."), id="service-gone")
-        parts: list[Widget] = [Label(category_title(s.get("domain") or ""), size=TEXT_SMALL, colour="muted",
-                                     id="service-domain")]
-        if s.get("description"):
-            parts.append(Label(s["description"], id="service-description"))
-        if s.get("agenda_ids") and self.app.services is not None:
-            parts.append(Button(_("Book an appointment"), kind="primary", id="service-book", on_tap=self._book))
+        lang = self.app.visit.settings.language
+        text = service_text(s, lang)
         documents = [d.get("label") if isinstance(d, dict) else str(d) for d in s.get("documents") or []]
         documents = [d for d in documents if d]
+        parts: list[Widget] = [Label(domain_name(s.get("domain") or "") or category_title(""), size=TEXT_SMALL,
+                                     colour="muted", id="service-domain")]
+        # One note, next to what is French: the description, else the documents' labels (the
+        # contract translates names and descriptions only), never under an English text alone.
+        note: list[Widget] = [Label(french_only_note(), size=TEXT_SMALL, colour="muted", id="french-only")] \
+            if lang != "fr" and (text.french_only or documents) else []
+        if text.french_only:
+            parts, note = parts + note, []
+        if text.description:
+            parts.append(Label(text.description, id="service-description"))
+        if s.get("agenda_ids") and self.app.services is not None:
+            parts.append(Button(_("Book an appointment"), kind="primary", id="service-book", on_tap=self._book))
         if documents:
-            parts.append(Label(_("What to bring"), bold=True, id="service-documents-title"))
+            parts += [Label(_("What to bring"), bold=True, id="service-documents-title"), *note]
             parts += [Label(f"• {d}", id=f"service-document-{i}") for i, d in enumerate(documents)]
         city = guide(self.app)
         assert city is not None     # checked at the top of compose

@@ -85,8 +85,20 @@ def _seed_v8(conn: sqlite3.Connection) -> None:
     conn.commit()
 
 
+_WALK_IN = '{"prefix": "C", "hours": "Mo-Fr 08:30-11:45", "daily_capacity": 40, "waiting_area": "Hall"}'
+
+
+def _seed_v9(conn: sqlite3.Connection) -> None:
+    """v9 carries the services' walk-in data and a catalog ETag from a sync since v9; v10 adds the
+    town's translations (none yet) and must forget that ETag, or the next sync would be a delta."""
+    _seed_v8(conn)
+    conn.execute("UPDATE services SET walk_in = ? WHERE id = 'sv-1'", (_WALK_IN,))
+    conn.execute("UPDATE sync_state SET etag = '\"c9\"', cursor = 'cur-9' WHERE resource = 'catalog'")
+    conn.commit()
+
+
 SEEDERS = {0: _seed_v0, 1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4, 5: _seed_v5, 6: _seed_v6,
-           7: _seed_v7, 8: _seed_v8}
+           7: _seed_v7, 8: _seed_v8, 9: _seed_v9}
 
 
 def test_every_earlier_version_has_a_seeder():
@@ -111,7 +123,8 @@ def test_upgrade_from_every_earlier_version_keeps_rows(tmp_path, version):
             assert [p["id"] for p in search_places(conn, "medi")] == ["pl-1"]   # v2 indexed old rows
             assert search_places(conn, "medi")[0]["closures"] == [{"date": "2026-12-25"}]
             assert conn.execute("SELECT places_left FROM slots WHERE id = 'sl-1'").fetchone()[0] == 2
-            # v9 forgot the catalog's ETag and cursor (the next sync brings it whole, walk-in data included)
+            # v9 and v10 forgot the catalog's ETag and cursor (the next sync brings it whole, walk-in
+            # data and translations included)
             assert tuple(conn.execute("SELECT etag, cursor, last_success_at FROM sync_state "
                                       "WHERE resource = 'catalog'").fetchone()) == (None, None, None)
             assert conn.execute("SELECT count(*) FROM revocations").fetchone()[0] == 1
@@ -130,7 +143,10 @@ def test_upgrade_from_every_earlier_version_keeps_rows(tmp_path, version):
             assert conn.execute("SELECT count(*) FROM outbox_personal").fetchone()[0] == 0
         # v9: services carry their walk-in data (none yet: the next catalog sync brings it)
         if version >= 1:
-            assert conn.execute("SELECT walk_in FROM services WHERE id = 'sv-1'").fetchone()[0] is None
+            assert conn.execute("SELECT walk_in FROM services WHERE id = 'sv-1'").fetchone()[0] == (
+                _WALK_IN if version >= 9 else None)
+            # v10: and the town's translations, none until the next catalog sync brings them
+            assert conn.execute("SELECT translations FROM services WHERE id = 'sv-1'").fetchone()[0] == "{}"
         assert conn.execute("SELECT count(*) FROM queue_letters").fetchone()[0] == (version >= 8)
         # v8: the queue's tables exist, empty, and take a block and a number
         assert conn.execute("SELECT count(*) FROM queue_tickets").fetchone()[0] == 0

@@ -71,8 +71,10 @@ def _offline(p: Pilot) -> None:
 
 
 def _domain(p: Pilot, name: str = "État civil") -> None:
+    from kiosk.catalog_text import domain_name
+
     p.tap("feature-booking")
-    p.tap(text=name)
+    p.tap(text=domain_name(name))    # as the tile says it, in the gallery's language
 
 
 def _service(p: Pilot) -> None:
@@ -234,6 +236,8 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
     "booking": {
         "domains": lambda p: p.tap("feature-booking"),
         "services": _domain,
+        # a service the town gives in French only: in English, the tile is French and one note says so
+        "services-french-only": lambda p: _domain(p, "Réglementation"),
         "search": _then(lambda p: p.tap("feature-booking"), lambda p: p.tap("search"), lambda p: p.type("etat civ")),
         "offline": _then(_offline, _domain),
     },
