@@ -71,6 +71,24 @@ def keep_together(text: str) -> str:
     return _together().sub(lambda m: m.group().replace(" ", NBSP), text)
 
 
+def unbreakable_run(text: str, end: int, start: int) -> tuple[int, int] | None:
+    """Whether a line of ``text`` ending at ``end``, the next one starting at ``start``, breaks
+    where this rule lets it: ``None`` if so (an ordinary space between them that is not inside a
+    date, a time, a phone number or a number and its unit), else the bounds of the run it breaks
+    (the text between the nearest allowed breaks around it: a date, a hyphenated word, an e-mail
+    address…). The layout checker asks this of every line end it sees on screen."""
+    guarded = keep_together(text)
+    if " " in guarded[end:start] or "\n" in text[end:start]:
+        return None
+    left = guarded.rfind(" ", 0, end) + 1
+    right = guarded.find(" ", start)
+    right = len(text) if right < 0 else right
+    newline_before = text.rfind("\n", left, end)
+    newline_after = text.find("\n", start, right)
+    return (newline_before + 1 if newline_before >= 0 else left,
+            newline_after if newline_after >= 0 else right)
+
+
 def break_lines(text: str, fits: Callable[[str], bool]) -> list[str]:
     """Lines of ``text`` (``"\\n"`` forces a break), each one ``fits``, broken where a reader
     expects it (see the module's docstring)."""

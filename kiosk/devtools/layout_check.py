@@ -2,7 +2,8 @@
 every control is big enough and reachable, every text readable — and what a person
 sees of it: the main action and the whole keyboard on screen without scrolling, the
 field being typed into above the keyboard, no key moving when an error appears or
-goes, no list row that looks tappable but leads nowhere.
+goes, no list row that looks tappable but leads nowhere, no line ending inside a date, a
+time, a phone number, a hyphenated word or an e-mail address.
 
 The tests run these on every screen state in both orientations, both
 languages and large text; ``kiosk screenshots`` prints them too, so a
@@ -11,14 +12,16 @@ reviewer sees a problem before a citizen does.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pygame
 
+from kiosk.line_breaks import unbreakable_run
 from kiosk.shell.theme import contrast_ratio
 from kiosk.shell.ui import UiContext
 from screens.base import Screen
-from screens.widgets.base import Widget
+from screens.widgets.base import TextItem, Widget
 from screens.widgets.button import Button
 from screens.widgets.containers import ScrollView
 from screens.widgets.list_row import ListRow
@@ -90,6 +93,78 @@ def problems(screen: Screen, ui: UiContext, viewport: pygame.Rect, *, low_reach_
                 if item.text.strip() and ratio < ui.theme.min_contrast:
                     out.append(f"{name(a)}: text {item.text!r} contrast {ratio:.2f}:1 "
                                f"< {ui.theme.min_contrast}:1 ({item.fg} on {item.bg})")
+    return out
+
+
+_BETWEEN_LINES = "[ \u00a0\u202f]*"   # what a wrapped line drops at its end (spaces, no-break spaces)
+
+
+def _blocks(widget: Widget, ui: UiContext) -> list[list[TextItem]]:
+    """The widget's wrapped texts, each as its lines: a line right under the previous one
+    continues it (a gap means another text: a button's subtitle, a row's details; a line
+    beside it, another column)."""
+    blocks: list[list[TextItem]] = []
+    for item in widget.text_items(ui):
+        if not item.text.strip():
+            continue
+        last = blocks[-1][-1] if blocks else None
+        if last is not None and not last.truncated and abs(item.rect.top - last.rect.bottom) <= TOLERANCE:
+            blocks[-1].append(item)
+        else:
+            blocks.append([item])
+    return [b for b in blocks if len(b) > 1]
+
+
+#: Face size in which a run and the lines of its text are compared: both in the same face, so
+#: the ratio of their widths is that on screen, whatever size the widget draws them at.
+_PROBE_PX = 32
+
+
+def _broken_run(text: str, a: TextItem, b: TextItem, widest: int, ui: UiContext) -> str | None:
+    """The run that lines ``a`` then ``b`` of ``text`` break against the rule, if any. A line
+    found at several places of the text counts as well broken if one of them is."""
+    runs = []
+    for m in re.finditer(re.escape(a.text) + _BETWEEN_LINES + re.escape(b.text), text):
+        bounds = unbreakable_run(text, m.start() + len(a.text), m.end() - len(b.text))
+        if bounds is None:
+            return None
+        run = text[bounds[0]:bounds[1]]
+        if ui.fonts.width(run, _PROBE_PX) * 0.98 > widest:
+            return None      # wider than any line of its text: it may have had to break
+        runs.append(run)
+    return runs[0] if runs else None
+
+
+def break_problems(screen: Screen, ui: UiContext) -> list[str]:
+    """A line that ends inside a date, a time, a phone number, a number and its unit, a
+    hyphenated word or an e-mail address (« jeudi 3 / décembre », « rendez- / vous »): a person
+    reads two things. Every wrapped text on screen is looked at as laid out: each line end is
+    found in the widget's text and asked of :func:`kiosk.line_breaks.unbreakable_run`, the rule
+    the wrapper follows.
+
+    A run wider than the line has to break somewhere (a long e-mail address in a narrow column,
+    « Rechercher » on a key in large text), and the wrapper then picks the least harmful place.
+    The checker does not know the width a widget wraps its text to, only that it is at least
+    that of the text's widest line: so a broken run is accepted when it is wider than every
+    line of its text, and flagged when it would have fitted on one of them. The shared wrapper
+    is thus never flagged, and a wrapping that ignores the rule is, unless its text is hardly
+    more than the run itself."""
+    out: list[str] = []
+    for layer in _layers(screen):
+        for w in layer:
+            if not w.visible or w.rect.width <= 0 or w.rect.height <= 0:
+                continue
+            blocks = _blocks(w, ui)
+            if not blocks:
+                continue
+            text = w.visible_text()
+            for lines in blocks:
+                widest = max(ui.fonts.width(line.text, _PROBE_PX) for line in lines)
+                for a, b in zip(lines, lines[1:], strict=False):
+                    bad = _broken_run(text, a, b, widest, ui)
+                    if bad is not None:
+                        out.append(f"{w.id or type(w).__name__}: line broken inside {bad!r}: "
+                                   f"{a.text!r} / {b.text!r}")
     return out
 
 
@@ -231,4 +306,4 @@ def check_app(app: App) -> list[str]:
     assert screen is not None   # the app shows a screen once started
     low = app.viewport.top if app.viewport.top > 0 else None
     return (problems(screen, app.ui, app.viewport, low_reach_top=low) + seen_problems(screen, app.viewport)
-            + row_problems(screen) + error_shifts(screen, app.ui, app.viewport))
+            + row_problems(screen) + break_problems(screen, app.ui) + error_shifts(screen, app.ui, app.viewport))
