@@ -67,7 +67,7 @@ class Speaker:
             return None
         if len(words) > MAX_TEXT_CHARS:
             log.warning("an utterance of %d characters was cut to %d", len(words), MAX_TEXT_CHARS)
-            words = words[:MAX_TEXT_CHARS].rsplit(" ", 1)[0]
+            words = _shortened(words, MAX_TEXT_CHARS)
         voice = getattr(self.config.voices, utterance.language)
         self.last = utterance
         self.last_number = self.player.play(SpeechRequest(words, voice, self.config.rate_wpm))
@@ -102,6 +102,15 @@ class Speaker:
 
     def close(self) -> None:
         self.player.close()
+
+
+def _shortened(words: str, limit: int) -> str:
+    """``words`` cut to ``limit`` characters at the end of a sentence, else of a word."""
+    head = words[:limit]
+    sentence_end = max(head.rfind(mark) for mark in (". ", "! ", "? "))
+    if sentence_end >= limit // 2:
+        return head[:sentence_end + 1]
+    return head.rsplit(" ", 1)[0] if " " in head else head
 
 
 def make_speaker(config: SpeechConfig, *, output: AudioOutput | None = None, post: Post | None = None) -> Speaker:

@@ -202,11 +202,13 @@ _NUMERO = re.compile(r"(?<!\w)(?:[nN][°º]|No\.(?= ?\d)) ?")
 
 def units_aloud(text: str, lang: str) -> str:
     """« 15 min » → « 15 minutes », « 350 m » → « 350 mètres », « 1,2 km » → « 1,2 kilomètres »."""
-    words = _UNIT_WORDS[_lang(lang)]
+    lang = _lang(lang)
+    words = _UNIT_WORDS[lang]
+    singular = ("0", "1") if lang == "fr" else ("1",)   # « 0 minute », but « 0 minutes »
 
     def said(m: re.Match[str]) -> str:
         one, many = words[m[2]]
-        return f"{m[1]} {one if m[1] in ('0', '1') else many}"
+        return f"{m[1]} {one if m[1] in singular else many}"
 
     return _UNIT.sub(said, text)
 

@@ -197,3 +197,13 @@ def test_without_an_audio_device_speech_is_silent_and_says_why_once(caplog) -> N
             speaker.close()
     silent = [r for r in caplog.records if "speech is silent" in r.getMessage()]
     assert len(silent) == 1 and "dummy" in silent[0].getMessage()
+
+
+def test_an_utterance_too_long_for_the_engine_is_cut_at_a_word_and_the_log_says_how_long(heard, caplog) -> None:
+    speaker, _, ended = heard()
+    with caplog.at_level(logging.WARNING, logger="kiosk.speech.speaker"):
+        words = speaker.say(Utterance.of("fr", "Martin habite ici. " * 300))
+    assert words is not None and len(words) <= 4000 and words.endswith("ici.")
+    assert [r.getMessage() for r in caplog.records] == ["an utterance of 5699 characters was cut to 4000"]
+    speaker.stop()
+    assert ended.wait_for(speaker.last_number) == ["cut"]

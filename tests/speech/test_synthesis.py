@@ -5,11 +5,12 @@ from __future__ import annotations
 import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from drivers.audio import make_synthesizer
 from drivers.audio.espeak import EspeakSynthesizer
-from drivers.audio.pcm import PcmFormat, WavHeaderError, peak, wav_header
+from drivers.audio.pcm import PcmFormat, WavHeaderError, converted, peak, scaled, wav_header
 from drivers.audio.synthesizer import SpeechRequest, SynthesisError
 from kiosk.speech.verbalise import verbalise
 
@@ -111,3 +112,19 @@ def test_the_wav_stream_header_is_read_without_trusting_its_sizes() -> None:
     assert wav_header(head) == (PcmFormat(22050, 1), 44)
     with pytest.raises(WavHeaderError, match="not a WAV stream"):
         wav_header(b"ID3\x04" + bytes(40))
+
+
+def test_samples_are_converted_for_a_mixer_opened_in_another_format() -> None:
+    ramp = np.arange(-1000, 1000, 10, dtype="<i2").tobytes()            # 200 mono samples
+    same = converted(ramp, PcmFormat(22050, 1), PcmFormat(22050, 1))
+    assert same == ramp
+    wide = np.frombuffer(converted(ramp, PcmFormat(22050, 1), PcmFormat(44100, 2)), dtype="<i2").reshape(-1, 2)
+    assert len(wide) == 400 and (wide[:, 0] == wide[:, 1]).all()
+    assert wide[0, 0] == -1000 and wide[-1, 0] == 990 and (np.diff(wide[:, 0]) >= 0).all()
+
+
+def test_volume_keeps_an_odd_trailing_byte_and_silences_at_zero() -> None:
+    chunk = np.array([1000, -2000], dtype="<i2").tobytes() + b"\x07"
+    assert scaled(chunk, 100) == chunk
+    assert np.frombuffer(scaled(chunk, 50)[:4], dtype="<i2").tolist() == [250, -500]
+    assert scaled(chunk, 50)[-1:] == b"\x07" and peak(scaled(chunk, 0)) == 0

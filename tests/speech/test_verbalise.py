@@ -50,6 +50,7 @@ NBSP, NNBSP = "\u00a0", "\u202f"
     ("1 €", "1 euro"),
     ("0,50 €", "50 centimes"),
     ("2,5 €", "2 euros 50"),
+    ("0 min", "0 minute"),
     (f"15{NBSP}min à pied, 350{NBSP}m", "15 minutes à pied, 350 mètres"),
     (f"1,2{NBSP}km", "1,2 kilomètres"),
     (f"12{NNBSP}345 habitants", "12345 habitants"),
@@ -75,6 +76,7 @@ def test_french_as_it_is_said(written: str, said: str) -> None:
     ("€12.50", "12 euros 50"),
     ("0,05 €", "5 cents"),
     ("1 min", "1 minute"),
+    ("0 min", "0 minutes"),
     ("350 m", "350 metres"),
 ])
 def test_english_as_it_is_said(written: str, said: str) -> None:
