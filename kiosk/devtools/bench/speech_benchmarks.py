@@ -7,6 +7,9 @@ nothing but our work and the engine's is measured; a sound card adds its own buf
 23 ms at the mixer's 512 samples). The utterance is a screen's title and content, about 160
 characters. Issue 15: median ≤ 150 ms.
 
+``speech_engine_start`` (for information): espeak-ng alone, from starting its process to its
+first samples, on the calling thread: the engine's share of the figure above.
+
 The two figures for information compare streaming with writing a whole WAV first, on a long
 text (about 1 300 characters, a page of opening hours read aloud): ``speech_long_streamed``
 is the same first-sample time as above for that text, ``speech_long_whole_wav`` the time
@@ -73,6 +76,25 @@ def speech_first_sample(session: Session) -> dict[str, Any]:
     from kiosk.speech.utterance import Utterance
 
     return summarize(_first_sample_ms(Utterance.of("fr", SCREEN), 20 if session.quick else 100), "ms")
+
+
+@benchmark("speech_engine_start", "for information", title="speech: espeak-ng start to its first samples")
+def speech_engine_start(session: Session) -> dict[str, Any]:
+    from drivers.audio.espeak import EspeakSynthesizer
+    from drivers.audio.synthesizer import SpeechRequest
+
+    synth = EspeakSynthesizer()
+    if not synth.is_usable():
+        raise BenchmarkError(synth.unusable_reason())
+    request = SpeechRequest("Prendre rendez-vous.", "fr", 160)
+    samples = []
+    for i in range(22 if session.quick else 102):
+        t0 = time.perf_counter()
+        with synth.start(request) as synthesis:
+            next(synthesis.raw_chunks())
+            if i >= 2:
+                samples.append((time.perf_counter() - t0) * 1000)
+    return summarize(samples, "ms")
 
 
 @benchmark("speech_long_streamed", "for information", title="speech: say() to the first sample (1 300 characters)")
