@@ -11,7 +11,7 @@ characters. Issue 15: median ≤ 150 ms.
 first samples, on the calling thread: the engine's share of the figure above.
 
 The two figures for information compare streaming with writing a whole WAV first, on a long
-text (about 1 300 characters, a page of opening hours read aloud): ``speech_long_streamed``
+text (about 1 250 characters, a page of opening hours read aloud): ``speech_long_streamed``
 is the same first-sample time as above for that text, ``speech_long_whole_wav`` the time
 espeak-ng takes to render all of it, which is what a person would wait in silence if the
 kiosk played a finished WAV file.
@@ -97,14 +97,14 @@ def speech_engine_start(session: Session) -> dict[str, Any]:
     return summarize(samples, "ms")
 
 
-@benchmark("speech_long_streamed", "for information", title="speech: say() to the first sample (1 300 characters)")
+@benchmark("speech_long_streamed", "for information", title="speech: say() to the first sample (1 250 characters)")
 def speech_long_streamed(session: Session) -> dict[str, Any]:
     from kiosk.speech.utterance import Utterance
 
     return summarize(_first_sample_ms(Utterance.of("fr", LONG), 10 if session.quick else 30), "ms")
 
 
-@benchmark("speech_long_whole_wav", "for information", title="speech: espeak-ng renders 1 300 characters whole")
+@benchmark("speech_long_whole_wav", "for information", title="speech: espeak-ng renders 1 250 characters whole")
 def speech_long_whole_wav(session: Session) -> dict[str, Any]:
     """What playing a finished WAV would make a person wait: the whole render, then the audio's length."""
     from drivers.audio.espeak import EspeakSynthesizer
