@@ -41,6 +41,7 @@ QUEUE_BOARD = pygame.event.custom_type()
 CANCEL_CHECKED = pygame.event.custom_type()
 CALL_BOARD = pygame.event.custom_type()
 CALL_FEED_DOWN = pygame.event.custom_type()
+SPEECH_ENDED = pygame.event.custom_type()
 
 Poster = Callable[..., Any]
 """``post(event_type: int, **attrs)``: the queue's entry; returns False when the event was lost."""
@@ -206,9 +207,21 @@ class CallFeedDown(KioskEvent):
     reason: str
 
 
+@dataclass(frozen=True)
+class SpeechEnded(KioskEvent):
+    """The speech player is done with utterance ``number``: ``how`` is "finished" (heard whole),
+    "cut" (stopped, or interrupted by the next one), "silent" (no audio output) or "failed"
+    (the engine gave no sound); ``detail`` for the log, never the words said."""
+
+    TYPE: ClassVar[int] = SPEECH_ENDED
+    number: int
+    how: str
+    detail: str = ""
+
+
 EVENT_CLASSES: tuple[type[KioskEvent], ...] = (
     NetworkStatus, SyncStatus, DeviceState, ScanRead, ScanRejected, PrintDone, PrintFailed, ServiceState,
-    TrackingResult, ActionDone, CancelChecked, QueueBoardRead, CallBoardReceived, CallFeedDown,
+    TrackingResult, ActionDone, CancelChecked, QueueBoardRead, CallBoardReceived, CallFeedDown, SpeechEnded,
 )
 BY_TYPE: Mapping[int, type[KioskEvent]] = {cls.TYPE: cls for cls in EVENT_CLASSES}
 # type integer -> its class's name, for messages and logs

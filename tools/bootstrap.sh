@@ -25,6 +25,7 @@ command -v umockdev-wrapper >/dev/null || missing+=(umockdev)                # h
 ls /usr/lib/*/girepository-1.0/UMockdev-1.0.typelib >/dev/null 2>&1 || missing+=(gir1.2-umockdev-1.0)
 command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || missing+=(openssh-server)   # provisioning tests: ssh on loopback
 command -v ssh >/dev/null || missing+=(openssh-client)
+command -v espeak-ng >/dev/null || missing+=(espeak-ng)                      # speech output (brings French and English voices)
 [ -d /usr/lib/python3/dist-packages/gi ] || missing+=(python3-gi)            # to drive umockdev from Python
 "$PYTHON" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
     || missing+=(python3-dev)

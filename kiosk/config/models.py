@@ -520,6 +520,33 @@ class AccessibilityConfig(_Section):
     low_reach: bool = Field(default=False, description="true or false")
 
 
+_VOICE_NAME = r"^[a-z]{2,3}(-[a-z0-9]{1,8})*(\+[a-z0-9]{1,16})?$"
+_VOICE_TEXT = 'an espeak-ng voice name such as "fr", "fr-be", "en-gb" or "en-us+f3"'
+
+
+class SpeechVoicesConfig(_Section):
+    """The synthesiser's voice for each language of the visit."""
+
+    fr: str = Field(default="fr", pattern=_VOICE_NAME, description=_VOICE_TEXT)
+    en: str = Field(default="en", pattern=_VOICE_NAME, description=_VOICE_TEXT)
+
+
+class SpeechConfig(_Section):
+    """Speech output (kiosk.speech, drivers.audio): the foundation of issue 15, off by default."""
+
+    enabled: bool = Field(default=False, description="true or false")
+    engine: Literal["espeak-ng"] = Field(default="espeak-ng", description='"espeak-ng"')
+    voices: SpeechVoicesConfig = Field(default_factory=SpeechVoicesConfig,
+                                       description='a table of voices by language, e.g. { fr = "fr", en = "en" }')
+    rate_wpm: int = Field(default=160, ge=80, le=450, description="words per minute from 80 to 450")
+    volume: int = Field(default=60, ge=10, le=100,
+                        description="a volume from 10 to 100 (turn speech off with enabled = false, not with 0)")
+    output: Literal["headset", "loudspeaker", "both"] = Field(
+        default="loudspeaker", description='"headset", "loudspeaker" or "both"')
+    device: str | None = Field(default=None, min_length=1, max_length=200,
+                               description='an SDL audio output name such as "USB Audio Device Analog Stereo"')
+
+
 class AdminConfig(_Section):
     pin_hash: str = Field(description=f"a PIN hash {admin_auth.HASH_FORMAT}")
 
@@ -551,5 +578,6 @@ class KioskConfig(_Section):
                                             description="a [waiting_room] section")
     accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig,
                                                description="an [accessibility] section")
+    speech: SpeechConfig = Field(default_factory=SpeechConfig, description="a [speech] section")
     admin: AdminConfig = Field(description="an [admin] section with pin_hash")
     source: Path = Field(description="the file this configuration came from (set by the loader, not a TOML key)")

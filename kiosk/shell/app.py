@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from kiosk.devices.published import StatePublisher
     from kiosk.services import Services
     from kiosk.shell.data_source import DataSource
+    from kiosk.speech.speaker import Speaker
     from kiosk.tracking.service import TrackingService
     from kiosk.waiting_room.room import WaitingRoom
     from screens.base import Feature, Screen
@@ -93,6 +94,7 @@ class App:
             from kiosk.waiting_room.room import WaitingRoom
 
             self.waiting_room = WaitingRoom(config.waiting_room, self.clock)
+        self.speech: Speaker | None = None       # [speech] enabled: started after the first frame
         self.sync_status: dict[str, Any] = {}    # the sync worker's last SYNC_STATUS
         self.network: str | None = None          # "online" / "offline" once the sync worker says
         self.out_of_service: str | None = None   # reason, while the terminal cannot serve
@@ -319,11 +321,16 @@ class App:
         self.pointer.reset()
         self.idle.continue_visit(self.clock.monotonic())
         self.apply_settings(rebuild=False)
+        if self.speech is not None:
+            self.speech.end_visit()
         self.nav.reset([self.home_screen()])
 
     def stop(self) -> None:
         """Stop the device threads and close the display (end of the run, or of a test)."""
         self.devices.stop()
+        if self.speech is not None:
+            self.speech.close()
+            self.speech = None
         if self.waiting_room is not None:
             self.waiting_room.stop()
         if self.city_guide is not None:          # before the data layer removes a demo cache
@@ -527,11 +534,20 @@ class App:
                 # the demo town and the first sync compete for the interpreter, and the person
                 # must see the screen first.
                 self.devices.start()
+                self._start_speech()
                 if self.data is not None:
                     self.data.start()
                     self._start_call_feed(self.data)
             self.publish_state(ready=True, devices=self.devices.summary())
         return True
+
+    def _start_speech(self) -> None:
+        """``[speech] enabled``: start the speaker. Its sound card opens in the player's thread;
+        without one, the player says why once in the log and the kiosk runs as without speech."""
+        if self.config.speech.enabled and self.speech is None:
+            from kiosk.speech.speaker import make_speaker
+
+            self.speech = make_speaker(self.config.speech)
 
     def _start_call_feed(self, data: DataSource) -> None:
         """A display listens for calls through the data layer's client, once it has one."""

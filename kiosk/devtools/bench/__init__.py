@@ -268,6 +268,7 @@ MODULES = (
     "booking_benchmarks",    # booking: each step, a 200-slot day, the whole flow
     "waiting_room_benchmarks",   # waiting room: an agent's call to the wall's frame
     "checkin_benchmarks",    # check-in: the scan's last key event to the queue ticket's bytes
+    "speech_benchmarks",     # speech: say() to the first sample, streamed or whole
 )
 for _module in MODULES:
     importlib.import_module(f"{__name__}.{_module}")

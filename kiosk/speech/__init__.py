@@ -1,0 +1,13 @@
+"""Speech: what the kiosk says aloud, for people who cannot see the screen (issue 15).
+
+This package holds the feature's rules; the engine and the sound are in :mod:`drivers.audio`.
+
+- :mod:`.verbalise`: text rewritten for the ear (« 9 h 30 » → « 9 heures 30 », dates in
+  words, references letter by letter, phone numbers in pairs, « n° », euros), French and English.
+- :mod:`.utterance`: what is said, in parts that may be personal.
+- :mod:`.privacy`: personal parts are spoken only into a headset.
+- :mod:`.speaker`: the service — say (interrupting), stop, repeat, volume, end of visit.
+
+Still to come (issue 15): keypad focus navigation, the screens' own spoken text, starting
+speech without sight, tickets read aloud.
+"""
