@@ -15,6 +15,7 @@ from timebase import next_working_day_at, test_now
 from kiosk import events, i18n
 from kiosk.api.checkin_token import KEY_ANNOUNCE_LEAD
 from kiosk.api.client import ApiClient
+from kiosk.api.references import is_terminal_reference
 from kiosk.checkin.service import TokenError
 from kiosk.clock import PARIS
 from kiosk.clock import ManualClock as KioskClock
@@ -132,7 +133,8 @@ def test_online_booking_is_done_at_once_with_a_token_that_verifies_offline(env):
     slot = env.first_day_slot()
     outcome = env.outcome(env.services.book("svc-cni", slot, PERSON))
     assert outcome.status == "done" and not outcome.offline and outcome.message == ""
-    assert outcome.result["reference"].startswith("RDV-") and outcome.result["slot_id"] == slot.slot_id
+    assert outcome.result["reference"] == outcome.details["reference"]     # the one this terminal assigned
+    assert is_terminal_reference(outcome.result["reference"]) and outcome.result["slot_id"] == slot.slot_id
     row = env.row(outcome.key)
     assert row["state"] == "acknowledged" and row["server_status"] == 201 and row["personal"] is None
     assert env.bookings() == 1 and env.woken == 0
@@ -147,7 +149,8 @@ def test_online_booking_without_contact_and_the_queued_outcome_says_so(env):
     assert done.status == "done" and done.details["contact_given"] is False
     env.offline = True
     queued = env.outcome(env.services.book("svc-cni", env.first_day_slot(), no_contact))
-    assert queued.status == "queued" and queued.details == {"contact_given": False}
+    assert queued.status == "queued" and queued.details["contact_given"] is False
+    assert queued.details["reference"] != done.details["reference"]          # one reference per booking
     assert env.outcome(env.services.book("svc-cni", env.first_day_slot(), PERSON)).details["contact_given"]
 
 
@@ -175,7 +178,7 @@ def test_server_down_gives_the_offline_result_and_the_worker_books_exactly_once(
     env.client.session.close()
     try:
         outcome = env.outcome(env.services.book("svc-cni", slot, PERSON))
-        assert outcome.status == "queued" and outcome.offline and outcome.local_reference.startswith("K-")
+        assert outcome.status == "queued" and outcome.offline and is_terminal_reference(outcome.details["reference"])
         assert env.woken == 1 and env.row(outcome.key)["state"] == "pending"
         assert env.row(outcome.key)["personal"] is not None        # kept until the server has it
         port = int(base.rsplit(":", 1)[1])
@@ -187,6 +190,8 @@ def test_server_down_gives_the_offline_result_and_the_worker_books_exactly_once(
             rows = env.server("SELECT key, status FROM idempotency WHERE device_id = ?", env.client.device_id)
             assert [(r["key"], r["status"]) for r in rows] == [(outcome.key, 201)]
             assert env.bookings() == 1 and env.row(outcome.key)["personal"] is None
+            held = env.server("SELECT reference FROM bookings WHERE device_id = ?", env.client.device_id)
+            assert [r["reference"] for r in held] == [outcome.details["reference"]]   # the ticket's
         finally:
             server.shutdown()
             server.server_close()
