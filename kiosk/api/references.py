@@ -35,7 +35,9 @@ TERMINAL_REFERENCE_PATTERN = rf"^{_LETTER}[2-9]{_LETTER}-{_SYMBOL}{{4}}-{_SYMBOL
 SERVER_PREFIXES = ("RDV", "DEM")                 # the central API's own references
 _NAMESPACE = re.compile(NAMESPACE_PATTERN)
 _TERMINAL = re.compile(TERMINAL_REFERENCE_PATTERN)
-_COMPACT_TERMINAL = re.compile(rf"^({_LETTER}[2-9]{_LETTER})({_SYMBOL}{{4}})({_SYMBOL}{{3}})$")
+# a terminal's shape, whatever the characters: a mistyped one (an O for a D) is still grouped and caught
+_COMPACT_TERMINAL = re.compile(r"^([A-Z0-9]{3})([A-Z0-9]{4})([A-Z0-9]{3})$")
+_TERMINAL_SHAPE = re.compile(r"^[A-Z0-9]{3}-[A-Z0-9]{4}-[A-Z0-9]{3}$")
 _COMPACT_SERVER = re.compile("^(" + "|".join(SERVER_PREFIXES) + r")([A-Z0-9]{4})([A-Z0-9]{2})$")
 SEPARATORS = " -\t\u00a0\u202f\u2010\u2011\u2012\u2013\u2014"
 RANDOM_LENGTH = 6
@@ -82,9 +84,10 @@ def namespace_of(reference: str) -> str | None:
 
 
 def typing_problem(reference: str) -> str | None:
-    """``"check"`` for a reference in a terminal's shape whose check character is wrong (a
-    typing mistake: say so before asking the server), else None. Call it on a normalised text."""
-    if _TERMINAL.match(reference) and not is_terminal_reference(reference):
+    """``"check"`` for a reference in a terminal's shape (3-4-3 characters) that is not a right
+    one — a wrong check character, a namespace no terminal has, an O, a 0, an I or a 1: a typing
+    mistake, said before asking the server — else None. Call it on a normalised text."""
+    if _TERMINAL_SHAPE.match(reference) and not is_terminal_reference(reference):
         return "check"
     return None
 

@@ -51,8 +51,11 @@ class BookingDoneScreen(Screen):
         self.printing.state = PrintState(state)
 
     def title(self) -> str:
-        return _("Your appointment is booked") if booking_flow.is_confirmed(self.draft) \
-            else _("Your request is recorded")
+        if booking_flow.is_confirmed(self.draft):
+            return _("Your appointment is booked")
+        if booking_flow.confirmation_by_message(self.draft):
+            return _("Your request is recorded")
+        return _("Your appointment is recorded")     # not confirmed yet: the note says how to check it
 
     def compose(self) -> Widget:
         d, lang = self.draft, self.app.visit.settings.language
@@ -65,14 +68,18 @@ class BookingDoneScreen(Screen):
                                  "not guaranteed until then."), bold=True, bg="surface", padding=24, id="request-note"))
         elif not confirmed:       # no contact: no promise of a message, the reference to check it with
             parts.append(Label(_(CHECK_WITH_THE_REFERENCE), bold=True, bg="surface", padding=24, id="request-note"))
+        reference = [Label(_("Reference"), size=TEXT_SMALL, colour="muted", align="center", id="reference-title"),
+                     Label(booking_flow.reference(d), size=TEXT_DISPLAY, bold=True, align="center", id="reference")]
+        if not confirmed:         # what the person must keep comes right under « recorded under this reference »
+            parts += reference
         parts.append(Label(service.get("name", ""), bold=True, id="service-name"))
         parts.append(Label(when if confirmed else _("Time asked for: {when}").format(when=when),
                            size=TEXT_BODY + 4, bold=True, id="when"))
         name = booking_flow.shown_name(self.app)
         if name:                                          # the ticket has it too
             parts.append(Label(_("Name: {name}").format(name=name), id="person-name"))
-        parts.append(Label(_("Reference"), size=TEXT_SMALL, colour="muted", align="center", id="reference-title"))
-        parts.append(Label(booking_flow.reference(d), size=TEXT_DISPLAY, bold=True, align="center", id="reference"))
+        if confirmed:
+            parts += reference
         token = d.outcome.result.get("checkin_token") if confirmed and d.outcome else None
         code: list[Widget] = []
         if token:

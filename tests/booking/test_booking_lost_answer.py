@@ -125,3 +125,17 @@ def test_online_with_an_answer_the_reference_is_the_terminals_too(town, make_pil
     shown = pilot.widget("reference").text
     assert is_terminal_reference(shown) and pilot.has("qr")
     assert server_booking(town, LAST) == (shown, "booked")
+
+
+def test_a_mistyped_reference_is_said_at_once_under_its_field(town, make_pilot):
+    """The check character catches a typo before the central API is asked anything."""
+    pilot = town.pilot(make_pilot)
+    pilot.tap("feature-booking")
+    pilot.tap("cancel-booking")
+    pilot.type("k7mq4hpxrf")                  # K7M-Q4HP-XRE with its last character mistyped
+    pilot.tap("field-last-name")
+    pilot.type("Lefèvre")
+    pilot.tap("continue")
+    assert pilot.screen.step == "form" and pilot.screen.checking is None       # nothing was asked
+    assert "faute de frappe" in pilot.widget("field-reference").error
+    assert pilot.app.visit.fields["cancel_reference"] == "K7M-Q4HP-XRF"        # shown as printed

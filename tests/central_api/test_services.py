@@ -6,6 +6,7 @@ booking requests, cancellations, check-ins with offline token verification."""
 from __future__ import annotations
 
 import queue
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -412,3 +413,25 @@ def test_an_unexpected_failure_after_storing_leaves_the_action_to_the_worker(env
     assert outcome.status == "queued" and env.woken == 1 and "immediate sending failed" in caplog.text
     assert env.worker.run_once(force=True).push.acknowledged == [outcome.key]
     assert env.bookings() == 1
+
+
+def test_a_reference_another_action_holds_is_replaced_while_the_person_waits(env):
+    """Issue 14, defect 1: the server refuses a terminal reference already taken (409
+    ``reference_taken``, not remembered under the key); the person is still there and nothing
+    was printed, so the same action goes again at once under another reference."""
+    from kiosk.api.references import namespace_of, terminal_reference
+    from kiosk.booking import service as booking_service
+
+    taken = terminal_reference(env.client.reference_namespace)
+    slot = env.first_day_slot()
+    other = env.services.availability.day_slots("svc-cni", slot.start.astimezone(PARIS).date())[1]
+    env.client.create_booking({"slot_id": other.slot_ids[0], "service_id": "svc-cni", "channel": "kiosk",
+                               "terminal_id": env.client.device_id, "created_at": START.isoformat(),
+                               "reference": taken, "person": {"last_name": "Autre", "first_name": "Personne"}},
+                              str(uuid.uuid4()))
+    outcome = env.services.actions.run(booking_service.booking("svc-cni", slot.slot_ids[0], PERSON, env.clock.now(),
+                                                               reference=taken))
+    fresh = outcome.result["reference"]
+    assert outcome.status == "done" and fresh != taken and namespace_of(fresh) == namespace_of(taken)
+    assert outcome.details["reference"] == fresh                   # what the screen and the ticket show
+    assert env.row(outcome.key)["state"] == "acknowledged" and env.bookings() == 2
