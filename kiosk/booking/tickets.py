@@ -70,7 +70,7 @@ def booking_ticket(*, town: str, service: Mapping[str, Any], place: Mapping[str,
         b.line(_("Appointment request recorded"), bold=True, align="center")
         b.line(_("Not confirmed yet: you will receive the confirmation by SMS or e-mail."), align="center").rule()
     else:
-        b.line(_("Appointment recorded, not confirmed yet"), bold=True, align="center")
+        b.line(_("Appointment not confirmed yet"), bold=True, align="center")
         b.line(_(CHECK_WITH_THE_REFERENCE), align="center").rule()
     b.line(service["name"], bold=True)
     when = appointment_words(start, language)

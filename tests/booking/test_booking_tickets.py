@@ -59,8 +59,8 @@ def test_a_request_promises_no_time_and_has_no_qr_code():
 
 
 @pytest.mark.parametrize("lang, words", [
-    ("fr", ("Rendez-vous enregistré, pas encore confirmé", "dès le retour du réseau", "à la mairie")),
-    ("en", ("Appointment recorded, not confirmed yet", "as soon as the network is back", "at the town hall")),
+    ("fr", ("Rendez-vous pas encore confirmé", "dès le retour du réseau", "à la mairie")),
+    ("en", ("Appointment not confirmed yet", "as soon as the network is back", "at the town hall")),
 ])
 def test_without_a_contact_a_waiting_booking_promises_no_message(lang, words):
     """Issue 14, defect 1: no phone, no e-mail — the ticket says how to check the booking instead."""
