@@ -36,6 +36,7 @@ class FaultProxy(ThreadingHTTPServer):
     def __init__(self, upstream: str, tls: ssl.SSLContext | None = None, port: int = 0) -> None:
         self.upstream = urlsplit(upstream)
         self.plan: deque = deque()
+        self.aimed: list[tuple[str, tuple]] = []   # (path prefix, fault): see queue_for
         self.seen: list[tuple[str, str, dict]] = []   # (method, path, headers) of every request
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", port), _Handler)
@@ -56,8 +57,18 @@ class FaultProxy(ThreadingHTTPServer):
         with self.lock:
             self.plan.extend(faults)
 
-    def next_fault(self):
+    def queue_for(self, path: str, *faults) -> None:
+        """The same, for the next requests whose path starts with ``path`` only: the other
+        requests of a running terminal (downloads, heartbeats) pass through meanwhile."""
         with self.lock:
+            self.aimed.extend((path, fault) for fault in faults)
+
+    def next_fault(self, path: str = ""):
+        with self.lock:
+            for i, (prefix, fault) in enumerate(self.aimed):
+                if path.startswith(prefix):
+                    del self.aimed[i]
+                    return fault
             return self.plan.popleft() if self.plan else None
 
     def stop(self) -> None:
@@ -84,7 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         self.server.seen.append((self.command, self.path, dict(self.headers)))
-        fault = self.server.next_fault()
+        fault = self.server.next_fault(self.path)
         if fault and fault[0] == "status":
             _, status, headers, payload = fault
             return self._answer(status, headers, json.dumps(payload).encode())

@@ -25,8 +25,12 @@ Why each rule:
   :class:`~kiosk.api.errors.InvalidResponse`, never a ``ValueError``, ``OverflowError`` or
   urllib3 ``ProtocolError`` that would end a sync round.
 
-The credentials file (written at enrolment, ``{"device_id", "token"}``) must be readable
-by the kiosk user only: a token readable by others lets anyone book as this terminal.
+The credentials file (written at enrolment, ``{"device_id", "token", "reference_namespace"}``)
+must be readable by the kiosk user only: a token readable by others lets anyone book as this
+terminal. The reference namespace (openapi.yaml, « References ») lives there too because it
+belongs to the enrolment, like the device id: a new enrolment brings a new one, a cache wiped
+or replaced keeps it. A terminal enrolled before namespaces gets its own from a heartbeat
+answer, written into the same file (:meth:`ApiClient.keep_reference_namespace`).
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ import stat
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -69,6 +73,7 @@ from kiosk.api.errors import (
     Unauthorized,
     Unavailable,
 )
+from kiosk.api.references import is_namespace
 
 log = logging.getLogger("kiosk.api")
 M = TypeVar("M", bound=BaseModel)
@@ -89,6 +94,7 @@ _MALFORMED = (ValueError, OverflowError, EOFError, zlib.error, http.client.HTTPE
 class Credentials:
     device_id: str
     token: str
+    reference_namespace: str | None = None   # None: the terminal cannot assign references yet
 
 
 def read_credentials(path: str | Path) -> Credentials:
@@ -105,19 +111,24 @@ def read_credentials(path: str | Path) -> Credentials:
             f"its token would let them act as this terminal. Run: chmod 600 {path} (owner: the kiosk user).")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Credentials(device_id=str(data["device_id"]), token=str(data["token"]))
+        namespace = data.get("reference_namespace")
+        return Credentials(device_id=str(data["device_id"]), token=str(data["token"]),
+                           reference_namespace=namespace if is_namespace(namespace) else None)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise CredentialsError(f"The credentials file {path} cannot be read ({type(exc).__name__}); "
                                "enrol this terminal again.") from None
 
 
-def write_credentials(path: str | Path, device_id: str, token: str) -> None:
+def write_credentials(path: str | Path, device_id: str, token: str, reference_namespace: str | None = None) -> None:
     """Create the file with mode 0600 from the start (no window where others may read it), atomically."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    data = {"device_id": device_id, "token": token}
+    if reference_namespace is not None:
+        data["reference_namespace"] = reference_namespace
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump({"device_id": device_id, "token": token}, f)
+        json.dump(data, f)
         f.flush()
         os.fsync(f.fileno())
     os.chmod(tmp, 0o600)  # O_CREAT's mode does not apply to a leftover tmp file
@@ -220,6 +231,32 @@ class ApiClient:
     def device_id(self) -> str:
         return self.credentials.device_id
 
+    @property
+    def reference_namespace(self) -> str | None:
+        """The prefix of the references this terminal assigns itself; None before the central
+        API gave one, or without credentials (the booking then asks for a contact)."""
+        try:
+            return self.credentials.reference_namespace
+        except CredentialsError:
+            return None
+
+    def keep_reference_namespace(self, namespace: str | None) -> bool:
+        """Remember the namespace a heartbeat answer gave, if it is news (a terminal enrolled
+        before namespaces); True when it was written. The server's word wins: it never changes
+        a device's namespace, so a different one means the file was from another enrolment."""
+        held = self.credentials
+        if namespace is None or namespace == held.reference_namespace:
+            return False
+        self._credentials = replace(held, reference_namespace=namespace)   # for this run, whatever the disk says
+        if self.credentials_path is None:
+            return False
+        try:
+            write_credentials(self.credentials_path, held.device_id, held.token, namespace)
+        except OSError as exc:   # a full disk: the next heartbeat answer says it again
+            log.warning("reference namespace not written to %s: %s", self.credentials_path, exc)
+            return False
+        return True
+
     def close(self) -> None:
         self.session.close()
 
@@ -230,8 +267,8 @@ class ApiClient:
         body = {"enrolment_code": enrolment_code, "terminal": _plain(terminal)}
         result = self._call("POST", "v1/devices/enroll", models.EnrollResponse, json_body=body, auth=False, retry=False)
         if self.credentials_path is not None:
-            write_credentials(self.credentials_path, result.device_id, result.token)
-        self._credentials = Credentials(result.device_id, result.token)
+            write_credentials(self.credentials_path, result.device_id, result.token, result.reference_namespace)
+        self._credentials = Credentials(result.device_id, result.token, result.reference_namespace)
         return result
 
     def catalog(self, *, etag: str | None = None, since: str | None = None) -> Fetched[models.Catalog]:

@@ -22,6 +22,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from kiosk.api.references import NAMESPACE_PATTERN, TERMINAL_REFERENCE_PATTERN
+
 TRACKING_CODE = r"^[A-Z]{4}-[0-9]{4}$"
 # The patterns of openapi.yaml, written with explicit \uXXXX classes (no \s, \w, \d) so that
 # JSON Schema (ECMA-262), pydantic (Rust regex) and Python's re read them alike.
@@ -95,6 +97,9 @@ class EnrollResponse(Incoming):
     device_id: str
     token: str = Field(min_length=20)
     token_type: Literal["Bearer"]
+    # the references this terminal may assign itself (kiosk.api.references); None from a server
+    # that assigns every reference itself (the terminal then asks for a contact before booking)
+    reference_namespace: str | None = Field(default=None, pattern=NAMESPACE_PATTERN)
 
 
 # ---------------------------------------------------------------- catalog
@@ -267,6 +272,9 @@ class BookingCreate(Outgoing):
     channel: Literal["kiosk"]
     terminal_id: str = Field(min_length=1, max_length=100, pattern=ID)
     created_at: AwareDatetime
+    # the reference this terminal assigned in its namespace, printed before any answer came;
+    # absent: the server assigns one (a terminal without a namespace, the web portal)
+    reference: str | None = Field(default=None, pattern=TERMINAL_REFERENCE_PATTERN)
 
 
 class Booking(Incoming):
@@ -307,6 +315,7 @@ class BookingRequestCreate(Outgoing):
     channel: Literal["kiosk"]
     terminal_id: str = Field(min_length=1, max_length=100, pattern=ID)
     created_at: AwareDatetime
+    reference: str | None = Field(default=None, pattern=TERMINAL_REFERENCE_PATTERN)   # as BookingCreate's
 
 
 class BookingRequest(Incoming):
@@ -511,6 +520,9 @@ class Heartbeat(Outgoing):
 class HeartbeatAck(Incoming):
     server_time: AwareDatetime
     config_overrides: dict[str, Any]
+    # the same namespace as enrolment gave (a terminal enrolled before namespaces gets its own
+    # here, without enrolling again); None from a server that assigns every reference itself
+    reference_namespace: str | None = Field(default=None, pattern=NAMESPACE_PATTERN)
 
 
 ALL_MODELS: dict[str, type[BaseModel]] = {

@@ -13,12 +13,12 @@ as before. A scanned ticket needs no check: its signed code already says what it
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kiosk import events
+from kiosk.api import references
 from kiosk.booking.cancel_answer import CancelCheck
 
 if TYPE_CHECKING:
@@ -26,22 +26,22 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The references the central API prints (openapi.yaml, Booking and BookingRequest): a prefix
-# and six characters, grouped 4 + 2. People copy them from paper: « rdvqxngsr » is RDV-QXNG-SR.
-KNOWN_PREFIXES = ("RDV", "DEM")
-GROUPED = re.compile("^(" + "|".join(KNOWN_PREFIXES) + r")([A-Z0-9]{4})([A-Z0-9]{2})$")
-SEPARATORS = " -\t\u00a0\u202f\u2010\u2011\u2012\u2013\u2014"
+# The references people copy from their ticket (openapi.yaml, « References »; kiosk.api.references):
+# a terminal's own (K7M-Q4HP-XRE, with a check character) and the central API's (RDV-QXNG-SR,
+# DEM-4H8N-T2). People copy them from paper: « rdvqxngsr » is RDV-QXNG-SR.
+KNOWN_PREFIXES = references.SERVER_PREFIXES
 
 
 def normalised_reference(typed: str) -> str:
     """A typed reference as printed: upper case, the dashes people type (or leave out) made
     the printed hyphens. A shape this terminal does not know keeps its own groups."""
-    upper = typed.strip().upper()
-    compact = "".join(ch for ch in upper if ch not in SEPARATORS)
-    if m := GROUPED.match(compact):
-        return "-".join(m.groups())
-    groups = [g for g in re.split("[" + re.escape(SEPARATORS) + "]+", upper) if g]
-    return "-".join(groups)
+    return references.normalised(typed)
+
+
+def reference_typo(reference: str) -> bool:
+    """A terminal's reference whose check character does not match: a mistyped character,
+    said to the person at once (no server could find it)."""
+    return references.typing_problem(reference) is not None
 
 
 class CancelChecker:

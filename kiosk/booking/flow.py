@@ -100,7 +100,11 @@ def choose_service(app: BookingHost, service_id: str) -> BookingDraft:
 
 
 def contact_required(app: BookingHost) -> bool:
-    return services(app).is_offline or app.network == "offline"
+    """Offline the booking becomes a request, confirmed later by SMS or e-mail. Without a
+    reference namespace a booking whose answer is lost would leave the person with no reference
+    that works, so the message is then the only way to reach them: a contact is asked too."""
+    found = services(app)
+    return found.is_offline or app.network == "offline" or found.reference_namespace is None
 
 
 def checked_person(app: BookingHost) -> booking_form.Checked:
@@ -126,10 +130,24 @@ def confirmed_start(d: BookingDraft) -> datetime:
 
 
 def reference(d: BookingDraft) -> str:
-    """The server's reference, or the local one of a request waiting in the outbox."""
+    """The reference the person leaves with: the server's answer, or — waiting in the outbox —
+    the one this terminal assigned and sent, which the server keeps (the same after sync). Only
+    a terminal without a namespace shows the outbox row's local code, with a contact given."""
     outcome = d.outcome
-    return (outcome.result.get("reference") if outcome and outcome.status == Status.DONE else None) \
-        or (outcome.local_reference if outcome else "") or ""
+    if outcome is None:
+        return ""
+    answered = outcome.result.get("reference") if outcome.status == Status.DONE else None
+    return str(answered or outcome.details.get("reference") or outcome.local_reference or "")
+
+
+def confirmation_by_message(d: BookingDraft) -> bool:
+    """Whether the screen and the ticket may say « confirmation par SMS ou e-mail » for a
+    booking not confirmed yet: only if the person gave a phone or an e-mail (a request always
+    has one). Without, nobody could send it: they are told to check with their reference."""
+    outcome = d.outcome
+    if outcome is None or is_confirmed(d):
+        return False
+    return outcome.kind == Kind.BOOKING_REQUEST or bool(outcome.details.get("contact_given"))
 
 
 def is_confirmed(d: BookingDraft) -> bool:
@@ -145,7 +163,8 @@ def ticket(app: BookingHost, d: BookingDraft) -> Ticket:
         town=app.config.branding.town_name, service=service, place=reads.place(service.get("place_id")),
         start=confirmed_start(d), reference=reference(d),
         token=d.outcome.result.get("checkin_token") if d.outcome and is_confirmed(d) else None,
-        confirmed=is_confirmed(d), printed_at=app.clock.now(), language=app.visit.settings.language,
+        confirmed=is_confirmed(d), by_message=confirmation_by_message(d), printed_at=app.clock.now(),
+        language=app.visit.settings.language,
         town_phone=app.config.booking.phone, person_name=shown_name(app))
 
 

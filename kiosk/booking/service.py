@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from kiosk.api import models
 from kiosk.api.checkin_token import TokenError, decode_unverified
+from kiosk.api.references import normalised
 from kiosk.checkin.service import UnknownKey, verify_token
 from kiosk.services.outcomes import Action, Kind, Outcome, Status
 
@@ -38,36 +39,50 @@ def _person(person: Mapping[str, Any]) -> dict[str, Any]:
     return {k: str(v).strip() for k, v in person.items() if v not in (None, "")}
 
 
-def booking(service_id: str, slot_id: str, person: Mapping[str, Any], now: datetime) -> Action:
+def booking(service_id: str, slot_id: str, person: Mapping[str, Any], now: datetime,
+            reference: str | None = None) -> Action:
     """A booking of one slot (online: a reference and a QR at once; offline: queued). A phone or
-    an e-mail is optional here (a reminder); ``details["contact_given"]`` says whether there is one."""
+    an e-mail is optional here (a reminder); ``details["contact_given"]`` says whether there is one.
+    ``reference``: the one this terminal assigned in its namespace (kiosk.api.references), sent
+    with the booking and kept by the server, so that the ticket's is right even if no answer comes."""
     payload = {"slot_id": slot_id, "service_id": service_id, "channel": "kiosk", "created_at": now.isoformat()}
+    if reference is not None:
+        payload["reference"] = reference
     personal = {"person": _person(person)}
     _check(models.BookingCreate, {**payload, **personal})
     # a queued booking is confirmed later: the screen says how the person will hear of it
     contact = bool(personal["person"].get("phone") or personal["person"].get("email"))
-    return Action(Kind.BOOKING, payload, personal, details={"contact_given": contact})
+    details: dict[str, Any] = {"contact_given": contact}
+    if reference is not None:
+        details["reference"] = reference
+    return Action(Kind.BOOKING, payload, personal, details=details)
 
 
 def booking_request(service_id: str, wanted_start: datetime, person: Mapping[str, Any], now: datetime,
-                    wanted_slot_id: str | None = None) -> Action:
+                    wanted_slot_id: str | None = None, reference: str | None = None) -> Action:
     """A booking asked while offline: the wanted time, confirmed later by SMS or e-mail
-    (so a phone or an e-mail is required, as the contract says)."""
+    (so a phone or an e-mail is required, as the contract says); ``reference`` as for
+    :func:`booking` (the ticket's, which the town then finds the request by)."""
     payload = {"service_id": service_id, "wanted_start": wanted_start.isoformat(), "channel": "kiosk",
                "created_at": now.isoformat()}
     if wanted_slot_id:
         payload["wanted_slot_id"] = wanted_slot_id
+    if reference is not None:
+        payload["reference"] = reference
     personal = {"person": _person(person)}
     _check(models.BookingRequestCreate, {**payload, **personal})
     if wanted_start <= now:
         raise ValueError("BookingRequestCreate: wanted_start must be in the future")
-    return Action(Kind.BOOKING_REQUEST, payload, personal,
-                  details={"service_id": service_id, "wanted_start": wanted_start.isoformat()})
+    details = {"service_id": service_id, "wanted_start": wanted_start.isoformat()}
+    if reference is not None:
+        details["reference"] = reference
+    return Action(Kind.BOOKING_REQUEST, payload, personal, details=details)
 
 
 def cancellation(reference: str, last_name: str) -> Action:
-    """Cancel by reference and last name (the server answers 404 for either being wrong)."""
-    payload = {"reference": reference.strip().upper()}
+    """Cancel by reference and last name (the server answers 404 for either being wrong); the
+    reference as printed, however it was typed (« k7mq4hpxre » is K7M-Q4HP-XRE)."""
+    payload = {"reference": normalised(reference)}
     personal = {"last_name": last_name.strip()}
     _check(models.BookingCancel, {**payload, **personal})
     return Action(Kind.CANCELLATION, payload, personal, details={"reference": payload["reference"]})

@@ -13,10 +13,15 @@ from typing import Any
 from kiosk.api.models import TrackedRequest
 from kiosk.clock import PARIS
 from kiosk.formatting import format_date_long, format_datetime_long, format_time
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.printing.document import Ticket, TicketBuilder
 from kiosk.tracking.code import tracking_address
 from kiosk.tracking.progress import progress, status_words
+
+# A booking waiting in the outbox without a phone or an e-mail: nobody can send a confirmation,
+# so the screen and the ticket say how to check it instead (the reference is the server's too).
+CHECK_WITH_THE_REFERENCE = N_("Appointment recorded under this reference. It will be confirmed as soon as the "
+                              "network is back. To check it, give this reference at any terminal or at the town hall.")
 
 
 def tracking_slip(request: TrackedRequest, *, town: str, portal_url: str, info_at: datetime | None, online: bool,
@@ -52,16 +57,21 @@ def appointment_words(start: datetime, language: str) -> str:
 
 def booking_ticket(*, town: str, service: Mapping[str, Any], place: Mapping[str, Any] | None, start: datetime,
                    reference: str, token: str | None, confirmed: bool, printed_at: datetime, language: str,
-                   town_phone: str | None = None, person_name: str = "") -> Ticket:
+                   town_phone: str | None = None, person_name: str = "", by_message: bool = True) -> Ticket:
     """The ticket a person leaves with: what, when (in words), where, what to bring, the
     reference and the check-in QR code, and how to cancel. ``confirmed`` is False for a
-    request made offline: it promises nothing and says how the confirmation comes."""
+    booking waiting in the outbox (offline, or its answer lost): it promises nothing and says
+    how the confirmation comes — by SMS or e-mail only when ``by_message`` (a contact was
+    given), else by checking the reference, which is the one the town's system will hold."""
     b = TicketBuilder(town)
     if confirmed:
         b.line(_("Your appointment"), bold=True, align="center").rule()
-    else:
+    elif by_message:
         b.line(_("Appointment request recorded"), bold=True, align="center")
         b.line(_("Not confirmed yet: you will receive the confirmation by SMS or e-mail."), align="center").rule()
+    else:
+        b.line(_("Appointment not confirmed yet"), bold=True, align="center")
+        b.line(_(CHECK_WITH_THE_REFERENCE), align="center").rule()
     b.line(service["name"], bold=True)
     when = appointment_words(start, language)
     b.line(when if confirmed else _("Time asked for: {when}").format(when=when), bold=confirmed, size="tall")

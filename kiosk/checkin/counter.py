@@ -33,6 +33,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from kiosk.api import references
 from kiosk.checkin import rules
 from kiosk.checkin.service import TokenError, UnknownKey, precheck_token, verify_token
 from kiosk.clock import PARIS
@@ -93,6 +94,16 @@ class CheckinResult:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+def typed_reference(typed: str) -> str:
+    """A booking reference as typed or scanned, in its printed form (kiosk.api.references)."""
+    return references.normalised(typed)
+
+
+def reference_typo(reference: str) -> bool:
+    """A terminal's reference whose check character does not match: one character mistyped."""
+    return references.typing_problem(reference) is not None
+
+
 class CounterCheckin:
     """The check-in rules of one counter terminal, over the app's :class:`~kiosk.services.Services`."""
 
@@ -147,8 +158,9 @@ class CounterCheckin:
         return replace(arrival, case=case)
 
     def examine_reference(self, reference: str) -> Arrival:
-        """A typed reference: nothing to verify here (anyone can type one); the town decides."""
-        reference = reference.strip().upper()
+        """A typed reference: nothing to verify here (anyone can type one); the town decides.
+        Read as printed (« k7mq4hpxre » is K7M-Q4HP-XRE), as the central API stores it."""
+        reference = typed_reference(reference)
         return self._remembered(Arrival(key=f"checkin-ref:{reference}", reference=reference))
 
     def _remembered(self, arrival: Arrival) -> Arrival:

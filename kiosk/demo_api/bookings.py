@@ -15,7 +15,7 @@ from datetime import datetime
 
 from kiosk.api import models
 
-from . import db, idempotency, plausible, signing
+from . import db, idempotency, namespaces, plausible, signing
 from .errors import ApiError, parse_body
 from .request import JsonObject, Request
 
@@ -30,11 +30,25 @@ def name_key(name: str) -> str:
 
 
 def new_reference(conn: sqlite3.Connection, prefix: str, table: str) -> str:
+    """The server's own reference (``RDV-QXNG-SR``), for a request that brings none."""
     while True:
         raw = "".join(secrets.choice(REF_ALPHABET) for _ in range(6))
         ref = f"{prefix}-{raw[:4]}-{raw[4:]}"
         if not conn.execute(f"SELECT 1 FROM {table} WHERE reference=?", (ref,)).fetchone():
             return ref
+
+
+def reference_for(req: Request, claimed: str | None, prefix: str, table: str) -> str:
+    """The terminal's reference, kept as sent (its shape and namespace were checked before the
+    operation), or a new one of the server's. Inside the operation, after the Idempotency-Key's
+    replay: a reference found here belongs to another action, refused without being remembered
+    under this key, so that the terminal may send the same key again with another reference."""
+    if claimed is None:
+        return new_reference(req.conn, prefix, table)
+    if namespaces.taken(req.conn, claimed):
+        raise ApiError(409, "reference_taken", f"La référence {claimed} désigne déjà un autre rendez-vous.",
+                       remember=False)
+    return claimed
 
 
 def service(conn: sqlite3.Connection, service_id: str) -> JsonObject:
@@ -79,6 +93,8 @@ def create(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
     body = parse_body(models.BookingCreate, req.body)
     req.check_terminal(body.terminal_id)
     plausible.stamped("created_at", body.created_at, req.now, plausible.MAX_ACTION_AGE)
+    if body.reference is not None:
+        namespaces.claimed(req.conn, req.terminal["id"], body.reference)
 
     def operation() -> tuple[int, JsonObject]:
         conn = req.conn
@@ -92,8 +108,8 @@ def create(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
         if not free or not move_places(conn, slot, +1):
             raise ApiError(409, "slot_unavailable", "Ce créneau n'est plus disponible.",
                            {"alternatives": alternatives(conn, svc["agenda_ids"], slot["start_ts"], req.now)})
+        reference = reference_for(req, body.reference, "RDV", "bookings")
         booking_id = f"bk-{db.bump(conn, 'booking'):06d}"
-        reference = new_reference(conn, "RDV", "bookings")
         kid, key = signing.active_key(conn, req.now)
         end_ts = int(datetime.fromisoformat(slot["end"]).timestamp())
         token = signing.sign(kid, key, {"jti": booking_id, "ref": reference, "svc": svc["id"],
@@ -168,6 +184,8 @@ def create_request(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
     req.check_terminal(body.terminal_id)
     plausible.stamped("created_at", body.created_at, req.now, plausible.MAX_ACTION_AGE)
     plausible.wanted("wanted_start", body.wanted_start, body.created_at, req.now)
+    if body.reference is not None:
+        namespaces.claimed(req.conn, req.terminal["id"], body.reference)
 
     def operation() -> tuple[int, JsonObject]:
         conn = req.conn
@@ -176,8 +194,8 @@ def create_request(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
             slot = conn.execute("SELECT agenda_id FROM slots WHERE id=?", (body.wanted_slot_id,)).fetchone()
             if slot is None or slot["agenda_id"] not in svc["agenda_ids"]:
                 raise ApiError(400, "invalid_request", f"wanted_slot_id: not a slot of {svc['id']!r}")
+        reference = reference_for(req, body.reference, "DEM", "booking_requests")
         request_id = f"br-{db.bump(conn, 'booking_request'):06d}"
-        reference = new_reference(conn, "DEM", "booking_requests")
         conn.execute("INSERT INTO booking_requests VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
                      (request_id, reference, svc["id"], body.wanted_start.isoformat(), body.wanted_slot_id,
                       body.person.model_dump_json(), body.terminal_id, req.terminal["id"],

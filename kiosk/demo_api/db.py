@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .namespaces import SCHEMA as NAMESPACE_SCHEMA
+
 SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -102,10 +104,10 @@ def create_schema(conn: sqlite3.Connection) -> bool:
         if found != SCHEMA_VERSION:
             raise RuntimeError(f"demo-api database has schema {found}, this code knows {SCHEMA_VERSION}")
         with write(conn):
-            _run(conn, QUEUE_SCHEMA)
+            _run(conn, QUEUE_SCHEMA + ";" + NAMESPACE_SCHEMA)
         return False
     with write(conn):
-        _run(conn, SCHEMA + QUEUE_SCHEMA)
+        _run(conn, SCHEMA + QUEUE_SCHEMA + ";" + NAMESPACE_SCHEMA)
         conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         # names this database in cursors and ETags: after a restore or a reseed, a terminal's
         # old cursor is recognised as foreign (full answer) instead of giving a wrong delta

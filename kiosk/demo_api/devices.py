@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from kiosk.api import models
 
-from . import db
+from . import db, namespaces
 from .errors import ApiError, parse_body
 from .request import JsonObject, Request
 
@@ -54,7 +54,8 @@ def enroll(req: Request) -> tuple[int, JsonObject]:
                          (req.now.isoformat(), device_id, row["code_hash"]))
         req.conn.execute("INSERT INTO devices(id, token_hash, facts, enrolled_at) VALUES (?, ?, ?, ?)",
                          (device_id, digest(token), body.terminal.model_dump_json(), req.now.isoformat()))
-    return 201, {"device_id": device_id, "token": token, "token_type": "Bearer"}
+        namespace = namespaces.ensure(req.conn, device_id, req.now)
+    return 201, {"device_id": device_id, "token": token, "token_type": "Bearer", "reference_namespace": namespace}
 
 
 def authenticate(conn: sqlite3.Connection, header: str | None) -> sqlite3.Row:
@@ -84,5 +85,7 @@ def heartbeat(req: Request) -> tuple[int, JsonObject]:
         req.conn.execute("INSERT INTO heartbeats VALUES (?, ?, ?)",
                          (req.terminal["id"], req.now.isoformat(), body.model_dump_json()))
         req.conn.execute("UPDATE devices SET last_heartbeat=? WHERE id=?", (req.now.isoformat(), req.terminal["id"]))
+        # a device enrolled before namespaces gets its own here, without enrolling again
+        namespace = namespaces.ensure(req.conn, req.terminal["id"], req.now)
     return 200, {"server_time": req.now.replace(microsecond=0).isoformat(),
-                 "config_overrides": json.loads(req.terminal["config_overrides"])}
+                 "config_overrides": json.loads(req.terminal["config_overrides"]), "reference_namespace": namespace}

@@ -13,11 +13,14 @@ class ApiError(Exception):
     """An HTTP error answer: ``{"error": code, "message": message, "details": details}``."""
 
     def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, *, remember: bool = True) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.details = details or {}
         self.headers = headers or {}
+        # False: a 4xx about the request's own choice (a reference already taken), not the
+        # operation's verdict: not stored under the Idempotency-Key (see idempotency.run)
+        self.remember = remember
 
     def body(self) -> dict[str, Any]:
         return {"error": self.code, "message": self.message, "details": self.details}

@@ -63,7 +63,7 @@ def run(req: Request, operation: Callable[[], Result]) -> tuple[int, JsonObject,
         try:
             status, body = operation()
         except ApiError as exc:
-            if not 400 <= exc.status < 500:
+            if not 400 <= exc.status < 500 or not exc.remember:
                 raise
             req.conn.execute("ROLLBACK TO operation")
             status, body = exc.status, exc.body()

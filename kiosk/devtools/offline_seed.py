@@ -43,6 +43,9 @@ def fill_cache(cache_path: str | Path, now: datetime) -> Path:
     return Path(cache_path)
 
 
+SEEDED_NAMESPACE = "K7M"
+
+
 class SeededData:
     """A data layer with no central API behind it: the cache filled from the seed, no sync
     worker, no client — what the screenshot gallery and the benchmarks run on. ``online``
@@ -64,8 +67,9 @@ class SeededData:
     def make_services(self) -> Services:
         from kiosk.services import Services
 
+        # an enrolled terminal's reference namespace (kiosk.api.references), as the demo server gives one
         self.services = Services(self.cache_path, client_source=lambda: None, clock=self.clock,
-                                 offline=lambda: not self.online)
+                                 offline=lambda: not self.online, namespace=lambda: SEEDED_NAMESPACE)
         return self.services
 
     def lookup_client(self, timeout_s: float) -> None:

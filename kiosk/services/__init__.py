@@ -76,9 +76,11 @@ class Services:
     def __init__(self, cache_path: str | Path, *, client_source: Callable[[], Any], clock: Clock | None = None,
                  post: Callable[..., Any] | None = None, wake_sync: Callable[[], None] = lambda: None,
                  known_offline: Callable[[], bool] = lambda: False, timeout_s: float = 5.0,
-                 offline: Callable[[], bool] | None = None) -> None:
+                 offline: Callable[[], bool] | None = None,
+                 namespace: Callable[[], str | None] | None = None) -> None:
         self.clock = clock or Clock()
         self._offline = offline     # how the owner judges being offline (default: see is_offline)
+        self._namespace = namespace   # where the reference namespace is read (default: the client's)
         self.availability = Availability(cache_path, self.clock)
         self.cache_path = cache_path
 
@@ -109,13 +111,35 @@ class Services:
             return self._offline()
         return self.actions.known_offline() or self.actions.client_source() is None
 
+    @property
+    def reference_namespace(self) -> str | None:
+        """The namespace this terminal assigns its booking references in (openapi.yaml,
+        « References »), held in memory by the API client; None before the central API gave
+        one. Without it the reference comes only with the answer — which may never come — so
+        the booking steps then ask for a contact, as offline."""
+        if self._namespace is not None:
+            return self._namespace()
+        client = self._client_source()
+        namespace = getattr(client, "reference_namespace", None) if client is not None else None
+        return namespace if isinstance(namespace, str) else None
+
+    def new_reference(self) -> str | None:
+        """A fresh reference in this terminal's namespace, or None without one."""
+        namespace = self.reference_namespace
+        if namespace is None:
+            return None
+        from kiosk.api.references import terminal_reference
+
+        return terminal_reference(namespace)
+
     def book(self, service_id: str, slot: DaySlot | str, person: Mapping[str, Any]) -> int:
         """Book ``slot`` (a :class:`DaySlot`: its best counter) for ``person``
-        ({last_name, first_name, phone?, email?})."""
+        ({last_name, first_name, phone?, email?}), under a reference of this terminal's."""
         from kiosk.booking import service as _booking
 
         slot_id = slot.slot_id if isinstance(slot, DaySlot) else slot
-        return self.actions.submit(_booking.booking(service_id, slot_id, person, self.clock.now()))
+        return self.actions.submit(_booking.booking(service_id, slot_id, person, self.clock.now(),
+                                                    reference=self.new_reference()))
 
     def request_booking(self, service_id: str, wanted_start: datetime, person: Mapping[str, Any],
                         wanted_slot_id: str | None = None) -> int:
@@ -123,7 +147,7 @@ class Services:
         from kiosk.booking import service as _booking
 
         return self.actions.submit(_booking.booking_request(service_id, wanted_start, person, self.clock.now(),
-                                                            wanted_slot_id))
+                                                            wanted_slot_id, reference=self.new_reference()))
 
     def cancel(self, reference: str, last_name: str) -> int:
         """Cancel by the reference and the last name typed by the person."""

@@ -18,6 +18,10 @@ from kiosk.i18n import N_
 __all__ = ["ACTION_KINDS", "TERMINAL_SIDE", "ActionKind", "Kind", "KindWording", "admin_words"]
 
 
+# the refusals of a reference this terminal assigned (openapi.yaml, « References »)
+REFERENCE_CODES = ("invalid_reference", "reference_outside_namespace", "reference_taken")
+
+
 @dataclass(frozen=True)
 class KindWording:
     words: str                       # the admin screen's name for it (marked for translation)
@@ -25,8 +29,8 @@ class KindWording:
 
 
 TERMINAL_SIDE: Mapping[Kind, KindWording] = {
-    Kind.BOOKING: KindWording(N_("booking"), ("slot_unavailable",)),
-    Kind.BOOKING_REQUEST: KindWording(N_("booking request")),
+    Kind.BOOKING: KindWording(N_("booking"), ("slot_unavailable", *REFERENCE_CODES)),
+    Kind.BOOKING_REQUEST: KindWording(N_("booking request"), REFERENCE_CODES),
     Kind.CANCELLATION: KindWording(N_("cancellation"), ("not_found", "invalid_state", "invalid_token")),
     Kind.CHECKIN: KindWording(N_("check-in"), ("not_found", "booking_cancelled", "already_checked_in",
                                                 "outside_checkin_window", "invalid_token", "token_revoked",

@@ -43,6 +43,7 @@ from typing import Any
 from kiosk import events
 from kiosk.api.client import ApiClient
 from kiosk.api.errors import ApiError, Conflict, CredentialsError, FinalRefusal, InvalidResponse, Timeout, Unauthorized
+from kiosk.api.references import namespace_of, terminal_reference
 from kiosk.clock import Clock
 from kiosk.services.outcomes import Action, Kind, Outcome, Status
 from kiosk.sync.push import PushReport, record_outcome, send_row
@@ -186,6 +187,13 @@ class ActionRunner:
         if row is None:   # cannot be: it was just written; the caller leaves it to the sync worker
             raise KeyError(key)
         answer = send_row(client, row)
+        if _reference_taken(answer, row.payload) and outbox.amend_payload(key, {"reference": (
+                fresh := terminal_reference(str(namespace_of(row.payload["reference"]))))}):
+            # Another action holds this random reference (rare: one in a billion per booking). The
+            # person is still here and nothing was printed yet: the same action, another reference.
+            details["reference"] = fresh
+            row = outbox.get(key) or row
+            answer = send_row(client, row)
         if isinstance(answer, (Unauthorized, CredentialsError)) or (isinstance(answer, ApiError)
                                                                      and answer.retryable):
             # A request that surely did not act (refused at the door, never connected, a 5xx or
@@ -212,3 +220,10 @@ class ActionRunner:
         log.info("%s queued for the sync worker (%s)", kind, why)
         self.wake_sync()
         return Outcome(kind, Status.QUEUED, key, details=details)
+
+
+def _reference_taken(answer: Any, payload: dict[str, Any]) -> bool:
+    """The server refused the terminal's reference as held by another action (409
+    ``reference_taken``, not remembered under the key: the same key may come back)."""
+    return (isinstance(answer, Conflict) and answer.code == "reference_taken"
+            and namespace_of(str(payload.get("reference") or "")) is not None)

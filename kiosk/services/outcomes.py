@@ -40,6 +40,8 @@ class Status(StrEnum):
 
 STATUSES = tuple(Status)
 
+REFERENCE_REFUSED = N_("This terminal could not record your booking under its reference. Nothing was booked. "
+                       "Please ask at the reception desk.")
 # Plain sentences for the refusal codes of the contract (openapi.yaml) and of the offline checks.
 MESSAGES = {
     "slot_unavailable": N_("This time is no longer available. Please choose another one."),
@@ -55,6 +57,11 @@ MESSAGES = {
     "walk_in_closed": N_("No numbers are given for this service at this time. Come back during its hours "
                          "or book an appointment."),
     "walk_in_full": N_("There are no more numbers for this service today. You can book an appointment."),
+    # a terminal's own reference refused (openapi.yaml, « References »): a bug or a forged
+    # terminal, never the person's doing; the booking was not made
+    "invalid_reference": REFERENCE_REFUSED,
+    "reference_outside_namespace": REFERENCE_REFUSED,
+    "reference_taken": REFERENCE_REFUSED,
     "storage_failed": N_("Your request could not be saved. Nothing was booked. Please ask at the reception desk."),
 }
 GENERIC = N_("Your request was not accepted. Please ask at the reception desk.")
@@ -91,7 +98,8 @@ class Outcome:
 
     @property
     def local_reference(self) -> str | None:
-        """A short code for a queued action (printed on the ticket; support finds the row by it)."""
+        """A short code for a queued action, from its outbox row (support finds the row by it).
+        Not a booking reference: a booking carries the one its terminal assigned (``details``)."""
         if not self.key:
             return None
         raw = self.key.replace("-", "").upper()

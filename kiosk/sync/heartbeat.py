@@ -9,6 +9,10 @@ Device states come from a callable (the app's ``Devices.heartbeat_states()``) re
 ``{"printer": "ok", ...}``; the contract knows four states, so a driver's own words are
 folded into them (``paper_low`` → ``degraded``, ``disconnected`` → ``error`` ...).
 
+The answer also carries this terminal's **reference namespace** (openapi.yaml, « References »):
+a terminal enrolled before namespaces keeps the one it is given there with its credentials, and
+from then on prints references the server keeps whatever the network does.
+
 The answer may carry **configuration overrides** for this terminal, as dotted
 ``kiosk.toml`` keys. Only the sync schedule may be changed from afar
 (:data:`REMOTE_KEYS`): those are validated with the ``[sync]`` model's own limits and
@@ -83,6 +87,8 @@ class Heartbeat:
         ack = client.heartbeat(self.body(now=now, mono=mono, outbox_depth=outbox_depth, last_sync=last_sync,
                                          usage=usage, storage=storage))
         self.usage.subtract(usage)
+        if client.keep_reference_namespace(ack.reference_namespace):
+            log.info("reference namespace from the central API kept with the credentials")
         self.take_overrides(ack.config_overrides, apply)
 
     def take_overrides(self, overrides: dict[str, Any], apply: Callable[[str, Any], None]) -> None:

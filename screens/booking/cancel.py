@@ -19,7 +19,7 @@ from kiosk import events
 from kiosk.booking import flow as booking_flow
 from kiosk.booking import form as booking_form
 from kiosk.booking.cancel_answer import CancelCheck
-from kiosk.booking.cancel_check import normalised_reference
+from kiosk.booking.cancel_check import normalised_reference, reference_typo
 from kiosk.booking.tickets import appointment_words, cancellation_slip
 from kiosk.checkin.service import TokenError, UnknownKey, claimed_reference
 from kiosk.devices.scan_codes import ScanKind, ScannedCode
@@ -42,6 +42,7 @@ REFERENCE, NAME = "cancel_reference", "cancel_last_name"
 PROBLEMS = {
     "reference_empty": N_("Type the reference printed on your ticket, for example RDV-AB3K-7Q."),
     "reference_shape": N_("A reference has letters, digits and hyphens, for example RDV-AB3K-7Q."),
+    "reference_typo": N_("This reference has a typing mistake: check each character against your ticket."),
     "not_a_ticket": N_("This QR code is not the one of an appointment ticket. Scan the code of your ticket, or "
                        "type its reference."),
 }
@@ -165,6 +166,8 @@ class BookingCancelScreen(Screen):
             self._error(REFERENCE, _problem("reference_empty"))
         elif not re.fullmatch(r"[A-Z0-9]+(-[A-Z0-9]+)*", reference):
             self._error(REFERENCE, _problem("reference_shape"))
+        elif reference_typo(reference):          # no server could find it: said before asking one
+            self._error(REFERENCE, _problem("reference_typo"))
         problem = booking_form.name_problem(fields.get(NAME, ""), "last_name")
         if problem:
             self._error(NAME, booking_form.problem_text(problem))

@@ -2,9 +2,12 @@
 
 The ticket prints by itself when a printer is ready; when it cannot (no paper, printer
 off) the booking stands all the same: the screen says so, shows reference and QR code
-larger (to photograph or note down) and offers to try again. A request made offline is
-shown as what it is — « demande enregistrée », confirmed later by SMS or e-mail — with
-the terminal's own reference and no QR code (there is no appointment yet to check in to).
+larger (to photograph or note down) and offers to try again. A booking waiting in the
+outbox (offline, or its answer lost) is shown as what it is — recorded, not confirmed yet —
+with the reference this terminal assigned (the server keeps it) and no QR code (there is no
+appointment to check in to yet). It promises a confirmation by SMS or e-mail only when the
+person gave a phone or an e-mail; otherwise it says to check the reference at a terminal or
+at the town hall.
 The screen erases itself after ``[booking] done_home_after_s`` without a touch.
 """
 
@@ -13,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.booking import flow as booking_flow
-from kiosk.booking.tickets import appointment_words
+from kiosk.booking.tickets import CHECK_WITH_THE_REFERENCE, appointment_words
 from kiosk.i18n import _
 from kiosk.printing.service import PrintState
 from kiosk.shell.ui import TEXT_BODY, TEXT_DISPLAY, TEXT_SMALL
@@ -48,8 +51,11 @@ class BookingDoneScreen(Screen):
         self.printing.state = PrintState(state)
 
     def title(self) -> str:
-        return _("Your appointment is booked") if booking_flow.is_confirmed(self.draft) \
-            else _("Your request is recorded")
+        if booking_flow.is_confirmed(self.draft):
+            return _("Your appointment is booked")
+        if booking_flow.confirmation_by_message(self.draft):
+            return _("Your request is recorded")
+        return _("Your appointment is recorded")     # not confirmed yet: the note says how to check it
 
     def compose(self) -> Widget:
         d, lang = self.draft, self.app.visit.settings.language
@@ -57,17 +63,23 @@ class BookingDoneScreen(Screen):
         service = booking_flow.services(self.app).availability.service(d.chosen_service_id) or {}
         when = appointment_words(booking_flow.confirmed_start(d), lang)
         parts: list[Widget] = []
-        if not confirmed:
+        if booking_flow.confirmation_by_message(d):
             parts.append(Label(_("Request recorded — you will receive the confirmation by SMS or e-mail. The time is "
                                  "not guaranteed until then."), bold=True, bg="surface", padding=24, id="request-note"))
+        elif not confirmed:       # no contact: no promise of a message, the reference to check it with
+            parts.append(Label(_(CHECK_WITH_THE_REFERENCE), bold=True, bg="surface", padding=24, id="request-note"))
+        reference = [Label(_("Reference"), size=TEXT_SMALL, colour="muted", align="center", id="reference-title"),
+                     Label(booking_flow.reference(d), size=TEXT_DISPLAY, bold=True, align="center", id="reference")]
+        if not confirmed:         # what the person must keep comes right under « recorded under this reference »
+            parts += reference
         parts.append(Label(service.get("name", ""), bold=True, id="service-name"))
         parts.append(Label(when if confirmed else _("Time asked for: {when}").format(when=when),
                            size=TEXT_BODY + 4, bold=True, id="when"))
         name = booking_flow.shown_name(self.app)
         if name:                                          # the ticket has it too
             parts.append(Label(_("Name: {name}").format(name=name), id="person-name"))
-        parts.append(Label(_("Reference"), size=TEXT_SMALL, colour="muted", align="center", id="reference-title"))
-        parts.append(Label(booking_flow.reference(d), size=TEXT_DISPLAY, bold=True, align="center", id="reference"))
+        if confirmed:
+            parts += reference
         token = d.outcome.result.get("checkin_token") if confirmed and d.outcome else None
         code: list[Widget] = []
         if token:

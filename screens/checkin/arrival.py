@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kiosk import events
-from kiosk.checkin.counter import Arrival, CheckinResult, CounterCheckin
+from kiosk.checkin.counter import Arrival, CheckinResult, CounterCheckin, reference_typo, typed_reference
 from kiosk.devices.scan_codes import ScanKind, ScannedCode
 from kiosk.i18n import N_, _
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, TEXT_TITLE
@@ -35,6 +35,7 @@ REFERENCE_SHAPE = re.compile(r"[A-Z0-9]+(-[A-Z0-9]+)*")
 PROBLEMS = {
     "empty": N_("Type the reference printed on your ticket, for example RDV-AB3K-7Q."),
     "shape": N_("A reference has letters, digits and hyphens, for example RDV-AB3K-7Q."),
+    "typo": N_("This reference has a typing mistake: check each character against your ticket."),
     "not_a_booking": N_("This code is not the QR code of an appointment. Scan the code of your appointment ticket, "
                         "or type its reference."),
 }
@@ -96,8 +97,11 @@ class CheckinScreen(Screen):
             self.field.set_error("")
 
     def _typed(self) -> None:
-        reference = self.app.visit.fields.get(REFERENCE, "").strip().upper()
-        problem = "empty" if not reference else None if REFERENCE_SHAPE.fullmatch(reference) else "shape"
+        reference = typed_reference(self.app.visit.fields.get(REFERENCE, ""))
+        if reference:
+            self.app.visit.fields[REFERENCE] = reference[:40]     # shown as printed from now on
+        problem = ("empty" if not reference else "shape" if not REFERENCE_SHAPE.fullmatch(reference)
+                   else "typo" if reference_typo(reference) else None)
         if problem:
             self.error = _problem(problem)
             return self.rebuild()

@@ -16,6 +16,7 @@ from timebase import first_slot_at, seeded_slots
 from drivers.printer.render import TicketRenderer
 from kiosk import events
 from kiosk.api.checkin_token import check_signature, decode_unverified, unb64url
+from kiosk.api.references import is_terminal_reference
 from kiosk.booking import flow as booking_flow
 from kiosk.booking.tickets import appointment_words
 
@@ -61,7 +62,7 @@ def test_happy_path_books_and_prints_a_ticket_whose_qr_verifies(town, make_pilot
     pilot.tap("confirm")
     pilot.wait_until(lambda: pilot.screen.name == "booking_done")
     reference = pilot.widget("reference").text
-    assert reference.startswith("RDV-") and pilot.has("qr")
+    assert is_terminal_reference(reference) and pilot.has("qr")
     on_screen = zxingcpp.read_barcodes(screen_image(pilot))      # the code shown reads back too
     assert [c.text for c in on_screen] == [pilot.screen.draft.outcome.result["checkin_token"]]
     pilot.wait_until(lambda: pilot.screen.print_state == "printed")
@@ -102,11 +103,26 @@ def test_offline_booking_becomes_a_request_that_needs_a_contact(town, make_pilot
     assert pilot.screen.name == "booking_done"
     words = said(pilot)
     assert "Demande enregistrée — confirmation par SMS ou e-mail" in words
-    assert pilot.widget("reference").text.startswith("K-") and not pilot.has("qr")
+    shown = pilot.widget("reference").text
+    assert is_terminal_reference(shown) and not pilot.has("qr")     # this terminal's, not a local code
     draft = pilot.screen.draft
     assert draft.outcome.kind == "booking_request" and draft.outcome.status == "queued"
     data = TicketRenderer("TM-T88V", "native").render(booking_flow.ticket(pilot.app, draft))
     assert "Demande de rendez-vous enregistrée".encode("cp1252") in data and b"\x1d(k" not in data
+    assert f"Référence : {shown}".encode("cp1252") in data.replace(b"\xa0", b" ")
+    pilot.app.data.client.base_url = town.base + "/"               # the network is back:
+    pilot.app.data.sync_now()                                      # the town holds it under the same one
+    pilot.wait_until(lambda: held_request(town, shown.lower()) == shown)
+
+
+def held_request(town, reference: str) -> str | None:
+    """The reference under which the town holds the request ``reference``, if it does yet."""
+    from kiosk.api.errors import NotFound
+
+    try:
+        return town.client.booking_request(reference).reference
+    except NotFound:
+        return None
 
 
 def test_a_slot_taken_meanwhile_offers_the_nearest_times_and_keeps_the_typing(town, make_pilot):
@@ -129,7 +145,7 @@ def test_a_slot_taken_meanwhile_offers_the_nearest_times_and_keeps_the_typing(to
     assert "Ève Lefèvre-Müller" in said(pilot)                   # nothing typed was lost
     pilot.tap("confirm")
     pilot.wait_until(lambda: pilot.screen.name == "booking_done")
-    assert pilot.widget("reference").text.startswith("RDV-")
+    assert is_terminal_reference(pilot.widget("reference").text)
 
 
 def test_printer_out_of_paper_keeps_the_booking_and_offers_to_retry(town, make_pilot):
@@ -144,7 +160,7 @@ def test_printer_out_of_paper_keeps_the_booking_and_offers_to_retry(town, make_p
     pilot.wait_until(lambda: pilot.screen._cannot_print() and pilot.screen.print_state != "printing")
     words = said(pilot)
     assert "ne peut pas être imprimé" in words and "bien enregistré" in words
-    assert pilot.widget("reference").text.startswith("RDV-") and pilot.has("qr")
+    assert is_terminal_reference(pilot.widget("reference").text) and pilot.has("qr")
     backend.paper = "ok"                                            # paper put back
     pilot.app.devices.printer.poll_now()
     pilot.wait_until(lambda: pilot.app.devices.can_print)

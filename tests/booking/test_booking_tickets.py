@@ -24,11 +24,12 @@ def bytes_of(ticket) -> bytes:
     return TicketRenderer("TM-T88V", "native").render(ticket).replace(b"\xa0", b" ")
 
 
-def ticket(lang: str, confirmed: bool = True, token: str | None = "eyJ2IjoxfQ.c2ln"):
+def ticket(lang: str, confirmed: bool = True, token: str | None = "eyJ2IjoxfQ.c2ln", by_message: bool = True):
     i18n.set_language(lang)
     return booking_ticket(town="Saint-Clément-des-Vignes", service=SERVICE, place=PLACE, start=START,
-                          reference="RDV-K7QM-4P" if confirmed else "K-1A2B-3C4D", token=token if confirmed else None,
-                          confirmed=confirmed, printed_at=PRINTED, language=lang, town_phone="02 41 39 52 10")
+                          reference="RDV-K7QM-4P" if confirmed else "K7M-Q4HP-XRE", token=token if confirmed else None,
+                          confirmed=confirmed, printed_at=PRINTED, language=lang, town_phone="02 41 39 52 10",
+                          by_message=by_message)
 
 
 def test_confirmed_ticket_in_french():
@@ -54,7 +55,20 @@ def test_a_request_promises_no_time_and_has_no_qr_code():
     assert "confirmation par SMS ou e-mail".encode("cp1252") in data
     flowing = data.replace(b"\n", b" ")                         # the line wraps at the paper's width
     assert "Horaire demandé : jeudi 3 décembre 2026 à 9 h 30".encode("cp1252") in flowing
-    assert b"K-1A2B-3C4D" in data and b"\x1d(k" not in data
+    assert b"K7M-Q4HP-XRE" in data and b"\x1d(k" not in data
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", ("Rendez-vous pas encore confirmé", "dès le retour du réseau", "à la mairie")),
+    ("en", ("Appointment not confirmed yet", "as soon as the network is back", "at the town hall")),
+])
+def test_without_a_contact_a_waiting_booking_promises_no_message(lang, words):
+    """Issue 14, defect 1: no phone, no e-mail — the ticket says how to check the booking instead."""
+    data = bytes_of(ticket(lang, confirmed=False, by_message=False))
+    flowing = data.replace(b"\n", b" ")
+    for said in words:
+        assert said.encode("cp1252") in flowing, said
+    assert b"SMS" not in data and b"e-mail" not in data and b"K7M-Q4HP-XRE" in data and b"\x1d(k" not in data
 
 
 @pytest.mark.parametrize("queued, words", [(False, "Rendez-vous annulé"), (True, "Annulation enregistrée")])

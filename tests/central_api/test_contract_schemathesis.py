@@ -12,8 +12,9 @@ A terminal stamps its actions with its own clock and sends them as itself: posit
 the same (``terminal_id`` is the enrolled device, ``created_at``/``scanned_at`` the server's
 time, one fresh ``Idempotency-Key`` per action). Otherwise every generated value goes as
 generated. A schema-valid request may still be refused by a rule the contract states in prose
-(« Plausibility »: instants, a slot of another service, a token that is not genuine): 400
-``invalid_request`` / ``invalid_token`` is accepted for those, and the extra check
+(« Plausibility »: instants, a slot of another service, a token that is not genuine; « References »:
+a terminal's reference whose check character is wrong): 400 ``invalid_request`` / ``invalid_token`` /
+``invalid_reference`` is accepted for those, and the extra check
 :func:`no_shape_refusal_of_valid_data` fails any other 400 of a schema-valid request, so the
 schemas and the server's models must agree exactly.
 """
@@ -51,7 +52,8 @@ SEED = 20261203
 EXAMPLES = 12          # fuzzed cases per operation (plus its examples and the coverage phase)
 STATEFUL_SCENARIOS = 20
 STATEFUL_STEPS = 8
-SEMANTIC_REFUSALS = {"invalid_request", "invalid_token"}   # 400s the contract states in prose
+# 400s the contract states in prose (« Plausibility »; « References »: a check character)
+SEMANTIC_REFUSALS = {"invalid_request", "invalid_token", "invalid_reference"}
 STAMPED = ("created_at", "scanned_at")
 ID = re.compile(models.ID)
 # The answers every stateful run reaches (how far a scenario goes past them, to a booking and its

@@ -145,3 +145,33 @@ def test_usage_counters_are_bounded():
     assert len(counts) == MAX_FEATURES + 1 and counts["other"] == 5
     with pytest.raises(ValueError):
         usage.bump("booking", 0)
+
+
+def test_a_terminal_enrolled_before_reference_namespaces_gets_one_from_its_heartbeat(env, tmp_path):
+    """Issue 14, defect 1: no new enrolment needed. The namespace is kept with the credentials
+    (the file the enrolment wrote), so that a wiped cache does not lose it."""
+    from kiosk.api.client import read_credentials, write_credentials
+    from kiosk.api.references import is_namespace
+    from kiosk.services import Services
+
+    path = tmp_path / "credentials.json"
+    held = read_credentials(path)
+    assert is_namespace(held.reference_namespace)          # enrolment gives one today
+    # as a terminal and a server from before namespaces left them
+    write_credentials(path, held.device_id, held.token)
+    conn = db.connect(env.db_path)
+    conn.execute("DELETE FROM reference_namespaces")
+    conn.close()
+    env.client.forget_credentials()
+    services = Services(env.cache, client_source=lambda: env.client, clock=env.clock)
+    assert services.reference_namespace is None and services.new_reference() is None
+    env.worker.run_once()
+    given = read_credentials(path).reference_namespace
+    conn = db.connect(env.db_path)
+    on_server = conn.execute("SELECT namespace FROM reference_namespaces WHERE device_id = ?",
+                             (held.device_id,)).fetchone()[0]
+    conn.close()
+    assert is_namespace(given) and given == on_server
+    assert services.reference_namespace == given and services.new_reference().startswith(given + "-")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"     # still readable by the kiosk user only
+    services.close()

@@ -6,6 +6,7 @@ booking requests, cancellations, check-ins with offline token verification."""
 from __future__ import annotations
 
 import queue
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from timebase import next_working_day_at, test_now
 from kiosk import events, i18n
 from kiosk.api.checkin_token import KEY_ANNOUNCE_LEAD
 from kiosk.api.client import ApiClient
+from kiosk.api.references import is_terminal_reference
 from kiosk.checkin.service import TokenError
 from kiosk.clock import PARIS
 from kiosk.clock import ManualClock as KioskClock
@@ -132,7 +134,8 @@ def test_online_booking_is_done_at_once_with_a_token_that_verifies_offline(env):
     slot = env.first_day_slot()
     outcome = env.outcome(env.services.book("svc-cni", slot, PERSON))
     assert outcome.status == "done" and not outcome.offline and outcome.message == ""
-    assert outcome.result["reference"].startswith("RDV-") and outcome.result["slot_id"] == slot.slot_id
+    assert outcome.result["reference"] == outcome.details["reference"]     # the one this terminal assigned
+    assert is_terminal_reference(outcome.result["reference"]) and outcome.result["slot_id"] == slot.slot_id
     row = env.row(outcome.key)
     assert row["state"] == "acknowledged" and row["server_status"] == 201 and row["personal"] is None
     assert env.bookings() == 1 and env.woken == 0
@@ -147,7 +150,8 @@ def test_online_booking_without_contact_and_the_queued_outcome_says_so(env):
     assert done.status == "done" and done.details["contact_given"] is False
     env.offline = True
     queued = env.outcome(env.services.book("svc-cni", env.first_day_slot(), no_contact))
-    assert queued.status == "queued" and queued.details == {"contact_given": False}
+    assert queued.status == "queued" and queued.details["contact_given"] is False
+    assert queued.details["reference"] != done.details["reference"]          # one reference per booking
     assert env.outcome(env.services.book("svc-cni", env.first_day_slot(), PERSON)).details["contact_given"]
 
 
@@ -175,7 +179,7 @@ def test_server_down_gives_the_offline_result_and_the_worker_books_exactly_once(
     env.client.session.close()
     try:
         outcome = env.outcome(env.services.book("svc-cni", slot, PERSON))
-        assert outcome.status == "queued" and outcome.offline and outcome.local_reference.startswith("K-")
+        assert outcome.status == "queued" and outcome.offline and is_terminal_reference(outcome.details["reference"])
         assert env.woken == 1 and env.row(outcome.key)["state"] == "pending"
         assert env.row(outcome.key)["personal"] is not None        # kept until the server has it
         port = int(base.rsplit(":", 1)[1])
@@ -187,6 +191,8 @@ def test_server_down_gives_the_offline_result_and_the_worker_books_exactly_once(
             rows = env.server("SELECT key, status FROM idempotency WHERE device_id = ?", env.client.device_id)
             assert [(r["key"], r["status"]) for r in rows] == [(outcome.key, 201)]
             assert env.bookings() == 1 and env.row(outcome.key)["personal"] is None
+            held = env.server("SELECT reference FROM bookings WHERE device_id = ?", env.client.device_id)
+            assert [r["reference"] for r in held] == [outcome.details["reference"]]   # the ticket's
         finally:
             server.shutdown()
             server.server_close()
@@ -407,3 +413,25 @@ def test_an_unexpected_failure_after_storing_leaves_the_action_to_the_worker(env
     assert outcome.status == "queued" and env.woken == 1 and "immediate sending failed" in caplog.text
     assert env.worker.run_once(force=True).push.acknowledged == [outcome.key]
     assert env.bookings() == 1
+
+
+def test_a_reference_another_action_holds_is_replaced_while_the_person_waits(env):
+    """Issue 14, defect 1: the server refuses a terminal reference already taken (409
+    ``reference_taken``, not remembered under the key); the person is still there and nothing
+    was printed, so the same action goes again at once under another reference."""
+    from kiosk.api.references import namespace_of, terminal_reference
+    from kiosk.booking import service as booking_service
+
+    taken = terminal_reference(env.client.reference_namespace)
+    slot = env.first_day_slot()
+    other = env.services.availability.day_slots("svc-cni", slot.start.astimezone(PARIS).date())[1]
+    env.client.create_booking({"slot_id": other.slot_ids[0], "service_id": "svc-cni", "channel": "kiosk",
+                               "terminal_id": env.client.device_id, "created_at": START.isoformat(),
+                               "reference": taken, "person": {"last_name": "Autre", "first_name": "Personne"}},
+                              str(uuid.uuid4()))
+    outcome = env.services.actions.run(booking_service.booking("svc-cni", slot.slot_ids[0], PERSON, env.clock.now(),
+                                                               reference=taken))
+    fresh = outcome.result["reference"]
+    assert outcome.status == "done" and fresh != taken and namespace_of(fresh) == namespace_of(taken)
+    assert outcome.details["reference"] == fresh                   # what the screen and the ticket show
+    assert env.row(outcome.key)["state"] == "acknowledged" and env.bookings() == 2

@@ -5,10 +5,11 @@ the terminal's block, the typed reference, and no name on screen."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
-from counter_town import ON_TIME, SLOT_AT, START, printed_texts, said
+from counter_town import ON_TIME, SLOT, SLOT_AT, START, printed_texts, said
 from timebase import first_slot_at
 
 from kiosk import events
@@ -195,6 +196,34 @@ def test_typed_reference_checks_in(counter_town, make_pilot):
     checked_in(pilot)
     assert "Vous êtes enregistré(e)" in said(pilot) and pilot.widget("number").text == "A001"
     assert not pilot.app.visit.fields                       # the typed reference is not kept
+
+
+def test_a_terminals_reference_typed_without_hyphens_checks_in_and_a_typo_is_caught_here(counter_town, make_pilot):
+    """Issue 14, defect 1: a booking made at a totem carries the totem's own reference (kiosk.api.references)."""
+    from kiosk.api.references import ALPHABET, terminal_reference
+
+    mine = terminal_reference(counter_town.client.reference_namespace)
+    saved, counter_town.server_clock.now = counter_town.server_clock.now, START
+    try:
+        counter_town.client.create_booking(
+            {"slot_id": SLOT, "service_id": "svc-cni", "channel": "kiosk", "terminal_id": counter_town.client.device_id,
+             "created_at": START.isoformat(), "person": {"last_name": "N'Diaye", "first_name": "Awa"},
+             "reference": mine}, str(uuid.uuid4()))
+    finally:
+        counter_town.server_clock.now = saved
+    pilot = counter_town.pilot(make_pilot, ON_TIME)
+    pilot.tap("feature-checkin")
+    typo = mine[:5] + next(c for c in ALPHABET if c != mine[5]) + mine[6:]
+    pilot.type(typo.replace("-", "").lower())
+    pilot.tap("continue")
+    assert pilot.screen.name == "checkin" and "faute de frappe" in said(pilot)      # nothing was sent
+    assert pilot.app.visit.fields["checkin_reference"] == typo                    # shown as printed
+    for _ in typo:
+        pilot.tap("key-backspace")                          # the person corrects it
+    pilot.type(mine.replace("-", "").lower())
+    pilot.tap("continue")
+    checked_in(pilot)
+    assert "Vous êtes enregistré(e)" in said(pilot) and counter_town.booking_row(mine) == ("arrived", "A001")
 
 
 def test_unknown_and_malformed_references(counter_town, make_pilot):

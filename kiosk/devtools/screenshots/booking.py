@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from screens.base import Screen
 
 SERVICE = "svc-cni"
+# a reference of the seeded terminal (kiosk.devtools.offline_seed.SEEDED_NAMESPACE), with its check character
+TERMINAL_REFERENCE = "K7M-Q4HP-XRE"
 S = TypeVar("S", bound="Screen")
 
 
@@ -156,20 +158,30 @@ def _refused(p: Pilot) -> None:
     _on(p, BookingConfirmScreen)._answer(_outcome(p, "refused", code="invalid_state"))
 
 
-def _done(p: Pilot, print_state: str | None = None, offline: bool = False) -> None:
+def _done(p: Pilot, print_state: str | None = None, offline: bool = False, answer_lost: bool = False) -> None:
+    """« C'est réservé », or — ``offline`` — a request waiting in the outbox (a contact given), or
+    — ``answer_lost`` — a booking without phone or e-mail whose answer never came (issue 14, defect 1)."""
     from screens.booking.confirm import BookingConfirmScreen
     from screens.booking.done import BookingDoneScreen
 
-    _confirm(p, offline)
+    if answer_lost:
+        _person(p)
+        p.type("Lefèvre-Müller")
+        p.tap("key-enter")
+        p.type("Ève")
+        p.tap("continue")                    # online: no contact needed
+    else:
+        _confirm(p, offline)
     confirm = _on(p, BookingConfirmScreen)
     slot = confirm.draft.slot
     assert slot is not None
-    if offline:
-        outcome = _outcome(p, "queued")
+    mine = {"reference": TERMINAL_REFERENCE, "contact_given": not answer_lost}   # as kiosk.booking.service says
+    if offline or answer_lost:
+        outcome = _outcome(p, "queued", details=mine)
     else:
-        reference = "RDV-K7QM-4P"
-        outcome = _outcome(p, "done", result={"reference": reference, "start": slot.start.isoformat(),
-                                              "checkin_token": sample_token(reference, slot.start)})
+        outcome = _outcome(p, "done", details=mine,
+                           result={"reference": TERMINAL_REFERENCE, "start": slot.start.isoformat(),
+                                   "checkin_token": sample_token(TERMINAL_REFERENCE, slot.start)})
     confirm._answer(outcome)
     p.settle()
     if print_state is not None:
@@ -262,10 +274,11 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
         "printed": lambda p: _done(p, "printed"),
         "printer-failed": lambda p: _done(p, "failed"),
         "offline-request": lambda p: _done(p, offline=True),
+        "answer-lost-no-contact": lambda p: _done(p, answer_lost=True),
     },
     "booking_cancel": {
         "empty": _cancel,
-        "typed": lambda p: _cancel(p, "RDV-K7QM-4P", "Lefèvre"),
+        "typed": lambda p: _cancel(p, TERMINAL_REFERENCE.replace("-", ""), "Lefèvre"),
         "scanned": _cancel_scanned,
         "review": _cancel_review,
         "typed-review": lambda p: _cancel_typed_review(p, "found"),
