@@ -57,11 +57,12 @@ def places_count(n: int) -> str:
 def place_row(row: PlaceRow, now: datetime, on_tap: Callable[[], None] | None, *, id: str) -> ListRow:
     """« Médiathèque Louise-Bodin / Fermé · ouvre à 15 h / ↙ 1,7 km »."""
     aside: tuple[str, ...] = ()
+    mark: Icon | None = None
     if row.where and row.where.distance_m < HERE_M:
-        aside = ("●", _("here"))
+        aside, mark = (_("here"),), Icon.HERE
     elif row.where:
         aside = (direction_arrow(row.where.sector), format_distance_m(row.where.distance_m))
-    return ListRow(row.name, [state_words(row.state, now)], aside=aside, on_tap=on_tap, id=id)
+    return ListRow(row.name, [state_words(row.state, now)], aside=aside, aside_icon=mark, on_tap=on_tap, id=id)
 
 
 def freshness(city: CityGuide) -> Label | None:
