@@ -29,10 +29,11 @@ HERE_M = 25   # closer than this, a place is « here »: no arrow, no « 0 m »
 # town's own: « Santé », « Petite enfance », « Lieux de culte »…); the first match wins.
 _ICONS = (("mairie", Icon.TOWN_HALL), ("administration", Icon.TOWN_HALL), ("biblioth", Icon.LIBRARY),
           ("mediatheque", Icon.LIBRARY), ("enfance", Icon.CHILDHOOD), ("creche", Icon.CHILDHOOD),
-          ("ecole", Icon.SCHOOL), ("educat", Icon.SCHOOL), ("sport", Icon.SPORT), ("cultur", Icon.CULTURE),
+          ("ecole", Icon.SCHOOL), ("educat", Icon.SCHOOL), ("transport", Icon.TRANSPORT),   # before « sport »
+          ("sport", Icon.SPORT), ("cultur", Icon.CULTURE),
           ("loisir", Icon.LEISURE), ("social", Icon.SOLIDARITY), ("solidar", Icon.SOLIDARITY),
           ("sant", Icon.HEALTH), ("dechet", Icon.WASTE), ("environnement", Icon.NATURE), ("parc", Icon.NATURE),
-          ("securit", Icon.SAFETY), ("transport", Icon.TRANSPORT), ("commerce", Icon.SHOP),
+          ("securit", Icon.SAFETY), ("commerce", Icon.SHOP),
           ("patrimoine", Icon.HERITAGE), ("culte", Icon.WORSHIP), ("service", Icon.PUBLIC_SERVICES))
 
 
