@@ -24,6 +24,7 @@ from screens.widgets.base import Widget
 from screens.widgets.containers import Column, Container, Dock, KeyPanel, ScrollView
 from screens.widgets.dialog import Dialog
 from screens.widgets.header import Header
+from screens.widgets.icons import Icon
 from screens.widgets.label import Label
 from screens.widgets.text_field import TextField
 from screens.widgets.toast import Toast
@@ -93,6 +94,10 @@ class ScreenHost(Protocol):
 
     @property
     def ui(self) -> UiContext: ...
+
+    @property
+    def logo(self) -> pygame.Surface | None:
+        """The town's logo (``[branding] logo``), loaded once; None when unset or unreadable."""
 
     @property
     def low_reach_available(self) -> bool: ...
@@ -183,7 +188,7 @@ class Feature:
     id: str
     title: str                  # msgid, translated when shown
     subtitle: str               # msgid
-    icon: str
+    icon: Icon
     profiles: frozenset[str]    # "street", "counter" ("display" offers no tile)
     open: Callable[[ScreenHost], Screen]
     demo_only: bool = False
