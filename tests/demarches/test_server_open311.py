@@ -225,3 +225,21 @@ def test_the_idempotency_key_makes_a_retry_the_same_report(env):
 def test_the_contract_points_to_the_open311_document():
     extension = contract.spec()["x-open311"]
     assert extension["document"] == OPEN311_SPEC_PATH.name and extension["base_path"] == "/open311/v2"
+
+
+def test_a_report_the_town_has_dealt_with_is_closed(env):
+    api, db_path, url = env
+    code = post(url, lamp(api.token)).json()[0]["service_request_id"]
+    assert admin.advance_demarche(db_path, code, clock=lambda: START) == "in_progress"      # examined
+    [request] = requests.get(f"{url}/requests/{code}.json", timeout=10).json()
+    assert (request["status"], request["status_notes"]) == ("open", "Intervention")
+    assert admin.advance_demarche(db_path, code, clock=lambda: START) == "completed"        # repaired
+    [request] = conforms("/requests/{service_request_id}.json", "get",
+                         requests.get(f"{url}/requests/{code}.json", timeout=10))
+    assert (request["status"], request["status_notes"]) == ("closed", "Intervention")
+    tracked = api.call("GET", "/v1/requests/{tracking_code}", tracking_code=code).model
+    assert tracked.status == "completed" and all(step.done for step in tracked.steps)
+    with pytest.raises(ValueError, match="already completed"):
+        admin.advance_demarche(db_path, code)
+    with pytest.raises(KeyError):
+        admin.advance_demarche(db_path, "ZZZZ-0000")
