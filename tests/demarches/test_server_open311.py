@@ -190,6 +190,18 @@ def test_an_unknown_request_is_an_open311_404(env):
         {"code": 404, "description": "aucun signalement ZZZZ-0000"}]
 
 
+def test_a_path_the_open311_side_does_not_serve_is_an_open311_404(env):
+    api, _db, url = env
+    nothing = [{"code": 404, "description": "aucune ressource à cette adresse"}]
+    for path in ("/requests/%C2%84.json", "/discovery.json"):
+        odd = requests.get(f"{url}{path}", timeout=10)
+        assert (odd.status_code, odd.json()) == (404, nothing)
+    lower = requests.get(f"{url}/requests/abcd-1234.json", timeout=10)     # codes are upper case
+    assert (lower.status_code, lower.json()[0]["code"]) == (404, 404)
+    elsewhere = requests.get(f"{api.base_url}/v2/requests.json", timeout=10)
+    assert (elsewhere.status_code, elsewhere.json()["error"]) == (404, "not_found")     # the contract's shape
+
+
 def test_a_civil_status_request_is_not_an_open311_request(env):
     api, _db, url = env
     body = {"form_id": "acte-etat-civil", "form_version": 1, "language": "fr", "filed_at": START.isoformat(),
