@@ -1,4 +1,4 @@
-"""URL table of the API: one line per operation of ``openapi.yaml``."""
+"""URL table of the API: one line per operation of ``openapi.yaml``, and of ``open311.yaml`` under its base."""
 
 from __future__ import annotations
 
