@@ -1,4 +1,4 @@
-"""URL table of the API: one line per operation of ``openapi.yaml``."""
+"""URL table of the API: one line per operation of ``openapi.yaml``, and of ``open311.yaml`` under its base."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from kiosk.api.action_kinds import ACTION_KINDS, Kind
 
-from . import bookings, calls, checkins, devices, numbering, queues, reads
+from . import bookings, calls, checkins, demarches, devices, numbering, open311, queues, reads
 from .request import JsonObject, Raw, Request
 
 # (status, body) or (status, body, headers); no body for 304.
@@ -29,6 +29,7 @@ ACTION_HANDLERS: dict[Kind, Handler] = {
     Kind.BOOKING_REQUEST: bookings.create_request,
     Kind.CHECKIN: checkins.create,
     Kind.QUEUE_TICKET: queues.create_ticket,
+    Kind.DEMARCHE: demarches.create,
 }
 
 
@@ -57,9 +58,14 @@ ROUTES = [
     _route("POST", "/v1/agent/calls/{queue_number}/recall", calls.recall, auth=False),
     _route("POST", "/v1/agent/calls/{queue_number}/absent", calls.absent, auth=False),
     _route("POST", "/v1/agent/calls/{queue_number}/served", calls.served, auth=False),
+    _action(Kind.DEMARCHE),
     _route("GET", "/v1/requests/{tracking_code}", reads.tracked_request),
     _route("GET", "/v1/keys", reads.keys),
     _route("GET", "/v1/openapi.yaml", reads.openapi, auth=False),
+    # Open311 GeoReport v2 for reports (open311.yaml): api_key in the body, checked by the handler
+    _route("GET", f"{open311.BASE}/services.json", open311.services, auth=False),
+    _route("POST", f"{open311.BASE}/requests.json", open311.post_request, auth=False),
+    _route("GET", f"{open311.BASE}/requests/{{service_request_id}}.json", open311.get_request, auth=False),
 ]
 
 
