@@ -16,7 +16,8 @@ The parts, from the cache up:
 
 from kiosk.demarches.engine import Contact, FieldView, Option, PageView, Session, SummaryRow
 from kiosk.demarches.form import FormDefinition, FormUnavailable, Localized, Widget, parse_form
-from kiosk.demarches.service import BeforeView, DemarchesService, FormCard, Receipt, Street
+from kiosk.demarches.service import DemarchesService
+from kiosk.demarches.views import BeforeView, FormCard, Receipt, Street
 
 __all__ = ["BeforeView", "Contact", "DemarchesService", "FieldView", "FormCard", "FormDefinition",
            "FormUnavailable", "Localized", "Option", "PageView", "Receipt", "Session", "Street", "SummaryRow",

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.demarches import words
 from kiosk.demarches.engine import Session
+from kiosk.demarches.views import Receipt
 from kiosk.i18n import N_
 
 if TYPE_CHECKING:
-    from kiosk.demarches.service import DemarchesService, Receipt
     from kiosk.services.outcomes import Action, Outcome
 
 KIND = "demarche"   # the outbox row's kind (kiosk.api.action_kinds.Kind.DEMARCHE)
@@ -30,7 +30,7 @@ REFUSALS = {
 }
 
 
-def demarche_action(session: Session, service: DemarchesService, *, filed_at: datetime, offline: bool) -> Action:
+def demarche_action(session: Session, *, filed_at: datetime, offline: bool) -> Action:
     """The action of a session that can be filed; ``ValueError`` (naming the page, never an
     answer) when a page refuses its answers or a contact is missing offline."""
     from kiosk.services.outcomes import Action, Kind
@@ -49,7 +49,6 @@ def demarche_action(session: Session, service: DemarchesService, *, filed_at: da
 
 def receipt_of(session: Session, outcome: Outcome, *, portal_url: str | None) -> Receipt:
     """What the person is told, from what the action came to."""
-    from kiosk.demarches.service import Receipt
     from kiosk.services.outcomes import Status
     from kiosk.tracking.code import tracking_address
 

@@ -21,7 +21,7 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # n
 from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
 
 __all__ = ["Before", "FieldDef", "FormDefinition", "FormUnavailable", "Localized", "PageDef", "Widget",
-           "parse_form"]
+           "form_problem", "parse_form"]
 
 FORM_ID = re.compile(r"^[a-z0-9-]{1,64}$")
 
@@ -237,3 +237,15 @@ def parse_form(body: Mapping[str, Any]) -> FormDefinition:
         receipt_next=_optional(receipt.get("next") if isinstance(receipt, Mapping) else None, "receipt.next",
                                form_id),
         open311_service_codes={str(k): str(v) for k, v in codes.items()} if isinstance(codes, Mapping) else {})
+
+
+def form_problem(body: Mapping[str, Any]) -> str | None:
+    """None when this terminal can show ``body`` entirely, else the reason (for the sync, which
+    stores the form as unavailable and logs the reason once)."""
+    try:
+        parse_form(body)
+    except FormUnavailable as exc:
+        return exc.reason
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:   # unforeseen shape: one form, not the sync
+        return f"its definition cannot be read ({type(exc).__name__})"
+    return None

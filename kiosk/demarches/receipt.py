@@ -10,16 +10,13 @@ the form is printed (a receipt left on the totem must not tell anyone's business
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from kiosk.clock import PARIS
 from kiosk.demarches import words
+from kiosk.demarches.views import Receipt
 from kiosk.formatting import format_date_long, format_time
 from kiosk.i18n import N_
 from kiosk.printing.document import Ticket, TicketBuilder
-
-if TYPE_CHECKING:
-    from kiosk.demarches.service import Receipt
 
 TRACKING_NUMBER = N_("Your tracking number")
 FOLLOW = N_("Follow your request at any terminal (« Follow my request ») or online:")
