@@ -203,7 +203,8 @@ class Session:
         if f.widget is Widget.LOCATION and isinstance(value, Mapping):
             return self._location_words(value)
         if f.widget is Widget.ADDRESS and isinstance(value, Mapping):
-            return ", ".join(str(value[k]) for k in ("street", "postcode", "city") if value.get(k))
+            town = " ".join(str(value[k]) for k in ("postcode", "city") if value.get(k))
+            return ", ".join(part for part in (str(value.get("street") or ""), town) if part)
         return str(value)
 
     def _location_words(self, value: Mapping[str, Any]) -> str:
