@@ -8,6 +8,10 @@ It holds its own parsed :class:`~kiosk.demarches.form.FormDefinition`: a newer v
 synced meanwhile does not change what this person is filling in (they finish on the version
 they started, which is the version the central API judges).
 
+Screens keep the session in ``app.visit.drafts`` (e.g. ``drafts["demarche"]``): the visit's end
+(idle reset, « Accueil », failsafe) then calls :meth:`Session.wipe` itself, whoever still holds
+the object.
+
 Texts come in the session's language (``language``, the visit's): the town's texts from the
 form (French when it gave no English), the terminal's own sentences from the catalogs.
 Everything here is synchronous and cheap (no I/O): the screens call it on the UI thread.
