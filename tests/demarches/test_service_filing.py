@@ -175,6 +175,7 @@ def test_a_form_withdrawn_mid_visit_is_refused_with_a_plain_sentence(town):
     admin.withdraw_form(town.db_path, "signalement-voirie")
     receipt = demarches.submit_now(session)
     assert receipt.status == "refused" and receipt.tracking_code is None
-    assert receipt.message == "This procedure is no longer offered. Nothing was filed. Please ask at the reception desk."
+    assert receipt.message == ("This procedure is no longer offered. Nothing was filed. "
+                               "Please ask at the reception desk.")
     town.sync()
     assert [c.id for c in demarches.offered("en")] == ["acte-etat-civil"]
