@@ -11,7 +11,12 @@ The parts, from the cache up:
   in the visit's language, summary with « Modifier », contact when filed offline, wipe;
 * :mod:`.service` — :class:`DemarchesService`, what screens call (``app.services.demarches``):
   the forms offered here, start, street search, submit, receipt, printed receipt;
-* :mod:`.filing` / :mod:`.receipt` — the outbox action and the receipt (screen and paper).
+* :mod:`.views` — the plain values screens show (tiles, « Avant de commencer », streets, receipt);
+* :mod:`.filing` / :mod:`.receipt` — the outbox action and the receipt (screen and paper);
+* :mod:`.open311` — a report sent to an Open311 GeoReport v2 endpoint (``[demarches] reports_to``).
+
+The sync stores the forms (``offline_cache.forms``): one the terminal cannot show is kept as
+unavailable with one log line, and never offered.
 """
 
 from kiosk.demarches.engine import Contact, FieldView, Option, PageView, Session, SummaryRow
