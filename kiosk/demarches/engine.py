@@ -122,6 +122,7 @@ class Session:
         self.language = language              # "fr" or "en": the visit's; screens may change it
         self._names = names or (lambda kind, ident: None)
         self._answers: dict[str, Any] = {}
+        self._shown_memo: set[str] | None = None
         self._errors: dict[str, str] = {}     # shown after a refused next(), cleared on a new answer
         self._contact = Contact()
         self._page_id: str | None = None
@@ -143,7 +144,10 @@ class Session:
         return self.language == "en" and not self.form.has_english
 
     def _shown(self) -> set[str]:
-        return shown_fields(self.form, self._answers)
+        """The shown fields, read again only after an answer changed (a page asks several times)."""
+        if self._shown_memo is None:
+            self._shown_memo = shown_fields(self.form, self._answers)
+        return self._shown_memo
 
     def _shown_pages(self, shown: set[str] | None = None) -> list[PageDef]:
         shown = self._shown() if shown is None else shown
@@ -234,6 +238,7 @@ class Session:
             self._answers.pop(name, None)
         else:
             self._answers[name] = value
+        self._shown_memo = None
         self._errors.pop(name, None)
 
     def answer(self, name: str) -> Any:
@@ -356,6 +361,7 @@ class Session:
     def wipe(self) -> None:
         """Forget every answer and the contact (end of visit, idle reset, after the receipt)."""
         self._answers.clear()
+        self._shown_memo = None
         self._errors.clear()
         self._contact = Contact()
         self._at_summary = self._editing = False
