@@ -172,7 +172,7 @@ class DataLayer:
             self.cache_path, client_source=lambda: self.client, clock=self.clock,
             wake_sync=lambda: self.worker.notify_new_action() if self.worker is not None else None,
             known_offline=lambda: self.link.online is False,
-            timeout_s=self.config.api.action_timeout_s)
+            timeout_s=self.config.api.action_timeout_s, config=self.config)
         return services
 
     @property

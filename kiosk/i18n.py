@@ -171,3 +171,15 @@ def reload_catalogs(locale_dir: Path | str | None = None) -> None:
     _cache.clear()
     _typo_cache.clear()
     _warned.clear()
+
+
+def gettext_in(language: str, msgid: str) -> str:
+    """``msgid`` in ``language`` whatever the current one (French typography applied): for
+    texts made for one visit, e.g. a form's validation messages in the visit's language."""
+    lang = _normalize(language)
+    if not msgid:
+        return msgid
+    if lang == _language:
+        return _(msgid)
+    text = _catalog(lang).gettext(msgid)
+    return typo_fr(text) if lang == "fr" else text

@@ -31,6 +31,7 @@ from offline_cache.catalog import (
     utc_text,
 )
 from offline_cache.db import write_transaction
+from offline_cache.forms import FormCheck, store_forms, store_streets
 
 
 def address_line(address: Mapping[str, Any] | str | None) -> str:
@@ -63,12 +64,23 @@ def _agendas(services: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def form_body(form: Mapping[str, Any]) -> dict[str, Any]:
+    """A form definition as published: the contract's model names its ``schema`` ``json_schema``
+    in Python (pydantic reserves ``schema``); the cache keeps the published JSON."""
+    body = dict(form)
+    if "json_schema" in body and "schema" not in body:
+        body["schema"] = body.pop("json_schema")
+    return body
+
+
 def apply_catalog(conn: sqlite3.Connection, catalog: Mapping[str, Any], at: datetime, *,
-                  etag: str | None = None) -> dict[str, int]:
+                  etag: str | None = None, check_form: FormCheck | None = None) -> dict[str, int]:
     """A ``GET /v1/catalog`` answer (full or ``?since=``), with its cursor and ETag, atomically.
 
     Returns the number of rows written per part. A full answer also drops agendas no service
-    uses any more (with their slots); a delta only adds or updates agendas.
+    uses any more (with their slots); a delta only adds or updates agendas. Forms are judged by
+    ``check_form`` (see :func:`offline_cache.forms.store_forms`): one the terminal cannot show is
+    stored as unavailable, never a reason to refuse the rest of the catalog.
     """
     parts = {
         "services": [dict(s) for s in catalog.get("services", ())],
@@ -88,6 +100,14 @@ def apply_catalog(conn: sqlite3.Connection, catalog: Mapping[str, Any], at: date
                 counts[name] = apply_changes(conn, name, rows, deleted.get(name, ()))[0]
             counts["agendas"] = apply_changes(conn, "agendas", _new_agendas(conn, parts["services"]))[0]
         _store_letters(conn, parts["services"], at)
+        # forms and streets: a server from before démarches sends neither (and its full catalog
+        # then leaves none: the town withdrew them all, or never published any)
+        full = bool(catalog.get("full"))
+        forms = store_forms(conn, [form_body(f) for f in catalog.get("forms") or ()], at,
+                            deleted=deleted.get("forms") or (), full=full, check=check_form)
+        streets = store_streets(conn, catalog.get("streets") or (), deleted=deleted.get("streets") or (), full=full)
+        counts.update({"forms": forms} if "forms" in catalog else {})
+        counts.update({"streets": streets} if "streets" in catalog else {})
         record_success(conn, "catalog", at, etag=etag, cursor=catalog.get("cursor"))
     return counts
 

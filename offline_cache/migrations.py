@@ -376,9 +376,38 @@ V_TRANSLATIONS = [
 ]
 
 
+# v11: démarches (issue 16). ``forms``: the current version of each form definition the town
+# publishes (one row per id: a visit in progress holds its own parsed copy, so older versions are
+# not kept), with the terminal profiles that offer it and, for a definition this terminal cannot
+# show, ``available = 0`` and the reason (it is then never offered). ``streets``: the town's street
+# list for the « where » of a report, searched with LIKE on ``folded`` (the name without accents,
+# lower case): a few hundred rows at most, bounded by the catalog. The catalog's ETag and cursor are
+# forgotten so that the next sync downloads it whole, forms and streets included.
+V_FORMS = [
+    """CREATE TABLE forms (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        body TEXT NOT NULL,                     -- JSON: the definition as published
+        profiles TEXT NOT NULL DEFAULT '[]',    -- JSON: terminal profiles that offer it
+        available INTEGER NOT NULL DEFAULT 1 CHECK (available IN (0, 1)),
+        reason TEXT,                            -- why not available (one line, no personal data)
+        updated TEXT NOT NULL
+    )""",
+    """CREATE TABLE streets (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        postcode TEXT NOT NULL DEFAULT '',
+        latitude REAL,
+        longitude REAL,
+        folded TEXT NOT NULL DEFAULT ''         -- name without accents, lower case: what search reads
+    )""",
+    "UPDATE sync_state SET etag = NULL, cursor = NULL WHERE resource = 'catalog'",
+]
+
+
 # (STEPS stays on one line: tests/provisioning/release_support.py patches it to make a migrating release)
 _STEPS_1_TO_7: list[tuple[int, Step]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6), (7, _move_outbox_out)]
-STEPS: list[tuple[int, Step]] = [*_STEPS_1_TO_7, (8, V8), (9, V_WALK_IN), (10, V_TRANSLATIONS)]
+STEPS: list[tuple[int, Step]] = [*_STEPS_1_TO_7, (8, V8), (9, V_WALK_IN), (10, V_TRANSLATIONS), (11, V_FORMS)]
 CURRENT_VERSION = STEPS[-1][0]
 
 # The outbox file's own versions (its ``user_version``). v1 is the catalog's v5/v6 outbox.

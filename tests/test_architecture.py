@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("kiosk", "screens", "drivers", "offline_cache", "provisioning")
 
 FEATURES = ("kiosk.booking", "kiosk.tracking", "kiosk.checkin", "kiosk.city", "kiosk.services", "kiosk.walkin",
-            "kiosk.queue", "kiosk.waiting_room")
+            "kiosk.queue", "kiosk.waiting_room", "kiosk.demarches")
 
 # What of the terminal a screen may import: its own kind, the toolkit's drawing context (theme,
 # fonts, sizes) and the visit it belongs to, the feature services, and small shared helpers.

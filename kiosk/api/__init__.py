@@ -8,4 +8,6 @@ with the same definitions.
 from pathlib import Path
 
 SPEC_PATH = Path(__file__).with_name("openapi.yaml")
+# the Open311 GeoReport v2 side for reports (an extension: see ``x-open311`` in openapi.yaml)
+OPEN311_SPEC_PATH = Path(__file__).with_name("open311.yaml")
 API_VERSION = "1.0.0"

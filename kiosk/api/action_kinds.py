@@ -10,7 +10,7 @@ push routes, the client and the reference server's URL table are derived from th
 Why here: the reference server may import only ``kiosk.api``, and it must serve exactly
 these routes.
 
-Adding a kind (the queue ticket was the last one added, in four steps):
+Adding a kind (the démarche was the last one added, in four steps):
 
 1. declare it here: a member of :class:`Kind` and its ``ActionKind`` in ``ACTION_KINDS`` (its
    operation must be in ``openapi.yaml``, its models in :mod:`kiosk.api.models`);
@@ -43,6 +43,7 @@ class Kind(StrEnum):
     CANCELLATION = "cancellation"
     CHECKIN = "checkin"
     QUEUE_TICKET = "queue_ticket"
+    DEMARCHE = "demarche"
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,12 @@ CANCELLATION = ActionKind(Kind.CANCELLATION, "/v1/bookings/{booking_id}/cancel",
 CHECKIN = ActionKind(Kind.CHECKIN, "/v1/checkins", models.CheckinCreate, models.Checkin, 200)
 # a walk-in number: the outbox row's UUID makes a second press, or a retry, the same number
 QUEUE_TICKET = ActionKind(Kind.QUEUE_TICKET, "/v1/queue-tickets", models.QueueTicketCreate, models.QueueTicket, 200)
+# a filled form (a request or a report): the answer is a tracking code; a report may go to Open311
+# instead (the terminal's sender picks the route, the outbox row stays of this kind)
+DEMARCHE = ActionKind(Kind.DEMARCHE, "/v1/demarches", models.DemarcheRequest, models.DemarcheFiled, 201)
 
 ACTION_KINDS: Mapping[Kind, ActionKind] = {k.name: k for k in (BOOKING, BOOKING_REQUEST, CANCELLATION, CHECKIN,
-                                                                 QUEUE_TICKET)}
+                                                                 QUEUE_TICKET, DEMARCHE)}
 KIND_NAMES: tuple[str, ...] = tuple(ACTION_KINDS)
 
 

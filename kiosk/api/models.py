@@ -195,16 +195,83 @@ class Event(Incoming):
     category: str
 
 
+# ---------------------------------------------------------------- démarches (forms the town publishes)
+FORM_ID = r"^[a-z0-9-]{1,64}$"
+#: The kinds of form a terminal knows: a request goes to ``POST /v1/demarches``, a report may go to
+#: Open311. A form of another kind (from a newer server) is carried by the catalog and left unavailable.
+FORM_KINDS = ("request", "report")
+#: The widgets of ``ui.fields`` a terminal knows (a closed list: a form using another is unavailable).
+FORM_WIDGETS = ("choice", "text", "date", "yes_no", "phone", "email", "postcode", "location", "address")
+
+
+class LocalizedText(Incoming):
+    """A human text in the visit languages: French always, English when the town gives it (else the
+    terminal shows the French and says so once)."""
+
+    fr: str = Field(min_length=1)
+    en: str | None = Field(default=None, min_length=1)
+
+
+class Street(Incoming):
+    """A street of the town, for the « where » of a report and for postal addresses."""
+
+    id: str = Field(pattern=ID)
+    name: str = Field(min_length=1)
+    postcode: str = Field(pattern=r"^[0-9]{5}$")
+    latitude: float | None = Field(ge=-90, le=90, strict=True)
+    longitude: float | None = Field(ge=-180, le=180, strict=True)
+
+
+class FormBefore(Incoming):
+    """What a person reads before starting: who may ask, what it costs, what to bring, how long it takes."""
+
+    who: LocalizedText | None = None
+    cost: LocalizedText | None = None
+    bring: list[LocalizedText] = Field(default_factory=list)
+    delay: LocalizedText | None = None
+
+
+class FormReceipt(Incoming):
+    """What the receipt says happens next."""
+
+    next: LocalizedText
+
+
+class FormDefinition(Incoming):
+    """A démarche the town publishes: JSON Schema 2020-12 for the answers and their rules, a small UI
+    layer for pages and widgets. Kept loose on purpose: ``schema`` and ``ui`` are checked here only
+    as objects (the contract's document states their structure); the terminal's form engine checks
+    them fully and leaves a form it cannot show unavailable, so one bad form never costs the rest
+    of the catalog."""
+
+    id: str = Field(pattern=FORM_ID)
+    version: int = Field(ge=1, strict=True)
+    kind: str = Field(pattern=r"^[a-z_]{1,40}$")
+    profiles: list[Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")]]
+    title: LocalizedText
+    summary: LocalizedText | None = None
+    icon: str | None = Field(default=None, pattern=r"^[a-z0-9_-]{1,40}$")
+    before: FormBefore | None = None
+    json_schema: dict[str, Any] = Field(alias="schema")
+    ui: dict[str, Any]
+    receipt: FormReceipt | None = None
+    # kind=report: the category's value -> the Open311 service_code it is filed under
+    open311_service_codes: dict[str, str] = Field(default_factory=dict)
+
+
 class DeletedIds(Incoming):
     services: list[str]
     places: list[str]
     pages: list[str]
     events: list[str]
+    forms: list[str] = Field(default_factory=list)      # optional: servers from before démarches
+    streets: list[str] = Field(default_factory=list)
 
 
 class Catalog(Incoming):
     """Full catalog, or only what changed after ``since`` (then ``deleted`` lists the ids
-    to drop). ``cursor`` is opaque: send it back as ``?since=``."""
+    to drop). ``cursor`` is opaque: send it back as ``?since=``. ``forms`` and ``streets`` are
+    optional (a server from before démarches sends none)."""
 
     cursor: str
     full: bool = Field(strict=True)
@@ -213,6 +280,8 @@ class Catalog(Incoming):
     pages: list[Page]
     events: list[Event]
     deleted: DeletedIds
+    forms: list[FormDefinition] = Field(default_factory=list)
+    streets: list[Street] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- availability
@@ -427,6 +496,42 @@ class CallBoard(Incoming):
 class AgentCallCreate(Outgoing):
     service_id: str = Field(min_length=1, max_length=100, pattern=ID)
     counter: str = Field(min_length=1, max_length=100, pattern=NO_CONTROL)
+
+
+# ---------------------------------------------------------------- démarches (filing)
+class DemarcheContact(Outgoing):
+    """How the town reaches the person (the number by SMS or e-mail when filed offline): one at least."""
+
+    phone: str | None = Field(default=None, pattern=PHONE)
+    email: str | None = Field(default=None, pattern=EMAIL, max_length=200)
+
+    @model_validator(mode="after")
+    def _one_at_least(self) -> DemarcheContact:
+        if not self.phone and not self.email:
+            raise ValueError("a phone number or an e-mail address is required")
+        return self
+
+
+class DemarcheRequest(Outgoing):
+    """A filled form, answered on the version the person started. ``answers`` are checked by the
+    server against that version's JSON Schema (422 ``invalid_answers``), not by this model."""
+
+    form_id: str = Field(pattern=FORM_ID)
+    form_version: int = Field(ge=1, le=1_000_000, strict=True)
+    answers: dict[str, Any] = Field(max_length=100)
+    contact: DemarcheContact | None = None
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    filed_at: AwareDatetime
+
+
+class DemarcheFiled(Incoming):
+    """A démarche received: its tracking code (``GET /v1/requests/{code}``), never personal data."""
+
+    id: str
+    tracking_code: str = Field(pattern=TRACKING_CODE)
+    form_id: str
+    status: Literal["received"]
+    title: str
 
 
 # ---------------------------------------------------------------- request tracking

@@ -23,6 +23,7 @@ from kiosk.config.models import (
     BrandingConfig,
     CheckinConfig,
     CityConfig,
+    DemarchesConfig,
     DisplayConfig,
     IdleConfig,
     KioskConfig,
@@ -40,7 +41,8 @@ from kiosk.config.models import (
 
 __all__ = [
     "AVAILABLE_LANGUAGES", "DEMO_PIN", "REPO_CONFIG_PATH", "SYSTEM_CONFIG_PATH", "AccessibilityConfig", "AdminConfig",
-    "ApiConfig", "BookingConfig", "BrandingConfig", "CheckinConfig", "CityConfig", "ConfigError", "DisplayConfig",
+    "ApiConfig", "BookingConfig", "BrandingConfig", "CheckinConfig", "CityConfig",
+    "DemarchesConfig", "ConfigError", "DisplayConfig",
     "IdleConfig", "KioskConfig", "LanguagesConfig", "LocationConfig", "PrinterConfig", "QueueConfig", "ScannerConfig",
     "SyncConfig", "TerminalConfig", "TouchConfig", "TrackingConfig", "WaitingRoomConfig", "config_from_dict",
     "config_warnings",

@@ -449,6 +449,19 @@ class TrackingConfig(_Section):
                             description='an address such as "https://demarches.ville.fr/suivi/"')
 
 
+class DemarchesConfig(_Section):
+    """« Faire une démarche » (kiosk.demarches): where reports go. Requests always take the
+    contract's ``POST /v1/demarches``; a report (a form of kind "report") may go to an Open311
+    GeoReport v2 endpoint instead."""
+
+    reports_to: Literal["contract", "open311"] = Field(
+        default="contract", description='"contract" (the central API\'s own call) or "open311" (GeoReport v2)')
+    open311_url: str | None = Field(
+        default=None, min_length=8, max_length=200, pattern=r"^https?://[^\s]+[^/\s]$",
+        description='an address such as "https://signalements.ville.fr/open311/v2" (no final "/"); '
+                    'unset: the [api] base_url followed by "/open311/v2"')
+
+
 class CityConfig(_Section):
     """City information (kiosk.city): places, opening hours, events, practical pages."""
 
@@ -544,6 +557,7 @@ class KioskConfig(_Section):
     touch: TouchConfig = Field(default_factory=TouchConfig, description="a [touch] section")
     tracking: TrackingConfig = Field(default_factory=TrackingConfig, description="a [tracking] section")
     city: CityConfig = Field(default_factory=CityConfig, description="a [city] section")
+    demarches: DemarchesConfig = Field(default_factory=DemarchesConfig, description="a [demarches] section")
     booking: BookingConfig = Field(default_factory=BookingConfig, description="a [booking] section")
     checkin: CheckinConfig = Field(default_factory=CheckinConfig, description="a [checkin] section")
     queue: QueueConfig = Field(default_factory=QueueConfig, description="a [queue] section")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from kiosk.api.action_kinds import ACTION_KINDS, Kind
 
-from . import bookings, calls, checkins, devices, numbering, queues, reads
+from . import bookings, calls, checkins, demarches, devices, numbering, queues, reads
 from .request import JsonObject, Raw, Request
 
 # (status, body) or (status, body, headers); no body for 304.
@@ -29,6 +29,7 @@ ACTION_HANDLERS: dict[Kind, Handler] = {
     Kind.BOOKING_REQUEST: bookings.create_request,
     Kind.CHECKIN: checkins.create,
     Kind.QUEUE_TICKET: queues.create_ticket,
+    Kind.DEMARCHE: demarches.create,
 }
 
 
@@ -57,6 +58,7 @@ ROUTES = [
     _route("POST", "/v1/agent/calls/{queue_number}/recall", calls.recall, auth=False),
     _route("POST", "/v1/agent/calls/{queue_number}/absent", calls.absent, auth=False),
     _route("POST", "/v1/agent/calls/{queue_number}/served", calls.served, auth=False),
+    _action(Kind.DEMARCHE),
     _route("GET", "/v1/requests/{tracking_code}", reads.tracked_request),
     _route("GET", "/v1/keys", reads.keys),
     _route("GET", "/v1/openapi.yaml", reads.openapi, auth=False),

@@ -39,6 +39,8 @@ from kiosk.services.outcomes import Action, Kind, Outcome, Status
 
 if TYPE_CHECKING:
     from kiosk.booking.cancel_check import CancelChecker
+    from kiosk.config.models import KioskConfig
+    from kiosk.demarches.service import DemarchesService
     from kiosk.services.actions import ActionRunner
 
 __all__ = ["Services", "Availability", "DaySlot", "Outcome", "Status", "Kind", "Action", "ActionRunner", "verify_token"]
@@ -76,8 +78,9 @@ class Services:
     def __init__(self, cache_path: str | Path, *, client_source: Callable[[], Any], clock: Clock | None = None,
                  post: Callable[..., Any] | None = None, wake_sync: Callable[[], None] = lambda: None,
                  known_offline: Callable[[], bool] = lambda: False, timeout_s: float = 5.0,
-                 offline: Callable[[], bool] | None = None) -> None:
+                 offline: Callable[[], bool] | None = None, config: KioskConfig | None = None) -> None:
         self.clock = clock or Clock()
+        self.config = config        # the terminal's configuration (profile, [location]...), if known
         self._offline = offline     # how the owner judges being offline (default: see is_offline)
         self.availability = Availability(cache_path, self.clock)
         self.cache_path = cache_path
@@ -93,6 +96,7 @@ class Services:
         self._client_source, self._known_offline = client_source, known_offline
         self._timeout_s, self._post = timeout_s, post
         self._cancel_checker: CancelChecker | None = None
+        self._demarches: DemarchesService | None = None
 
     @property
     def actions(self) -> ActionRunner:
@@ -100,6 +104,25 @@ class Services:
         if self._actions is None:
             self._actions = self._new_runner()
         return self._actions
+
+    @property
+    def demarches(self) -> DemarchesService:
+        """« Faire une démarche » (:class:`~kiosk.demarches.service.DemarchesService`): the forms
+        this terminal offers, sessions, streets, filing. Made at first use, with this terminal's
+        profile, ``[location]``, ``[demarches]`` and ``[tracking] portal_url`` when ``config`` is set."""
+        if self._demarches is None:
+            from kiosk.demarches.service import DemarchesService
+
+            c = self.config
+            self._demarches = DemarchesService(
+                lambda: self.availability.conn, clock=self.clock,
+                profile=c.terminal.profile if c is not None else "street",
+                config=c.demarches if c is not None else None,
+                here=(c.location.latitude, c.location.longitude) if c is not None else None,
+                here_address=c.location.address if c is not None else None,
+                portal_url=c.tracking.portal_url if c is not None else None,
+                actions=lambda: self.actions, is_offline=lambda: self.is_offline)
+        return self._demarches
 
     @property
     def is_offline(self) -> bool:

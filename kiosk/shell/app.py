@@ -192,6 +192,8 @@ class App:
         if self.data is None:
             return None
         services: Services = self.data.services or self.data.make_services()
+        if services.config is None:   # a data side that does not know the configuration (the gallery's)
+            services.config = self.config
         return services
 
     @property

@@ -30,6 +30,7 @@ from typing import Any
 from kiosk.api.client import ApiClient
 from kiosk.api.errors import ApiError, FinalRefusal, InvalidResponse, NotFound
 from kiosk.clock import PARIS
+from kiosk.demarches.form import form_problem
 from kiosk.queue import memory as queue_memory
 from kiosk.queue import numbering
 from offline_cache import catalog as cache_catalog
@@ -71,7 +72,8 @@ class Puller:
             report.unchanged.append("catalog")
             return
         with _storable("catalog"):
-            apply_catalog(conn, fetched.data.model_dump(mode="json"), now, etag=fetched.etag)
+            apply_catalog(conn, fetched.data.model_dump(mode="json", by_alias=True), now, etag=fetched.etag,
+                          check_form=form_problem)
         report.changed.append("catalog")
 
     def slots(self, conn: sqlite3.Connection, client: ApiClient, now: datetime, report: PullReport) -> None:

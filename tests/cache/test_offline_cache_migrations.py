@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from offline_cache.db import open_cache
+from offline_cache.forms import search_streets, store_streets
 from offline_cache.migrations import CURRENT_VERSION, STEPS, SchemaTooNew, migrate, schema_version
 from offline_cache.outbox import Outbox
 from offline_cache.places import search_places
@@ -97,8 +98,17 @@ def _seed_v9(conn: sqlite3.Connection) -> None:
     conn.commit()
 
 
+def _seed_v10(conn: sqlite3.Connection) -> None:
+    """v10 carries the town's translations and a catalog ETag again; v11 adds the démarches' forms
+    and streets (empty) and must forget that ETag, so that the next sync brings them."""
+    _seed_v9(conn)
+    conn.execute("""UPDATE services SET translations = '{"en": {"name": "Civil status"}}' WHERE id = 'sv-1'""")
+    conn.execute("UPDATE sync_state SET etag = '\"c10\"', cursor = 'cur-10' WHERE resource = 'catalog'")
+    conn.commit()
+
+
 SEEDERS = {0: _seed_v0, 1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4, 5: _seed_v5, 6: _seed_v6,
-           7: _seed_v7, 8: _seed_v8, 9: _seed_v9}
+           7: _seed_v7, 8: _seed_v8, 9: _seed_v9, 10: _seed_v10}
 
 
 def test_every_earlier_version_has_a_seeder():
@@ -146,7 +156,12 @@ def test_upgrade_from_every_earlier_version_keeps_rows(tmp_path, version):
             assert conn.execute("SELECT walk_in FROM services WHERE id = 'sv-1'").fetchone()[0] == (
                 _WALK_IN if version >= 9 else None)
             # v10: and the town's translations, none until the next catalog sync brings them
-            assert conn.execute("SELECT translations FROM services WHERE id = 'sv-1'").fetchone()[0] == "{}"
+            assert conn.execute("SELECT translations FROM services WHERE id = 'sv-1'").fetchone()[0] == (
+                '{"en": {"name": "Civil status"}}' if version >= 10 else "{}")
+        # v11: the démarches' forms and streets, empty until the next (whole) catalog sync
+        assert conn.execute("SELECT count(*) FROM forms").fetchone()[0] == 0
+        store_streets(conn, [{"id": "st-1", "name": "Rue de l'Église", "postcode": "49000"}])
+        assert [s["id"] for s in search_streets(conn, "eglise")] == ["st-1"]
         assert conn.execute("SELECT count(*) FROM queue_letters").fetchone()[0] == (version >= 8)
         # v8: the queue's tables exist, empty, and take a block and a number
         assert conn.execute("SELECT count(*) FROM queue_tickets").fetchone()[0] == 0
