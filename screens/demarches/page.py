@@ -1,0 +1,133 @@
+"""One page of a démarche: « Étape 2 sur 5 », its questions, « Retour » and « Continuer ».
+
+The engine (:class:`kiosk.demarches.Session`) decides everything about the form — which pages
+and fields are shown for the answers so far, what is wrong and in which words — and this
+screen draws its current page with the toolkit's widgets (:mod:`screens.demarches.fields`).
+« Continuer » puts what was typed into the session and asks for the next page; refused, each
+problem shows under its field and the page stays as it is. A page is a screen of its own:
+« Retour » (the footer's or the page's) closes it and the engine steps back with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from kiosk.demarches import words
+from kiosk.i18n import _
+from kiosk.shell.ui import TEXT_SMALL
+from screens.demarches.common import DemarcheStep, service
+from screens.demarches.fields import DIGITS, PHONE, SYMBOLS, PageFields, PageState
+from screens.widgets import AzertyKeyboard, Button, Column, Label, NumericKeypad, Row
+from screens.widgets.base import Widget
+from screens.widgets.keyboard import BACKSPACE, ENTER
+
+if TYPE_CHECKING:
+    from kiosk.demarches import PageView, Session
+    from screens.base import ScreenHost
+
+
+class DemarchePageScreen(DemarcheStep):
+    name = "demarche_page"
+
+    def __init__(self, app: ScreenHost, session: Session, moved: Callable[[], None]) -> None:
+        super().__init__(app, session)
+        self.form = session
+        self.moved = moved            # the engine accepted this page: show what comes next (flow.moved)
+        self.page_id = session.page.id
+        self.state = PageState()
+        demarches = service(app)
+        assert demarches is not None     # a page opens from « Commencer », which needs the service
+        self.fields = PageFields(app, session, demarches, self.state, self.rebuild)
+        self.state.focus = self._first_input()
+
+    def _first_input(self) -> str | None:
+        self.fields.build(self.form.page.fields)
+        return self.fields.inputs[0].key if self.fields.inputs else None
+
+    def _page(self) -> PageView:
+        return self.form.page
+
+    def title(self) -> str:
+        return self._page().title
+
+    def compose(self) -> Widget:
+        self.form.language = self.language
+        page = self._page()
+        step = Label(_("Step {n} of {count} · {title}").format(n=page.number, count=page.count,
+                                                                title=self.form.title),
+                     size=TEXT_SMALL, colour="muted", id="step")
+        blocks = self.fields.build(page.fields)
+        parts: list[Widget] = [step]
+        if self.form.in_french_only:
+            parts.append(Label(_("This form exists in French only."), size=TEXT_SMALL, colour="muted",
+                               id="french-only"))
+        if page.has_errors:
+            parts.append(Label(_("Some answers need your attention: see below."), bold=True, colour="danger",
+                               id="page-problem"))
+        parts += blocks
+        keys = self._keys()
+        if keys is not None:
+            parts.append(keys)
+        self.go = Button(_("Continue"), kind="primary", id="continue", on_tap=self._continue)
+        parts.append(Row([Button(_("Back"), id="page-back", on_tap=lambda: self.app.nav.pop(self)), self.go], gap=20))
+        return Column(parts, gap=28)
+
+    # -- typing ---------------------------------------------------------------------------------
+    def _keys(self) -> Widget | None:
+        focused = next((i for i in self.fields.inputs if i.key == self.state.focus), None)
+        if focused is None:
+            return None
+        focused.field.focused = True
+        if focused.keys in (PHONE, DIGITS):
+            return NumericKeypad(self._key, plus=focused.keys == PHONE, enter_label=_("Next"))
+        return AzertyKeyboard(self._key, symbols=focused.keys == SYMBOLS)
+
+    def _key(self, key: str) -> None:
+        inputs = self.fields.inputs
+        index = next((i for i, x in enumerate(inputs) if x.key == self.state.focus), None)
+        if index is None:
+            return
+        field = inputs[index].field
+        if key == ENTER:
+            if index + 1 < len(inputs):
+                self.state.focus = inputs[index + 1].key
+                self.rebuild()
+            else:
+                self._continue()
+            return
+        if key == BACKSPACE:
+            field.backspace()
+        elif not field.insert(key):
+            field.set_error(words.say(self.language, words.MAX_LENGTH, n=field.max_length)
+                            if len(field.value) + len(key) > field.max_length else _("This key cannot be used here."))
+            return
+        field.set_error("")
+
+    # -- moving ---------------------------------------------------------------------------------
+    def _continue(self) -> None:
+        self.fields.commit(self._page().fields)
+        if not self.form.next():
+            first = next((f for f in self._page().fields if f.error), None)
+            self.rebuild()
+            if first is not None and self.content is not None:
+                found = self.find(f"field-{first.name}")
+                if found is not None:     # bring the first problem into view (nothing else moves)
+                    self.content.scroll_to(self.content.offset + found.rect.top - self.content.rect.top - 24)
+            return
+        self.moved()
+
+    def on_show(self) -> None:
+        super().on_show()
+        # Shown again (« Retour » from the page after it, or from the summary): the engine's current
+        # page must be this one. After a « Retour » from the summary it is not: reopen it as an edit.
+        if self.form.at_summary or self.form.page.id != self.page_id:
+            try:
+                self.form.edit(self.page_id)
+            except KeyError:          # an answer changed since hid this page: show the engine's own
+                self.page_id = self.form.page.id
+            self.rebuild()
+
+    def left(self) -> None:
+        if not self.form.at_summary and self.form.page.id == self.page_id:
+            self.form.back()
