@@ -306,6 +306,16 @@ class ApiClient:
         return self._call("POST", f"v1/devices/{_seg(self.device_id)}/heartbeat", models.HeartbeatAck,
                           json_body=_plain(body), retry=False)
 
+    def post_form(self, url: str, fields: dict[str, str], idempotency_key: str) -> Any:
+        """POST ``fields`` form-encoded to ``url`` (an absolute address, e.g. an Open311 endpoint
+        beside the contract), with this terminal's token and ``Idempotency-Key`` (so retried like an
+        action); the answer's JSON, or the typed error of its status. Its body is the caller's to check."""
+        response = self._send("POST", url, form_body=fields, headers={"Idempotency-Key": idempotency_key})
+        try:
+            return json.loads(response.content)
+        except ValueError:
+            raise InvalidResponse(f"POST {url}: the answer is not JSON", status=response.status_code) from None
+
     # -- plumbing --------------------------------------------------------------------------
     def _conditional(self, path: str, model: type[M], etag: str | None, params: dict[str, Any] | None) -> Fetched[M]:
         headers = {"If-None-Match": etag} if etag else {}
@@ -327,11 +337,12 @@ class ApiClient:
     def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None,
               json_body: dict[str, Any] | None = None,
               headers: dict[str, str] | None = None, auth: bool = True, retry: bool = True,
-              read_timeout_s: float | None = None) -> requests.Response:
+              read_timeout_s: float | None = None, form_body: dict[str, str] | None = None) -> requests.Response:
         """One request, repeated (same headers, same key) on retryable failures when allowed;
         its outcome told to the link observer."""
         try:
-            response = self._attempts(method, path, params, json_body, headers, auth, retry, read_timeout_s)
+            response = self._attempts(method, path, params, json_body, headers, auth, retry, read_timeout_s,
+                                      form_body)
         except ApiError as exc:
             self._observe(exc)
             raise
@@ -349,14 +360,14 @@ class ApiClient:
 
     def _attempts(self, method: str, path: str, params: dict[str, Any] | None, json_body: dict[str, Any] | None,
                   headers: dict[str, str] | None, auth: bool, retry: bool,
-                  read_timeout_s: float | None = None) -> requests.Response:
+                  read_timeout_s: float | None = None, form_body: dict[str, str] | None = None) -> requests.Response:
         sent = dict(headers or {})
         if auth:
             sent["Authorization"] = f"Bearer {self.credentials.token}"
         attempts = self.max_attempts if retry else 1
         for attempt in range(1, attempts + 1):
             try:
-                return self._once(method, path, params, json_body, sent, read_timeout_s)
+                return self._once(method, path, params, json_body, sent, read_timeout_s, form_body)
             except ApiError as exc:
                 if not exc.retryable or isinstance(exc, (InvalidResponse, TlsFailure)) or attempt == attempts:
                     raise
@@ -371,11 +382,12 @@ class ApiClient:
         raise AssertionError("unreachable")
 
     def _once(self, method: str, path: str, params: dict[str, Any] | None, json_body: dict[str, Any] | None,
-              headers: dict[str, str], read_timeout_s: float | None = None) -> requests.Response:
-        url = self.base_url + path
+              headers: dict[str, str], read_timeout_s: float | None = None,
+              form_body: dict[str, str] | None = None) -> requests.Response:
+        url = path if path.startswith(("https://", "http://")) else self.base_url + path
         timeout = self.timeout if read_timeout_s is None else (self.timeout[0], read_timeout_s)
         try:
-            response = self.session.request(method, url, params=params, json=json_body, headers=headers,
+            response = self.session.request(method, url, params=params, json=json_body, data=form_body, headers=headers,
                                             timeout=timeout, verify=self._verify, allow_redirects=False,
                                             stream=True)
             try:

@@ -43,6 +43,16 @@ BookingState = Literal["booked", "arrived", "cancelled", "noshow", "fulfilled"]
 Short = Field(min_length=1, max_length=200)
 
 
+def _integral(value: object) -> object:
+    """JSON Schema's ``integer`` is any number without a fractional part: ``130345.0`` is one."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_integral)]
+
+
 class Outgoing(BaseModel):
     """Base of request bodies: unknown fields are an error (see module docstring)."""
 
@@ -517,7 +527,7 @@ class DemarcheRequest(Outgoing):
     server against that version's JSON Schema (422 ``invalid_answers``), not by this model."""
 
     form_id: str = Field(pattern=FORM_ID)
-    form_version: int = Field(ge=1, le=1_000_000, strict=True)
+    form_version: WholeNumber = Field(ge=1, le=1_000_000)
     answers: dict[str, Any] = Field(max_length=100)
     contact: DemarcheContact | None = None
     language: str = Field(pattern=r"^[a-z]{2}$")
@@ -580,14 +590,6 @@ class KeySet(Incoming):
 
 
 # ---------------------------------------------------------------- heartbeat
-def _integral(value: object) -> object:
-    """JSON Schema's ``integer`` is any number without a fractional part: ``130345.0`` is one."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-WholeNumber = Annotated[int, BeforeValidator(_integral)]
 Key40 = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 
 

@@ -8,6 +8,10 @@ It holds its own parsed :class:`~kiosk.demarches.form.FormDefinition`: a newer v
 synced meanwhile does not change what this person is filling in (they finish on the version
 they started, which is the version the central API judges).
 
+Screens keep the session in ``app.visit.drafts`` (e.g. ``drafts["demarche"]``): the visit's end
+(idle reset, « Accueil », failsafe) then calls :meth:`Session.wipe` itself, whoever still holds
+the object.
+
 Texts come in the session's language (``language``, the visit's): the town's texts from the
 form (French when it gave no English), the terminal's own sentences from the catalogs.
 Everything here is synchronous and cheap (no I/O): the screens call it on the UI thread.
@@ -203,7 +207,8 @@ class Session:
         if f.widget is Widget.LOCATION and isinstance(value, Mapping):
             return self._location_words(value)
         if f.widget is Widget.ADDRESS and isinstance(value, Mapping):
-            return ", ".join(str(value[k]) for k in ("street", "postcode", "city") if value.get(k))
+            town = " ".join(str(value[k]) for k in ("postcode", "city") if value.get(k))
+            return ", ".join(part for part in (str(value.get("street") or ""), town) if part)
         return str(value)
 
     def _location_words(self, value: Mapping[str, Any]) -> str:

@@ -9,30 +9,39 @@ phone number, and nothing of a filed démarche needs to stay on a public termina
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kiosk.demarches import words
 from kiosk.demarches.engine import Session
+from kiosk.demarches.form import Widget
+from kiosk.demarches.open311 import open311_part
+from kiosk.demarches.validation import form_errors
 from kiosk.demarches.views import Receipt
-from kiosk.i18n import N_
 
 if TYPE_CHECKING:
     from kiosk.services.outcomes import Action, Outcome
 
 KIND = "demarche"   # the outbox row's kind (kiosk.api.action_kinds.Kind.DEMARCHE)
 
-REFUSALS = {
-    "invalid_answers": N_("The town's service did not accept some answers. Nothing was filed. "
-                          "Please start again or ask at the reception desk."),
-    "form_unknown": N_("This démarche is no longer offered. Nothing was filed. Please ask at the reception desk."),
-    "form_version_unknown": N_("This démarche was changed meanwhile. Nothing was filed. Please start it again."),
-}
+@dataclass(frozen=True)
+class Whereabouts:
+    """What filing knows of places, to locate a report: the terminal's own position and address
+    (« ici »), and the streets' and places' coordinates and names from the cache."""
+
+    here: tuple[float, float] | None = None
+    here_address: str | None = None
+    street: Callable[[str], Mapping[str, Any] | None] = lambda ident: None   # id → {name, postcode, lat...}
+    place: Callable[[str], Mapping[str, Any] | None] = lambda ident: None    # id → {name, address, lat, lon}
 
 
-def demarche_action(session: Session, *, filed_at: datetime, offline: bool) -> Action:
+def demarche_action(session: Session, *, filed_at: datetime, offline: bool, reports_to: str = "contract",
+                    open311_url: str | None = None, where: Whereabouts | None = None) -> Action:
     """The action of a session that can be filed; ``ValueError`` (naming the page, never an
-    answer) when a page refuses its answers or a contact is missing offline."""
+    answer) when a page refuses its answers or a contact is missing offline. A report goes to
+    Open311 when ``reports_to`` says so and its category has a service code."""
     from kiosk.services.outcomes import Action, Kind
 
     bad_page = session.first_page_with_errors()
@@ -40,11 +49,58 @@ def demarche_action(session: Session, *, filed_at: datetime, offline: bool) -> A
         raise ValueError(f"démarche {session.form.id}: page {bad_page!r} is not complete")
     if session.needs_contact(offline):
         raise ValueError(f"démarche {session.form.id}: offline, a contact is required")
+    where = where or Whereabouts()
+    answers = _with_position(session, session.answers(), where)
     payload: dict[str, Any] = {"form_id": session.form.id, "form_version": session.form.version,
                                "language": session.language, "filed_at": filed_at.isoformat()}
-    personal = {"answers": session.answers(), "contact": session.contact.as_json()}
-    details = {"form_id": session.form.id, "contact_given": bool(session.contact)}
+    if session.form.kind == "report" and reports_to == "open311":
+        payload["open311"] = _open311(session, answers, where, open311_url)
+    personal = {"answers": answers, "contact": session.contact.as_json()}
+    details = {"form_id": session.form.id, "contact_given": bool(session.contact),
+               "route": "open311" if "open311" in payload else "contract"}
     return Action(Kind(KIND), payload, personal, details=details)
+
+
+def _locations(session: Session, answers: Mapping[str, Any]) -> list[str]:
+    return [n for n, f in session.form.fields.items() if f.widget is Widget.LOCATION and isinstance(answers.get(n),
+                                                                                                      Mapping)]
+
+
+def _with_position(session: Session, answers: dict[str, Any], where: Whereabouts) -> dict[str, Any]:
+    """« Ici » with the terminal's coordinates, when the form's schema accepts them (the seed's
+    does): whoever reads the report then knows where « here » was. Kept as typed otherwise."""
+    if where.here is None:
+        return answers
+    for name in _locations(session, answers):
+        if answers[name].get("kind") != "here":
+            continue
+        candidate = {**answers, name: {**answers[name], "latitude": where.here[0], "longitude": where.here[1]}}
+        if name not in form_errors(session.form, candidate, session.language):
+            answers = candidate
+    return answers
+
+
+def _open311(session: Session, answers: Mapping[str, Any], where: Whereabouts, url: str | None) -> dict[str, Any]:
+    category = next((str(answers[n]) for n, f in session.form.fields.items()
+                     if f.widget is Widget.CHOICE and str(answers.get(n)) in session.form.open311_service_codes), None)
+    if category is None:
+        raise ValueError(f"démarche {session.form.id}: no Open311 service code for the category chosen")
+    position, address = where.here, where.here_address
+    for name in _locations(session, answers):
+        value = answers[name]
+        if value.get("kind") == "street" and (found := where.street(str(value.get("street_id")))) is not None:
+            number = str(value.get("number") or "").strip()
+            line = f"{number} {found.get('name')}".strip()
+            address = f"{line}, {found.get('postcode')}".rstrip(", ")
+            lat, lon = found.get("latitude"), found.get("longitude")
+            position = (float(lat), float(lon)) if lat is not None and lon is not None else None
+        elif value.get("kind") == "place" and (found := where.place(str(value.get("place_id")))) is not None:
+            address = ", ".join(str(x) for x in (found.get("name"), found.get("address")) if x)
+            lat, lon = found.get("lat"), found.get("lon")
+            position = (float(lat), float(lon)) if lat is not None and lon is not None else None
+        break
+    return open311_part(service_code=session.form.open311_service_codes[category], title=session.form.title.fr,
+                        position=position, address=address, url=url)
 
 
 def receipt_of(session: Session, outcome: Outcome, *, portal_url: str | None) -> Receipt:
@@ -63,9 +119,7 @@ def receipt_of(session: Session, outcome: Outcome, *, portal_url: str | None) ->
                        notice=words.say(lang, words.PENDING_NOTICE), local_reference=outcome.local_reference)
     if outcome.status == Status.ERROR:
         return Receipt(form.id, session.title, "error", None, None, None, message=_in(lang, outcome))
-    text = REFUSALS.get(outcome.code or "")
-    return Receipt(form.id, session.title, "refused", None, None, None,
-                   message=words.say(lang, text) if text else _in(lang, outcome))
+    return Receipt(form.id, session.title, "refused", None, None, None, message=_in(lang, outcome))
 
 
 def _in(language: str, outcome: Outcome) -> str:

@@ -168,6 +168,14 @@ def _schema_fields(schema: Mapping[str, Any]) -> set[str]:
 
 def parse_form(body: Mapping[str, Any]) -> FormDefinition:
     """Check and parse one published definition; :class:`FormUnavailable` says why not."""
+    try:
+        return _parse(body)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:   # a shape no check foresaw
+        form_id = str(body.get("id") or "?") if isinstance(body, Mapping) else "?"
+        raise FormUnavailable(form_id, f"its definition cannot be read ({type(exc).__name__})") from None
+
+
+def _parse(body: Mapping[str, Any]) -> FormDefinition:
     form_id = str(body.get("id") or "?") if isinstance(body, Mapping) else "?"
     if not isinstance(body, Mapping):
         raise FormUnavailable(form_id, "the definition is not an object")
@@ -246,6 +254,4 @@ def form_problem(body: Mapping[str, Any]) -> str | None:
         parse_form(body)
     except FormUnavailable as exc:
         return exc.reason
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:   # unforeseen shape: one form, not the sync
-        return f"its definition cannot be read ({type(exc).__name__})"
     return None

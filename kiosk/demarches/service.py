@@ -141,9 +141,19 @@ class DemarchesService:
 
     def action(self, session: Session) -> Any:
         """The outbox action of a ready session (see :mod:`kiosk.demarches.filing`)."""
-        from kiosk.demarches.filing import demarche_action
+        from kiosk.demarches.filing import Whereabouts, demarche_action
+        from offline_cache.forms import street
 
-        return demarche_action(session, filed_at=self.clock.now(), offline=self.is_offline)
+        def place(ident: str) -> dict[str, Any] | None:
+            row = self._conn().execute("SELECT name, address, lat, lon FROM places WHERE id = ?", (ident,)).fetchone()
+            return None if row is None else {"name": row[0], "address": row[1], "lat": row[2], "lon": row[3]}
+
+        c = self.config
+        return demarche_action(session, filed_at=self.clock.now(), offline=self.is_offline,
+                               reports_to=c.reports_to if c is not None else "contract",
+                               open311_url=c.open311_url if c is not None else None,
+                               where=Whereabouts(self.here, self.here_address,
+                                                 lambda ident: street(self._conn(), ident), place))
 
     def receipt(self, session: Session, outcome: Outcome) -> Receipt:
         """What the person is told, in the session's language, from the action's outcome."""

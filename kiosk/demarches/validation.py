@@ -91,6 +91,9 @@ def _fields_of(error: ValidationError) -> list[str]:
 
 def _generic(error: ValidationError, field: FieldDef | None, language: str) -> str:
     keyword = error.validator
+    inside = len(error.absolute_path) > 1 or (keyword == "required" and len(error.absolute_path) == 1)
+    if field is not None and field.widget is Widget.ADDRESS and inside:
+        return words.say(language, words.ADDRESS)   # a part of the address: say which parts it needs
     if keyword == "required":
         return words.say(language, words.REQUIRED)
     if keyword in ("enum", "const"):

@@ -20,6 +20,7 @@ FORMAT_EMAIL = N_("Please enter a valid e-mail address, such as name@example.fr.
 FORMAT_OTHER = N_("This answer does not have the expected form.")
 PHONE = N_("Please enter a French phone number of 10 digits, such as 06 12 34 56 78.")
 POSTCODE = N_("Please enter a postcode of 5 digits, such as 49000.")
+ADDRESS = N_("Please check the address: street, postcode (5 digits) and town.")
 INVALID = N_("This answer is not valid. Please check it.")
 CONTACT_NEEDED = N_("The terminal is offline: give a phone number or an e-mail address so that we can send you "
                     "your tracking number.")

@@ -17,11 +17,11 @@ from pydantic import BaseModel
 from kiosk.api import models
 from kiosk.api.checkin_token import KEY_ANNOUNCE_LEAD
 
-from . import db, devices, signing
+from . import db, devices, published_forms, signing
 from .httpd import utc_now
 
 CATALOG_MODELS: dict[str, type[BaseModel]] = {"service": models.Service, "place": models.Place,
-                                               "page": models.Page, "event": models.Event}
+                                               "page": models.Page, "event": models.Event, "street": models.Street}
 # back-office transitions (FHIR Appointment): the API itself books, cancels and checks in
 BOOKING_TRANSITIONS = {("booked", "noshow"), ("arrived", "fulfilled"), ("arrived", "noshow")}
 
@@ -81,6 +81,18 @@ def put_catalog_item(db_path: str | Path, kind: str, body: dict[str, Any]) -> in
 
 def delete_catalog_item(db_path: str | Path, kind: str, entity_id: str) -> bool:
     return _write(db_path, lambda c: db.delete_catalog(c, kind, entity_id))
+
+
+def publish_form(db_path: str | Path, form: dict[str, Any], clock: Clock = utc_now) -> int:
+    """Publish a form definition as the next version of its id (whatever ``version`` it says); returns
+    that version. The catalog carries it from the next sync; every older version stays valid for the
+    démarches people started on it. ``published_forms.FormRejected`` says why a form is refused."""
+    return _write(db_path, lambda c: published_forms.publish(c, form, clock()))
+
+
+def withdraw_form(db_path: str | Path, form_id: str) -> bool:
+    """Take a form out of the catalog (``deleted.forms`` in deltas); filing it is then ``form_unknown``."""
+    return _write(db_path, lambda c: published_forms.withdraw(c, form_id))
 
 
 def delete_slot(db_path: str | Path, slot_id: str) -> bool:

@@ -80,6 +80,20 @@ CREATE INDEX IF NOT EXISTS calls_by_day ON calls(day, seq);
 CREATE TABLE IF NOT EXISTS agent_tokens(token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
 """
 
+# The démarches (issue 16), created with IF NOT EXISTS on every start like the queues. Every version
+# of a form ever published is kept (a person finishes on the version they started); the current one
+# is also in ``catalog`` (kind 'form'). A démarche's answers and contact (personal data) live in its
+# row only: its tracking row and the logs never hold them.
+DEMARCHE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS form_versions(form_id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
+    published_at TEXT NOT NULL, PRIMARY KEY(form_id, version));
+CREATE TABLE IF NOT EXISTS demarches(id TEXT PRIMARY KEY, tracking_code TEXT NOT NULL UNIQUE,
+    form_id TEXT NOT NULL, form_version INTEGER NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL,
+    language TEXT NOT NULL, answers TEXT NOT NULL, contact TEXT, filed_at TEXT NOT NULL, received_at TEXT NOT NULL,
+    device_id TEXT NOT NULL, channel TEXT NOT NULL, service_code TEXT, latitude REAL, longitude REAL, address TEXT,
+    FOREIGN KEY(form_id, form_version) REFERENCES form_versions(form_id, version));
+"""
+
 
 def connect(path: str | Path) -> sqlite3.Connection:
     """A connection for one HTTP connection's requests: autocommit (we issue BEGIN ourselves), WAL so readers
@@ -102,10 +116,10 @@ def create_schema(conn: sqlite3.Connection) -> bool:
         if found != SCHEMA_VERSION:
             raise RuntimeError(f"demo-api database has schema {found}, this code knows {SCHEMA_VERSION}")
         with write(conn):
-            _run(conn, QUEUE_SCHEMA)
+            _run(conn, QUEUE_SCHEMA + DEMARCHE_SCHEMA)
         return False
     with write(conn):
-        _run(conn, SCHEMA + QUEUE_SCHEMA)
+        _run(conn, SCHEMA + QUEUE_SCHEMA + DEMARCHE_SCHEMA)
         conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         # names this database in cursors and ETags: after a restore or a reseed, a terminal's
         # old cursor is recognised as foreign (full answer) instead of giving a wrong delta

@@ -18,7 +18,8 @@ from .errors import ApiError
 from .request import JsonObject, Raw, Request
 from .seed import PARIS
 
-KINDS = {"service": "services", "place": "places", "page": "pages", "event": "events"}
+KINDS = {"service": "services", "place": "places", "page": "pages", "event": "events", "form": "forms",
+         "street": "streets"}
 CURSOR = re.compile(r"^([0-9a-f]{8})-([0-9]{1,18})$")
 TRACKING_CODE = re.compile(r"^[A-Z]{4}-[0-9]{4}\Z")
 # RFC 3339 full-date only, as the contract's `format: date` says (date.fromisoformat also takes 20261201, 2026-W49-1)
@@ -56,8 +57,8 @@ def catalog(req: Request) -> tuple[int, JsonObject | None, dict[str, str]]:
         rows = req.conn.execute("SELECT kind, id, deleted, body FROM catalog WHERE version > ? ORDER BY kind, id",
                                 (since or 0,)).fetchall()
         letters = {r["id"]: r["letter"] for r in req.conn.execute("SELECT id, letter FROM agendas")}
-    out: JsonObject = {"cursor": cursor, "full": since is None, "services": [], "places": [], "pages": [],
-                 "events": [], "deleted": {name: [] for name in KINDS.values()}}
+    out: JsonObject = {"cursor": cursor, "full": since is None, **{name: [] for name in KINDS.values()},
+                       "deleted": {name: [] for name in KINDS.values()}}
     for row in rows:
         if row["deleted"]:
             if since is not None:

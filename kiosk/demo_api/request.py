@@ -9,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
+from urllib.parse import parse_qsl
 
 from .errors import ApiError
 from .signals import CallSignal
 
 MAX_BODY = 64 * 1024
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 JsonObject = dict[str, Any]
 
@@ -49,9 +51,20 @@ class Request:
         """The server's time now (``now`` is when the request arrived)."""
         return self.clock_fn() if self.clock_fn is not None else self.now
 
+    def content_type(self) -> str:
+        """The body's media type, lower case, without its parameters."""
+        return (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+
+    def form_fields(self) -> dict[str, str]:
+        """A form-encoded body's fields (Open311), the last value of a repeated name; ValueError when
+        the body is not UTF-8 or not form-encoded."""
+        if self.content_type() != FORM_ENCODED:
+            raise ValueError("send the request as application/x-www-form-urlencoded")
+        return dict(parse_qsl(self.body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(self.body)))
+
     def json_object(self) -> JsonObject:
         """The body as a JSON object, or a 400 saying why not."""
-        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        ctype = self.content_type()
         if ctype != "application/json":
             raise ApiError(415, "unsupported_media_type", "send the body as application/json")
         try:
@@ -78,6 +91,11 @@ class Request:
         """Fingerprint of the request for idempotency: path + canonical JSON, so the same
         data sent with other whitespace or key order counts as the same request."""
         # an agent's recall, absent or served has no body: its path says it all
-        canonical = json.dumps(self.json_object(), sort_keys=True, separators=(",", ":")) if self.body else ""
+        if not self.body:
+            canonical = ""
+        elif self.content_type() == FORM_ENCODED:   # Open311: the same fields in any order
+            canonical = json.dumps(sorted(self.form_fields().items()), separators=(",", ":"))
+        else:
+            canonical = json.dumps(self.json_object(), sort_keys=True, separators=(",", ":"))
 
         return hashlib.sha256(f"{self.method} {self.path}\n{canonical}".encode()).hexdigest()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from kiosk.api.action_kinds import ACTION_KINDS, Kind
 
-from . import bookings, calls, checkins, demarches, devices, numbering, queues, reads
+from . import bookings, calls, checkins, demarches, devices, numbering, open311, queues, reads
 from .request import JsonObject, Raw, Request
 
 # (status, body) or (status, body, headers); no body for 304.
@@ -62,6 +62,10 @@ ROUTES = [
     _route("GET", "/v1/requests/{tracking_code}", reads.tracked_request),
     _route("GET", "/v1/keys", reads.keys),
     _route("GET", "/v1/openapi.yaml", reads.openapi, auth=False),
+    # Open311 GeoReport v2 for reports (open311.yaml): api_key in the body, checked by the handler
+    _route("GET", f"{open311.BASE}/services.json", open311.services, auth=False),
+    _route("POST", f"{open311.BASE}/requests.json", open311.post_request, auth=False),
+    _route("GET", f"{open311.BASE}/requests/{{service_request_id}}.json", open311.get_request, auth=False),
 ]
 
 

@@ -11,18 +11,20 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from . import db, signing
+from . import db, published_forms, signing
 from . import seed_data as d
 from .holidays import is_holiday
 
 PARIS = ZoneInfo("Europe/Paris")
 SLOT_DAYS = 30
 SEED = 49170
+STREET_SEED = 491702   # the streets' own draws: the places' and tracking's must not move
 
 
 def local(day: date, hhmm: str) -> datetime:
@@ -236,6 +238,38 @@ def tracking(rng: random.Random, now: datetime, count: int = 60) -> list[dict[st
     return out
 
 
+def street_id(name: str) -> str:
+    """``rue Jeanne-d'Arc`` → ``st-rue-jeanne-d-arc``: stable, ASCII, in the contract's id pattern."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return "st-" + "-".join("".join(c if c.isalnum() else " " for c in ascii_name).split())
+
+
+def streets() -> list[dict[str, Any]]:
+    """The town's streets, each with a point about its middle (drawn around the town centre)."""
+    rng = random.Random(STREET_SEED)
+    lat0, lon0 = d.CENTER
+    return [{"id": street_id(name), "name": name[0].upper() + name[1:], "postcode": d.POSTCODE,
+             "latitude": round(lat0 + rng.uniform(-0.015, 0.015), 6),
+             "longitude": round(lon0 + rng.uniform(-0.022, 0.022), 6)}
+            for name in d.TOWN_STREETS]
+
+
+def add_demarches(conn: sqlite3.Connection, now: datetime) -> int:
+    """Publish the seed's forms and the street list in a database seeded before démarches existed
+    (or a new one); a town that published or withdrew forms, or edited its streets, keeps its own."""
+    added = 0
+    with db.write(conn):
+        if conn.execute("SELECT 1 FROM catalog WHERE kind='form' LIMIT 1").fetchone() is None:
+            for form in published_forms.seed_forms():
+                published_forms.publish(conn, form, now, keep_version=True)
+                added += 1
+        if conn.execute("SELECT 1 FROM catalog WHERE kind='street' LIMIT 1").fetchone() is None:
+            for street in streets():
+                db.put_catalog(conn, "street", street)
+                added += 1
+    return added
+
+
 def extend_slots(conn: sqlite3.Connection, now: datetime) -> int:
     """Publish the days that entered the 30-day horizon since the last start, as the
     town's back office would (a demo database reused for weeks keeps availability).
@@ -295,3 +329,4 @@ def seed(conn: sqlite3.Connection, now: datetime) -> None:
                         revoked_at=now - timedelta(days=40))
         signing.add_key(conn, f"scv-{year}-01", now - timedelta(days=1), 365)
         conn.execute("INSERT INTO meta VALUES ('seeded_at', ?)", (now.isoformat(),))
+    add_demarches(conn, now)

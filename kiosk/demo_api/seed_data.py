@@ -139,6 +139,9 @@ STREETS = [
     "rue de la Croix-Blanche", "rue des Chênes", "chemin de la Fontaine", "rue du 8-Mai-1945",
     "rue Jules-Ferry", "rue de Chalonnes", "rue des Lavandières", "square des Anciens-Combattants",
 ]
+# The town's street list in the catalog (reports, postal addresses): the streets above (whose list
+# must not change: the generated places draw from it) and two more.
+TOWN_STREETS = [*STREETS, "place de la Mairie", "rue du Château-d'Eau"]
 SURNAMES = ["Martin", "Bernard", "Moreau", "Guérin", "Chevalier", "Bodin", "Rousseau", "Ménard",
             "Gaudin", "Boisseau", "Couëtoux", "Rabouin", "Hamon", "Bertin", "Lebreton", "Péan"]
 

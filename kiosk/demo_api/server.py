@@ -22,6 +22,7 @@ def open_database(db_path: str | Path, clock: Callable[[], datetime] = utc_now) 
         else:
             seed.extend_slots(conn, clock())
             seed.add_walk_ins(conn)
+        seed.add_demarches(conn, clock())
     finally:
         conn.close()
 

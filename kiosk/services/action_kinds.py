@@ -33,8 +33,9 @@ TERMINAL_SIDE: Mapping[Kind, KindWording] = {
                                                 "number_not_reserved")),
     Kind.QUEUE_TICKET: KindWording(N_("queue ticket"), ("not_walk_in", "walk_in_closed", "walk_in_full",
                                                          "number_not_reserved")),
-    # declared with the contract (dem-server); dem-engine gives it its refusal codes and their sentences
-    Kind.DEMARCHE: KindWording(N_("town-hall request")),
+    # a filled form (kiosk.demarches); a report may be sent to Open311 instead of the contract's call
+    Kind.DEMARCHE: KindWording(N_("town-hall request"), ("invalid_answers", "form_unknown", "form_version_unknown",
+                                                         "open311_refused")),
 }
 
 

@@ -55,6 +55,12 @@ MESSAGES = {
     "walk_in_closed": N_("No numbers are given for this service at this time. Come back during its hours "
                          "or book an appointment."),
     "walk_in_full": N_("There are no more numbers for this service today. You can book an appointment."),
+    "invalid_answers": N_("The town's service did not accept some answers. Nothing was filed. Please start again "
+                          "or ask at the reception desk."),
+    "form_unknown": N_("This procedure is no longer offered. Nothing was filed. Please ask at the reception desk."),
+    "form_version_unknown": N_("This procedure was changed meanwhile. Nothing was filed. Please start it again."),
+    "open311_refused": N_("The town's reporting service did not accept this report. Nothing was filed. Please ask "
+                          "at the reception desk."),
     "storage_failed": N_("Your request could not be saved. Nothing was booked. Please ask at the reception desk."),
 }
 GENERIC = N_("Your request was not accepted. Please ask at the reception desk.")

@@ -44,5 +44,9 @@ class Visit:
         for key in list(self.fields):
             self.fields[key] = ""
         self.fields.clear()
+        for draft in list(self.drafts.values()):   # a draft that holds typed data forgets it itself
+            wipe = getattr(draft, "wipe", None)      # (a démarche's Session), whoever still holds it
+            if callable(wipe):
+                wipe()
         self.drafts.clear()
         self.settings = self.defaults

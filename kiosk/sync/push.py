@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.api.action_kinds import action_kind
+from kiosk.api.action_kinds import Kind, action_kind
 from kiosk.api.client import ApiClient
 from kiosk.api.errors import (
     ApiError,
@@ -62,7 +62,8 @@ def request_body(row: OutboxRow, device_id: str) -> dict[str, Any]:
     """The POST body: the row's payload plus its personal part (``{"person": {...}}`` for a
     booking, ``{"last_name": ...}`` for a cancellation); ``terminal_id`` defaults to ours."""
     body = {**row.payload, **(row.personal or {})}
-    body.setdefault("terminal_id", device_id)
+    if "terminal_id" in action_kind(row.kind).request.model_fields:   # a démarche's body does not name it
+        body.setdefault("terminal_id", device_id)
     return body
 
 
@@ -135,6 +136,10 @@ def _waves(rows: list[OutboxRow], width: int) -> list[list[OutboxRow]]:
 def send_row(client: ApiClient, row: OutboxRow) -> Any:
     """The server's answer (a model) or the :class:`ApiError` it came to; never raises one."""
     try:
+        if row.kind == Kind.DEMARCHE and "open311" in row.payload:   # a report the terminal sends to Open311
+            from kiosk.demarches.open311 import send_report
+
+            return send_report(client, row)
         return client.send_action(action_kind(row.kind), request_body(row, client.device_id), row.uuid)
     except ApiError as exc:
         return exc

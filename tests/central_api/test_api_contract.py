@@ -4,9 +4,10 @@ models the kiosk uses agree with it."""
 from __future__ import annotations
 
 import pytest
+import yaml
 from pydantic import BaseModel
 
-from kiosk.api import contract, models
+from kiosk.api import OPEN311_SPEC_PATH, contract, models
 from kiosk.demo_api import routes
 
 SPEC = contract.spec()
@@ -65,7 +66,11 @@ def test_state_changing_posts_require_an_idempotency_key():
 
 def test_routes_of_the_reference_server_are_exactly_the_documented_operations():
     served = {(method.lower(), pattern.pattern) for method, pattern, _h, _a in routes.ROUTES}
+    open311 = yaml.safe_load(OPEN311_SPEC_PATH.read_text(encoding="utf-8"))
+    base = SPEC["x-open311"]["base_path"]
     documented = {(m, routes._route(m.upper(), p, None)[1].pattern) for p, m, _ in OPERATIONS}
+    documented |= {(m, routes._route(m.upper(), base + p, None)[1].pattern)
+                   for p, item in open311["paths"].items() for m in item}
     assert served == documented
 
 

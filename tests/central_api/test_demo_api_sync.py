@@ -32,7 +32,7 @@ def test_full_catalog(env):
     r = api.call("GET", "/v1/catalog")
     assert r.status_code == 200 and r.data["full"] is True
     assert len(r.data["services"]) >= 8 and len(r.data["places"]) >= 200
-    assert r.data["deleted"] == {"services": [], "places": [], "pages": [], "events": []}
+    assert r.data["deleted"] == {"services": [], "places": [], "pages": [], "events": [], "forms": [], "streets": []}
     assert r.headers["ETag"] == f'"catalog-{r.data["cursor"]}"'
     cni = next(s for s in r.model.services if s.id == "svc-cni")
     assert cni.domain == "État civil" and len(cni.agenda_ids) == 2 and cni.documents

@@ -26,7 +26,7 @@ from kiosk.config import loading as config
 
 PIN_HASH = hash_pin("97531", salt=b"test-salt-000001", iterations=1_000)
 SECTIONS = ("terminal, location, branding, languages, display, idle, api, sync, printer, scanner, "
-            "touch, tracking, city, booking, checkin, queue, waiting_room, accessibility, admin")
+            "touch, tracking, city, demarches, booking, checkin, queue, waiting_room, accessibility, admin")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16  # only the signature is checked
 
 MINIMAL = {
@@ -187,7 +187,7 @@ def test_every_key_is_documented_in_kiosk_toml():
         if m := re.fullmatch(r"\[([a-z_]+)\]\s*", line):
             section = m[1]
             where[(section, "")] = number
-        elif m := re.match(r"(#\s*)?([a-z_]+)\s*=", line):
+        elif m := re.match(r"(#\s*)?([a-z][a-z0-9_]*)\s*=", line):
             where.setdefault((section, m[2]), number)
 
     for section, keys in _model_keys().items():
@@ -617,3 +617,25 @@ def test_not_utf8_after_a_byte_order_mark_points_at_the_right_byte(tmp_path):
     assert "(byte 0xe9)" in line
     line_no = text[: text.index(b"\xe9ment")].count(b"\n") + 1
     assert f"line {line_no}, column 22:" in line
+
+
+# --- [demarches] ---------------------------------------------------------------------
+
+def test_demarches_defaults_and_the_open311_route(tmp_path):
+    assert load_config(write(tmp_path, minimal())).demarches.reports_to == "contract"
+    data = minimal()
+    data["demarches"] = {"reports_to": "open311", "open311_url": "https://signalements.ville.fr/open311/v2"}
+    cfg = load_config(write(tmp_path, data)).demarches
+    assert (cfg.reports_to, cfg.open311_url) == ("open311", "https://signalements.ville.fr/open311/v2")
+
+
+@pytest.mark.parametrize(("key", "value", "says"), [
+    ("reports_to", "email", 'must be one of "contract", "open311"'),
+    ("reports_to", 1, 'must be one of "contract", "open311"'),
+    ("open311_url", "signalements.ville.fr", 'an address such as "https://signalements.ville.fr/open311/v2"'),
+    ("open311_url", "https://signalements.ville.fr/open311/v2/", '(no final "/")'),
+    ("open311_url", "", 'must be at least 8 characters'),
+])
+def test_bad_demarches_values_are_said_plainly(tmp_path, key, value, says):
+    [line] = problems_with(tmp_path, "demarches", key, value)
+    assert line.startswith(f"kiosk.toml: demarches.{key} = ") and says in line

@@ -72,3 +72,52 @@ def invalid_schema_form() -> T:
     form["id"] = "formulaire-casse"
     form["schema"]["properties"]["owner_name"]["minLength"] = "two"
     return form
+
+
+SEED_DIR = __import__("pathlib").Path(__file__).resolve().parents[2] / "kiosk" / "demo_api" / "forms"
+
+
+def seed_form(form_id: str) -> T:
+    """One of the reference server's seed forms, as published (a fresh copy)."""
+    import json
+
+    return json.loads((SEED_DIR / f"{form_id}.json").read_text(encoding="utf-8"))
+
+
+def fill_civil_status(session, *, copy_kind: str = "without_parents", link: str = "other",
+                      delivery: str = "town_hall", record: str = "birth") -> None:
+    """Walk the civil-status form to its summary with plausible answers (asserting each page passes)."""
+    session.set_answer("record_type", record)
+    session.set_answer("copy_kind", copy_kind)
+    assert session.next(), session.errors()
+    session.set_answer("requester_link", link)
+    assert session.next(), session.errors()
+    session.set_answer("last_name", "Martin")
+    session.set_answer("first_names", "Léa Marie")
+    session.set_answer("event_date", "1990-04-12")
+    session.set_answer("event_town", "Angers")
+    assert session.next(), session.errors()
+    if copy_kind in ("full", "with_parents"):
+        session.set_answer("father_name", "Paul Martin")
+        assert session.next(), session.errors()
+    session.set_answer("delivery", delivery)
+    if delivery == "post":
+        session.set_answer("address", {"street": "12 rue des Vignes", "postcode": "49170", "city": "Saint-Clément"})
+    assert session.next(), session.errors()
+    assert session.at_summary
+
+
+def fill_report(session, *, where=None, description: str = "Le lampadaire ne s'allume plus depuis lundi.",
+                email: str | None = None, category: str = "lighting") -> None:
+    """Walk the street-report form to its summary."""
+    session.set_answer("category", category)
+    assert session.next(), session.errors()
+    if where is not None:
+        session.set_answer("where", where)
+    assert session.next(), session.errors()
+    session.set_answer("description", description)
+    assert session.next(), session.errors()
+    if email:
+        session.set_answer("email", email)
+    assert session.next(), session.errors()
+    assert session.at_summary
