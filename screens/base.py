@@ -24,6 +24,7 @@ from screens.widgets.base import Widget
 from screens.widgets.containers import Column, Container, Dock, KeyPanel, ScrollView
 from screens.widgets.dialog import Dialog
 from screens.widgets.header import Header
+from screens.widgets.icons import Icon
 from screens.widgets.label import Label
 from screens.widgets.text_field import TextField
 from screens.widgets.toast import Toast
@@ -183,7 +184,7 @@ class Feature:
     id: str
     title: str                  # msgid, translated when shown
     subtitle: str               # msgid
-    icon: str
+    icon: Icon
     profiles: frozenset[str]    # "street", "counter" ("display" offers no tile)
     open: Callable[[ScreenHost], Screen]
     demo_only: bool = False

@@ -12,6 +12,8 @@ missing=()
 # Each check: a test that succeeds when the need is met, and the Debian package that meets it.
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/truetype/material-design-icons-iconfont/MaterialIcons-Regular.ttf ] \
+    || missing+=(fonts-material-design-icons-iconfont)                       # the screens' icons
 command -v Xvfb >/dev/null || missing+=(xvfb)
 command -v systemd-analyze >/dev/null || missing+=(systemd)
 ls /usr/lib/*/libusb-1.0.so.0 >/dev/null 2>&1 || missing+=(libusb-1.0-0)   # USB printers (pyusb)

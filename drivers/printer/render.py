@@ -26,8 +26,9 @@ from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 from PIL import Image
 
+from drivers.printer.logo import thermal_logo
 from kiosk.line_breaks import break_lines
-from kiosk.printing.document import SIZE_FACTORS, Feed, Line, QrCode, Rule, Ticket
+from kiosk.printing.document import SIZE_FACTORS, Feed, Letterhead, Line, QrCode, Rule, Ticket
 
 ESC_INIT = b"\x1b@"
 #: Code pages we accept, best first: Python codec name, escpos-printer-db name.
@@ -152,6 +153,8 @@ class TicketRenderer:
         blocks = list(ticket.blocks)
         if ticket.title:
             blocks[:0] = [Line(ticket.title, bold=True, size="large", align="center"), Feed(1)]
+        if ticket.letterhead is not None:
+            self._letterhead(printer, ticket.letterhead, ticket.title)
         for block in blocks:
             if isinstance(block, Line):
                 style(block.align, block.size, block.bold, block.underline)
@@ -181,6 +184,19 @@ class TicketRenderer:
         characters where 21 fit) then breaks after a hyphen rather than inside a word."""
         width = max(1, self.columns // width_factor)
         return break_lines(text, lambda row: len(row) <= width)
+
+    def _letterhead(self, printer: Dummy, head: Letterhead, title: str) -> None:
+        """The town's logo, centred, then its name unless the ticket's title already is it."""
+        logo = thermal_logo(head.logo, self.width_px) if head.logo else None
+        if logo is not None:
+            printer.image(logo, impl="bitImageRaster", center=True)
+        if head.town and head.town != title:
+            printer.set(align="center", bold=True)
+            for row in self.wrap(head.town):
+                printer._raw(encode_text(row, self.codepage.codec) + b"\n")
+            printer.set(align="left", bold=False)
+        if logo is not None or head.town != title:
+            printer._raw(b"\n")
 
     def _qr(self, printer: Dummy, block: QrCode) -> None:
         if self.native_qr:

@@ -79,12 +79,24 @@ Block = Line | QrCode | Rule | Feed
 
 
 @dataclass(frozen=True)
+class Letterhead:
+    """The town's identity at the top of every ticket: its logo (a PNG's path, printed dithered)
+    and its name. The printing service puts it on each ticket it is given, so that no ticket
+    builder has to remember it; a ticket whose title is already the town's name does not get
+    the name twice."""
+
+    town: str
+    logo: str | None = None
+
+
+@dataclass(frozen=True)
 class Ticket:
     """A whole ticket: an optional title, blocks in order, then the cut."""
 
     title: str = ""
     blocks: tuple[Block, ...] = field(default_factory=tuple)
     cut: Cut = "full"
+    letterhead: Letterhead | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "blocks", tuple(self.blocks))

@@ -12,6 +12,7 @@ it in the same words.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     import pygame
 
     from kiosk.devices.hardware import Devices
-    from kiosk.printing.document import Ticket
+    from kiosk.printing.document import Letterhead, Ticket
 
 
 class PrintState(StrEnum):
@@ -46,8 +47,9 @@ class PrintQueue(Protocol):
 class PrintingService:
     """The terminal's ticket printer as screens see it; built by the app over its devices."""
 
-    def __init__(self, devices: Devices) -> None:
+    def __init__(self, devices: Devices, letterhead: Letterhead | None = None) -> None:
         self._devices = devices
+        self.letterhead = letterhead      # the town's logo and name, put on every ticket
 
     @property
     def _queue(self) -> PrintQueue | None:
@@ -81,7 +83,11 @@ class PrintingService:
         """Queue a ticket; its PRINT_DONE / PRINT_FAILED event will carry the returned job id.
         None when the terminal has no printer (nothing was sent)."""
         queue = self._queue
-        return None if queue is None else queue.submit(document)
+        if queue is None:
+            return None
+        if document.letterhead is None and self.letterhead is not None:
+            document = replace(document, letterhead=self.letterhead)
+        return queue.submit(document)
 
     def job(self) -> PrintJob:
         """A fresh job slot for one screen: submit through it, feed it the screen's events."""

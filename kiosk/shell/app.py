@@ -24,6 +24,7 @@ from kiosk.config import KioskConfig
 from kiosk.devices.hardware import Devices
 from kiosk.formatting import format_date_short, format_time
 from kiosk.i18n import _
+from kiosk.printing.document import Letterhead
 from kiosk.printing.service import PrintingService
 from kiosk.shell.caught import CaughtErrors
 from kiosk.shell.corner import CornerTaps
@@ -81,7 +82,10 @@ class App:
         self.corner = CornerTaps()
         self.pin_guard = PinGuard(self.clock, config.admin.pin_hash)
         self.devices = Devices(config, demo)
-        self.printing = PrintingService(self.devices)   # the one printing service screens print through
+        # The one printing service screens print through; it heads every ticket with the town's identity.
+        logo = config.branding.logo
+        self.printing = PrintingService(self.devices,
+                                        Letterhead(config.branding.town_name, str(logo) if logo else None))
         self.data = data                         # the data side (kiosk.data_layer.DataLayer), or None
         if data is not None:
             data.device_states = data.device_states or getattr(self.devices, "heartbeat_states", None)

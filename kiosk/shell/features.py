@@ -19,23 +19,24 @@ from screens.demarches.choose import DemarchesScreen
 from screens.shell.toolkit_demo import ToolkitDemoScreen
 from screens.tracking.number import TrackingScreen
 from screens.walkin.choose import WalkInScreen
+from screens.widgets.icons import Icon
 
 __all__ = ["FEATURES", "Feature", "features_for"]
 
 FEATURES: tuple[Feature, ...] = (
-    Feature(id="checkin", title=N_("I have an appointment"), subtitle=N_("Scan its QR code to get your number"), icon="✓", profiles=frozenset({"counter"}), open=CheckinScreen),  # noqa: E501
-    Feature(id="walkin", title=N_("I have no appointment"), subtitle=N_("Take a number"), icon="#", profiles=frozenset({"counter"}), open=WalkInScreen),  # noqa: E501
+    Feature(id="checkin", title=N_("I have an appointment"), subtitle=N_("Scan its QR code to get your number"), icon=Icon.SCAN_QR, profiles=frozenset({"counter"}), open=CheckinScreen),  # noqa: E501
+    Feature(id="walkin", title=N_("I have no appointment"), subtitle=N_("Take a number"), icon=Icon.TICKET, profiles=frozenset({"counter"}), open=WalkInScreen),  # noqa: E501
     Feature(id="booking", title=N_("Book an appointment"), subtitle=N_("At the town hall, with a printed ticket"),
-            icon="◷", profiles=frozenset({"street", "counter"}), open=BookingServicesScreen),
+            icon=Icon.CALENDAR, profiles=frozenset({"street", "counter"}), open=BookingServicesScreen),
     Feature(id="tracking", title=N_("Follow my request"), subtitle=N_("With the number on your receipt"),
-            icon="№", profiles=frozenset({"street", "counter"}), open=TrackingScreen),
+            icon=Icon.TRACK, profiles=frozenset({"street", "counter"}), open=TrackingScreen),
     Feature(id="demarches", title=N_("Make a request"), subtitle=N_("Civil-status records, a problem in the street"), icon=demarche_icons.FEATURE, profiles=frozenset({"street", "counter"}), open=DemarchesScreen),  # noqa: E501
     # city information: places, hours, events, pages
     Feature(id="city", title=N_("My town"), subtitle=N_("Places, opening hours, what's on"),
-            icon="⌂", profiles=frozenset({"street"}), open=CityHomeScreen),
+            icon=Icon.TOWN, profiles=frozenset({"street"}), open=CityHomeScreen),
     # a practice screen for the touch toolkit, in demo mode only
     Feature(id="toolkit", title=N_("Try the touch screen"), subtitle=N_("Keyboard, numbers, lists"),
-            icon="☰", profiles=frozenset({"street", "counter"}), open=ToolkitDemoScreen, demo_only=True),
+            icon=Icon.TOUCH, profiles=frozenset({"street", "counter"}), open=ToolkitDemoScreen, demo_only=True),
 )
 
 

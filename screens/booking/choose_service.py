@@ -20,6 +20,7 @@ from screens.base import Screen
 from screens.booking.availability_note import availability_age
 from screens.widgets import AzertyKeyboard, Button, Column, Grid, Label, Row, TextField
 from screens.widgets.base import Widget
+from screens.widgets.icons import Icon
 from screens.widgets.keyboard import BACKSPACE, ENTER
 from screens.widgets.unavailable import data_unavailable
 
@@ -73,8 +74,10 @@ class BookingServicesScreen(Screen):
         age = availability_age(app)
         if age:
             parts.append(Label(age, size=TEXT_SMALL, bold=True, bg="surface", padding=16, id="availability-age"))
-        tools = [Button(_("Search"), icon="✎", selected=self.searching, id="search", on_tap=self._toggle_search),
-                 Button(_("Cancel an appointment"), icon="✕", id="cancel-booking", on_tap=self._open_cancel)]
+        tools = [Button(_("Search"), icon=Icon.SEARCH, selected=self.searching, id="search",
+                        on_tap=self._toggle_search),
+                 Button(_("Cancel an appointment"), icon=Icon.CANCEL_APPOINTMENT, id="cancel-booking",
+                        on_tap=self._open_cancel)]
         parts.append(Row(tools, gap=20))
         if self.searching:
             parts.append(self._search(services.availability))
@@ -82,7 +85,7 @@ class BookingServicesScreen(Screen):
             parts.append(Label(_("Which department do you want to see?"), size=TEXT_BODY, id="intro"))
             parts += self._domains(services.availability)
         else:
-            parts.append(Row([Button(_("All departments"), icon="←", id="all-domains",
+            parts.append(Row([Button(_("All departments"), icon=Icon.ALL, id="all-domains",
                                      on_tap=lambda: self._set_domain(None))], gap=20))
             parts.append(Label(domain_name(self.domain), bold=True, size=TEXT_BODY + 4, id="domain-title"))
             parts += self._service_tiles(services.availability.services(self.domain))

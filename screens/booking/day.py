@@ -16,6 +16,7 @@ from screens.booking.availability_note import availability_age
 from screens.widgets import Button, Column, Label, Row
 from screens.widgets.base import Widget
 from screens.widgets.calendar import FREE_MARK, MonthCalendar
+from screens.widgets.icons import Icon
 
 if TYPE_CHECKING:
     from screens.base import ScreenHost
@@ -74,7 +75,7 @@ class BookingDayScreen(Screen):
                            size=TEXT_SMALL, colour="muted", id="legend"))
         parts.append(Label(_("Chosen day: {date}").format(date=format_date_long(d.day, lang)), bold=True,
                            id="chosen-day"))
-        parts.append(Row([Button(_("Next available day"), icon="→", id="next-day", on_tap=self._next_day),
+        parts.append(Row([Button(_("Next available day"), icon=Icon.NEXT, id="next-day", on_tap=self._next_day),
                           Button(_("See the times"), kind="primary", id="see-times", on_tap=self._times)], gap=20))
         return Column(parts, gap=24)
 

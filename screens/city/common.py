@@ -16,6 +16,7 @@ from kiosk.shell.ui import TEXT_SMALL
 from kiosk.text import fold
 from screens.widgets import Column, Label
 from screens.widgets.base import Widget
+from screens.widgets.icons import Icon
 from screens.widgets.list_row import ListRow
 from screens.widgets.unavailable import data_unavailable
 
@@ -24,11 +25,15 @@ if TYPE_CHECKING:
 
 HERE_M = 25   # closer than this, a place is « here »: no arrow, no « 0 m »
 
-# A few symbols the fonts have (DejaVu Sans), by word found in a category's name.
-_ICONS = (("sant", "✚"), ("sport", "★"), ("cultur", "♫"), ("loisir", "☀"), ("environnement", "♻"),
-          ("dechet", "♻"), ("transport", "✈"), ("administration", "⌂"), ("mairie", "⌂"), ("social", "♥"),
-          ("solidar", "♥"), ("educat", "✎"), ("enfance", "✎"), ("ecole", "✎"), ("commerce", "☕"),
-          ("securit", "⚠"), ("service", "✉"), ("patrimoine", "❖"), ("culte", "✝"))
+# The icon of a category, by a word found in its folded name (the catalog's names are the
+# town's own: « Santé », « Petite enfance », « Lieux de culte »…); the first match wins.
+_ICONS = (("mairie", Icon.TOWN_HALL), ("administration", Icon.TOWN_HALL), ("biblioth", Icon.LIBRARY),
+          ("mediatheque", Icon.LIBRARY), ("enfance", Icon.CHILDHOOD), ("creche", Icon.CHILDHOOD),
+          ("ecole", Icon.SCHOOL), ("educat", Icon.SCHOOL), ("sport", Icon.SPORT), ("cultur", Icon.CULTURE),
+          ("loisir", Icon.LEISURE), ("social", Icon.SOLIDARITY), ("solidar", Icon.SOLIDARITY),
+          ("sant", Icon.HEALTH), ("dechet", Icon.WASTE), ("environnement", Icon.NATURE), ("parc", Icon.NATURE),
+          ("securit", Icon.SAFETY), ("transport", Icon.TRANSPORT), ("commerce", Icon.SHOP),
+          ("patrimoine", Icon.HERITAGE), ("culte", Icon.WORSHIP), ("service", Icon.PUBLIC_SERVICES))
 
 
 def guide(app: ScreenHost) -> CityGuide | None:
@@ -40,9 +45,9 @@ def category_title(name: str) -> str:
     return name or _("Other places")
 
 
-def category_icon(name: str) -> str:
+def category_icon(name: str) -> Icon:
     folded = fold(name)
-    return next((icon for word, icon in _ICONS if word in folded), "●")
+    return next((icon for word, icon in _ICONS if word in folded), Icon.PLACE)
 
 
 def places_count(n: int) -> str:

@@ -20,6 +20,7 @@ from screens.city.place import open_place
 from screens.printing.ticket_printing import TicketPrinting
 from screens.widgets import Button, Column, Label
 from screens.widgets.base import Widget
+from screens.widgets.icons import Icon
 
 if TYPE_CHECKING:
     import pygame
@@ -77,7 +78,7 @@ class EventScreen(Screen):
         elif event.place_name:
             parts.append(Label(event.place_name, id="event-place-name"))
         if self.printing.available:
-            parts.append(Button(_("Print"), kind="primary", icon="✉", id="event-print", on_tap=self._print))
+            parts.append(Button(_("Print"), kind="primary", icon=Icon.PRINT, id="event-print", on_tap=self._print))
         return Column(with_freshness(city, parts), gap=20)
 
     def _print(self) -> None:

@@ -15,6 +15,7 @@ from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
 from screens.widgets import Button, Column, Grid, Label
 from screens.widgets.base import Widget
+from screens.widgets.icons import Icon
 
 
 class CityHomeScreen(Screen):
@@ -46,16 +47,16 @@ class CityHomeScreen(Screen):
         app = self.app
         landscape = app.display.logical[0] > app.display.logical[1]
         push = app.nav.push
-        search = Button(_("Search for a place, a service…"), kind="primary", icon="⚲", id="city-search",
+        search = Button(_("Search for a place, a service…"), kind="primary", icon=Icon.SEARCH, id="city-search",
                         on_tap=lambda: push(CitySearchScreen(app)))
         shortcuts = Grid([
-            Button(_("Open now"), kind="tile", icon="◔", id="city-open-now",
+            Button(_("Open now"), kind="tile", icon=Icon.HOURS, id="city-open-now",
                    on_tap=lambda: push(PlaceListScreen(app, "open_now"))),
-            Button(_("Near here"), kind="tile", icon="↑", id="city-near",
+            Button(_("Near here"), kind="tile", icon=Icon.NEAR, id="city-near",
                    on_tap=lambda: push(PlaceListScreen(app, "near"))),
-            Button(_("What's on"), kind="tile", icon="▦", id="city-events",
+            Button(_("What's on"), kind="tile", icon=Icon.EVENTS, id="city-events",
                    on_tap=lambda: push(EventsScreen(app))),
-            Button(_("Practical information"), kind="tile", icon="ℹ", id="city-pages",
+            Button(_("Practical information"), kind="tile", icon=Icon.INFO, id="city-pages",
                    on_tap=lambda: push(PagesScreen(app))),
         ], columns=4 if landscape else 2, min_tile_height=220)
         categories = city.categories()

@@ -23,6 +23,7 @@ from screens.city.common import HERE_M, category_title, guide, unavailable, with
 from screens.printing.ticket_printing import TicketPrinting
 from screens.widgets import Button, Column, Label, Row
 from screens.widgets.base import Widget
+from screens.widgets.icons import Icon
 from screens.widgets.list_row import ListRow, PairRow
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class PlaceScreen(Screen):
             parts.append(Label(row.address, id="place-address"))
         if detail.phone:
             parts.append(Label(_("Telephone: {number}").format(number=detail.phone), id="place-phone"))
-        parts.append(Label(f"♿ {_wheelchair(detail.wheelchair)}", id="place-wheelchair"))
+        parts.append(Label(_wheelchair(detail.wheelchair), icon=Icon.WHEELCHAIR, id="place-wheelchair"))
         more: list[Widget] = [self._week(detail)]
         if detail.services:
             more.append(Label(_("Services here"), bold=True, id="place-services-title"))
@@ -93,7 +94,7 @@ class PlaceScreen(Screen):
                              on_tap=open_service(self.app, s["id"], open_place))
                      for i, s in enumerate(detail.services)]
         if self.printing.available:
-            parts.append(Button(_("Print"), kind="primary", icon="✉", id="place-print", on_tap=self._print))
+            parts.append(Button(_("Print"), kind="primary", icon=Icon.PRINT, id="place-print", on_tap=self._print))
         W, H = self.app.display.logical
         if W > H:        # landscape: where and how on the left, the week on the right
             return Column(with_freshness(city, [Row([Column(parts, gap=20), Column(more, gap=20)], gap=40,

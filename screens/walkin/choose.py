@@ -25,6 +25,7 @@ from kiosk.walkin.offer import Choice, ordered
 from screens.base import Screen
 from screens.widgets import Button, Column, Grid, Label
 from screens.widgets.base import Widget
+from screens.widgets.icons import Icon
 from screens.widgets.unavailable import data_unavailable
 
 if TYPE_CHECKING:
@@ -139,9 +140,9 @@ class WalkInScreen(Screen):
     def _tile(self, choice: Choice) -> Button:
         s = choice.service
         if choice.takes_numbers:
-            return Button(s.name, kind="tile", icon="№", subtitle=self._wait_words(choice), id=f"walkin-{s.id}",
+            return Button(s.name, kind="tile", icon=Icon.TICKET, subtitle=self._wait_words(choice), id=f"walkin-{s.id}",
                           on_tap=partial(self._take, choice))
-        return Button(s.name, kind="tile", icon="◷", subtitle=self._closed_words(choice) + " "
+        return Button(s.name, kind="tile", icon=Icon.HOURS, subtitle=self._closed_words(choice) + " "
                       + _("Touch to book an appointment."), id=f"book-{s.id}", on_tap=partial(self._book, s.id))
 
     def _wait_words(self, choice: Choice) -> str:

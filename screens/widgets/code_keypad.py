@@ -15,6 +15,7 @@ from kiosk.i18n import _
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
 from screens.widgets.containers import KeyPanel, PanelOptions, Row
+from screens.widgets.icons import Icon
 
 BACKSPACE = "\b"
 ENTER = "\n"
@@ -52,7 +53,8 @@ class CodeKeypad(KeyPanel):
         rows: list[Widget] = [Row([self._key(c) for c in line], gap=12, wrap=False) for line in lines]
         switch = Button(_("Digits 0–9") if self.layer == "letters" else _("Letters A–Z"), kind="key",
                         id="key-layer", min_height=self.key_height(self.roomy_key), on_tap=self._toggle)
-        erase = Button(_("Erase"), kind="key", icon="⌫", id="key-backspace", min_height=self.key_height(self.roomy_key),
+        erase = Button(_("Erase"), kind="key", icon=Icon.ERASE, id="key-backspace",
+                       min_height=self.key_height(self.roomy_key),
                        on_tap=lambda: self.on_key(BACKSPACE))
         enter = Button(self.enter_label, kind="primary", id="key-enter", min_height=self.key_height(self.roomy_key),
                        on_tap=lambda: self.on_key(ENTER))

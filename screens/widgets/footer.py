@@ -10,6 +10,7 @@ from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_SMALL, UiContext
 from screens.widgets.button import Button
 from screens.widgets.containers import Row
+from screens.widgets.icons import Icon
 
 
 class Footer(Row):
@@ -17,10 +18,10 @@ class Footer(Row):
                  on_help: Callable[[], None], on_access: Callable[[], None],
                  at_home: bool, can_go_back: bool) -> None:
         buttons = [
-            Button(_("Home"), icon="⌂", id="home", on_tap=on_home, size=TEXT_SMALL),
-            Button(_("Back"), icon="←", id="back", on_tap=on_back, size=TEXT_SMALL),
-            Button(_("Help"), icon="?", id="help", on_tap=on_help, size=TEXT_SMALL),
-            Button(_("Accessibility"), icon="♿", id="accessibility", on_tap=on_access, size=TEXT_SMALL),
+            Button(_("Home"), icon=Icon.HOME, id="home", on_tap=on_home, size=TEXT_SMALL),
+            Button(_("Back"), icon=Icon.BACK, id="back", on_tap=on_back, size=TEXT_SMALL),
+            Button(_("Help"), icon=Icon.HELP, id="help", on_tap=on_help, size=TEXT_SMALL),
+            Button(_("Accessibility"), icon=Icon.ACCESSIBILITY, id="accessibility", on_tap=on_access, size=TEXT_SMALL),
         ]
         buttons[0].enabled = not at_home
         buttons[1].enabled = can_go_back

@@ -1,4 +1,9 @@
-"""The band at the top of every screen: town, time, network state, language switch."""
+"""The band at the top of every screen, in the town's colour: its logo and name, the time, the
+network state, the language switch.
+
+The logo keeps its proportions (a shield is taller than wide, a banner wider than tall): it is
+fitted into a box of the band's height and scaled once per size, smoothly, then only blitted.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import pygame
 from kiosk.shell.ui import TEXT_SMALL, UiContext
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
+from screens.widgets.icons import Icon
 from screens.widgets.label import Label
 
 
@@ -39,7 +45,8 @@ class Header(Widget):
             badges.append(Label(info.demo_text, size=TEXT_SMALL - 2, bold=True, padding=8,
                                 colour="on_warn", bg="warn", id="header-demo"))
         self.badges = badges
-        self.language = (Button(info.language_label, kind="secondary", icon=None, id="language",
+        self._logo: tuple[tuple[int, int], pygame.Surface] | None = None   # (box, scaled logo)
+        self.language = (Button(info.language_label, kind="secondary", icon=Icon.LANGUAGE, id="language",
                                 on_tap=on_language) if info.language_label else None)
         for child in self.children():
             child.parent = self
@@ -63,8 +70,25 @@ class Header(Widget):
     def _button_width(self, ui: UiContext) -> int:
         return self.language.min_width(ui) if self.language else 0
 
+    def _logo_box(self, ui: UiContext) -> tuple[int, int]:
+        """The logo's size on screen: as tall as the band's content (96 px), at most 1.6 times as wide."""
+        logo = self.info.logo
+        if logo is None:
+            return 0, 0
+        w, h = logo.get_size()
+        scale = min(ui.px(96) / h, ui.px(154) / w)
+        return max(1, round(w * scale)), max(1, round(h * scale))
+
     def _logo_width(self, ui: UiContext) -> int:
-        return ui.px(96) + ui.px(20) if self.info.logo is not None else 0
+        return self._logo_box(ui)[0] + ui.px(20) if self.info.logo is not None else 0
+
+    def _scaled_logo(self, ui: UiContext) -> pygame.Surface | None:
+        if self.info.logo is None:
+            return None
+        box = self._logo_box(ui)
+        if self._logo is None or self._logo[0] != box:
+            self._logo = (box, pygame.transform.smoothscale(self.info.logo, box))
+        return self._logo[1]
 
     def _text_width(self, ui: UiContext, width: int) -> int:
         pad = ui.px(28)
@@ -124,10 +148,9 @@ class Header(Widget):
         surf.fill(ui.theme.header_bg, self.rect)
         if ui.theme.name == "high_contrast":
             pygame.draw.line(surf, ui.theme.border, self.rect.bottomleft, self.rect.bottomright, ui.px(3))
-        if self.info.logo is not None:
-            size = ui.px(96)
-            logo = pygame.transform.smoothscale(self.info.logo, (size, size))
-            surf.blit(logo, (self.rect.left + ui.px(28), self.rect.centery - size // 2))
+        logo = self._scaled_logo(ui)
+        if logo is not None:
+            surf.blit(logo, (self.rect.left + ui.px(28), self.rect.centery - logo.get_height() // 2))
         for child in self.children():
             child.draw(surf, ui)
 

@@ -15,6 +15,7 @@ from kiosk.i18n import _
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
 from screens.widgets.containers import KeyPanel, PanelOptions, Row
+from screens.widgets.icons import Icon
 
 BACKSPACE = "\b"
 ENTER = "\n"
@@ -37,24 +38,26 @@ class AzertyKeyboard(KeyPanel):
         return Button(label, kind="key", id=f"key-{ch}", min_height=self.key_height(96),
                       on_tap=lambda: self.on_key(label))
 
+    def _erase(self) -> Button:
+        return Button(_("Erase"), kind="key", icon=Icon.ERASE, icon_only=True, id="key-backspace",
+                      min_height=self.key_height(96), on_tap=lambda: self.on_key(BACKSPACE))
+
     def _rows(self) -> list[Widget]:
         rows: list[Widget] = []
         if self.symbols:
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[0]], gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[1]]
-                            + [Button("⌫", kind="key", id="key-backspace", min_height=self.key_height(96),
-                                      on_tap=lambda: self.on_key(BACKSPACE))],   # a word would not fit,
-                                                                                 # as on the letters layer
+                            + [self._erase()],   # a word would not fit, as on the letters layer
                             gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in SYMBOL_ROWS[2]], gap=10, wrap=False))
         else:
             rows.append(Row([self._key(c) for c in LETTER_ROWS[0]], gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in LETTER_ROWS[1]], gap=10, wrap=False))
-            shift = Button("⇧", kind="key", id="key-shift", selected=self.upper, min_height=self.key_height(96),
+            shift = Button(_("Capitals"), kind="key", icon=Icon.SHIFT, icon_only=True, id="key-shift",
+                           selected=self.upper, min_height=self.key_height(96),
                            on_tap=self._toggle_case)
             rows.append(Row([shift] + [self._key(c) for c in LETTER_ROWS[2]]
-                            + [Button("⌫", kind="key", id="key-backspace", min_height=self.key_height(96),
-                                      on_tap=lambda: self.on_key(BACKSPACE))],
+                            + [self._erase()],
                             gap=10, wrap=False))
             rows.append(Row([self._key(c) for c in ACCENT_ROW], gap=10, wrap=False))
         rows.append(Row([

@@ -10,6 +10,7 @@ from kiosk.i18n import _
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
 from screens.widgets.containers import KeyPanel, PanelOptions, Row
+from screens.widgets.icons import Icon
 
 BACKSPACE = "\b"
 ENTER = "\n"
@@ -26,9 +27,9 @@ class NumericKeypad(KeyPanel):
     def _rows(self) -> list[Widget]:
         rows: list[Widget] = [Row([self._key(d, d) for d in digits], gap=16, wrap=False)
                               for digits in ("123", "456", "789")]
-        # Compact keys have no height for the word under its sign: « ⌫ » alone, as on the keyboard.
-        erase = (self._key(BACKSPACE, "⌫", key_id="backspace") if self.compact
-                 else self._key(BACKSPACE, _("Erase"), icon="⌫", key_id="backspace"))
+        # Compact keys have no height for the word beside its icon: the icon alone, as on the keyboard.
+        erase = (self._key(BACKSPACE, _("Erase"), icon=Icon.ERASE, key_id="backspace", icon_only=True) if self.compact
+                 else self._key(BACKSPACE, _("Erase"), icon=Icon.ERASE, key_id="backspace"))
         enter = self._key(ENTER, self.enter_label, key_id="enter", kind="primary")
         if self.plus:
             rows.append(Row([self._key("+", "+"), self._key("0", "0"), erase], gap=16, wrap=False))
@@ -39,7 +40,8 @@ class NumericKeypad(KeyPanel):
             row.parent = self
         return rows
 
-    def _key(self, value: str, label: str, *, icon: str | None = None, key_id: str | None = None,
-             kind: str = "key") -> Button:
-        return Button(label, kind=kind, icon=icon, id=f"key-{key_id or value}", min_height=self.key_height(110),
+    def _key(self, value: str, label: str, *, icon: Icon | None = None, key_id: str | None = None,
+             kind: str = "key", icon_only: bool = False) -> Button:
+        return Button(label, kind=kind, icon=icon, icon_only=icon_only, id=f"key-{key_id or value}",
+                      min_height=self.key_height(110),
                       on_tap=lambda: self.on_key(value))

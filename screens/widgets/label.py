@@ -1,4 +1,5 @@
-"""Text that wraps to its width; an optional line limit ends it with an ellipsis."""
+"""Text that wraps to its width; an optional line limit ends it with an ellipsis; an optional icon
+(``screens.widgets.icons``) stands before its first line, the lines indented past it."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ import pygame
 from kiosk.shell.theme import RGB
 from kiosk.shell.ui import TEXT_BODY, UiContext
 from screens.widgets.base import TextItem, Widget, WidgetOptions, theme_colour
+from screens.widgets.icons import Icon, draw_icon
 from screens.widgets.text import ellipsize, wrap
 
 
 class Label(Widget):
     def __init__(self, text: str = "", *, size: int = TEXT_BODY, bold: bool = False,
                  colour: str = "text", align: str = "left", max_lines: int | None = None,
-                 bg: str | None = None, padding: int = 0, **kw: Unpack[WidgetOptions]) -> None:
+                 bg: str | None = None, padding: int = 0, icon: Icon | None = None,
+                 **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         self.text = text
+        self.icon = icon
         self.size = size
         self.bold = bold
         self.colour = colour      # theme attribute name
@@ -45,9 +49,16 @@ class Label(Widget):
     def _bg(self, ui: UiContext) -> RGB:
         return theme_colour(ui.theme, self.bg) if self.bg else self.backdrop
 
+    def _icon_px(self, ui: UiContext) -> int:
+        return round(ui.font_px(self.size) * 1.2) if self.icon is not None else 0
+
+    def _indent(self, ui: UiContext) -> int:
+        """What the icon takes before the text: its side and a gap."""
+        return self._icon_px(ui) + ui.px(12) if self.icon is not None else 0
+
     def _wrap(self, ui: UiContext, width: int) -> tuple[list[str], bool]:
         size = ui.font_px(self.size)
-        inner = max(1, width - 2 * ui.px(self.padding))
+        inner = max(1, width - 2 * ui.px(self.padding) - self._indent(ui))
         lines = wrap(self.text, ui.fonts, size, inner, self.bold) if self.text else []
         truncated = False
         if self.max_lines is not None and len(lines) > self.max_lines:
@@ -58,8 +69,8 @@ class Label(Widget):
         return lines, truncated
 
     def measure(self, ui: UiContext, width: int) -> int:
-        lines = wrap(self.text, ui.fonts, ui.font_px(self.size), max(1, width - 2 * ui.px(self.padding)),
-                     self.bold) if self.text else []
+        lines = wrap(self.text, ui.fonts, ui.font_px(self.size),
+                     max(1, width - 2 * ui.px(self.padding) - self._indent(ui)), self.bold) if self.text else []
         if self.max_lines is not None:
             lines = lines[: self.max_lines]
         lh = ui.fonts.line_height(ui.font_px(self.size), self.bold)
@@ -68,7 +79,8 @@ class Label(Widget):
     def min_width(self, ui: UiContext) -> int:
         size = ui.font_px(self.size)
         words = self.text.replace("\n", " ").split(" ")
-        return max((ui.fonts.width(w, size, self.bold) for w in words), default=0) + 2 * ui.px(self.padding)
+        return (max((ui.fonts.width(w, size, self.bold) for w in words), default=0) + 2 * ui.px(self.padding)
+                + self._indent(ui))
 
     def place(self, ui: UiContext, rect: pygame.Rect) -> None:
         self.rect = pygame.Rect(rect)
@@ -80,6 +92,8 @@ class Label(Widget):
         lh = ui.fonts.line_height(size, self.bold)
         pad = ui.px(self.padding)
         inner = self.rect.inflate(-2 * pad, -2 * pad)
+        indent = self._indent(ui)
+        inner = pygame.Rect(inner.left + indent, inner.top, max(1, inner.width - indent), inner.height)
         y = inner.top
         out = []
         for line in self._lines:
@@ -99,8 +113,13 @@ class Label(Widget):
             pygame.draw.rect(surf, self._bg(ui), self.rect, border_radius=ui.px(12))
         fg = self._fg(ui)
         size = ui.font_px(self.size)
-        for line, r in self._line_rects(ui):
+        rects = self._line_rects(ui)
+        for line, r in rects:
             surf.blit(ui.fonts.render(line, size, fg, self.bold), r.topleft)
+        if self.icon is not None and rects:
+            first = rects[0][1]
+            side = self._icon_px(ui)
+            draw_icon(surf, self.icon, side, fg, (first.left - self._indent(ui) + side // 2, first.centery))
 
     def text_items(self, ui: UiContext) -> list[TextItem]:
         fg, bg = self._fg(ui), self._bg(ui)

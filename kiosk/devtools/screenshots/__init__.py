@@ -281,13 +281,16 @@ def render_all(config: KioskConfig | None = None, out: str | Path = "screenshots
     Layout problems found on the way (overlap, clipping, small targets, low
     contrast) are appended to ``problems`` as "file: problem" lines.
     """
+    from kiosk.devtools.demo_logo import DEMO_LOGO
     from kiosk.devtools.layout_check import check_app
     from kiosk.devtools.pilot import Pilot
     from kiosk.shell.app import App
 
     config = config or load_config(Path(__file__).resolve().parents[3] / "kiosk.toml")
-    overrides = {"languages.default": lang, "accessibility.large_text": large_text,
-                 "accessibility.high_contrast": high_contrast, "accessibility.low_reach": low_reach}
+    overrides: dict[str, object] = {"languages.default": lang, "accessibility.large_text": large_text,
+                                    "accessibility.high_contrast": high_contrast, "accessibility.low_reach": low_reach}
+    if config.branding.logo is None:     # the demo town's crest (kiosk/devtools/demo_logo.py) when none is set
+        overrides["branding.logo"] = str(DEMO_LOGO)
     config = load_config(config.source, overrides)
     out = Path(out)
     written = []
