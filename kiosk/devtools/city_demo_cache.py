@@ -14,7 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-_KINDS = {"service": "services", "place": "places", "page": "pages", "event": "events"}
+_KINDS = {"service": "services", "place": "places", "page": "pages", "event": "events", "form": "forms",
+          "street": "streets"}
 
 
 def demo_catalog(now: datetime) -> dict[str, Any]:
