@@ -29,6 +29,13 @@ def service(app: ScreenHost) -> DemarchesService | None:
     return app.services.demarches if app.services is not None else None
 
 
+def is_offline(app: ScreenHost) -> bool:
+    """Whether a filing now would wait in the outbox: the sync worker says the network is down,
+    or the service cannot reach the town (the number is then sent later: a contact is needed)."""
+    found = service(app)
+    return app.network == "offline" or (found is not None and found.is_offline)
+
+
 def typed_key(name: str) -> str:
     return TYPED_PREFIX + name
 

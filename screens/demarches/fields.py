@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from kiosk.clock import PARIS
 from kiosk.demarches import Widget as Kind
 from kiosk.demarches import words
 from kiosk.formatting import format_month_year, weekday_names
@@ -151,7 +152,7 @@ class PageFields:
 
     def _date(self, view: FieldView) -> Widget:
         chosen = _as_date(view.value)
-        today = self.app.clock.now().date()
+        today = self.app.clock.now().astimezone(PARIS).date()
         month = self.state.months.setdefault(view.name, (chosen or today).replace(day=1))
         days = [month + timedelta(days=i) for i in range(31) if (month + timedelta(days=i)).month == month.month]
 

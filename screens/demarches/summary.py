@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
-from screens.demarches.common import service
+from screens.demarches.common import is_offline
 from screens.demarches.filing import FilingStep
 from screens.widgets import Button, Column, Label, Row
 from screens.widgets.base import Widget
@@ -68,8 +68,7 @@ class DemarcheSummaryScreen(FilingStep):
         if bad is not None:           # an answer changed by « Modifier » then « Retour »: that page again
             self._edit(bad)
             return
-        demarches = service(self.app)
-        if demarches is not None and self.form.needs_contact(demarches.is_offline):
+        if self.form.needs_contact(is_offline(self.app)):
             from screens.demarches.contact import DemarcheContactScreen
 
             self.app.nav.push(DemarcheContactScreen(self.app, self.form))
