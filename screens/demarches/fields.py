@@ -63,6 +63,7 @@ class PageState:
     months: dict[str, date] = field(default_factory=dict)
     location_kind: dict[str, str] = field(default_factory=dict)
     focus: str | None = None
+    matches_beside_keys: bool = False   # a wide screen: a search's matches go beside the keyboard
     focus_first_empty: bool = False     # a touch just showed new fields: type into the first empty one
 
 
@@ -74,6 +75,7 @@ class PageFields:
         self.app, self.session, self.demarches, self.state = app, session, demarches, state
         self.refresh = refresh            # the screen rebuilds after a touch that changes the page
         self.inputs: list[Input] = []
+        self.pickers: dict[str, SearchPicker] = {}     # input key -> its street or place search
         self.language = session.language
 
     @property
@@ -82,7 +84,7 @@ class PageFields:
 
     # -- the page -------------------------------------------------------------------------------
     def build(self, views: tuple[FieldView, ...]) -> list[Widget]:
-        self.inputs = []
+        self.inputs, self.pickers = [], {}
         blocks = [self._block(v) for v in views]
         if self.state.focus_first_empty:
             self.state.focus_first_empty = False
@@ -110,9 +112,10 @@ class PageFields:
         if key == view.name and typed_key(key) not in self.store and isinstance(value, str):
             self.store[typed_key(key)] = value            # an answer kept by the session (« Modifier »)
         limit = max_length or view.max_length or DEFAULT_MAX.get(view.widget, 100)
-        kind = TextArea if area else TextField
-        box = kind(self.store, typed_key(key), caption=caption, max_length=limit, allowed=allowed,
-                   id=f"input-{key}", on_tap=partial(self._focus, key))
+        box = (TextArea(self.store, typed_key(key), lines=self._area_lines(), caption=caption, max_length=limit,
+                        allowed=allowed, id=f"input-{key}", on_tap=partial(self._focus, key)) if area else
+               TextField(self.store, typed_key(key), caption=caption, max_length=limit, allowed=allowed,
+                         id=f"input-{key}", on_tap=partial(self._focus, key)))
         box.error = error if error is not None else (view.error or "")
         self.inputs.append(Input(key, box, keys))
         box.focused = key == self.state.focus
@@ -126,6 +129,11 @@ class PageFields:
     # -- one builder per widget of the contract ---------------------------------------------------
     def _text(self, view: FieldView) -> Widget:
         return self._typed(view.name, view, LETTERS, area=view.multiline)
+
+    def _area_lines(self) -> int:
+        """A text area's height: four lines, two where the keyboard leaves little height (landscape)."""
+        width, height = self.app.display.logical
+        return 2 if width > height else 4
 
     def _email(self, view: FieldView) -> Widget:
         return self._typed(view.name, view, SYMBOLS)
@@ -237,7 +245,9 @@ class PageFields:
         key = f"{view.name}.{what}"
         picker = SearchPicker(self.store, typed_key(key), caption=caption, placeholder="", search=search,
                               on_pick=partial(self._picked, view.name, what), hint=hint,
-                              none_found=_("Nothing found for « {typed} »."), shown=4, id=f"search-{view.name}")
+                              none_found=_("Nothing found for « {typed} »."), shown=4, id=f"search-{view.name}",
+                              matches_apart=self.state.matches_beside_keys and self.state.focus == key)
+        self.pickers[key] = picker
         picker.field.on_tap = partial(self._focus, key)
         picker.field.focused = self.state.focus == key
         self.inputs.append(Input(key, picker.field, LETTERS))

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING
 from kiosk.demarches import words
 from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_SMALL
+from screens.base import lift_key_panel
 from screens.demarches.common import DemarcheStep, service
 from screens.demarches.fields import DIGITS, PHONE, SYMBOLS, PageFields, PageState
-from screens.widgets import AzertyKeyboard, Button, Column, Label, NumericKeypad, Row
+from screens.widgets import AzertyKeyboard, Button, Column, Label, NumericKeypad, Row, ScrollView
 from screens.widgets.base import Widget
+from screens.widgets.containers import Dock
 from screens.widgets.keyboard import BACKSPACE, ENTER
 
 if TYPE_CHECKING:
@@ -53,6 +55,7 @@ class DemarchePageScreen(DemarcheStep):
 
     def compose(self) -> Widget:
         self.form.language = self.language
+        self.state.matches_beside_keys = self.results_beside_keys()
         page = self._page()
         step = Label(_("Step {n} of {count} · {title}").format(n=page.number, count=page.count,
                                                                 title=self.form.title),
@@ -62,9 +65,6 @@ class DemarchePageScreen(DemarcheStep):
         if self.form.in_french_only:
             parts.append(Label(_("This form exists in French only."), size=TEXT_SMALL, colour="muted",
                                id="french-only"))
-        if page.has_errors:
-            parts.append(Label(_("Some answers need your attention: see below."), bold=True, colour="danger",
-                               id="page-problem"))
         parts += blocks
         keys = self._keys()
         if keys is not None:
@@ -72,6 +72,27 @@ class DemarchePageScreen(DemarcheStep):
         self.go = Button(_("Continue"), kind="primary", id="continue", on_tap=self._continue)
         parts.append(Row([Button(_("Back"), id="page-back", on_tap=lambda: self.app.nav.pop(self)), self.go], gap=20))
         return Column(parts, gap=28)
+
+    def dock(self, content: Widget) -> Widget | None:
+        """A street or place being searched on a wide screen: its matches beside the keys (under them
+        they would be out of sight), with « Retour » / « Continuer » below the matches."""
+        picker = self.fields.pickers.get(self.state.focus or "")
+        if picker is None or not self.state.matches_beside_keys:
+            return super().dock(content)
+        action = self.main_action(content)
+        side: list[Widget] = [ScrollView(picker.matches, flex=1, id="results-view")]
+        if action is not None:
+            side.append(action)
+        return Dock(lift_key_panel(content), Column(side, gap=16), fill=True)
+
+    def reveal_focus(self) -> None:
+        """A search being typed: its field at the top of the view, the matches under it in sight."""
+        picker = self.fields.pickers.get(self.state.focus or "")
+        view = self.content
+        if picker is None or view is None or self.state.matches_beside_keys or picker.rect.height == 0:
+            super().reveal_focus()
+            return
+        view.scroll_to(view.offset + picker.rect.top - view.rect.top - 12)
 
     # -- typing ---------------------------------------------------------------------------------
     def _keys(self) -> Widget | None:
@@ -108,14 +129,21 @@ class DemarchePageScreen(DemarcheStep):
     def _continue(self) -> None:
         self.fields.commit(self._page().fields)
         if not self.form.next():
-            first = next((f for f in self._page().fields if f.error), None)
-            self.rebuild()
-            if first is not None and self.content is not None:
-                found = self.find(f"field-{first.name}")
-                if found is not None:     # bring the first problem into view (nothing else moves)
-                    self.content.scroll_to(self.content.offset + found.rect.top - self.content.rect.top - 24)
+            self._show_first_problem()
             return
         self.moved()
+
+    def _show_first_problem(self) -> None:
+        """Refused: the keys go to the first field to correct if it is typed into (the screen keeps
+        it in view above them); else the keys go and the first problem is scrolled into view."""
+        first = next((f for f in self._page().fields if f.error), None)
+        typed = [i.key for i in self.fields.inputs]
+        self.state.focus = first.name if first is not None and first.name in typed else None
+        self.rebuild()
+        if self.state.focus is None and first is not None and self.content is not None:
+            found = self.find(f"field-{first.name}")
+            if found is not None:
+                self.content.scroll_to(self.content.offset + found.rect.top - self.content.rect.top - 24)
 
     def on_show(self) -> None:
         super().on_show()

@@ -36,14 +36,16 @@ class SearchPicker(Column):
 
     def __init__(self, store: MutableMapping[str, str], key: str, *, caption: str, placeholder: str,
                  search: Callable[[str], Sequence[Match]], on_pick: Callable[[Match], None],
-                 hint: str, none_found: str, shown: int = 5, max_length: int = 60, id: str) -> None:
+                 hint: str, none_found: str, shown: int = 5, max_length: int = 60, id: str,
+                 matches_apart: bool = False) -> None:
         self.prefix = id
         self.search, self.on_pick = search, on_pick
         self.hint, self.none_found, self.shown = hint, none_found, shown
         self.field = TextField(store, key, caption=caption, placeholder=placeholder, max_length=max_length,
                                id=f"{id}-field", on_change=lambda _value: self.refresh())
         self.matches = Column(self._rows(), gap=12, id=f"{id}-matches")
-        super().__init__([self.field, self.matches], id=id, gap=16)
+        # ``matches_apart``: the screen shows the matches elsewhere (beside the keyboard, on a wide screen).
+        super().__init__([self.field] if matches_apart else [self.field, self.matches], id=id, gap=16)
 
     def _rows(self) -> list[Widget]:
         typed = self.field.value.strip()
