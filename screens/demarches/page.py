@@ -137,8 +137,10 @@ class DemarchePageScreen(DemarcheStep):
         """Refused: the keys go to the first field to correct if it is typed into (the screen keeps
         it in view above them); else the keys go and the first problem is scrolled into view."""
         first = next((f for f in self._page().fields if f.error), None)
-        typed = [i.key for i in self.fields.inputs]
-        self.state.focus = first.name if first is not None and first.name in typed else None
+        own = [i for i in self.fields.inputs if first is not None
+               and (i.key == first.name or i.key.startswith(first.name + "."))]
+        target = next((i for i in own if not i.field.value), own[0] if own else None)
+        self.state.focus = target.key if target is not None else None
         self.rebuild()
         if self.state.focus is None and first is not None and self.content is not None:
             found = self.find(f"field-{first.name}")
