@@ -34,7 +34,7 @@ from screens.widgets.search_picker import Match, SearchPicker
 from screens.widgets.text_area import TextArea
 
 if TYPE_CHECKING:
-    from kiosk.demarches import DemarchesService, FieldView, Session
+    from kiosk.demarches import DemarchesService, FieldView, PageView, Session
     from screens.base import ScreenHost
     from screens.widgets.base import Widget
 
@@ -302,6 +302,17 @@ class PageFields:
                     number = self.store.get(typed_key(f"{view.name}.number"), "").strip()
                     answer = {"kind": "street", "street_id": current["street_id"]}
                     self.session.set_answer(view.name, {**answer, "number": number} if number else answer)
+
+
+def first_input(page: PageView) -> str | None:
+    """The input the keys go to when a page opens: its first typed field (a location starts « ici »:
+    nothing to type until a street is asked for)."""
+    for view in page.fields:
+        if view.widget in TEXT_KINDS:
+            return view.name
+        if view.widget is Kind.ADDRESS:
+            return f"{view.name}.street"
+    return None
 
 
 def _as_date(value: Any) -> date | None:

@@ -18,7 +18,7 @@ from kiosk.i18n import _
 from kiosk.shell.ui import TEXT_SMALL
 from screens.base import lift_key_panel
 from screens.demarches.common import DemarcheStep, service
-from screens.demarches.fields import DIGITS, PHONE, SYMBOLS, PageFields, PageState
+from screens.demarches.fields import DIGITS, PHONE, SYMBOLS, PageFields, PageState, first_input
 from screens.widgets import AzertyKeyboard, Button, Column, Label, NumericKeypad, Row, ScrollView
 from screens.widgets.base import Widget
 from screens.widgets.containers import Dock
@@ -36,19 +36,22 @@ class DemarchePageScreen(DemarcheStep):
         super().__init__(app, session)
         self.form = session
         self.moved = moved            # the engine accepted this page: show what comes next (flow.moved)
-        self.page_id = session.page.id
-        self.state = PageState()
+        # The engine's page, read once per build: working it out judges the answers (JSON Schema).
+        self.view: PageView = session.page
+        self.page_id = self.view.id
+        self.state = PageState(focus=first_input(self.view))
         demarches = service(app)
         assert demarches is not None     # a page opens from « Commencer », which needs the service
         self.fields = PageFields(app, session, demarches, self.state, self.rebuild)
-        self.state.focus = self._first_input()
-
-    def _first_input(self) -> str | None:
-        self.fields.build(self.form.page.fields)
-        return self.fields.inputs[0].key if self.fields.inputs else None
+        self.shown_before = False
 
     def _page(self) -> PageView:
-        return self.form.page
+        return self.view
+
+    def build(self) -> None:
+        if self.root is not None:     # a rebuild: an answer may have shown or hidden fields
+            self.view = self.form.page
+        super().build()
 
     def title(self) -> str:
         return self._page().title
@@ -136,7 +139,8 @@ class DemarchePageScreen(DemarcheStep):
     def _show_first_problem(self) -> None:
         """Refused: the keys go to the first field to correct if it is typed into (the screen keeps
         it in view above them); else the keys go and the first problem is scrolled into view."""
-        first = next((f for f in self._page().fields if f.error), None)
+        self.view = self.form.page       # with the errors the engine just found
+        first = next((f for f in self.view.fields if f.error), None)
         own = [i for i in self.fields.inputs if first is not None
                and (i.key == first.name or i.key.startswith(first.name + "."))]
         target = next((i for i in own if not i.field.value), own[0] if own else None)
@@ -149,6 +153,9 @@ class DemarchePageScreen(DemarcheStep):
 
     def on_show(self) -> None:
         super().on_show()
+        if not self.shown_before:     # just opened: the engine is on this page
+            self.shown_before = True
+            return
         # Shown again (« Retour » from the page after it, or from the summary): the engine's current
         # page must be this one. After a « Retour » from the summary it is not: reopen it as an edit.
         if self.form.at_summary or self.form.page.id != self.page_id:
@@ -156,7 +163,7 @@ class DemarchePageScreen(DemarcheStep):
                 self.form.edit(self.page_id)
             except KeyError:          # an answer changed since hid this page: show the engine's own
                 self.page_id = self.form.page.id
-            self.rebuild()
+        self.rebuild()                # the answers may have changed meanwhile
 
     def left(self) -> None:
         if not self.form.at_summary and self.form.page.id == self.page_id:

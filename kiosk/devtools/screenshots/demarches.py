@@ -83,7 +83,7 @@ def _contact(p: Pilot, *steps: str) -> None:
 
 
 def _receipt(p: Pilot, status: str, print_state: str | None = None) -> None:
-    from kiosk.services.outcomes import Outcome
+    from kiosk.services.outcomes import Kind, Outcome, Status
     from screens.demarches.filing import FilingStep
     from screens.demarches.receipt import DemarcheReceiptScreen
 
@@ -96,7 +96,8 @@ def _receipt(p: Pilot, status: str, print_state: str | None = None) -> None:
     assert isinstance(summary, FilingStep)
     result: dict[str, Any] = {"id": "0b6f8c1e-4c8a-4d47-9f1e-6f1d2a3b4c5d", "tracking_code": "KXPT-4821",
                               "status": "received", "form_id": CIVIL} if status == "done" else {}
-    summary._answered(Outcome("demarche", status, "0b6f8c1e-4c8a-4d47-9f1e-6f1d2a3b4c5d", result=result))
+    summary._answered(Outcome(Kind("demarche"), Status(status), "0b6f8c1e-4c8a-4d47-9f1e-6f1d2a3b4c5d",
+                              result=result))
     p.settle()
     if print_state is not None:
         screen = p.screen
