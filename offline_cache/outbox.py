@@ -40,7 +40,8 @@ ACKNOWLEDGED_KEPT = timedelta(days=7)   # delivered actions: the week's, for loo
 FAILED_KEPT = 200                       # refusals kept for the admin screen (it shows the newest 100)
 FAILED_KEPT_AT_LEAST = timedelta(days=1)   # ... and every refusal of the last day, however many
 # What the admin screen shows of an acknowledgement; anything else in the response is dropped.
-SUMMARY_KEYS = ("id", "booking_id", "reference", "state", "queue_number", "counter", "estimated_wait_minutes")
+SUMMARY_KEYS = ("id", "booking_id", "reference", "state", "queue_number", "counter", "estimated_wait_minutes",
+                "tracking_code")   # a démarche filed offline: the help desk finds it by its K- reference
 
 
 class _Clock(Protocol):

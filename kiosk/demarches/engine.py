@@ -19,6 +19,7 @@ Everything here is synchronous and cheap (no I/O): the screens call it on the UI
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -26,12 +27,15 @@ from typing import Any
 
 from kiosk.demarches import words
 from kiosk.demarches.form import FieldDef, FormDefinition, Localized, PageDef, Widget
-from kiosk.demarches.validation import field_problem, form_errors, normalise, shown_fields
+from kiosk.demarches.validation import field_problem, form_errors, normalise, required_fields, shown_fields
 
 __all__ = ["Contact", "FieldView", "Option", "PageView", "Session", "SummaryRow"]
 
 #: How a session names a street or a place of a location answer: (kind, id) → name, or None.
 NameLookup = Callable[[str, str], str | None]
+#: The contact asked on the confirm screen is read like a form's phone field (French numbers).
+CONTACT_PHONE = FieldDef("phone", Widget.PHONE, Localized("Téléphone", "Phone"))
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -141,8 +145,8 @@ class Session:
     def _shown(self) -> set[str]:
         return shown_fields(self.form, self._answers)
 
-    def _shown_pages(self) -> list[PageDef]:
-        shown = self._shown()
+    def _shown_pages(self, shown: set[str] | None = None) -> list[PageDef]:
+        shown = self._shown() if shown is None else shown
         return [p for p in self.form.pages if any(n in shown for n in p.fields)]
 
     def answers(self) -> dict[str, Any]:
@@ -157,17 +161,19 @@ class Session:
     @property
     def page(self) -> PageView:
         """The current page (the last one while :attr:`at_summary`)."""
-        pages = self._shown_pages()
+        shown = self._shown()
+        pages = self._shown_pages(shown)
         index = next((i for i, p in enumerate(pages) if p.id == self._page_id), 0)
         page = pages[index]
+        names = [n for n in page.fields if n in shown]
+        required = required_fields(self.form, self._answers)
         return PageView(page.id, page.title.text(self.language), index + 1, len(pages),
-                        tuple(self._view(n) for n in page.fields if n in self._shown()))
+                        tuple(self._view(n, n in required) for n in names))
 
-    def _view(self, name: str) -> FieldView:
+    def _view(self, name: str, required: bool) -> FieldView:
         f = self.form.fields[name]
         schema = self._property_schema(name)
         max_length = schema.get("maxLength") if isinstance(schema.get("maxLength"), int) else None
-        required = name in set(self.form.schema.get("required") or ()) or self._conditionally_required(name)
         return FieldView(name, f.widget, f.label.text(self.language), f.help.text(self.language) if f.help else None,
                          tuple(Option(v, t.text(self.language)) for v, t in f.options), self._answers.get(name),
                          self.display(name), required, self._errors.get(name), f.multiline, f.personal, max_length)
@@ -181,11 +187,6 @@ class Session:
             if isinstance(then, Mapping) and isinstance((then.get("properties") or {}).get(name), Mapping):
                 return dict(then["properties"][name])
         return {}
-
-    def _conditionally_required(self, name: str) -> bool:
-        answers = {k: v for k, v in self.answers().items() if k != name}
-        problems = form_errors(self.form, answers, self.language)
-        return problems.get(name, ("", ""))[0] == "required"
 
     def display(self, name: str) -> str:
         """The answer to ``name`` in words, in the session's language ("" when unanswered)."""
@@ -243,9 +244,10 @@ class Session:
         return dict(self._errors)
 
     # -- moving ---------------------------------------------------------------------------------
-    def _page_errors(self, page: PageDef) -> dict[str, str]:
-        shown = self._shown()
-        problems = form_errors(self.form, self.answers(), self.language)
+    def _page_errors(self, page: PageDef, problems: Mapping[str, tuple[str, str]] | None = None,
+                     shown: set[str] | None = None) -> dict[str, str]:
+        shown = self._shown() if shown is None else shown
+        problems = form_errors(self.form, self.answers(), self.language) if problems is None else problems
         return {n: problems[n][1] for n in page.fields if n in shown and n in problems}
 
     def next(self) -> bool:
@@ -295,8 +297,10 @@ class Session:
 
     def first_page_with_errors(self) -> str | None:
         """The first shown page whose answers the form refuses, or None when all can be sent."""
-        for page in self._shown_pages():
-            if self._page_errors(page):
+        shown = self._shown()
+        problems = form_errors(self.form, self.answers(), self.language)
+        for page in self._shown_pages(shown):
+            if self._page_errors(page, problems, shown):
                 return page.id
         return None
 
@@ -304,7 +308,7 @@ class Session:
         """Every answered shown field, page by page, with the page « Modifier » opens."""
         shown = self._shown()
         rows = []
-        for page in self._shown_pages():
+        for page in self._shown_pages(shown):
             for name in page.fields:
                 if name in shown and self.display(name):
                     rows.append(SummaryRow(page.id, page.title.text(self.language), name,
@@ -336,19 +340,14 @@ class Session:
     def set_contact(self, phone: str | None = None, email: str | None = None) -> dict[str, str]:
         """Keep the contact typed on the confirm screen; returns the problems ("phone"/"email" →
         sentence), and keeps nothing when there is one."""
-        from kiosk.demarches.form import FieldDef as _F
-
-        phone = normalise(_F("phone", Widget.PHONE, Localized("")), phone or "") or None
+        phone = normalise(CONTACT_PHONE, phone or "") or None
         email = (email or "").strip() or None
         problems: dict[str, str] = {}
-        phone_problem = field_problem(_F("phone", Widget.PHONE, Localized("")), phone, self.language)
+        phone_problem = field_problem(CONTACT_PHONE, phone, self.language)
         if phone_problem:
             problems["phone"] = phone_problem
-        if email is not None:
-            import re
-
-            if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
-                problems["email"] = words.say(self.language, words.FORMAT_EMAIL)
+        if email is not None and not EMAIL.match(email):
+            problems["email"] = words.say(self.language, words.FORMAT_EMAIL)
         if not problems:
             self._contact = Contact(phone, email)
         return problems

@@ -85,13 +85,14 @@ def _open311(session: Session, answers: Mapping[str, Any], where: Whereabouts, u
                      if f.widget is Widget.CHOICE and str(answers.get(n)) in session.form.open311_service_codes), None)
     if category is None:
         raise ValueError(f"démarche {session.form.id}: no Open311 service code for the category chosen")
-    position, address = where.here, where.here_address
+    position, address, street_id = where.here, where.here_address, None
     for name in _locations(session, answers):
         value = answers[name]
         if value.get("kind") == "street" and (found := where.street(str(value.get("street_id")))) is not None:
             number = str(value.get("number") or "").strip()
             line = f"{number} {found.get('name')}".strip()
             address = f"{line}, {found.get('postcode')}".rstrip(", ")
+            street_id = str(value.get("street_id"))
             lat, lon = found.get("latitude"), found.get("longitude")
             position = (float(lat), float(lon)) if lat is not None and lon is not None else None
         elif value.get("kind") == "place" and (found := where.place(str(value.get("place_id")))) is not None:
@@ -100,7 +101,7 @@ def _open311(session: Session, answers: Mapping[str, Any], where: Whereabouts, u
             position = (float(lat), float(lon)) if lat is not None and lon is not None else None
         break
     return open311_part(service_code=session.form.open311_service_codes[category], title=session.form.title.fr,
-                        position=position, address=address, url=url)
+                        position=position, address=address, url=url, street_id=street_id)
 
 
 def receipt_of(session: Session, outcome: Outcome, *, portal_url: str | None) -> Receipt:

@@ -155,6 +155,30 @@ def _field(name: str, spec: Any, form_id: str) -> FieldDef:
                     bool(spec.get("multiline")), bool(spec.get("personal")))
 
 
+def _references(node: Any) -> list[str]:
+    """Every ``$ref`` / ``$dynamicRef`` of a schema, however deep."""
+    if isinstance(node, Mapping):
+        found = [str(node[k]) for k in ("$ref", "$dynamicRef") if k in node]
+        return found + [r for v in node.values() for r in _references(v)]
+    if isinstance(node, list):
+        return [r for v in node for r in _references(v)]
+    return []
+
+
+def _reference_problem(schema: Mapping[str, Any]) -> str | None:
+    """A reference the engine could not follow on a terminal with no network for it: one outside
+    the schema itself, or a pointer to nothing (else a page would fail while a person fills it in)."""
+    for ref in _references(schema):
+        if not ref.startswith("#"):
+            return f"its schema refers to {ref[:80]!r}, outside itself"
+        node: Any = schema
+        for part in [p.replace("~1", "/").replace("~0", "~") for p in ref[1:].split("/") if p]:
+            node = node.get(part) if isinstance(node, Mapping) else None
+        if node is None:
+            return f"its schema refers to {ref[:80]!r}, which it does not hold"
+    return None
+
+
 def _schema_fields(schema: Mapping[str, Any]) -> set[str]:
     """Every property a field may answer: the top level's and each ``allOf`` item's ``then``."""
     names = set(schema.get("properties") or {})
@@ -194,6 +218,9 @@ def _parse(body: Mapping[str, Any]) -> FormDefinition:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         raise FormUnavailable(form_id, f"its schema is invalid ({exc.message})") from None
+    unreachable = _reference_problem(schema)
+    if unreachable:
+        raise FormUnavailable(form_id, unreachable)
     ui = body.get("ui")
     if not isinstance(ui, Mapping):
         raise FormUnavailable(form_id, "it has no ui part")

@@ -31,9 +31,12 @@ TRACKING = re.compile(models.TRACKING_CODE)
 
 
 def open311_part(*, service_code: str, title: str, position: tuple[float, float] | None,
-                 address: str | None, url: str | None) -> dict[str, Any]:
-    """The payload's ``open311`` part (nothing personal: a place in the street and a category)."""
+                 address: str | None, url: str | None, street_id: str | None = None) -> dict[str, Any]:
+    """The payload's ``open311`` part (nothing personal: a place in the street and a category).
+    ``street_id``: the town's own id of the street (GeoReport's optional ``address_id``)."""
     part: dict[str, Any] = {"service_code": service_code, "title": title}
+    if street_id:
+        part["address_id"] = street_id
     if position is not None:
         part["lat"], part["long"] = position
     if address:
@@ -50,7 +53,7 @@ def _fields(client: ApiClient, row: OutboxRow) -> dict[str, str]:
     contact: Mapping[str, Any] = personal.get("contact") or {}
     fields = {"api_key": client.credentials.token, "service_code": str(part["service_code"]),
               "description": str(answers.get("description") or "")}
-    for key in ("lat", "long", "address_string"):
+    for key in ("lat", "long", "address_string", "address_id"):
         if part.get(key) is not None:
             fields[key] = str(part[key])
     for key in ("email", "phone"):

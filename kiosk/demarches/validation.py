@@ -22,7 +22,7 @@ from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped
 from kiosk.demarches import words
 from kiosk.demarches.form import FieldDef, FormDefinition, Widget
 
-__all__ = ["field_problem", "form_errors", "shown_fields"]
+__all__ = ["field_problem", "form_errors", "normalise", "required_fields", "shown_fields"]
 
 PHONE = re.compile(r"^(?:\+33|0033|0)[1-9][0-9]{8}$")
 POSTCODE = re.compile(r"^[0-9]{5}$")
@@ -59,6 +59,21 @@ def shown_fields(form: FormDefinition, answers: Mapping[str, Any]) -> set[str]:
             break
         shown = now
     return shown
+
+
+def required_fields(form: FormDefinition, answers: Mapping[str, Any]) -> set[str]:
+    """The fields the form requires for ``answers``: the top level's ``required`` and that of
+    each ``then`` whose ``if`` the shown answers satisfy (what a field shows as « obligatoire »)."""
+    shown = shown_fields(form, answers)
+    kept = {k: v for k, v in answers.items() if k in shown}
+    required = set(form.schema.get("required") or ())
+    for item in form.schema.get("allOf") or ():
+        if not isinstance(item, Mapping) or not isinstance(item.get("then"), Mapping):
+            continue
+        condition = item.get("if")
+        if condition is None or _validator(condition).is_valid(kept):
+            required |= set(item["then"].get("required") or ())
+    return required & shown
 
 
 def normalise(field: FieldDef, value: Any) -> Any:

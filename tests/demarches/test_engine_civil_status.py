@@ -114,3 +114,13 @@ def test_summary_rows_name_the_page_to_edit_in_the_visit_language():
     assert rows["father_name"].page_id == "parents"
     session.language = "fr"
     assert {r.field: r for r in session.summary()}["event_date"].display == "jeudi 12 avril 1990"
+
+
+def test_each_field_says_whether_it_must_be_answered():
+    session = Session(FORM, "fr")
+    fill_civil_status(session, copy_kind="full", link="self")
+    session.edit("parents")
+    assert {f.name: f.required for f in session.page.fields} == {"father_name": False, "mother_name": False}
+    session.edit("delivery")
+    session.set_answer("delivery", "post")
+    assert {f.name: f.required for f in session.page.fields} == {"delivery": True, "address": True}

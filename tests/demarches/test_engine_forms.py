@@ -45,6 +45,10 @@ def test_english_falls_back_to_french_where_the_town_wrote_none():
     (lambda f: f.update(version=0), "version is not a positive integer"),
     (lambda f: f["ui"]["fields"]["category"].update(options={}), "has no options"),
     (lambda f: f.update(before="tout le monde"), "cannot be read"),
+    (lambda f: f["schema"]["properties"]["owner_name"].update({"$ref": "https://exemple.fr/nom.json"}),
+     "refers to 'https://exemple.fr/nom.json', outside itself"),
+    (lambda f: f["schema"]["properties"]["owner_name"].update({"$ref": "#/$defs/nom"}),
+     "refers to '#/$defs/nom', which it does not hold"),
 ])
 def test_a_definition_the_terminal_cannot_show_is_refused_with_its_reason(break_it, reason):
     form = copy.deepcopy(pet_form())
@@ -60,3 +64,17 @@ def test_form_problem_says_none_for_a_good_form_and_why_for_the_others():
     assert form_problem(seed_form("acte-etat-civil")) is None
     assert form_problem(unsupported_widget_form()) == "field 'owner_name' has the unsupported widget 'signature'"
     assert "schema is invalid" in (form_problem(invalid_schema_form()) or "")
+
+
+def test_a_reference_inside_the_schema_is_followed():
+    from kiosk.demarches import Session
+
+    form = copy.deepcopy(pet_form())
+    form["schema"]["$defs"] = {"name": {"type": "string", "minLength": 2, "maxLength": 40}}
+    form["schema"]["properties"]["owner_name"] = {"$ref": "#/$defs/name"}
+    session = Session(parse_form(form), "en")
+    session.set_answer("category", "none")
+    assert session.next()
+    session.set_answer("owner_name", "X")
+    session.set_answer("muzzle", True)
+    assert not session.next() and session.errors() == {"owner_name": "The name needs at least 2 letters."}
