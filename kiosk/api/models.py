@@ -532,6 +532,8 @@ class DemarcheRequest(Outgoing):
     contact: DemarcheContact | None = None
     language: str = Field(pattern=r"^[a-z]{2}$")
     filed_at: AwareDatetime
+    # optional: the outbox adds it to every action it sends; when given, it must be this device's id
+    terminal_id: str | None = Field(default=None, min_length=1, max_length=100, pattern=ID)
 
 
 class DemarcheFiled(Incoming):

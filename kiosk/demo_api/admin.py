@@ -19,6 +19,7 @@ from kiosk.api.checkin_token import KEY_ANNOUNCE_LEAD
 
 from . import db, devices, published_forms, signing
 from .httpd import utc_now
+from .seed import PARIS
 
 CATALOG_MODELS: dict[str, type[BaseModel]] = {"service": models.Service, "place": models.Place,
                                                "page": models.Page, "event": models.Event, "street": models.Street}
@@ -93,6 +94,26 @@ def publish_form(db_path: str | Path, form: dict[str, Any], clock: Clock = utc_n
 def withdraw_form(db_path: str | Path, form_id: str) -> bool:
     """Take a form out of the catalog (``deleted.forms`` in deltas); filing it is then ``form_unknown``."""
     return _write(db_path, lambda c: published_forms.withdraw(c, form_id))
+
+
+def advance_demarche(db_path: str | Path, tracking_code: str, clock: Clock = utc_now) -> str:
+    """The town's services finished the current step of a démarche (« Instruction », then the last
+    one); returns the tracking status: ``completed`` once every step is done (Open311: ``closed``)."""
+    def go(conn: sqlite3.Connection) -> str:
+        if conn.execute("SELECT 1 FROM demarches WHERE tracking_code=?", (tracking_code,)).fetchone() is None:
+            raise KeyError(tracking_code)
+        body = json.loads(conn.execute("SELECT body FROM tracking WHERE code=?", (tracking_code,)).fetchone()[0])
+        pending = [step for step in body["steps"] if not step["done"]]
+        if not pending:
+            raise ValueError(f"{tracking_code} is already completed")
+        local = clock().astimezone(PARIS).replace(microsecond=0)
+        pending[0].update(done=True, date=local.date().isoformat())
+        body["current_step"] = pending[1]["label"] if len(pending) > 1 else pending[0]["label"]
+        body["status"] = "in_progress" if len(pending) > 1 else "completed"
+        body["updated_at"] = local.isoformat()
+        conn.execute("UPDATE tracking SET body=? WHERE code=?", (json.dumps(body, ensure_ascii=False), tracking_code))
+        return str(body["status"])
+    return _write(db_path, go)
 
 
 def delete_slot(db_path: str | Path, slot_id: str) -> bool:

@@ -161,6 +161,8 @@ def create(req: Request) -> tuple[int, JsonObject, dict[str, str]]:
     """``POST /v1/demarches`` (action kind ``demarche``)."""
     req.json_object()
     body = parse_body(models.DemarcheRequest, req.body)
+    if body.terminal_id is not None:
+        req.check_terminal(body.terminal_id)
     plausible.stamped("filed_at", body.filed_at, req.now, plausible.MAX_ACTION_AGE)
 
     def operation() -> tuple[int, JsonObject]:

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
-from . import db, routes
+from . import db, open311, routes
 from .devices import authenticate
 from .errors import ApiError
 from .request import MAX_BODY, JsonObject, Raw, Request
@@ -120,12 +120,18 @@ class ApiHandler(BaseHTTPRequestHandler):
             raw = self._read_body()
             url = urlsplit(self.path)
             found = routes.match(method, url.path)
-            if found == []:
+            handler: routes.Handler
+            params: dict[str, str]
+            if found == [] and url.path.startswith(f"{open311.BASE}/"):
+                # nothing there: an Open311 client reads Open311's own 404 (a request id outside the pattern)
+                handler, needs_auth, params = open311.not_found, False, {}
+            elif found == []:
                 raise ApiError(404, "not_found", f"no such resource: {url.path}")
-            if isinstance(found, list):
+            elif isinstance(found, list):
                 raise ApiError(405, "method_not_allowed", f"{method} is not allowed on {url.path}",
                                {"allowed": found}, headers={"Allow": ", ".join(found)})
-            handler, needs_auth, params = found
+            else:
+                handler, needs_auth, params = found
             conn = self._connection()
             query = dict(parse_qsl(url.query, keep_blank_values=True))
             req = Request(method, url.path, query, self.headers, raw, conn, self.server.clock(), params=params,

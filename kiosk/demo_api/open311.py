@@ -181,3 +181,8 @@ def get_request(req: Request) -> Answer:
 
 def _local(instant: str) -> str:
     return datetime.fromisoformat(instant).astimezone(PARIS).replace(microsecond=0).isoformat()
+
+
+def not_found(req: Request) -> Answer:
+    """A path under the Open311 base that names nothing (a request id no route reads): Open311's 404."""
+    return 404, _raw(Open311Error(404, "aucune ressource à cette adresse").body())

@@ -232,6 +232,14 @@ def test_not_json_no_key_or_no_token_is_refused(env):
     assert rows(db_path, "demarches") == []
 
 
+def test_the_terminal_id_the_outbox_adds_must_be_this_terminals(env):
+    api, db_path, _clock = env
+    assert file(api, demarche(civil(), terminal_id=api.device_id)).status_code == 201
+    other = file(api, demarche(civil(), terminal_id="dev-not-me"))
+    assert (other.status_code, other.data["error"]) == (403, "forbidden")
+    assert len(rows(db_path, "demarches")) == 1
+
+
 def test_a_replay_gives_the_same_tracking_code_and_files_once(env):
     api, db_path, clock = env
     key = str(uuid.uuid4())

@@ -190,6 +190,18 @@ def test_an_unknown_request_is_an_open311_404(env):
         {"code": 404, "description": "aucun signalement ZZZZ-0000"}]
 
 
+def test_a_path_the_open311_side_does_not_serve_is_an_open311_404(env):
+    api, _db, url = env
+    nothing = [{"code": 404, "description": "aucune ressource à cette adresse"}]
+    for path in ("/requests/%C2%84.json", "/discovery.json"):
+        odd = requests.get(f"{url}{path}", timeout=10)
+        assert (odd.status_code, odd.json()) == (404, nothing)
+    lower = requests.get(f"{url}/requests/abcd-1234.json", timeout=10)     # codes are upper case
+    assert (lower.status_code, lower.json()[0]["code"]) == (404, 404)
+    elsewhere = requests.get(f"{api.base_url}/v2/requests.json", timeout=10)
+    assert (elsewhere.status_code, elsewhere.json()["error"]) == (404, "not_found")     # the contract's shape
+
+
 def test_a_civil_status_request_is_not_an_open311_request(env):
     api, _db, url = env
     body = {"form_id": "acte-etat-civil", "form_version": 1, "language": "fr", "filed_at": START.isoformat(),
@@ -225,3 +237,21 @@ def test_the_idempotency_key_makes_a_retry_the_same_report(env):
 def test_the_contract_points_to_the_open311_document():
     extension = contract.spec()["x-open311"]
     assert extension["document"] == OPEN311_SPEC_PATH.name and extension["base_path"] == "/open311/v2"
+
+
+def test_a_report_the_town_has_dealt_with_is_closed(env):
+    api, db_path, url = env
+    code = post(url, lamp(api.token)).json()[0]["service_request_id"]
+    assert admin.advance_demarche(db_path, code, clock=lambda: START) == "in_progress"      # examined
+    [request] = requests.get(f"{url}/requests/{code}.json", timeout=10).json()
+    assert (request["status"], request["status_notes"]) == ("open", "Intervention")
+    assert admin.advance_demarche(db_path, code, clock=lambda: START) == "completed"        # repaired
+    [request] = conforms("/requests/{service_request_id}.json", "get",
+                         requests.get(f"{url}/requests/{code}.json", timeout=10))
+    assert (request["status"], request["status_notes"]) == ("closed", "Intervention")
+    tracked = api.call("GET", "/v1/requests/{tracking_code}", tracking_code=code).model
+    assert tracked.status == "completed" and all(step.done for step in tracked.steps)
+    with pytest.raises(ValueError, match="already completed"):
+        admin.advance_demarche(db_path, code)
+    with pytest.raises(KeyError):
+        admin.advance_demarche(db_path, "ZZZZ-0000")
