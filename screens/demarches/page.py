@@ -42,8 +42,14 @@ class DemarchePageScreen(DemarcheStep):
         self.state = PageState(focus=first_input(self.view))
         demarches = service(app)
         assert demarches is not None     # a page opens from « Commencer », which needs the service
-        self.fields = PageFields(app, session, demarches, self.state, self.rebuild)
+        self.fields = PageFields(app, session, demarches, self.state, self._changed)
         self.shown_before = False
+
+    def _changed(self) -> None:
+        """A touch changed the page (an answer, a street picked, the field in focus): build it again
+        now, and say so — the next frame lays it out afresh, as after any change of a screen."""
+        self.rebuild()
+        self.request_layout()
 
     def _page(self) -> PageView:
         return self.view
