@@ -96,6 +96,10 @@ class ScreenHost(Protocol):
     def ui(self) -> UiContext: ...
 
     @property
+    def logo(self) -> pygame.Surface | None:
+        """The town's logo (``[branding] logo``), loaded once; None when unset or unreadable."""
+
+    @property
     def low_reach_available(self) -> bool: ...
 
     @property

@@ -27,6 +27,7 @@ from screens.base import Screen
 from screens.printing.auto_print import AutoPrintedTicket
 from screens.widgets import Button, Column, Label, Row
 from screens.widgets.base import Widget
+from screens.widgets.queue_number import QueueNumber
 
 if TYPE_CHECKING:
     from kiosk.devices.scan_codes import ScannedCode
@@ -100,7 +101,7 @@ class CheckinResultScreen(AutoPrintedTicket):
                              align="center", id="again-note"))
         if view.number:
             top += [Label(_("Your number"), size=TEXT_SMALL, colour="muted", align="center", id="number-title"),
-                    Label(view.number, size=NUMBER_SIZE, bold=True, align="center", id="number")]
+                    QueueNumber(view.number, size=NUMBER_SIZE, id="number")]
         else:
             top.append(Label(_("Your arrival is recorded, but no number could be given. Please show your ticket at "
                                "the reception desk."), bold=True, bg="surface", padding=24, id="no-number"))

@@ -29,10 +29,11 @@ HERE_M = 25   # closer than this, a place is « here »: no arrow, no « 0 m »
 # town's own: « Santé », « Petite enfance », « Lieux de culte »…); the first match wins.
 _ICONS = (("mairie", Icon.TOWN_HALL), ("administration", Icon.TOWN_HALL), ("biblioth", Icon.LIBRARY),
           ("mediatheque", Icon.LIBRARY), ("enfance", Icon.CHILDHOOD), ("creche", Icon.CHILDHOOD),
-          ("ecole", Icon.SCHOOL), ("educat", Icon.SCHOOL), ("sport", Icon.SPORT), ("cultur", Icon.CULTURE),
+          ("ecole", Icon.SCHOOL), ("educat", Icon.SCHOOL), ("transport", Icon.TRANSPORT),   # before « sport »
+          ("sport", Icon.SPORT), ("cultur", Icon.CULTURE),
           ("loisir", Icon.LEISURE), ("social", Icon.SOLIDARITY), ("solidar", Icon.SOLIDARITY),
           ("sant", Icon.HEALTH), ("dechet", Icon.WASTE), ("environnement", Icon.NATURE), ("parc", Icon.NATURE),
-          ("securit", Icon.SAFETY), ("transport", Icon.TRANSPORT), ("commerce", Icon.SHOP),
+          ("securit", Icon.SAFETY), ("commerce", Icon.SHOP),
           ("patrimoine", Icon.HERITAGE), ("culte", Icon.WORSHIP), ("service", Icon.PUBLIC_SERVICES))
 
 
@@ -57,11 +58,12 @@ def places_count(n: int) -> str:
 def place_row(row: PlaceRow, now: datetime, on_tap: Callable[[], None] | None, *, id: str) -> ListRow:
     """« Médiathèque Louise-Bodin / Fermé · ouvre à 15 h / ↙ 1,7 km »."""
     aside: tuple[str, ...] = ()
+    mark: Icon | None = None
     if row.where and row.where.distance_m < HERE_M:
-        aside = ("●", _("here"))
+        aside, mark = (_("here"),), Icon.HERE
     elif row.where:
         aside = (direction_arrow(row.where.sector), format_distance_m(row.where.distance_m))
-    return ListRow(row.name, [state_words(row.state, now)], aside=aside, on_tap=on_tap, id=id)
+    return ListRow(row.name, [state_words(row.state, now)], aside=aside, aside_icon=mark, on_tap=on_tap, id=id)
 
 
 def freshness(city: CityGuide) -> Label | None:

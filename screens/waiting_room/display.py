@@ -25,6 +25,7 @@ from screens.base import Screen, ScreenHost
 from screens.widgets import Column, Label, Row
 from screens.widgets.base import Widget, theme_colour
 from screens.widgets.containers import Container
+from screens.widgets.queue_number import QueueNumber
 
 if TYPE_CHECKING:
     from kiosk.waiting_room.board import Call
@@ -200,7 +201,7 @@ class WaitingRoomScreen(Screen):
                  for w in room.words] if self.show_words else []
         self.card = PulseCard([
             Label(_("Now called"), size=TEXT_BODY, bold=True, align="center", id="current-caption"),
-            Label(call.number, size=self.number_size, bold=True, align="center", id="current-number"),
+            QueueNumber(call.number, size=self.number_size, id="current-number"),
             Label(_counter(call.counter), size=TEXT_COUNTER, bold=True, align="center", id="current-counter"),
             *words,
         ])
@@ -229,7 +230,7 @@ class WaitingRoomScreen(Screen):
         colour = "text" if state.status == "live" else "muted"
         for i, call in enumerate(calls):
             rows.append(CallRow(
-                Label(call.number, size=TEXT_ROW, bold=True, colour=colour, id=f"call-{i}-number"),
+                QueueNumber(call.number, size=TEXT_ROW, colour=colour, align="left", id=f"call-{i}-number"),
                 Label(_nowrap("→ " + _counter(call.counter)), size=TEXT_ROW, colour=colour, id=f"call-{i}-counter"),
                 id=f"call-{i}"))
         return [Column(rows, gap=10, id="earlier")]

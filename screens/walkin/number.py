@@ -21,6 +21,7 @@ from kiosk.walkin.tickets import walk_in_ticket
 from screens.printing.auto_print import AutoPrintedTicket
 from screens.widgets import Button, Column, Label, Row
 from screens.widgets.base import Widget
+from screens.widgets.queue_number import QueueNumber
 
 if TYPE_CHECKING:
     from kiosk.printing.document import Ticket
@@ -46,7 +47,7 @@ class WalkInNumberScreen(AutoPrintedTicket):
         t, lang = self.taken, self.app.visit.settings.language
         head: list[Widget] = [Label(t.service.name, bold=True, size=TEXT_BODY + 4, align="center", id="service-name")]
         if t.number:
-            head.append(Label(t.number, size=NUMBER_SIZE, bold=True, align="center", id="number"))
+            head.append(QueueNumber(t.number, size=NUMBER_SIZE, id="number"))
         else:
             head.append(Label(_("No number could be given: the town hall did not answer in time. Please ask at "
                                 "the reception desk."), bold=True, bg="surface", padding=24, id="no-number"))

@@ -40,7 +40,7 @@ _MeasureKey = tuple[int, int | None, str, str | None, bool, Icon | None, int, bo
 
 
 @lru_cache(maxsize=160)
-def _background(size: tuple[int, int], bg: RGB, border: RGB | None, backdrop: tuple[int, ...], radius: int,
+def button_shape(size: tuple[int, int], bg: RGB, border: RGB | None, backdrop: tuple[int, ...], radius: int,
                 border_width: int) -> pygame.Surface:
     """A button's rounded shape, drawn once per look and size: blitting it is ~10× cheaper
     than drawing two rounded rectangles, and a keyboard has dozens of identical keys."""
@@ -130,7 +130,8 @@ class Button(Widget):
         if cached is None:
             content = self._content_height(ui, self._blocks(ui, width))
             accent = ui.px(14) if self.kind == "tile" else 0     # room for the accent bar, even pressed
-            cached = max(ui.px(self._min_height), ui.min_touch, content + 2 * ui.px(_PAD[self.kind] * 0.6) + accent)
+            pad = _PAD[self.kind] * (1.0 if self.kind == "tile" else 0.6)   # a tile's icon needs air above it
+            cached = max(ui.px(self._min_height), ui.min_touch, content + 2 * ui.px(pad) + accent)
             self._measures[key] = cached
         return cached
 
@@ -212,7 +213,7 @@ class Button(Widget):
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
         bg, fg, border = self._colours(ui)
         radius = ui.px(18 if self.kind != "key" else 10)
-        surf.blit(_background(self.rect.size, bg, border, tuple(self.backdrop), radius, max(2, ui.px(3))),
+        surf.blit(button_shape(self.rect.size, bg, border, tuple(self.backdrop), radius, max(2, ui.px(3))),
                   self.rect.topleft)
         accent = self._accent(ui)
         if accent:

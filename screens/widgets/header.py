@@ -15,7 +15,6 @@ import pygame
 from kiosk.shell.ui import TEXT_SMALL, UiContext
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
-from screens.widgets.icons import Icon
 from screens.widgets.label import Label
 
 
@@ -46,7 +45,7 @@ class Header(Widget):
                                 colour="on_warn", bg="warn", id="header-demo"))
         self.badges = badges
         self._logo: tuple[tuple[int, int], pygame.Surface] | None = None   # (box, scaled logo)
-        self.language = (Button(info.language_label, kind="secondary", icon=Icon.LANGUAGE, id="language",
+        self.language = (Button(info.language_label, kind="secondary", icon=None, id="language",
                                 on_tap=on_language) if info.language_label else None)
         for child in self.children():
             child.parent = self
@@ -79,8 +78,15 @@ class Header(Widget):
         scale = min(ui.px(96) / h, ui.px(154) / w)
         return max(1, round(w * scale)), max(1, round(h * scale))
 
-    def _logo_width(self, ui: UiContext) -> int:
-        return self._logo_box(ui)[0] + ui.px(20) if self.info.logo is not None else 0
+    def _logo_width(self, ui: UiContext, width: int) -> int:
+        """Room the logo takes, or 0 when it would push the town's name onto a second line (large
+        text on a portrait screen): the name says whose terminal it is, the logo only adorns it,
+        and a taller band would take height from the controls below."""
+        if self.info.logo is None:
+            return 0
+        room = self._logo_box(ui)[0] + ui.px(20)
+        name = ui.fonts.width(self.town.text, ui.font_px(self.town.size), True)
+        return room if name <= self._text_width(ui, width, with_logo=False) - room else 0
 
     def _scaled_logo(self, ui: UiContext) -> pygame.Surface | None:
         if self.info.logo is None:
@@ -90,10 +96,11 @@ class Header(Widget):
             self._logo = (box, pygame.transform.smoothscale(self.info.logo, box))
         return self._logo[1]
 
-    def _text_width(self, ui: UiContext, width: int) -> int:
+    def _text_width(self, ui: UiContext, width: int, with_logo: bool = True) -> int:
         pad = ui.px(28)
         bw = self._button_width(ui)
-        return width - 2 * pad - self._logo_width(ui) - (bw + ui.px(24) if bw else 0)
+        logo = self._logo_width(ui, width) if with_logo else 0
+        return width - 2 * pad - logo - (bw + ui.px(24) if bw else 0)
 
     def _status_flow(self, ui: UiContext, width: int) -> tuple[list[tuple[Widget, pygame.Rect]], int]:
         """The clock then the badges on one line, wrapping when too narrow; rects are relative."""
@@ -125,7 +132,7 @@ class Header(Widget):
     def place(self, ui: UiContext, rect: pygame.Rect) -> None:
         self.rect = pygame.Rect(rect)
         pad, vpad = ui.px(28), ui.px(20)
-        left = rect.left + pad + self._logo_width(ui)
+        left = rect.left + pad + self._logo_width(ui, rect.width)
         tw = self._text_width(ui, rect.width)
         y = rect.top + vpad
         self.town.backdrop = ui.theme.header_bg
@@ -148,7 +155,7 @@ class Header(Widget):
         surf.fill(ui.theme.header_bg, self.rect)
         if ui.theme.name == "high_contrast":
             pygame.draw.line(surf, ui.theme.border, self.rect.bottomleft, self.rect.bottomright, ui.px(3))
-        logo = self._scaled_logo(ui)
+        logo = self._scaled_logo(ui) if self._logo_width(ui, self.rect.width) else None
         if logo is not None:
             surf.blit(logo, (self.rect.left + ui.px(28), self.rect.centery - logo.get_height() // 2))
         for child in self.children():

@@ -14,7 +14,8 @@ import pygame
 from kiosk.shell.theme import RGB
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, UiContext
 from screens.widgets.base import TextItem, Widget, WidgetOptions
-from screens.widgets.button import _background
+from screens.widgets.button import button_shape
+from screens.widgets.icons import Icon, draw_icon
 from screens.widgets.text import wrap
 
 _PAD = 24
@@ -27,23 +28,29 @@ _Block = tuple[list[str], int, bool]
 
 class ListRow(Widget):
     def __init__(self, title: str, details: list[str] | tuple[str, ...] = (), *,
-                 aside: tuple[str, ...] = (), **kw: Unpack[WidgetOptions]) -> None:
+                 aside: tuple[str, ...] = (), aside_icon: Icon | None = None,
+                 **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         self.interactive = self.on_tap is not None
         self.title = title
         self.details = [d for d in details if d]
         self.aside = tuple(a for a in aside if a)   # e.g. ("↗", "350 m"): big first line, small second
+        self.aside_icon = aside_icon                # drawn above the aside's lines (« here »: a location mark)
 
     # -- geometry ------------------------------------------------------------
     def _aside_blocks(self, ui: UiContext) -> list[tuple[str, int, bool]]:
         first, others = ui.font_px(TEXT_BODY + 12), ui.font_px(TEXT_SMALL)
-        return [(text, first if i == 0 else others, i == 0) for i, text in enumerate(self.aside)]
+        big = 0 if self.aside_icon is None else -1     # an icon stands in for the big first line
+        return [(text, first if i == big else others, i == big) for i, text in enumerate(self.aside)]
+
+    def _aside_icon_px(self, ui: UiContext) -> int:
+        return ui.fonts.line_height(ui.font_px(TEXT_BODY + 12), True) if self.aside_icon is not None else 0
 
     def _aside_width(self, ui: UiContext) -> int:
         blocks = self._aside_blocks(ui)
-        if not blocks:
+        if not blocks and self.aside_icon is None:
             return 0
-        return max(ui.fonts.width(t, s, b) for t, s, b in blocks) + ui.px(_ASIDE_GAP)
+        return max([ui.fonts.width(t, s, b) for t, s, b in blocks] + [self._aside_icon_px(ui)]) + ui.px(_ASIDE_GAP)
 
     def _blocks(self, ui: UiContext, width: int) -> list[_Block]:
         inner = max(1, width - 2 * ui.px(_PAD) - self._aside_width(ui))
@@ -57,7 +64,7 @@ class ListRow(Widget):
             + ui.px(6) * (len(blocks) - 1)
 
     def measure(self, ui: UiContext, width: int) -> int:
-        aside = sum(ui.fonts.line_height(s, b) for _t, s, b in self._aside_blocks(ui))
+        aside = sum(ui.fonts.line_height(s, b) for _t, s, b in self._aside_blocks(ui)) + self._aside_icon_px(ui)
         content = max(self._text_height(ui, self._blocks(ui, width)), aside)
         return max(ui.px(_MIN_HEIGHT), ui.min_touch, content + 2 * ui.px(_PAD) * 3 // 4)
 
@@ -83,7 +90,8 @@ class ListRow(Widget):
         if aside:
             column_w = self._aside_width(ui) - ui.px(_ASIDE_GAP)
             centre = self.rect.right - ui.px(_PAD) - column_w // 2
-            y = self.rect.centery - sum(ui.fonts.line_height(s, b) for _t, s, b in aside) // 2
+            y = self.rect.centery - (sum(ui.fonts.line_height(s, b) for _t, s, b in aside)
+                                     + self._aside_icon_px(ui)) // 2 + self._aside_icon_px(ui)
             for text, size, bold in aside:
                 w, lh = ui.fonts.width(text, size, bold), ui.fonts.line_height(size, bold)
                 out.append((text, size, bold, "text", pygame.Rect(centre - w // 2, y, w, lh)))
@@ -97,11 +105,17 @@ class ListRow(Widget):
 
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
         t = ui.theme
-        surf.blit(_background(self.rect.size, self._bg(ui), t.border if self.interactive else None,
+        surf.blit(button_shape(self.rect.size, self._bg(ui), t.border if self.interactive else None,
                               tuple(self.backdrop), ui.px(18), max(2, ui.px(3))), self.rect.topleft)
         for text, size, bold, colour, where in self._lines(ui):
             fg = t.text if self.pressed and t.name == "high_contrast" else getattr(t, colour)
             surf.blit(ui.fonts.render(text, size, fg, bold), where.topleft)
+        if self.aside_icon is not None:
+            side = self._aside_icon_px(ui)
+            column_w = self._aside_width(ui) - ui.px(_ASIDE_GAP)
+            aside_h = side + sum(ui.fonts.line_height(s, b) for _t, s, b in self._aside_blocks(ui))
+            draw_icon(surf, self.aside_icon, side, t.text, (self.rect.right - ui.px(_PAD) - column_w // 2,
+                                                            self.rect.centery - aside_h // 2 + side // 2))
 
     def text_items(self, ui: UiContext) -> list[TextItem]:
         bg = self._bg(ui)

@@ -29,8 +29,9 @@ class Picture(Widget):
         super().place(ui, rect)
         size = self._size(ui, rect.width)
         if self._scaled is None or self._scaled.get_size() != size:
-            self._scaled = pygame.transform.smoothscale(self.image.convert(), size) \
-                if size != self.image.get_size() else self.image
+            # A logo's transparent corners stay transparent (convert() would paint them black).
+            source = self.image.convert_alpha() if self.image.get_flags() & pygame.SRCALPHA else self.image.convert()
+            self._scaled = pygame.transform.smoothscale(source, size) if size != self.image.get_size() else self.image
 
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
         if self._scaled is not None:

@@ -13,6 +13,7 @@ from support import settle_until
 from kiosk.clock import ManualClock
 from kiosk.devtools.screenshots import SHOT_TIME, STATES
 from kiosk.formatting import format_date_long, format_date_short, format_datetime_long, format_day_month
+from screens.widgets.icons import Icon
 
 pytestmark = pytest.mark.reference_server
 
@@ -69,7 +70,7 @@ def test_open_now_and_near_here(city):
     pilot = city()
     pilot.tap("city-open-now")
     assert pilot.widget("place-0").title == "Mairie de Saint-Clément-des-Vignes"
-    assert pilot.widget("place-0").aside == ("●", "ici")
+    assert pilot.widget("place-0").aside == ("ici",) and pilot.widget("place-0").aside_icon is Icon.HERE
     pilot.tap("back")
     pilot.tap("city-near")
     assert "800 m" in plain(pilot.widget("list-intro").text)

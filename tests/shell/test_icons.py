@@ -90,3 +90,16 @@ def test_without_the_font_it_says_what_to_install_and_draws_no_icon(monkeypatch,
     assert [t.text for t in home.text_items(ui)] == ["Accueil"]
     surface = pygame.Surface((300, 100))
     home.draw(surface, ui)       # the label alone, and no box for a glyph no font has
+
+
+def test_each_category_of_the_demo_town_and_of_a_big_town_gets_its_own_icon():
+    from kiosk.devtools.sample_town import CATEGORIES
+    from screens.city.common import category_icon
+
+    demo = ["Administration", "Commerce", "Culte", "Culture", "Éducation", "Environnement", "Loisirs",
+            "Patrimoine", "Santé", "Sécurité", "Services", "Social", "Sport", "Transport"]
+    for names in (demo, list(CATEGORIES)):
+        icons = [category_icon(n) for n in names]
+        assert len(set(icons)) == len(icons), dict(zip(names, icons, strict=True))
+    assert category_icon("Transport") is Icon.TRANSPORT and category_icon("Lieux de culte") is Icon.WORSHIP
+    assert category_icon("") is Icon.PLACE

@@ -41,7 +41,7 @@ def _bounded_caches(app) -> dict[str, tuple[int, int]]:
     from kiosk.city import hours
     from kiosk.shell import fonts as fonts_module
     from kiosk.text import fold
-    from screens.widgets import button, qr_code, text
+    from screens.widgets import button, icons, qr_code, text
 
     fonts = app.fonts
     backend = app.devices.printer.backend
@@ -52,8 +52,8 @@ def _bounded_caches(app) -> dict[str, tuple[int, int]]:
         "text widths": (len(fonts._widths), getattr(fonts_module, "WIDTHS_KEPT", None)),
         "line breaks": (len(fonts.wrap_cache), getattr(text, "WRAPS_KEPT", None)),
     }
-    for name, fn in (("button shapes", button._background), ("qr modules", qr_code.qr_modules),
-                     ("qr drawn", qr_code._drawn), ("folded text", fold)):
+    for name, fn in (("button shapes", button.button_shape), ("qr modules", qr_code.qr_modules),
+                     ("qr drawn", qr_code._drawn), ("folded text", fold), ("icons drawn", icons.render_icon)):
         info = fn.cache_info()
         caches[name] = (info.currsize, info.maxsize)
     for module in (hours, availability, opening, line_breaks):
@@ -69,7 +69,7 @@ def _empty_caches(app) -> None:
     from kiosk.booking import availability, opening
     from kiosk.city import hours
     from kiosk.text import fold
-    from screens.widgets import button, qr_code
+    from screens.widgets import button, icons, qr_code
 
     fonts = app.fonts
     fonts._cache.clear()
@@ -77,7 +77,7 @@ def _empty_caches(app) -> None:
     fonts.wrap_cache.clear()
     if hasattr(fonts, "cached_pixels"):
         fonts.cached_pixels = 0
-    for fn in (button._background, qr_code.qr_modules, qr_code._drawn, fold,
+    for fn in (button.button_shape, icons.render_icon, qr_code.qr_modules, qr_code._drawn, fold,
                *(f for m in (hours, availability, opening, line_breaks) for f in vars(m).values()
                  if hasattr(f, "cache_clear"))):
         fn.cache_clear()
