@@ -60,7 +60,9 @@ class DemarcheContactScreen(FilingStep):
                          else AzertyKeyboard(self._key, symbols=True))
             parts.append(Label(_("Used only to send you the tracking number, then erased from this terminal."),
                                size=TEXT_SMALL, colour="muted", id="consent"))
-            self.go = Button(_("Send my request"), kind="primary", id="send", on_tap=self._send)
+            # « Envoyer » alone: beside the keys, a longer label would take two lines and push the
+            # field typed into out of sight (low reach, large text).
+            self.go = Button(_("Send"), kind="primary", id="send", on_tap=self._send)
             parts.append(self.go)
         return Column(parts, gap=24)
 

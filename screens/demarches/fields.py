@@ -131,9 +131,10 @@ class PageFields:
         return self._typed(view.name, view, LETTERS, area=view.multiline)
 
     def _area_lines(self) -> int:
-        """A text area's height: four lines, two where the keyboard leaves little height (landscape)."""
+        """A text area's height: four lines, two where the keyboard leaves little height (landscape,
+        low reach)."""
         width, height = self.app.display.logical
-        return 2 if width > height else 4
+        return 2 if width > height or self.app.visit.settings.low_reach else 4
 
     def _email(self, view: FieldView) -> Widget:
         return self._typed(view.name, view, SYMBOLS)

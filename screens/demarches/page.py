@@ -44,6 +44,7 @@ class DemarchePageScreen(DemarcheStep):
         assert demarches is not None     # a page opens from « Commencer », which needs the service
         self.fields = PageFields(app, session, demarches, self.state, self._changed)
         self.shown_before = False
+        self._keys_shown = False
 
     def _changed(self) -> None:
         """A touch changed the page (an answer, a street picked, the field in focus): build it again
@@ -76,11 +77,21 @@ class DemarchePageScreen(DemarcheStep):
                                id="french-only"))
         parts += blocks
         keys = self._keys()
+        self._keys_shown = keys is not None
         if keys is not None:
             parts.append(keys)
         self.go = Button(_("Continue"), kind="primary", id="continue", on_tap=self._continue)
         parts.append(Row([Button(_("Back"), id="page-back", on_tap=lambda: self.app.nav.pop(self)), self.go], gap=20))
         return Column(parts, gap=28)
+
+    def main_action(self, content: Widget) -> Widget | None:
+        """With keys on screen, « Continuer » alone stays with them (« Retour » is in the footer too):
+        two buttons would make their row too tall to leave the field typed into in sight."""
+        if self._keys_shown and self.go.parent is not None and isinstance(self.go.parent, Row):
+            self.go.parent.items.remove(self.go)
+            self.go.parent = None
+            return self.go
+        return super().main_action(content)
 
     def dock(self, content: Widget) -> Widget | None:
         """A street or place being searched on a wide screen: its matches beside the keys (under them
