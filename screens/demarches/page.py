@@ -19,7 +19,7 @@ from kiosk.shell.ui import TEXT_SMALL
 from screens.base import lift_key_panel
 from screens.demarches.common import DemarcheStep, service
 from screens.demarches.fields import DIGITS, PHONE, SYMBOLS, PageFields, PageState, first_input
-from screens.widgets import AzertyKeyboard, Button, Column, Label, NumericKeypad, Row, ScrollView
+from screens.widgets import AzertyKeyboard, Button, Column, Label, NumericKeypad, Row, ScrollView, Spacer
 from screens.widgets.base import Widget
 from screens.widgets.containers import Dock
 from screens.widgets.keyboard import BACKSPACE, ENTER
@@ -80,6 +80,9 @@ class DemarchePageScreen(DemarcheStep):
         self._keys_shown = keys is not None
         if keys is not None:
             parts.append(keys)
+        if self.state.focus in self.fields.pickers and not self.state.matches_beside_keys:
+            # Room below the search, so that it can be scrolled to the top with its matches under it.
+            parts.append(Spacer(self.app.display.logical[1] // 3, id="search-room"))
         self.go = Button(_("Continue"), kind="primary", id="continue", on_tap=self._continue)
         parts.append(Row([Button(_("Back"), id="page-back", on_tap=lambda: self.app.nav.pop(self)), self.go], gap=20))
         return Column(parts, gap=28)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from kiosk.printing.document import Ticket
     from screens.base import ScreenHost
 
-NUMBER_SIZE = TEXT_DISPLAY * 2      # « ABCD-1234 » whole on one line in portrait, read from a step away
+NUMBER_SIZE = TEXT_DISPLAY * 8 // 5  # « ABCD-1234 » read from a step away, on one line even in large text
 
 
 class DemarcheReceiptScreen(AutoPrintedTicket):
