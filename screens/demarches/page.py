@@ -45,6 +45,8 @@ class DemarchePageScreen(DemarcheStep):
         self.fields = PageFields(app, session, demarches, self.state, self._changed)
         self.shown_before = False
         self._keys_shown = False
+        self.view_language = self.language
+        self.built_once = False       # the first build uses the page read when the screen was made
 
     def _changed(self) -> None:
         """A touch changed the page (an answer, a street picked, the field in focus): build it again
@@ -56,8 +58,14 @@ class DemarchePageScreen(DemarcheStep):
         return self.view
 
     def build(self) -> None:
-        if self.root is not None:     # a rebuild: an answer may have shown or hidden fields
-            self.view = self.form.page
+        if self.built_once:           # a rebuild: an answer, or the language, may have changed
+            relabel = self.view_language != self.language and self.view.has_errors
+            self.form.language = self.language
+            if relabel and self.form.page.id == self.page_id and self.form.next():
+                self.form.edit(self.page_id)    # errors judged again in the new language; already put
+            self.view = self.form.page          # right meanwhile: stay on this page all the same
+        self.view_language = self.language
+        self.built_once = True
         super().build()
 
     def title(self) -> str:

@@ -68,6 +68,9 @@ def test_a_full_copy_asked_by_someone_else_is_refused_with_the_reason_under_the_
     error = pilot.widget("error-requester_link").text
     assert "ne peut être demandé que par la personne" in error and "extrait sans filiation" in error
     assert pilot.widget("continue").rect == before                # nothing moved under the finger
+    pilot.tap("language")                                         # the reason, in English too
+    assert "may only be requested by" in pilot.widget("error-requester_link").text
+    assert pilot.widget("step").text.startswith("Step 2 of")
     pilot.tap("choice-requester_link-descendant")                 # a grandchild may ask
     assert pilot.widget("error-requester_link").text == ""
     pilot.tap("continue")
