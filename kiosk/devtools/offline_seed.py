@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.demo_api import seed, seed_data
+from kiosk.demo_api import published_forms, seed, seed_data
 from offline_cache.db import open_cache
 from offline_cache.from_api import apply_catalog, apply_slot_list
 
@@ -24,11 +24,13 @@ if TYPE_CHECKING:
 
 
 def fill_cache(cache_path: str | Path, now: datetime) -> Path:
-    """Write the demo town's catalog and 30 days of slots (all free) into ``cache_path``."""
+    """Write the demo town's catalog (with its démarches and streets) and 30 days of slots (all free)
+    into ``cache_path``."""
     today = now.astimezone(seed.PARIS).date()
     catalog = {"full": True, "cursor": "seed", "services": seed_data.SERVICES,
                "places": seed.places(random.Random(seed.SEED), today), "pages": [], "events": [],
-               "deleted": {"services": [], "places": [], "pages": [], "events": []}}
+               "forms": published_forms.seed_forms(), "streets": seed.streets(),
+               "deleted": {"services": [], "places": [], "pages": [], "events": [], "forms": [], "streets": []}}
     conn = open_cache(cache_path)
     try:
         apply_catalog(conn, catalog, now)

@@ -14,6 +14,8 @@ from screens.base import Feature
 from screens.booking.choose_service import BookingServicesScreen
 from screens.checkin.arrival import CheckinScreen
 from screens.city.home import CityHomeScreen
+from screens.demarches import icons as demarche_icons
+from screens.demarches.choose import DemarchesScreen
 from screens.shell.toolkit_demo import ToolkitDemoScreen
 from screens.tracking.number import TrackingScreen
 from screens.walkin.choose import WalkInScreen
@@ -28,6 +30,7 @@ FEATURES: tuple[Feature, ...] = (
             icon=Icon.CALENDAR, profiles=frozenset({"street", "counter"}), open=BookingServicesScreen),
     Feature(id="tracking", title=N_("Follow my request"), subtitle=N_("With the number on your receipt"),
             icon=Icon.TRACK, profiles=frozenset({"street", "counter"}), open=TrackingScreen),
+    Feature(id="demarches", title=N_("Make a request"), subtitle=N_("Civil-status records, a problem in the street"), icon=demarche_icons.FEATURE, profiles=frozenset({"street", "counter"}), open=DemarchesScreen),  # noqa: E501
     # city information: places, hours, events, pages
     Feature(id="city", title=N_("My town"), subtitle=N_("Places, opening hours, what's on"),
             icon=Icon.TOWN, profiles=frozenset({"street"}), open=CityHomeScreen),

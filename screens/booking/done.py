@@ -18,37 +18,24 @@ from typing import TYPE_CHECKING
 from kiosk.booking import flow as booking_flow
 from kiosk.booking.tickets import CHECK_WITH_THE_REFERENCE, appointment_words
 from kiosk.i18n import _
-from kiosk.printing.service import PrintState
 from kiosk.shell.ui import TEXT_BODY, TEXT_DISPLAY, TEXT_SMALL
-from screens.base import Screen
+from screens.printing.auto_print import AutoPrintedTicket
 from screens.widgets import Button, Column, Label, Row
 from screens.widgets.base import Widget
 from screens.widgets.qr_code import QrCodeView
 
 if TYPE_CHECKING:
-    import pygame
-
+    from kiosk.printing.document import Ticket
     from screens.base import ScreenHost
 
 
-class BookingDoneScreen(Screen):
+class BookingDoneScreen(AutoPrintedTicket):
     name = "booking_done"
 
     def __init__(self, app: ScreenHost) -> None:
         super().__init__(app)
         self.draft = booking_flow.draft(app)
         self.wipe_after_s = app.config.booking.done_home_after_s
-        self.printing = app.printing.job()
-        self._auto_printed = False
-
-    @property
-    def print_state(self) -> PrintState:
-        """The ticket's printing: "" (not sent), printing, printed or failed."""
-        return self.printing.state
-
-    @print_state.setter
-    def print_state(self, state: str) -> None:     # the screenshot gallery shows each state
-        self.printing.state = PrintState(state)
 
     def title(self) -> str:
         if booking_flow.is_confirmed(self.draft):
@@ -86,11 +73,11 @@ class BookingDoneScreen(Screen):
             code = [QrCodeView(token, size=560 if self._cannot_print() else 420, id="qr"),
                     Label(_("Show this code at the counter when you arrive."), size=TEXT_SMALL, align="center",
                           id="qr-hint")]
-        parts.append(self._print_status())
-        buttons = []
-        if self.app.printing.present and self.printing.state not in (PrintState.PRINTING, PrintState.PRINTED):
-            label = _("Try printing again") if self._cannot_print() else _("Print my ticket")
-            buttons.append(Button(label, id="print", on_tap=self._print))
+        parts.append(self.print_status(
+            no_printer=_("Printing is not possible on this terminal: note the reference."),
+            cannot=_("The ticket cannot be printed. Your appointment is recorded all the same: note the reference "
+                     "or photograph the code.")))
+        buttons: list[Widget] = [*self.print_buttons()]
         buttons.append(Button(_("Finish"), kind="primary", id="finish",
                               on_tap=lambda: self.app.end_visit("booking finished")))
         parts.append(Row(buttons, gap=20))
@@ -100,38 +87,10 @@ class BookingDoneScreen(Screen):
             return Row([Column(parts, gap=20), Column(code, gap=12)], gap=48, wrap=False)
         return Column(parts[:-2] + code + parts[-2:], gap=20)
 
-    def _cannot_print(self) -> bool:
-        """The job failed, or the printer says it cannot print (no paper, off) before we tried."""
-        state = self.printing.state
-        return state is PrintState.FAILED or (not state and not self.app.printing.can_print())
-
-    def _print_status(self) -> Label:
-        if not self.app.printing.present:
-            text = _("Printing is not possible on this terminal: note the reference.")
-        elif self._cannot_print():
-            text = _("The ticket cannot be printed. Your appointment is recorded all the same: note the reference "
-                     "or photograph the code.")
-        else:
-            text = {"printing": _("Printing your ticket…"),
-                    "printed": _("Your ticket is printed. Take it below the screen.")}.get(self.printing.state, "")
-        bold = self._cannot_print()
-        return Label(text, size=TEXT_BODY if bold else TEXT_SMALL, bold=bold, align="center", id="print-status")
-
     def on_hide(self) -> None:
         """Left by « Retour » (not covered by Help): the booking is made, nothing typed stays."""
         if self not in self.app.nav.stack:
             booking_flow.forget(self.app)
 
-    # -- printing ------------------------------------------------------------------------------
-    def on_show(self) -> None:
-        if not self._auto_printed and self.app.printing.can_print():
-            self._auto_printed = True
-            self._print()
-
-    def _print(self) -> None:
-        self.printing.submit(booking_flow.ticket(self.app, self.draft))
-        self.rebuild()
-
-    def handle_event(self, event: pygame.event.Event) -> None:
-        if self.printing.update(event) or self.printing.is_printer_state(event):
-            self.rebuild()
+    def ticket_to_print(self) -> Ticket:
+        return booking_flow.ticket(self.app, self.draft)

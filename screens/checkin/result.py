@@ -20,19 +20,18 @@ from kiosk.clock import PARIS
 from kiosk.devices.scan_codes import ScanKind
 from kiosk.formatting import format_date_long, format_time
 from kiosk.i18n import _
-from kiosk.printing.service import PrintState
 from kiosk.queue.ticket import people_ahead_words, wait_words
 from kiosk.services.outcomes import GENERIC, MESSAGES
 from kiosk.shell.ui import TEXT_BODY, TEXT_DISPLAY, TEXT_SMALL
 from screens.base import Screen
+from screens.printing.auto_print import AutoPrintedTicket
 from screens.widgets import Button, Column, Label, Row
 from screens.widgets.base import Widget
 from screens.widgets.queue_number import QueueNumber
 
 if TYPE_CHECKING:
-    import pygame
-
     from kiosk.devices.scan_codes import ScannedCode
+    from kiosk.printing.document import Ticket
     from screens.base import ScreenHost
 
 NUMBER_SIZE = TEXT_DISPLAY * 3      # read from a few steps away, by people with poor sight too
@@ -44,7 +43,7 @@ WALK_IN_FEATURE = "walkin"
 CHECKIN_FEATURE = "checkin"
 
 
-class CheckinResultScreen(Screen):
+class CheckinResultScreen(AutoPrintedTicket):
     name = "checkin_result"
     scan_kinds = frozenset({ScanKind.CHECKIN_TOKEN})   # another booking scanned here: a new check-in
 
@@ -53,16 +52,6 @@ class CheckinResultScreen(Screen):
         self.result = result
         self.counter = CounterCheckin.configured(app.services, app.config) if app.services else None
         self.wipe_after_s = app.config.checkin.done_home_after_s
-        self.printing = app.printing.job()
-        self._auto_printed = False
-
-    @property
-    def print_state(self) -> PrintState:
-        return self.printing.state
-
-    @print_state.setter
-    def print_state(self, state: str) -> None:     # the screenshot gallery shows each state
-        self.printing.state = PrintState(state)
 
     @property
     def has_ticket(self) -> bool:
@@ -128,11 +117,10 @@ class CheckinResultScreen(Screen):
         if view.number:
             facts.append(Label(_("Watch the waiting-room screen: your number will be called there."), size=TEXT_SMALL,
                                colour="muted", id="called"))
-        facts.append(self._print_status())
-        buttons: list[Widget] = []
-        if self.app.printing.present and self.printing.state not in (PrintState.PRINTING, PrintState.PRINTED):
-            label = _("Try printing again") if self._cannot_print() else _("Print my ticket")
-            buttons.append(Button(label, id="print", on_tap=self._print))
+        facts.append(self.print_status(
+            no_printer=_("This terminal cannot print: note your number."),
+            cannot=_("The ticket cannot be printed; your check-in stands all the same. Note your number.")))
+        buttons: list[Widget] = [*self.print_buttons()]
         buttons.append(Button(_("Finish"), kind="primary", id="finish",
                               on_tap=lambda: self.app.end_visit("check-in finished")))
         facts.append(Row(buttons, gap=20))
@@ -227,32 +215,7 @@ class CheckinResultScreen(Screen):
             take(code)
 
     # -- printing --------------------------------------------------------------------------------
-    def _cannot_print(self) -> bool:
-        state = self.printing.state
-        return state is PrintState.FAILED or (not state and not self.app.printing.can_print())
-
-    def _print_status(self) -> Label:
-        if not self.app.printing.present:
-            text = _("This terminal cannot print: note your number.")
-        elif self._cannot_print():
-            text = _("The ticket cannot be printed; your check-in stands all the same. Note your number.")
-        else:
-            text = {"printing": _("Printing your ticket…"),
-                    "printed": _("Your ticket is printed. Take it below the screen.")}.get(self.printing.state, "")
-        bold = self._cannot_print()
-        return Label(text, size=TEXT_BODY if bold else TEXT_SMALL, bold=bold, align="center", id="print-status")
-
-    def on_show(self) -> None:
-        if self.has_ticket and not self._auto_printed and self.app.printing.can_print():
-            self._auto_printed = True
-            self._print()
-
-    def _print(self) -> None:
+    def ticket_to_print(self) -> Ticket | None:
         if self.counter is None or self.result.view is None:
-            return
-        self.printing.submit(self.counter.ticket(self.result.view))
-        self.rebuild()
-
-    def handle_event(self, event: pygame.event.Event) -> None:
-        if self.printing.update(event) or self.printing.is_printer_state(event):
-            self.rebuild()
+            return None
+        return self.counter.ticket(self.result.view)

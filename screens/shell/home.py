@@ -20,8 +20,8 @@ from screens.widgets.stretch import StretchColumn
 from screens.widgets.tile import WideTile
 
 CREST_WIDTH = 170      # layout pixels: the crest above the town's name on the welcome
-LANDSCAPE_COLUMNS = 5  # all of a terminal's tiles on one line of a landscape screen
-CREST_UP_TO = 4        # tiles: with more, they need the crest's height (a counter terminal has five)
+LANDSCAPE_COLUMNS = 6  # all of a terminal's tiles on one line of a landscape screen (a counter has six)
+CREST_UP_TO = 4        # tiles: with more, they need the crest's height (a counter terminal has six)
 
 
 class HomeScreen(Screen):
@@ -51,7 +51,7 @@ class HomeScreen(Screen):
             tiles = StretchColumn([
                 WideTile(_(f.title), icon=f.icon, subtitle=_(f.subtitle), id=f"feature-{f.id}",
                          on_tap=_opener(app, f), flex=1)
-                for f in features], gap=24, max_grow=140, flex=1)
+                for f in features], gap=24 if len(features) <= 5 else 12, max_grow=140, flex=1)   # six: tighter
         welcome = self._welcome(short=landscape or app.ui.large_text or len(features) > CREST_UP_TO)
         help_line = Label(_("Need help? Touch « Help », at the bottom of the screen."), size=TEXT_BODY,
                           colour="muted", icon=Icon.HELP, id="help-line")

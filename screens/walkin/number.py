@@ -15,24 +15,22 @@ from typing import TYPE_CHECKING
 
 from kiosk.formatting import format_duration_min
 from kiosk.i18n import _, ngettext
-from kiosk.printing.service import PrintState
 from kiosk.shell.ui import TEXT_BODY, TEXT_DISPLAY, TEXT_SMALL
 from kiosk.walkin import service as walkin
 from kiosk.walkin.tickets import walk_in_ticket
-from screens.base import Screen
+from screens.printing.auto_print import AutoPrintedTicket
 from screens.widgets import Button, Column, Label, Row
 from screens.widgets.base import Widget
 from screens.widgets.queue_number import QueueNumber
 
 if TYPE_CHECKING:
-    import pygame
-
+    from kiosk.printing.document import Ticket
     from screens.base import ScreenHost
 
 NUMBER_SIZE = TEXT_DISPLAY * 3     # read from a few steps away, by people with poor sight too
 
 
-class WalkInNumberScreen(Screen):
+class WalkInNumberScreen(AutoPrintedTicket):
     name = "walkin_number"
 
     def __init__(self, app: ScreenHost) -> None:
@@ -41,16 +39,6 @@ class WalkInNumberScreen(Screen):
         assert taken is not None, "the number screen opens once the number is given"
         self.taken = taken
         self.wipe_after_s = app.config.booking.done_home_after_s
-        self.printing = app.printing.job()
-        self._auto_printed = False
-
-    @property
-    def print_state(self) -> PrintState:
-        return self.printing.state
-
-    @print_state.setter
-    def print_state(self, state: str) -> None:     # the screenshot gallery shows each state
-        self.printing.state = PrintState(state)
 
     def title(self) -> str:
         return _("Your number") if self.taken.number else _("Your request is recorded")
@@ -74,11 +62,10 @@ class WalkInNumberScreen(Screen):
         if t.number:
             parts.append(Label(_("Your number will be called on the screen of the waiting room."), size=TEXT_SMALL,
                                colour="muted", align="center", id="called"))
-        parts.append(self._print_status())
-        buttons: list[Widget] = []
-        if self.app.printing.present and self.printing.state not in (PrintState.PRINTING, PrintState.PRINTED):
-            label = _("Try printing again") if self._cannot_print() else _("Print my ticket")
-            buttons.append(Button(label, id="print", on_tap=self._print))
+        parts.append(self.print_status(
+            no_printer=_("Printing is not possible on this terminal: note your number."),
+            cannot=_("The ticket cannot be printed. Your number stands all the same: note it.")))
+        buttons: list[Widget] = [*self.print_buttons()]
         buttons.append(Button(_("Finish"), kind="primary", id="finish",
                               on_tap=lambda: self.app.end_visit("walk-in number taken")))
         parts.append(Row(buttons, gap=20))
@@ -98,34 +85,8 @@ class WalkInNumberScreen(Screen):
             return _("Estimated wait: none, you are next.")
         return _("Estimated wait: about {duration}.").format(duration=format_duration_min(t.wait_minutes, lang))
 
-    def _cannot_print(self) -> bool:
-        state = self.printing.state
-        return state is PrintState.FAILED or (not state and not self.app.printing.can_print())
-
-    def _print_status(self) -> Label:
-        if not self.app.printing.present:
-            text = _("Printing is not possible on this terminal: note your number.")
-        elif self._cannot_print():
-            text = _("The ticket cannot be printed. Your number stands all the same: note it.")
-        else:
-            text = {"printing": _("Printing your ticket…"),
-                    "printed": _("Your ticket is printed. Take it below the screen.")}.get(self.printing.state, "")
-        bold = self._cannot_print()
-        return Label(text, size=TEXT_BODY if bold else TEXT_SMALL, bold=bold, align="center", id="print-status")
-
     # -- printing ------------------------------------------------------------------------------
-    def on_show(self) -> None:
-        if not self._auto_printed and self.app.printing.can_print():
-            self._auto_printed = True
-            self._print()
-
-    def _print(self) -> None:
+    def ticket_to_print(self) -> Ticket:
         config = self.app.config
-        self.printing.submit(walk_in_ticket(self.taken, town=config.branding.town_name,
-                                            follow_url=config.queue.follow_url or None,
-                                            printed_at=self.app.clock.now()))
-        self.rebuild()
-
-    def handle_event(self, event: pygame.event.Event) -> None:
-        if self.printing.update(event) or self.printing.is_printer_state(event):
-            self.rebuild()
+        return walk_in_ticket(self.taken, town=config.branding.town_name, follow_url=config.queue.follow_url or None,
+                              printed_at=self.app.clock.now())

@@ -2,7 +2,8 @@
 
 A day with free times is a button with a dot under its number; a day without is greyed
 out *and* has no dot and cannot be pressed, so the difference does not rely on colour;
-the chosen day carries a check mark. A ``Grid`` would drop columns on a narrow screen;
+the chosen day carries a check mark. Where every day may be chosen (the date of a birth),
+``mark_free=False`` leaves the dots out: they would tell nothing. A ``Grid`` would drop columns on a narrow screen;
 a calendar must keep its week lines, so this one sizes its cells itself.
 """
 
@@ -26,7 +27,7 @@ FREE_MARK = "●"
 
 class MonthCalendar(Widget):
     def __init__(self, month: date, free: Iterable[date], chosen: date | None, day_names: Sequence[str],
-                 on_choose: Callable[[date], None], **kw: Unpack[WidgetOptions]) -> None:
+                 on_choose: Callable[[date], None], *, mark_free: bool = True, **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
         free = set(free)
         self.heads = [Label(name, size=TEXT_SMALL, bold=True, align="center", colour="muted") for name in day_names]
@@ -37,7 +38,7 @@ class MonthCalendar(Widget):
                     self.cells.append(None)
                     continue
                 is_free = day in free
-                button = Button(str(day.day), kind="key", subtitle=FREE_MARK if is_free else None,
+                button = Button(str(day.day), kind="key", subtitle=FREE_MARK if is_free and mark_free else None,
                                 selected=day == chosen, id=f"day-{day.isoformat()}",
                                 on_tap=partial(on_choose, day) if is_free else None)
                 button.enabled = is_free

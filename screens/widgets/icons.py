@@ -98,6 +98,10 @@ class Icon(Enum):
     SHOP = ("storefront", 0xEA12)
     HERITAGE = ("museum", 0xEA36)
     WORSHIP = ("church", 0xEAAE)                      # the usual French signage pictogram for a place of worship
+    # -- démarches (screens/demarches/icons.py maps a form's symbolic icon to one of these) ----
+    DEMARCHE = ("edit_note", 0xE745)                  # make a request: a form to fill in
+    RECORD = ("article", 0xEF42)                      # a document asked for (a civil-status record)
+    REPORT = ("report_problem", 0xE8B2)               # something wrong in the street
 
 
 @lru_cache(maxsize=1)

@@ -207,3 +207,17 @@ def test_booking_figures(bench_run):
     assert report["booking_time_200_slots"]["samples"] == 10
     flow = report["booking_flow_scripted"]
     assert flow["samples"] == 1 and 500 < flow["ticket_bytes"] < 1500
+
+
+def test_demarche_pages_figures(bench_run):
+    """Every page of both démarches is timed, « Continuer » to the next page drawn."""
+    done, _ = bench_run
+    figures = json.loads(done.stdout)["demarche_pages_1080x1920"]
+    assert "error" not in figures, figures
+    pages = {key[:-len("_p99_ms")] for key in figures if key.endswith("_p99_ms") and ":" in key}
+    assert pages == {"acte-etat-civil:record", "acte-etat-civil:requester", "acte-etat-civil:person",
+                     "acte-etat-civil:parents", "acte-etat-civil:delivery", "signalement-voirie:category",
+                     "signalement-voirie:where", "signalement-voirie:description", "signalement-voirie:contact"}
+    assert figures["samples"] == 5 * len(pages)
+    assert 0 < figures["median_ms"] <= figures["p99_ms"] and figures["met"] is (figures["p99_ms"] <= 8)
+    assert figures["worst_page"] in pages

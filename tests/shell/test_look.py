@@ -41,7 +41,8 @@ def test_the_portrait_home_fills_its_height_with_big_tiles_and_nothing_scrolls(m
 
 
 def test_the_crest_stands_over_the_welcome_when_there_is_room(make_pilot):
-    pilot = make_pilot(PORTRAIT, overrides={"branding.logo": str(DEMO_LOGO)})
+    # A street totem (four tiles; the demo's practice tile would make a fifth).
+    pilot = make_pilot(PORTRAIT, demo=False, overrides={"branding.logo": str(DEMO_LOGO)})
     crest, town = pilot.widget("home-crest"), pilot.widget("home-town")
     assert crest.rect.bottom <= town.rect.top and not pilot.widget("content").scrollable
     counter = make_pilot(PORTRAIT, overrides={"branding.logo": str(DEMO_LOGO), **COUNTER})

@@ -266,6 +266,7 @@ MODULES = (
     "services_benchmarks",   # services: a day's slots, booking online
     "city_benchmarks",       # city information: search as you type, a 500-place category
     "booking_benchmarks",    # booking: each step, a 200-slot day, the whole flow
+    "demarches_benchmarks",  # démarches: each form page's « Continuer » to the next page drawn
     "waiting_room_benchmarks",   # waiting room: an agent's call to the wall's frame
     "checkin_benchmarks",    # check-in: the scan's last key event to the queue ticket's bytes
     "speech_benchmarks",     # speech: say() to the first sample, streamed or whole

@@ -242,6 +242,7 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
 
 from kiosk.devtools.screenshots.booking import STATES as _BOOKING_STATES  # noqa: E402
 from kiosk.devtools.screenshots.checkin import STATES as _CHECKIN_STATES  # noqa: E402
+from kiosk.devtools.screenshots.demarches import STATES as _DEMARCHE_STATES  # noqa: E402
 from kiosk.devtools.screenshots.waiting_room import PROFILE as _DISPLAY_PROFILE  # noqa: E402
 from kiosk.devtools.screenshots.waiting_room import STATES as _WAITING_ROOM_STATES  # noqa: E402
 from kiosk.devtools.screenshots.walkin import STATES as _WALKIN_STATES  # noqa: E402
@@ -249,6 +250,7 @@ from kiosk.devtools.screenshots.walkin import STATES as _WALKIN_STATES  # noqa: 
 STATES.update(_BOOKING_STATES)
 STATES.update(_CHECKIN_STATES)
 STATES.update(_WALKIN_STATES)
+STATES.update(_DEMARCHE_STATES)
 STATES.update(_WAITING_ROOM_STATES)
 STATES["home_counter"] = {"default": lambda p: None}   # a counter terminal's home: check-in and walk-in first
 
@@ -262,9 +264,11 @@ OVERRIDES: dict[str, dict[str, object]] = {
 
 
 def data_for(screen: str) -> SeededData | None:
-    """The booking, walk-in and check-in screens (and the demo scan screen, which books its sample
-    ticket) read a cache: the reference seed's, filled without a server."""
-    if not screen.startswith(("booking", "walkin", "checkin", "admin_scan")):
+    """The booking, walk-in, check-in and démarche screens (and the demo scan screen, which books its
+    sample ticket) read a cache: the reference seed's, filled without a server. « demarches_unavailable »
+    is a terminal without one: no démarche to offer."""
+    if not screen.startswith(("booking", "walkin", "checkin", "admin_scan", "demarche")) \
+            or screen == "demarches_unavailable":
         return None
     from kiosk.devtools.offline_seed import SeededData
 
