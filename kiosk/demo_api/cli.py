@@ -93,22 +93,24 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"demo-api: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
-    code = admin.create_enrolment_code(args.db, clock)
-    print(f"Kiosk Sync API v1 on http://{args.host}:{server.server_port} (database {args.db})", flush=True)
-    print(f"One-time enrolment code: {code}", flush=True)
-    # stepped, standard output carries the clock's acknowledgements only: these lines go to stderr
-    agent_lines = sys.stderr if stepped is not None else sys.stdout
-    agent_token = admin.create_agent_token(args.db, clock=clock)
-    print(f"Agent token: {agent_token}", file=agent_lines, flush=True)
-    print(f"  call the next visitor: kiosk demo-api agent --url http://{args.host}:{server.server_port} "
-          f"--token {agent_token} call --service svc-listes-electorales --counter 'Guichet 1'"
-          " (then recall|absent|served <number>)", file=agent_lines, flush=True)
-    if stepped is not None:
-        threading.Thread(target=_follow_stdin, args=(stepped, server, sys.stdin, sys.stdout), daemon=True).start()
-    elif args.exit_with_stdin:
-        # The parent holds our stdin: when it exits, even by kill -9, the pipe closes and we stop.
-        threading.Thread(target=_stop_at_eof, args=(server, sys.stdin), daemon=True).start()
+    # Ctrl-C stops the server cleanly from here on, also while the start-up lines are written
+    # (a person, or a test, may press it as soon as the first line shows)
     try:
+        code = admin.create_enrolment_code(args.db, clock)
+        print(f"Kiosk Sync API v1 on http://{args.host}:{server.server_port} (database {args.db})", flush=True)
+        print(f"One-time enrolment code: {code}", flush=True)
+        # stepped, standard output carries the clock's acknowledgements only: these lines go to stderr
+        agent_lines = sys.stderr if stepped is not None else sys.stdout
+        agent_token = admin.create_agent_token(args.db, clock=clock)
+        print(f"Agent token: {agent_token}", file=agent_lines, flush=True)
+        print(f"  call the next visitor: kiosk demo-api agent --url http://{args.host}:{server.server_port} "
+              f"--token {agent_token} call --service svc-listes-electorales --counter 'Guichet 1'"
+              " (then recall|absent|served <number>)", file=agent_lines, flush=True)
+        if stepped is not None:
+            threading.Thread(target=_follow_stdin, args=(stepped, server, sys.stdin, sys.stdout), daemon=True).start()
+        elif args.exit_with_stdin:
+            # The parent holds our stdin: when it exits, even by kill -9, the pipe closes and we stop.
+            threading.Thread(target=_stop_at_eof, args=(server, sys.stdin), daemon=True).start()
         thread.join()
     except KeyboardInterrupt:
         pass
