@@ -14,7 +14,7 @@ from typing import Any
 
 import pygame
 
-from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, UiContext
+from kiosk.shell.ui import TEXT_BODY, UiContext
 from screens.widgets.text import wrap
 from screens.widgets.text_field import TextField
 
@@ -28,14 +28,7 @@ class TextArea(TextField):
         return self.lines * ui.fonts.line_height(ui.font_px(TEXT_BODY)) + ui.px(28)
 
     def _items(self, ui: UiContext) -> list[tuple[str, int, bool, str, pygame.Rect]]:
-        small = ui.font_px(TEXT_SMALL)
-        small_lh = ui.fonts.line_height(small, True)
-        out = []
-        y = self.rect.top
-        for line in self._caption_lines(ui, self.rect.width):
-            out.append((line, small, True, "text",
-                        pygame.Rect(self.rect.left, y, ui.fonts.width(line, small, True), small_lh)))
-            y += small_lh
+        out = self._caption_items(ui)
         box = self._box(ui)
         size = ui.font_px(TEXT_BODY)
         text, placeholder = self._shown()
@@ -47,9 +40,4 @@ class TextArea(TextField):
             out.append((line, size, False, "muted" if placeholder else "text",
                         pygame.Rect(box.left + ui.px(20), y, ui.fonts.width(line, size), lh)))
             y += lh
-        y = box.bottom
-        for line in self._error_lines(ui, self.rect.width):
-            out.append((line, small, True, "danger",
-                        pygame.Rect(self.rect.left, y, ui.fonts.width(line, small, True), small_lh)))
-            y += small_lh
-        return out
+        return out + self._error_items(ui, box.bottom)

@@ -109,8 +109,8 @@ class TextField(Widget):
             return (BULLET * len(self.value) if self.masked else self.value), False
         return self.placeholder, True
 
-    def _items(self, ui: UiContext) -> list[tuple[str, int, bool, str, pygame.Rect]]:
-        """(text, size, bold, colour role, rect) of everything written."""
+    def _caption_items(self, ui: UiContext) -> list[tuple[str, int, bool, str, pygame.Rect]]:
+        """The caption's lines above the box, as :meth:`_items` lists them (shared with TextArea)."""
         small = ui.font_px(TEXT_SMALL)
         small_lh = ui.fonts.line_height(small, True)
         out = []
@@ -119,6 +119,21 @@ class TextField(Widget):
             out.append((line, small, True, "text",
                         pygame.Rect(self.rect.left, y, ui.fonts.width(line, small, True), small_lh)))
             y += small_lh
+        return out
+
+    def _error_items(self, ui: UiContext, top: int) -> list[tuple[str, int, bool, str, pygame.Rect]]:
+        """The error's lines under the box (its bottom at ``top``), as :meth:`_items` lists them."""
+        small = ui.font_px(TEXT_SMALL)
+        small_lh = ui.fonts.line_height(small, True)
+        out = []
+        for i, line in enumerate(self._error_lines(ui, self.rect.width)):
+            out.append((line, small, True, "danger",
+                        pygame.Rect(self.rect.left, top + i * small_lh, ui.fonts.width(line, small, True), small_lh)))
+        return out
+
+    def _items(self, ui: UiContext) -> list[tuple[str, int, bool, str, pygame.Rect]]:
+        """(text, size, bold, colour role, rect) of everything written."""
+        out = self._caption_items(ui)
         box = self._box(ui)
         size = ui.font_px(TEXT_BODY + 6)
         text, placeholder = self._shown()
@@ -129,12 +144,7 @@ class TextField(Widget):
         lh = ui.fonts.line_height(size)
         out.append((text, size, False, "muted" if placeholder else "text",
                     pygame.Rect(box.left + ui.px(20), box.centery - lh // 2, ui.fonts.width(text, size), lh)))
-        y = box.bottom
-        for line in self._error_lines(ui, self.rect.width):
-            out.append((line, small, True, "danger",
-                        pygame.Rect(self.rect.left, y, ui.fonts.width(line, small, True), small_lh)))
-            y += small_lh
-        return out
+        return out + self._error_items(ui, box.bottom)
 
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
         t = ui.theme
