@@ -42,6 +42,8 @@ CANCEL_CHECKED = pygame.event.custom_type()
 CALL_BOARD = pygame.event.custom_type()
 CALL_FEED_DOWN = pygame.event.custom_type()
 SPEECH_ENDED = pygame.event.custom_type()
+KEYPAD_KEY = pygame.event.custom_type()
+HEADSET_JACK = pygame.event.custom_type()
 
 Poster = Callable[..., Any]
 """``post(event_type: int, **attrs)``: the queue's entry; returns False when the event was lost."""
@@ -219,9 +221,30 @@ class SpeechEnded(KioskEvent):
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class KeypadKey(KioskEvent):
+    """A key of a tactile keypad read through evdev (drivers.keypad): ``action`` is a
+    ``kiosk.speech.keys.KeyAction`` value, ``down`` True when pressed, False when released
+    (holding 5 starts speech, so both edges matter). SDL keys arrive as pygame's own KEYDOWN/KEYUP."""
+
+    TYPE: ClassVar[int] = KEYPAD_KEY
+    action: str
+    down: bool
+
+
+@dataclass(frozen=True)
+class HeadsetJack(KioskEvent):
+    """A headset was plugged into (``plugged`` True) or pulled out of the terminal's jack
+    (an evdev switch SW_HEADPHONE_INSERT, read by drivers.audio.jack)."""
+
+    TYPE: ClassVar[int] = HEADSET_JACK
+    plugged: bool
+
+
 EVENT_CLASSES: tuple[type[KioskEvent], ...] = (
     NetworkStatus, SyncStatus, DeviceState, ScanRead, ScanRejected, PrintDone, PrintFailed, ServiceState,
     TrackingResult, ActionDone, CancelChecked, QueueBoardRead, CallBoardReceived, CallFeedDown, SpeechEnded,
+    KeypadKey, HeadsetJack,
 )
 BY_TYPE: Mapping[int, type[KioskEvent]] = {cls.TYPE: cls for cls in EVENT_CLASSES}
 # type integer -> its class's name, for messages and logs

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from kiosk.printing.service import PrintingService
     from kiosk.services import Services
     from kiosk.shell.visit import Visit
+    from kiosk.speech.utterance import Part
     from kiosk.tracking.service import TrackingService
     from kiosk.waiting_room.room import WaitingRoom
     from screens.widgets.footer import Footer
@@ -179,6 +180,15 @@ class ScreenHost(Protocol):
         """Ask the sync worker for a round now; False when there is none or it is busy."""
 
     def quit(self, reason: str, code: int = 0) -> None: ...
+
+    # -- speech (issue 15) --
+    @property
+    def speech_active(self) -> bool:
+        """Speech is on for this visit (started with the keypad, the jack or « Guidage vocal »)."""
+
+    def say(self, *parts: Part | str) -> None:
+        """Say ``parts`` now in the visit's language, cutting what is being said; nothing when
+        speech is off. Personal parts are masked unless the sound goes to a headset."""
 
 
 @dataclass(frozen=True)

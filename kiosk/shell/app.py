@@ -34,6 +34,7 @@ from kiosk.shell.fonts import FontBook, shared_fontbook
 from kiosk.shell.idle import IdleController, IdleTimings
 from kiosk.shell.navigation import Navigator
 from kiosk.shell.pointer import PointerTracker
+from kiosk.shell.screen_reader import ScreenReader
 from kiosk.shell.theme import high_contrast_theme, normal_theme
 from kiosk.shell.ui import UiContext
 from kiosk.shell.visit import Settings, Visit
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from kiosk.services import Services
     from kiosk.shell.data_source import DataSource
     from kiosk.speech.speaker import Speaker
+    from kiosk.speech.utterance import Part
     from kiosk.tracking.service import TrackingService
     from kiosk.waiting_room.room import WaitingRoom
     from screens.base import Feature, Screen
@@ -99,6 +101,7 @@ class App:
 
             self.waiting_room = WaitingRoom(config.waiting_room, self.clock)
         self.speech: Speaker | None = None       # [speech] enabled: started after the first frame
+        self.reader = ScreenReader(self)         # what speech says as screens change (issue 15)
         self.sync_status: dict[str, Any] = {}    # the sync worker's last SYNC_STATUS
         self.network: str | None = None          # "online" / "offline" once the sync worker says
         self.out_of_service: str | None = None   # reason, while the terminal cannot serve
@@ -554,6 +557,23 @@ class App:
             from kiosk.speech.speaker import make_speaker
 
             self.speech = make_speaker(self.config.speech)
+
+    # -- speech (issue 15) ----------------------------------------------------
+    @property
+    def speech_active(self) -> bool:
+        return self.speech is not None and self.speech.active
+
+    def say(self, *parts: Part | str) -> None:
+        if self.speech is None or not self.speech.active:
+            return
+        from kiosk.speech.utterance import Utterance
+
+        self.speech.say(Utterance.of(self.visit.settings.language, *parts))
+
+    def start_guidance(self, reason: str) -> None:
+        """Turn speech on for this visit from any screen (held 5, headset plugged, « Guidage
+        vocal »): to be completed by issue 15's start-without-sight work."""
+        log.info("speech guidance requested (%s)", reason)
 
     def _start_call_feed(self, data: DataSource) -> None:
         """A display listens for calls through the data layer's client, once it has one."""

@@ -15,6 +15,8 @@ from screens.base import ScreenHost
 if TYPE_CHECKING:
     from kiosk.shell.caught import CaughtErrors
     from kiosk.shell.display import Display
+    from kiosk.shell.screen_reader import ScreenReader
+    from kiosk.speech.speaker import Speaker
     from screens.widgets.base import Widget
 
 
@@ -50,6 +52,17 @@ class ShellHost(ScreenHost, Protocol):
 
     @property
     def pointer(self) -> PointerState: ...
+
+    @property
+    def reader(self) -> ScreenReader:
+        """What speech says as screens change and the focus moves (issue 15)."""
+
+    @property
+    def speech(self) -> Speaker | None:
+        """The speaker, once speech was started on this terminal; None before (or without [speech])."""
+
+    def start_guidance(self, reason: str) -> None:
+        """Turn speech on for this visit from any screen (held 5, headset plugged, « Guidage vocal »)."""
 
     def start(self) -> None: ...
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypedDict, cast
+from typing import TYPE_CHECKING, Protocol, TypedDict, cast
 
 import pygame
 
 from kiosk.shell.theme import RGB, Theme
 from kiosk.shell.ui import UiContext
+
+if TYPE_CHECKING:
+    from kiosk.speech.keys import KeyAction
+    from kiosk.speech.utterance import Part
 
 
 class WidgetOptions(TypedDict, total=False):
@@ -136,6 +140,25 @@ class Widget:
         if self.enabled != enabled:
             self.enabled = enabled
             self.invalidate()
+
+    # -- without sight: the keypad's focus and speech (issue 15) --------------
+    @property
+    def focusable(self) -> bool:
+        """The keypad's focus can stop here: a control a person can activate now."""
+        return self.interactive and self.enabled and self.visible
+
+    def handle_key(self, action: KeyAction) -> bool:
+        """A key while this widget has the focus; True if the widget used it (a calendar moves
+        between its days with the arrows). By default the focus navigator moves on instead."""
+        return False
+
+    def spoken(self) -> list[Part]:
+        """What speech says of this widget itself when it gets the focus or the screen is read:
+        its label, then what it is (« bouton »), then its state (« sélectionné », « désactivé »),
+        in the visit's language, from the same strings the widget shows. A personal value (a
+        typed name, a phone number, a reference) is a personal ``Part``, masked on a loudspeaker.
+        Containers say nothing themselves: the reader walks their children."""
+        return []
 
     # -- introspection for tests ----------------------------------------------
     def text_items(self, ui: UiContext) -> list[TextItem]:
