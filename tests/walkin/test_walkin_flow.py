@@ -21,6 +21,7 @@ from fault_servers import FaultProxy
 from timebase import next_working_day_at
 
 from drivers.printer.render import TicketRenderer
+from kiosk import events
 from kiosk.api.client import ApiClient
 from kiosk.clock import PARIS, ManualClock
 from kiosk.data_layer import DataLayer
@@ -125,6 +126,15 @@ def counter_at(tmp_path):
             thing.proxy.stop()
         else:
             thing.__exit__(None, None, None)
+
+
+def wait_posted(event_type: int, timeout_s: float = 15.0) -> None:
+    """Wait, without stepping the app, until a worker thread has posted an event of ``event_type``
+    (a fixed sleep is too short on a loaded machine and too long on an idle one)."""
+    deadline = time.monotonic() + timeout_s
+    while not pygame.event.peek(event_type):
+        assert time.monotonic() < deadline, "the answer never came"
+        time.sleep(0.01)
 
 
 def open_walk_in(pilot, *, live: bool = True) -> None:
@@ -361,7 +371,7 @@ def test_an_answer_that_reached_another_screen_never_leaves_the_person_waiting(c
     assert pilot.has("taking")
     pilot.tap("help")
     assert pilot.screen.name != "walkin"
-    time.sleep(1.0)                        # the answer arrives and goes to the help screen
+    wait_posted(events.ACTION_DONE)        # the answer arrives and goes to the help screen
     pilot.settle()
     pilot.tap("back")
     assert pilot.screen.name == "walkin" and pilot.has("taking")
@@ -373,7 +383,7 @@ def test_an_answer_that_reached_another_screen_never_leaves_the_person_waiting(c
     pilot.tap(TILE)
     assert pilot.has("taking")
     pilot.tap("back")
-    time.sleep(1.0)
+    wait_posted(events.ACTION_DONE)
     pilot.settle()
     open_walk_in(pilot)
     assert not pilot.has("taking")
