@@ -70,6 +70,9 @@ class GrabbedInput:
     """python-evdev's ``InputDevice`` reduced to what a reader needs: grab, timed read, close."""
 
     what = "input device"   # in messages: "… is gone (scanner unplugged?)"
+    #: Grab the device (the scanner's keys, the touches must reach no one else). A reader that
+    #: only watches (the headset jack, which the sound server reads too) sets it False.
+    exclusive = True
 
     def __init__(self, path: str) -> None:
         import evdev
@@ -80,7 +83,8 @@ class GrabbedInput:
             raise DeviceGone(*os_detail(exc, path, self.what)) from None
         try:
             self._prepare(self._dev)
-            self._dev.grab()
+            if self.exclusive:
+                self._dev.grab()
         except ValueError as exc:       # a device without what _prepare needs
             self._dev.close()
             raise DeviceGone(f"{path}: {exc}", "error") from None
@@ -105,7 +109,7 @@ class GrabbedInput:
             raise DeviceGone(*os_detail(exc, str(self._dev.path), self.what)) from None
 
     def close(self) -> None:
-        for action in (self._dev.ungrab, self._dev.close):
+        for action in (self._dev.ungrab, self._dev.close) if self.exclusive else (self._dev.close,):
             with contextlib.suppress(OSError):
                 action()
 

@@ -190,6 +190,16 @@ class ScreenHost(Protocol):
         """Say ``parts`` now in the visit's language, cutting what is being said; nothing when
         speech is off. Personal parts are masked unless the sound goes to a headset."""
 
+    @property
+    def speech_offered(self) -> bool:
+        """The terminal offers speech (``[speech] enabled``): « Guidage vocal » is shown."""
+
+    def start_guidance(self, reason: str) -> None:
+        """Speech on for this visit, with the spoken welcome that explains the keys."""
+
+    def stop_guidance(self, reason: str) -> None:
+        """Speech off for the rest of this visit."""
+
 
 @dataclass(frozen=True)
 class Feature:

@@ -545,7 +545,9 @@ class SpeechVoicesConfig(_Section):
 
 
 class SpeechConfig(_Section):
-    """Speech output (kiosk.speech, drivers.audio): the foundation of issue 15, off by default."""
+    """Speech output (kiosk.speech, drivers.audio): whether the terminal offers speech, how it
+    starts, and where the sound goes. ``enabled`` offers it (held 5, the headset jack, « Guidage
+    vocal »); ``start = "always"`` turns it on at the start of every visit as well."""
 
     enabled: bool = Field(default=False, description="true or false")
     engine: Literal["espeak-ng"] = Field(default="espeak-ng", description='"espeak-ng"')
@@ -558,6 +560,30 @@ class SpeechConfig(_Section):
         default="loudspeaker", description='"headset", "loudspeaker" or "both"')
     device: str | None = Field(default=None, min_length=1, max_length=200,
                                description='an SDL audio output name such as "USB Audio Device Analog Stereo"')
+    start: Literal["on_request", "always"] = Field(default="on_request", description='"on_request" or "always"')
+    headset_switch: str = Field(default="auto", min_length=1, max_length=200,
+                                description='"auto", "none" or an input device path such as "/dev/input/event5"')
+    start_on_headset: bool = Field(default=True, description="true or false")
+
+    @field_validator("headset_switch")
+    @classmethod
+    def _switch(cls, value: str) -> str:
+        if value not in ("auto", "none") and not value.startswith("/dev/input/"):
+            raise ValueError('must be "auto", "none" or a path under /dev/input/ such as "/dev/input/event5"')
+        return value
+
+    @property
+    def on_from_start(self) -> bool:
+        """Speech is on when each visit starts (``start = "always"``), not only once asked for."""
+        return self.enabled and self.start == "always"
+
+    @property
+    def jack_path(self) -> str | None:
+        """Where the headset jack's switch is read: "auto", a device path, or None (not read).
+        Only a terminal with a headset output has a jack worth watching."""
+        if not self.enabled or self.output == "loudspeaker" or self.headset_switch == "none":
+            return None
+        return self.headset_switch
 
 
 class AdminConfig(_Section):

@@ -31,6 +31,7 @@ from kiosk.shell.corner import CornerTaps
 from kiosk.shell.display import Display
 from kiosk.shell.failsafe import Failsafe
 from kiosk.shell.fonts import FontBook, shared_fontbook
+from kiosk.shell.guidance import Guidance
 from kiosk.shell.idle import IdleController, IdleTimings
 from kiosk.shell.navigation import Navigator
 from kiosk.shell.pointer import PointerTracker
@@ -76,7 +77,8 @@ class App:
         self.display = Display(size or d.size_px, d.rotation if rotation is None else rotation,
                                fullscreen=self.kiosk_mode, title=f"Kiosk — {config.branding.town_name}")
         a = config.accessibility
-        self.visit = Visit(Settings(config.languages.default, a.large_text, a.high_contrast, a.low_reach))
+        self.visit = Visit(Settings(config.languages.default, a.large_text, a.high_contrast, a.low_reach,
+                                    speech=config.speech.on_from_start))
         self.nav = Navigator(self.show_screen)
         self.pointer = PointerTracker(self)
         i = config.idle
@@ -100,8 +102,9 @@ class App:
             from kiosk.waiting_room.room import WaitingRoom
 
             self.waiting_room = WaitingRoom(config.waiting_room, self.clock)
-        self.speech: Speaker | None = None       # [speech] enabled: started after the first frame
+        self.speech: Speaker | None = None       # [speech] enabled: made after the first frame, or when asked for
         self.reader = ScreenReader(self)         # what speech says as screens change (issue 15)
+        self.guidance = Guidance(self)           # starting speech without sight, the headset jack
         self.sync_status: dict[str, Any] = {}    # the sync worker's last SYNC_STATUS
         self.network: str | None = None          # "online" / "offline" once the sync worker says
         self.out_of_service: str | None = None   # reason, while the terminal cannot serve
@@ -330,13 +333,19 @@ class App:
         self.pointer.reset()
         self.idle.continue_visit(self.clock.monotonic())
         self.apply_settings(rebuild=False)
+        self._speech_visit_ended()
+        self.nav.reset([self.home_screen()])
+
+    def _speech_visit_ended(self) -> None:
+        """Speech and its volume back to the terminal's defaults (the headset's state stays)."""
+        self.guidance.visit_ended()
         if self.speech is not None:
             self.speech.end_visit()
-        self.nav.reset([self.home_screen()])
 
     def stop(self) -> None:
         """Stop the device threads and close the display (end of the run, or of a test)."""
         self.devices.stop()
+        self.guidance.stop_hardware()
         if self.speech is not None:
             self.speech.close()
             self.speech = None
@@ -446,7 +455,11 @@ class App:
             self._service_state(event.in_service, getattr(event, "reason", ""))
         elif event.type in (events.CALL_BOARD, events.CALL_FEED_DOWN):
             self._calls(event)
+        elif event.type == events.HEADSET_JACK:
+            self.guidance.headset_changed(bool(event.plugged))
         elif event.type in events.NAMES and self.nav.current is not None:
+            if event.type == events.SPEECH_ENDED:
+                self.guidance.speech_ended(event.number, event.how)
             self.nav.current.handle_event(event)
 
     def _calls(self, event: pygame.event.Event) -> None:
@@ -479,6 +492,7 @@ class App:
             self.out_of_service = reason or "unknown"
             self.visit.wipe()
             self.apply_settings(rebuild=False)
+            self._speech_visit_ended()
             self.nav.reset([self.home_screen(), OutOfServiceScreen(self)])
         elif self.out_of_service is not None:
             log.info("back in service")
@@ -543,20 +557,12 @@ class App:
                 # the demo town and the first sync compete for the interpreter, and the person
                 # must see the screen first.
                 self.devices.start()
-                self._start_speech()
+                self.guidance.start_hardware()
                 if self.data is not None:
                     self.data.start()
                     self._start_call_feed(self.data)
             self.publish_state(ready=True, devices=self.devices.summary())
         return True
-
-    def _start_speech(self) -> None:
-        """``[speech] enabled``: start the speaker. Its sound card opens in the player's thread;
-        without one, the player says why once in the log and the kiosk runs as without speech."""
-        if self.config.speech.enabled and self.speech is None:
-            from kiosk.speech.speaker import make_speaker
-
-            self.speech = make_speaker(self.config.speech)
 
     # -- speech (issue 15) ----------------------------------------------------
     @property
@@ -570,10 +576,18 @@ class App:
 
         self.speech.say(Utterance.of(self.visit.settings.language, *parts))
 
+    @property
+    def speech_offered(self) -> bool:
+        return self.guidance.offered
+
     def start_guidance(self, reason: str) -> None:
         """Turn speech on for this visit from any screen (held 5, headset plugged, « Guidage
-        vocal »): to be completed by issue 15's start-without-sight work."""
-        log.info("speech guidance requested (%s)", reason)
+        vocal »), say the welcome, then read the screen (kiosk.shell.guidance)."""
+        self.guidance.start(reason)
+
+    def stop_guidance(self, reason: str) -> None:
+        """Speech off for the rest of this visit (« Guidage vocal » switched off)."""
+        self.guidance.stop(reason)
 
     def _start_call_feed(self, data: DataSource) -> None:
         """A display listens for calls through the data layer's client, once it has one."""

@@ -3,6 +3,11 @@
 Self-service terminal guidance requires a warning with a way to continue
 before a timeout throws away what someone was doing; after the warning's
 countdown the visit ends and everything typed is dropped.
+
+While speech is on for the visit, every limit is doubled (EN 301 549 asks for more
+time when the screen is heard rather than seen: listening to a screen takes longer than
+glancing at it) and the warning is spoken when it appears, its countdown said again
+at 10 and 5 seconds left — not every second, which would leave no silence to act in.
 """
 
 from __future__ import annotations
@@ -16,6 +21,11 @@ if TYPE_CHECKING:
     from screens.base import Screen, ScreenHost
 
 log = logging.getLogger(__name__)
+
+#: How much longer the limits are while speech is on for the visit.
+SPEECH_TIME_FACTOR = 2
+#: Seconds left at which the spoken countdown is said again.
+SPOKEN_COUNTDOWN_AT = (10, 5)
 
 
 @dataclass
@@ -80,6 +90,7 @@ class IdleController(IdleMonitor):
         super().__init__(timings, app.clock.monotonic())
         self.app = app
         self.base = timings
+        self._countdown_said: set[int] = set()   # the SPOKEN_COUNTDOWN_AT marks said for this warning
 
     def _timings_for(self, screen: Screen | None) -> IdleTimings:
         """A screen showing something sensitive (a request's status) may set ``wipe_after_s``,
@@ -87,6 +98,10 @@ class IdleController(IdleMonitor):
         ends ``wipe_after_s`` after the last touch."""
         limit = getattr(screen, "wipe_after_s", None)
         base = self.base
+        if self.app.speech_active:
+            factor = SPEECH_TIME_FACTOR
+            base = IdleTimings(base.warn_after_s * factor, base.reset_after_s * factor, base.dim_after_s)
+            limit = limit * factor if limit else limit
         if not limit or limit >= base.warn_after_s + base.reset_after_s:
             return base
         reset = min(base.reset_after_s, limit / 3)
@@ -115,18 +130,33 @@ class IdleController(IdleMonitor):
             self.warned_at = now
             log.info("idle warning shown")
             screen.open_dialog(IdleDialog(self.keep_visit, self.seconds_left(now)), screen_owned=False)
+            self._countdown_said = set()
+            if app.speech_active:
+                app.say(*IdleDialog.warning_words(self.seconds_left(now)))
         elif action == "tick":
             dialog = screen.find("idle-dialog")
             if dialog is None:  # the screen changed under the warning: show it again
                 screen.open_dialog(IdleDialog(self.keep_visit, self.seconds_left(now)), screen_owned=False)
             elif isinstance(dialog, IdleDialog):
                 dialog.set_seconds(self.seconds_left(now))
+            self._say_countdown(self.seconds_left(now))
         elif action == "reset":
             self.warned_at = None
             app.end_visit("idle")
         elif action == "dim":
             self.dimmed = True
             screen.add_overlay(DimOverlay())
+
+    def _say_countdown(self, left: int) -> None:
+        """At 10 and at 5 seconds left (once each per warning), say how long is left."""
+        from screens.shell.idle_dialog import IdleDialog
+
+        due = [mark for mark in SPOKEN_COUNTDOWN_AT if left <= mark and mark not in self._countdown_said]
+        if not due or left <= 0:
+            return
+        self._countdown_said.update(due)
+        if self.app.speech_active:
+            self.app.say(*IdleDialog.countdown_words(left))
 
     def keep_visit(self) -> None:
         """« Continuer » in the warning."""

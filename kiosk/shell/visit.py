@@ -18,6 +18,7 @@ class Settings:
     large_text: bool = False
     high_contrast: bool = False
     low_reach: bool = False
+    speech: bool = False        # speech on for this visit (held 5, the headset jack, « Guidage vocal »)
 
 
 @dataclass

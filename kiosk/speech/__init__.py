@@ -7,7 +7,10 @@ This package holds the feature's rules; the engine and the sound are in :mod:`dr
 - :mod:`.utterance`: what is said, in parts that may be personal.
 - :mod:`.privacy`: personal parts are spoken only into a headset.
 - :mod:`.speaker`: the service — say (interrupting), stop, repeat, volume, end of visit.
+- :mod:`.keys`: the keypad's keys and what each does.
+- :mod:`.welcome`: the welcome said when speech starts, and the keys in one paragraph.
 
-Still to come (issue 15): keypad focus navigation, the screens' own spoken text, starting
-speech without sight, tickets read aloud.
+Starting speech (held 5, the headset jack, « Guidage vocal ») is the shell's
+(:mod:`kiosk.shell.guidance`). Still to come (issue 15): keypad focus navigation, the
+screens' own spoken text, tickets read aloud.
 """

@@ -2,8 +2,9 @@
 
 ``[speech] output`` says what the terminal has: "headset" (audio goes only to a personal
 headset), "loudspeaker" (anyone near can hear) or "both". With "both", the person's headset
-is used when it is plugged in; until the kiosk detects the jack (a later step of issue 15),
-``headset_plugged`` is unknown and personal parts are masked: privacy is the safe side.
+is used when it is plugged in, as the jack's switch says (:mod:`drivers.audio.jack`); while
+the jack is not known (no switch found, not read yet) ``headset_plugged`` is None and personal
+parts are masked: privacy is the safe side.
 """
 
 from __future__ import annotations

@@ -36,8 +36,8 @@ class Speaker:
     def __init__(self, config: SpeechConfig, player: SpeechPlayer) -> None:
         self.config = config
         self.player = player
-        self.active = config.enabled                 # speech on for this visit
-        self.headset_plugged: bool | None = None     # from jack detection, later; None: not known
+        self.active = config.on_from_start           # speech on for this visit (start_guidance turns it on)
+        self.headset_plugged: bool | None = None     # the jack's switch (drivers.audio.jack); None: not known
         self.last: Utterance | None = None           # what « repeat » says again (forgotten at the end of a visit)
         self.last_number = 0                         # the player's number for the last thing said
         self._volume = config.volume
@@ -94,10 +94,11 @@ class Speaker:
         return self._set_volume(self._volume - VOLUME_STEP)
 
     def end_visit(self) -> None:
-        """The visit is over: silence, the terminal's volume and speech setting, nothing to repeat."""
+        """The visit is over: silence, the terminal's volume and speech setting, nothing to repeat.
+        The headset's state is the jack's, not the visit's: it stays."""
         self.stop()
         self._set_volume(self.config.volume)
-        self.active = self.config.enabled
+        self.active = self.config.on_from_start
         self.last = None
 
     def close(self) -> None:

@@ -27,6 +27,18 @@ class IdleDialog(Dialog):
             seconds,
         ).format(n=seconds)
 
+    @classmethod
+    def warning_words(cls, seconds: int) -> list[str]:
+        """What speech says when the warning appears: its title, its message, and the key that
+        answers it (the keypad's 5 activates « Continuer », which has the focus)."""
+        return [_("Are you still there?"), cls._message(seconds), _("Press 5 to continue.")]
+
+    @staticmethod
+    def countdown_words(seconds: int) -> list[str]:
+        """The countdown said again, near its end."""
+        return [ngettext("{n} second left.", "{n} seconds left.", seconds).format(n=seconds),
+                _("Press 5 to continue.")]
+
     def set_seconds(self, seconds: int) -> None:
         if seconds != self.seconds:
             self.seconds = seconds

@@ -58,7 +58,7 @@ def heard():
 
     def factory(**settings: object) -> tuple[Speaker, RecordingOutput, Ended]:
         output, ended = RecordingOutput(pace=4.0), Ended()
-        speaker = make_speaker(SpeechConfig(enabled=True, **settings), output=output, post=ended)
+        speaker = make_speaker(SpeechConfig(enabled=True, start="always", **settings), output=output, post=ended)
         assert speaker.player.wait_ready() and speaker.silent_reason is None
         made.append(speaker)
         return speaker, output, ended
@@ -184,7 +184,7 @@ def test_the_sdl_output_plays_through_the_mixer() -> None:
 def test_without_an_audio_device_speech_is_silent_and_says_why_once(caplog) -> None:
     ended = Ended()
     with caplog.at_level(logging.WARNING, logger="drivers.audio.player"):
-        speaker = make_speaker(SpeechConfig(enabled=True), post=ended)   # SDL_AUDIODRIVER=dummy: no sound card
+        speaker = make_speaker(SpeechConfig(enabled=True, start="always"), post=ended)   # SDL_AUDIODRIVER=dummy
         try:
             assert speaker.player.wait_ready()
             assert speaker.silent_reason is not None and "dummy" in speaker.silent_reason

@@ -15,12 +15,15 @@ REPO = Path(__file__).resolve().parents[2]
 def test_the_repository_file_documents_every_speech_key_with_its_default() -> None:
     text = (REPO / "kiosk.toml").read_text(encoding="utf-8")
     section = text.split("\n[speech]\n", 1)[1].split("\n\n\n", 1)[0]
-    for key in ("enabled", "engine", "voices", "rate_wpm", "volume", "output"):
+    for key in ("enabled", "start", "engine", "voices", "rate_wpm", "volume", "output", "headset_switch",
+                "start_on_headset"):
         assert f"\n{key} = " in section, key
     assert "\n# device = " in section
     speech = load_config(REPO / "kiosk.toml").speech
     assert (speech.enabled, speech.engine, speech.voices.fr, speech.voices.en, speech.rate_wpm, speech.volume,
             speech.output, speech.device) == (False, "espeak-ng", "fr", "en", 160, 60, "loudspeaker", None)
+    assert (speech.start, speech.headset_switch, speech.start_on_headset) == ("on_request", "auto", True)
+    assert not speech.on_from_start and speech.jack_path is None     # speech not offered: nothing read
 
 
 def test_a_terminal_may_set_every_key() -> None:
@@ -29,6 +32,19 @@ def test_a_terminal_may_set_every_key() -> None:
         "speech.volume": 80, "speech.output": "both", "speech.device": "USB Audio Device Analog Stereo"}).speech
     assert (speech.enabled, speech.voices.fr, speech.voices.en, speech.rate_wpm, speech.volume, speech.output,
             speech.device) == (True, "fr-be", "en-us+f3", 200, 80, "both", "USB Audio Device Analog Stereo")
+
+
+def test_what_starts_speech_and_where_the_jack_is_read() -> None:
+    def speech(**keys: object):
+        return load_config(REPO / "kiosk.toml", {f"speech.{k}": v for k, v in keys.items()}).speech
+
+    assert speech(enabled=True, start="always").on_from_start
+    assert not speech(enabled=False, start="always").on_from_start       # not offered: never on
+    assert not speech(enabled=True).on_from_start                        # on request only
+    assert speech(enabled=True).jack_path is None                        # a loudspeaker has no jack to watch
+    assert speech(enabled=True, output="both").jack_path == "auto"
+    assert speech(enabled=True, output="headset", headset_switch="/dev/input/event5").jack_path == "/dev/input/event5"
+    assert speech(enabled=True, output="both", headset_switch="none").jack_path is None
 
 
 def test_one_voice_given_keeps_the_other_default() -> None:
@@ -49,6 +65,10 @@ def test_one_voice_given_keeps_the_other_default() -> None:
     ("speech.voices", "fr", "must be a section written [speech.voices]"),
     ("speech.voices.fr", "French voice", "must be an espeak-ng voice name such as"),
     ("speech.voices.de", "de", "unknown key (allowed here: fr, en)"),
+    ("speech.start", "never", 'must be one of "on_request", "always"'),
+    ("speech.headset_switch", "event5", 'must be "auto", "none" or a path under /dev/input/'),
+    ("speech.headset_switch", "", "must not be empty"),
+    ("speech.start_on_headset", "yes", "must be true or false"),
 ])
 def test_a_wrong_value_gets_one_plain_line(key: str, value: object, words: str) -> None:
     with pytest.raises(ConfigError) as info:

@@ -45,7 +45,7 @@ def _speaker() -> tuple[Speaker, RecordingOutput]:
     if not EspeakSynthesizer().is_usable():
         raise BenchmarkError(EspeakSynthesizer().unusable_reason())
     output = RecordingOutput()
-    speaker = make_speaker(SpeechConfig(enabled=True), output=output, post=lambda *a, **k: True)
+    speaker = make_speaker(SpeechConfig(enabled=True, start="always"), output=output, post=lambda *a, **k: True)
     if not speaker.player.wait_ready() or speaker.silent_reason:
         speaker.close()
         raise BenchmarkError(f"the speech player did not start: {speaker.silent_reason}")

@@ -253,6 +253,8 @@ STATES.update(_WALKIN_STATES)
 STATES.update(_DEMARCHE_STATES)
 STATES.update(_WAITING_ROOM_STATES)
 STATES["home_counter"] = {"default": lambda p: None}   # a counter terminal's home: check-in and walk-in first
+# a terminal that offers speech: « Guidage vocal » and the keys on the accessibility screen
+STATES["accessibility_speech"] = {"default": lambda p: p.tap("accessibility")}
 
 # screen name -> the configuration it needs beyond the file's: the check-in screens are a counter
 # terminal's (its home tiles, its walk-in offer), the wall is the display profile's
@@ -260,6 +262,7 @@ _COUNTER_PROFILE: dict[str, object] = {"terminal.profile": "counter"}
 OVERRIDES: dict[str, dict[str, object]] = {
     **{screen: _COUNTER_PROFILE for screen in (*_CHECKIN_STATES, "home_counter")},
     **{screen: _DISPLAY_PROFILE for screen in _WAITING_ROOM_STATES},
+    "accessibility_speech": {"speech.enabled": True},
 }
 
 
