@@ -99,3 +99,51 @@ def test_when_the_ticket_comes_out_speech_offers_to_read_it(seeded) -> None:
     settle_until(p, lambda: screen.print_state is PrintState.PRINTED)   # type: ignore[attr-defined]
     assert said(speaker) == "Votre ticket est imprimé. Pour l’entendre, choisissez le bouton Écouter le ticket."
     assert p.has("hear-ticket") and not p.has("print")
+
+
+def test_a_place_ticket_can_be_heard_once_printed_and_not_before(make_pilot, tmp_path) -> None:
+    from city_support import SEEDED_AT, seeded_cache
+
+    p = make_pilot(clock=ManualClock(SEEDED_AT))
+    p.app.city_cache = seeded_cache(tmp_path / "cache.sqlite3")
+    speaker, _ = speech_on(p)
+    p.tap("feature-city")
+    p.tap("city-search")
+    p.type("médiathèque")
+    p.tap("result-place-0")
+    assert p.has("place-print") and not p.has("hear-ticket")     # nothing printed yet: the screen says it all
+    p.tap("place-print")
+    settle_until(p, lambda: p.has("hear-ticket"))
+    assert said(speaker) == "Votre ticket est imprimé. Pour l’entendre, choisissez le bouton Écouter le ticket."
+    p.tap("hear-ticket")
+    words = said(speaker)
+    assert words.startswith("Votre ticket. Médiathèque Louise-Bodin.")
+    assert "Téléphone : 0 2, 41, 39, 52, 40." in words and "code QR" in words    # the town's number: not masked
+
+
+def test_with_speech_off_a_printed_place_ticket_offers_no_hearing(make_pilot, tmp_path) -> None:
+    from city_support import SEEDED_AT, seeded_cache
+
+    p = make_pilot(clock=ManualClock(SEEDED_AT))
+    p.app.city_cache = seeded_cache(tmp_path / "cache.sqlite3")
+    p.tap("feature-city")
+    p.tap("city-search")
+    p.type("médiathèque")
+    p.tap("result-place-0")
+    p.tap("place-print")
+    job = p.screen.printing.job                   # type: ignore[attr-defined]
+    settle_until(p, lambda: job.state is PrintState.PRINTED)
+    assert not p.has("hear-ticket") and p.app.speech is None
+
+
+def test_a_walk_in_number_is_heard_as_it_will_be_called(make_pilot) -> None:
+    from kiosk.devtools.screenshots import SHOT_TIME, data_for
+
+    p = make_pilot(clock=ManualClock(SHOT_TIME), data=lambda config: data_for("walkin_number"))
+    speaker, _ = speech_on(p)
+    STATES["walkin_number"]["online"](p)
+    number = p.widget("number").visible_text()      # « M012 » on screen and on paper
+    p.tap("hear-ticket")
+    words = said(speaker)
+    assert number.startswith("M0") and f"Votre numéro. M{int(number[1:])}." in words    # « M douze »
+    assert "information masquée" not in words       # nothing personal on a queue ticket
