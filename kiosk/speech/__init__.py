@@ -7,7 +7,8 @@ This package holds the feature's rules; the engine and the sound are in :mod:`dr
 - :mod:`.utterance`: what is said, in parts that may be personal.
 - :mod:`.privacy`: personal parts are spoken only into a headset.
 - :mod:`.speaker`: the service — say (interrupting), stop, repeat, volume, end of visit.
+- :mod:`.ticket_aloud`: a printed ticket as it is said (« Écouter le ticket »).
 
 Still to come (issue 15): keypad focus navigation, the screens' own spoken text, starting
-speech without sight, tickets read aloud.
+speech without sight.
 """
