@@ -73,7 +73,7 @@ class AutoPrintedTicket(Screen):
     def print_buttons(self) -> list[Button]:
         """« Imprimer mon ticket » (or « Réessayer ») while printing could help, and « Écouter le
         ticket » while speech is on (printed or not: without paper, hearing it is all there is)."""
-        hear = hear_ticket_buttons(self.app, self.ticket_to_print)
+        hear = hear_ticket_buttons(self.app, self._ticket_to_hear)
         if not self.app.printing.present or self.printing.state in (PrintState.PRINTING, PrintState.PRINTED):
             return hear
         label = _("Try printing again") if self._cannot_print() else _("Print my ticket")
@@ -87,6 +87,10 @@ class AutoPrintedTicket(Screen):
         if ticket is not None:
             self._auto_printed = True
             self._send(ticket)
+
+    def _ticket_to_hear(self) -> Ticket | None:
+        """The ticket as it was printed (its « imprimé à » too), or as it would be when it was not."""
+        return self.printing.document or self.ticket_to_print()
 
     def _print(self) -> None:
         ticket = self.ticket_to_print()

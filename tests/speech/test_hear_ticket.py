@@ -21,6 +21,7 @@ from kiosk.devtools.screenshots.booking import TERMINAL_REFERENCE
 from kiosk.formatting import format_time
 from kiosk.printing.service import PrintState
 from kiosk.speech.speaker import Speaker, make_speaker
+from kiosk.speech.ticket_aloud import ticket_utterance
 from kiosk.speech.verbalise import spelled, verbalise
 
 pytestmark = pytest.mark.skipif(not EspeakSynthesizer().is_usable(),
@@ -99,6 +100,8 @@ def test_when_the_ticket_comes_out_speech_offers_to_read_it(seeded) -> None:
     settle_until(p, lambda: screen.print_state is PrintState.PRINTED)   # type: ignore[attr-defined]
     assert said(speaker) == "Votre ticket est imprimé. Pour l’entendre, choisissez le bouton Écouter le ticket."
     assert p.has("hear-ticket") and not p.has("print")
+    p.tap("hear-ticket")                          # the very ticket that was printed
+    assert said(speaker) == speaker.words_for(ticket_utterance(screen.printing.document, "fr"))  # type: ignore[attr-defined]
 
 
 def test_a_place_ticket_can_be_heard_once_printed_and_not_before(make_pilot, tmp_path) -> None:
