@@ -129,17 +129,16 @@ def spoken_calls(config: SpeechConfig, *, output: AudioOutput | None = None,
                  forward: Post | None = None) -> SpokenCalls:
     """Calls spoken with ``[speech]``'s engine, voices, rate and volume on its output (``output``
     replaces it: tests hear through the recording twin), the player and the queue started.
-    ``forward`` also receives each end of utterance (the app's event queue by default)."""
+    The player's ends of utterance go to the queue only, not to the app's event queue: their
+    numbers are this player's, and would be mistaken for the visit speaker's. ``forward`` also
+    receives them (tests)."""
     from drivers.audio import make_synthesizer
     from drivers.audio.player import SpeechPlayer
     from drivers.audio.sdl_output import SdlOutput
-    from drivers.driver_thread import default_post
-
-    onward = forward or default_post
 
     def post(event_type: int, **attrs: Any) -> bool:
         calls.ended(event_type, **attrs)
-        return onward(event_type, **attrs)
+        return forward(event_type, **attrs) if forward is not None else True
 
     player = SpeechPlayer(make_synthesizer(config.engine), output or SdlOutput(config.device), post=post)
     player.volume = config.volume
