@@ -150,3 +150,14 @@ def test_a_walk_in_number_is_heard_as_it_will_be_called(make_pilot) -> None:
     words = said(speaker)
     assert number.startswith("M0") and f"Votre numéro. M{int(number[1:])}." in words    # « M douze »
     assert "information masquée" not in words       # nothing personal on a queue ticket
+
+
+def test_a_cancellation_slip_can_be_heard_once_printed(seeded) -> None:
+    p = seeded()
+    speaker, _ = speech_on(p)
+    STATES["booking_cancel"]["cancelled"](p)
+    settle_until(p, lambda: p.has("hear-ticket"))
+    p.tap("hear-ticket")
+    words = said(speaker)
+    assert words.startswith("Votre ticket.") and "Rendez-vous annulé." in words
+    assert "Référence : information masquée." in words
