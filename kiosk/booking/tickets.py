@@ -14,7 +14,7 @@ from kiosk.api.models import TrackedRequest
 from kiosk.clock import PARIS
 from kiosk.formatting import format_date_long, format_datetime_long, format_time
 from kiosk.i18n import N_, _
-from kiosk.printing.document import Ticket, TicketBuilder
+from kiosk.printing.document import Marked, Ticket, TicketBuilder
 from kiosk.tracking.code import tracking_address
 from kiosk.tracking.progress import progress, status_words
 
@@ -29,7 +29,8 @@ def tracking_slip(request: TrackedRequest, *, town: str, portal_url: str, info_a
     """A short status slip: number, type, current step, date of the information, where to follow it."""
     b = TicketBuilder(town)
     b.line(_("Follow-up of your request"), bold=True, align="center").rule()
-    b.line(_("Number: {code}").format(code=request.tracking_code), bold=True, size="tall")
+    b.line(_("Number: {code}").format(code=request.tracking_code), bold=True, size="tall",
+           marked=Marked(request.tracking_code, "reference"))
     b.line(request.request_type)
     where = progress(request)          # the same reading of the steps as the screen's
     b.line(where.headline(request.status), bold=True)
@@ -41,7 +42,7 @@ def tracking_slip(request: TrackedRequest, *, town: str, portal_url: str, info_a
     b.rule()
     address = tracking_address(portal_url, request.tracking_code)
     b.line(_("Follow your request online:"), align="center")
-    b.line(address, align="center")
+    b.line(address, align="center", marked=Marked(address))     # it holds the number: personal
     b.qr(address, module=5)
     b.line(_("Printed on {date}").format(date=format_date_long(printed_at.astimezone(PARIS).date(), language)),
            align="center")
@@ -76,7 +77,7 @@ def booking_ticket(*, town: str, service: Mapping[str, Any], place: Mapping[str,
     when = appointment_words(start, language)
     b.line(when if confirmed else _("Time asked for: {when}").format(when=when), bold=confirmed, size="tall")
     if person_name:            # as the screen wrote it (kiosk.booking.form.display_name)
-        b.line(_("Name: {name}").format(name=person_name))
+        b.line(_("Name: {name}").format(name=person_name), marked=Marked(person_name, "name"))
     if place:
         b.line(place["name"])
         b.line(place["address"])
@@ -85,7 +86,8 @@ def booking_ticket(*, town: str, service: Mapping[str, Any], place: Mapping[str,
         for doc in service["documents"]:
             b.line("- " + doc["label"])
     b.rule()
-    b.line(_("Reference: {reference}").format(reference=reference), bold=True, size="tall", align="center")
+    b.line(_("Reference: {reference}").format(reference=reference), bold=True, size="tall", align="center",
+           marked=Marked(reference, "reference"))
     if token:
         b.qr(token, module=4)
         b.line(_("Show this code at the counter when you arrive."), align="center")
@@ -93,7 +95,8 @@ def booking_ticket(*, town: str, service: Mapping[str, Any], place: Mapping[str,
     how = _("To cancel: on a terminal, « Book an appointment » then « Cancel an appointment », with this ticket.")
     b.line(how)
     if town_phone:
-        b.line(_("Or call the town hall: {phone}").format(phone=town_phone))
+        b.line(_("Or call the town hall: {phone}").format(phone=town_phone),
+               marked=Marked(town_phone, "phone", personal=False))
     b.line(_("Printed on {date}").format(date=format_date_long(printed_at.astimezone(PARIS).date(), language)),
            align="center")
     return b.build()
@@ -104,7 +107,8 @@ def cancellation_slip(*, town: str, reference: str, service_name: str | None, st
     """Proof of a cancellation (or of a cancellation request waiting to be sent)."""
     b = TicketBuilder(town)
     b.line(_("Cancellation recorded") if queued else _("Appointment cancelled"), bold=True, align="center").rule()
-    b.line(_("Reference: {reference}").format(reference=reference), bold=True)
+    b.line(_("Reference: {reference}").format(reference=reference), bold=True,
+           marked=Marked(reference, "reference"))
     if service_name:
         b.line(service_name)
     if start is not None:

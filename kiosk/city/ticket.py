@@ -15,7 +15,7 @@ from kiosk.city.listing import PlaceDetail
 from kiosk.city.wording import day_hours_words, day_label, day_note, state_words
 from kiosk.formatting import format_datetime_long
 from kiosk.i18n import _
-from kiosk.printing.document import Ticket, TicketBuilder
+from kiosk.printing.document import Marked, Ticket, TicketBuilder
 
 
 def map_link(lat: float, lon: float) -> str:
@@ -29,7 +29,8 @@ def place_ticket(detail: PlaceDetail, now: datetime, town: str) -> Ticket:
     if row.address:
         b.line(row.address)
     if detail.phone:
-        b.line(_("Telephone: {number}").format(number=detail.phone))
+        b.line(_("Telephone: {number}").format(number=detail.phone),
+               marked=Marked(detail.phone, "phone", personal=False))     # the place's own number
     b.rule()
     b.line(state_words(row.state, now), bold=True)
     if detail.week is None:

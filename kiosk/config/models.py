@@ -514,6 +514,7 @@ class WaitingRoomConfig(_Section):
     languages: tuple[str, ...] = Field(
         default=("fr", "en"), strict=False, description='a list of language codes such as ["fr", "en"]')
     poll_wait_s: int = Field(default=20, ge=1, le=25, description="seconds from 1 to 25")
+    announce: Literal["speech", "text"] = Field(default="speech", description='"speech" or "text"')
 
     @field_validator("languages")
     @classmethod

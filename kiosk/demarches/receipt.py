@@ -16,7 +16,7 @@ from kiosk.demarches import words
 from kiosk.demarches.views import Receipt
 from kiosk.formatting import format_date_long, format_time
 from kiosk.i18n import N_
-from kiosk.printing.document import Ticket, TicketBuilder
+from kiosk.printing.document import Marked, Ticket, TicketBuilder
 
 TRACKING_NUMBER = N_("Your tracking number")
 FOLLOW = N_("Follow your request at any terminal (« Follow my request ») or online:")
@@ -37,16 +37,18 @@ def receipt_ticket(receipt: Receipt, *, town: str, language: str, printed_at: da
     b.line(say(language, RECEIVED if receipt.received else PENDING), align="center").rule()
     if receipt.tracking_code:
         b.line(say(language, TRACKING_NUMBER), align="center")
-        b.line(receipt.tracking_code, bold=True, size="large", align="center")
+        b.line(receipt.tracking_code, bold=True, size="large", align="center",
+               marked=Marked(receipt.tracking_code, "reference"))
         if receipt.qr_data:
             b.qr(receipt.qr_data, module=6)
             b.line(say(language, FOLLOW), align="center")
             if receipt.qr_data != receipt.tracking_code:
-                b.line(receipt.qr_data, align="center")
+                b.line(receipt.qr_data, align="center", marked=Marked(receipt.qr_data))   # holds the number
     else:
         b.line(receipt.notice or say(language, words.PENDING_NOTICE), bold=True, align="center")
         if receipt.local_reference:
-            b.line(say(language, LOCAL_REFERENCE, reference=receipt.local_reference), align="center")
+            b.line(say(language, LOCAL_REFERENCE, reference=receipt.local_reference), align="center",
+                   marked=Marked(receipt.local_reference, "reference"))
     if receipt.next_steps:
         b.rule().line(say(language, NEXT), bold=True).line(receipt.next_steps)
     local = printed_at.astimezone(PARIS)

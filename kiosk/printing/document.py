@@ -23,6 +23,11 @@ Align = Literal["left", "center", "right"]
 Size = Literal["normal", "tall", "wide", "large"]  # large = double width and height
 Cut = Literal["full", "partial", "none"]
 
+#: How a marked piece of a line is read aloud (:mod:`kiosk.speech.ticket_aloud`): a reference letter
+#: by letter, a phone number in pairs, a queue number as it is called (« A douze »), a name or
+#: other words as words.
+SpokenAs = Literal["words", "name", "phone", "reference", "queue_number"]
+
 #: Width and height multipliers of each size (ESC/POS GS ! n).
 SIZE_FACTORS: dict[str, tuple[int, int]] = {
     "normal": (1, 1), "tall": (1, 2), "wide": (2, 1), "large": (2, 2),
@@ -30,16 +35,40 @@ SIZE_FACTORS: dict[str, tuple[int, int]] = {
 
 
 @dataclass(frozen=True)
+class Marked:
+    """The piece of a line's text that is not plain words for the ear: a reference, a name, a
+    phone number. Why on the line: a ticket is read aloud after it is printed, and a person's
+    reference or name must then be masked on a loudspeaker (EN 301 549 5.1.3.x); the builder
+    that put the value into the line is the one that knows what it is. ``words`` is the value
+    exactly as it stands in the line's text (checked), so what is heard is what was printed."""
+
+    words: str
+    spoken_as: SpokenAs = "words"
+    personal: bool = True     # False: the town's own data (its phone number), said on any output
+
+    def __post_init__(self) -> None:
+        if not self.words.strip():
+            raise ValueError("a marked piece needs words")
+        if self.spoken_as not in ("words", "name", "phone", "reference", "queue_number"):
+            raise ValueError(f"unknown way to speak {self.spoken_as!r}")
+
+
+@dataclass(frozen=True)
 class Line:
-    """One paragraph of text; the renderer wraps it to the paper width."""
+    """One paragraph of text; the renderer wraps it to the paper width. ``marked``: the piece of
+    ``text`` read aloud in its own way (and masked on a loudspeaker when personal); the
+    printer ignores it."""
 
     text: str
     bold: bool = False
     size: Size = "normal"
     align: Align = "left"
     underline: bool = False
+    marked: Marked | None = None
 
     def __post_init__(self) -> None:
+        if self.marked is not None and self.marked.words not in self.text:
+            raise ValueError(f"the marked words {self.marked.words!r} are not in the line")
         if self.size not in SIZE_FACTORS:
             raise ValueError(f"unknown size {self.size!r}")
         if self.align not in ("left", "center", "right"):
@@ -121,6 +150,7 @@ class LineStyle(TypedDict, total=False):
     size: Size
     align: Align
     underline: bool
+    marked: Marked | None
 
 
 class TicketBuilder:

@@ -102,6 +102,7 @@ class PrintJob:
         self.job_id: str | None = None
         self.state = PrintState.NOT_SENT
         self.reason = ""
+        self.document: Ticket | None = None     # the ticket last sent (read aloud on request, issue 15)
 
     def submit(self, document: Ticket) -> bool:
         """Send ``document``; False (and nothing changes) when the terminal has no printer."""
@@ -109,6 +110,7 @@ class PrintJob:
         if job_id is None:
             return False
         self.job_id, self.state, self.reason = job_id, PrintState.PRINTING, ""
+        self.document = document
         return True
 
     def update(self, event: pygame.event.Event) -> PrintState | None:

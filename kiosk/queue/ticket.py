@@ -16,7 +16,7 @@ from datetime import date, datetime
 from kiosk.clock import PARIS
 from kiosk.formatting import format_duration_min, format_time
 from kiosk.i18n import _, current_language, ngettext
-from kiosk.printing.document import Ticket, TicketBuilder
+from kiosk.printing.document import Marked, Ticket, TicketBuilder
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ def queue_ticket(view: QueueTicketView, *, town: str, follow_url: str | None, pr
     b = TicketBuilder(town)
     if view.number:
         b.line(_("Your number"), align="center")
-        b.line(view.number, bold=True, size="large", align="center")
+        b.line(view.number, bold=True, size="large", align="center",
+               marked=Marked(view.number, "queue_number", personal=False))   # the room calls it aloud anyway
     else:
         b.line(_("No number could be given"), bold=True, align="center")
         b.line(_("Please show this ticket at the reception desk."), align="center")

@@ -100,8 +100,10 @@ class App:
         self.waiting_room: WaitingRoom | None = None   # a waiting-room display's calls (profile "display")
         if config.terminal.profile == "display":
             from kiosk.waiting_room.room import WaitingRoom
+            from kiosk.waiting_room.spoken_calls import make_announcer
 
-            self.waiting_room = WaitingRoom(config.waiting_room, self.clock)
+            self.waiting_room = WaitingRoom(config.waiting_room, self.clock,
+                                            announcer=make_announcer(config.waiting_room, config.speech))
         self.speech: Speaker | None = None       # [speech] enabled: made after the first frame, or when asked for
         self.reader = ScreenReader(self)         # what speech says as screens change (issue 15)
         self.guidance = Guidance(self)           # starting speech without sight, the headset jack

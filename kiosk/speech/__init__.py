@@ -9,8 +9,9 @@ This package holds the feature's rules; the engine and the sound are in :mod:`dr
 - :mod:`.speaker`: the service — say (interrupting), stop, repeat, volume, end of visit.
 - :mod:`.keys`: the keypad's keys and what each does.
 - :mod:`.welcome`: the welcome said when speech starts, and the keys in one paragraph.
+- :mod:`.ticket_aloud`: a printed ticket as it is said (« Écouter le ticket »).
 
 Starting speech (held 5, the headset jack, « Guidage vocal ») is the shell's
-(:mod:`kiosk.shell.guidance`). Still to come (issue 15): keypad focus navigation, the
-screens' own spoken text, tickets read aloud.
+(:mod:`kiosk.shell.guidance`); the keypad's focus is :mod:`kiosk.shell.focus`, what the
+screens say :mod:`kiosk.shell.screen_reader`.
 """

@@ -106,6 +106,20 @@ def references_spelled(text: str, lang: str) -> str:
     return _REFERENCE.sub(lambda m: spelled(m[0]), text)
 
 
+def queue_number_aloud(number: str) -> str:
+    """A queue number as it is called: « A012 » → « A12 », said « A douze » / « ay twelve ».
+
+    Why not letter by letter: the zeros only pad the printed number to a fixed width, and a
+    waiting room calls « A douze », as the board writes « A 12 » under the number. Why glued:
+    espeak-ng reads « A 12 » in English as the article (« uh twelve ») but « A12 » as the letter.
+    A number of another shape is left as it is.
+    """
+    match = re.fullmatch(r"([A-Za-z]{1,3})-?0*([0-9]+)", number.strip())
+    if not match:
+        return number.strip()
+    return f"{match[1].upper()}{int(match[2])}"
+
+
 # --- e-mail addresses ------------------------------------------------------------------------
 _EMAIL_WORDS = {
     "fr": {"@": "arobase", ".": "point", "-": "tiret", "_": "tiret bas"},

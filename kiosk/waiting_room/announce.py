@@ -1,8 +1,14 @@
-"""A call said in words, French then English (« Numéro A 12, guichet 3 »), ready for a voice.
+"""A call said in words, French then English (« Numéro A 12, guichet 3 »), shown and spoken.
 
-The speech engine is another issue's work: until it exists the display keeps the words and
-shows them under the number, and :class:`TextOnly` stands where the voice will be, saying
-once in the log that nothing is spoken. An engine implements :class:`Announcer`.
+The display shows the words under the number; an :class:`Announcer` says them.
+``[waiting_room] announce = "speech"`` speaks them through the speech player
+(:mod:`kiosk.waiting_room.spoken_calls`, which also picks the announcer); ``"text"`` (or a
+display without a sound card, which the player then says once in the log) only shows them,
+as :class:`TextOnly` does.
+
+The number is written « A 12 » on the screen but said from « A12 » (:attr:`Announcement.aloud`):
+without its padding zeros, as a waiting room calls it (« A douze »), the letter glued to the
+number so that the English voice says the letter, not the article.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from kiosk.speech.verbalise import queue_number_aloud
 from kiosk.waiting_room.board import Call
 
 log = logging.getLogger(__name__)
@@ -35,7 +42,12 @@ def counter_is_number(counter: str) -> bool:
 @dataclass(frozen=True)
 class Announcement:
     language: str
-    text: str
+    text: str          # as shown
+    spoken: str = ""   # as said, when it differs from the text
+
+    @property
+    def aloud(self) -> str:
+        return self.spoken or self.text
 
 
 def spoken_number(number: str) -> str:
@@ -48,9 +60,11 @@ def spoken_number(number: str) -> str:
 
 def announcements(call: Call, languages: Sequence[str]) -> list[Announcement]:
     """What is said for ``call``, in each language in turn (unknown languages skipped)."""
-    spoken = spoken_number(call.number)
+    shown, said = spoken_number(call.number), queue_number_aloud(call.number)
     words = _WORDS if counter_is_number(call.counter) else _NAMED
-    return [Announcement(lang, words[lang].format(number=spoken, counter=call.counter.strip()))
+    counter = call.counter.strip()
+    return [Announcement(lang, words[lang].format(number=shown, counter=counter),
+                         words[lang].format(number=said, counter=counter))
             for lang in languages if lang in words]
 
 
@@ -59,9 +73,11 @@ class Announcer(Protocol):
 
     def announce(self, words: Sequence[Announcement]) -> None: ...
 
+    def close(self) -> None: ...
+
 
 class TextOnly:
-    """No speech engine yet: keep the last words (the screen shows them) and say so once."""
+    """Calls not spoken (``announce = "text"``): keep the last words (the screen shows them) and say so once."""
 
     def __init__(self) -> None:
         self.last: tuple[Announcement, ...] = ()
@@ -71,4 +87,8 @@ class TextOnly:
         self.last = tuple(words)
         if not self._said_why and words:
             self._said_why = True
-            log.info("no speech engine is installed: calls are shown and chimed, not spoken")
+            log.info("calls are shown and chimed, not spoken ([waiting_room] announce = \"text\")")
+
+    def close(self) -> None:
+        pass
+

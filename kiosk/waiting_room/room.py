@@ -79,3 +79,4 @@ class WaitingRoom:
         if self.feed is not None:
             self.feed.stop()
             self.feed = None
+        self.announcer.close()

@@ -29,6 +29,7 @@ from kiosk.services import Status
 from kiosk.services.outcomes import GENERIC, MESSAGES, Outcome
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
+from screens.printing.hear_ticket import hear_ticket_buttons, offer_ticket
 from screens.widgets import AzertyKeyboard, Button, Column, Label, Row, TextField
 from screens.widgets.base import Widget
 from screens.widgets.keyboard import BACKSPACE, ENTER
@@ -205,7 +206,9 @@ class BookingCancelScreen(Screen):
             self._answer(done.outcome)
         elif (answer := events.CancelChecked.of(event)) and answer.check.lookup == self.checking:
             self._check_answer(answer.check)
-        elif self.printing.update(event):
+        elif state := self.printing.update(event):
+            if state is PrintState.PRINTED:
+                offer_ticket(self.app)
             self.rebuild()
 
     def _scanned(self, text: str) -> None:
@@ -289,6 +292,7 @@ class BookingCancelScreen(Screen):
                   "failed": _("The confirmation cannot be printed; the cancellation is recorded all the same.")}
         if self.printing.state:
             parts.append(Label(status[self.printing.state], size=TEXT_SMALL, id="print-status"))
+        parts += hear_ticket_buttons(self.app, lambda: self.printing.document)
         parts.append(Button(_("Finish"), kind="primary", id="finish",
                             on_tap=lambda: self.app.end_visit("cancellation finished")))
         return Column(parts, gap=24)

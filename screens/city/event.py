@@ -79,6 +79,7 @@ class EventScreen(Screen):
             parts.append(Label(event.place_name, id="event-place-name"))
         if self.printing.available:
             parts.append(Button(_("Print"), kind="primary", icon=Icon.PRINT, id="event-print", on_tap=self._print))
+        parts += self.printing.hear_buttons()
         return Column(with_freshness(city, parts), gap=20)
 
     def _print(self) -> None:

@@ -95,6 +95,7 @@ class PlaceScreen(Screen):
                      for i, s in enumerate(detail.services)]
         if self.printing.available:
             parts.append(Button(_("Print"), kind="primary", icon=Icon.PRINT, id="place-print", on_tap=self._print))
+        parts += self.printing.hear_buttons()
         W, H = self.app.display.logical
         if W > H:        # landscape: where and how on the left, the week on the right
             return Column(with_freshness(city, [Row([Column(parts, gap=20), Column(more, gap=20)], gap=40,

@@ -17,6 +17,7 @@ from kiosk.i18n import _
 from kiosk.printing.service import PrintState
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
+from screens.printing.hear_ticket import hear_ticket_buttons, offer_ticket
 from screens.widgets import Button, Label
 
 if TYPE_CHECKING:
@@ -70,11 +71,13 @@ class AutoPrintedTicket(Screen):
         return Label(text, size=TEXT_BODY if bold else TEXT_SMALL, bold=bold, align="center", id="print-status")
 
     def print_buttons(self) -> list[Button]:
-        """« Imprimer mon ticket » (or « Réessayer ») while printing could help; none otherwise."""
+        """« Imprimer mon ticket » (or « Réessayer ») while printing could help, and « Écouter le
+        ticket » while speech is on (printed or not: without paper, hearing it is all there is)."""
+        hear = hear_ticket_buttons(self.app, self._ticket_to_hear)
         if not self.app.printing.present or self.printing.state in (PrintState.PRINTING, PrintState.PRINTED):
-            return []
+            return hear
         label = _("Try printing again") if self._cannot_print() else _("Print my ticket")
-        return [Button(label, id="print", on_tap=self._print)]
+        return [Button(label, id="print", on_tap=self._print), *hear]
 
     # -- printing ------------------------------------------------------------------------------
     def on_show(self) -> None:
@@ -84,6 +87,10 @@ class AutoPrintedTicket(Screen):
         if ticket is not None:
             self._auto_printed = True
             self._send(ticket)
+
+    def _ticket_to_hear(self) -> Ticket | None:
+        """The ticket as it was printed (its « imprimé à » too), or as it would be when it was not."""
+        return self.printing.document or self.ticket_to_print()
 
     def _print(self) -> None:
         ticket = self.ticket_to_print()
@@ -95,5 +102,8 @@ class AutoPrintedTicket(Screen):
         self.rebuild()
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        if self.printing.update(event) or self.printing.is_printer_state(event):
+        state = self.printing.update(event)
+        if state is PrintState.PRINTED:
+            offer_ticket(self.app)
+        if state is not None or self.printing.is_printer_state(event):
             self.rebuild()

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 from kiosk.i18n import _
 from kiosk.printing.document import Ticket
 from kiosk.printing.service import PrintJob, PrintState
+from screens.printing.hear_ticket import hear_ticket_buttons, offer_ticket
 
 if TYPE_CHECKING:
     import pygame
 
     from screens.base import Screen
+    from screens.widgets import Button
 
 
 class TicketPrinting:
@@ -37,6 +39,10 @@ class TicketPrinting:
         """Why « Imprimer » is not offered, for people ("" when a printer prints or there is none)."""
         return self.service.problem() if self.service.present and not self.offered else ""
 
+    def hear_buttons(self) -> list[Button]:
+        """« Écouter le ticket » once a ticket was printed, while speech is on."""
+        return hear_ticket_buttons(self.screen.app, lambda: self.job.document)
+
     def submit(self, ticket: Ticket) -> None:
         if self.job.submit(ticket):
             self.screen.toast(_("Printing…"))
@@ -45,6 +51,9 @@ class TicketPrinting:
         """True if the event was about printing (the screen need not look at it again)."""
         state = self.job.update(event)
         if state is PrintState.PRINTED:
+            if self.screen.app.speech_active:
+                self.screen.rebuild()      # « Écouter le ticket » appears
+                offer_ticket(self.screen.app)
             self.screen.toast(self.done)
         elif state is PrintState.FAILED:
             self.screen.toast(self.failed, kind="warn")

@@ -107,6 +107,7 @@ class TrackingResultScreen(Screen):
         buttons = []
         if self.printing.available:
             buttons.append(Button(_("Print"), id="print", on_tap=self._print))
+        buttons += self.printing.hear_buttons()
         buttons.append(Button(_("Another number"), id="another", on_tap=self.dismiss))
         buttons.append(Button(_("Finish"), kind="primary", id="finish",
                               on_tap=lambda: self.app.end_visit("tracking finished")))

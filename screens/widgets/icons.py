@@ -58,6 +58,7 @@ class Icon(Enum):
     ALL = ("apps", 0xE5C3)                            # back to the whole list (« Tous les services »)
     # -- actions ----------------------------------------------------------------------------
     PRINT = ("print", 0xE8AD)
+    LISTEN = ("volume_up", 0xE050)                    # hear something read aloud (a ticket)
     SEARCH = ("search", 0xE8B6)
     CLOSE = ("close", 0xE5CD)
     CHECK = ("check", 0xE5CA)                         # a toggle that is on

@@ -12,8 +12,8 @@ from kiosk import events
 from kiosk.clock import PARIS, ManualClock
 from kiosk.devtools.pilot import Pilot
 from kiosk.devtools.screenshots.waiting_room import PROFILE, sample_board
-from kiosk.waiting_room.announce import TextOnly
 from kiosk.waiting_room.board import Board, Call
+from kiosk.waiting_room.spoken_calls import SpokenCalls
 from screens.waiting_room.display import PulseCard, WaitingRoomScreen
 
 NOON = datetime(2026, 12, 1, 12, 4, tzinfo=PARIS)
@@ -57,7 +57,7 @@ def test_a_call_shows_large_with_its_words_and_rings_once_and_a_recall_comes_bac
     assert wall.widget("current-counter").visible_text() == "Guichet 4"
     assert "Numéro B 13, guichet 4" in wall.widget("say-fr").visible_text()
     assert "Number B 13, counter 4" in wall.widget("say-en").visible_text()
-    assert isinstance(room.announcer, TextOnly)          # no speech engine yet: the words are kept
+    assert isinstance(room.announcer, SpokenCalls)       # announce = "speech"; no sound card here: only shown
     assert room.chime.rung == 1 and room.announcer.last[0].text == "Numéro B 13, guichet 4"
     assert wall.widget("call-0-number").visible_text() == "A012"
     # the same answer again (a poll that timed out): nothing rings

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.clock import PARIS
+from kiosk.devtools.screenshots.speech import with_speech
 
 if TYPE_CHECKING:
     from kiosk.devtools.pilot import Pilot
@@ -275,6 +276,8 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
         "printer-failed": lambda p: _done(p, "failed"),
         "offline-request": lambda p: _done(p, offline=True),
         "answer-lost-no-contact": lambda p: _done(p, answer_lost=True),
+        "speech-on-printed": with_speech(lambda p: _done(p, "printed")),
+        "speech-on-printer-failed": with_speech(lambda p: _done(p, "failed")),
     },
     "booking_cancel": {
         "empty": _cancel,

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from kiosk.clock import PARIS
+from kiosk.devtools.screenshots.speech import with_speech
 
 if TYPE_CHECKING:
     from kiosk.devtools.pilot import Pilot
@@ -129,5 +130,6 @@ STATES: dict[str, dict[str, Any]] = {
         "offline": lambda p: _number(p, "offline"),
         "no-number": lambda p: _number(p, "no-number"),
         "printer-failed": lambda p: _number(p, "online", "failed"),
+        "speech-on": with_speech(lambda p: _number(p, "online")),
     },
 }
