@@ -194,4 +194,4 @@ class PairRow(Widget):
 
     def spoken(self) -> list[Part]:
         """« mer. 2 déc. : 8 h 30 – 12 h »: the pause of a colon between the columns."""
-        return texts(f"{self.left} :" if self.left and self.right else self.left, self.right)
+        return texts(f"{self.left}:" if self.left and self.right else self.left, self.right)

@@ -15,6 +15,7 @@ import pygame
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, UiContext
 from kiosk.speech.utterance import Part, PartKind
 from screens.widgets.base import TextItem, Widget, WidgetOptions
+from screens.widgets.reading import punctuated
 from screens.widgets.spoken import EMPTY, FIELD, texts, typed_part, words
 from screens.widgets.text import wrap
 
@@ -79,7 +80,7 @@ class TextField(Widget):
             self.request_layout()   # unless it needs more lines than were kept
             if message and self.owner is not None:
                 # said when it appears: a person who cannot see the red line would not know
-                self.owner.announce(*texts(self.caption, message))
+                self.owner.announce(*punctuated(texts(self.caption, message)))
 
     def set_focused(self, focused: bool) -> None:
         if focused != self.focused:
