@@ -6,8 +6,10 @@ This package holds the feature's rules; the engine and the sound are in :mod:`dr
   words, references letter by letter, phone numbers in pairs, « n° », euros), French and English.
 - :mod:`.utterance`: what is said, in parts that may be personal.
 - :mod:`.privacy`: personal parts are spoken only into a headset.
+- :mod:`.personal`: what a screen shows of the person (typed values, references) found in its text.
 - :mod:`.speaker`: the service — say (interrupting), stop, repeat, volume, end of visit.
 
-Still to come (issue 15): keypad focus navigation, the screens' own spoken text, starting
+The screens' spoken text is the widgets' own (``Widget.spoken``), read by the shell's
+:mod:`kiosk.shell.screen_reader`. Still to come (issue 15): keypad focus navigation, starting
 speech without sight, tickets read aloud.
 """
