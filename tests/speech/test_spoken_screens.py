@@ -14,14 +14,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from spoken_support import last_words, plain, speak_on
 
 from drivers.audio.espeak import EspeakSynthesizer
-from drivers.audio.outputs import RecordingOutput
 from kiosk.clock import ManualClock
 from kiosk.config import SpeechConfig
 from kiosk.devtools.screenshots import OVERRIDES, SHOT_TIME, STATES, data_for
 from kiosk.devtools.screenshots import _to_toolkit as to_toolkit
-from kiosk.speech.speaker import Speaker, make_speaker
 from screens.widgets.text_field import TextField
 
 pytestmark = pytest.mark.skipif(not EspeakSynthesizer().is_usable(),
@@ -29,23 +28,6 @@ pytestmark = pytest.mark.skipif(not EspeakSynthesizer().is_usable(),
 
 ACTIONS = {"fr": "Actions :", "en": "Actions:"}
 MASKED = {"fr": "information masquée", "en": "hidden information"}
-
-
-def speak_on(pilot: Any, *, output: str = "loudspeaker", plugged: bool | None = None,
-             pace: float | None = None) -> tuple[Speaker, RecordingOutput]:
-    """Speech on for this visit, into the recording twin (the app closes the speaker when it stops)."""
-    recording = RecordingOutput(pace=pace)
-    speaker = make_speaker(SpeechConfig(enabled=True, output=output), output=recording,  # type: ignore[arg-type]
-                           post=lambda *a, **k: True)
-    assert speaker.player.wait_ready() and speaker.silent_reason is None
-    speaker.headset_plugged = plugged
-    pilot.app.speech = speaker
-    return speaker, recording
-
-
-def last_words(speaker: Speaker) -> str:
-    assert speaker.last is not None, "nothing was said"
-    return speaker.words_for(speaker.last)
 
 
 @pytest.fixture
@@ -65,11 +47,6 @@ def read_now(pilot: Any, **speech: Any) -> str:
     speaker, _ = speak_on(pilot, **speech)
     pilot.app.reader.screen_shown(pilot.screen)
     return last_words(speaker)
-
-
-def plain(text: str) -> str:
-    """``text`` with the no-break spaces of French typography made plain, as speech has them."""
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 def in_order(words: str, *pieces: str) -> None:
