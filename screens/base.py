@@ -26,6 +26,7 @@ from screens.widgets.dialog import Dialog
 from screens.widgets.header import Header
 from screens.widgets.icons import Icon
 from screens.widgets.label import Label
+from screens.widgets.reading import read_tree
 from screens.widgets.text_field import TextField
 from screens.widgets.toast import Toast
 
@@ -490,8 +491,10 @@ class Screen:
     # -- overlays ---------------------------------------------------------
     def open_dialog(self, dialog: Dialog, *, screen_owned: bool = True) -> None:
         dialog.screen_owned = screen_owned
-        self.close_overlay(dialog.id)
+        replaced = self.close_overlay(dialog.id)
         self.add_overlay(dialog)
+        if not replaced:   # the same question shown again (the idle countdown's) is not said again
+            self.announce(*read_tree(dialog))
 
     def add_overlay(self, overlay: Widget) -> None:
         """Put a non-modal layer (toast, dimming) over the screen."""
@@ -510,6 +513,13 @@ class Screen:
     def toast(self, text: str, seconds: float = 4.0, kind: str = "info") -> None:
         self.close_overlay("toast")
         self.add_overlay(Toast(text, until=self.app.clock.monotonic() + seconds, kind=kind))
+        self.announce(text)
+
+    def announce(self, *parts: Part | str) -> None:
+        """Say a change now (a toast, a dialog, an error under a field: widgets reach the screen
+        through their ``owner``), while this screen is the one shown; nothing when speech is off."""
+        if self.app.nav.current is self:
+            self.app.say(*parts)
 
     def expire_overlays(self, now: float) -> None:
         for overlay in list(self.overlays):

@@ -198,6 +198,7 @@ class App:
                 screen.root = None  # rebuilt when shown again
             if self.nav.current is not None:
                 self.nav.current.rebuild()
+                self.reader.screen_shown(self.nav.current)   # in the new language
 
     @property
     def services(self) -> Services | None:
@@ -253,6 +254,7 @@ class App:
         if screen.header is not None:
             screen.header.set_time_text(self._time_text())  # it may have been hidden for minutes
         self.pointer.reset()
+        self.reader.screen_shown(screen)
 
     def _layout_key(self) -> tuple[int, tuple[int, ...]]:
         return (id(self.ui), tuple(self.viewport))
@@ -274,6 +276,7 @@ class App:
             network_text=_("Online") if self.network == "online" else _("Offline"),
             demo_text=_("Demo") if self.demo else None,
             language_label=i18n.language_name(other) if other else None,
+            language_code=other,
             logo=self.logo,
         )
         return Header(info, on_language=(lambda: self.update_settings(language=other)) if other else None)
@@ -395,6 +398,8 @@ class App:
         return found
 
     def tap(self, widget: Widget) -> None:
+        if self.speech_active and self.reader.touched(widget):
+            return   # explore by touch: this touch only said what is under the finger
         widget.tap()
 
     def note_activity(self) -> None:
@@ -572,11 +577,8 @@ class App:
         return self.speech is not None and self.speech.active
 
     def say(self, *parts: Part | str) -> None:
-        if self.speech is None or not self.speech.active:
-            return
-        from kiosk.speech.utterance import Utterance
-
-        self.speech.say(Utterance.of(self.visit.settings.language, *parts))
+        # through the reader: what the person typed and references are masked on a loudspeaker
+        self.reader.announce(*parts)
 
     @property
     def speech_offered(self) -> bool:

@@ -14,41 +14,159 @@ speech without sight). Each method is called by the part of the shell that sees 
 - the keypad's * , # , + and - keys call :meth:`repeat`, :meth:`help`, :meth:`volume`.
 
 Everything here says nothing while speech is off (``app.speech_active`` False).
+
+How a screen is read (:meth:`ScreenReader.screen_parts`): its title; then what it shows, in
+reading order, text only; then « Actions : » and the names of what can be touched — a short
+form, the controls' labels without their role, at most ``MAX_ACTIONS`` of them. Why not read each
+control in place with « bouton »: a person who cannot see wants first what the screen says, then
+the few things they can do, as names to go to; the focus says each control whole (label, role,
+state) as it reaches it. A keyboard is named once (« clavier à l'écran »), not forty keys; the
+header's clock and the footer (always the same four buttons, which « # » tells) are not read.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
+
+from kiosk.i18n import N_, _, ngettext
+from kiosk.speech.personal import marked, personal_typed
+from kiosk.speech.utterance import Part, Utterance
+from screens.base import ScreenHost
+from screens.widgets.button import Button
+from screens.widgets.reading import in_reading_order, punctuated, read_tree, said
+from screens.widgets.text_field import TextField
+from screens.widgets.toast import Toast
 
 if TYPE_CHECKING:
-    from kiosk.speech.utterance import Part
-    from screens.base import Screen, ScreenHost
+    from kiosk.speech.speaker import Speaker
+    from screens.base import Screen
     from screens.widgets.base import Widget
+
+#: Controls named after « Actions : » when a screen is read; a long list ends « and 12 more ».
+MAX_ACTIONS = 8
+
+ACTIONS = N_("Actions:")
+MORE_ACTIONS = ("and {n} more", "and {n} more")
+HELP_WHERE = N_("You are on: {title}.")
+HELP_KEYS = N_("The arrows, or 2, 4, 6 and 8, move between the controls. 5 or Enter activates. "
+               "0 goes back. Star repeats. Hash gives this help. Plus and minus set the volume.")
+VOLUME = N_("Volume {level} percent.")
+
+
+class SpeakingHost(ScreenHost, Protocol):
+    """What the reader uses of the app: the screens' view of it, and the speaker."""
+
+    @property
+    def speech(self) -> Speaker | None: ...
 
 
 class ScreenReader:
-    def __init__(self, app: ScreenHost) -> None:
+    def __init__(self, app: SpeakingHost) -> None:
         self.app = app
+        self._explored: Widget | None = None   # the control a first touch spoke (explore by touch)
 
+    # -- what is said ------------------------------------------------------------------------
+    def screen_parts(self, screen: Screen) -> list[Part]:
+        """What :meth:`screen_shown` says of ``screen`` (see the module's docstring)."""
+        title = screen.title()
+        parts = punctuated([Part(title)]) if title else []
+        if not title and screen.header is not None:    # a home screen: whose terminal it is
+            parts += punctuated(screen.header.town.spoken())
+        modal = [o for o in screen.overlays if not isinstance(o, Toast)]
+        if modal:   # a dialog: only its buttons answer, so it is all there is to say
+            return parts + read_tree(modal[-1])
+        controls: list[Widget] = []
+        for root in (screen.content, screen.docked):
+            if root is None:
+                continue
+            for widget in in_reading_order(root):
+                if widget.id == "title" and title:
+                    continue
+                if widget.interactive:
+                    if widget.enabled:
+                        controls.append(widget)
+                    if isinstance(widget, TextField) and widget.error:   # what is wrong, before what to do
+                        parts += punctuated([Part(widget.caption), Part(widget.error)] if widget.caption
+                                            else [Part(widget.error)])
+                elif widget.summarised:
+                    parts += punctuated(widget.spoken())
+                    controls += [w for w in widget.walk() if isinstance(w, Button) and w.kind == "primary"]
+                else:
+                    parts += punctuated(widget.spoken())
+        parts += self._actions(controls)
+        for overlay in screen.overlays:   # a toast still shown
+            parts += read_tree(overlay)
+        return parts
+
+    def _actions(self, controls: list[Widget]) -> list[Part]:
+        names = [own[0] for own in (c.spoken() for c in controls) if own]
+        if not names:
+            return []
+        shown = names[:MAX_ACTIONS]
+        out = [Part(_(ACTIONS))]
+        for index, name in enumerate(shown):
+            out += [name, Part("," if index < len(shown) - 1 or len(names) > len(shown) else ".")]
+        if len(names) > len(shown):
+            rest = len(names) - len(shown)
+            out += [Part(ngettext(*MORE_ACTIONS, rest).format(n=rest)), Part(".")]
+        return out
+
+    def utterance(self, parts: list[Part], language: str | None = None) -> Utterance:
+        """``parts`` to say in the visit's language (or ``language``), what the person typed and
+        the references in them made personal (:mod:`kiosk.speech.personal`)."""
+        private = marked(parts, personal_typed(self.app.visit.fields))
+        return Utterance(language or self.app.visit.settings.language, tuple(private))
+
+    def _say(self, parts: list[Part], language: str | None = None) -> str | None:
+        speaker = self.app.speech
+        if speaker is None or not speaker.active or not parts:
+            return None
+        return speaker.say(self.utterance(parts, language))
+
+    # -- the contract ------------------------------------------------------------------------
     def screen_shown(self, screen: Screen) -> None:
         """A screen came on top (pushed, popped back to, rebuilt for a language change)."""
+        self._explored = None
+        if self.app.speech_active:
+            self._say(self.screen_parts(screen))
 
     def focus_moved(self, widget: Widget | None) -> None:
         """The keypad's focus moved to ``widget`` (None: nothing focusable on the screen)."""
+        if widget is None or not self.app.speech_active:
+            return
+        language = widget.spoken_language if isinstance(widget, Button) else None
+        self._say(said(widget), language)
 
     def touched(self, widget: Widget) -> bool:
         """A finger lifted on ``widget`` while speech is on. True when the touch only spoke it
-        (explore by touch), False when the app should activate it as usual."""
-        return False
+        (explore by touch), False when the app should activate it as usual: a first touch on a
+        control says it; touching it again activates it (and again, for a key typed twice)."""
+        if not self.app.speech_active or widget is self._explored:
+            return False
+        self._explored = widget
+        self.focus_moved(widget)
+        return True
 
     def announce(self, *parts: Part | str) -> None:
         """Something changed on the screen: say it now, cutting what was being said."""
+        self._say([p if isinstance(p, Part) else Part(p) for p in parts])
 
     def repeat(self) -> None:
         """« * »: say the last thing again."""
+        if self.app.speech_active and self.app.speech is not None:
+            self.app.speech.repeat()
 
     def help(self) -> None:
         """« # »: say where the person is and which keys do what."""
+        screen = self.app.nav.current
+        title = screen.title() if screen is not None else ""
+        parts = [Part(_(HELP_WHERE).format(title=title))] if title else []
+        self._say([*parts, Part(_(HELP_KEYS))])
 
     def volume(self, step: int) -> None:
         """« + » (step 1) or « - » (step -1): change the volume and say the new one."""
+        speaker = self.app.speech
+        if speaker is None or not speaker.active:
+            return
+        level = speaker.volume_up() if step > 0 else speaker.volume_down()
+        self._say([Part(_(VOLUME).format(level=level))])

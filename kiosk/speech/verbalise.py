@@ -95,6 +95,10 @@ _REFERENCE = re.compile(r"(?<![\w-])(?:(?:RDV|DEM)(?:-[A-Z0-9]+)+|(?=[A-Z0-9-]*\
                         r"[A-Z0-9]+(?:-[A-Z0-9]+)+)(?![\w-])")
 
 
+#: The same, for finding references in a screen's text (:mod:`kiosk.speech.personal`).
+REFERENCE_PATTERN = _REFERENCE
+
+
 def spelled(reference: str) -> str:
     """Letter by letter, a pause between groups: « RDV-K7QM-4P » → « R D V, K 7 Q M, 4 P »."""
     groups = [g for g in re.split(r"[\s\-_./]+", reference.upper()) if g]

@@ -95,7 +95,9 @@ class AutoPrintedTicket(Screen):
     def _print(self) -> None:
         ticket = self.ticket_to_print()
         if ticket is not None:
+            before = self._print_status_text()
             self._send(ticket)
+            self._say_print_status(before)
 
     def _send(self, ticket: Ticket) -> None:
         self.printing.submit(ticket)
@@ -103,7 +105,23 @@ class AutoPrintedTicket(Screen):
 
     def handle_event(self, event: pygame.event.Event) -> None:
         state = self.printing.update(event)
-        if state is PrintState.PRINTED:
-            offer_ticket(self.app)
         if state is not None or self.printing.is_printer_state(event):
+            before = self._print_status_text()
             self.rebuild()
+            if state is PrintState.PRINTED:
+                offer_ticket(self.app)          # out, and it can be heard: one utterance, not two
+            else:
+                self._say_print_status(before)
+
+    # -- said as it changes (issue 15) ---------------------------------------------------------
+    def _print_status_text(self) -> str:
+        status = self.find("print-status")
+        return status.text if isinstance(status, Label) else ""
+
+    def _say_print_status(self, before: str) -> None:
+        """« Impression de votre ticket… », « Votre ticket est imprimé… » or why it cannot be:
+        said when the line changes, as a sighted person sees it change (the first one is read
+        with the screen)."""
+        now = self._print_status_text()
+        if now and now != before:
+            self.announce(now)

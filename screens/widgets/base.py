@@ -31,6 +31,9 @@ class WidgetOwner(Protocol):
 
     def request_layout(self) -> None: ...
 
+    def announce(self, *parts: Part | str) -> None:
+        """Something a widget shows changed in a way speech says at once (an error appeared)."""
+
 
 def theme_colour(theme: Theme, name: str) -> RGB:
     """The theme's colour called ``name`` (widgets name their colours by theme attribute)."""
@@ -54,6 +57,9 @@ class Widget:
 
     interactive = False   # takes taps
     clips_children = False
+    #: Reading a whole screen, speech says this widget's ``spoken()`` and not its children one by
+    #: one (a keyboard is « clavier », not forty keys); the keypad's focus still visits them.
+    summarised = False
 
     def __init__(self, *, id: str | None = None, on_tap: Callable[[], object] | None = None,
                  flex: float = 0) -> None:
@@ -159,6 +165,20 @@ class Widget:
         typed name, a phone number, a reference) is a personal ``Part``, masked on a loudspeaker.
         Containers say nothing themselves: the reader walks their children."""
         return []
+
+    def spoken_children(self) -> Sequence[Widget]:
+        """The children speech reads after this widget, in reading order: all of them by default;
+        a widget whose own ``spoken()`` already says what they show returns fewer (a calendar
+        leaves out its column heads, a field its parts)."""
+        return self.children()
+
+    def spoken_walk(self) -> Iterator[Widget]:
+        """This widget and, unless hidden, what speech reads under it, in reading order."""
+        if not self.visible:
+            return
+        yield self
+        for child in self.spoken_children():
+            yield from child.spoken_walk()
 
     # -- introspection for tests ----------------------------------------------
     def text_items(self, ui: UiContext) -> list[TextItem]:

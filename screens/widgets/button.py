@@ -18,10 +18,13 @@ from typing import Unpack
 
 import pygame
 
+from kiosk.i18n import gettext_in
 from kiosk.shell.theme import RGB
 from kiosk.shell.ui import TEXT_BODY, TEXT_BUTTON, TEXT_SMALL, UiContext
+from kiosk.speech.utterance import Part
 from screens.widgets.base import TextItem, Widget, WidgetOptions
 from screens.widgets.icons import Icon, draw_icon, icons_available
+from screens.widgets.spoken import BUTTON, SELECTED, UNAVAILABLE, key_name, label_words, texts, words
 from screens.widgets.text import wrap
 
 NBSP = "\u00a0"
@@ -70,6 +73,9 @@ class Button(Widget):
         self.icon = icon
         self.subtitle = subtitle
         self.selected = selected
+        #: The language this button is said in when not the visit's: the language switch says
+        #: « English » in English, so a person who does not understand French hears it.
+        self.spoken_language: str | None = None
         self.size = size or (TEXT_BUTTON if kind != "key" else TEXT_BODY + 4)
         self._min_height = min_height if min_height is not None else _MIN_HEIGHT[kind]
         self._measures: dict[_MeasureKey, int] = {}
@@ -235,3 +241,14 @@ class Button(Widget):
 
     def visible_text(self) -> str:
         return " ".join(t for t in (self.label, self.subtitle) if t)
+
+    def spoken(self) -> list[Part]:
+        """« Prendre rendez-vous, Choisir un jour et une heure, bouton », then « sélectionné » or
+        « indisponible ». A key says its character alone (« A », « apostrophe »): typing a name
+        letter by letter, the role after each would be noise."""
+        if self.spoken_language is not None:
+            return [*texts(self.label), Part(gettext_in(self.spoken_language, BUTTON))]
+        state = words(SELECTED if self.selected else "", UNAVAILABLE if not self.enabled else "")
+        if self.kind == "key":
+            return [*texts(key_name(self.label)), *state]
+        return [*texts(label_words(self.label), self.subtitle), *words(BUTTON), *state]

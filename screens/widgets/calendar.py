@@ -17,12 +17,37 @@ from typing import Unpack
 
 import pygame
 
+from kiosk.formatting import format_day_month, format_month_year, format_weekday
+from kiosk.i18n import N_, _
 from kiosk.shell.ui import TEXT_SMALL, UiContext
+from kiosk.speech.utterance import Part
 from screens.widgets.base import Widget, WidgetOptions
 from screens.widgets.button import Button
 from screens.widgets.label import Label
+from screens.widgets.spoken import FREE_TIMES, NO_FREE_TIME, SELECTED, UNAVAILABLE, texts, words
 
 FREE_MARK = "●"
+DAYS_WITH_FREE_TIMES = N_("Days with free times: {days}.")
+
+
+class DayButton(Button):
+    """A day of the calendar: drawn as its number, said as the date with whether it can be chosen
+    (« jeudi 3 décembre, créneaux libres »): a number alone tells nothing without the grid."""
+
+    def __init__(self, day: date, *, free: bool, mark_free: bool, selected: bool,
+                 on_tap: Callable[[], object] | None) -> None:
+        super().__init__(str(day.day), kind="key", subtitle=FREE_MARK if free and mark_free else None,
+                         selected=selected, id=f"day-{day.isoformat()}", on_tap=on_tap)
+        self.day, self.free, self.mark_free = day, free, mark_free
+        self.enabled = free
+
+    def spoken(self) -> list[Part]:
+        said = texts(f"{format_weekday(self.day)} {format_day_month(self.day)}")
+        if self.mark_free:
+            said += words(FREE_TIMES if self.free else NO_FREE_TIME)
+        elif not self.free:
+            said += words(UNAVAILABLE)
+        return said + words(SELECTED if self.selected else "")
 
 
 class MonthCalendar(Widget):
@@ -38,16 +63,37 @@ class MonthCalendar(Widget):
                     self.cells.append(None)
                     continue
                 is_free = day in free
-                button = Button(str(day.day), kind="key", subtitle=FREE_MARK if is_free and mark_free else None,
-                                selected=day == chosen, id=f"day-{day.isoformat()}",
-                                on_tap=partial(on_choose, day) if is_free else None)
-                button.enabled = is_free
-                self.cells.append(button)
+                self.cells.append(DayButton(day, free=is_free, mark_free=mark_free, selected=day == chosen,
+                                            on_tap=partial(on_choose, day) if is_free else None))
         for child in self.children():
             child.parent = self
 
     def children(self) -> Sequence[Widget]:
         return self.heads + [c for c in self.cells if c is not None]
+
+    #: Read as a whole when the screen is read (the free days in one sentence, not 31 buttons);
+    #: the keypad's focus still stops on each day.
+    summarised = True
+
+    def _days(self) -> list[DayButton]:
+        return [c for c in self.cells if isinstance(c, DayButton)]
+
+    def spoken(self) -> list[Part]:
+        """Its free days by number (« Jours avec des créneaux libres : 3, 4, 10. »; the screen's
+        heading says the month), or the month alone where any day may be chosen."""
+        days = self._days()
+        if not days:
+            return []
+        if not days[0].mark_free:
+            return texts(format_month_year(days[0].day))
+        free = [str(d.day.day) for d in days if d.free]
+        if not free:
+            return words(NO_FREE_TIME)
+        return texts(_(DAYS_WITH_FREE_TIMES).format(days=", ".join(free)))
+
+    def spoken_children(self) -> Sequence[Widget]:
+        """The days: the column heads (« lun. ») are said with each day instead."""
+        return self._days()
 
     def _cell(self, ui: UiContext, width: int) -> tuple[int, int, int]:
         gap = ui.px(8)

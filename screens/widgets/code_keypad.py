@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Unpack
 
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
 from screens.widgets.containers import KeyPanel, PanelOptions, Row
@@ -29,6 +29,8 @@ def _chunks(keys: str, per_row: int) -> list[str]:
 
 
 class CodeKeypad(KeyPanel):
+    speech_name = N_("keypad of letters and digits")
+
     def __init__(self, on_key: Callable[[str], None], *, enter_label: str, layer: str = "letters",
                  wide: bool = False, compact: bool = False, id: str = "code-keypad",
                  **kw: Unpack[PanelOptions]) -> None:

@@ -12,10 +12,13 @@ from typing import TypedDict, Unpack
 
 import pygame
 
+from kiosk.i18n import N_
 from kiosk.shell.theme import RGB
 from kiosk.shell.ui import UiContext
+from kiosk.speech.utterance import Part
 from screens.widgets.base import Widget, WidgetOptions, theme_colour
 from screens.widgets.button import Button
+from screens.widgets.spoken import words
 
 
 class ContainerOptions(WidgetOptions, total=False):
@@ -126,12 +129,18 @@ class KeyPanel(Column):
 
     typing_panel = True
     COMPACT_KEY = 80   # px at 1080 scale: the minimum touch target
+    #: Read as its name when the screen is read; its keys one by one only under the keypad's focus.
+    summarised = True
+    speech_name = N_("on-screen keyboard")
 
     compact = False
     action: Widget | None = None   # the screen's main action, at the end of the last row
 
     def _rows(self) -> list[Widget]:
         raise NotImplementedError
+
+    def spoken(self) -> list[Part]:
+        return words(self.speech_name)
 
     def key_height(self, roomy: int) -> int:
         return self.COMPACT_KEY if self.compact else roomy

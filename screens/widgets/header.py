@@ -27,6 +27,7 @@ class HeaderInfo:
     demo_text: str | None          # a « Démonstration » badge in demo mode
     language_label: str | None     # label of the switch, None when one language only
     logo: pygame.Surface | None = None
+    language_code: str | None = None   # the language the switch changes to ("en"): it is said in it
 
 
 class Header(Widget):
@@ -47,6 +48,8 @@ class Header(Widget):
         self._logo: tuple[tuple[int, int], pygame.Surface] | None = None   # (box, scaled logo)
         self.language = (Button(info.language_label, kind="secondary", icon=None, id="language",
                                 on_tap=on_language) if info.language_label else None)
+        if self.language is not None:
+            self.language.spoken_language = info.language_code
         for child in self.children():
             child.parent = self
 
@@ -65,6 +68,11 @@ class Header(Widget):
         if self.language:
             kids.append(self.language)
         return kids
+
+    def spoken_children(self) -> Sequence[Widget]:
+        """The town and the language switch: the clock and the network badge are for the eye
+        (read on every screen they would delay what the person came for)."""
+        return [self.town, *([self.language] if self.language else [])]
 
     def _button_width(self, ui: UiContext) -> int:
         return self.language.min_width(ui) if self.language else 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Unpack
 
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from screens.widgets.base import Widget
 from screens.widgets.button import Button
 from screens.widgets.containers import KeyPanel, PanelOptions, Row
@@ -17,6 +17,8 @@ ENTER = "\n"
 
 
 class NumericKeypad(KeyPanel):
+    speech_name = N_("numeric keypad")
+
     def __init__(self, on_key: Callable[[str], None], *, enter_label: str | None = None,
                  plus: bool = False, id: str = "keypad", **kw: Unpack[PanelOptions]) -> None:
         self.on_key = on_key

@@ -9,8 +9,10 @@ import pygame
 
 from kiosk.shell.theme import RGB
 from kiosk.shell.ui import TEXT_BODY, UiContext
+from kiosk.speech.utterance import Part
 from screens.widgets.base import TextItem, Widget, WidgetOptions, theme_colour
 from screens.widgets.icons import Icon, draw_icon
+from screens.widgets.spoken import texts
 from screens.widgets.text import ellipsize, wrap
 
 
@@ -127,3 +129,7 @@ class Label(Widget):
 
     def visible_text(self) -> str:
         return self.text
+
+    def spoken(self) -> list[Part]:
+        """Its text, whole (a line limit cuts what is drawn, never what is said)."""
+        return texts(self.text)

@@ -13,9 +13,11 @@ import pygame
 
 from kiosk.shell.theme import RGB
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, UiContext
+from kiosk.speech.utterance import Part
 from screens.widgets.base import TextItem, Widget, WidgetOptions
 from screens.widgets.button import button_shape
 from screens.widgets.icons import Icon, draw_icon
+from screens.widgets.spoken import BUTTON, texts, words
 from screens.widgets.text import wrap
 
 _PAD = 24
@@ -125,6 +127,11 @@ class ListRow(Widget):
     def visible_text(self) -> str:
         return " ".join([self.title, *self.details, *self.aside])
 
+    def spoken(self) -> list[Part]:
+        """Title, details, then the aside without its arrow (« 350 m »), and « bouton » when it opens something."""
+        aside = [a for a in self.aside if any(ch.isalnum() for ch in a)]
+        return [*texts(self.title, *self.details, *aside), *(words(BUTTON) if self.interactive else [])]
+
 
 class PairRow(Widget):
     """Two columns of text — « mer. 2 déc. | 8 h 30 – 12 h, 13 h 30 – 17 h » — the left one a fixed
@@ -184,3 +191,7 @@ class PairRow(Widget):
 
     def visible_text(self) -> str:
         return f"{self.left} {self.right}"
+
+    def spoken(self) -> list[Part]:
+        """« mer. 2 déc. : 8 h 30 – 12 h »: the pause of a colon between the columns."""
+        return texts(f"{self.left}:" if self.left and self.right else self.left, self.right)

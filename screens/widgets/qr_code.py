@@ -16,7 +16,9 @@ import pygame
 import zxingcpp
 
 from kiosk.shell.ui import UiContext
+from kiosk.speech.utterance import Part
 from screens.widgets.base import Widget, WidgetOptions
+from screens.widgets.spoken import QR_CODE, words
 
 QUIET = 4   # modules of white around the code (the QR standard's quiet zone)
 
@@ -53,6 +55,10 @@ class QrCodeView(Widget):
 
     def min_width(self, ui: UiContext) -> int:
         return ui.px(self.size) // 2
+
+    def spoken(self) -> list[Part]:
+        """« code QR »: what it holds is for a camera, and the screen says what it is for."""
+        return words(QR_CODE)
 
     def draw(self, surf: pygame.Surface, ui: UiContext) -> None:
         side = self._side(ui, self.rect.width)

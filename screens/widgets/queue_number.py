@@ -17,6 +17,7 @@ import pygame
 
 from kiosk.shell.fonts import DEJAVU_DIR, FontBook
 from kiosk.shell.ui import UiContext
+from kiosk.speech.utterance import Part, reference
 from screens.widgets.base import TextItem, WidgetOptions
 from screens.widgets.label import Label
 
@@ -61,3 +62,8 @@ class QueueNumber(Label):
 
     def text_items(self, ui: UiContext) -> list[TextItem]:
         return super().text_items(_with_figures(ui))
+
+    def spoken(self) -> list[Part]:
+        """Character by character, « A 0 1 2 »: the engine would read « A012 » as a word, and the
+        number is what the person compares with their ticket. Not personal: it is called aloud."""
+        return [reference(self.text, personal=False)] if self.text.strip() else []

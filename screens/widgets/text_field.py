@@ -13,7 +13,10 @@ from typing import Unpack
 import pygame
 
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL, UiContext
+from kiosk.speech.utterance import Part, PartKind
 from screens.widgets.base import TextItem, Widget, WidgetOptions
+from screens.widgets.reading import punctuated
+from screens.widgets.spoken import EMPTY, FIELD, texts, typed_part, words
 from screens.widgets.text import wrap
 
 BULLET = "•"
@@ -37,6 +40,8 @@ class TextField(Widget):
         self.on_change = on_change
         self.focused = False
         self.error = ""
+        #: How speech reads the value (a phone number in pairs…); None: guessed from ``key``.
+        self.speech_kind: PartKind | None = None
         # Lines kept under the box for an error, shown or not: one from the start, more once a
         # longer message needed them. An error coming or going then moves nothing below the
         # field — least of all the keyboard, whose keys are under a finger already moving.
@@ -73,6 +78,9 @@ class TextField(Widget):
             self.error = message
             self.invalidate()       # its room is kept under the box: drawn in place
             self.request_layout()   # unless it needs more lines than were kept
+            if message and self.owner is not None:
+                # said when it appears: a person who cannot see the red line would not know
+                self.owner.announce(*punctuated(texts(self.caption, message)))
 
     def set_focused(self, focused: bool) -> None:
         if focused != self.focused:
@@ -169,6 +177,12 @@ class TextField(Widget):
             out.append(TextItem(text, getattr(ui.theme, role), ui.theme.surface if inside else self.backdrop,
                                 r, box if inside else self.rect))
         return out
+
+    def spoken(self) -> list[Part]:
+        """« Nom, champ, Martin » (the value personal: masked on a loudspeaker) or « …, vide »,
+        then the error under it. The placeholder is an example, not a value: not said."""
+        value = typed_part(self.key, self.value, masked=self.masked, kind=self.speech_kind) if self.value else None
+        return [*texts(self.caption), *words(FIELD), *([value] if value else words(EMPTY)), *texts(self.error)]
 
     def visible_text(self) -> str:
         text, _ = self._shown()
