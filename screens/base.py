@@ -510,10 +510,13 @@ class Screen:
             return True
         return False
 
-    def toast(self, text: str, seconds: float = 4.0, kind: str = "info") -> None:
+    def toast(self, text: str, seconds: float = 4.0, kind: str = "info", *, said: bool = True) -> None:
+        """A short message over the content; said as it appears unless the caller says it
+        itself with more (``said=False``: one utterance, not one cut by the next)."""
         self.close_overlay("toast")
         self.add_overlay(Toast(text, until=self.app.clock.monotonic() + seconds, kind=kind))
-        self.announce(text)
+        if said:
+            self.announce(text)
 
     def announce(self, *parts: Part | str) -> None:
         """Say a change now (a toast, a dialog, an error under a field: widgets reach the screen

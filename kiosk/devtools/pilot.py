@@ -137,6 +137,16 @@ class Pilot:
             parent = parent.parent
         return widget.rect
 
+    def use(self, widget_id: str) -> Widget:
+        """Touch ``widget_id`` until it acts, as a person using speech does: while speech is on,
+        a first touch only says the control (explore by touch) and a second one activates it."""
+        widget = self.widget(widget_id)
+        only_said = self.app.speech_active and self.app.reader.explored is not widget
+        self.tap(widget_id)
+        if only_said and self.app.nav.current is not None and self.app.reader.explored is widget:
+            self.tap(widget_id)
+        return widget
+
     def tap(self, widget_id: str | None = None, *, text: str | None = None) -> Widget:
         widget = self.widget(widget_id) if widget_id else self.find_text(text or "")
         rect = self._reveal(widget)
@@ -155,7 +165,7 @@ class Pilot:
             if ch == " " and screen is not None and isinstance(screen.find("keypad"), NumericKeypad):
                 continue   # a phone number's spaces: the keypad has none, the number reads the same
             if ch == " ":
-                self.tap("key-space")
+                self.use("key-space")
                 continue
             screen = self.screen
             assert screen is not None   # typing needs a screen to type on
@@ -164,17 +174,17 @@ class Pilot:
                 if ch == "-":
                     continue   # grouped by the screen as the number is typed
                 if (code_pad.layer == "digits") != ch.isdigit():
-                    self.tap("key-layer")
-                self.tap(f"key-{ch.upper()}")
+                    self.use("key-layer")
+                self.use(f"key-{ch.upper()}")
                 continue
             kb = screen.find("keyboard")
             if isinstance(kb, AzertyKeyboard):
                 wants_symbols = ch.lower() not in on_letters
                 if kb.symbols != wants_symbols:
-                    self.tap("key-layer")
+                    self.use("key-layer")
                 if ch.isalpha() and not kb.symbols and kb.upper != ch.isupper():
-                    self.tap("key-shift")
-            self.tap(f"key-{ch.lower()}")
+                    self.use("key-shift")
+            self.use(f"key-{ch.lower()}")
 
     def wait_until(self, condition: Callable[[], object], timeout_s: float = 15.0) -> None:
         """Run the loop until ``condition()`` holds: for answers that come from worker threads

@@ -137,6 +137,11 @@ class ScreenReader:
         language = widget.spoken_language if isinstance(widget, Button) else None
         self._say(said(widget), language)
 
+    @property
+    def explored(self) -> Widget | None:
+        """The control the last touch only said (the next touch on it activates it)."""
+        return self._explored
+
     def touched(self, widget: Widget) -> bool:
         """A finger lifted on ``widget`` while speech is on. True when the touch only spoke it
         (explore by touch), False when the app should activate it as usual: a first touch on a

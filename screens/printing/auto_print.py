@@ -109,7 +109,7 @@ class AutoPrintedTicket(Screen):
             before = self._print_status_text()
             self.rebuild()
             if state is PrintState.PRINTED:
-                offer_ticket(self.app)          # out, and it can be heard: one utterance, not two
+                offer_ticket(self.app, self._print_status_text())   # out, and it can be heard: one utterance
             else:
                 self._say_print_status(before)
 

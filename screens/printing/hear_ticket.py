@@ -35,7 +35,8 @@ def say_ticket(app: ScreenHost, ticket: Ticket | None) -> None:
         app.say(*ticket_parts(ticket, app.visit.settings.language))
 
 
-def offer_ticket(app: ScreenHost) -> None:
-    """Right after « ticket imprimé »: say that it is out and that it can be heard."""
+def offer_ticket(app: ScreenHost, printed: str = "") -> None:
+    """Right after « ticket imprimé »: say that it is out (``printed``: the screen's own line for
+    it, which may say where to take it) and that it can be heard, as one utterance."""
     if app.speech_active:
-        app.say(_("Your ticket is printed."), _("To hear it, choose the button Hear the ticket."))
+        app.say(printed or _("Your ticket is printed."), _("To hear it, choose the button Hear the ticket."))

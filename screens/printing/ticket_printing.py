@@ -51,10 +51,11 @@ class TicketPrinting:
         """True if the event was about printing (the screen need not look at it again)."""
         state = self.job.update(event)
         if state is PrintState.PRINTED:
-            if self.screen.app.speech_active:
+            speaking = self.screen.app.speech_active
+            if speaking:
                 self.screen.rebuild()      # « Écouter le ticket » appears
-                offer_ticket(self.screen.app)
-            self.screen.toast(self.done)
+            self.screen.toast(self.done, said=not speaking)
+            offer_ticket(self.screen.app, self.done)   # the toast's words and the offer, said once
         elif state is PrintState.FAILED:
             self.screen.toast(self.failed, kind="warn")
         elif self.job.is_printer_state(event):

@@ -133,21 +133,21 @@ def test_a_terminal_without_speech_does_nothing_and_says_so_once(pilot, caplog) 
     assert pilot.app.speech is None and not pilot.app.speech_active and not pilot.app.visit.settings.speech
     lines = [r.getMessage() for r in caplog.records]
     assert lines == ["speech was asked for (keypad) but this terminal offers none ([speech] enabled = false)"]
-    pilot.tap("accessibility")
+    pilot.use("accessibility")
     assert not pilot.has("toggle-speech") and not pilot.has("speech-keys")   # nothing offered on screen
 
 
 def test_voice_guidance_on_the_accessibility_screen(speaking) -> None:
     pilot, output = speaking()
     app = pilot.app
-    pilot.tap("accessibility")
+    pilot.use("accessibility")
     assert pilot.widget("toggle-speech").label == "Guidage vocal\xa0: désactivé"
     assert "5 ou Entrée pour activer" in pilot.widget("speech-keys").text
-    pilot.tap("toggle-speech")
+    pilot.use("toggle-speech")
     assert app.speech_active and app.visit.settings.speech
     assert said(pilot).startswith("Guidage vocal activé.")
     assert pilot.widget("toggle-speech").selected and pilot.widget("toggle-speech").label == "Guidage vocal\xa0: activé"
-    pilot.tap("toggle-speech")                                  # off for the rest of the visit
+    pilot.use("toggle-speech")                                  # off for the rest of the visit
     assert not app.speech_active and not app.visit.settings.speech
     assert not pilot.widget("toggle-speech").selected
     number = app.speech.last_number
@@ -157,7 +157,7 @@ def test_voice_guidance_on_the_accessibility_screen(speaking) -> None:
 
 def test_speech_started_elsewhere_shows_on_the_accessibility_screen(speaking) -> None:
     pilot, _ = speaking()
-    pilot.tap("accessibility")
+    pilot.use("accessibility")
     assert not pilot.widget("toggle-speech").selected
     pilot.app.start_guidance("keypad")                          # held 5 while the screen shows
     pilot.settle()

@@ -44,6 +44,9 @@ def speech_on(p: Pilot, output: str = "loudspeaker") -> tuple[Speaker, Recording
     assert speaker.player.wait_ready() and speaker.silent_reason is None
     p.app.speech = speaker
     speaker.active = True
+    if p.screen is not None:      # a screen reached first shows its speech controls from now on
+        p.screen.rebuild()
+        p.settle()
     return speaker, recording
 
 
@@ -66,10 +69,10 @@ def test_with_speech_off_the_booking_done_screen_has_no_hear_button(seeded) -> N
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_hear_the_ticket_on_a_loudspeaker_says_the_time_and_masks_the_reference(seeded, lang: str) -> None:
     p = seeded(lang)
-    speaker, recording = speech_on(p)
     STATES["booking_done"]["printed"](p)
+    speaker, recording = speech_on(p)
     assert p.screen.name == "booking_done"
-    p.tap("hear-ticket")
+    p.use("hear-ticket")
     words = said(speaker)
     masked = {"fr": "Référence : information masquée", "en": "Reference: hidden information"}[lang]
     assert words.startswith({"fr": "Votre ticket.", "en": "Your ticket."}[lang])
@@ -81,26 +84,27 @@ def test_hear_the_ticket_on_a_loudspeaker_says_the_time_and_masks_the_reference(
 
 def test_hear_the_ticket_into_a_headset_spells_the_reference(seeded) -> None:
     p = seeded()
-    speaker, _ = speech_on(p, output="headset")
     STATES["booking_done"]["printed"](p)
-    p.tap("hear-ticket")
+    speaker, _ = speech_on(p, output="headset")
+    p.use("hear-ticket")
     words = said(speaker)
     assert f"Référence : {spelled(TERMINAL_REFERENCE)}." in words and spoken_time(p, "fr") in words
 
 
 def test_when_the_ticket_comes_out_speech_offers_to_read_it(seeded) -> None:
     p = seeded()
-    speaker, _ = speech_on(p)
     STATES["booking_done"]["printed"](p)
+    speaker, _ = speech_on(p)
     assert p.has("hear-ticket")
     screen = p.screen
     screen.print_state = ""                       # as before the first print
     screen.rebuild()
-    p.tap("print")
+    p.use("print")
     settle_until(p, lambda: screen.print_state is PrintState.PRINTED)   # type: ignore[attr-defined]
-    assert said(speaker) == "Votre ticket est imprimé. Pour l’entendre, choisissez le bouton Écouter le ticket."
+    assert said(speaker) == ("Votre ticket est imprimé. Prenez-le sous l’écran. "
+                             "Pour l’entendre, choisissez le bouton Écouter le ticket.")
     assert p.has("hear-ticket") and not p.has("print")
-    p.tap("hear-ticket")                          # the very ticket that was printed
+    p.use("hear-ticket")                          # the very ticket that was printed
     assert said(speaker) == speaker.words_for(ticket_utterance(screen.printing.document, "fr"))  # type: ignore[attr-defined]
 
 
@@ -110,15 +114,16 @@ def test_a_place_ticket_can_be_heard_once_printed_and_not_before(make_pilot, tmp
     p = make_pilot(clock=ManualClock(SEEDED_AT))
     p.app.city_cache = seeded_cache(tmp_path / "cache.sqlite3")
     speaker, _ = speech_on(p)
-    p.tap("feature-city")
-    p.tap("city-search")
+    p.use("feature-city")
+    p.use("city-search")
     p.type("médiathèque")
-    p.tap("result-place-0")
+    p.use("result-place-0")
     assert p.has("place-print") and not p.has("hear-ticket")     # nothing printed yet: the screen says it all
-    p.tap("place-print")
+    p.use("place-print")
     settle_until(p, lambda: p.has("hear-ticket"))
-    assert said(speaker) == "Votre ticket est imprimé. Pour l’entendre, choisissez le bouton Écouter le ticket."
-    p.tap("hear-ticket")
+    assert said(speaker) == ("Votre ticket est imprimé. N’oubliez pas de le prendre. "
+                             "Pour l’entendre, choisissez le bouton Écouter le ticket.")
+    p.use("hear-ticket")
     words = said(speaker)
     assert words.startswith("Votre ticket. Médiathèque Louise-Bodin.")
     assert "Téléphone : 0 2, 41, 39, 52, 40." in words and "code QR" in words    # the town's number: not masked
@@ -129,11 +134,11 @@ def test_with_speech_off_a_printed_place_ticket_offers_no_hearing(make_pilot, tm
 
     p = make_pilot(clock=ManualClock(SEEDED_AT))
     p.app.city_cache = seeded_cache(tmp_path / "cache.sqlite3")
-    p.tap("feature-city")
-    p.tap("city-search")
+    p.use("feature-city")
+    p.use("city-search")
     p.type("médiathèque")
-    p.tap("result-place-0")
-    p.tap("place-print")
+    p.use("result-place-0")
+    p.use("place-print")
     job = p.screen.printing.job                   # type: ignore[attr-defined]
     settle_until(p, lambda: job.state is PrintState.PRINTED)
     assert not p.has("hear-ticket") and p.app.speech is None
@@ -143,10 +148,10 @@ def test_a_walk_in_number_is_heard_as_it_will_be_called(make_pilot) -> None:
     from kiosk.devtools.screenshots import SHOT_TIME, data_for
 
     p = make_pilot(clock=ManualClock(SHOT_TIME), data=lambda config: data_for("walkin_number"))
-    speaker, _ = speech_on(p)
     STATES["walkin_number"]["online"](p)
+    speaker, _ = speech_on(p)
     number = p.widget("number").visible_text()      # « M012 » on screen and on paper
-    p.tap("hear-ticket")
+    p.use("hear-ticket")
     words = said(speaker)
     assert number.startswith("M0") and f"Votre numéro. M{int(number[1:])}." in words    # « M douze »
     assert "information masquée" not in words       # nothing personal on a queue ticket
@@ -154,10 +159,10 @@ def test_a_walk_in_number_is_heard_as_it_will_be_called(make_pilot) -> None:
 
 def test_a_cancellation_slip_can_be_heard_once_printed(seeded) -> None:
     p = seeded()
-    speaker, _ = speech_on(p)
     STATES["booking_cancel"]["cancelled"](p)
+    speaker, _ = speech_on(p)
     settle_until(p, lambda: p.has("hear-ticket"))
-    p.tap("hear-ticket")
+    p.use("hear-ticket")
     words = said(speaker)
     assert words.startswith("Votre ticket.") and "Rendez-vous annulé." in words
     assert "Référence : information masquée." in words

@@ -34,7 +34,7 @@ def said(pilot) -> str:
 
 def test_with_speech_on_the_warning_comes_after_90_s_and_the_visit_ends_40_s_later(speaking) -> None:
     pilot, _ = speaking
-    pilot.tap("feature-toolkit")
+    pilot.use("feature-toolkit")
     pilot.app.start_guidance("keypad")
     pilot.advance(89)
     assert not pilot.has("idle-dialog")
@@ -69,7 +69,7 @@ def test_a_screens_own_shorter_limit_is_doubled_too(speaking) -> None:
 def test_the_warning_is_spoken_then_its_countdown_at_10_and_5_seconds_left(speaking) -> None:
     pilot, output = speaking
     app = pilot.app
-    pilot.tap("feature-toolkit")
+    pilot.use("feature-toolkit")
     app.start_guidance("keypad")
     pilot.advance(90)
     words = said(pilot)
@@ -102,12 +102,12 @@ def test_the_warning_in_english(speaking) -> None:
 def test_continue_is_a_control_the_keypad_reaches_and_a_new_warning_is_spoken_again(speaking) -> None:
     pilot, _ = speaking
     app = pilot.app
-    pilot.tap("feature-toolkit")
+    pilot.use("feature-toolkit")
     app.start_guidance("keypad")
     pilot.advance(90)
     assert pilot.widget("continue").focusable
     pilot.advance(30)
-    pilot.tap("continue")
+    pilot.use("continue")
     assert not pilot.has("idle-dialog") and app.speech_active
     pilot.advance(90)
     assert said(pilot).startswith("Êtes-vous toujours là")
@@ -117,6 +117,6 @@ def test_continue_is_a_control_the_keypad_reaches_and_a_new_warning_is_spoken_ag
 
 def test_without_speech_nothing_is_said_and_the_limits_stay(speaking) -> None:
     pilot, _ = speaking
-    pilot.tap("feature-toolkit")
+    pilot.use("feature-toolkit")
     pilot.advance(45)
     assert pilot.has("idle-dialog") and pilot.app.speech.last is None

@@ -28,7 +28,8 @@ def test_the_printed_ticket_is_said_when_the_printer_is_done(town, make_pilot):
     fill_person(pilot)
     speaker = confirm_with_speech(pilot)
     pilot.wait_until(lambda: pilot.screen.print_state == "printed")
-    assert last_words(speaker) == "Votre ticket est imprimé. Prenez-le sous l’écran."
+    assert last_words(speaker) == ("Votre ticket est imprimé. Prenez-le sous l’écran. "
+                                   "Pour l’entendre, choisissez le bouton Écouter le ticket.")
 
 
 def test_a_ticket_that_cannot_be_printed_is_said_then_the_retry_printed(town, make_pilot):
@@ -47,4 +48,5 @@ def test_a_ticket_that_cannot_be_printed_is_said_then_the_retry_printed(town, ma
     pilot.tap("print")
     pilot.tap("print")
     pilot.wait_until(lambda: pilot.screen.print_state == "printed")
-    assert last_words(speaker) == "Votre ticket est imprimé. Prenez-le sous l’écran."
+    assert last_words(speaker) == ("Votre ticket est imprimé. Prenez-le sous l’écran. "
+                                   "Pour l’entendre, choisissez le bouton Écouter le ticket.")

@@ -23,8 +23,13 @@ def speech_on(p: Pilot) -> None:
 
 
 def with_speech(reach: Callable[[Pilot], object]) -> Callable[[Pilot], None]:
-    """``reach`` with speech turned on first."""
+    """``reach``, then speech turned on and the screen rebuilt with its speech controls. Reached
+    first: with speech on, a first touch only says a control (explore by touch)."""
     def reached(p: Pilot) -> None:
-        speech_on(p)
         reach(p)
+        speech_on(p)
+        screen = p.screen
+        if screen is not None:
+            screen.rebuild()
+        p.settle()
     return reached
