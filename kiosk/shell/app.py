@@ -30,6 +30,7 @@ from kiosk.shell.caught import CaughtErrors
 from kiosk.shell.corner import CornerTaps
 from kiosk.shell.display import Display
 from kiosk.shell.failsafe import Failsafe
+from kiosk.shell.focus import FocusNavigator
 from kiosk.shell.fonts import FontBook, shared_fontbook
 from kiosk.shell.idle import IdleController, IdleTimings
 from kiosk.shell.navigation import Navigator
@@ -102,6 +103,7 @@ class App:
             self.waiting_room = WaitingRoom(config.waiting_room, self.clock)
         self.speech: Speaker | None = None       # [speech] enabled: started after the first frame
         self.reader = ScreenReader(self)         # what speech says as screens change (issue 15)
+        self.focus = FocusNavigator(self)        # the keypad's focus ring (issue 15)
         self.sync_status: dict[str, Any] = {}    # the sync worker's last SYNC_STATUS
         self.network: str | None = None          # "online" / "offline" once the sync worker says
         self.out_of_service: str | None = None   # reason, while the terminal cannot serve
@@ -248,6 +250,7 @@ class App:
         if screen.header is not None:
             screen.header.set_time_text(self._time_text())  # it may have been hidden for minutes
         self.pointer.reset()
+        self.focus.screen_shown(screen)
 
     def _layout_key(self) -> tuple[int, tuple[int, ...]]:
         return (id(self.ui), tuple(self.viewport))
@@ -330,6 +333,7 @@ class App:
         self.pointer.reset()
         self.idle.continue_visit(self.clock.monotonic())
         self.apply_settings(rebuild=False)
+        self.focus.end_visit()
         if self.speech is not None:
             self.speech.end_visit()
         self.nav.reset([self.home_screen()])
@@ -423,7 +427,7 @@ class App:
         if event.type == pygame.QUIT:
             self._close_requested()
             return
-        if self.pointer.handle(event):
+        if self.pointer.handle(event) or self.focus.dispatch(event):
             return
         if event.type == events.NETWORK_STATUS:
             state = "online" if event.online else "offline"
@@ -494,6 +498,7 @@ class App:
             return
         screen.expire_overlays(now)
         screen.tick(now)
+        self.focus.tick(now)
         minute = self.clock.now().replace(second=0, microsecond=0)
         if minute != self._minute_shown:
             self._minute_shown = minute
@@ -533,6 +538,9 @@ class App:
             banner = pygame.Rect(0, 0, self.viewport.width, self.viewport.top)
             draw_reach_banner(surf, self.ui, banner, self.logo)
         rects = screen.render(surf, self.ui)
+        ring = self.focus.draw(surf, self.ui)      # over the control it surrounds, redrawn or not
+        if rects is not None and ring is not None:
+            rects.append(ring)
         self.display.present(None if full else rects)
         self.frames += 1
         if self.frames == 1:
@@ -588,7 +596,7 @@ class App:
         """The next clock.monotonic() at which a timer needs the loop."""
         now = self.clock.monotonic()
         screen = self.nav.current
-        candidates = [self.idle.deadline(now), self.failsafe.deadline()]
+        candidates = [self.idle.deadline(now), self.failsafe.deadline(), self.focus.next_deadline()]
         if screen is not None:
             candidates += [screen.next_deadline(), screen.overlay_deadline()]
         wall = self.clock.now()
