@@ -39,11 +39,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Two bands, dark outside and light inside: whatever the control's colour (a white tile, a
-# blue button, a black high-contrast key), one of the two stands out against it.
+# Three bands, dark, light, dark: whatever the control's colour (a white tile, a blue button, a
+# yellow high-contrast button, a black key), a light band or a dark one stands out against it,
+# and against the background around it.
 RING_DARK = (0, 0, 0)
 RING_LIGHT = (255, 214, 0)
-RING_BAND_PX = 6       # each band, at 1080 px scale
+RING_BANDS_PX = (4, 5, 4)     # outer dark, light, inner dark, at 1080 px scale
 
 NEXT = (KeyAction.DOWN, KeyAction.RIGHT)
 PREVIOUS = (KeyAction.UP, KeyAction.LEFT)
@@ -333,13 +334,15 @@ class FocusNavigator:
 
 
 def draw_ring(surf: pygame.Surface, ui: UiContext, rect: pygame.Rect, clip: pygame.Rect) -> None:
-    band = max(2, ui.px(RING_BAND_PX))
     radius = ui.px(16)
     previous = surf.get_clip()
     surf.set_clip(clip)
-    pygame.draw.rect(surf, RING_DARK, rect, width=band, border_radius=radius)
-    pygame.draw.rect(surf, RING_LIGHT, rect.inflate(-2 * band, -2 * band), width=band,
-                     border_radius=max(0, radius - band))
+    inset = 0
+    for band_px, colour in zip(RING_BANDS_PX, (RING_DARK, RING_LIGHT, RING_DARK), strict=True):
+        band = max(1, ui.px(band_px))
+        pygame.draw.rect(surf, colour, rect.inflate(-2 * inset, -2 * inset), width=band,
+                         border_radius=max(0, radius - inset))
+        inset += band
     surf.set_clip(previous)
 
 
