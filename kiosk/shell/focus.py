@@ -51,11 +51,17 @@ PREVIOUS = (KeyAction.UP, KeyAction.LEFT)
 MOVES = NEXT + PREVIOUS
 
 
+def top_layer(screen: Screen) -> Widget | None:
+    """What answers a finger now: the last modal overlay (a dialog, the dimmed screen), else
+    the screen's own tree. A toast is not modal."""
+    layers = [o for o in screen.overlays if not isinstance(o, Toast)]
+    return layers[-1] if layers else screen.root
+
+
 def controls_of(screen: Screen) -> list[Widget]:
     """The controls the focus can stop at, in reading order: a modal layer's alone while one
     is open, else the screen's (its widget tree is laid out top to bottom, then left to right)."""
-    layers = [o for o in screen.overlays if not isinstance(o, Toast)]
-    tree = layers[-1] if layers else screen.root
+    tree = top_layer(screen)
     if tree is None:
         return []
     found: list[Widget] = []
@@ -123,6 +129,8 @@ class FocusNavigator:
         self._screen: Screen | None = None
         self._index = 0
         self._remembered: dict[int, tuple[str | None, int]] = {}   # a screen under others: its focus
+        self._layer: Widget | None = None   # the layer the focus is in (a dialog, or the screen)
+        self._under: tuple[str | None, int] | None = None   # the screen's focus while a dialog is open
         self._held_since: float | None = None
         self._hold_fired = False
         self.guidance_starts = 0            # holds that started speech (for the log and the bench)
@@ -202,6 +210,9 @@ class FocusNavigator:
         screen = self.app.nav.current
         if screen is not self._screen:
             self.screen_shown(screen)
+        layer = top_layer(screen) if screen is not None else None
+        if layer is not self._layer:
+            self._layer_changed(screen, layer)
         controls = self.controls()
         if not controls:
             self.widget = None
@@ -286,6 +297,22 @@ class FocusNavigator:
             return
         self.app.reader.announce(_("There is no going back from this screen."))
 
+    def _layer_changed(self, screen: Screen | None, layer: Widget | None) -> None:
+        """A dialog opened (the focus goes to its first button, the screen's is kept) or closed
+        (the focus goes back to the control that had it before)."""
+        opened = screen is not None and layer is not screen.root
+        was_screen = self._layer is not None and screen is not None and self._layer is screen.root
+        if opened:
+            if was_screen and self.widget is not None:
+                self._under = (self.widget.id, self._index)
+            self.widget, self._index = None, 0
+        elif self._under is not None:
+            wanted, self._index = self._under
+            self._under = None
+            controls = self.controls()
+            self.widget = next((w for w in controls if wanted is not None and w.id == wanted), None)
+        self._layer = layer
+
     # -- screens and visits ---------------------------------------------------------------
     def screen_shown(self, screen: Screen | None) -> None:
         """A screen came on top: its first control (or, coming back to it, the one it had)."""
@@ -295,6 +322,8 @@ class FocusNavigator:
         self._remembered = {k: v for k, v in self._remembered.items() if k in stack}
         self._screen = screen
         self.widget, self.fresh, self._index = None, True, 0
+        self._layer = top_layer(screen) if screen is not None else None
+        self._under = None
         kept = self._remembered.pop(id(screen), None) if screen is not None else None
         if kept is not None and screen is not None:
             wanted, index = kept
@@ -308,6 +337,7 @@ class FocusNavigator:
         """The visit is over: no focus, no ring, no half-held key for the next person."""
         self.shown = False
         self.widget, self._screen, self.fresh, self._index = None, None, True, 0
+        self._layer, self._under = None, None
         self._remembered.clear()
         self._held_since, self._hold_fired = None, False
 

@@ -80,6 +80,7 @@ def test_back_closes_a_dialog_with_its_quiet_answer_and_says_when_there_is_no_wa
     assert focused(pilot) in ("answer-no", "answer-yes")   # only the dialog's buttons
     pilot.key("back")
     assert [o.id for o in pilot.screen.overlays] == ["toast"] and pilot.screen.name == "toolkit"   # answered
+    assert focused(pilot) == "open-dialog"                 # back on the control that opened it
     pilot.tap("home")
     said = Calls(pilot.app.reader, "announce")
     pilot.key("back")
