@@ -213,3 +213,15 @@ def test_an_unknown_keypad_action_is_ignored_with_a_log_line(pilot, caplog, acti
     pilot._keypad(action, True)
     pilot.settle()
     assert pilot.screen.name == "home" and "not a known action" in caplog.text
+
+
+def test_ring_is_never_under_the_low_reach_banner(make_pilot):
+    pilot = make_pilot(overrides={"accessibility.low_reach": True})
+    top = pilot.app.viewport.top
+    assert top > 0
+    pilot.key("down")
+    first = pilot.app.focus.widget
+    assert first.rect.top >= top and ring_at(pilot, first)
+    pilot.key("up")
+    last = pilot.app.focus.widget
+    assert last.rect.top >= top and ring_at(pilot, last)
