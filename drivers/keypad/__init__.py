@@ -3,6 +3,7 @@ screen (issue 15, EN 301 549 5.1.6). See :mod:`drivers.keypad.evdev_keypad`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -10,7 +11,8 @@ if TYPE_CHECKING:
     from kiosk.config import KeypadConfig, ScannerConfig
 
 
-def make_keypad(section: KeypadConfig, scanner: ScannerConfig | None = None) -> EvdevKeypad | None:
+def make_keypad(section: KeypadConfig, actions: Callable[[int], str | None],
+                scanner: ScannerConfig | None = None) -> EvdevKeypad | None:
     """The keypad reader ``[keypad]`` asks for; None for ``device = "none"`` or without python-evdev
     (the kiosk then runs with the SDL keyboard alone, and says so once in the log)."""
     if section.device == "none":
@@ -24,4 +26,4 @@ def make_keypad(section: KeypadConfig, scanner: ScannerConfig | None = None) -> 
         logging.getLogger(__name__).warning("[keypad] needs python-evdev, which is missing: no tactile keypad")
         return None
     avoid = scanner.device if scanner is not None and scanner.type == "hid" else None
-    return EvdevKeypad(section.device, avoid=avoid or None)
+    return EvdevKeypad(section.device, actions=actions, avoid=avoid or None)

@@ -6,6 +6,9 @@ Num Lock; grabbed, every key reaches the kiosk once, as the same
 :class:`~kiosk.speech.keys.KeyAction` whatever Num Lock says. Both edges are posted (holding 5
 starts speech: the app times the hold itself, so auto-repeat is ignored here).
 
+Which key does what is the app's rule (``kiosk.speech.keys``, shared with the SDL keyboard):
+the reader is given it as ``actions``, a driver knowing no feature.
+
 ``device = "auto"`` takes the first input device that has the keypad's 5 (KEY_KP5) and no
 letter keys: a full keyboard (a technician's, or a keyboard-wedge scanner, which says it is
 one) stays with SDL or the scanner reader. Cheap keypads get pulled out: the thread reports
@@ -53,11 +56,13 @@ class EvdevKeypad(GrabbedReaderLoop[GrabbedInput], DriverThread):
     type = "evdev"
     device_name = "keypad"
 
-    def __init__(self, device: str = "auto", *, avoid: str | None = None, retry_interval: float = 1.0,
+    def __init__(self, device: str = "auto", *, actions: Callable[[int], str | None],
+                 avoid: str | None = None, retry_interval: float = 1.0,
                  read_timeout: float = 0.2, post: Post = default_post,
                  open_device: Callable[[str], GrabbedInput] = KeypadDevice, sys_input: Path = SYS_INPUT) -> None:
         super().__init__(post=post)
         self.device, self.avoid = device, avoid
+        self.actions = actions          # key code -> action: kiosk.speech.keys, given by the app
         self.retry_interval, self.read_timeout = retry_interval, read_timeout
         self._open_device, self._sys_input = open_device, sys_input
         self.down: set[str] = set()     # actions held now (a key's release after a replug is ignored)
@@ -78,12 +83,11 @@ class EvdevKeypad(GrabbedReaderLoop[GrabbedInput], DriverThread):
 
     def _received(self, events: list[InputEvent]) -> None:
         from kiosk.events import KeypadKey
-        from kiosk.speech.keys import action_for_evdev_code
 
         for event in events:
             if event.type != EV_KEY or event.value == AUTO_REPEAT:
                 continue
-            action = action_for_evdev_code(event.code)
+            action = self.actions(event.code)
             if action is None:
                 continue
             down = event.value == 1

@@ -102,8 +102,9 @@ class Devices:
         if self.demo or self.config.keypad.device == "none":
             return
         from drivers.keypad import make_keypad
+        from kiosk.speech.keys import action_for_evdev_code
 
-        keypad = self.keypad = make_keypad(self.config.keypad, self.config.scanner)
+        keypad = self.keypad = make_keypad(self.config.keypad, action_for_evdev_code, self.config.scanner)
         if keypad is not None:
             self.states["keypad"] = DeviceState("starting", device="keypad")
             keypad.start()

@@ -12,6 +12,7 @@ from drivers.keypad import make_keypad
 from drivers.keypad.evdev_keypad import EvdevKeypad, find_keypad
 from kiosk import events
 from kiosk.config import KeypadConfig, ScannerConfig
+from kiosk.speech.keys import action_for_evdev_code
 
 
 def press(code: int, *, hold_repeats: int = 0) -> list:
@@ -33,7 +34,7 @@ def keys_of(posted: Posted) -> list[tuple[str, bool]]:
 
 def test_keys_become_actions_with_both_edges(node):
     posted = Posted()
-    keypad = EvdevKeypad(str(node), post=posted, open_device=FakeKeypadDevice).start()
+    keypad = EvdevKeypad(str(node), actions=action_for_evdev_code, post=posted, open_device=FakeKeypadDevice).start()
     try:
         assert wait_for(lambda: FakeKeypadDevice.opened)
         FakeKeypadDevice.opened[0].queue.put(
@@ -51,7 +52,8 @@ def test_keys_become_actions_with_both_edges(node):
 
 def test_unplug_is_reported_and_the_keypad_is_taken_back(node):
     posted = Posted()
-    keypad = EvdevKeypad(str(node), post=posted, open_device=FakeKeypadDevice, retry_interval=0.02).start()
+    keypad = EvdevKeypad(str(node), actions=action_for_evdev_code, post=posted, open_device=FakeKeypadDevice,
+                         retry_interval=0.02).start()
     try:
         assert wait_for(lambda: [s["state"] for s in posted.of(events.DEVICE_STATE)] == ["ready"])
         FakeKeypadDevice.opened[0].queue.put([ev(e.EV_KEY, e.KEY_KP5, 1), syn()])   # held as the cable goes
@@ -96,8 +98,8 @@ def test_auto_finds_the_numeric_keypad_not_a_keyboard_or_the_scanner(tmp_path):
 
 def test_missing_keypad_is_reported_plainly(tmp_path):
     posted = Posted()
-    keypad = EvdevKeypad("auto", post=posted, open_device=FakeKeypadDevice, sys_input=tmp_path,
-                         retry_interval=0.02).start()
+    keypad = EvdevKeypad("auto", actions=action_for_evdev_code, post=posted, open_device=FakeKeypadDevice,
+                         sys_input=tmp_path, retry_interval=0.02).start()
     try:
         assert wait_for(lambda: posted.of(events.DEVICE_STATE))
     finally:
@@ -107,8 +109,9 @@ def test_missing_keypad_is_reported_plainly(tmp_path):
 
 
 def test_configuration_picks_the_reader():
-    assert make_keypad(KeypadConfig()) is None                  # the default: no keypad reader
-    auto = make_keypad(KeypadConfig(device="auto"), ScannerConfig(type="hid", device="/dev/input/event4"))
+    assert make_keypad(KeypadConfig(), action_for_evdev_code) is None      # the default: no keypad reader
+    scanner = ScannerConfig(type="hid", device="/dev/input/event4")
+    auto = make_keypad(KeypadConfig(device="auto"), action_for_evdev_code, scanner)
     assert isinstance(auto, EvdevKeypad) and auto.device == "auto" and auto.avoid == "/dev/input/event4"
     with pytest.raises(ValueError, match="auto"):
         KeypadConfig(device="keypad0")
