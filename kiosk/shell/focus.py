@@ -274,12 +274,14 @@ class FocusNavigator:
             return
         self.fresh = False
         reveal(widget)
-        self.app.tap(widget)
+        if not widget.handle_key(KeyAction.ACTIVATE):      # a control that uses 5 itself, else its tap
+            self.app.tap(widget)
 
     def back(self) -> None:
         """« 0 »: close the dialog (its answer that is not the main one), else « Retour »."""
         screen = self.app.nav.current
-        if screen is None:
+        focused = self.current() if self.shown else None
+        if screen is None or (focused is not None and focused.handle_key(KeyAction.BACK)):
             return
         layers = [o for o in screen.overlays if not isinstance(o, Toast)]
         if layers and isinstance(layers[-1], Dialog):

@@ -225,3 +225,20 @@ def test_ring_is_never_under_the_low_reach_banner(make_pilot):
     pilot.key("up")
     last = pilot.app.focus.widget
     assert last.rect.top >= top and ring_at(pilot, last)
+
+
+def test_a_control_that_uses_a_key_itself_gets_it_first(pilot):
+    """``Widget.handle_key``: a control may use 5, 0 or an arrow itself; the focus then stays."""
+    tile = pilot.widget("feature-booking")
+    used: list[str] = []
+
+    def handle_key(action):
+        used.append(str(action))
+        return action in ("activate", "down")
+    tile.handle_key = handle_key
+    pilot.focus_to("feature-booking")
+    pilot.keys("down", "activate")
+    assert pilot.screen.name == "home" and focused(pilot) == "feature-booking"
+    pilot.key("right")
+    assert focused(pilot) == "feature-tracking"
+    assert used == ["down", "activate", "right"]
