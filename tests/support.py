@@ -150,6 +150,16 @@ class FakeScannerDevice(_FakeGrabbedDevice):
         return DeviceGone(f"{path} is gone (scanner unplugged?)")
 
 
+class FakeKeypadDevice(_FakeGrabbedDevice):
+    """A grabbed numeric keypad, for ``EvdevKeypad(open_device=...)``."""
+
+    opened: ClassVar[list[Any]] = []
+
+    def _gone(self, path: str) -> Exception:
+        from drivers.evdev_input import DeviceGone
+        return DeviceGone(f"{path} is gone (keypad unplugged?)")
+
+
 TOUCH_AXES = Axes((0, 4095), (0, 4095), None, multitouch=True)
 
 

@@ -355,6 +355,14 @@ TOUCH_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+class KeypadConfig(_Section):
+    """The tactile keypad for people who cannot see the screen (drivers.keypad, issue 15)."""
+
+    device: str = Field(default="none", pattern=r"^(auto|none|/dev/.+)$",
+                        description='"auto" (the first numeric keypad plugged in), "none", or a device path '
+                        'such as "/dev/input/by-id/usb-…-event-kbd"')
+
+
 class TouchConfig(_Section):
     """The touch screen; ``type`` picks the input backend (drivers.touch.make_touch), like the scanner."""
 
@@ -609,6 +617,7 @@ class KioskConfig(_Section):
     printer: PrinterConfig = Field(default_factory=PrinterConfig, description="a [printer] section")
     scanner: ScannerConfig = Field(default_factory=ScannerConfig, description="a [scanner] section")
     touch: TouchConfig = Field(default_factory=TouchConfig, description="a [touch] section")
+    keypad: KeypadConfig = Field(default_factory=KeypadConfig, description="a [keypad] section")
     tracking: TrackingConfig = Field(default_factory=TrackingConfig, description="a [tracking] section")
     city: CityConfig = Field(default_factory=CityConfig, description="a [city] section")
     demarches: DemarchesConfig = Field(default_factory=DemarchesConfig, description="a [demarches] section")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from drivers.hotplug import HotplugMonitor
     from drivers.hotplug.rules import DeviceRule, UdevEvent
+    from drivers.keypad.evdev_keypad import EvdevKeypad
     from drivers.printer.worker import PrintWorker
     from drivers.scanner import Scanner
     from drivers.touch import UnavailableTouch
@@ -36,12 +37,14 @@ class Devices:
         self.printer: PrintWorker | None = None                   # None without a printer
         self.scanner: Scanner | None = None                       # None without a scanner
         self.touch: EvdevTouch | UnavailableTouch | None = None   # None when SDL delivers touches
+        self.keypad: EvdevKeypad | None = None                    # None without [keypad] device
         self.hotplug: HotplugMonitor | None = None                # None: demo, or nothing udev can see
         self.states: dict[str, DeviceState] = {}
 
     def start(self) -> None:
         self._start_touch()      # first: the grab should be in place before the first touch
         self._start_scanner()
+        self._start_keypad()
         self._start_printer()
         self._start_hotplug()
 
@@ -94,6 +97,18 @@ class Devices:
         self.states[scanner.device_name] = DeviceState("starting", device=scanner.device_name)
         scanner.start()
 
+    def _start_keypad(self) -> None:
+        """The tactile keypad (issue 15); not in the demo, whose keys are the SDL keyboard's."""
+        if self.demo or self.config.keypad.device == "none":
+            return
+        from drivers.keypad import make_keypad
+        from kiosk.speech.keys import action_for_evdev_code
+
+        keypad = self.keypad = make_keypad(self.config.keypad, action_for_evdev_code, self.config.scanner)
+        if keypad is not None:
+            self.states["keypad"] = DeviceState("starting", device="keypad")
+            keypad.start()
+
     def _start_printer(self) -> None:
         config = self.config.printer
         section: PrinterConfig = config
@@ -138,6 +153,9 @@ class Devices:
         if self.touch is not None:
             self.touch.stop()
             self.touch = None
+        if self.keypad is not None:
+            self.keypad.stop()
+            self.keypad = None
 
     def update(self, device: str, state: str, detail: str = "") -> None:
         """A DEVICE_STATE event reached the UI thread: the one place device changes are logged."""
@@ -161,7 +179,8 @@ class Devices:
         """The configured devices and their last state: printer, scanner or camera, and touch when
         the kiosk reads the panel itself (with SDL's own touch there is no driver to ask)."""
         scanner = "camera" if self.config.scanner.type == "camera" else "scanner"
-        names = ["printer", scanner] + (["touch"] if self.touch is not None else [])
+        names = ["printer", scanner] + (["touch"] if self.touch is not None else []) \
+            + (["keypad"] if self.keypad is not None else [])
         return {name: self.state(name) for name in names}
 
     def heartbeat_states(self) -> dict[str, str]:

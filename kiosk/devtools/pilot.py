@@ -153,19 +153,21 @@ class Pilot:
         self.tap_at(rect.center)
         return widget
 
-    def type(self, text: str) -> None:
-        """Type on the on-screen keyboard or keypad, switching case and layer as a person would."""
+    def type(self, text: str, *, by_keys: bool = False) -> None:
+        """Type on the on-screen keyboard or keypad, switching case and layer as a person would
+        (``by_keys``: reaching each key with the tactile keypad's focus instead of a finger)."""
         from screens.widgets.code_keypad import CodeKeypad
         from screens.widgets.keyboard import ACCENT_ROW, LETTER_ROWS, AzertyKeyboard
         from screens.widgets.keypad import NumericKeypad
 
         on_letters = "".join(LETTER_ROWS) + ACCENT_ROW
+        press: Callable[[str], object] = self.activate if by_keys else self.use
         for ch in text:
             screen = self.screen
             if ch == " " and screen is not None and isinstance(screen.find("keypad"), NumericKeypad):
                 continue   # a phone number's spaces: the keypad has none, the number reads the same
             if ch == " ":
-                self.use("key-space")
+                press("key-space")
                 continue
             screen = self.screen
             assert screen is not None   # typing needs a screen to type on
@@ -174,17 +176,60 @@ class Pilot:
                 if ch == "-":
                     continue   # grouped by the screen as the number is typed
                 if (code_pad.layer == "digits") != ch.isdigit():
-                    self.use("key-layer")
-                self.use(f"key-{ch.upper()}")
+                    press("key-layer")
+                press(f"key-{ch.upper()}")
                 continue
             kb = screen.find("keyboard")
             if isinstance(kb, AzertyKeyboard):
                 wants_symbols = ch.lower() not in on_letters
                 if kb.symbols != wants_symbols:
-                    self.use("key-layer")
+                    press("key-layer")
                 if ch.isalpha() and not kb.symbols and kb.upper != ch.isupper():
-                    self.use("key-shift")
-            self.use(f"key-{ch.lower()}")
+                    press("key-shift")
+            press(f"key-{ch.lower()}")
+
+    # -- the keypad (issue 15) --------------------------------------------------------
+    def key(self, action: str) -> None:
+        """Press and release a key of the tactile keypad (a ``KeyAction`` value), as its evdev
+        driver posts it."""
+        self._keypad(action, True)
+        self.app.step()
+        self._keypad(action, False)
+        self.settle()
+
+    def keys(self, *actions: str) -> None:
+        for action in actions:
+            self.key(action)
+
+    def hold(self, action: str, seconds: float) -> None:
+        """Hold a key of the keypad for ``seconds`` of the app's clock (no key repeat, as a
+        keypad read through evdev sends none), then release it."""
+        self._keypad(action, True)
+        self.app.step()
+        self.advance(seconds, step=min(0.25, seconds))
+        self._keypad(action, False)
+        self.settle()
+
+    def _keypad(self, action: str, down: bool) -> None:
+        from kiosk import events
+
+        pygame.event.post(pygame.event.Event(events.KEYPAD_KEY, action=str(action), down=down))
+
+    def activate(self, widget_id: str) -> Widget:
+        """Reach ``widget_id`` with the keypad's focus and activate it with 5, no finger at all."""
+        widget = self.focus_to(widget_id)
+        self.key("activate")
+        return widget
+
+    def focus_to(self, widget_id: str, limit: int = 400) -> Widget:
+        """Move the focus with « 6 » (next) alone until ``widget_id`` has it (as a person
+        listening to each control would), and return it."""
+        for _ in range(limit):
+            focused = self.app.focus.widget
+            if focused is not None and focused.id == widget_id and not self.app.focus.fresh:
+                return focused
+            self.key("right")
+        raise LookupError(f"the keypad never reached {widget_id!r} on screen {getattr(self.screen, 'name', None)!r}")
 
     def wait_until(self, condition: Callable[[], object], timeout_s: float = 15.0) -> None:
         """Run the loop until ``condition()`` holds: for answers that come from worker threads

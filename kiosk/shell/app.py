@@ -30,6 +30,7 @@ from kiosk.shell.caught import CaughtErrors
 from kiosk.shell.corner import CornerTaps
 from kiosk.shell.display import Display
 from kiosk.shell.failsafe import Failsafe
+from kiosk.shell.focus import FocusNavigator
 from kiosk.shell.fonts import FontBook, shared_fontbook
 from kiosk.shell.guidance import Guidance
 from kiosk.shell.idle import IdleController, IdleTimings
@@ -107,6 +108,7 @@ class App:
         self.speech: Speaker | None = None       # [speech] enabled: made after the first frame, or when asked for
         self.reader = ScreenReader(self)         # what speech says as screens change (issue 15)
         self.guidance = Guidance(self)           # starting speech without sight, the headset jack
+        self.focus = FocusNavigator(self)        # the keypad's focus ring (issue 15)
         self.sync_status: dict[str, Any] = {}    # the sync worker's last SYNC_STATUS
         self.network: str | None = None          # "online" / "offline" once the sync worker says
         self.out_of_service: str | None = None   # reason, while the terminal cannot serve
@@ -254,6 +256,7 @@ class App:
         if screen.header is not None:
             screen.header.set_time_text(self._time_text())  # it may have been hidden for minutes
         self.pointer.reset()
+        self.focus.screen_shown(screen)
         self.reader.screen_shown(screen)
 
     def _layout_key(self) -> tuple[int, tuple[int, ...]]:
@@ -338,6 +341,7 @@ class App:
         self.pointer.reset()
         self.idle.continue_visit(self.clock.monotonic())
         self.apply_settings(rebuild=False)
+        self.focus.end_visit()
         self._speech_visit_ended()
         self.nav.reset([self.home_screen()])
 
@@ -398,8 +402,8 @@ class App:
         return found
 
     def tap(self, widget: Widget) -> None:
-        if self.speech_active and self.reader.touched(widget):
-            return   # explore by touch: this touch only said what is under the finger
+        """Activate ``widget`` (a finger lifted on it, or the keypad's 5 on the focused control).
+        Explore by touch is the pointer's: a key always activates what has the focus."""
         widget.tap()
 
     def note_activity(self) -> None:
@@ -439,7 +443,7 @@ class App:
         if event.type == pygame.QUIT:
             self._close_requested()
             return
-        if self.pointer.handle(event):
+        if self.pointer.handle(event) or self.focus.dispatch(event):
             return
         if event.type == events.NETWORK_STATUS:
             state = "online" if event.online else "offline"
@@ -515,6 +519,7 @@ class App:
             return
         screen.expire_overlays(now)
         screen.tick(now)
+        self.focus.tick(now)
         minute = self.clock.now().replace(second=0, microsecond=0)
         if minute != self._minute_shown:
             self._minute_shown = minute
@@ -554,6 +559,9 @@ class App:
             banner = pygame.Rect(0, 0, self.viewport.width, self.viewport.top)
             draw_reach_banner(surf, self.ui, banner, self.logo)
         rects = screen.render(surf, self.ui)
+        ring = self.focus.draw(surf, self.ui)      # over the control it surrounds, redrawn or not
+        if rects is not None and ring is not None:
+            rects.append(ring)
         self.display.present(None if full else rects)
         self.frames += 1
         if self.frames == 1:
@@ -606,7 +614,7 @@ class App:
         """The next clock.monotonic() at which a timer needs the loop."""
         now = self.clock.monotonic()
         screen = self.nav.current
-        candidates = [self.idle.deadline(now), self.failsafe.deadline()]
+        candidates = [self.idle.deadline(now), self.failsafe.deadline(), self.focus.next_deadline()]
         if screen is not None:
             candidates += [screen.next_deadline(), screen.overlay_deadline()]
         wall = self.clock.now()

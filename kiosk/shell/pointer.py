@@ -128,4 +128,6 @@ class PointerTracker:
                     self.app.start_animation()
             return
         if p.target is not None and self.app.hit(pos) is p.target:
+            if self.app.reader.touched(p.target):
+                return   # explore by touch (speech on): this touch only said what is under the finger
             self.app.tap(p.target)

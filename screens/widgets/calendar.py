@@ -51,6 +51,8 @@ class DayButton(Button):
 
 
 class MonthCalendar(Widget):
+    arrow_grid = True   # the keypad's up and down go a week back or on (kiosk.shell.focus)
+
     def __init__(self, month: date, free: Iterable[date], chosen: date | None, day_names: Sequence[str],
                  on_choose: Callable[[date], None], *, mark_free: bool = True, **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)

@@ -128,6 +128,7 @@ class KeyPanel(Column):
     """
 
     typing_panel = True
+    arrow_grid = True   # the keypad's up and down go to the key above or below (kiosk.shell.focus)
     COMPACT_KEY = 80   # px at 1080 scale: the minimum touch target
     #: Read as its name when the screen is read; its keys one by one only under the keypad's focus.
     summarised = True

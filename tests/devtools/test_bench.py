@@ -24,7 +24,7 @@ BENCHMARKS = ("cold_start", "transition_1080x1920", "transition_1920x1080", "idl
               "cache_full_load", "cache_place_search", "booking_steps_1080x1920", "booking_time_200_slots",
               "booking_flow_scripted", "checkin_scan_to_ticket", "waiting_room_call_to_screen",
               "speech_first_sample", "speech_engine_start", "speech_long_streamed", "speech_long_whole_wav",
-              "speech_screen")
+              "speech_screen", "keypad_focus")
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 # `--quick` takes about 20 s on a quiet machine, but CI runs it beside three other workers on
 # two cores, where it has come near two minutes: the limits leave room for that.

@@ -26,7 +26,8 @@ from kiosk.config import loading as config
 
 PIN_HASH = hash_pin("97531", salt=b"test-salt-000001", iterations=1_000)
 SECTIONS = ("terminal, location, branding, languages, display, idle, api, sync, printer, scanner, "
-            "touch, tracking, city, demarches, booking, checkin, queue, waiting_room, accessibility, speech, admin")
+            "touch, keypad, tracking, city, demarches, booking, checkin, queue, waiting_room, accessibility, "
+            "speech, admin")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16  # only the signature is checked
 
 MINIMAL = {

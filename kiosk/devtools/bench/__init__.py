@@ -270,6 +270,7 @@ MODULES = (
     "waiting_room_benchmarks",   # waiting room: an agent's call to the wall's frame
     "checkin_benchmarks",    # check-in: the scan's last key event to the queue ticket's bytes
     "speech_benchmarks",     # speech: say() to the first sample, streamed or whole
+    "keypad_benchmarks",     # keypad: a key press to the focus ring drawn
 )
 for _module in MODULES:
     importlib.import_module(f"{__name__}.{_module}")

@@ -256,6 +256,25 @@ STATES["home_counter"] = {"default": lambda p: None}   # a counter terminal's ho
 # a terminal that offers speech: « Guidage vocal » and the keys on the accessibility screen
 STATES["accessibility_speech"] = {"default": lambda p: p.tap("accessibility")}
 
+
+def _focus_on(prefix: str) -> Callable[[Pilot], object]:
+    """The tactile keypad's ring on the first control whose id starts with ``prefix`` (issue 15:
+    the ring must show on every kind of control). A key shows the ring, then the focus is put
+    there directly: walking to it would scroll the content past the controls before it, and
+    the picture is of the ring, not of the way there (tests/shell/test_keypad_walk.py walks)."""
+    def reach(p: Pilot) -> None:
+        target = next(w for w in p.widgets() if (w.id or "").startswith(prefix) and w.focusable)
+        p.key("repeat")
+        p.app.focus.focus(target)
+        p.settle()
+    return reach
+
+
+STATES["home"]["focus-tile"] = _focus_on("feature-tracking")          # the second tile
+STATES["toolkit"]["focus-key"] = _then(STATES["toolkit"]["keyboard"], _focus_on("key-e"))
+STATES["toolkit"]["focus-dialog"] = _then(STATES["toolkit"]["dialog"], _focus_on("answer-yes"))
+STATES["booking_day"]["focus-day"] = _then(STATES["booking_day"]["default"], _focus_on("day-"))
+
 # screen name -> the configuration it needs beyond the file's: the check-in screens are a counter
 # terminal's (its home tiles, its walk-in offer), the wall is the display profile's
 _COUNTER_PROFILE: dict[str, object] = {"terminal.profile": "counter"}
