@@ -187,9 +187,10 @@ class ScreenHost(Protocol):
     def speech_active(self) -> bool:
         """Speech is on for this visit (started with the keypad, the jack or « Guidage vocal »)."""
 
-    def say(self, *parts: Part | str) -> None:
-        """Say ``parts`` now in the visit's language, cutting what is being said; nothing when
-        speech is off. Personal parts are masked unless the sound goes to a headset."""
+    def say(self, *parts: Part | str, interrupt: bool = True) -> None:
+        """Say ``parts`` now in the visit's language, cutting what is being said (``interrupt=False``:
+        once it is finished); nothing when speech is off. Personal parts are masked unless the
+        sound goes to a headset."""
 
     @property
     def speech_offered(self) -> bool:
@@ -518,11 +519,12 @@ class Screen:
         if said:
             self.announce(text)
 
-    def announce(self, *parts: Part | str) -> None:
+    def announce(self, *parts: Part | str, interrupt: bool = True) -> None:
         """Say a change now (a toast, a dialog, an error under a field: widgets reach the screen
-        through their ``owner``), while this screen is the one shown; nothing when speech is off."""
+        through their ``owner``), while this screen is the one shown; nothing when speech is off.
+        ``interrupt=False``: after what is being said (news that comes by itself, not from a key)."""
         if self.app.nav.current is self:
-            self.app.say(*parts)
+            self.app.say(*parts, interrupt=interrupt)
 
     def expire_overlays(self, now: float) -> None:
         for overlay in list(self.overlays):

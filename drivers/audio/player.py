@@ -61,11 +61,16 @@ class SpeechPlayer:
             self._thread.start()
         return self
 
-    def play(self, request: SpeechRequest) -> int:
-        """Say ``request`` as soon as possible, cutting what is being said; returns its number."""
+    def play(self, request: SpeechRequest, *, interrupt: bool = True) -> int:
+        """Say ``request`` as soon as possible, cutting what is being said; returns its number.
+        ``interrupt=False``: once what is being said is finished instead (news that must not cut
+        the screen being read, such as « ticket imprimé »); it still replaces one waiting."""
         job = _Job(next(self._numbers), request)
         with self._changed:
-            self._cut_locked()
+            if interrupt:
+                self._cut_locked()
+            elif self._pending is not None:
+                self._post_end(self._pending.number, "cut", "replaced before it was said")
             self._pending = job
             self._changed.notify_all()
         return job.number

@@ -584,9 +584,9 @@ class App:
     def speech_active(self) -> bool:
         return self.speech is not None and self.speech.active
 
-    def say(self, *parts: Part | str) -> None:
+    def say(self, *parts: Part | str, interrupt: bool = True) -> None:
         # through the reader: what the person typed and references are masked on a loudspeaker
-        self.reader.announce(*parts)
+        self.reader.announce(*parts, interrupt=interrupt)
 
     @property
     def speech_offered(self) -> bool:

@@ -27,7 +27,7 @@ import pygame
 
 from kiosk.i18n import _
 from kiosk.speech.keys import HOLD_TO_START_ACTION, HOLD_TO_START_S, KeyAction, action_for_pygame_key
-from screens.widgets.containers import ScrollView
+from screens.widgets.containers import KeyPanel, ScrollView
 from screens.widgets.dialog import Dialog
 from screens.widgets.toast import Toast
 
@@ -89,6 +89,16 @@ def arrow_grid_of(widget: Widget) -> Widget | None:
     return None
 
 
+def _in_key_panel(widget: Widget) -> bool:
+    """A key of an on-screen keyboard or keypad (typing: its name is said back as it is typed)."""
+    parent = widget.parent
+    while parent is not None:
+        if isinstance(parent, KeyPanel):
+            return True
+        parent = parent.parent
+    return False
+
+
 def _within(widget: Widget, ancestor: Widget) -> bool:
     parent = widget.parent
     while parent is not None:
@@ -134,6 +144,7 @@ class FocusNavigator:
         self._held_since: float | None = None
         self._hold_fired = False
         self.guidance_starts = 0            # holds that started speech (for the log and the bench)
+        self._notice = ""                   # said before the next control (the focus wrapped round)
 
     # -- input ------------------------------------------------------------------------
     def dispatch(self, event: pygame.event.Event) -> bool:
@@ -233,12 +244,22 @@ class FocusNavigator:
             return
         controls = self.controls()
         if self.fresh and action in NEXT:
-            target = before                          # the first key reaches the first control
+            target = self._first_of_content(controls) or before   # the first key: where the screen begins
         elif not before.handle_key(action) or self.widget is not before:
             target = self._step(controls, before, action)
         else:
             return                                   # the control used the key itself
         self.focus(target)
+
+    def _first_of_content(self, controls: list[Widget]) -> Widget | None:
+        """The first control below the header: the screen's reading (title, content, actions)
+        was just heard, so the first « 6 » goes to its first action, not to the language button
+        every screen starts with (the header stays reachable with « 4 »)."""
+        screen = self.app.nav.current
+        header = screen.header if screen is not None else None
+        if header is None:
+            return None
+        return next((w for w in controls if not _within(w, header)), None)
 
     def _step(self, controls: list[Widget], before: Widget, action: KeyAction) -> Widget:
         neighbour = grid_neighbour(controls, before, action)
@@ -248,10 +269,10 @@ class FocusNavigator:
         if self.fresh and action in PREVIOUS:
             index = len(controls) - 1
         elif index >= len(controls):
-            self.app.reader.announce(_("Top of the screen"))
+            self._notice = _("Top of the screen")
             index = 0
         elif index < 0:
-            self.app.reader.announce(_("End of the screen"))
+            self._notice = _("End of the screen")
             index = len(controls) - 1
         return controls[index]
 
@@ -265,7 +286,8 @@ class FocusNavigator:
         if old is not None and old is not widget:
             old.invalidate()
         widget.invalidate()
-        self.app.reader.focus_moved(widget)
+        notice, self._notice = self._notice, ""
+        self.app.reader.focus_moved(widget, notice)
 
     def activate(self) -> None:
         widget = self.current()
@@ -274,8 +296,13 @@ class FocusNavigator:
             return
         self.fresh = False
         reveal(widget)
+        screen = self.app.nav.current
+        layers = len(screen.overlays) if screen is not None else 0
         if not widget.handle_key(KeyAction.ACTIVATE):      # a control that uses 5 itself, else its tap
             self.app.tap(widget)
+        if _in_key_panel(widget) and self.app.nav.current is screen and screen is not None \
+                and len(screen.overlays) == layers:
+            self.app.reader.focus_moved(widget)            # the key said again: what was typed (« L »)
 
     def back(self) -> None:
         """« 0 »: close the dialog (its answer that is not the main one), else « Retour »."""

@@ -117,11 +117,11 @@ class ScreenReader:
         private = marked(parts, personal_typed(self.app.visit.fields))
         return Utterance(language or self.app.visit.settings.language, tuple(private))
 
-    def _say(self, parts: list[Part], language: str | None = None) -> str | None:
+    def _say(self, parts: list[Part], language: str | None = None, *, interrupt: bool = True) -> str | None:
         speaker = self.app.speech
         if speaker is None or not speaker.active or not parts:
             return None
-        return speaker.say(self.utterance(parts, language))
+        return speaker.say(self.utterance(parts, language), interrupt=interrupt)
 
     # -- the contract ------------------------------------------------------------------------
     def screen_shown(self, screen: Screen) -> None:
@@ -130,9 +130,14 @@ class ScreenReader:
         if self.app.speech_active:
             self._say(self.screen_parts(screen))
 
-    def focus_moved(self, widget: Widget | None) -> None:
-        """The keypad's focus moved to ``widget`` (None: nothing focusable on the screen)."""
+    def focus_moved(self, widget: Widget | None, notice: str = "") -> None:
+        """The keypad's focus moved to ``widget`` (None: nothing focusable on the screen).
+        ``notice`` is said first, in the same utterance (« Retour en haut de l'écran » when the
+        focus wrapped round): said apart, the control's name would cut it at once."""
         if widget is None or not self.app.speech_active:
+            return
+        if notice:
+            self._say([Part(notice if notice.endswith(".") else notice + "."), *said(widget)])
             return
         language = widget.spoken_language if isinstance(widget, Button) else None
         self._say(said(widget), language)
@@ -152,9 +157,10 @@ class ScreenReader:
         self.focus_moved(widget)
         return True
 
-    def announce(self, *parts: Part | str) -> None:
-        """Something changed on the screen: say it now, cutting what was being said."""
-        self._say([p if isinstance(p, Part) else Part(p) for p in parts])
+    def announce(self, *parts: Part | str, interrupt: bool = True) -> None:
+        """Something changed on the screen: say it now, cutting what was being said
+        (``interrupt=False``: once it is finished, for news that must not cut a screen's reading)."""
+        self._say([p if isinstance(p, Part) else Part(p) for p in parts], interrupt=interrupt)
 
     def repeat(self) -> None:
         """« * »: say the last thing again."""

@@ -57,9 +57,9 @@ class Speaker:
         allowed = private_allowed(self.config.output, self.headset_plugged)
         return spoken_text(utterance, private_allowed=allowed)
 
-    def say(self, utterance: Utterance) -> str | None:
-        """Say ``utterance``, cutting what is being said. Returns the words handed to the engine,
-        or None when speech is off or there is nothing to say."""
+    def say(self, utterance: Utterance, *, interrupt: bool = True) -> str | None:
+        """Say ``utterance``, cutting what is being said (``interrupt=False``: after it). Returns
+        the words handed to the engine, or None when speech is off or there is nothing to say."""
         if not self.active:
             return None
         words = self.words_for(utterance)
@@ -70,7 +70,7 @@ class Speaker:
             words = _shortened(words, MAX_TEXT_CHARS)
         voice = getattr(self.config.voices, utterance.language)
         self.last = utterance
-        self.last_number = self.player.play(SpeechRequest(words, voice, self.config.rate_wpm))
+        self.last_number = self.player.play(SpeechRequest(words, voice, self.config.rate_wpm), interrupt=interrupt)
         return words
 
     def stop(self) -> None:

@@ -111,17 +111,17 @@ class AutoPrintedTicket(Screen):
             if state is PrintState.PRINTED:
                 offer_ticket(self.app, self._print_status_text())   # out, and it can be heard: one utterance
             else:
-                self._say_print_status(before)
+                self._say_print_status(before, interrupt=False)   # news from the printer: after the reading
 
     # -- said as it changes (issue 15) ---------------------------------------------------------
     def _print_status_text(self) -> str:
         status = self.find("print-status")
         return status.text if isinstance(status, Label) else ""
 
-    def _say_print_status(self, before: str) -> None:
+    def _say_print_status(self, before: str, *, interrupt: bool = True) -> None:
         """« Impression de votre ticket… », « Votre ticket est imprimé… » or why it cannot be:
         said when the line changes, as a sighted person sees it change (the first one is read
         with the screen)."""
         now = self._print_status_text()
         if now and now != before:
-            self.announce(now)
+            self.announce(now, interrupt=interrupt)

@@ -39,4 +39,6 @@ def offer_ticket(app: ScreenHost, printed: str = "") -> None:
     """Right after « ticket imprimé »: say that it is out (``printed``: the screen's own line for
     it, which may say where to take it) and that it can be heard, as one utterance."""
     if app.speech_active:
-        app.say(printed or _("Your ticket is printed."), _("To hear it, choose the button Hear the ticket."))
+        # after what is being said (the screen read as it came): the news must not cut it
+        app.say(printed or _("Your ticket is printed."), _("To hear it, choose the button Hear the ticket."),
+                interrupt=False)

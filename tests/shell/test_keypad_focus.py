@@ -34,38 +34,43 @@ def focused(pilot) -> str | None:
     return widget.id if widget is not None else None
 
 
+def notices(moved: Calls) -> list[str]:
+    """What the focus had said before a control (the wrap round), call by call."""
+    return [a[1] for a in moved.args if len(a) > 1 and a[1]]
+
+
 def test_keys_walk_the_home_screen_in_reading_order_and_tell_the_reader(pilot):
     moved = Calls(pilot.app.reader, "focus_moved")
-    said = Calls(pilot.app.reader, "announce")
     pilot.key("down")
-    assert focused(pilot) == "language"                    # the first key reaches the first control
-    pilot.keys("down", "right")
+    assert focused(pilot) == "feature-booking"     # the first key: the first control under the header
+    pilot.key("right")
     assert focused(pilot) == "feature-tracking"
-    pilot.key("up")
-    assert focused(pilot) == "feature-booking"
-    assert [a[0].id for a in moved.args] == ["language", "feature-booking", "feature-tracking", "feature-booking"]
-    pilot.keys("left", "left")                              # past the first control: the last one, said
-    assert focused(pilot) == "accessibility" and len(said) == 1
+    pilot.keys("up", "up")
+    assert focused(pilot) == "language"            # the header's controls come before, in reading order
+    assert [a[0].id for a in moved.args] == ["feature-booking", "feature-tracking", "feature-booking", "language"]
+    assert notices(moved) == []
+    pilot.key("left")                              # past the first control: the last one, said so first
+    assert focused(pilot) == "accessibility" and notices(moved) == ["Fin de l’écran"]
 
 
 def test_wrapping_is_announced(pilot):
-    said = Calls(pilot.app.reader, "announce")
+    moved = Calls(pilot.app.reader, "focus_moved")
     pilot.key("up")
-    assert focused(pilot) == "accessibility" and len(said) == 0   # the first key up: the last control
+    assert focused(pilot) == "accessibility" and notices(moved) == []   # the first key up: the last control
     pilot.key("down")
-    assert focused(pilot) == "language" and len(said) == 1  # down from the last wraps, and says so
+    assert focused(pilot) == "language" and notices(moved) == ["Retour en haut de l’écran"]
     pilot.key("up")
-    assert focused(pilot) == "accessibility" and len(said) == 2
+    assert focused(pilot) == "accessibility" and notices(moved) == ["Retour en haut de l’écran", "Fin de l’écran"]
 
 
 def test_activate_is_the_tap_and_focus_starts_on_the_first_control_of_a_new_screen(pilot):
     taps = Calls(pilot.app, "tap")
-    pilot.keys("down", "down")
+    pilot.key("down")
     pilot.key("activate")
     assert pilot.screen.name == "booking"
     assert [a[0].id for a in taps.args] == ["feature-booking"]
     pilot.key("down")
-    assert focused(pilot) == "language"                    # the new screen's first control
+    assert focused(pilot) == "home"          # the first control under the header (no services: the footer)
     pilot.key("back")                                      # « 0 »: the footer's « Retour »
     assert pilot.screen.name == "home"
     assert focused(pilot) == "feature-booking"             # back where it was on that screen
@@ -108,14 +113,13 @@ def test_holding_5_starts_guidance_once_and_does_not_activate(pilot):
 def test_holding_5_for_one_second_activates_once_on_release(pilot):
     started = Calls(pilot.app, "start_guidance")
     pilot.key("down")
-    pilot.key("down")
     pilot.hold("activate", 1.0)
     assert pilot.screen.name == "booking" and len(started) == 0
     assert len(pilot.app.nav.stack) == 2
 
 
 def test_sdl_keyboard_drives_the_same_focus(pilot):
-    for key in (pygame.K_DOWN, pygame.K_KP2, pygame.K_RETURN):
+    for key in (pygame.K_DOWN, pygame.K_KP2, pygame.K_KP8, pygame.K_RETURN):
         pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
         pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode="", scancode=0))
         pilot.settle()

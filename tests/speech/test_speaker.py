@@ -96,6 +96,30 @@ def test_the_next_utterance_interrupts_the_one_being_said(heard) -> None:
     assert ended.how(first) == ["cut"] and ended.how(speaker.last_number) == ["finished"]
 
 
+def test_news_said_without_interrupting_waits_for_the_end_of_what_is_being_said(heard) -> None:
+    """« Ticket imprimé » comes by itself while the screen is read: said after it, not over it;
+    a second piece of news replaces the first one still waiting; a key (interrupting) cuts both."""
+    speaker, output, ended = heard()
+    speaker.say(SHORT)
+    reading = speaker.last_number
+    output.wait_for(reading, heard=True)
+    speaker.say(Utterance.of("fr", "Une première nouvelle."), interrupt=False)
+    replaced = speaker.last_number
+    speaker.say(Utterance.of("fr", "Votre ticket est imprimé."), interrupt=False)
+    news = speaker.last_number
+    assert output.wait_for(news, ended=True).ended == "finished"
+    assert output.take(reading).ended == "finished"          # heard whole, not cut
+    assert ended.how(replaced) == ["cut"] and output.take(replaced) is None
+    speaker.say(LONG)
+    long_one = speaker.last_number
+    output.wait_for(long_one, heard=True)
+    speaker.say(Utterance.of("fr", "Plus tard."), interrupt=False)
+    waiting = speaker.last_number
+    speaker.say(SHORT)                                        # the next action: cuts what plays and what waits
+    assert output.wait_for(speaker.last_number, ended=True).ended == "finished"
+    assert output.take(long_one).ended == "cut" and ended.how(waiting) == ["cut"]
+
+
 def test_quick_presses_queue_nothing_the_last_one_is_said(heard) -> None:
     speaker, output, ended = heard()
     numbers = []
