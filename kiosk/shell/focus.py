@@ -302,7 +302,11 @@ class FocusNavigator:
             self.app.tap(widget)
         if _in_key_panel(widget) and self.app.nav.current is screen and screen is not None \
                 and len(screen.overlays) == layers:
-            self.app.reader.focus_moved(widget)            # the key said again: what was typed (« L »)
+            field = screen.focused_field()
+            if field is not None and field.masked:          # a code shown as dots is not said back
+                self.app.reader.announce(_("Entered"))     # (EN 301 549 5.1.3.8)
+            else:
+                self.app.reader.focus_moved(widget)        # the key said again: what was typed (« L »)
 
     def back(self) -> None:
         """« 0 »: close the dialog (its answer that is not the main one), else « Retour »."""

@@ -164,3 +164,19 @@ def test_a_places_opening_hours_by_ear_with_the_keypad_alone(make_pilot, tmp_pat
     assert "Horaires" in place and pilot.widget("place-state").text.split()[0] in place
     pilot.key("help")
     assert "La touche 5" in heard(pilot) or "5" in heard(pilot)
+
+
+def test_a_code_typed_by_keys_is_not_said_back_but_each_key_is_confirmed(make_pilot):
+    """A field shown as dots (the technician's code) is a masked entry (EN 301 549 5.1.3.8): the
+    key reached is said, so the person can find it, but what was typed is said only « Saisi »."""
+    pilot = make_pilot(overrides=HEADSET)
+    output = with_headset_speech(pilot)
+    start_by_holding_5(pilot, output)
+    pilot.app.open_admin()
+    pilot.settle()
+    assert pilot.screen.name == "admin_pin"
+    pilot.focus_to("key-7")
+    assert heard(pilot) == "7."                 # where the focus is: said
+    pilot.key("activate")
+    assert pilot.widget("pin").value == "7"
+    assert heard(pilot) == "Saisi"              # what was typed: not said back
