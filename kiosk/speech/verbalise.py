@@ -25,7 +25,8 @@ from kiosk.formatting import format_date_long
 LANGUAGES = ("fr", "en")
 _SPACES = "\u00a0\u202f\u2007\u2009"   # no-break, narrow no-break, figure and thin spaces
 _DIGIT_GROUP_SPACE = re.compile(r"(?<=\d)[\u202f\u2009](?=\d{3}\b)")   # « 12 345 »: one number
-_QUOTES = re.compile(r"[«»“”„]")
+_QUOTES = re.compile(r"[«»“”„•●▪◦]")   # quotes and list bullets: seen, not said
+_SPACE_BEFORE_MARK = re.compile(r" ([,.)])")   # « Touchez « Aide », en bas » → « Touchez Aide, en bas »
 
 
 def _lang(lang: str) -> str:
@@ -249,4 +250,4 @@ def verbalise(text: str, lang: str) -> str:
     text = _QUOTES.sub("", plain_spaces(text))
     for rule in RULES:
         text = rule(text, lang)
-    return " ".join(text.split())
+    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(text.split()))

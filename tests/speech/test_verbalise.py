@@ -55,6 +55,8 @@ NBSP, NNBSP = "\u00a0", "\u202f"
     (f"1,2{NBSP}km", "1,2 kilomètres"),
     (f"12{NNBSP}345 habitants", "12345 habitants"),
     ("« Prendre rendez-vous »", "Prendre rendez-vous"),
+    ("Touchez « Aide », en bas.", "Touchez Aide, en bas."),
+    ("● jours libres. • Photo d'identité", "jours libres. Photo d'identité"),
     ("  deux   espaces ", "deux espaces"),
 ])
 def test_french_as_it_is_said(written: str, said: str) -> None:
