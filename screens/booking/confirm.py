@@ -71,7 +71,7 @@ class BookingConfirmScreen(Screen):
                 continue
             texts = Column([Label(what, size=TEXT_SMALL, colour="muted", id=f"summary-{i}-what"),
                             Label(value, bold=True, id=f"summary-{i}")], gap=4)
-            line = [texts] + ([Button(_("Change"), id=edit_id, on_tap=edit)] if edit else [])
+            line = [texts] + ([Button(_("Change"), id=edit_id, on_tap=edit, about=what)] if edit else [])
             parts.append(Row(line, gap=20, padding=20, bg="surface"))
         actions: list[Widget] = []
         if booking_flow.contact_required(app):

@@ -49,7 +49,8 @@ class DemarcheSummaryScreen(FilingStep):
                         Label(row.display, bold=True, id=f"summary-{row.field}")], gap=4))
         for page_id, rows in by_page.items():
             head = Row([Label(titles[page_id], size=TEXT_BODY, bold=True, id=f"page-{page_id}"),
-                        Button(_("Change"), id=f"edit-{page_id}", on_tap=partial(self._edit, page_id))], gap=20)
+                        Button(_("Change"), id=f"edit-{page_id}", on_tap=partial(self._edit, page_id),
+                               about=titles[page_id])], gap=20)
             parts.append(Column([head, *rows], gap=12, padding=20, bg="surface", id=f"summary-page-{page_id}"))
         if self.pending is not None:
             parts.append(self.waiting())

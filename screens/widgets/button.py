@@ -62,8 +62,11 @@ class Button(Widget):
     def __init__(self, label: str, *, kind: str = "secondary", icon: Icon | None = None,
                  subtitle: str | None = None, selected: bool = False, size: int | None = None,
                  min_height: int | None = None, stack_icon: bool = False, icon_only: bool = False,
-                 **kw: Unpack[WidgetOptions]) -> None:
+                 about: str | None = None, **kw: Unpack[WidgetOptions]) -> None:
         super().__init__(**kw)
+        # What the button is about, said after its label but not shown: the eye sees which row a
+        # « Modifier » stands in, the ear needs « Modifier, Date et heure ».
+        self.about = about
         # A key too small for a word (erase, capitals) shows its icon alone; the label is still its
         # name (read aloud, found by tests), and is drawn instead when the icon font is missing.
         self.icon_only = icon_only and icon is not None and icons_available()
@@ -251,4 +254,5 @@ class Button(Widget):
         state = words(SELECTED if self.selected else "", UNAVAILABLE if not self.enabled else "")
         if self.kind == "key":
             return [*texts(key_name(self.label)), *state]
-        return [*texts(label_words(self.label), self.subtitle), *words(BUTTON), *state]
+        name = f"{label_words(self.label)}, {self.about}" if self.about else label_words(self.label)
+        return [*texts(name, self.subtitle), *words(BUTTON), *state]   # the name first: the actions list says it

@@ -180,3 +180,20 @@ def test_a_code_typed_by_keys_is_not_said_back_but_each_key_is_confirmed(make_pi
     pilot.key("activate")
     assert pilot.widget("pin").value == "7"
     assert heard(pilot) == "Saisi"              # what was typed: not said back
+
+
+def test_each_change_button_of_a_summary_says_what_it_changes(town, make_pilot):
+    """Four « Modifier » look alike by ear: each says the row it stands in."""
+    from booking_town import fill_person, to_person_step
+
+    pilot = town.pilot(make_pilot, **HEADSET)
+    to_person_step(pilot)
+    fill_person(pilot)
+    pilot.tap("continue")
+    assert pilot.screen.name == "booking_confirm"
+    with_headset_speech(pilot)
+    pilot.app.speech.active = True
+    pilot.app.reader.screen_shown(pilot.screen)
+    assert "Actions : Modifier, Service, Modifier, Date et heure, Modifier, Nom" in heard(pilot)
+    pilot.focus_to("edit-time")
+    assert heard(pilot) == "Modifier, Date et heure, bouton."
