@@ -141,9 +141,9 @@ class Pilot:
         """Touch ``widget_id`` until it acts, as a person using speech does: while speech is on,
         a first touch only says the control (explore by touch) and a second one activates it."""
         widget = self.widget(widget_id)
-        only_said = self.app.speech_active and self.app.reader.explored is not widget
+        only_said = self.app.speech_active and not self.app.reader.is_explored(widget)
         self.tap(widget_id)
-        if only_said and self.app.nav.current is not None and self.app.reader.explored is widget:
+        if only_said and self.app.nav.current is not None and self.app.reader.is_explored(widget):
             self.tap(widget_id)
         return widget
 

@@ -147,11 +147,17 @@ class ScreenReader:
         """The control the last touch only said (the next touch on it activates it)."""
         return self._explored
 
+    def is_explored(self, widget: Widget) -> bool:
+        """``widget`` is the control the last touch said, or the same control rebuilt since (the
+        screen redrew under the finger: a print finished, the network came back)."""
+        last = self._explored
+        return last is widget or (last is not None and widget.id is not None and last.id == widget.id)
+
     def touched(self, widget: Widget) -> bool:
         """A finger lifted on ``widget`` while speech is on. True when the touch only spoke it
         (explore by touch), False when the app should activate it as usual: a first touch on a
         control says it; touching it again activates it (and again, for a key typed twice)."""
-        if not self.app.speech_active or widget is self._explored:
+        if not self.app.speech_active or self.is_explored(widget):
             return False
         self._explored = widget
         self.focus_moved(widget)
