@@ -3,6 +3,9 @@ and the real app with a real data layer pointed at them (helpers shared by the b
 
 from __future__ import annotations
 
+import json
+import sqlite3
+
 import pytest
 from timebase import test_now
 
@@ -78,3 +81,25 @@ def fill_person(pilot, last: str = "Lefèvre-Müller", first: str = "Ève", phon
         if value:
             pilot.tap(f"field-{field}")
             pilot.type(value)
+
+
+def tracking_code(town, status: str = "completed") -> str:
+    """A request of the demo town in ``status``, by its tracking code (read from the server's store)."""
+    conn = sqlite3.connect(town.db_path)
+    try:
+        rows = conn.execute("SELECT code, body FROM tracking ORDER BY code").fetchall()
+    finally:
+        conn.close()
+    return next(code for code, body in rows if json.loads(body)["status"] == status)
+
+
+class NoFinger:
+    """Fails the test if anything touches the screen: a visit with the keypad alone (its pilot
+    path posts keypad events, never a touch)."""
+
+    def __init__(self, pilot) -> None:
+        pilot.tap = pilot.tap_at = pilot.use = self.refuse
+
+    @staticmethod
+    def refuse(*args, **kwargs):
+        raise AssertionError("a finger was used in a visit with the keypad alone")

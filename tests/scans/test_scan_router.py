@@ -4,12 +4,10 @@ as the scanner posts them, from the home screen and from screens that wait for a
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import uuid
 
 import pytest
-from booking_town import START, said
+from booking_town import START, said, tracking_code
 from timebase import first_slot_at
 
 from kiosk import events
@@ -23,14 +21,6 @@ pytestmark = pytest.mark.reference_server   # the town (tests/booking_town.py) s
 
 SLOT, SLOT_AT = first_slot_at("ag-etat-civil-1", "10:30")
 
-
-def tracking_code(town, status: str = "completed") -> str:
-    conn = sqlite3.connect(town.db_path)
-    try:
-        rows = conn.execute("SELECT code, body FROM tracking ORDER BY code").fetchall()
-    finally:
-        conn.close()
-    return next(code for code, body in rows if json.loads(body)["status"] == status)
 
 
 def booking_token(town) -> str:

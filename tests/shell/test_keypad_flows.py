@@ -4,26 +4,14 @@ screen, a request followed by its number, a place's opening hours. Every control
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
-from booking_town import domain_index, said
+from booking_town import NoFinger, domain_index, said, tracking_code
 from city_support import SEEDED_AT, seeded_cache
 
 from kiosk.clock import ManualClock
 
 pytestmark = pytest.mark.reference_server
 
-
-class NoFinger:
-    """Fails the test if anything taps with a finger: the pilot's keypad path posts no touch."""
-
-    def __init__(self, pilot) -> None:
-        pilot.tap = pilot.tap_at = self.refuse
-
-    @staticmethod
-    def refuse(*args, **kwargs):
-        raise AssertionError("a finger was used in a keypad-only visit")
 
 
 def test_a_whole_booking_with_the_keypad_alone(town, make_pilot):
@@ -49,19 +37,9 @@ def test_a_whole_booking_with_the_keypad_alone(town, make_pilot):
     assert pilot.app.focus.shown and pilot.app.frames > 0
 
 
-def _code(town, status: str) -> str:
-    conn = sqlite3.connect(town.db_path)
-    try:
-        import json
-
-        rows = conn.execute("SELECT code, body FROM tracking ORDER BY code").fetchall()
-    finally:
-        conn.close()
-    return next(code for code, body in rows if json.loads(body)["status"] == status)
-
 
 def test_a_request_followed_by_its_number_with_the_keypad_alone(town, make_pilot):
-    code = _code(town, "waiting_citizen")
+    code = tracking_code(town, "waiting_citizen")
     pilot = town.start(make_pilot)
     pilot.wait_until(lambda: pilot.app.data.client is not None)
     NoFinger(pilot)

@@ -9,11 +9,8 @@ asserted is what the person hears (the words handed to the engine, and that soun
 
 from __future__ import annotations
 
-import json
-import sqlite3
-
 import pytest
-from booking_town import domain_index
+from booking_town import NoFinger, domain_index, tracking_code
 
 from drivers.audio.espeak import EspeakSynthesizer
 from drivers.audio.outputs import RecordingOutput
@@ -29,16 +26,6 @@ pytestmark = [
 
 HEADSET = {"speech.enabled": True, "speech.output": "headset"}
 
-
-class NoFinger:
-    """Fails the test if anything touches the screen: only the keypad is used."""
-
-    def __init__(self, pilot) -> None:
-        pilot.tap = pilot.tap_at = pilot.use = self.refuse
-
-    @staticmethod
-    def refuse(*args, **kwargs):
-        raise AssertionError("a finger was used in a visit without sight")
 
 
 def with_headset_speech(pilot) -> RecordingOutput:
@@ -121,17 +108,9 @@ def test_a_booking_heard_and_done_with_the_keypad_and_a_headset_alone(town, make
     assert pilot.app.speech.last is None       # nothing of theirs left to repeat
 
 
-def _tracking_code(town, status: str) -> str:
-    conn = sqlite3.connect(town.db_path)
-    try:
-        rows = conn.execute("SELECT code, body FROM tracking ORDER BY code").fetchall()
-    finally:
-        conn.close()
-    return next(code for code, body in rows if json.loads(body)["status"] == status)
-
 
 def test_a_request_followed_by_ear_with_the_keypad_alone(town, make_pilot):
-    code = _tracking_code(town, "waiting_citizen")
+    code = tracking_code(town, "waiting_citizen")
     pilot = town.start(make_pilot, **HEADSET)
     pilot.wait_until(lambda: pilot.app.data.client is not None)
     output = with_headset_speech(pilot)
