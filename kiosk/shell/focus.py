@@ -276,6 +276,20 @@ class FocusNavigator:
             index = len(controls) - 1
         return controls[index]
 
+    def follow(self, widget: Widget) -> None:
+        """A touch explored ``widget`` (speech on: the reader said it): the focus goes there too,
+        silently, so that « 5 » on the keypad activates what the finger found and « 6 » goes on
+        from it. Not a control of the focus's layer (the header under a dialog): nothing moves."""
+        controls = self.controls()
+        if not any(w is widget for w in controls):
+            return
+        old = self.widget
+        self.widget, self.fresh = widget, False
+        self._index = next(i for i, w in enumerate(controls) if w is widget)
+        if old is not None and old is not widget:
+            old.invalidate()
+        widget.invalidate()
+
     def focus(self, widget: Widget) -> None:
         """Give ``widget`` the focus: scroll it into view, move the ring, tell the reader."""
         old = self.widget

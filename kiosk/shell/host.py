@@ -31,6 +31,10 @@ class PointerState(Protocol):
     def reset(self) -> None: ...
 
 
+class FocusState(Protocol):
+    def follow(self, widget: Widget) -> None: ...
+
+
 class ShellHost(ScreenHost, Protocol):
     running: bool                       # the main loop runs while it is true
 
@@ -52,6 +56,10 @@ class ShellHost(ScreenHost, Protocol):
 
     @property
     def pointer(self) -> PointerState: ...
+
+    @property
+    def focus(self) -> FocusState:
+        """The keypad's focus (kiosk.shell.focus): a touch explored with speech on moves it too."""
 
     @property
     def reader(self) -> ScreenReader:

@@ -129,5 +129,6 @@ class PointerTracker:
             return
         if p.target is not None and self.app.hit(pos) is p.target:
             if self.app.reader.touched(p.target):
+                self.app.focus.follow(p.target)   # the keypad's 5 now activates what the finger found
                 return   # explore by touch (speech on): this touch only said what is under the finger
             self.app.tap(p.target)

@@ -176,3 +176,19 @@ def test_each_change_button_of_a_summary_says_what_it_changes(town, make_pilot):
     assert "Actions : Modifier, Service, Modifier, Date et heure, Modifier, Nom" in heard(pilot)
     pilot.focus_to("edit-time")
     assert heard(pilot) == "Modifier, Date et heure, bouton."
+
+
+def test_a_control_found_by_touch_is_where_the_keypad_goes_on_from(make_pilot):
+    """Touch and keys mixed: a first touch says the control and moves the focus there, so 5
+    activates what the finger found (and 6 goes on from it)."""
+    pilot = make_pilot(overrides=HEADSET)
+    output = with_headset_speech(pilot)
+    start_by_holding_5(pilot, output)
+    pilot.tap("feature-tracking")                # explore by touch: said, not opened
+    assert pilot.screen.is_home and heard(pilot).startswith("Suivre ma demande")
+    assert pilot.app.focus.widget is not None and pilot.app.focus.widget.id == "feature-tracking"
+    pilot.key("right")
+    assert pilot.app.focus.widget.id == "feature-demarches" and heard(pilot).startswith("Faire une démarche")
+    pilot.key("left")
+    pilot.key("activate")
+    assert pilot.screen.name == "tracking"
