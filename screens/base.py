@@ -26,7 +26,6 @@ from screens.widgets.dialog import Dialog
 from screens.widgets.header import Header
 from screens.widgets.icons import Icon
 from screens.widgets.label import Label
-from screens.widgets.reading import read_tree
 from screens.widgets.text_field import TextField
 from screens.widgets.toast import Toast
 
@@ -495,7 +494,7 @@ class Screen:
         replaced = self.close_overlay(dialog.id)
         self.add_overlay(dialog)
         if not replaced:   # the same question shown again (the idle countdown's) is not said again
-            self.announce(*read_tree(dialog))
+            self.announce(*dialog.announcement())
 
     def add_overlay(self, overlay: Widget) -> None:
         """Put a non-modal layer (toast, dimming) over the screen."""

@@ -280,28 +280,24 @@ class FocusNavigator:
         """A touch explored ``widget`` (speech on: the reader said it): the focus goes there too,
         silently, so that « 5 » on the keypad activates what the finger found and « 6 » goes on
         from it. Not a control of the focus's layer (the header under a dialog): nothing moves."""
-        controls = self.controls()
-        if not any(w is widget for w in controls):
-            return
-        old = self.widget
-        self.widget, self.fresh = widget, False
-        self._index = next(i for i, w in enumerate(controls) if w is widget)
-        if old is not None and old is not widget:
-            old.invalidate()
-        widget.invalidate()
+        if any(w is widget for w in self.controls()):
+            self._place(widget)
 
     def focus(self, widget: Widget) -> None:
         """Give ``widget`` the focus: scroll it into view, move the ring, tell the reader."""
+        self._place(widget)
+        reveal(widget)
+        notice, self._notice = self._notice, ""
+        self.app.reader.focus_moved(widget, notice)
+
+    def _place(self, widget: Widget) -> None:
+        """The focus on ``widget``: its place in the controls, the ring redrawn where it left and arrived."""
         old = self.widget
         self.widget, self.fresh = widget, False
-        controls = self.controls()
-        self._index = next((i for i, w in enumerate(controls) if w is widget), self._index)
-        reveal(widget)
+        self._index = next((i for i, w in enumerate(self.controls()) if w is widget), self._index)
         if old is not None and old is not widget:
             old.invalidate()
         widget.invalidate()
-        notice, self._notice = self._notice, ""
-        self.app.reader.focus_moved(widget, notice)
 
     def activate(self) -> None:
         widget = self.current()

@@ -130,9 +130,7 @@ class IdleController(IdleMonitor):
             self.warned_at = now
             log.info("idle warning shown")
             screen.open_dialog(IdleDialog(self.keep_visit, self.seconds_left(now)), screen_owned=False)
-            self._countdown_said = set()
-            if app.speech_active:
-                app.say(*IdleDialog.warning_words(self.seconds_left(now)))
+            self._countdown_said = set()     # the dialog says its own warning as it opens
         elif action == "tick":
             dialog = screen.find("idle-dialog")
             if dialog is None:  # the screen changed under the warning: show it again

@@ -8,6 +8,7 @@ import pygame
 
 from kiosk.i18n import _, ngettext
 from kiosk.shell.ui import TEXT_DISPLAY, UiContext
+from kiosk.speech.utterance import Part
 from screens.widgets import Button, Dialog, Label
 from screens.widgets.base import Widget
 
@@ -26,6 +27,10 @@ class IdleDialog(Dialog):
             "Without a touch, the terminal goes back to the start in {n} seconds and erases what you typed.",
             seconds,
         ).format(n=seconds)
+
+    def announcement(self) -> list[Part]:
+        """The warning said as it opens: the words below, with « Appuyez sur 5 pour continuer »."""
+        return [Part(words) for words in self.warning_words(self.seconds)]
 
     @classmethod
     def warning_words(cls, seconds: int) -> list[str]:

@@ -6,6 +6,7 @@ While a dialog is open only its buttons answer; the screen behind is dimmed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -14,6 +15,9 @@ from screens.widgets.base import Widget
 from screens.widgets.button import Button
 from screens.widgets.containers import Column, Row
 from screens.widgets.label import Label
+
+if TYPE_CHECKING:
+    from kiosk.speech.utterance import Part
 
 
 class Dialog(Widget):
@@ -29,6 +33,13 @@ class Dialog(Widget):
 
     def children(self) -> Sequence[Widget]:
         return [self.panel]
+
+    def announcement(self) -> list[Part]:
+        """What speech says when the dialog opens: its title, message and buttons, read as shown.
+        A dialog whose answer is a key (the idle warning's « 5 ») says so instead."""
+        from screens.widgets.reading import read_tree
+
+        return read_tree(self)
 
     def place(self, ui: UiContext, rect: pygame.Rect) -> None:
         """``rect`` is the whole area the dialog covers; the panel is centred in it."""
