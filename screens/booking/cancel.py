@@ -29,7 +29,7 @@ from kiosk.services import Status
 from kiosk.services.outcomes import GENERIC, MESSAGES, Outcome
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
-from screens.printing.hear_ticket import hear_ticket_buttons, offer_ticket
+from screens.printing.hear_ticket import TicketAloud
 from screens.widgets import AzertyKeyboard, Button, Column, Label, Row, TextField
 from screens.widgets.base import Widget
 from screens.widgets.keyboard import BACKSPACE, ENTER
@@ -69,6 +69,7 @@ class BookingCancelScreen(Screen):
         self.pending: int | None = None
         self.outcome: Outcome | None = None
         self.printing = app.printing.job()
+        self.aloud = TicketAloud(app, lambda: self.printing.document)
 
     @property
     def print_state(self) -> PrintState:
@@ -208,7 +209,7 @@ class BookingCancelScreen(Screen):
             self._check_answer(answer.check)
         elif state := self.printing.update(event):
             if state is PrintState.PRINTED:
-                offer_ticket(self.app)
+                self.aloud.offer()
             self.rebuild()
 
     def _scanned(self, text: str) -> None:
@@ -292,7 +293,7 @@ class BookingCancelScreen(Screen):
                   "failed": _("The confirmation cannot be printed; the cancellation is recorded all the same.")}
         if self.printing.state:
             parts.append(Label(status[self.printing.state], size=TEXT_SMALL, id="print-status"))
-        parts += hear_ticket_buttons(self.app, lambda: self.printing.document)
+        parts += self.aloud.buttons()
         parts.append(Button(_("Finish"), kind="primary", id="finish",
                             on_tap=lambda: self.app.end_visit("cancellation finished")))
         return Column(parts, gap=24)

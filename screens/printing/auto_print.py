@@ -17,7 +17,7 @@ from kiosk.i18n import _
 from kiosk.printing.service import PrintState
 from kiosk.shell.ui import TEXT_BODY, TEXT_SMALL
 from screens.base import Screen
-from screens.printing.hear_ticket import hear_ticket_buttons, offer_ticket
+from screens.printing.hear_ticket import TicketAloud
 from screens.widgets import Button, Label
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ class AutoPrintedTicket(Screen):
         super().__init__(app)
         self.printing = app.printing.job()
         self._auto_printed = False      # the ticket goes once by itself; then only on request
+        self.aloud = TicketAloud(app, self._ticket_to_hear)
 
     # -- to override ---------------------------------------------------------------------------
     def ticket_to_print(self) -> Ticket | None:
@@ -73,7 +74,7 @@ class AutoPrintedTicket(Screen):
     def print_buttons(self) -> list[Button]:
         """« Imprimer mon ticket » (or « Réessayer ») while printing could help, and « Écouter le
         ticket » while speech is on (printed or not: without paper, hearing it is all there is)."""
-        hear = hear_ticket_buttons(self.app, self._ticket_to_hear)
+        hear = self.aloud.buttons()
         if not self.app.printing.present or self.printing.state in (PrintState.PRINTING, PrintState.PRINTED):
             return hear
         label = _("Try printing again") if self._cannot_print() else _("Print my ticket")
@@ -109,7 +110,7 @@ class AutoPrintedTicket(Screen):
             before = self._print_status_text()
             self.rebuild()
             if state is PrintState.PRINTED:
-                offer_ticket(self.app, self._print_status_text())   # out, and it can be heard: one utterance
+                self.aloud.offer(self._print_status_text())   # out, and it can be heard: one utterance
             else:
                 self._say_print_status(before, interrupt=False)   # news from the printer: after the reading
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from kiosk.i18n import _
 from kiosk.printing.document import Ticket
 from kiosk.printing.service import PrintJob, PrintState
-from screens.printing.hear_ticket import hear_ticket_buttons, offer_ticket
+from screens.printing.hear_ticket import TicketAloud
 
 if TYPE_CHECKING:
     import pygame
@@ -28,6 +28,7 @@ class TicketPrinting:
         self.service = screen.app.printing
         self.done, self.failed = done, failed       # translated sentences for the toasts
         self.job: PrintJob = self.service.job()
+        self.aloud = TicketAloud(screen.app, lambda: self.job.document)
         self.offered = self.service.can_print()     # what the screen showed when it was built
 
     @property
@@ -41,7 +42,7 @@ class TicketPrinting:
 
     def hear_buttons(self) -> list[Button]:
         """« Écouter le ticket » once a ticket was printed, while speech is on."""
-        return hear_ticket_buttons(self.screen.app, lambda: self.job.document)
+        return self.aloud.buttons()
 
     def submit(self, ticket: Ticket) -> None:
         if self.job.submit(ticket):
@@ -55,7 +56,7 @@ class TicketPrinting:
             if speaking:
                 self.screen.rebuild()      # « Écouter le ticket » appears
             self.screen.toast(self.done, said=not speaking)
-            offer_ticket(self.screen.app, self.done)   # the toast's words and the offer, said once
+            self.aloud.offer(self.done)   # the toast's words and the offer, said once
         elif state is PrintState.FAILED:
             self.screen.toast(self.failed, kind="warn")
         elif self.job.is_printer_state(event):

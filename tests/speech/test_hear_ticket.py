@@ -5,6 +5,8 @@ headset), and the offer to hear it once the ticket is printed."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from support import settle_until
 from timebase import test_now
@@ -150,11 +152,43 @@ def test_a_walk_in_number_is_heard_as_it_will_be_called(make_pilot) -> None:
     p = make_pilot(clock=ManualClock(SHOT_TIME), data=lambda config: data_for("walkin_number"))
     STATES["walkin_number"]["online"](p)
     speaker, _ = speech_on(p)
+    job = p.screen.printing                          # type: ignore[attr-defined]
+    settle_until(p, lambda: job.state is PrintState.PRINTED)   # its news said first, not after the tap
     number = p.widget("number").visible_text()      # « M012 » on screen and on paper
     p.use("hear-ticket")
     words = said(speaker)
     assert number.startswith("M0") and f"Votre numéro. M{int(number[1:])}." in words    # « M douze »
     assert "information masquée" not in words       # nothing personal on a queue ticket
+
+
+def test_a_ticket_heard_before_it_is_out_is_not_offered_again(make_pilot, monkeypatch) -> None:
+    """Asked for while the printer works: the reading is not cut by the printer's news, and the
+    news then says only that the ticket is out — not « pour l'entendre… » right after hearing it."""
+    from kiosk.devtools.screenshots import SHOT_TIME, data_for
+
+    p = make_pilot(clock=ManualClock(SHOT_TIME), data=lambda config: data_for("walkin_number"))
+    STATES["walkin_number"]["online"](p)
+    speaker, recording = speech_on(p)
+    screen = p.screen
+    job = screen.printing                            # type: ignore[attr-defined]
+    settle_until(p, lambda: job.state is PrintState.PRINTED)
+    backend = p.app.devices.printer.backend          # a slow printer: the paper waits for the test
+    paper_moves = threading.Event()
+    write = backend.write
+    monkeypatch.setattr(backend, "write", lambda data: (paper_moves.wait(20), write(data))[-1])
+    job.state = PrintState("")                       # as before its first print …
+    screen.rebuild()
+    p.use("print")                                   # … sent again, and heard while it prints
+    assert job.state is PrintState.PRINTING
+    p.use("hear-ticket")
+    reading = speaker.last_number
+    assert said(speaker).startswith("Votre ticket. Saint-Clément-des-Vignes. Votre numéro.")
+    paper_moves.set()
+    settle_until(p, lambda: job.state is PrintState.PRINTED)
+    p.settle()
+    assert said(speaker) == "Votre ticket est imprimé. Prenez-le sous l’écran."
+    take = recording.wait_for(reading, ended=True, timeout=20)
+    assert take.ended == "finished", "the printer's news cut the ticket's reading"
 
 
 def test_a_cancellation_slip_can_be_heard_once_printed(seeded) -> None:
