@@ -147,8 +147,9 @@ def _check_header(path: Path, part: str) -> None:
         return
     header, size = measured
     if len(header) < 100 or not header.startswith(_HEADER):
-        if size:
-            raise _corrupt(path, sqlite3.DatabaseError("file is not a database"), part)
+        # Not judged here: read without SQLite's locks, a file another thread is creating right
+        # now looks empty or headless for a moment (its header read before the size measured).
+        # SQLite reads it under its locks next, and says « not a database » when it is not one.
         return
     if _wal_in_use(path):
         return   # a checkpoint may be copying pages in (page 1 first): only SQLite can judge the pair

@@ -209,22 +209,27 @@ def test_failed_step_leaves_the_previous_version(tmp_path, monkeypatch):
 
 
 def test_two_threads_opening_a_new_file_at_once(tmp_path):
-    path = tmp_path / "c.sqlite3"
-    errors, barrier = [], threading.Barrier(4)
+    """The app and the sync worker create the cache together at a first start. A file being
+    created looks empty or headless for an instant to a raw read: it must never be called
+    damaged (it would be moved aside). The race is narrow: many new files, four threads each."""
+    for round_ in range(60):
+        path = tmp_path / f"c{round_}.sqlite3"
+        errors, barrier = [], threading.Barrier(4)
 
-    def start():
-        barrier.wait()
-        try:
-            open_cache(path).close()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        def start(path=path, errors=errors, barrier=barrier):
+            barrier.wait()
+            try:
+                open_cache(path).close()
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
 
-    threads = [threading.Thread(target=start) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert errors == []
-    conn = open_cache(path)
-    assert schema_version(conn) == CURRENT_VERSION
-    conn.close()
+        threads = [threading.Thread(target=start) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert errors == [], f"round {round_}"
+        conn = open_cache(path)
+        assert schema_version(conn) == CURRENT_VERSION
+        conn.close()
+    assert not list(tmp_path.glob("*damaged*"))
