@@ -100,7 +100,10 @@ class FakeNetworkPrinter:
             self._spawn(self._serve, client)
 
     def _serve(self, client: socket.socket) -> None:
-        client.settimeout(0.1)
+        try:
+            client.settimeout(0.1)
+        except OSError:       # switched off (stop) between the accept and this thread's start
+            return
         pending = b""
         while True:
             try:
