@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Protocol
 from kiosk.i18n import N_, _, ngettext
 from kiosk.speech.personal import marked, personal_typed
 from kiosk.speech.utterance import Part, Utterance
+from kiosk.speech.welcome import keys_words
 from screens.base import ScreenHost
 from screens.widgets.button import Button
 from screens.widgets.reading import in_reading_order, punctuated, read_tree, said
@@ -48,8 +49,6 @@ MAX_ACTIONS = 8
 ACTIONS = N_("Actions:")
 MORE_ACTIONS = ("and {n} more", "and {n} more")
 HELP_WHERE = N_("You are on: {title}.")
-HELP_KEYS = N_("The arrows, or 2, 4, 6 and 8, move between the controls. 5 or Enter activates. "
-               "0 goes back. Star repeats. Hash gives this help. Plus and minus set the volume.")
 VOLUME = N_("Volume {level} percent.")
 
 
@@ -178,7 +177,7 @@ class ScreenReader:
         screen = self.app.nav.current
         title = screen.title() if screen is not None else ""
         parts = [Part(_(HELP_WHERE).format(title=title))] if title else []
-        self._say([*parts, Part(_(HELP_KEYS))])
+        self._say([*parts, *(Part(words) for words in keys_words())])
 
     def volume(self, step: int) -> None:
         """« + » (step 1) or « - » (step -1): change the volume and say the new one."""

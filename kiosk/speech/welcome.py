@@ -1,4 +1,5 @@
-"""What speech says when it starts, and the short text of the keys the accessibility screen shows.
+"""What speech says when it starts or when help is asked, and the short text of the keys the
+accessibility screen shows.
 
 Why here and not in a screen: the same words are said whatever started speech (holding 5,
 plugging a headset, « Guidage vocal »), and they describe the keys of
@@ -14,8 +15,13 @@ from kiosk.i18n import _
 def welcome_words() -> list[str]:
     """The spoken welcome: speech is on, then each key, then touch. Said when speech starts and
     again when it is asked to start while it is on (the person may have missed it)."""
+    return [_("Voice guidance is on."), *keys_words()]
+
+
+def keys_words() -> list[str]:
+    """Each key, then touch, a sentence each: the welcome's and the help key's (« # ») words,
+    so what a person is told at the start and when they ask again can never differ."""
     return [
-        _("Voice guidance is on."),
         _("Move with the arrow keys, or with the keys 2, 4, 6 and 8."),
         _("Key 5, or Enter, activates."),
         _("Key 0 goes back."),

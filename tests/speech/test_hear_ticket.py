@@ -122,7 +122,9 @@ def test_a_place_ticket_can_be_heard_once_printed_and_not_before(make_pilot, tmp
     p.use("result-place-0")
     assert p.has("place-print") and not p.has("hear-ticket")     # nothing printed yet: the screen says it all
     p.use("place-print")
-    settle_until(p, lambda: p.has("hear-ticket"))
+    job = p.screen.printing.job                   # type: ignore[attr-defined]
+    settle_until(p, lambda: job.state is PrintState.PRINTED)
+    assert p.has("hear-ticket")
     assert said(speaker) == ("Votre ticket est imprimé. N’oubliez pas de le prendre. "
                              "Pour l’entendre, choisissez le bouton Écouter le ticket.")
     p.use("hear-ticket")
@@ -195,7 +197,9 @@ def test_a_cancellation_slip_can_be_heard_once_printed(seeded) -> None:
     p = seeded()
     STATES["booking_cancel"]["cancelled"](p)
     speaker, _ = speech_on(p)
-    settle_until(p, lambda: p.has("hear-ticket"))
+    job = p.screen.printing                       # type: ignore[attr-defined]
+    settle_until(p, lambda: job.state is PrintState.PRINTED)   # its news said first, not after the tap
+    assert p.has("hear-ticket")
     p.use("hear-ticket")
     words = said(speaker)
     assert words.startswith("Votre ticket.") and "Rendez-vous annulé." in words

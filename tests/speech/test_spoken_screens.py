@@ -230,8 +230,9 @@ def test_help_says_where_one_is_and_what_each_key_does(pilot) -> None:
     pilot.tap("feature-booking")
     pilot.tap("feature-booking")
     pilot.app.reader.help()
-    in_order(last_words(speaker), "Vous êtes sur : Prendre rendez-vous.", "2, 4, 6 et 8", "5 ou Entrée active",
-             "0 revient en arrière", "Étoile répète", "Dièse", "Plus et moins règlent le volume")
+    in_order(last_words(speaker), "Vous êtes sur : Prendre rendez-vous.", "2, 4, 6 et 8", "5, ou Entrée, active",
+             "0 revient en arrière", "Étoile répète", "Dièse", "barre oblique", "Plus et moins règlent le volume",
+             "touchez une fois pour entendre")
 
 
 def test_volume_keys_change_the_volume_within_bounds_and_say_it(pilot) -> None:
