@@ -582,7 +582,8 @@ class App:
     # -- speech (issue 15) ----------------------------------------------------
     @property
     def speech_active(self) -> bool:
-        return self.speech is not None and self.speech.active
+        """Speech on for this visit (its ``Settings.speech``) and a speaker to say it."""
+        return self.speech is not None and self.visit.settings.speech
 
     def say(self, *parts: Part | str, interrupt: bool = True) -> None:
         # through the reader: what the person typed and references are masked on a loudspeaker

@@ -50,6 +50,9 @@ class GuidanceHost(Protocol):
     @property
     def reader(self) -> ScreenReader: ...
 
+    @property
+    def speech_active(self) -> bool: ...
+
     def say(self, *parts: Part | str) -> None: ...
 
 
@@ -103,9 +106,8 @@ class Guidance:
             return
         speaker = self.speaker()
         assert speaker is not None   # offered: made above
-        again = speaker.active
-        self._record(True)
-        speaker.active = True
+        again = self.app.visit.settings.speech
+        self.record(True)
         self._refresh_settings_screen()
         log.info("speech guidance %s (%s)", "asked for again: welcome repeated" if again else "started", reason)
         before = speaker.last_number
@@ -117,15 +119,16 @@ class Guidance:
     def stop(self, reason: str) -> None:
         """Speech off for the rest of this visit (« Guidage vocal » switched off)."""
         self._welcome = None
-        self._record(False)
+        self.record(False)
         if self.app.speech is not None:
             self.app.speech.stop()
-            self.app.speech.active = False
         self._refresh_settings_screen()
         log.info("speech guidance stopped (%s)", reason)
 
-    def _record(self, on: bool) -> None:
-        """The visit knows speech is on: it counts as a visit in progress, and its end turns it off."""
+    def record(self, on: bool) -> None:
+        """Speech on or off for the visit, nothing said (:meth:`start` and :meth:`stop` say and log;
+        the gallery and tests turn it on quietly). The visit's setting is the one truth: speech on
+        makes the visit one in progress, and the visit's end turns it back to the terminal's default."""
         visit = self.app.visit
         if visit.settings.speech != on:
             visit.settings = dataclasses.replace(visit.settings, speech=on)
@@ -152,7 +155,7 @@ class Guidance:
 
     def _read_screen(self) -> None:
         screen = self.app.nav.current
-        if screen is not None and self.app.speech is not None and self.app.speech.active:
+        if screen is not None and self.app.speech_active:
             self.app.reader.screen_shown(screen)
 
     def headset_changed(self, plugged: bool) -> None:

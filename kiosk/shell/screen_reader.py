@@ -118,7 +118,7 @@ class ScreenReader:
 
     def _say(self, parts: list[Part], language: str | None = None, *, interrupt: bool = True) -> str | None:
         speaker = self.app.speech
-        if speaker is None or not speaker.active or not parts:
+        if speaker is None or not self.app.speech_active or not parts:
             return None
         return speaker.say(self.utterance(parts, language), interrupt=interrupt)
 
@@ -182,7 +182,7 @@ class ScreenReader:
     def volume(self, step: int) -> None:
         """« + » (step 1) or « - » (step -1): change the volume and say the new one."""
         speaker = self.app.speech
-        if speaker is None or not speaker.active:
+        if speaker is None or not self.app.speech_active:
             return
         level = speaker.volume_up() if step > 0 else speaker.volume_down()
         self._say([Part(_(VOLUME).format(level=level))])

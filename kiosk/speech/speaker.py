@@ -36,7 +36,6 @@ class Speaker:
     def __init__(self, config: SpeechConfig, player: SpeechPlayer) -> None:
         self.config = config
         self.player = player
-        self.active = config.on_from_start           # speech on for this visit (start_guidance turns it on)
         self.headset_plugged: bool | None = None     # the jack's switch (drivers.audio.jack); None: not known
         self.last: Utterance | None = None           # what « repeat » says again (forgotten at the end of a visit)
         self.last_number = 0                         # the player's number for the last thing said
@@ -59,9 +58,8 @@ class Speaker:
 
     def say(self, utterance: Utterance, *, interrupt: bool = True) -> str | None:
         """Say ``utterance``, cutting what is being said (``interrupt=False``: after it). Returns
-        the words handed to the engine, or None when speech is off or there is nothing to say."""
-        if not self.active:
-            return None
+        the words handed to the engine, or None when there is nothing to say. Whether speech is
+        on for the visit is the visit's setting (``Settings.speech``): the callers ask it."""
         words = self.words_for(utterance)
         if not words.strip():
             return None
@@ -94,11 +92,10 @@ class Speaker:
         return self._set_volume(self._volume - VOLUME_STEP)
 
     def end_visit(self) -> None:
-        """The visit is over: silence, the terminal's volume and speech setting, nothing to repeat.
-        The headset's state is the jack's, not the visit's: it stays."""
+        """The visit is over: silence, the terminal's volume, nothing to repeat. (Speech on or off
+        is the visit's setting, reset with the others.) The headset's state is the jack's: it stays."""
         self.stop()
         self._set_volume(self.config.volume)
-        self.active = self.config.on_from_start
         self.last = None
 
     def close(self) -> None:

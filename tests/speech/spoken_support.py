@@ -17,10 +17,10 @@ def speak_on(pilot: Any, *, output: str = "loudspeaker", plugged: bool | None = 
                            post=lambda *a, **k: True)
     assert speaker.player.wait_ready() and speaker.silent_reason is None
     speaker.headset_plugged = plugged
-    speaker.active = True                 # on for this visit, as a start (held 5, jack, « Guidage vocal ») does
     if pilot.app.speech is not None:      # a test that changes the output: the first player stops
         pilot.app.speech.close()
     pilot.app.speech = speaker
+    pilot.app.guidance.record(True)       # on for this visit, as a start (held 5, jack, « Guidage vocal ») does
     return speaker, recording
 
 

@@ -119,7 +119,7 @@ def test_the_speaker_is_made_on_demand(make_pilot) -> None:
     app.speech = None                                           # as before the first frame
     app.start_guidance("keypad")
     try:
-        assert app.speech is not None and app.speech.active and app.speech.player.wait_ready()
+        assert app.speech is not None and app.speech_active and app.speech.player.wait_ready()
         assert app.speech.words_for(app.speech.last).startswith("Guidage vocal activé.")
     finally:
         app.speech.close()
@@ -197,8 +197,7 @@ BOOKING = Utterance.of("fr", "Votre référence", reference("RDV-K7QM-4P"))
 
 def test_a_reference_is_said_on_both_only_while_the_headset_is_in(speaking) -> None:
     pilot, output = speaking(output="both", start_on_headset=False)
-    speaker = pilot.app.speech
-    speaker.active = True
+    speaker = pilot.app.speech                                  # the speaker itself, speech not started
     assert speaker.say(BOOKING) == "Votre référence information masquée"
     events.HeadsetJack(plugged=True).post()
     pilot.settle()

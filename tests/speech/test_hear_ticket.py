@@ -45,7 +45,7 @@ def speech_on(p: Pilot, output: str = "loudspeaker") -> tuple[Speaker, Recording
     speaker = make_speaker(SpeechConfig(enabled=True, output=output), output=recording)   # type: ignore[arg-type]
     assert speaker.player.wait_ready() and speaker.silent_reason is None
     p.app.speech = speaker
-    speaker.active = True
+    p.app.guidance.record(True)
     if p.screen is not None:      # a screen reached first shows its speech controls from now on
         p.screen.rebuild()
         p.settle()

@@ -163,17 +163,10 @@ def test_the_end_of_a_visit_brings_back_the_terminals_defaults(heard) -> None:
     speaker.volume_up()
     speaker.say(Utterance.of("fr", "Votre référence", reference("RDV-K7QM-4P")))
     output.wait_for(speaker.last_number, heard=True)
-    speaker.active = True
     speaker.end_visit()
     assert speaker.volume == 60 and speaker.player.volume == 60
     assert speaker.repeat() is None                      # the next person cannot replay it
     assert output.wait_for(speaker.last_number, ended=True).ended == "cut"
-
-
-def test_speech_off_says_nothing(heard) -> None:
-    speaker, output, _ = heard()
-    speaker.active = False
-    assert speaker.say(SHORT) is None and not output.takes
 
 
 def test_the_loudspeaker_hears_no_name(heard) -> None:

@@ -267,7 +267,7 @@ def test_switching_language_reads_the_screen_again_in_the_new_language(pilot) ->
 
 def test_nothing_is_said_while_speech_is_off(pilot) -> None:
     speaker, _ = speak_on(pilot)
-    speaker.active = False
+    pilot.app.guidance.record(False)
     pilot.app.reader.screen_shown(pilot.screen)
     pilot.app.reader.help()
     pilot.app.reader.volume(1)

@@ -171,7 +171,7 @@ def test_each_change_button_of_a_summary_says_what_it_changes(town, make_pilot):
     pilot.tap("continue")
     assert pilot.screen.name == "booking_confirm"
     with_headset_speech(pilot)
-    pilot.app.speech.active = True
+    pilot.app.guidance.record(True)
     pilot.app.reader.screen_shown(pilot.screen)
     assert "Actions : Modifier, Service, Modifier, Date et heure, Modifier, Nom" in heard(pilot)
     pilot.focus_to("edit-time")

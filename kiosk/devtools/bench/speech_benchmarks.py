@@ -161,7 +161,7 @@ def speech_screen(session: Session) -> dict[str, Any]:
                                                 post=lambda *a, **k: True)
             if not speaker.player.wait_ready() or speaker.silent_reason:
                 raise BenchmarkError(f"the speech player did not start: {speaker.silent_reason}")
-            speaker.active = True
+            app.guidance.record(True)
             for i in range(count + 2):     # the first two warm espeak-ng's voice data and the fonts
                 before = speaker.last_number
                 t0 = time.perf_counter()

@@ -19,7 +19,7 @@ def speech_on(p: Pilot) -> None:
 
     if p.app.speech is None:
         p.app.speech = make_speaker(SpeechConfig(enabled=True), output=RecordingOutput(keep=2, max_seconds=5))
-    p.app.speech.active = True
+    p.app.guidance.record(True)
 
 
 def with_speech(reach: Callable[[Pilot], object]) -> Callable[[Pilot], None]:
