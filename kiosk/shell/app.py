@@ -303,7 +303,7 @@ class App:
                 _("What you typed will be erased."),
                 [Button(_("Stay"), id="stay", on_tap=lambda: self._top().close_overlay("dialog")),
                  Button(_("Erase and go home"), kind="primary", id="confirm-home", on_tap=self._home_now)],
-            ))
+            ), screen_owned=False)   # the shell's question: a rebuild under it (a print result) must not close it
             return
         self._home_now()
 

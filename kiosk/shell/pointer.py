@@ -1,8 +1,9 @@
 """Turns finger and mouse events into taps and drags.
 
-A tap is a press and a release on the same widget with little movement. A
-drag that moves past the slop scrolls the list under the finger (and cancels
-the press); releasing it flings the list with inertia. Mouse events that SDL
+A tap is a press and a release on the same control with little movement (the same
+widget, or its rebuilt copy with the same id). A drag that moves past the slop
+scrolls the list under the finger (and cancels the press); releasing it flings
+the list with inertia. Mouse events that SDL
 synthesises from touch are ignored, so a finger counts once; the mouse still
 works for development. Only the first finger down is followed.
 """
@@ -40,6 +41,20 @@ def _scroller_of(widget: Widget | None) -> ScrollView | None:
         if isinstance(widget, ScrollView) and widget.scrollable:
             return widget
         widget = widget.parent
+    return None
+
+
+def _released_on(pressed: Widget | None, under: Widget | None) -> Widget | None:
+    """The control a press and its release were both on, as it is now; else None. The screen
+    may have been rebuilt in between (a print result, a sync, a clock minute): the control
+    under the finger is then a new object with the pressed one's id, and the tap is its — a
+    person who tapped « Accueil » as the ticket came out must not have to tap again."""
+    if pressed is None or under is None:
+        return None
+    if under is pressed:
+        return under
+    if pressed.id and under.id == pressed.id and type(under) is type(pressed) and under.enabled:
+        return under
     return None
 
 
@@ -127,8 +142,9 @@ class PointerTracker:
                     p.scroller.fling((y1 - y0) / (t1 - t0))
                     self.app.start_animation()
             return
-        if p.target is not None and self.app.hit(pos) is p.target:
-            if self.app.reader.touched(p.target):
-                self.app.focus.follow(p.target)   # the keypad's 5 now activates what the finger found
+        target = _released_on(p.target, self.app.hit(pos))
+        if target is not None:
+            if self.app.reader.touched(target):
+                self.app.focus.follow(target)   # the keypad's 5 now activates what the finger found
                 return   # explore by touch (speech on): this touch only said what is under the finger
-            self.app.tap(p.target)
+            self.app.tap(target)

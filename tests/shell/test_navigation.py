@@ -63,6 +63,19 @@ def test_going_home_with_typed_data_asks_then_erases(pilot):
     assert pilot.app.visit.fields == {}
 
 
+def test_the_leave_question_stays_through_a_rebuild_of_the_screen_under_it(pilot):
+    """« Accueil » asked « Effacer ? » just as the ticket came out (a print result rebuilds the
+    screen): the question is the shell's and stays until answered."""
+    pilot.tap("feature-toolkit")
+    pilot.type("Dupont")
+    pilot.tap("home")
+    pilot.screen.rebuild()
+    pilot.settle()
+    assert pilot.has("dialog") and pilot.has("confirm-home")
+    pilot.tap("confirm-home")
+    assert pilot.screen.name == "home" and pilot.app.visit.fields == {}
+
+
 def test_language_switch_keeps_the_screen_and_what_was_typed(pilot):
     pilot.tap("feature-toolkit")
     pilot.tap("tab-keypad")

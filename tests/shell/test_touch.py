@@ -39,6 +39,29 @@ def test_release_on_another_widget_is_not_a_tap(pilot):
     assert pilot.app.visit.fields.get("demo_name", "") == ""
 
 
+def test_a_tap_across_a_rebuild_of_the_screen_still_counts(pilot):
+    """A print result or a sync rebuilds the screen while the finger is down: the control under
+    it is a new object with the same id. The tap is the person's, and must not be lost."""
+    tile = pilot.widget("feature-toolkit")
+    _finger(pilot, pygame.FINGERDOWN, tile.rect.center)
+    pilot.screen.rebuild()
+    pilot.settle()
+    rebuilt = pilot.widget("feature-toolkit")
+    assert rebuilt is not tile and rebuilt.rect == tile.rect
+    _finger(pilot, pygame.FINGERUP, tile.rect.center)
+    assert pilot.screen.name == "toolkit"
+
+
+def test_a_rebuild_does_not_turn_a_release_on_another_control_into_a_tap(pilot):
+    pilot.tap("feature-toolkit")
+    a, z = pilot.widget("key-a"), pilot.widget("key-z")
+    _finger(pilot, pygame.FINGERDOWN, a.rect.center)
+    pilot.screen.rebuild()
+    pilot.settle()
+    _finger(pilot, pygame.FINGERUP, z.rect.center)
+    assert pilot.app.visit.fields.get("demo_name", "") == ""
+
+
 def test_dragging_scrolls_the_list_cancels_the_tap_and_flings_with_inertia(pilot):
     pilot.tap("feature-toolkit")
     pilot.tap("tab-list")
