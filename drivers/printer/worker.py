@@ -91,6 +91,11 @@ class PrintWorker(DriverThread):
         self._interrupt()
 
     @property
+    def idle(self) -> bool:
+        """Nothing queued, nothing being printed: every job submitted has posted its answer."""
+        return self._jobs.unfinished_tasks == 0
+
+    @property
     def can_print(self) -> bool:
         """What the UI uses to offer a ticket or show the information instead (last known state)."""
         return self.status.can_print
@@ -113,21 +118,27 @@ class PrintWorker(DriverThread):
             except queue.Empty:
                 self._safe_poll()
                 continue
-            if isinstance(item, _Wake):
-                if self._stopping.is_set():
-                    return
-                if self._take_removal():     # the hotplug monitor saw the printer go
-                    self.backend.close()
-                    self._set_status(st.PrinterStatus(st.DISCONNECTED, f"{self.backend.describe()} unplugged"))
-                else:
-                    self._safe_poll()
-                continue
             try:
-                self._print(item)
-            except Exception as exc:  # a bug must fail the job, never kill the printer thread
-                log.exception("print job %s crashed", item.job_id)
-                self.backend.close()
-                self._failed(item, "error", f"internal error: {type(exc).__name__}")
+                if isinstance(item, _Wake):
+                    if self._stopping.is_set():
+                        return
+                    if self._take_removal():     # the hotplug monitor saw the printer go
+                        self.backend.close()
+                        self._set_status(st.PrinterStatus(st.DISCONNECTED, f"{self.backend.describe()} unplugged"))
+                    else:
+                        self._safe_poll()
+                    continue
+                self._print_safely(item)
+            finally:
+                self._jobs.task_done()
+
+    def _print_safely(self, item: PrintJob) -> None:
+        try:
+            self._print(item)
+        except Exception as exc:  # a bug must fail the job, never kill the printer thread
+            log.exception("print job %s crashed", item.job_id)
+            self.backend.close()
+            self._failed(item, "error", f"internal error: {type(exc).__name__}")
 
     def _safe_poll(self) -> None:
         """A status check that cannot kill the thread: a driver bug counts as a disconnection."""

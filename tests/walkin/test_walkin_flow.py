@@ -9,6 +9,7 @@ for the app and the server alike; « Inscription sur les listes électorales » 
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from datetime import datetime
@@ -137,6 +138,15 @@ def wait_posted(event_type: int, timeout_s: float = 15.0) -> None:
         time.sleep(0.01)
 
 
+def held(gate: threading.Event):
+    """A proxy rewrite: the server has answered, the terminal hears it once the test sets ``gate``
+    (a fixed sleep raced the taps on a loaded machine: the answer came before the test looked)."""
+    def rewrite(answer: dict) -> dict:
+        assert gate.wait(15), "the test never let the answer go"
+        return answer
+    return rewrite
+
+
 def open_walk_in(pilot, *, live: bool = True) -> None:
     """Tap 1: the home tile. Waits for the board's answer (or its failure)."""
     pilot.tap("feature-walkin")
@@ -229,16 +239,14 @@ def test_a_press_while_the_first_is_in_flight_gives_the_same_number(counter_at, 
     open_walk_in(pilot)
     other = next((w.id for w in pilot.widgets() if w.id and w.id.startswith("walkin-") and w.id != TILE), None)
 
-    def slowly(answer: dict) -> dict:        # the server has answered; the terminal hears it 0.6 s later
-        time.sleep(0.6)
-        return answer
-
-    town.proxy.queue(("rewrite", slowly))
+    answer = threading.Event()
+    town.proxy.queue(("rewrite", held(answer)))
     pilot.tap(TILE)
     assert pilot.screen.name == "walkin" and pilot.has("taking")      # in flight
     pilot.tap(TILE)
     if other:
         pilot.tap(other)                       # another service meanwhile: still the one number
+    answer.set()
     number = wait_number(pilot)
     assert number == f"{LETTER}001"
     pilot.tap("back")                          # « Retour », then the tile again: the same number
@@ -362,15 +370,13 @@ def test_an_answer_that_reached_another_screen_never_leaves_the_person_waiting(c
     pilot = town.pilot(make_pilot)
     open_walk_in(pilot)
 
-    def slowly(answer: dict) -> dict:
-        time.sleep(0.6)
-        return answer
-
-    town.proxy.queue(("rewrite", slowly))
+    first = threading.Event()
+    town.proxy.queue(("rewrite", held(first)))
     pilot.tap(TILE)
     assert pilot.has("taking")
     pilot.tap("help")
     assert pilot.screen.name != "walkin"
+    first.set()
     wait_posted(events.ACTION_DONE)        # the answer arrives and goes to the help screen
     pilot.settle()
     pilot.tap("back")
@@ -379,10 +385,12 @@ def test_an_answer_that_reached_another_screen_never_leaves_the_person_waiting(c
     assert not pilot.has("taking") and pilot.has("refusal")
     assert "Adressez-vous à l'accueil" in said(pilot)
     # and a press left behind by « Retour » does not hold the next opening of the screen
-    town.proxy.queue(("rewrite", slowly))
+    second = threading.Event()
+    town.proxy.queue(("rewrite", held(second)))
     pilot.tap(TILE)
     assert pilot.has("taking")
     pilot.tap("back")
+    second.set()
     wait_posted(events.ACTION_DONE)
     pilot.settle()
     open_walk_in(pilot)
