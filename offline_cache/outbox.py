@@ -41,7 +41,7 @@ FAILED_KEPT = 200                       # refusals kept for the admin screen (it
 FAILED_KEPT_AT_LEAST = timedelta(days=1)   # ... and every refusal of the last day, however many
 # What the admin screen shows of an acknowledgement; anything else in the response is dropped.
 SUMMARY_KEYS = ("id", "booking_id", "reference", "state", "queue_number", "counter", "estimated_wait_minutes",
-                "tracking_code")   # a démarche filed offline: the help desk finds it by its K- reference
+                "tracking_code")   # a démarche filed offline: the number the town gave it on arrival
 
 
 class _Clock(Protocol):

@@ -9,7 +9,7 @@ phone number, and nothing of a filed démarche needs to stay on a public termina
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -57,6 +57,7 @@ def demarche_action(session: Session, *, filed_at: datetime, offline: bool, repo
         payload["open311"] = _open311(session, answers, where, open311_url)
     personal = {"answers": answers, "contact": session.contact.as_json()}
     details = {"form_id": session.form.id, "contact_given": bool(session.contact),
+               "contact_by": contact_channels(session.contact.phone, session.contact.email),
                "route": "open311" if "open311" in payload else "contract"}
     return Action(Kind(KIND), payload, personal, details=details)
 
@@ -116,11 +117,32 @@ def receipt_of(session: Session, outcome: Outcome, *, portal_url: str | None) ->
         qr = (tracking_address(portal_url, code) if portal_url else code) if code else None
         return Receipt(form.id, session.title, "received", code, next_steps, qr)
     if outcome.status == Status.QUEUED:
-        return Receipt(form.id, session.title, "pending", None, next_steps, None,
-                       notice=words.say(lang, words.PENDING_NOTICE), local_reference=outcome.local_reference)
+        notice, follow_up = pending_words(lang, outcome.details.get("contact_by") or ())
+        return Receipt(form.id, session.title, "pending", None, next_steps, None, notice=notice, follow_up=follow_up)
     if outcome.status == Status.ERROR:
         return Receipt(form.id, session.title, "error", None, None, None, message=_in(lang, outcome))
     return Receipt(form.id, session.title, "refused", None, None, None, message=_in(lang, outcome))
+
+
+def contact_channels(phone: str | None, email: str | None) -> list[str]:
+    """How the town can send the number: ``"sms"``, ``"email"`` (which, never the contact itself:
+    the action's details are not personal and are shown with its outcome)."""
+    return [channel for channel, given in (("sms", phone), ("email", email)) if given]
+
+
+def pending_words(language: str, channels: Sequence[str]) -> tuple[str, str]:
+    """What a pending receipt says instead of a number: (the notice, how the number comes).
+
+    No reference is given: the town assigns the tracking number when the request arrives (the
+    contract takes none from a terminal, and an Open311 endpoint picks its own), and the outbox
+    row's key is nothing the reception or « Suivre ma demande » could look up. With a contact the
+    number is sent to it; without one (the answer was lost after an online filing, which asks
+    for none) the reception finds the request by its day and time — on the receipt — and topic."""
+    if not channels:
+        return words.say(language, words.PENDING_NO_NUMBER), words.say(language, words.PENDING_ASK_RECEPTION)
+    only: dict[tuple[str, ...], str] = {("sms",): words.PENDING_BY_SMS, ("email",): words.PENDING_BY_EMAIL}
+    by = only.get(tuple(channels), words.PENDING_NOTICE)
+    return words.say(language, by), words.say(language, words.PENDING_SENT_THEN)
 
 
 def _in(language: str, outcome: Outcome) -> str:

@@ -2,9 +2,11 @@
 
 Built in the visit's language from what the receipt screen shows, never more: the form's
 title, the tracking number in large characters with its QR code (the portal's tracking
-address), what happens next. Filed offline, there is no number yet: the receipt says it will
-be sent by SMS or e-mail and carries the help desk's short reference instead. No answer of
-the form is printed (a receipt left on the totem must not tell anyone's business).
+address), what happens next. Waiting in the outbox, there is no number yet and no stand-in
+for one (the town assigns it on arrival): the receipt says how it will come — by SMS or e-mail,
+or at the town hall's reception, who finds the request by the day and time printed at the
+bottom. No answer of the form is printed (a receipt left on the totem must not tell anyone's
+business).
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from kiosk.printing.document import Marked, Ticket, TicketBuilder
 TRACKING_NUMBER = N_("Your tracking number")
 FOLLOW = N_("Follow your request at any terminal (« Follow my request ») or online:")
 NEXT = N_("What happens next")
-LOCAL_REFERENCE = N_("Reference for the help desk: {reference}")
 FILED_ON = N_("Filed on {date} at {time}")
 RECEIVED = N_("Request received")
 PENDING = N_("Request saved")
@@ -46,9 +47,8 @@ def receipt_ticket(receipt: Receipt, *, town: str, language: str, printed_at: da
                 b.line(receipt.qr_data, align="center", marked=Marked(receipt.qr_data))   # holds the number
     else:
         b.line(receipt.notice or say(language, words.PENDING_NOTICE), bold=True, align="center")
-        if receipt.local_reference:
-            b.line(say(language, LOCAL_REFERENCE, reference=receipt.local_reference), align="center",
-                   marked=Marked(receipt.local_reference, "reference"))
+        if receipt.follow_up:
+            b.line(receipt.follow_up, align="center")
     if receipt.next_steps:
         b.rule().line(say(language, NEXT), bold=True).line(receipt.next_steps)
     local = printed_at.astimezone(PARIS)

@@ -54,8 +54,9 @@ class Receipt:
     """How a filing ended, for the receipt screen and the printed receipt.
 
     ``status``: "received" (the town has it: ``tracking_code`` is its number), "pending" (in
-    the outbox: the number will be sent by SMS or e-mail, ``notice`` says so), "refused" (the
-    town said no for good: ``message``), "error" (not even stored: ``message``)."""
+    the outbox, no number yet: ``notice`` and ``follow_up`` say how it will come — by SMS or
+    e-mail, or at the town hall's reception without a contact), "refused" (the town said no for
+    good: ``message``), "error" (not even stored: ``message``)."""
 
     form_id: str
     title: str
@@ -63,9 +64,9 @@ class Receipt:
     tracking_code: str | None
     next_steps: str | None          # the form's « what happens next »
     qr_data: str | None             # the tracking address (or the bare code) for the QR code
-    notice: str | None = None       # pending: « Votre numéro de suivi vous sera envoyé par SMS/e-mail »
+    notice: str | None = None       # pending: « Votre numéro de suivi vous sera envoyé par SMS »…
     message: str | None = None      # refused / error: what happened and what to do
-    local_reference: str | None = None   # pending: the outbox row's short code, for the help desk
+    follow_up: str | None = None    # pending: when the number comes, or where to ask for it
 
     @property
     def pending(self) -> bool:

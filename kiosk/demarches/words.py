@@ -29,6 +29,16 @@ NO = N_("No")
 HERE = N_("Here, near this terminal")
 NUMBER_IN_STREET = N_("{number} {street}")
 PENDING_NOTICE = N_("Your tracking number will be sent to you by SMS or e-mail.")
+# A démarche waiting in the outbox has no number yet: the town assigns it when the request arrives
+# (the contract takes no number from a terminal). The receipt says how the person will get it.
+PENDING_BY_SMS = N_("Your tracking number will be sent to you by SMS.")
+PENDING_BY_EMAIL = N_("Your tracking number will be sent to you by e-mail.")
+PENDING_SENT_THEN = N_("Your request will reach the town hall as soon as the network is back; the number "
+                       "will be sent to you then.")
+PENDING_NO_NUMBER = N_("Your request has no tracking number yet.")
+PENDING_ASK_RECEPTION = N_("It will reach the town hall as soon as the network is back. To get its number, ask "
+                           "at the town hall's reception, giving the day and time of your request and what it "
+                           "is about.")
 
 
 def say(language: str, msgid: str, **values: object) -> str:

@@ -3,8 +3,9 @@
 The number is what the person leaves with: they follow the request with it at any terminal
 (« Suivre ma demande ») or on the portal, so it is the largest thing on the screen and the
 receipt prints by itself (:class:`~screens.printing.auto_print.AutoPrintedTicket`), with its
-QR code and what happens next. Filed offline, there is no number yet: the screen says it
-will be sent by SMS or e-mail. The answers are already wiped; the receipt holds none.
+QR code and what happens next. Waiting in the outbox, there is no number yet: the screen
+says how it will come (SMS or e-mail, or ask at the town hall's reception) and shows no
+stand-in reference nobody could look up. The answers are already wiped; the receipt holds none.
 """
 
 from __future__ import annotations
@@ -51,10 +52,9 @@ class DemarcheReceiptScreen(AutoPrintedTicket):
         else:
             top.append(Label(r.notice or say(lang, words.PENDING_NOTICE),
                              size=TEXT_BODY + 4, bold=True, bg="surface", padding=24, id="pending-note"))
-            if r.local_reference:
-                top.append(Label(say(lang, printed.LOCAL_REFERENCE, reference=r.local_reference),
-                                 size=TEXT_SMALL, align="center", id="local-reference"))
         facts: list[Widget] = []
+        if not r.tracking_code and r.follow_up:     # first of the words: in landscape, beside the notice
+            facts.append(Label(r.follow_up, size=TEXT_BODY, id="pending-follow-up"))
         if r.tracking_code:
             facts.append(Label(_("Follow it with « Follow my request » at any terminal, or online."),
                                size=TEXT_BODY, id="follow"))

@@ -66,7 +66,7 @@ def test_filed_offline_the_contact_comes_first_and_the_receipt_says_the_number_w
     pilot.type("eve.lefevre@exemple.fr")
     send(pilot)
     assert pilot.screen.name == "demarche_receipt", said(pilot)
-    assert not pilot.has("tracking-code") and "par SMS" in pilot.widget("pending-note").text
+    assert not pilot.has("tracking-code") and "par e-mail" in pilot.widget("pending-note").text   # as given
     pilot.wait_until(lambda: pilot.screen.print_state == "printed")
     assert not any(key.startswith("demarche.") for key in pilot.app.visit.fields)
 

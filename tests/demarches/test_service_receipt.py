@@ -63,8 +63,9 @@ def test_offline_filing_is_stored_first_and_the_receipt_says_the_number_will_be_
     assert session.set_contact(email="lea.martin@exemple.fr") == {}
     receipt = demarches.submit_now(session)
     assert (receipt.status, receipt.tracking_code, receipt.pending) == ("pending", None, True)
-    assert receipt.notice == "Votre numéro de suivi vous sera envoyé par SMS ou par e-mail."
-    assert receipt.local_reference is not None and receipt.local_reference.startswith("K-")
+    assert receipt.notice == "Votre numéro de suivi vous sera envoyé par e-mail."     # the one contact given
+    assert (receipt.follow_up or "").replace("\u202f", " ") == (
+        "Votre demande partira à la mairie dès le retour du réseau ; le numéro vous sera envoyé à ce moment-là.")
     conn = open_cache(offline_services.cache_path)
     try:
         [row] = Outbox(conn).due(AT.replace(year=2027))
@@ -110,9 +111,34 @@ def test_the_printed_receipt_of_a_pending_request_in_english(offline_services):
     ticket = demarches.receipt_ticket(receipt, town="Saint-Clément-des-Vignes", language="en")
     text, codes = printed(ticket)
     assert codes == []                                                  # no number yet, no QR code
-    assert "Your tracking number will be sent to you by SMS or e-mail." in text
-    assert f"Reference for the help desk: {receipt.local_reference}" in text
+    assert "Your tracking number will be sent to you by e-mail." in text
+    assert "Your request will reach the town hall as soon as the network is back; the number will be sent" in text
+    assert "K-" not in text and "Reference" not in text              # no stand-in nobody could look up
     assert "number 12" not in text and "lea.martin" not in text       # no answer on paper
+
+
+@pytest.mark.parametrize(("channels", "language", "notice", "follow_up"), [
+    (["sms", "email"], "en", "Your tracking number will be sent to you by SMS or e-mail.", "network is back"),
+    (["sms"], "en", "Your tracking number will be sent to you by SMS.", "the number will be sent to you then"),
+    ([], "en", "Your request has no tracking number yet.", "ask at the town hall's reception, giving the day"),
+    ([], "fr", "Votre demande n’a pas encore de numéro de suivi.", "demandez-le à l’accueil de la mairie"),
+])
+def test_a_pending_receipt_says_how_the_number_will_come(offline_services, channels, language, notice,
+                                                          follow_up):
+    """Without a contact (an online filing whose answer was lost) nothing is promised by SMS or
+    e-mail: the reception finds the request by the day and time printed on the receipt."""
+    session = offline_services.demarches.start("signalement-voirie", language)
+    queued = Outcome("demarche", Status.QUEUED, "0b6f8c1e-4c8a-4d47-9f1e-6f1d2a3b4c5d",
+                     details={"contact_by": channels})
+    receipt = offline_services.demarches.receipt(session, queued)
+    assert (receipt.status, receipt.tracking_code, receipt.notice) == ("pending", None, notice)
+    assert follow_up in (receipt.follow_up or "")
+    text, codes = printed(offline_services.demarches.receipt_ticket(receipt, town="Saint-Clément-des-Vignes",
+                                                                    language=language))
+    assert codes == [] and notice.replace("’", "'") in text.replace("’", "'")
+    assert "0B6F" not in text.upper() and "K-" not in text
+    if not channels:
+        assert "SMS" not in text and "e-mail" not in text
 
 
 def test_refused_and_not_stored_outcomes_say_what_to_do(offline_services):

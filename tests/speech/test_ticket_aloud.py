@@ -109,16 +109,17 @@ def test_a_queue_ticket_says_its_number_as_it_is_called_on_any_output(lang: str,
     assert loud.startswith(expected), loud
 
 
-def test_a_demarche_receipt_masks_the_tracking_number_and_the_help_desk_reference() -> None:
+def test_a_demarche_receipt_masks_the_tracking_number_and_reads_a_pending_one_whole() -> None:
     received = Receipt("acte", "Demande d'acte d'état civil", "received", "KTRV-5170", "La mairie vérifie.",
                        PORTAL + "KTRV-5170")
     loud, headset = heard(receipt_ticket(received, town="Saint-Clément", language="fr", printed_at=PRINTED), "fr")
     assert "Votre numéro de suivi. information masquée. code QR." in loud and "KTRV" not in loud
     assert "Votre numéro de suivi. K T R V, 5 1 7 0. code QR." in headset and "https" not in headset
-    pending = Receipt("acte", "Signalement", "pending", None, None, None, local_reference="Q7XK")
+    pending = Receipt("acte", "Signalement", "pending", None, None, None, notice="No number yet.",
+                      follow_up="Ask at the reception.")
     loud, headset = heard(receipt_ticket(pending, town="Saint-Clément", language="en", printed_at=PRINTED), "en")
-    assert "Reference for the help desk: hidden information." in loud
-    assert "Reference for the help desk: Q 7 X K." in headset
+    assert loud == headset                     # no number, nothing to mask
+    assert "No number yet." in loud and "Ask at the reception." in loud
 
 
 def test_marks_do_not_change_the_paper() -> None:

@@ -82,14 +82,17 @@ def _contact(p: Pilot, *steps: str) -> None:
     _civil(*_CIVIL_SUMMARY, "send", *steps)(p)
 
 
-def _receipt(p: Pilot, status: str, print_state: str | None = None) -> None:
+def _receipt(p: Pilot, status: str, print_state: str | None = None, *, answer_lost: bool = False) -> None:
+    """``answer_lost``: filed online without a contact, the answer never came (queued all the same)."""
     from kiosk.services.outcomes import Kind, Outcome, Status
     from screens.demarches.filing import FilingStep
     from screens.demarches.receipt import DemarcheReceiptScreen
 
-    if status == "queued":
+    details: dict[str, Any] = {}
+    if status == "queued" and not answer_lost:
         _offline(p)
         _report(*_REPORT_SUMMARY[:-1], "input-email", "type:marie@exemple.fr", "continue")(p)
+        details["contact_by"] = ["email"]           # as kiosk.demarches.filing says of that contact
     else:
         _civil(*_CIVIL_SUMMARY)(p)
     summary = p.screen
@@ -97,7 +100,7 @@ def _receipt(p: Pilot, status: str, print_state: str | None = None) -> None:
     result: dict[str, Any] = {"id": "0b6f8c1e-4c8a-4d47-9f1e-6f1d2a3b4c5d", "tracking_code": "KXPT-4821",
                               "status": "received", "form_id": CIVIL} if status == "done" else {}
     summary._answered(Outcome(Kind("demarche"), Status(status), "0b6f8c1e-4c8a-4d47-9f1e-6f1d2a3b4c5d",
-                              result=result))
+                              result=result, details=details))
     p.settle()
     if print_state is not None:
         screen = p.screen
@@ -146,5 +149,6 @@ STATES: dict[str, dict[str, Callable[[Pilot], object]]] = {
         "printed": lambda p: _receipt(p, "done", "printed"),
         "printer-failed": lambda p: _receipt(p, "done", "failed"),
         "pending": lambda p: _receipt(p, "queued"),
+        "pending-answer-lost": lambda p: _receipt(p, "queued", answer_lost=True),
     },
 }
