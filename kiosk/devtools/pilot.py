@@ -83,6 +83,20 @@ class Pilot:
                 return
         raise RuntimeError("the app did not settle (an animation or event loop never ends)")
 
+    def settle_printing(self, timeout: float = 30.0) -> None:
+        """Let the printer answer every ticket sent so far, and handle its answers. Its worker
+        prints in real time: a state that shows a print result (the gallery's « printed »,
+        « printer-failed ») set before the real job answered would be overwritten by it later,
+        sooner or later depending on the machine's load."""
+        printer = self.app.devices.printer
+        deadline = time.monotonic() + timeout
+        while printer is not None and not printer.idle:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the printer did not answer within {timeout:.0f} s")
+            self.app.step()
+            time.sleep(0.01)
+        self.settle()
+
     def advance(self, seconds: float, step: float = 0.25) -> None:
         """Move the clock forward, running the loop as time passes."""
         remaining = seconds

@@ -39,11 +39,7 @@ def quiet(pilot, for_s: float = 0.15, at_most_s: float = 3.0) -> None:
     """Run the loop until the printer has answered every job (a state's ticket printing as its
     screen opens) and then nothing came for ``for_s`` (a board read by a worker thread), so the
     keypad's copy of a state and the finger's copy are the same however loaded the machine."""
-    printer = pilot.app.devices.printer
-    deadline = time.monotonic() + 30
-    while printer is not None and not printer.idle and time.monotonic() < deadline:
-        pilot.app.step()
-        time.sleep(0.01)
+    pilot.settle_printing()
     start = last = time.monotonic()
     while time.monotonic() - last < for_s and time.monotonic() - start < at_most_s:
         if pilot.app.step() or pygame.event.peek():

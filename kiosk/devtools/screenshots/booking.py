@@ -186,6 +186,7 @@ def _done(p: Pilot, print_state: str | None = None, offline: bool = False, answe
     confirm._answer(outcome)
     p.settle()
     if print_state is not None:
+        p.settle_printing()            # the real ticket's answer first: then the state shown stays
         done = _on(p, BookingDoneScreen)
         done.print_state = print_state
         done.rebuild()

@@ -103,6 +103,7 @@ def _receipt(p: Pilot, status: str, print_state: str | None = None, *, answer_lo
                               result=result, details=details))
     p.settle()
     if print_state is not None:
+        p.settle_printing()            # the real ticket's answer first: then the state shown stays
         screen = p.screen
         assert isinstance(screen, DemarcheReceiptScreen)
         screen.print_state = print_state

@@ -109,6 +109,7 @@ def _number(p: Pilot, kind: str, print_state: str | None = None) -> None:
     p.app.nav.push(screen)
     p.settle()
     if print_state is not None:
+        p.settle_printing()            # the real ticket's answer first: then the state shown stays
         screen.print_state = print_state
         screen.rebuild()
 
