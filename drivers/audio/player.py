@@ -6,8 +6,10 @@ the UI). :meth:`SpeechPlayer.play` only hands over a request and returns; the th
 ``SPEECH_ENDED`` when the utterance is done with.
 
 Interrupting is the rule (EN 301 549: speech is cut by the next action): a new utterance cuts
-the one being said, and replaces one still waiting. So at most one utterance plays and one
-waits: nothing queues up behind a person pressing keys quickly.
+the one being said, and replaces any still waiting. So at most one utterance plays and one
+waits: nothing queues up behind a person pressing keys quickly. News that must not cut (« ticket
+imprimé ») waits behind both what plays and an utterance asked for just before it that has not
+started yet (a screen's reading the thread has not picked up); newer news replaces it.
 
 Without a sound card (or an engine) the player says why once in the log and stays silent;
 utterances are then acknowledged as "silent" at once, and the kiosk runs as before.
@@ -35,6 +37,7 @@ class _Job:
     number: int
     request: SpeechRequest
     cancelled: threading.Event = field(default_factory=threading.Event)
+    urgent: bool = True       # asked with interrupt=True: news (False) never replaces it
 
 
 class SpeechPlayer:
@@ -47,6 +50,7 @@ class SpeechPlayer:
         self._numbers = itertools.count(1)
         self._changed = threading.Condition()
         self._pending: _Job | None = None
+        self._after: _Job | None = None       # news waiting behind an urgent pending utterance
         self._current: _Job | None = None
         self._stopping = False
         self._ready = threading.Event()
@@ -64,14 +68,19 @@ class SpeechPlayer:
     def play(self, request: SpeechRequest, *, interrupt: bool = True) -> int:
         """Say ``request`` as soon as possible, cutting what is being said; returns its number.
         ``interrupt=False``: once what is being said is finished instead (news that must not cut
-        the screen being read, such as « ticket imprimé »); it still replaces one waiting."""
-        job = _Job(next(self._numbers), request)
+        the screen being read, such as « ticket imprimé »), and after an utterance asked for just
+        before that has not started yet; it replaces only news still waiting."""
+        job = _Job(next(self._numbers), request, urgent=interrupt)
         with self._changed:
             if interrupt:
                 self._cut_locked()
-            elif self._pending is not None:
-                self._post_end(self._pending.number, "cut", "replaced before it was said")
-            self._pending = job
+                self._pending = job
+            elif self._pending is not None and self._pending.urgent:
+                self._drop_locked("_after")       # after the reading that has not started yet
+                self._after = job
+            else:
+                self._drop_locked("_pending")     # newer news replaces news still waiting
+                self._pending = job
             self._changed.notify_all()
         return job.number
 
@@ -100,10 +109,15 @@ class SpeechPlayer:
             self._thread = None
         self.output.close()
 
+    def _drop_locked(self, slot: str) -> None:
+        waiting: _Job | None = getattr(self, slot)
+        if waiting is not None:
+            self._post_end(waiting.number, "cut", "replaced before it was said")
+            setattr(self, slot, None)
+
     def _cut_locked(self) -> None:
-        if self._pending is not None:
-            self._post_end(self._pending.number, "cut", "replaced before it was said")
-            self._pending = None
+        self._drop_locked("_after")
+        self._drop_locked("_pending")
         if self._current is not None:
             self._current.cancelled.set()
 
@@ -137,7 +151,7 @@ class SpeechPlayer:
             self._changed.wait_for(lambda: self._stopping or self._pending is not None)
             if self._stopping:
                 return None
-            self._current, self._pending = self._pending, None
+            self._current, self._pending, self._after = self._pending, self._after, None
             return self._current
 
     def _speak(self, job: _Job) -> tuple[str, str]:

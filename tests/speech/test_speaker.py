@@ -120,6 +120,28 @@ def test_news_said_without_interrupting_waits_for_the_end_of_what_is_being_said(
     assert output.take(long_one).ended == "cut" and ended.how(waiting) == ["cut"]
 
 
+def test_news_never_replaces_a_reading_that_has_not_started_yet() -> None:
+    """The done screen's reading was asked for, the player's thread had not taken it yet (a
+    loaded machine), and « ticket imprimé » came: the news waits behind the reading, it does
+    not replace it — the person must hear the confirmation and the reference."""
+    output, ended = RecordingOutput(), Ended()
+    player = SpeechPlayer(EspeakSynthesizer(), output, post=ended)      # its thread not started yet
+    voice = SpeechConfig().voices.fr
+    try:
+        reading = player.play(SpeechRequest("Votre rendez-vous est pris.", voice, 160))
+        first_news = player.play(SpeechRequest("Impression.", voice, 160), interrupt=False)
+        news = player.play(SpeechRequest("Votre ticket est imprimé.", voice, 160), interrupt=False)
+        player.start()
+        assert ended.wait_for(news) == ["finished"]
+        assert ended.how(reading) == ["finished"] and ended.how(first_news) == ["cut"]   # newer news replaced it
+        assert output.take(reading).samples and output.take(first_news) is None
+        assert output.take(reading).first_sample_at < output.take(news).first_sample_at   # in that order
+        key = player.play(SpeechRequest("Accueil.", voice, 160))           # a key still cuts everything
+        assert ended.wait_for(key) == ["finished"]
+    finally:
+        player.close()
+
+
 def test_quick_presses_queue_nothing_the_last_one_is_said(heard) -> None:
     speaker, output, ended = heard()
     numbers = []
