@@ -57,15 +57,20 @@ def said(pilot) -> str:
     return pilot.text().replace("\xa0", " ").replace("\u202f", " ").replace("’", "'")
 
 
-def to_person_step(pilot, service_id: str = "svc-cni") -> None:
-    """Home → service → « Avant de réserver » → first free day → its first time."""
-    pilot.tap("feature-booking")
-    pilot.tap(f"domain-{domain_index(pilot, service_id)}")
-    pilot.tap(f"service-{service_id}")
-    pilot.tap("choose-day")
-    pilot.tap("see-times")
+def to_person_step(pilot, service_id: str = "svc-cni", *, by_keys: bool = False, from_home: bool = True):
+    """Home → service → « Avant de réserver » → first free day → its first time. ``by_keys``: each
+    control reached and activated with the keypad's 5, no finger; ``from_home=False``: the
+    booking's first screen is already open. Returns the slot chosen."""
+    use = pilot.activate if by_keys else pilot.tap
+    if from_home:
+        use("feature-booking")
+    use(f"domain-{domain_index(pilot, service_id)}")
+    use(f"service-{service_id}")
+    use("choose-day")
+    use("see-times")
     first = pilot.app.services.availability.day_slots(service_id, pilot.screen.draft.day)[0]
-    pilot.tap(f"slot-{first.start:%H%M}")
+    use(f"slot-{first.start:%H%M}")
+    return first
 
 
 def domain_index(pilot, service_id: str) -> int:

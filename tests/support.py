@@ -150,6 +150,22 @@ class FakeScannerDevice(_FakeGrabbedDevice):
         return DeviceGone(f"{path} is gone (scanner unplugged?)")
 
 
+class FakeJackNode(_FakeGrabbedDevice):
+    """The headset jack's input node, for ``JackReader(open_device=...)``: headset in or not at
+    open as ``plugged_now`` says (reset it per test with ``opened``)."""
+
+    opened: ClassVar[list[Any]] = []
+    plugged_now = False
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.plugged_at_open = type(self).plugged_now
+
+    def _gone(self, path: str) -> Exception:
+        from drivers.evdev_input import DeviceGone
+        return DeviceGone(f"{path} is gone (headset jack unplugged?)")
+
+
 class FakeKeypadDevice(_FakeGrabbedDevice):
     """A grabbed numeric keypad, for ``EvdevKeypad(open_device=...)``."""
 

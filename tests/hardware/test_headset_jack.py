@@ -4,44 +4,15 @@ gone and back, finding the jack in sysfs, and the kernel's switch bitmap read ri
 from __future__ import annotations
 
 import logging
-import os
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from evdev import ecodes as e
-from support import Posted, ev, syn, wait_for
+from support import FakeJackNode, Posted, ev, syn, wait_for
 
 from drivers.audio.jack import SW_HEADPHONE_INSERT, JackDevice, JackReader, _eviocgsw, find_jack, switch_on
 from drivers.evdev_input import DeviceGone
 from kiosk import events
-
-
-class FakeJackNode:
-    """Stands for the jack's input node at ``path`` (gone when the path is), headset in or not at open."""
-
-    opened: ClassVar[list[FakeJackNode]] = []
-    plugged_now = False
-
-    def __init__(self, path: str) -> None:
-        import queue
-        if not os.path.exists(path):
-            raise DeviceGone(f"{path} is gone (headset jack unplugged?)")
-        self.path, self.closed = path, False
-        self.plugged_at_open = type(self).plugged_now
-        self.queue: queue.Queue[list[Any]] = queue.Queue()
-        type(self).opened.append(self)
-
-    def read(self, timeout: float) -> list[Any]:
-        import queue
-        if not os.path.exists(self.path):
-            raise DeviceGone(f"{self.path} is gone (headset jack unplugged?)")
-        try:
-            return self.queue.get(timeout=min(timeout, 0.02))
-        except queue.Empty:
-            return []
-
-    def close(self) -> None:
-        self.closed = True
 
 
 def switch(value: int) -> list[Any]:

@@ -5,7 +5,7 @@ screen, a request followed by its number, a place's opening hours. Every control
 from __future__ import annotations
 
 import pytest
-from booking_town import NoFinger, domain_index, said, tracking_code
+from booking_town import NoFinger, said, to_person_step, tracking_code
 from city_support import SEEDED_AT, seeded_cache
 
 from kiosk.clock import ManualClock
@@ -17,13 +17,7 @@ pytestmark = pytest.mark.reference_server
 def test_a_whole_booking_with_the_keypad_alone(town, make_pilot):
     pilot = town.pilot(make_pilot)
     NoFinger(pilot)
-    pilot.activate("feature-booking")
-    pilot.activate(f"domain-{domain_index(pilot, 'svc-cni')}")
-    pilot.activate("service-svc-cni")
-    pilot.activate("choose-day")
-    pilot.activate("see-times")
-    first = pilot.app.services.availability.day_slots("svc-cni", pilot.screen.draft.day)[0]
-    pilot.activate(f"slot-{first.start:%H%M}")
+    first = to_person_step(pilot, by_keys=True)
     assert pilot.screen.name == "booking_person"
     for field, value in (("last_name", "Lefèvre"), ("first_name", "Ève")):
         pilot.activate(f"field-{field}")

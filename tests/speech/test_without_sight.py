@@ -10,7 +10,7 @@ asserted is what the person hears (the words handed to the engine, and that soun
 from __future__ import annotations
 
 import pytest
-from booking_town import NoFinger, domain_index, tracking_code
+from booking_town import NoFinger, to_person_step, tracking_code
 
 from drivers.audio.espeak import EspeakSynthesizer
 from drivers.audio.outputs import RecordingOutput
@@ -67,12 +67,7 @@ def test_a_booking_heard_and_done_with_the_keypad_and_a_headset_alone(town, make
     pilot.focus_to("feature-booking")
     assert heard(pilot).startswith("Prendre rendez-vous") and "bouton" in heard(pilot)
     pilot.key("activate")
-    pilot.activate(f"domain-{domain_index(pilot, 'svc-cni')}")
-    pilot.activate("service-svc-cni")
-    pilot.activate("choose-day")
-    pilot.activate("see-times")
-    first = pilot.app.services.availability.day_slots("svc-cni", pilot.screen.draft.day)[0]
-    pilot.activate(f"slot-{first.start:%H%M}")
+    to_person_step(pilot, by_keys=True, from_home=False)
     assert pilot.screen.name == "booking_person"
     for field, value in (("last_name", "Lefèvre"), ("first_name", "Ève")):
         pilot.activate(f"field-{field}")
